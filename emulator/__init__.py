@@ -1,0 +1,11 @@
+"""A local Google Workspace: Meet v2, Chat v1, Workspace Events v1, Pub/Sub push and OAuth.
+
+Google's own client libraries work against it unchanged when pointed at it with
+``client_options={"api_endpoint": url}``. See ``python -m emulator --help``.
+"""
+
+from .app import create_emulator
+from .config import EmulatorConfig
+from .server import BackgroundServer
+
+__all__ = ["create_emulator", "EmulatorConfig", "BackgroundServer"]

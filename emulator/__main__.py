@@ -1,0 +1,47 @@
+"""``python -m emulator --port N --app-url URL --push-url URL``"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from .app import create_emulator
+from .config import EmulatorConfig
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__ and
+                                     "A local Google Workspace for Chat apps: Meet v2, Chat v1, OAuth.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("EMULATOR_PORT", "8085")))
+    parser.add_argument("--app-url", help="the Chat app's endpoint, where interaction events are delivered")
+    parser.add_argument("--push-url", help="where Pub/Sub pushes Workspace Events")
+    parser.add_argument("--chat-audience", choices=["project-number", "endpoint-url"], default="project-number")
+    parser.add_argument("--project-number", default="123456789012")
+    parser.add_argument("--event-format", choices=["classic", "addon"], default="classic")
+    parser.add_argument("--access-token-lifetime", type=int, default=3599)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = EmulatorConfig(
+        app_url=args.app_url,
+        push_url=args.push_url,
+        chat_audience=args.chat_audience,
+        project_number=args.project_number,
+        event_format=args.event_format,
+        access_token_lifetime=args.access_token_lifetime,
+        auto_consent=os.environ.get("EMULATOR_AUTO_CONSENT") == "1",
+    )
+    app = create_emulator(config)
+    print(f"Google Workspace emulator on http://{args.host}:{args.port}", flush=True)
+    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Serving Google's APIs: one dispatcher for every method of every emulated API.
+
+A request is matched to its discovery method, logged, subjected to any injected fault,
+authenticated and authorised by the method's scopes, and its body parsed against the
+method's request schema, before the handler registered for that method runs. Handlers
+therefore deal only with the API's semantics.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import Blueprint, Response, current_app, request
+
+from . import discovery, schema
+from .errors import ApiError, error_info
+from .state import CallRecord, EmulatorState
+from .tokens import Principal
+
+Handler = Callable[["ApiContext"], Any]
+HANDLERS: dict[str, Handler] = {}
+
+# Query parameters every Google API accepts besides the method's own.
+SYSTEM_PARAMETERS = {
+    "$alt", "alt", "fields", "key", "prettyPrint", "quotaUser", "access_token", "upload_protocol",
+    "uploadType", "callback", "$.xgafv", "$fields", "$prettyPrint", "oauth_token",
+}
+
+EMULATED_APIS = ["meet", "chat", "workspaceevents"]
+
+
+def api_handler(api: str, method_id: str) -> Callable[[Handler], Handler]:
+    """Register the handler of one discovery method (``api_handler("meet", "spaces.get")``)."""
+    discovery.find_method(api, method_id)  # fail at import time on a typo
+
+    def register(handler: Handler) -> Handler:
+        HANDLERS[f"{api}.{method_id}"] = handler
+        return handler
+
+    return register
+
+
+@dataclass
+class ApiContext:
+    state: EmulatorState
+    method: discovery.ApiMethod
+    path_params: dict[str, str]
+    resource: str  # the resource path after the version, without a ":verb" suffix
+    query: dict[str, str]
+    body: dict[str, Any]
+    principal: Principal
+
+    @property
+    def name(self) -> str:
+        """The ``name`` a get/patch/delete/custom method addresses."""
+        return self.resource
+
+    @property
+    def parent(self) -> str:
+        """The ``parent`` of a create/list method (its collection path minus the collection)."""
+        return self.resource.rsplit("/", 1)[0] if "/" in self.resource else ""
+
+    def page(self, items: list[Any], fingerprint: str = "") -> tuple[list[Any], str | None]:
+        """A page of ``items`` with this method's default and maximum page sizes."""
+        from .state import paginate
+
+        limits = self.method.page_size_limits() or (100, 1000)
+        key = "|".join([self.method.full_id, self.resource, self.query.get("filter", ""),
+                        self.query.get("orderBy", ""), fingerprint])
+        return paginate(self.state, items, page_size=self.query.get("pageSize"),
+                        page_token=self.query.get("pageToken"), limits=limits, fingerprint=key)
+
+    def update_mask(self, required: bool = True) -> list[str]:
+        raw = self.query.get("updateMask", "")
+        paths = [path.strip() for path in raw.split(",") if path.strip()]
+        if required and not paths:
+            raise ApiError(400, "update_mask is required.", "INVALID_ARGUMENT")
+        return [schema.camel(path) if "." not in path else ".".join(schema.camel(p) for p in path.split(".")) for path in paths]
+
+
+def _bearer_principal(state: EmulatorState) -> Principal:
+    header = request.headers.get("Authorization", "")
+    token = request.args.get("access_token") or (header[7:].strip() if header[:7].lower() == "bearer " else "")
+    if not token:
+        raise ApiError(
+            401,
+            "Request is missing required authentication credential. Expected OAuth 2 access token, "
+            "login cookie or other valid authentication credential. "
+            "See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+            details=[error_info("CREDENTIALS_MISSING")],
+            headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'},
+        )
+    found = state.tokens.lookup(token)
+    if found is not None:
+        return found.principal
+    if token.count(".") == 2:
+        principal = state.tokens.self_signed_principal(token)
+        if principal is not None:
+            return principal
+    reason = "ACCESS_TOKEN_EXPIRED" if state.tokens.is_expired(token) else "ACCESS_TOKEN_TYPE_UNSUPPORTED"
+    raise ApiError(
+        401,
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie "
+        "or other valid authentication credential. "
+        "See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+        details=[error_info(reason)],
+        headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"'},
+    )
+
+
+def _authorise(method: discovery.ApiMethod, principal: Principal) -> None:
+    if method.scopes and not (principal.scopes & method.scopes):
+        raise ApiError(
+            403,
+            "Request had insufficient authentication scopes.",
+            details=[error_info("ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                                method=f"google.{method.api}.{method.id}", service=f"{method.api}.googleapis.com")],
+            headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="insufficient_scope", '
+                     f'scope="{" ".join(sorted(method.scopes))}"'},
+        )
+
+
+def _query(method: discovery.ApiMethod) -> dict[str, str]:
+    query: dict[str, str] = {}
+    for key in request.args:
+        name = key if key in method.parameters or key in SYSTEM_PARAMETERS else schema.camel(key)
+        if name not in method.parameters and name not in SYSTEM_PARAMETERS:
+            raise ApiError(400, f'Invalid JSON payload received. Unknown name "{key}": Cannot bind query parameter. '
+                                f"Field '{key}' could not be found in request message.")
+        spec = method.parameters.get(name, {})
+        value = request.args.get(key, "")
+        if spec.get("type") == "integer" and value and not value.lstrip("-").isdigit():
+            raise ApiError(400, f"Invalid value at '{schema.snake(name)}' (TYPE_INT32), \"{value}\"")
+        if spec.get("type") == "boolean" and value not in ("", "true", "false", "True", "False", "1", "0"):
+            raise ApiError(400, f"Invalid value at '{schema.snake(name)}' (TYPE_BOOL), \"{value}\"")
+        if "enum" in spec and value not in spec["enum"] and not value.isdigit():
+            raise ApiError(400, f"Invalid value at '{schema.snake(name)}', \"{value}\"")
+        if "enum" in spec and value.isdigit() and int(value) < len(spec["enum"]):
+            value = spec["enum"][int(value)]
+        query[name] = value
+    return query
+
+
+def _body(method: discovery.ApiMethod) -> dict[str, Any]:
+    if method.request_schema is None:
+        return {}
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "Invalid JSON payload received. Unexpected token.") from None
+    if not isinstance(parsed, dict):
+        raise ApiError(400, "Invalid JSON payload received. Expected an object.")
+    root = schema.snake(method.request_schema)
+    return schema.parse_request(method.api, method.request_schema, parsed, root)
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body, indent=2) + "\n", status=status, headers=headers,
+                    mimetype="application/json; charset=UTF-8")
+
+
+def error_response(error: ApiError) -> Response:
+    return json_response(error.to_json(), error.code, error.headers)
+
+
+def dispatch(state: EmulatorState, path: str) -> Response:
+    method, path_params, path_known = discovery.match_path(EMULATED_APIS, request.method, path)
+    if method is None:
+        if path_known:
+            return error_response(ApiError(405, f"Method {request.method} is not allowed for {path}.", "UNIMPLEMENTED"))
+        return error_response(ApiError(404, f"The requested URL {path} was not found on this server.", "NOT_FOUND"))
+
+    record = CallRecord(method.api, method.id, request.method, path, dict(request.args.items()), None,
+                        time=state.clock.time())
+    with state.lock:
+        state.calls.append(record)
+    try:
+        fault = state.faults.take(method.api, method.id)
+        if fault is not None:
+            if fault.delay_ms:
+                time.sleep(fault.delay_ms / 1000)
+            if fault.status:
+                raise ApiError(fault.status, fault.message or _FAULT_MESSAGES.get(fault.status, "Injected fault."))
+        principal = _bearer_principal(state)
+        record.principal = principal.email
+        _authorise(method, principal)
+        query = _query(method)
+        body = _body(method)
+        handler = HANDLERS.get(method.full_id)
+        if handler is None:
+            raise ApiError(501, f"Method {method.full_id} is not implemented by the emulator.", "UNIMPLEMENTED")
+        resource = path.split("/", 2)[2].split(":", 1)[0]
+        context = ApiContext(state, method, path_params, resource, query, body, principal)
+        with state.lock:
+            result = handler(context)
+        int_enums = "enum-encoding=int" in request.args.get("$alt", "")
+        encoded = schema.encode_response(method.api, method.response_schema, result or {}, int_enums=int_enums)
+        record.status = 200
+        return json_response(encoded)
+    except ApiError as error:
+        record.status = error.code
+        return error_response(error)
+
+
+_FAULT_MESSAGES = {
+    429: "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute per user'.",
+    500: "Internal error encountered.",
+    503: "The service is currently unavailable.",
+    504: "The request timed out.",
+}
+
+
+def create_api_blueprint() -> Blueprint:
+    blueprint = Blueprint("google_apis", __name__)
+
+    @blueprint.route("/v1/<path:rest>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
+    @blueprint.route("/v2/<path:rest>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
+    def serve(rest: str) -> Response:
+        return dispatch(current_app.extensions["emulator"], request.path)
+
+    return blueprint

@@ -1,0 +1,50 @@
+"""The emulator's Flask app factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+from .api import create_api_blueprint, error_response
+from .config import EmulatorConfig
+from .errors import ApiError
+from .state import EmulatorState
+
+log = logging.getLogger(__name__)
+
+
+def create_emulator(config: EmulatorConfig | None = None) -> Flask:
+    config = config or EmulatorConfig()
+    app = Flask(__name__, static_folder=None)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    state = EmulatorState(config)
+    app.extensions["emulator"] = state
+
+    # Importing the API modules registers their handlers with the dispatcher.
+    from . import control, oauth
+    from .chat import api as chat_api, control as chat_control  # noqa: F401
+    from .meet import api as meet_api, control as meet_control  # noqa: F401
+
+    app.register_blueprint(create_api_blueprint())
+    app.register_blueprint(control.blueprint)
+    app.register_blueprint(oauth.blueprint)
+    app.register_blueprint(meet_control.blueprint)
+    app.register_blueprint(chat_control.blueprint)
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> Response:
+        return error_response(error)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        return error_response(ApiError(error.code or 500, error.description or error.name))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        # Never a traceback to the client: log it, answer as Google does.
+        log.exception("emulator error")
+        return error_response(ApiError(500, "Internal error encountered."))
+
+    return app

@@ -1,0 +1,1 @@
+"""Chat API method handlers."""

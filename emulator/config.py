@@ -1,0 +1,33 @@
+"""The emulator's settings: one frozen value, built from the command line or by tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_COMMANDS = {"meet": 1, "meethelp": 2, "meetsettings": 3, "meetlogout": 4, "meetrecent": 5}
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    app_url: str | None = None  # where Chat interaction events are delivered
+    push_url: str | None = None  # where Pub/Sub pushes Workspace Events
+    # Audience of the tokens Chat signs towards the app: "project-number" (the token's
+    # audience is project_number, issuer chat@system…) or "endpoint-url" (a Google ID
+    # token whose audience is chat_audience_url, defaulting to app_url).
+    chat_audience: str = "project-number"
+    chat_audience_url: str | None = None
+    project_number: str = "123456789012"
+    event_format: str = "classic"  # or "addon" (Workspace add-on event format)
+    app_service_account: str = "meet-bot@emulated-project.iam.gserviceaccount.com"
+    commands: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_COMMANDS))
+    access_token_lifetime: int = 3599
+    auto_consent: bool = False
+    chat_deadline_seconds: float = 30.0  # Chat drops an app's answer after this
+    pubsub_audience: str | None = None
+    pubsub_service_account: str = "pubsub-push@emulated-project.iam.gserviceaccount.com"
+
+    def __post_init__(self) -> None:
+        if self.chat_audience not in {"project-number", "endpoint-url"}:
+            raise ValueError("chat_audience must be 'project-number' or 'endpoint-url'")
+        if self.event_format not in {"classic", "addon"}:
+            raise ValueError("event_format must be 'classic' or 'addon'")

@@ -1,0 +1,129 @@
+"""The control plane's core: users, clock, faults, call log, reset, service accounts.
+
+JSON in, JSON out, no token needed: this is how tests and the playground play the
+people and the passing of time. Meet- and Chat-specific calls live beside their APIs
+(``emulator/meet/control.py``, ``emulator/chat/control.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+
+from .api import json_response
+from .errors import ApiError, invalid_argument
+from .state import EmulatorState, Fault
+
+blueprint = Blueprint("control", __name__, url_prefix="/_emulator")
+
+
+def state() -> EmulatorState:
+    return current_app.extensions["emulator"]
+
+
+def json_body(*required: str) -> dict[str, Any]:
+    """The request's JSON object, with a Google-shaped 400 for anything else."""
+    body = request.get_json(silent=True, force=True)
+    if body is None and not request.get_data().strip():
+        body = {}
+    if not isinstance(body, dict):
+        raise invalid_argument("The request body must be a JSON object.")
+    missing = [name for name in required if body.get(name) in (None, "")]
+    if missing:
+        raise invalid_argument(f"Missing required field(s): {', '.join(missing)}.", missing[0])
+    return body
+
+
+def typed(body: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+    value = body.get(key, default)
+    if value is not None and not isinstance(value, kind) or isinstance(value, bool) and kind in (int, float, (int, float)):
+        raise invalid_argument(f"Field '{key}' has the wrong type.", key)
+    return value
+
+
+@blueprint.post("/users")
+def create_user() -> Response:
+    body = json_body("email")
+    user = state().add_user(typed(body, "email", str), typed(body, "displayName", str))
+    return json_response(user.to_json())
+
+
+@blueprint.get("/users")
+def list_users() -> Response:
+    with state().lock:
+        return json_response({"users": [user.to_json() for user in state().users.values()]})
+
+
+@blueprint.post("/clock")
+def advance_clock() -> Response:
+    body = json_body("advanceSeconds")
+    seconds = typed(body, "advanceSeconds", (int, float))
+    if seconds < 0:
+        raise invalid_argument("advanceSeconds must not be negative.", "advanceSeconds")
+    state().clock.advance(float(seconds))
+    return json_response({"now": state().clock.now().isoformat().replace("+00:00", "Z")})
+
+
+@blueprint.get("/clock")
+def read_clock() -> Response:
+    return json_response({"now": state().clock.now().isoformat().replace("+00:00", "Z")})
+
+
+@blueprint.post("/faults")
+def add_fault() -> Response:
+    body = json_body("api", "method")
+    status = typed(body, "status", int)
+    delay_ms = typed(body, "delayMs", int, 0)
+    times = typed(body, "times", int, 1)
+    if status is None and not delay_ms:
+        raise invalid_argument("A fault needs a status, a delayMs, or both.", "status")
+    if status is not None and not 400 <= status <= 599:
+        raise invalid_argument("status must be an HTTP error status (400-599).", "status")
+    if times < 1:
+        raise invalid_argument("times must be at least 1.", "times")
+    state().faults.add(Fault(api=typed(body, "api", str), method=typed(body, "method", str), times=times,
+                             status=status, delay_ms=delay_ms, message=typed(body, "message", str)))
+    return json_response({"faults": state().faults.pending()})
+
+
+@blueprint.get("/faults")
+def list_faults() -> Response:
+    return json_response({"faults": state().faults.pending()})
+
+
+@blueprint.get("/calls")
+def list_calls() -> Response:
+    with state().lock:
+        calls = [call.to_json() for call in state().calls]
+    api = request.args.get("api")
+    if api:
+        calls = [call for call in calls if call["api"] == api]
+    return json_response({"calls": calls})
+
+
+@blueprint.post("/reset")
+def reset() -> Response:
+    state().reset()
+    return json_response({})
+
+
+@blueprint.post("/service-accounts")
+def create_service_account() -> Response:
+    """A service account and its key file, in the JSON format the Cloud console downloads."""
+    from .oauth import register_service_account
+
+    body = json_body()
+    key_file = register_service_account(
+        state(),
+        email=typed(body, "email", str),
+        project_id=typed(body, "projectId", str, "emulated-project"),
+        token_uri=request.host_url.rstrip("/") + "/token",
+        delegation=typed(body, "domainWideDelegation", bool, True),
+    )
+    return json_response(key_file)
+
+
+@blueprint.errorhandler(ApiError)
+def api_error(error: ApiError) -> Response:
+    return json_response(error.to_json(), error.code, error.headers)

@@ -1,0 +1,1 @@
+"""Meet API method handlers."""

@@ -1,0 +1,403 @@
+"""OAuth 2.0 as accounts.google.com and oauth2.googleapis.com serve it, plus certificates.
+
+* ``GET /o/oauth2/auth`` — the consent page: the user comes from ``login_hint`` (or a
+  picker), the scopes can be narrowed one by one as Google's granular consent allows,
+  Allow redirects with a code, Deny with ``error=access_denied``.
+  ``EMULATOR_AUTO_CONSENT=1`` (``auto_consent``) approves every scope at once.
+* ``POST /token`` — authorization_code (with PKCE), refresh_token and the JWT-bearer
+  grant of service accounts (``sub`` for domain-wide delegation).
+* ``POST /revoke`` — ends a grant.
+* Certificates: ``/oauth2/v3/certs`` (JWKS) and ``/oauth2/v1/certs`` (x509) for Google's
+  own tokens, ``/service_accounts/v1/metadata/{x509,jwk}/{email}`` for a service account.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, Response, current_app, redirect, request
+from google.auth import exceptions as auth_exceptions
+from google.auth import jwt
+
+from .errors import ApiError
+from .signing import GOOGLE_SIGNER, generate_key
+from .state import CallRecord, EmulatorState, User
+from .tokens import Grant, Principal, ServiceAccount, expand_scope
+
+blueprint = Blueprint("oauth", __name__)
+
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+CERT_CACHE_CONTROL = "public, max-age=21600, must-revalidate, no-transform"
+GOOGLE_TOKEN_URIS = {"https://oauth2.googleapis.com/token", "https://accounts.google.com/o/oauth2/token",
+                     "https://www.googleapis.com/oauth2/v4/token"}
+
+
+def _state() -> EmulatorState:
+    return current_app.extensions["emulator"]
+
+
+class OAuthError(Exception):
+    """An error of the token or revoke endpoint: ``{"error", "error_description"}``."""
+
+    def __init__(self, error: str, description: str, status: int = 400) -> None:
+        super().__init__(description)
+        self.error, self.description, self.status = error, description, status
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body), status=status, headers=headers, mimetype="application/json; charset=utf-8")
+
+
+def register_service_account(state: EmulatorState, *, email: str | None, project_id: str, token_uri: str,
+                             delegation: bool = True) -> dict[str, Any]:
+    email = email or f"sa-{state.new_id(8).lower()}@{project_id}.iam.gserviceaccount.com"
+    if "@" not in email:
+        raise ApiError(400, f"Invalid service account email: {email!r}")
+    key = generate_key(email)
+    client_id = state.new_numeric_id()
+    state.keys.add(email, key)
+    state.service_accounts[email] = ServiceAccount(email, client_id, project_id, key.certificate_pem, key.kid, delegation)
+    return {
+        "type": "service_account",
+        "project_id": project_id,
+        "private_key_id": key.kid,
+        "private_key": key.private_pem,
+        "client_email": email,
+        "client_id": client_id,
+        "auth_uri": token_uri.rsplit("/", 1)[0] + "/o/oauth2/auth",
+        "token_uri": token_uri,
+        "auth_provider_x509_cert_url": token_uri.rsplit("/", 1)[0] + "/oauth2/v1/certs",
+        "client_x509_cert_url": token_uri.rsplit("/", 1)[0] + f"/service_accounts/v1/metadata/x509/{email}",
+        "universe_domain": "googleapis.com",
+    }
+
+
+def _log(state: EmulatorState, method: str) -> CallRecord:
+    record = CallRecord("oauth2", method, request.method, request.path, {}, None, time=state.clock.time())
+    with state.lock:
+        state.calls.append(record)
+    return record
+
+
+def _apply_fault(state: EmulatorState, method: str) -> None:
+    fault = state.faults.take("oauth2", method)
+    if fault is None:
+        return
+    if fault.delay_ms:
+        time.sleep(fault.delay_ms / 1000)
+    if fault.status:
+        error = "temporarily_unavailable" if fault.status >= 500 else "rate_limit_exceeded"
+        raise OAuthError(error, fault.message or "Injected fault.", fault.status)
+
+
+# -- the consent page --------------------------------------------------------------------
+_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#202124}}
+.card{{border:1px solid #dadce0;border-radius:8px;padding:1.5rem}}h1{{font-size:1.4rem;font-weight:400}}
+button{{font:inherit;padding:.5rem 1.2rem;border-radius:4px;border:1px solid #dadce0;background:#fff;cursor:pointer}}
+button.primary{{background:#1a73e8;color:#fff;border-color:#1a73e8}}label{{display:block;margin:.4rem 0}}
+.error{{color:#d93025}}</style></head><body><main class="card">{body}</main></body></html>"""
+
+
+def _page(title: str, body: str, status: int = 200) -> Response:
+    return Response(_PAGE.format(title=html.escape(title), body=body), status=status, mimetype="text/html")
+
+
+def _error_page(error: str, description: str) -> Response:
+    return _page("Error", f'<h1 class="error">Error 400: {html.escape(error)}</h1><p>{html.escape(description)}</p>', 400)
+
+
+def _redirect_with(redirect_uri: str, params: dict[str, str]) -> Response:
+    separator = "&" if urlsplit(redirect_uri).query else "?"
+    return redirect(redirect_uri + separator + urlencode(params), code=302)
+
+
+def _consent_request() -> dict[str, str]:
+    source = request.form if request.method == "POST" else request.args
+    return {key: source.get(key, "") for key in (
+        "client_id", "redirect_uri", "response_type", "scope", "state", "login_hint", "access_type",
+        "prompt", "code_challenge", "code_challenge_method", "include_granted_scopes", "nonce")}
+
+
+def _validate_consent_request(params: dict[str, str]) -> Response | None:
+    if not params["client_id"]:
+        return _error_page("invalid_client", "The OAuth client was not found.")
+    redirect_uri = params["redirect_uri"]
+    parts = urlsplit(redirect_uri)
+    if not redirect_uri or parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+        return _error_page("redirect_uri_mismatch", "The redirect URI in the request is missing or invalid.")
+    if params["response_type"] != "code":
+        return _error_page("unsupported_response_type", "Only response_type=code is supported.")
+    if not params["scope"].split():
+        return _error_page("invalid_request", "Missing required parameter: scope")
+    if params["code_challenge_method"] not in ("", "S256", "plain"):
+        return _error_page("invalid_request", "Invalid code_challenge_method.")
+    return None
+
+
+def _issue_code(state: EmulatorState, params: dict[str, str], user: User, scopes: list[str]) -> Response:
+    grant = state.tokens.grant_for_user(user_name=user.name, email=user.email, client_id=params["client_id"],
+                                        scopes=frozenset(scopes))
+    code = state.tokens.new_code(grant, params["redirect_uri"], params["code_challenge"] or None,
+                                 params["code_challenge_method"] or ("plain" if params["code_challenge"] else None))
+    reply = {"code": code.code, "scope": " ".join(scopes), "authuser": "0", "prompt": "consent"}
+    if params["state"]:
+        reply["state"] = params["state"]
+    return _redirect_with(params["redirect_uri"], reply)
+
+
+@blueprint.route("/o/oauth2/auth", methods=["GET", "POST"])
+@blueprint.route("/o/oauth2/v2/auth", methods=["GET", "POST"])
+def consent() -> Response:
+    state = _state()
+    params = _consent_request()
+    problem = _validate_consent_request(params)
+    if problem is not None:
+        return problem
+    requested = [expand_scope(scope) for scope in params["scope"].split()]
+
+    user: User | None = None
+    chosen = request.form.get("user") or params["login_hint"]
+    if chosen:
+        try:
+            user = state.find_user(chosen)
+        except ApiError:
+            if request.method == "POST" or state.config.auto_consent:
+                return _error_page("invalid_request", f"No account {chosen} in this emulated domain.")
+            user = None
+
+    decision = request.form.get("decision") if request.method == "POST" else None
+    if user is not None and (state.config.auto_consent or decision == "allow"):
+        granted = requested if state.config.auto_consent else [s for s in requested if s in request.form.getlist("scope")]
+        if not granted:
+            decision = "deny"
+        else:
+            return _issue_code(state, params, user, granted)
+    if decision == "deny":
+        reply = {"error": "access_denied"}
+        if params["state"]:
+            reply["state"] = params["state"]
+        return _redirect_with(params["redirect_uri"], reply)
+
+    hidden = "".join(f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in params.items())
+    client = html.escape(params["client_id"])
+    if user is None:
+        with state.lock:
+            users = list(state.users.values())
+        options = "".join(
+            f'<label><input type="radio" name="user" value="{html.escape(u.email)}" required> '
+            f"{html.escape(u.display_name)} &lt;{html.escape(u.email)}&gt;</label>" for u in users
+        ) or "<p>No users yet: add one with POST /_emulator/users.</p>"
+        body = (f"<h1>Choose an account</h1><p>to continue to <b>{client}</b></p>"
+                f'<form method="post">{hidden}{options}<p><button class="primary" type="submit">Next</button></p></form>')
+        return _page("Choose an account", body)
+
+    scopes = "".join(
+        f'<label><input type="checkbox" name="scope" value="{html.escape(s)}" checked> {html.escape(s)}</label>'
+        for s in requested
+    )
+    body = (
+        f"<h1>{html.escape(user.display_name)}, allow access?</h1>"
+        f"<p><b>{client}</b> wants to access your Google Account <b>{html.escape(user.email)}</b>:</p>"
+        f'<form method="post">{hidden}<input type="hidden" name="user" value="{html.escape(user.email)}">'
+        f"<fieldset><legend>Access requested</legend>{scopes}</fieldset>"
+        '<p><button type="submit" name="decision" value="deny">Cancel</button> '
+        '<button class="primary" type="submit" name="decision" value="allow">Allow</button></p></form>'
+    )
+    return _page("Sign in - Google Accounts", body)
+
+
+# -- the token endpoint ------------------------------------------------------------------
+def _token_reply(token: str, expires_in: int, scopes: frozenset[str], refresh_token: str | None = None,
+                 id_token: str | None = None) -> dict[str, Any]:
+    reply: dict[str, Any] = {"access_token": token, "expires_in": expires_in, "scope": " ".join(sorted(scopes)),
+                             "token_type": "Bearer"}
+    if refresh_token:
+        reply["refresh_token"] = refresh_token
+    if id_token:
+        reply["id_token"] = id_token
+    return reply
+
+
+def _id_token_for(state: EmulatorState, grant: Grant) -> str | None:
+    if "openid" not in grant.scopes:
+        return None
+    now = int(time.time())
+    user = state.find_user(grant.user_name)
+    return state.keys.key_for(GOOGLE_SIGNER).sign({
+        "iss": "https://accounts.google.com", "aud": grant.client_id, "azp": grant.client_id, "sub": user.id,
+        "email": user.email, "email_verified": True, "hd": user.domain, "iat": now, "exp": now + 3600,
+    })
+
+
+def _authorization_code_grant(state: EmulatorState, form: Any) -> dict[str, Any]:
+    code = state.tokens.codes.get(form.get("code", ""))
+    if code is None or code.used or code.expires_at <= state.clock.time():
+        raise OAuthError("invalid_grant", "Malformed auth code." if code is None else "Bad Request")
+    code.used = True  # single use, even when the rest of the exchange fails
+    if form.get("client_id") and form.get("client_id") != code.grant.client_id:
+        raise OAuthError("unauthorized_client", "Unauthorized")
+    if form.get("redirect_uri", "") != code.redirect_uri:
+        raise OAuthError("redirect_uri_mismatch", "Bad Request")
+    if code.code_challenge:
+        verifier = form.get("code_verifier", "")
+        if not verifier:
+            raise OAuthError("invalid_grant", "Missing code verifier.")
+        if code.code_challenge_method == "S256":
+            digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        else:
+            digest = verifier
+        if digest != code.code_challenge:
+            raise OAuthError("invalid_grant", "Invalid code verifier.")
+    access = state.tokens.user_token(code.grant)
+    return _token_reply(access.token, state.tokens.access_token_lifetime, code.grant.scopes,
+                        refresh_token=code.grant.refresh_token, id_token=_id_token_for(state, code.grant))
+
+
+def _refresh_token_grant(state: EmulatorState, form: Any) -> dict[str, Any]:
+    grant = state.tokens.grants.get(form.get("refresh_token", ""))
+    if grant is None or grant.revoked:
+        raise OAuthError("invalid_grant", "Token has been expired or revoked.")
+    if form.get("client_id") and form.get("client_id") != grant.client_id:
+        raise OAuthError("unauthorized_client", "Unauthorized")
+    scopes = grant.scopes
+    if form.get("scope"):
+        asked = frozenset(expand_scope(s) for s in form["scope"].split())
+        if not asked <= grant.scopes:
+            raise OAuthError("invalid_scope", "Some requested scopes were invalid.")
+        scopes = asked
+    principal = Principal("user", grant.email, scopes, grant.client_id, user_name=grant.user_name)
+    access = state.tokens.issue_access_token(principal, grant)
+    return _token_reply(access.token, state.tokens.access_token_lifetime, scopes, id_token=_id_token_for(state, grant))
+
+
+def _jwt_bearer_grant(state: EmulatorState, form: Any) -> dict[str, Any]:
+    assertion = form.get("assertion", "")
+    try:
+        unverified = jwt.decode(assertion, verify=False)
+    except (ValueError, auth_exceptions.GoogleAuthError):
+        raise OAuthError("invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.") from None
+    account = state.service_accounts.get(str(unverified.get("iss", "")))
+    if account is None:
+        raise OAuthError("invalid_grant", "Invalid grant: account not found")
+    try:
+        claims = jwt.decode(assertion, certs={account.kid: account.certificate_pem}, verify=True)
+    except (ValueError, auth_exceptions.GoogleAuthError):
+        raise OAuthError("invalid_grant", "Invalid JWT Signature.") from None
+    audiences = GOOGLE_TOKEN_URIS | {request.base_url}
+    if claims.get("aud") not in audiences:
+        raise OAuthError("invalid_grant", "Invalid JWT: audience is not the token endpoint.")
+    if "target_audience" in claims:  # an ID token for the service account itself
+        now = int(time.time())
+        id_token = state.keys.key_for(GOOGLE_SIGNER).sign({
+            "iss": "https://accounts.google.com", "aud": claims["target_audience"], "azp": account.client_id,
+            "sub": account.client_id, "email": account.email, "email_verified": True, "iat": now, "exp": now + 3600})
+        return {"id_token": id_token}
+    scopes = frozenset(expand_scope(s) for s in str(claims.get("scope", "")).split())
+    if not scopes:
+        raise OAuthError("invalid_scope", "Invalid OAuth scope or ID token audience provided.")
+    subject = claims.get("sub")
+    if subject and subject != account.email:
+        if not account.delegation:
+            raise OAuthError("unauthorized_client",
+                             "Client is unauthorized to retrieve access tokens using this method, or client not "
+                             "authorized for any of the scopes requested.")
+        try:
+            user = state.find_user(subject)
+        except ApiError:
+            raise OAuthError("invalid_grant", "Invalid email or User ID") from None
+        principal = Principal("user", user.email, scopes, account.client_id, user_name=user.name,
+                              service_account=account.email)
+    else:
+        principal = Principal("service_account", account.email, scopes, account.client_id,
+                              service_account=account.email)
+    access = state.tokens.issue_access_token(principal)
+    return {"access_token": access.token, "expires_in": state.tokens.access_token_lifetime, "token_type": "Bearer"}
+
+
+_GRANTS = {
+    "authorization_code": _authorization_code_grant,
+    "refresh_token": _refresh_token_grant,
+    JWT_BEARER: _jwt_bearer_grant,
+}
+
+
+@blueprint.post("/token")
+@blueprint.post("/oauth2/v4/token")
+def token() -> Response:
+    state = _state()
+    record = _log(state, "token")
+    try:
+        _apply_fault(state, "token")
+        form = request.form if request.form else (request.get_json(silent=True) or {})
+        grant = _GRANTS.get(form.get("grant_type", ""))
+        if grant is None:
+            raise OAuthError("unsupported_grant_type", "Invalid grant_type: " + str(form.get("grant_type", "")))
+        with state.lock:
+            reply = grant(state, form)
+        record.status = 200
+        return _json(reply, headers={"Cache-Control": "no-cache, no-store, max-age=0, must-revalidate"})
+    except OAuthError as error:
+        record.status = error.status
+        return _json({"error": error.error, "error_description": error.description}, error.status)
+
+
+@blueprint.route("/revoke", methods=["GET", "POST"])
+@blueprint.route("/o/oauth2/revoke", methods=["GET", "POST"])
+def revoke() -> Response:
+    state = _state()
+    record = _log(state, "revoke")
+    try:
+        _apply_fault(state, "revoke")
+        token_value = request.values.get("token", "")
+        if not state.tokens.revoke(token_value):
+            raise OAuthError("invalid_token", "Token expired or revoked")
+        record.status = 200
+        return _json({})
+    except OAuthError as error:
+        record.status = error.status
+        return _json({"error": error.error, "error_description": error.description}, error.status)
+
+
+@blueprint.get("/oauth2/v3/tokeninfo")
+def tokeninfo() -> Response:
+    state = _state()
+    found = state.tokens.lookup(request.args.get("access_token", ""))
+    if found is None:
+        return _json({"error": "invalid_token", "error_description": "Invalid Value"}, 400)
+    principal = found.principal
+    return _json({"azp": principal.client_id, "aud": principal.client_id, "scope": " ".join(sorted(principal.scopes)),
+                  "exp": str(int(found.expires_at)), "expires_in": str(max(0, int(found.expires_at - state.clock.time()))),
+                  "email": principal.email, "email_verified": "true", "access_type": "offline"})
+
+
+# -- certificates ------------------------------------------------------------------------
+def _certs(document: dict[str, Any]) -> Response:
+    return _json(document, headers={"Cache-Control": CERT_CACHE_CONTROL})
+
+
+@blueprint.get("/oauth2/v3/certs")
+def google_jwks() -> Response:
+    return _certs(_state().keys.jwks_document(GOOGLE_SIGNER))
+
+
+@blueprint.get("/oauth2/v1/certs")
+def google_x509() -> Response:
+    return _certs(_state().keys.x509_document(GOOGLE_SIGNER))
+
+
+@blueprint.get("/service_accounts/v1/metadata/x509/<email>")
+def service_account_x509(email: str) -> Response:
+    return _certs(_state().keys.x509_document(email))
+
+
+@blueprint.get("/service_accounts/v1/metadata/jwk/<email>")
+def service_account_jwk(email: str) -> Response:
+    return _certs(_state().keys.jwks_document(email))

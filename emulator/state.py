@@ -1,0 +1,204 @@
+"""All of the emulated world, in memory, behind one re-entrant lock.
+
+API handlers run with ``state.lock`` held, so each Google API call sees and leaves a
+consistent world. Work that waits on someone else (delivering an event to the app,
+which may call back into the emulator) runs without it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import itertools
+import random
+import secrets
+import string
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from .clock import Clock
+from .config import EmulatorConfig
+from .errors import ApiError, invalid_argument, not_found
+from .signing import KeyRing
+from .tokens import ServiceAccount, TokenStore
+
+
+@dataclass
+class User:
+    name: str  # users/{numeric id}
+    email: str
+    display_name: str
+    domain: str
+
+    @property
+    def id(self) -> str:
+        return self.name.split("/", 1)[1]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "email": self.email, "displayName": self.display_name, "domain": self.domain}
+
+
+@dataclass
+class CallRecord:
+    api: str
+    method: str  # discovery method id, e.g. "spaces.messages.create"
+    http_method: str
+    path: str
+    query: dict[str, str]
+    principal: str | None
+    status: int = 0
+    time: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"api": self.api, "method": self.method, "httpMethod": self.http_method, "path": self.path,
+                "query": self.query, "principal": self.principal, "status": self.status, "time": self.time}
+
+
+@dataclass
+class Fault:
+    api: str
+    method: str
+    times: int
+    status: int | None = None
+    delay_ms: int = 0
+    message: str | None = None
+
+    def matches(self, api: str, method: str) -> bool:
+        return self.api in (api, "*") and self.method in (method, f"{api}.{method}", "*")
+
+
+class Faults:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+
+    def add(self, fault: Fault) -> None:
+        with self._lock:
+            self._faults.append(fault)
+
+    def take(self, api: str, method: str) -> Fault | None:
+        """The first armed fault for this call, counted down by one."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.times > 0 and fault.matches(api, method):
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def pending(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [vars(fault).copy() for fault in self._faults]
+
+
+class EmulatorState:
+    def __init__(self, config: EmulatorConfig) -> None:
+        self.config = config
+        self.lock = threading.RLock()
+        self.clock = Clock()
+        self.keys = KeyRing()
+        self._secret = secrets.token_bytes(32)
+        self._counter = itertools.count(1)
+        self.service_accounts: dict[str, ServiceAccount] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to an empty world. Signing keys survive, so verifiers' caches stay valid."""
+        from .chat.model import ChatStore
+        from .meet.model import MeetStore
+
+        with self.lock:
+            self.users: dict[str, User] = {}
+            self.users_by_email: dict[str, User] = {}
+            self.tokens = TokenStore(self.clock, self.config.access_token_lifetime, self.service_accounts)
+            self.calls: list[CallRecord] = []
+            self.faults = Faults()
+            self.meet = MeetStore(self)
+            self.chat = ChatStore(self)
+
+    # -- ids -------------------------------------------------------------------------
+    def new_id(self, length: int = 12, alphabet: str = string.ascii_letters + string.digits) -> str:
+        return "".join(random.choice(alphabet) for _ in range(length))
+
+    def new_numeric_id(self) -> str:
+        return str(100000000000000000000 + next(self._counter) * 7919 + random.randint(0, 7918))
+
+    # -- opaque, tamper-evident tokens (page tokens, consent state) -------------------
+    def seal(self, payload: str) -> str:
+        mac = hmac.new(self._secret, payload.encode(), hashlib.sha256).hexdigest()[:24]
+        return base64.urlsafe_b64encode(f"{payload}|{mac}".encode()).decode().rstrip("=")
+
+    def unseal(self, token: str) -> str | None:
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            payload, mac = raw.rsplit("|", 1)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        expected = hmac.new(self._secret, payload.encode(), hashlib.sha256).hexdigest()[:24]
+        return payload if hmac.compare_digest(mac, expected) else None
+
+    # -- users -----------------------------------------------------------------------
+    def add_user(self, email: str, display_name: str | None = None) -> User:
+        email = email.strip().lower()
+        if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
+            raise invalid_argument(f"Invalid email address: {email!r}", "email")
+        with self.lock:
+            if email in self.users_by_email:
+                return self.users_by_email[email]
+            user = User(
+                name=f"users/{self.new_numeric_id()}",
+                email=email,
+                display_name=display_name or email.split("@", 1)[0].replace(".", " ").title(),
+                domain=email.split("@", 1)[1],
+            )
+            self.users[user.name] = user
+            self.users_by_email[email] = user
+            return user
+
+    def find_user(self, reference: str) -> User:
+        """A user by resource name, ``users/{email}`` or bare email."""
+        with self.lock:
+            if reference in self.users:
+                return self.users[reference]
+            email = reference.split("/", 1)[1] if reference.startswith("users/") else reference
+            user = self.users_by_email.get(email.lower())
+        if user is None:
+            raise not_found(f"User {reference} not found.")
+        return user
+
+
+def paginate(
+    state: EmulatorState,
+    items: list[Any],
+    *,
+    page_size: Any,
+    page_token: str | None,
+    limits: tuple[int, int],
+    fingerprint: str,
+) -> tuple[list[Any], str | None]:
+    """One page of ``items`` and the opaque token of the next.
+
+    The token is sealed with the emulator's secret and bound to the query (parent,
+    filter, order), so a forged or reused-elsewhere token is a 400, as with Google.
+    """
+    default, maximum = limits
+    try:
+        size = int(page_size) if page_size not in (None, "") else 0
+    except (TypeError, ValueError):
+        raise invalid_argument(f"Invalid value for pageSize: {page_size!r}", "page_size") from None
+    if size < 0:
+        raise invalid_argument("page_size must not be negative.", "page_size")
+    size = min(size or default, maximum)
+    offset = 0
+    if page_token:
+        payload = state.unseal(page_token)
+        if payload is None or not payload.startswith(fingerprint + "@"):
+            raise ApiError(400, "Invalid page token.", "INVALID_ARGUMENT")
+        offset = int(payload.rsplit("@", 1)[1])
+    page = items[offset : offset + size]
+    next_offset = offset + size
+    next_token = state.seal(f"{fingerprint}@{next_offset}") if next_offset < len(items) else None
+    return page, next_token
