@@ -1,13 +1,357 @@
-"""In-memory Chat resources."""
+"""In-memory Chat resources: spaces, memberships, threads and messages.
+
+Both ways a message comes to exist go through :meth:`ChatStore.create_message`: the
+Chat API's ``spaces.messages.create`` and the app's synchronous answer to an
+interaction event. So idempotency (``requestId``), client-assigned ids, threading,
+size limits and the card rules are the same for both, as they are in Chat.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .. import schema
+from ..clock import rfc3339
+from ..errors import ApiError, already_exists, invalid_argument, not_found, permission_denied
 
 if TYPE_CHECKING:
-    from ..state import EmulatorState
+    from ..state import EmulatorState, User
+
+APP_USER = "users/app"  # how Chat names the calling app (memberships, senders)
+MESSAGE_BYTES_LIMIT = 32_000  # Chat refuses larger messages
+WIDGETS_PER_CARD_LIMIT = 100  # Chat drops widgets beyond this, silently
+SPACE_TYPES = {"SPACE", "GROUP_CHAT", "DIRECT_MESSAGE"}
+
+
+@dataclass
+class ChatSpace:
+    name: str
+    display_name: str
+    space_type: str
+    create_time: float
+    single_user_bot_dm: bool = False
+    external_user_allowed: bool = False
+    app_installed: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "name": self.name,
+            "type": "DM" if self.space_type == "DIRECT_MESSAGE" else "ROOM",
+            "spaceType": self.space_type,
+            "singleUserBotDm": self.single_user_bot_dm,
+            "threaded": self.space_type == "SPACE",
+            "spaceThreadingState": "THREADED_MESSAGES" if self.space_type == "SPACE" else "UNTHREADED_MESSAGES",
+            "spaceHistoryState": "HISTORY_ON",
+            "externalUserAllowed": self.external_user_allowed,
+            "createTime": rfc3339(self.create_time),
+            "spaceUri": f"https://mail.google.com/chat/u/0/#chat/space/{self.name.split('/', 1)[1]}",
+        }
+        if self.space_type != "DIRECT_MESSAGE":
+            body["displayName"] = self.display_name
+        return body
+
+
+@dataclass
+class Membership:
+    name: str  # spaces/{space}/members/{member}
+    member: str  # users/{id} or users/app
+    role: str
+    create_time: float
+    state: str = "JOINED"
+
+
+@dataclass
+class StoredMessage:
+    name: str
+    space: str
+    sender: str  # users/{id} or users/app
+    body: dict[str, Any]  # text, cardsV2, accessoryWidgets, fallbackText, ...
+    thread_name: str
+    thread_key: str | None
+    create_time: float
+    thread_reply: bool = False
+    last_update_time: float | None = None
+    private_viewer: str | None = None
+    client_assigned_id: str | None = None
+    request_id: str | None = None
+    delete_time: float | None = None
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    argument_text: str | None = None
+    slash_command: dict[str, Any] | None = None
+    action_response: dict[str, Any] | None = None  # kept for the playground (dialogs, REQUEST_CONFIG)
 
 
 class ChatStore:
     def __init__(self, state: "EmulatorState") -> None:
         self.state = state
+        self.app_display_name = "Meet"
+        self.spaces: dict[str, ChatSpace] = {}
+        self.memberships: dict[str, Membership] = {}  # by membership name
+        self.messages: dict[str, StoredMessage] = {}  # by name, in creation order
+        self.request_ids: dict[tuple[str, str, str], str] = {}  # (space, caller, requestId) -> message name
+        self.client_ids: dict[tuple[str, str], str] = {}  # (space, client id) -> message name
+        self.thread_keys: dict[tuple[str, str], str] = {}  # (space, key) -> thread name
+
+    # -- spaces and members ----------------------------------------------------------
+    def create_space(self, display_name: str, space_type: str, members: list["User"]) -> ChatSpace:
+        if space_type not in SPACE_TYPES:
+            raise invalid_argument(f"Invalid spaceType {space_type!r}.", "spaceType")
+        if space_type == "DIRECT_MESSAGE" and len(members) != 1:
+            raise invalid_argument("A direct message with the app has exactly one human member.", "members")
+        if space_type != "DIRECT_MESSAGE" and not display_name.strip():
+            raise invalid_argument("A space needs a displayName.", "displayName")
+        now = self.state.clock.time()
+        space = ChatSpace(
+            name=f"spaces/{self.state.new_id(11)}",
+            display_name=display_name,
+            space_type=space_type,
+            create_time=now,
+            single_user_bot_dm=space_type == "DIRECT_MESSAGE",
+        )
+        self.spaces[space.name] = space
+        for index, user in enumerate(members):
+            role = "ROLE_MANAGER" if index == 0 and space_type == "SPACE" else "ROLE_MEMBER"
+            self.add_member(space, user.name, role)
+        self.add_member(space, APP_USER, "ROLE_MEMBER")
+        return space
+
+    def add_member(self, space: ChatSpace, member: str, role: str = "ROLE_MEMBER") -> Membership:
+        member_id = "app" if member == APP_USER else member.split("/", 1)[1]
+        membership = Membership(f"{space.name}/members/{member_id}", member, role, self.state.clock.time())
+        self.memberships[membership.name] = membership
+        return membership
+
+    def remove_member(self, space: ChatSpace, member: str) -> Membership:
+        membership = self.membership_of(space.name, member)
+        if membership is None:
+            raise not_found(f"Membership of {member} in {space.name} not found.")
+        del self.memberships[membership.name]
+        if member == APP_USER:
+            space.app_installed = False
+        return membership
+
+    def get_space(self, name: str) -> ChatSpace:
+        space = self.spaces.get(name)
+        if space is None:
+            raise not_found(f"Space {name} not found.")
+        return space
+
+    def members_of(self, space_name: str) -> list[Membership]:
+        prefix = space_name + "/members/"
+        return [m for m in self.memberships.values() if m.name.startswith(prefix)]
+
+    def membership_of(self, space_name: str, member: str) -> Membership | None:
+        member_id = "app" if member == APP_USER else member.split("/", 1)[-1]
+        return self.memberships.get(f"{space_name}/members/{member_id}")
+
+    def is_member(self, space_name: str, member: str) -> bool:
+        return self.membership_of(space_name, member) is not None
+
+    # -- users as Chat shows them ----------------------------------------------------
+    def user_json(self, member: str, *, with_email: bool = False) -> dict[str, Any]:
+        if member == APP_USER:
+            return {"name": APP_USER, "displayName": self.app_display_name, "type": "BOT"}
+        user = self.state.find_user(member)
+        body: dict[str, Any] = {"name": user.name, "displayName": user.display_name, "type": "HUMAN",
+                                "domainId": user.domain}
+        if with_email:  # interaction events carry the email; the REST API does not
+            body["email"] = user.email
+        return body
+
+    def membership_json(self, membership: Membership) -> dict[str, Any]:
+        return {
+            "name": membership.name,
+            "state": membership.state,
+            "role": membership.role,
+            "member": self.user_json(membership.member),
+            "createTime": rfc3339(membership.create_time),
+        }
+
+    # -- messages --------------------------------------------------------------------
+    def prepare_body(self, body: dict[str, Any], *, app_auth: bool) -> dict[str, Any]:
+        """Chat's rules for message content: cards need app auth, size and widget limits."""
+        content = {k: v for k, v in body.items() if k in (
+            "text", "cardsV2", "cards", "accessoryWidgets", "fallbackText", "attachment", "quotedMessageMetadata")}
+        if (content.get("cardsV2") or content.get("cards") or content.get("accessoryWidgets")) and not app_auth:
+            raise ApiError(400, "Message cannot have cards for requests carrying human credentials.",
+                           "INVALID_ARGUMENT")
+        if not any(content.get(k) for k in ("text", "cardsV2", "cards", "attachment")):
+            raise invalid_argument("Message cannot be empty. Discarding an empty message.", "message")
+        for card in content.get("cardsV2") or []:
+            self._drop_excess_widgets(card.get("card") or {})
+        size = len(json.dumps(content, separators=(",", ":")).encode())
+        if size > MESSAGE_BYTES_LIMIT:
+            raise invalid_argument(
+                f"Message too large: {size} bytes exceeds the limit of {MESSAGE_BYTES_LIMIT} bytes.", "message")
+        return content
+
+    @staticmethod
+    def _drop_excess_widgets(card: dict[str, Any]) -> None:
+        remaining = WIDGETS_PER_CARD_LIMIT
+        for section in card.get("sections") or []:
+            widgets = section.get("widgets") or []
+            section["widgets"] = widgets[: max(remaining, 0)]
+            remaining -= len(widgets)
+
+    def create_message(
+        self,
+        space_name: str,
+        sender: str,
+        body: dict[str, Any],
+        *,
+        app_auth: bool,
+        thread_name: str | None = None,
+        thread_key: str | None = None,
+        reply_option: str = "MESSAGE_REPLY_OPTION_UNSPECIFIED",
+        request_id: str | None = None,
+        message_id: str | None = None,
+        private_viewer: str | None = None,
+        annotations: list[dict[str, Any]] | None = None,
+        argument_text: str | None = None,
+        slash_command: dict[str, Any] | None = None,
+    ) -> StoredMessage:
+        space = self.get_space(space_name)
+        if request_id:
+            existing = self.request_ids.get((space_name, sender, request_id))
+            if existing:
+                return self.messages[existing]  # the same request id returns the same message
+        if message_id is not None:
+            if not message_id.startswith("client-") or len(message_id) > 63 or not all(
+                    c.isalnum() or c == "-" for c in message_id) or message_id != message_id.lower():
+                raise invalid_argument(
+                    "messageId must begin with 'client-' and contain only lowercase letters, numbers and hyphens "
+                    "(at most 63 characters).", "message_id")
+            if (space_name, message_id) in self.client_ids:
+                raise already_exists(f"Message with client-assigned ID {message_id} already exists.")
+        if private_viewer is not None:
+            if sender != APP_USER:
+                raise permission_denied("Only Chat apps can send private messages.")
+            if not self.is_member(space_name, private_viewer):
+                raise invalid_argument(f"{private_viewer} is not a member of {space_name}.", "private_message_viewer")
+        content = self.prepare_body(body, app_auth=app_auth)
+        thread, key, is_reply = self._thread_for(space, thread_name, thread_key, reply_option)
+        now = self.state.clock.time()
+        message = StoredMessage(
+            name=f"{space_name}/messages/{self.state.new_id(11)}.{self.state.new_id(11)}",
+            space=space_name,
+            sender=sender,
+            body=content,
+            thread_name=thread,
+            thread_key=key,
+            create_time=now,
+            thread_reply=is_reply,
+            private_viewer=private_viewer,
+            client_assigned_id=message_id,
+            request_id=request_id,
+            annotations=annotations or [],
+            argument_text=argument_text,
+            slash_command=slash_command,
+        )
+        self.messages[message.name] = message
+        if request_id:
+            self.request_ids[(space_name, sender, request_id)] = message.name
+        if message_id:
+            self.client_ids[(space_name, message_id)] = message.name
+        return message
+
+    def _thread_for(self, space: ChatSpace, thread_name: str | None, thread_key: str | None,
+                    reply_option: str) -> tuple[str, str | None, bool]:
+        """(thread name, thread key, is a reply) as Chat threads a new message."""
+        wants_reply = reply_option in ("REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD", "REPLY_MESSAGE_OR_FAIL")
+        if wants_reply and (thread_name or thread_key):
+            existing = None
+            if thread_name and thread_name.startswith(space.name + "/threads/") and any(
+                    m.thread_name == thread_name for m in self.messages.values()):
+                existing = thread_name
+            elif thread_key:
+                existing = self.thread_keys.get((space.name, thread_key))
+            if existing:
+                return existing, thread_key, True
+            if reply_option == "REPLY_MESSAGE_OR_FAIL":
+                raise not_found("Thread not found.")
+        new_thread = f"{space.name}/threads/{self.state.new_id(11)}"
+        key = thread_key if wants_reply else None
+        if key:
+            self.thread_keys[(space.name, key)] = new_thread
+        return new_thread, key, False
+
+    def reply_in_thread(self, thread_name: str) -> bool:
+        return any(m.thread_name == thread_name for m in self.messages.values())
+
+    def find_message(self, name: str) -> StoredMessage:
+        """A message by its name or by ``spaces/{space}/messages/client-…``."""
+        message = self.messages.get(name)
+        if message is None and "/messages/client-" in name:
+            space, client_id = name.split("/messages/", 1)
+            found = self.client_ids.get((space, client_id))
+            message = self.messages.get(found) if found else None
+        if message is None or message.delete_time is not None:
+            raise not_found(f"Message {name} not found.")
+        return message
+
+    def messages_in(self, space_name: str, *, viewer: str | None = None, include_private: bool = False,
+                    show_deleted: bool = False) -> list[StoredMessage]:
+        """The space's messages, oldest first; private ones only for their viewer (or all)."""
+        found = []
+        for message in self.messages.values():
+            if message.space != space_name:
+                continue
+            if message.delete_time is not None and not show_deleted:
+                continue
+            if message.private_viewer and not include_private and message.private_viewer != viewer:
+                continue
+            found.append(message)
+        return found
+
+    def message_json(self, message: StoredMessage, *, with_email: bool = False) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "name": message.name,
+            "sender": self.user_json(message.sender, with_email=with_email),
+            "createTime": rfc3339(message.create_time),
+            "thread": {"name": message.thread_name},
+            "space": self.get_space(message.space).to_json(),
+        }
+        if message.thread_key:
+            body["thread"]["threadKey"] = message.thread_key
+        if message.delete_time is not None:
+            body["deleteTime"] = rfc3339(message.delete_time)
+            body["deletionMetadata"] = {"deletionType": "CREATOR"}
+            return body
+        body.update(message.body)
+        if "text" in message.body:
+            body["formattedText"] = message.body["text"]
+        if message.last_update_time is not None:
+            body["lastUpdateTime"] = rfc3339(message.last_update_time)
+        if message.thread_reply:
+            body["threadReply"] = True
+        if message.private_viewer:
+            body["privateMessageViewer"] = {"name": message.private_viewer}
+        if message.client_assigned_id:
+            body["clientAssignedMessageId"] = message.client_assigned_id
+        if message.annotations:
+            body["annotations"] = message.annotations
+        if message.argument_text is not None:
+            body["argumentText"] = message.argument_text
+        if message.slash_command:
+            body["slashCommand"] = message.slash_command
+        return body
+
+    def update_message(self, message: StoredMessage, changes: dict[str, Any], mask: list[str], *,
+                       app_auth: bool) -> StoredMessage:
+        allowed = {"text", "attachment", "cards", "cardsV2", "accessoryWidgets", "quotedMessageMetadata"}
+        paths = sorted(allowed) if mask == ["*"] else mask
+        unknown = [path for path in paths if path not in allowed]
+        if unknown:
+            raise invalid_argument(f"Invalid field mask path(s): {', '.join(schema.snake(p) for p in unknown)}.",
+                                   "update_mask")
+        merged = dict(message.body)
+        for path in paths:
+            if changes.get(path) in (None, "", []):
+                merged.pop(path, None)
+            else:
+                merged[path] = changes[path]
+        message.body = self.prepare_body(merged, app_auth=app_auth)
+        message.last_update_time = self.state.clock.time()
+        return message
