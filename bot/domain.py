@@ -1,0 +1,123 @@
+"""The product's vocabulary: plain values shared by handlers, storage and card builders.
+
+Nothing here does I/O. Card builders (``cards/``) turn these into Chat JSON; storage
+(``bot/storage``) persists them; handlers create them from Meet and Chat answers.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+
+class AccessType(str, enum.Enum):
+    """Who may join without knocking (Meet's ``SpaceConfig.accessType``)."""
+
+    OPEN = "OPEN"
+    TRUSTED = "TRUSTED"
+    RESTRICTED = "RESTRICTED"
+
+
+class MeetingStatus(str, enum.Enum):
+    WAITING = "WAITING"  # created, nobody has joined yet
+    IN_PROGRESS = "IN_PROGRESS"  # a conference is active
+    ENDED = "ENDED"  # the last conference ended
+
+
+@dataclass(frozen=True)
+class Person:
+    """A Chat/Workspace user as the app knows them: ``users/{id}`` plus what to show."""
+
+    user_name: str
+    display_name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingSettings:
+    """What the app asks Meet for at creation (a subset of ``SpaceConfig``).
+
+    ``None`` means "leave it to the organizer's Workspace defaults".
+    """
+
+    access_type: AccessType | None = None
+    auto_recording: bool = False
+    auto_transcription: bool = False
+    auto_smart_notes: bool = False
+    moderation: bool | None = None
+
+    def to_space_config(self) -> dict[str, object]:
+        """The Meet API ``SpaceConfig`` JSON asking for these settings."""
+        config: dict[str, object] = {}
+        if self.access_type is not None:
+            config["accessType"] = self.access_type.value
+        if self.moderation is not None:
+            config["moderation"] = "ON" if self.moderation else "OFF"
+        artifacts: dict[str, object] = {}
+        if self.auto_recording:
+            artifacts["recordingConfig"] = {"autoRecordingGeneration": "ON"}
+        if self.auto_transcription:
+            artifacts["transcriptionConfig"] = {"autoTranscriptionGeneration": "ON"}
+        if self.auto_smart_notes:
+            artifacts["smartNotesConfig"] = {"autoSmartNotesGeneration": "ON"}
+        if artifacts:
+            config["artifactConfig"] = artifacts
+        return config
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "accessType": self.access_type.value if self.access_type else None,
+            "autoRecording": self.auto_recording,
+            "autoTranscription": self.auto_transcription,
+            "autoSmartNotes": self.auto_smart_notes,
+            "moderation": self.moderation,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object] | None) -> "MeetingSettings":
+        data = data or {}
+        access = data.get("accessType")
+        moderation = data.get("moderation")
+        return cls(
+            access_type=AccessType(access) if isinstance(access, str) else None,
+            auto_recording=bool(data.get("autoRecording")),
+            auto_transcription=bool(data.get("autoTranscription")),
+            auto_smart_notes=bool(data.get("autoSmartNotes")),
+            moderation=moderation if isinstance(moderation, bool) else None,
+        )
+
+
+@dataclass(frozen=True)
+class DialIn:
+    """One way to join by phone or SIP, when Meet returns it."""
+
+    label: str  # region code or "SIP"
+    number: str  # phone number or SIP URI
+    pin: str | None = None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting created by ``/meet``: the Meet space and where its card lives in Chat."""
+
+    meet_space: str  # spaces/{id} in the Meet API
+    meeting_code: str
+    meeting_uri: str
+    chat_space: str  # spaces/{id} in the Chat API
+    organizer: Person
+    title: str
+    created_at: datetime
+    settings: MeetingSettings = field(default_factory=MeetingSettings)
+    # What Meet reports after creation (the organizer's defaults may differ from what
+    # was asked): shown on the card.
+    access_type: AccessType | None = None
+    requested_cohosts: tuple[Person, ...] = ()
+    dial_in: tuple[DialIn, ...] = ()
+    thread_name: str | None = None  # spaces/{id}/threads/{id}
+    card_message: str | None = None  # spaces/{id}/messages/{id}
+    status: MeetingStatus = MeetingStatus.WAITING
+    id: int | None = None
+
+    def with_changes(self, **changes: object) -> "Meeting":
+        return replace(self, **changes)  # type: ignore[arg-type]
