@@ -77,6 +77,7 @@ class StoredMessage:
     client_assigned_id: str | None = None
     request_id: str | None = None
     delete_time: float | None = None
+    deletion_type: str | None = None  # DeletionMetadata.deletionType once deleted
     annotations: list[dict[str, Any]] = field(default_factory=list)
     argument_text: str | None = None
     slash_command: dict[str, Any] | None = None
@@ -280,16 +281,33 @@ class ChatStore:
     def reply_in_thread(self, thread_name: str) -> bool:
         return any(m.thread_name == thread_name for m in self.messages.values())
 
-    def find_message(self, name: str) -> StoredMessage:
+    def find_message(self, name: str, *, include_deleted: bool = False) -> StoredMessage:
         """A message by its name or by ``spaces/{space}/messages/client-…``."""
         message = self.messages.get(name)
         if message is None and "/messages/client-" in name:
             space, client_id = name.split("/messages/", 1)
             found = self.client_ids.get((space, client_id))
             message = self.messages.get(found) if found else None
-        if message is None or message.delete_time is not None:
+        if message is None or (message.delete_time is not None and not include_deleted):
             raise not_found(f"Message {name} not found.")
         return message
+
+    def thread_replies(self, message: StoredMessage) -> list[StoredMessage]:
+        """The live replies in the thread ``message`` starts (none when it is itself a reply)."""
+        if message.thread_reply:
+            return []
+        return [m for m in self.messages.values() if m.thread_name == message.thread_name and m.thread_reply
+                and m.delete_time is None and m.name != message.name]
+
+    def delete_message(self, message: StoredMessage, deletion_type: str = "CREATOR", *,
+                       with_replies: bool = False) -> list[StoredMessage]:
+        """Mark ``message`` (and, when asked, its thread's replies) deleted; Chat keeps a tombstone."""
+        now = self.state.clock.time()
+        deleted = [message] + (self.thread_replies(message) if with_replies else [])
+        for item in deleted:
+            item.delete_time = now
+            item.deletion_type = deletion_type
+        return deleted
 
     def messages_in(self, space_name: str, *, viewer: str | None = None, include_private: bool = False,
                     show_deleted: bool = False) -> list[StoredMessage]:
@@ -317,7 +335,7 @@ class ChatStore:
             body["thread"]["threadKey"] = message.thread_key
         if message.delete_time is not None:
             body["deleteTime"] = rfc3339(message.delete_time)
-            body["deletionMetadata"] = {"deletionType": "CREATOR"}
+            body["deletionMetadata"] = {"deletionType": message.deletion_type or "CREATOR"}
             return body
         body.update(message.body)
         if "text" in message.body:
@@ -334,6 +352,8 @@ class ChatStore:
             body["annotations"] = message.annotations
         if message.argument_text is not None:
             body["argumentText"] = message.argument_text
+        elif "text" in message.body:
+            body["argumentText"] = message.body["text"]  # Chat sends it for every text message
         if message.slash_command:
             body["slashCommand"] = message.slash_command
         return body
