@@ -1,7 +1,315 @@
-"""Control-plane calls for Chat."""
+"""Control-plane calls for Chat: people acting in Chat, and what the app made of it.
+
+JSON in, JSON out, Google's error shape for bad input. Handlers take ``state.lock``
+only to read or change the Chat model, never while an event is with the app (the app
+calls the emulator's APIs back while handling it).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from ..api import json_response
+from ..control import json_body, state, typed
+from ..errors import ApiError, invalid_argument, not_found, permission_denied
+from ..state import EmulatorState, User
+from . import delivery, events
+from .events import ADDED_TO_SPACE, CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
+from .model import APP_USER, ChatSpace, StoredMessage
 
 blueprint = Blueprint("chat_control", __name__, url_prefix="/_emulator/chat")
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _base_url() -> str:
+    return request.host_url.rstrip("/")
+
+
+def _space_name(reference: str) -> str:
+    reference = reference.strip()
+    return reference if reference.startswith("spaces/") else f"spaces/{reference}"
+
+
+def _space(world: EmulatorState, reference: Any, field_name: str = "space") -> ChatSpace:
+    if not isinstance(reference, str) or not reference.strip():
+        raise invalid_argument(f"Field '{field_name}' must be a space name.", field_name)
+    return world.chat.get_space(_space_name(reference))
+
+
+def _user(world: EmulatorState, reference: Any, field_name: str = "user") -> User:
+    if not isinstance(reference, str) or not reference.strip():
+        raise invalid_argument(f"Field '{field_name}' must be a user name or email.", field_name)
+    return world.find_user(reference.strip())
+
+
+def _member(world: EmulatorState, space: ChatSpace, user: User) -> None:
+    if not world.chat.is_member(space.name, user.name):
+        raise permission_denied(f"{user.name} is not a member of {space.name}.")
+
+
+def _visible_message(world: EmulatorState, name: Any, user: User, field_name: str = "message") -> StoredMessage:
+    if not isinstance(name, str) or "/messages/" not in name:
+        raise invalid_argument(f"Field '{field_name}' must be a message name (spaces/…/messages/…).", field_name)
+    message = world.chat.find_message(name)
+    if message.private_viewer and message.private_viewer != user.name:
+        raise not_found(f"Message {name} not found.")
+    return message
+
+
+def _who(body: dict[str, Any]) -> dict[str, str]:
+    """Optional locale and time zone of the acting person (Chat reads them from the client)."""
+    options = {}
+    locale = typed(body, "locale", str)
+    zone = typed(body, "timeZone", str)
+    if locale:
+        options["locale"] = locale
+    if zone:
+        options["time_zone"] = zone
+    return options
+
+
+# -- spaces --------------------------------------------------------------------------------------
+@blueprint.post("/spaces")
+def create_space() -> Response:
+    body = json_body("members")
+    world = state()
+    members = typed(body, "members", list)
+    if not members or not all(isinstance(member, str) for member in members):
+        raise invalid_argument("members must be a non-empty list of user names or emails.", "members")
+    display_name = typed(body, "displayName", str, "") or ""
+    space_type = typed(body, "spaceType", str, "SPACE")
+    with world.lock:
+        users = [_user(world, member, "members") for member in members]
+        unique = list({user.name: user for user in users}.values())
+        space = world.chat.create_space(display_name, space_type, unique)
+        adder = unique[0]
+        spec = EventInput(ADDED_TO_SPACE, space, adder, **_who(body),
+                          config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
+                                                                           adder.name, None))
+    delivery.deliver(world, spec)  # the welcome, if any, is recorded in the space
+    with world.lock:
+        return json_response(space.to_json())
+
+
+@blueprint.get("/spaces")
+def list_spaces() -> Response:
+    world = state()
+    with world.lock:
+        spaces = []
+        for space in world.chat.spaces.values():
+            body = space.to_json()
+            body["appInstalled"] = space.app_installed
+            body["members"] = [world.chat.membership_json(m) for m in world.chat.members_of(space.name)]
+            spaces.append(body)
+    return json_response({"spaces": spaces})
+
+
+@blueprint.get("/spaces/<path:space_id>/messages")
+def list_messages(space_id: str) -> Response:
+    world = state()
+    with world.lock:
+        space = world.chat.get_space(_space_name(space_id))
+        messages = [world.chat.message_json(message)
+                    for message in world.chat.messages_in(space.name, include_private=True)]
+    return json_response({"messages": messages})
+
+
+@blueprint.post("/spaces/<path:space_id>/members")
+def add_member(space_id: str) -> Response:
+    body = json_body("user")
+    world = state()
+    with world.lock:
+        space = world.chat.get_space(_space_name(space_id))
+        if space.space_type == "DIRECT_MESSAGE":
+            raise invalid_argument("People cannot be added to a direct message.", "user")
+        user = _user(world, body.get("user"))
+        if world.chat.is_member(space.name, user.name):
+            raise ApiError(409, f"{user.name} is already a member of {space.name}.", "ALREADY_EXISTS")
+        membership = world.chat.add_member(space, user.name, typed(body, "role", str, "ROLE_MEMBER"))
+        return json_response(world.chat.membership_json(membership))
+
+
+@blueprint.delete("/spaces/<path:space_id>/members/<path:member>")
+def remove_member(space_id: str, member: str) -> Response:
+    world = state()
+    with world.lock:
+        space = world.chat.get_space(_space_name(space_id))
+        user = _user(world, member if "@" in member or member.startswith("users/") else f"users/{member}")
+        membership = world.chat.remove_member(space, user.name)
+        return json_response(world.chat.membership_json(membership))
+
+
+@blueprint.post("/spaces/<path:space_id>/remove-app")
+def remove_app(space_id: str) -> Response:
+    """A person removes the app from the space: REMOVED_FROM_SPACE is delivered."""
+    body = json_body("user")
+    world = state()
+    with world.lock:
+        space = world.chat.get_space(_space_name(space_id))
+        user = _user(world, body.get("user"))
+        _member(world, space, user)
+        if not space.app_installed or not world.chat.is_member(space.name, APP_USER):
+            raise ApiError(400, f"The app is not a member of {space.name}.", "FAILED_PRECONDITION")
+        world.chat.remove_member(space, APP_USER)
+        spec = EventInput(REMOVED_FROM_SPACE, space, user, **_who(body))
+    delivery.deliver(world, spec)
+    with world.lock:
+        return json_response(space.to_json())
+
+
+@blueprint.post("/spaces/<path:space_id>/add-app")
+def add_app(space_id: str) -> Response:
+    """A person adds the app (again): ADDED_TO_SPACE is delivered."""
+    body = json_body("user")
+    world = state()
+    with world.lock:
+        space = world.chat.get_space(_space_name(space_id))
+        user = _user(world, body.get("user"))
+        _member(world, space, user)
+        if world.chat.is_member(space.name, APP_USER):
+            raise ApiError(409, f"The app is already a member of {space.name}.", "ALREADY_EXISTS")
+        world.chat.add_member(space, APP_USER)
+        space.app_installed = True
+        spec = EventInput(ADDED_TO_SPACE, space, user, **_who(body),
+                          config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
+                                                                           user.name, None))
+    delivery.deliver(world, spec)
+    with world.lock:
+        return json_response(space.to_json())
+
+
+# -- people acting -----------------------------------------------------------------------------------
+@blueprint.post("/messages")
+def post_message() -> Response:
+    """A person posts; the app hears it if it is a DM, a slash command or an @mention of it."""
+    body = json_body("space", "sender", "text")
+    world = state()
+    text = typed(body, "text", str)
+    thread = typed(body, "thread", str)
+    with world.lock:
+        space = _space(world, body.get("space"))
+        sender = _user(world, body.get("sender"), "sender")
+        _member(world, space, sender)
+        parsed = events.parse_text(world, space, text)
+        message = world.chat.create_message(
+            space.name, sender.name, {"text": text}, app_auth=False,
+            thread_name=thread, reply_option="REPLY_MESSAGE_OR_FAIL" if thread else "MESSAGE_REPLY_OPTION_UNSPECIFIED",
+            annotations=parsed.annotations, argument_text=parsed.argument_text, slash_command=parsed.slash_command)
+        heard = space.app_installed and world.chat.is_member(space.name, APP_USER) and (
+            space.space_type == "DIRECT_MESSAGE" or parsed.slash_command is not None or parsed.mentions_app)
+        spec = EventInput(MESSAGE, space, sender, message=message, **_who(body),
+                          config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
+                                                                           sender.name, message.name))
+    reply = delivery.deliver(world, spec) if heard else None
+    with world.lock:
+        return json_response({"message": world.chat.message_json(message), "reply": reply})
+
+
+@blueprint.post("/clicks")
+def click() -> Response:
+    """A person clicks a button of a card message; the app's answer."""
+    body = json_body("message", "user", "function")
+    world = state()
+    function = typed(body, "function", str)
+    wanted = events.string_parameters(body.get("parameters"))
+    inputs = events.form_inputs(body.get("formInputs"))
+    with world.lock:
+        user = _user(world, body.get("user"))
+        message = _visible_message(world, body.get("message"), user)
+        space = world.chat.get_space(message.space)
+        _member(world, space, user)
+        action = events.find_action(message.body, function, wanted)
+        if action is None:
+            available = sorted({a.get("function") for a in events.card_actions(message.body)})
+            raise invalid_argument(
+                f"Message {message.name} has no button invoking {function!r}"
+                + (f" with parameters {wanted}" if wanted else "")
+                + f". Buttons on it invoke: {', '.join(available) or 'nothing'}.", "function")
+        parameters = {p.get("key"): p.get("value") for p in action.get("parameters") or []}
+        dialog = events.REQUEST_DIALOG if action.get("interaction") == "OPEN_DIALOG" else None
+        spec = EventInput(CARD_CLICKED, space, user, message=message, function=function, parameters=parameters,
+                          form_inputs=inputs, dialog_event_type=dialog, **_who(body),
+                          config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
+                                                                           user.name, None))
+    return json_response(delivery.deliver(world, spec))
+
+
+@blueprint.post("/dialogs")
+def submit_dialog() -> Response:
+    """A person submits (or, with ``cancel: true``, closes) a dialog; the app's answer."""
+    body = json_body("user")
+    world = state()
+    cancel = typed(body, "cancel", bool, False)
+    function = typed(body, "function", str)
+    if not function and not cancel:
+        raise invalid_argument("Missing required field(s): function.", "function")
+    wanted = events.string_parameters(body.get("parameters"))
+    inputs = events.form_inputs(body.get("formInputs"))
+    with world.lock:
+        user = _user(world, body.get("user"))
+        opened = delivery.open_dialogs(world).get(user.name)
+        message = None
+        if body.get("message"):
+            message = _visible_message(world, body.get("message"), user)
+        elif opened is not None and opened.message:
+            message = world.chat.messages.get(opened.message)
+        if message is not None:
+            space = world.chat.get_space(message.space)
+        elif body.get("space"):
+            space = _space(world, body.get("space"))
+        elif opened is not None:
+            space = world.chat.get_space(opened.space)
+        else:
+            raise invalid_argument(f"{user.name} has no open dialog: give the message or space it belongs to.",
+                                   "message")
+        _member(world, space, user)
+        parameters = wanted
+        if opened is not None and opened.space == space.name and function:
+            action = events.find_action(opened.card, function, wanted)
+            if action is not None:
+                parameters = {p.get("key"): p.get("value") for p in action.get("parameters") or []}
+        spec = EventInput(CARD_CLICKED, space, user, message=message, function=function, parameters=parameters,
+                          form_inputs=inputs, dialog_event_type=events.CANCEL_DIALOG if cancel else events.SUBMIT_DIALOG,
+                          **_who(body))
+    return json_response(delivery.deliver(world, spec))
+
+
+@blueprint.get("/dialogs")
+def list_open_dialogs() -> Response:
+    world = state()
+    with world.lock:
+        return json_response({"dialogs": [
+            {"user": user, "space": d.space, "message": d.message, "thread": d.thread, "body": d.card}
+            for user, d in delivery.open_dialogs(world).items()]})
+
+
+@blueprint.get("/config-complete")
+def config_complete() -> Response:
+    """Where ``configCompleteRedirectUrl`` points: the prompt is erased, the message made
+    public and dispatched to the app a second time, as Chat does."""
+    world = state()
+    parsed = delivery.read_config_complete_token(world, request.args.get("token", ""))
+    if parsed is None:
+        raise invalid_argument("Invalid or forged configuration token.", "token")
+    space_name, user_name, message_name = parsed
+    with world.lock:
+        space = world.chat.get_space(space_name)
+        user = world.find_user(user_name)
+        original = delivery.complete_configuration(world, space_name, user_name, message_name)
+        spec = None
+        if original is not None and space.app_installed:
+            spec = EventInput(MESSAGE, space, user, message=original,
+                              config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
+                                                                               user.name, original.name))
+    reply = delivery.deliver(world, spec) if spec is not None else None
+    return json_response({"configured": True, "reply": reply})
+
+
+@blueprint.get("/deliveries")
+def list_deliveries() -> Response:
+    """Every event delivered to the app, with its answer and what was recorded (or the error)."""
+    world = state()
+    with world.lock:
+        return json_response({"deliveries": [record.to_json() for record in delivery.deliveries(world)]})

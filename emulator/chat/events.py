@@ -1,0 +1,336 @@
+"""Interaction events as Google Chat builds them, in both formats Chat sends.
+
+* The classic interaction event (``DeprecatedEvent`` in the Chat discovery document):
+  ``type``, ``eventTime``, ``message``, ``user``, ``space``, ``thread``, ``action``,
+  ``common``, ``isDialogEvent``, ``dialogEventType``, ``configCompleteRedirectUrl``,
+  ``appCommandMetadata``.
+* The Google Workspace add-on event object: ``commonEventObject``,
+  ``authorizationEventObject`` (added at delivery, it carries the signed token) and
+  ``chat`` with ``user``, ``space``, ``eventTime`` and exactly one payload
+  (``messagePayload``, ``appCommandPayload``, ``addedToSpacePayload``,
+  ``removedFromSpacePayload``, ``buttonClickedPayload``).
+
+Also here: how Chat reads what a person typed. A leading registered ``/command``
+becomes a slash command (``message.slashCommand``, a SLASH_COMMAND annotation,
+``argumentText`` = the rest, leading space included, as in Google's documented
+example ``"/vote yes"`` -> ``" yes"``); ``@Display Name`` of a space member becomes a
+USER_MENTION annotation; mentions of the app are stripped from ``argumentText`` while
+mentions of people stay in it ("Plain-text body of the message with all Chat app
+mentions stripped out").
+
+Every function here reads the Chat model: call them with ``state.lock`` held.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable
+
+from ..clock import rfc3339
+from ..errors import invalid_argument
+from .model import APP_USER, ChatSpace, StoredMessage
+
+if TYPE_CHECKING:
+    from ..state import EmulatorState, User
+
+HOST_APP = "CHAT"
+PLATFORM = "WEB"
+DEFAULT_LOCALE = "en"
+DEFAULT_TIME_ZONE = "UTC"
+
+MESSAGE = "MESSAGE"
+ADDED_TO_SPACE = "ADDED_TO_SPACE"
+REMOVED_FROM_SPACE = "REMOVED_FROM_SPACE"
+CARD_CLICKED = "CARD_CLICKED"
+
+REQUEST_DIALOG = "REQUEST_DIALOG"
+SUBMIT_DIALOG = "SUBMIT_DIALOG"
+CANCEL_DIALOG = "CANCEL_DIALOG"
+
+FORM_INPUT_KINDS = ("stringInputs", "dateTimeInput", "dateInput", "timeInput")
+
+
+# -- reading what a person typed ---------------------------------------------------------
+@dataclass
+class ParsedText:
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    argument_text: str = ""
+    slash_command: dict[str, Any] | None = None  # message.slashCommand
+    command_name: str | None = None  # "/meet"
+    command_id: int | None = None
+    mentions_app: bool = False
+
+
+def parse_text(state: "EmulatorState", space: ChatSpace, text: str) -> ParsedText:
+    """Annotations, argumentText and slash command of a message a person posts."""
+    chat = state.chat
+    parsed = ParsedText()
+    app_spans: list[tuple[int, int]] = []
+    command = _leading_command(text, state.config.commands)
+    if command is not None:
+        name, command_id = command
+        parsed.command_name, parsed.command_id = f"/{name}", command_id
+        # int64 fields are strings in Google's JSON mapping.
+        parsed.slash_command = {"commandId": str(command_id)}
+        parsed.annotations.append({
+            "type": "SLASH_COMMAND",
+            "startIndex": 0,
+            "length": len(name) + 1,
+            "slashCommand": {
+                "bot": chat.user_json(APP_USER),
+                "type": "INVOKE",
+                "commandName": f"/{name}",
+                "commandId": str(command_id),
+            },
+        })
+        app_spans.append((0, len(name) + 1))
+    for start, length, member in _mentions(state, space, text, skip_until=app_spans[0][1] if app_spans else 0):
+        parsed.annotations.append({
+            "type": "USER_MENTION",
+            "startIndex": start,
+            "length": length,
+            "userMention": {"user": chat.user_json(member), "type": "MENTION"},
+        })
+        if member == APP_USER:
+            parsed.mentions_app = True
+            app_spans.append((start, length))
+    parsed.annotations.sort(key=lambda annotation: annotation["startIndex"])
+    argument = text
+    for start, length in sorted(app_spans, reverse=True):
+        argument = argument[:start] + argument[start + length:]
+    parsed.argument_text = argument
+    return parsed
+
+
+def _leading_command(text: str, commands: dict[str, int]) -> tuple[str, int] | None:
+    match = re.match(r"/([A-Za-z0-9_\-]+)(?=\s|$)", text)
+    if not match:
+        return None
+    typed = match.group(1)
+    for name, command_id in commands.items():
+        if name.lstrip("/").lower() == typed.lower():
+            return name.lstrip("/"), int(command_id)
+    return None
+
+
+def _mentions(state: "EmulatorState", space: ChatSpace, text: str,
+              skip_until: int = 0) -> Iterable[tuple[int, int, str]]:
+    """(start, length, member) for each ``@Display Name`` of a member, longest names first."""
+    chat = state.chat
+    names: list[tuple[str, str]] = []  # (display name, member)
+    for membership in chat.members_of(space.name):
+        if membership.member == APP_USER:
+            names.append((chat.app_display_name, APP_USER))
+            continue
+        try:
+            user = state.find_user(membership.member)
+        except Exception:  # a member whose user was removed: nothing to mention
+            continue
+        names.append((user.display_name, user.name))
+    names.sort(key=lambda item: len(item[0]), reverse=True)
+    lowered = text.lower()
+    position = skip_until
+    while True:
+        at = text.find("@", position)
+        if at < 0:
+            return
+        for display_name, member in names:
+            end = at + 1 + len(display_name)
+            if display_name and lowered[at + 1:end] == display_name.lower() and (
+                    end == len(text) or not (text[end].isalnum() or text[end] == "_")):
+                yield at, end - at, member
+                position = end
+                break
+        else:
+            position = at + 1
+
+
+# -- what a person submits ------------------------------------------------------------------
+def form_inputs(simple: Any) -> dict[str, Any]:
+    """``{name: value | [values] | {stringInputs|dateTimeInput|…}}`` in Chat's ``Inputs`` shape."""
+    if simple is None:
+        return {}
+    if not isinstance(simple, dict):
+        raise invalid_argument("formInputs must be an object of input names to values.", "formInputs")
+    converted: dict[str, Any] = {}
+    for name, value in simple.items():
+        if isinstance(value, dict):
+            if not value or any(key not in FORM_INPUT_KINDS for key in value):
+                raise invalid_argument(
+                    f"formInputs.{name} must be a value, a list of values, or one of {', '.join(FORM_INPUT_KINDS)}.",
+                    f"formInputs.{name}")
+            converted[name] = value
+            continue
+        values = value if isinstance(value, list) else [value]
+        strings = []
+        for item in values:
+            if isinstance(item, (dict, list)) or item is None:
+                raise invalid_argument(f"formInputs.{name} has a value Chat cannot send.", f"formInputs.{name}")
+            strings.append(("true" if item else "false") if isinstance(item, bool) else str(item))
+        converted[name] = {"stringInputs": {"value": strings}}
+    return converted
+
+
+def string_parameters(parameters: Any, field_name: str = "parameters") -> dict[str, str]:
+    if parameters is None:
+        return {}
+    if not isinstance(parameters, dict):
+        raise invalid_argument(f"{field_name} must be an object of string values.", field_name)
+    return {str(key): value if isinstance(value, str) else str(value) for key, value in parameters.items()}
+
+
+# -- buttons on a card ------------------------------------------------------------------------
+def card_actions(body: Any) -> Iterable[dict[str, Any]]:
+    """Every ``action`` (an ``Action`` with a ``function``) anywhere in a card or message body."""
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if key == "action" and isinstance(value, dict) and "function" in value:
+                yield value
+            else:
+                yield from card_actions(value)
+    elif isinstance(body, list):
+        for item in body:
+            yield from card_actions(item)
+
+
+def find_action(body: Any, function: str, parameters: dict[str, str] | None) -> dict[str, Any] | None:
+    """The button action a click on ``function`` (with these parameters, if any) refers to."""
+    for action in card_actions(body):
+        if action.get("function") != function:
+            continue
+        own = {p.get("key"): p.get("value") for p in action.get("parameters") or []}
+        if not parameters or all(own.get(key) == value for key, value in parameters.items()):
+            return action
+    return None
+
+
+# -- the events ---------------------------------------------------------------------------------
+@dataclass
+class EventInput:
+    """Everything one interaction event is made from."""
+
+    kind: str  # MESSAGE, ADDED_TO_SPACE, REMOVED_FROM_SPACE, CARD_CLICKED
+    space: ChatSpace
+    user: "User"
+    message: StoredMessage | None = None
+    function: str | None = None
+    parameters: dict[str, str] = field(default_factory=dict)
+    form_inputs: dict[str, Any] = field(default_factory=dict)
+    dialog_event_type: str | None = None
+    config_complete_url: str | None = None
+    locale: str = DEFAULT_LOCALE
+    time_zone: str = DEFAULT_TIME_ZONE
+
+    @property
+    def is_slash_command(self) -> bool:
+        return bool(self.kind == MESSAGE and self.message is not None and self.message.slash_command)
+
+
+def build_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
+    if state.config.event_format == "addon":
+        return addon_event(state, spec)
+    return classic_event(state, spec)
+
+
+def _time_zone(name: str, at: float) -> dict[str, Any]:
+    """``{id, offset}``; offset in milliseconds from UTC at that moment, as Chat sends it."""
+    from datetime import datetime, timezone
+
+    try:
+        from zoneinfo import ZoneInfo
+
+        offset = datetime.fromtimestamp(at, tz=timezone.utc).astimezone(ZoneInfo(name)).utcoffset()
+        milliseconds = int(offset.total_seconds() * 1000) if offset is not None else 0
+    except Exception:  # unknown zone: report it as UTC rather than fail the event
+        milliseconds = 0
+    return {"id": name, "offset": milliseconds}
+
+
+def _common(spec: EventInput, at: float) -> dict[str, Any]:
+    common: dict[str, Any] = {"userLocale": spec.locale, "hostApp": HOST_APP, "platform": PLATFORM,
+                              "timeZone": _time_zone(spec.time_zone, at)}
+    if spec.kind == CARD_CLICKED:
+        if spec.function is not None:
+            common["invokedFunction"] = spec.function
+        if spec.parameters:
+            common["parameters"] = dict(spec.parameters)
+        if spec.form_inputs:
+            common["formInputs"] = spec.form_inputs
+    return common
+
+
+def classic_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
+    chat = state.chat
+    now = state.clock.time()
+    event: dict[str, Any] = {"type": spec.kind, "eventTime": rfc3339(now)}
+    if spec.message is not None and spec.kind in (MESSAGE, CARD_CLICKED):
+        message = chat.message_json(spec.message, with_email=True)
+        event["message"] = message
+        if spec.kind == MESSAGE:
+            event["thread"] = dict(message["thread"])
+            if spec.message.thread_key:
+                event["threadKey"] = spec.message.thread_key
+    event["user"] = chat.user_json(spec.user.name, with_email=True)
+    event["space"] = spec.space.to_json()
+    if spec.kind == CARD_CLICKED:
+        event["action"] = {
+            "actionMethodName": spec.function or "",
+            "parameters": [{"key": key, "value": value} for key, value in spec.parameters.items()],
+        }
+    if spec.config_complete_url and spec.kind in (MESSAGE, ADDED_TO_SPACE, CARD_CLICKED):
+        event["configCompleteRedirectUrl"] = spec.config_complete_url
+    if spec.dialog_event_type:
+        event["isDialogEvent"] = True
+        event["dialogEventType"] = spec.dialog_event_type
+    elif spec.kind == CARD_CLICKED:
+        event["isDialogEvent"] = False
+    event["common"] = _common(spec, now)
+    if spec.is_slash_command:
+        event["appCommandMetadata"] = {"appCommandId": int(spec.message.slash_command["commandId"]),  # type: ignore[union-attr]
+                                       "appCommandType": "SLASH_COMMAND"}
+    return event
+
+
+def addon_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
+    chat = state.chat
+    now = state.clock.time()
+    space = spec.space.to_json()
+    body: dict[str, Any] = {"user": chat.user_json(spec.user.name, with_email=True), "space": space,
+                            "eventTime": rfc3339(now)}
+    message = chat.message_json(spec.message, with_email=True) if spec.message is not None else None
+    if spec.kind == MESSAGE and spec.is_slash_command:
+        payload: dict[str, Any] = {
+            "appCommandMetadata": {"appCommandId": int(spec.message.slash_command["commandId"]),  # type: ignore[union-attr]
+                                   "appCommandType": "SLASH_COMMAND"},
+            "space": space,
+            "thread": dict(message["thread"]) if message else None,
+            "message": message,
+        }
+        if spec.config_complete_url:
+            payload["configCompleteRedirectUri"] = spec.config_complete_url
+        if spec.dialog_event_type:
+            payload["isDialogEvent"] = True
+            payload["dialogEventType"] = spec.dialog_event_type
+        body["appCommandPayload"] = {k: v for k, v in payload.items() if v is not None}
+    elif spec.kind == MESSAGE:
+        payload = {"message": message, "space": space}
+        if spec.config_complete_url:
+            payload["configCompleteRedirectUri"] = spec.config_complete_url
+        body["messagePayload"] = payload
+    elif spec.kind == ADDED_TO_SPACE:
+        payload = {"space": space, "interactionAdd": False}
+        if spec.config_complete_url:
+            payload["configCompleteRedirectUri"] = spec.config_complete_url
+        body["addedToSpacePayload"] = payload
+    elif spec.kind == REMOVED_FROM_SPACE:
+        body["removedFromSpacePayload"] = {"space": space}
+    elif spec.kind == CARD_CLICKED:
+        payload = {"space": space}
+        if message is not None:
+            payload["message"] = message
+        if spec.dialog_event_type:
+            payload["isDialogEvent"] = True
+            payload["dialogEventType"] = spec.dialog_event_type
+        body["buttonClickedPayload"] = payload
+    return {"commonEventObject": _common(spec, now), "chat": body}
