@@ -14,6 +14,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 class BackgroundServer:
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app = app
         self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
         self.host = host
         self.port = self._server.server_port

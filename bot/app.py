@@ -1,0 +1,107 @@
+"""The Flask app factory: ``create_app(config, *, storage=…, meet=…, chat=…, …)``.
+
+Everything the app talks to is built once here (or injected by tests) and shared by
+request threads; nothing reaches the network at import time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from .config import Config, ConfigError
+from .google.chat import ChatGateway, app_credentials
+from .google.credentials import DelegatedCredentials, UserCredentialsProvider
+from .google.meet import MeetGateway
+from .log import set_trace
+from .router import Router
+from .services import Services, utc_now
+from .storage import Storage, open_storage
+from .verification import ChatRequestVerifier
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 1_000_000  # Chat events are a few KB; anything near this is not one
+
+
+@dataclass(frozen=True)
+class MeetBot:
+    """What the views reach through ``current_app.extensions["meetbot"]``."""
+
+    config: Config
+    services: Services
+    router: Router
+    verifier: ChatRequestVerifier
+
+
+def _sqlite_directory(url: str) -> None:
+    """Local mode's SQLite file lives under ./.local/, which may not exist yet."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        directory = os.path.dirname(url[len("sqlite:///"):])
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+
+
+def _delegation(config: Config) -> UserCredentialsProvider:
+    if not config.delegation_credentials_file:
+        raise ConfigError(["DELEGATION_CREDENTIALS_FILE is required when AUTH_MODE=delegation"])
+    with open(config.delegation_credentials_file, encoding="utf-8") as handle:
+        key = json.load(handle)
+    return DelegatedCredentials(key, token_uri=config.token_uri if config.google_api_endpoint else None)
+
+
+def create_app(
+    config: Config,
+    *,
+    storage: Storage | None = None,
+    meet: MeetGateway | None = None,
+    chat: ChatGateway | None = None,
+    credentials: UserCredentialsProvider | None = None,
+    verifier: ChatRequestVerifier | None = None,
+    clock: Callable[..., object] | None = None,
+) -> Flask:
+    config.check()
+    from .handlers import build_router
+    from .views import chat as chat_view, health
+
+    if storage is None:
+        _sqlite_directory(config.database_url)
+        storage = open_storage(config.database_url)
+    endpoint = config.google_api_endpoint
+    budget = config.sync_budget_seconds
+    services = Services(
+        config=config,
+        storage=storage,
+        meet=meet or MeetGateway(endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
+        chat=chat or ChatGateway(app_credentials(config.chat_credentials_file, config.token_uri if endpoint else None),
+                                 endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
+        credentials=credentials or _delegation(config),
+        clock=clock or utc_now,  # type: ignore[arg-type]
+    )
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.extensions["meetbot"] = MeetBot(config, services, build_router(config), verifier or ChatRequestVerifier(config))
+
+    @app.before_request
+    def correlate_trace() -> None:
+        set_trace(request.headers.get("X-Cloud-Trace-Context"), config.google_cloud_project)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response, int]:
+        # 404, 405, 413 (body over MAX_REQUEST_BYTES), …: JSON, never an HTML page.
+        return jsonify({"error": error.name.lower()}), error.code or 500
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[Response, int]:
+        log.exception("unhandled error")
+        return jsonify({"error": "internal error"}), 500
+
+    app.register_blueprint(chat_view.blueprint)
+    app.register_blueprint(health.blueprint)
+    return app

@@ -1,0 +1,112 @@
+"""``python main.py`` (local mode) and ``python main.py demo`` (a scripted meeting)."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import tempfile
+import threading
+from typing import Any
+
+from .local import LocalStack
+
+
+def describe_message(message: dict[str, Any]) -> str:
+    """A Chat message as readable text: its text, or its cards' header and widgets."""
+    lines: list[str] = []
+    if message.get("text"):
+        lines.append(str(message["text"]))
+    for entry in message.get("cardsV2") or []:
+        card = entry.get("card") or {}
+        header = card.get("header") or {}
+        if header.get("title"):
+            lines.append(f"[{header['title']}]" + (f" {header['subtitle']}" if header.get("subtitle") else ""))
+        for section in card.get("sections") or []:
+            if section.get("header"):
+                lines.append(f"-- {_plain(section['header'])}")
+            for widget in section.get("widgets") or []:
+                lines.extend(_widget_lines(widget))
+    viewer = (message.get("privateMessageViewer") or {}).get("name")
+    prefix = f"(only visible to {viewer}) " if viewer else ""
+    return prefix + "\n    ".join(lines)
+
+
+def _plain(markup: str) -> str:
+    return html.unescape(re.sub(r"<br\s*/?>", " / ", re.sub(r"<(?!br)[^>]+>", "", markup)))
+
+
+def _widget_lines(widget: dict[str, Any]) -> list[str]:
+    if "decoratedText" in widget:
+        text = widget["decoratedText"]
+        label = f"{text['topLabel']}: " if text.get("topLabel") else ""
+        return [label + _plain(text.get("text", ""))]
+    if "textParagraph" in widget:
+        return [_plain(widget["textParagraph"].get("text", ""))]
+    if "buttonList" in widget:
+        return ["  ".join(f"<{b.get('text', '')}>" for b in widget["buttonList"].get("buttons", []))]
+    return []
+
+
+def app_messages(stack: LocalStack, space: str) -> list[dict[str, Any]]:
+    space_id = space.split("/", 1)[1]
+    messages = stack.control("GET", f"chat/spaces/{space_id}/messages")["messages"]
+    return [m for m in messages if (m.get("sender") or {}).get("type") == "BOT"]
+
+
+def run_local() -> int:
+    app_port = int(os.environ.get("PORT", "8080"))
+    emulator_port = int(os.environ.get("EMULATOR_PORT", "8085"))
+    directory = ".local"
+    database = os.path.join(directory, "meetbot.db")
+    # The emulator keeps its world in memory, so a database left by an earlier run
+    # would describe meetings that no longer exist: start both afresh.
+    for leftover in (database, database + "-wal", database + "-shm"):
+        if os.path.exists(leftover):
+            os.remove(leftover)
+    stack = LocalStack(directory=directory, app_port=app_port, emulator_port=emulator_port,
+                       auto_consent=os.environ.get("EMULATOR_AUTO_CONSENT") == "1").start()
+    seeded = stack.seed()
+    print(f"Google Workspace emulator and playground: {stack.emulator_url}/", flush=True)
+    print(f"Chat app (POST / for Chat events):      {stack.app_url}/", flush=True)
+    print(f"Seeded people: {', '.join(p['email'] for p in seeded['people'])}; "
+          f"Chat space {seeded['space']['name']} ({seeded['space']['displayName']}).", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\nStopping.", flush=True)
+    finally:
+        stack.stop()
+    return 0
+
+
+def run_demo() -> int:
+    directory = tempfile.mkdtemp(prefix="meetbot-demo-")
+    stack = LocalStack(directory=directory, auto_consent=True).start()
+    try:
+        seeded = stack.seed()
+        space = seeded["space"]["name"]
+        alice = seeded["people"][0]
+        seen: set[str] = set()
+
+        def show(step: str) -> None:
+            print(f"\n== {step}", flush=True)
+            for message in app_messages(stack, space):
+                key = message["name"] + str(message.get("lastUpdateTime", ""))
+                if key not in seen:
+                    seen.add(key)
+                    print("  " + describe_message(message), flush=True)
+
+        show("The app is added to the space 'Team'")
+        stack.control("POST", "chat/messages", {"space": space, "sender": alice["name"],
+                                                "text": "/meet Weekly sync @Bob Brown"})
+        show("Alice types: /meet Weekly sync @Bob Brown")
+        stack.control("POST", "chat/messages", {"space": space, "sender": alice["name"], "text": "/meethelp"})
+        show("Alice types: /meethelp")
+        print("\nDemo finished.", flush=True)
+        return 0
+    finally:
+        stack.stop()
+        shutil.rmtree(directory, ignore_errors=True)

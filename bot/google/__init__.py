@@ -1,0 +1,1 @@
+"""Thin, typed gateways to Google's APIs, built once and injected into the app."""

@@ -1,0 +1,78 @@
+"""The Chat API v1 with app authentication, through google-apps-chat (REST transport).
+
+The app posts and edits its own messages as itself (service account, ``chat.bot``):
+that is the only authentication under which Chat accepts cards.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import google.auth
+from google.apps import chat_v1
+from google.auth.credentials import Credentials
+from google.oauth2 import service_account
+from google.protobuf import field_mask_pb2
+
+from ..retry import retry_call
+from .errors import GoogleApiError, classify
+
+CHAT_BOT_SCOPE = "https://www.googleapis.com/auth/chat.bot"
+
+
+def app_credentials(key_file: str | None, token_uri: str | None = None) -> Credentials:
+    """The app's own credentials: a key file when given, else Application Default Credentials."""
+    if key_file:
+        with open(key_file, encoding="utf-8") as handle:
+            info = json.load(handle)
+        if token_uri:
+            info["token_uri"] = token_uri
+        return service_account.Credentials.from_service_account_info(info, scopes=[CHAT_BOT_SCOPE])
+    credentials, _ = google.auth.default(scopes=[CHAT_BOT_SCOPE])
+    return credentials
+
+
+def _to_dict(message: Any) -> dict[str, Any]:
+    return json.loads(type(message).to_json(message, use_integers_for_enums=False, indent=None))
+
+
+class ChatGateway:
+    def __init__(self, credentials: Credentials, endpoint: str | None = None, *, timeout_seconds: float = 8.0,
+                 budget_seconds: float = 20.0, sleep: Callable[[float], None] | None = None) -> None:
+        options = {"api_endpoint": endpoint} if endpoint else None
+        self._client = chat_v1.ChatServiceClient(credentials=credentials, transport="rest", client_options=options)
+        self._timeout = timeout_seconds
+        self._budget = budget_seconds
+        self._sleep = sleep
+
+    def _call(self, attempt: Callable[[], Any]) -> dict[str, Any]:
+        def guarded() -> dict[str, Any]:
+            try:
+                return _to_dict(attempt())
+            except Exception as error:  # noqa: BLE001 - classified into GoogleApiError
+                raise classify(error) from error
+
+        extra = {"sleep": self._sleep} if self._sleep else {}
+        return retry_call(guarded, is_transient=lambda e: isinstance(e, GoogleApiError) and e.transient,
+                          budget_seconds=self._budget, **extra)
+
+    def create_message(self, space: str, body: dict[str, Any], *, thread_name: str | None = None,
+                       message_id: str | None = None, request_id: str | None = None) -> dict[str, Any]:
+        """Post a message; with ``request_id`` a retried post never makes a second message."""
+        message = chat_v1.Message.from_json(json.dumps(body))
+        option = chat_v1.CreateMessageRequest.MessageReplyOption.MESSAGE_REPLY_OPTION_UNSPECIFIED
+        if thread_name:
+            message.thread = chat_v1.Thread(name=thread_name)
+            option = chat_v1.CreateMessageRequest.MessageReplyOption.REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD
+        request = chat_v1.CreateMessageRequest(parent=space, message=message, message_reply_option=option,
+                                               message_id=message_id or "", request_id=request_id or "")
+        return self._call(lambda: self._client.create_message(request=request, retry=None, timeout=self._timeout))
+
+    def update_message(self, name: str, body: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+        message = chat_v1.Message.from_json(json.dumps({**body, "name": name}))
+        request = chat_v1.UpdateMessageRequest(message=message, update_mask=field_mask_pb2.FieldMask(paths=fields))
+        return self._call(lambda: self._client.update_message(request=request, retry=None, timeout=self._timeout))
+
+    def get_message(self, name: str) -> dict[str, Any]:
+        return self._call(lambda: self._client.get_message(name=name, retry=None, timeout=self._timeout))

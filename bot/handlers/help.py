@@ -1,0 +1,30 @@
+"""Help, plain messages, and the fallback for anything the app has no handler for."""
+
+from __future__ import annotations
+
+from cards.help import help_message
+from cards.messages import unknown_command_message
+
+from ..events import ChatEvent, EventKind
+from ..replies import NewMessage, NoReply, Reply
+from ..services import Services
+
+
+def show_help(event: ChatEvent, services: Services) -> Reply:
+    return NewMessage(help_message())
+
+
+def plain_message(event: ChatEvent, services: Services) -> Reply:
+    """A message without a command (any DM message, or an @mention in a space): help."""
+    return NewMessage(help_message())
+
+
+def fallback(event: ChatEvent, services: Services) -> Reply:
+    if event.kind is EventKind.COMMAND:
+        name = services.config.command_name(event.command_id)
+        return NewMessage(unknown_command_message(f"/{name}" if name else None), private_to=event.user.user_name)
+    if event.kind is EventKind.ACTION:
+        # A button from an older card version, or a forged click: say so, change nothing.
+        return NewMessage({"text": "That button no longer does anything. Type `/meethelp` to see what I can do."},
+                          private_to=event.user.user_name)
+    return NoReply()

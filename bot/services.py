@@ -1,0 +1,27 @@
+"""What a handler may use, passed explicitly: ``handler(event, services) -> Reply``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from .config import Config
+from .google.chat import ChatGateway
+from .google.credentials import UserCredentialsProvider
+from .google.meet import MeetGateway
+from .storage import Storage
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Services:
+    config: Config
+    storage: Storage
+    meet: MeetGateway
+    chat: ChatGateway
+    credentials: UserCredentialsProvider
+    clock: Callable[[], datetime] = field(default=utc_now)

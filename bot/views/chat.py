@@ -1,0 +1,46 @@
+"""``POST /``: Chat interaction events, in either format.
+
+Verify first (a 401 before the body is read), then parse into a typed event, route,
+and render the reply in the event's own format. A handler's failure is logged and
+answered with an apology, never a 500: Chat would show the user "not responding".
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from cards.messages import Problem, error_message
+
+from ..events import MalformedEvent, parse_event
+from ..replies import NewMessage, render
+from ..verification import VerificationError
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("chat", __name__)
+
+
+@blueprint.post("/")
+def chat_event() -> Response | tuple[Response, int]:
+    app = current_app.extensions["meetbot"]
+    try:
+        app.verifier.verify(request.headers.get("Authorization"))
+    except VerificationError as error:
+        log.warning("refused a Chat request", extra={"fields": {"reason": str(error)}})
+        return jsonify({"error": "unauthenticated"}), 401
+
+    try:
+        event = parse_event(request.get_json(silent=True))
+    except MalformedEvent as error:
+        log.warning("malformed Chat event", extra={"fields": {"reason": str(error)}})
+        return jsonify({"error": f"malformed event: {error}", **error_message(Problem.MALFORMED_REQUEST)}), 400
+
+    handler = app.router.route(event)
+    try:
+        reply = handler(event, app.services)
+    except Exception:  # noqa: BLE001 - the user gets an answer whatever went wrong
+        log.exception("handler failed", extra={"fields": {"handler": getattr(handler, "__name__", "?"),
+                                                          "event": event.raw_type}})
+        reply = NewMessage(error_message(Problem.MEET_UNAVAILABLE), private_to=event.user.user_name)
+    return jsonify(render(reply, event))

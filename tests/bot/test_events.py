@@ -1,0 +1,169 @@
+"""The one event model: both of Chat's formats parse to the same typed events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.events import EventFormat, EventKind, MalformedEvent, parse_event
+from bot.replies import CloseDialog, NewMessage, NoReply, OpenDialog, RequestConfig, UpdateMessage, render
+
+ALICE = {"name": "users/111", "displayName": "Alice Anders", "email": "alice@example.com", "type": "HUMAN"}
+BOB = {"name": "users/222", "displayName": "Bob Brown", "email": "bob@example.com", "type": "HUMAN"}
+SPACE = {"name": "spaces/AAA", "type": "ROOM", "spaceType": "SPACE", "displayName": "Team"}
+DM = {"name": "spaces/DDD", "type": "DM", "spaceType": "DIRECT_MESSAGE", "singleUserBotDm": True}
+
+
+def slash_message(text: str = "/meet Weekly sync @Bob Brown", argument: str = " Weekly sync @Bob Brown") -> dict[str, Any]:
+    return {
+        "name": "spaces/AAA/messages/M1", "sender": ALICE, "text": text, "argumentText": argument,
+        "thread": {"name": "spaces/AAA/threads/T1"}, "space": SPACE,
+        "slashCommand": {"commandId": "1"},
+        "annotations": [
+            {"type": "SLASH_COMMAND", "startIndex": 0, "length": 5,
+             "slashCommand": {"bot": {"name": "users/app", "type": "BOT"}, "type": "INVOKE", "commandName": "/meet",
+                              "commandId": "1"}},
+            {"type": "USER_MENTION", "startIndex": 18, "length": 10, "userMention": {"user": BOB, "type": "MENTION"}},
+            {"type": "USER_MENTION", "startIndex": 0, "length": 5,
+             "userMention": {"user": {"name": "users/app", "displayName": "Meet", "type": "BOT"}, "type": "MENTION"}},
+        ],
+    }
+
+
+def classic(event_type: str, **fields: Any) -> dict[str, Any]:
+    return {"type": event_type, "eventTime": "2026-11-24T10:00:00Z", "space": SPACE, "user": ALICE,
+            "common": {"userLocale": "en", "hostApp": "CHAT", "timeZone": {"id": "Europe/Paris"}}, **fields}
+
+
+def addon(payload_name: str, payload: dict[str, Any], common: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"commonEventObject": {"hostApp": "CHAT", "platform": "WEB", "userLocale": "en", **(common or {})},
+            "authorizationEventObject": {"systemIdToken": "x"},
+            "chat": {"user": ALICE, "space": payload.get("space", SPACE), "eventTime": "2026-11-24T10:00:00Z",
+                     payload_name: payload}}
+
+
+def test_classic_slash_command() -> None:
+    event = parse_event(classic("MESSAGE", message=slash_message(),
+                                configCompleteRedirectUrl="https://chat.google.com/api/bot_config_complete?t=1"))
+    assert event.format is EventFormat.CLASSIC and event.kind is EventKind.COMMAND
+    assert event.command_id == 1
+    assert event.argument_text == "Weekly sync @Bob Brown"
+    assert [p.user_name for p in event.mentions] == ["users/222"]  # the app's own mention is not a person
+    assert event.user.email == "alice@example.com"
+    assert event.thread_name == "spaces/AAA/threads/T1"
+    assert event.config_complete_url and event.time_zone == "Europe/Paris"
+
+
+def test_addon_app_command_parses_to_the_same_event() -> None:
+    message = slash_message()
+    event = parse_event(addon("appCommandPayload", {
+        "appCommandMetadata": {"appCommandId": 1, "appCommandType": "SLASH_COMMAND"}, "message": message,
+        "space": SPACE, "configCompleteRedirectUri": "https://chat.google.com/api/bot_config_complete?t=1"}))
+    classic_event = parse_event(classic("MESSAGE", message=message))
+    assert event.format is EventFormat.ADDON
+    for attribute in ("kind", "command_id", "argument_text", "mentions", "user", "space", "thread_name"):
+        assert getattr(event, attribute) == getattr(classic_event, attribute), attribute
+
+
+@pytest.mark.parametrize("body,kind", [
+    (classic("ADDED_TO_SPACE"), EventKind.ADDED_TO_SPACE),
+    (classic("REMOVED_FROM_SPACE"), EventKind.REMOVED_FROM_SPACE),
+    (addon("addedToSpacePayload", {"space": SPACE, "interactionAdd": False}), EventKind.ADDED_TO_SPACE),
+    (addon("removedFromSpacePayload", {"space": SPACE}), EventKind.REMOVED_FROM_SPACE),
+    (classic("MESSAGE", message={"name": "spaces/DDD/messages/1", "text": "hello", "sender": ALICE}, space=DM),
+     EventKind.MESSAGE),
+    (addon("messagePayload", {"message": {"name": "spaces/DDD/messages/1", "text": "hi", "sender": ALICE},
+                              "space": DM}), EventKind.MESSAGE),
+    (classic("WIDGET_UPDATED"), EventKind.OTHER),
+])
+def test_kinds(body: dict[str, Any], kind: EventKind) -> None:
+    assert parse_event(body).kind is kind
+
+
+def test_dm_space_type_from_legacy_type() -> None:
+    event = parse_event(classic("ADDED_TO_SPACE", space={"name": "spaces/X", "type": "DM"}))
+    assert event.space.is_direct_message
+
+
+def test_classic_card_click_and_dialog_submission() -> None:
+    event = parse_event(classic(
+        "CARD_CLICKED", message={"name": "spaces/AAA/messages/M2", "sender": {"name": "users/app", "type": "BOT"}},
+        action={"actionMethodName": "end_meeting", "parameters": [{"key": "meeting", "value": "7"}]},
+        common={"invokedFunction": "end_meeting", "parameters": {"meeting": "7"},
+                "formInputs": {"access": {"stringInputs": {"value": ["OPEN"]}},
+                               "when": {"dateTimeInput": {"msSinceEpoch": "1700000000000"}}}},
+        isDialogEvent=True, dialogEventType="SUBMIT_DIALOG"))
+    assert event.kind is EventKind.ACTION and event.function == "end_meeting"
+    assert event.parameters == {"meeting": "7"}
+    assert event.form_inputs == {"access": ("OPEN",), "when": ("1700000000000",)}
+    assert event.is_dialog and event.dialog_event_type == "SUBMIT_DIALOG"
+
+
+def test_addon_button_names_its_action_in_parameters() -> None:
+    event = parse_event(addon("buttonClickedPayload", {"message": {"name": "spaces/AAA/messages/M2"}, "space": SPACE},
+                              common={"invokedFunction": "https://bot.example/", "parameters": {"action": "refresh"}}))
+    assert event.kind is EventKind.ACTION and event.function == "refresh"
+
+
+@pytest.mark.parametrize("body", [
+    None, [], "text", 42, {}, {"type": "MESSAGE"}, {"type": "MESSAGE", "user": ALICE},
+    {"type": "MESSAGE", "user": {"name": "not-a-user"}, "space": SPACE},
+    {"type": "MESSAGE", "user": ALICE, "space": {"name": "rooms/1"}},
+    {"type": 7, "user": ALICE, "space": SPACE},
+    {"chat": "nope"}, {"chat": {"user": ALICE}},
+    {"type": "MESSAGE", "user": ALICE, "space": SPACE, "message": {"text": 5}},
+])
+def test_malformed_events_are_refused_with_a_reason(body: Any) -> None:
+    with pytest.raises(MalformedEvent):
+        parse_event(body)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=30)
+event_like = st.fixed_dictionaries(
+    {}, optional={"type": st.sampled_from(["MESSAGE", "CARD_CLICKED", "ADDED_TO_SPACE", "X"]) | json_values,
+                  "user": st.just(ALICE) | json_values, "space": st.just(SPACE) | json_values,
+                  "message": json_values, "common": json_values, "action": json_values,
+                  "chat": json_values, "commonEventObject": json_values})
+
+
+@settings(max_examples=300, deadline=None)
+@given(event_like)
+def test_parser_never_fails_with_anything_but_malformed_event(body: dict[str, Any]) -> None:
+    try:
+        parse_event(body)
+    except MalformedEvent:
+        pass
+
+
+# -- replies in each format ----------------------------------------------------------
+CLASSIC_EVENT = parse_event(classic("MESSAGE", message=slash_message()))
+ADDON_EVENT = parse_event(addon("appCommandPayload", {"appCommandMetadata": {"appCommandId": 1},
+                                                      "message": slash_message(), "space": SPACE}))
+
+
+def test_new_message_rendering() -> None:
+    reply = NewMessage({"text": "hi"}, private_to="users/111")
+    assert render(reply, CLASSIC_EVENT) == {"text": "hi", "privateMessageViewer": {"name": "users/111"}}
+    assert render(reply, ADDON_EVENT) == {"hostAppDataAction": {"chatDataAction": {"createMessageAction": {
+        "message": {"text": "hi", "privateMessageViewer": {"name": "users/111"}}}}}}
+
+
+def test_other_replies_rendering() -> None:
+    assert render(UpdateMessage({"text": "x"}), CLASSIC_EVENT)["actionResponse"] == {"type": "UPDATE_MESSAGE"}
+    assert "updateMessageAction" in render(UpdateMessage({"text": "x"}), ADDON_EVENT)["hostAppDataAction"]["chatDataAction"]
+    assert render(RequestConfig("https://a/"), CLASSIC_EVENT) == {"actionResponse": {"type": "REQUEST_CONFIG",
+                                                                                    "url": "https://a/"}}
+    assert render(RequestConfig("https://a/"), ADDON_EVENT)["basicAuthorizationPrompt"]["authorizationUrl"] == "https://a/"
+    card = {"sections": []}
+    assert render(OpenDialog(card), CLASSIC_EVENT)["actionResponse"]["dialogAction"]["dialog"]["body"] == card
+    assert render(OpenDialog(card), ADDON_EVENT) == {"action": {"navigations": [{"pushCard": card}]}}
+    assert render(CloseDialog("Saved"), CLASSIC_EVENT)["actionResponse"]["dialogAction"]["actionStatus"] == {
+        "statusCode": "OK", "userFacingMessage": "Saved"}
+    assert render(CloseDialog("Saved"), ADDON_EVENT)["action"]["notification"] == {"text": "Saved"}
+    assert render(NoReply(), CLASSIC_EVENT) == {} == render(NoReply(), ADDON_EVENT)
