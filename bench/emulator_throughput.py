@@ -16,7 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 from google.auth.transport import requests as google_requests
-from google.oauth2 import service_account
+
+from emulator.clients import service_account_credentials
 
 from .harness import closed_loop, free_port, process, python
 
@@ -42,7 +43,7 @@ def _user_token(base: str, email: str) -> str:
 
 def _app_token(base: str) -> str:
     info = requests.post(f"{base}/_emulator/service-accounts", json={}, timeout=10).json()
-    creds = service_account.Credentials.from_service_account_info(info, scopes=[CHAT_BOT_SCOPE])
+    creds = service_account_credentials(info, [CHAT_BOT_SCOPE])
     creds.refresh(google_requests.Request())
     return str(creds.token)
 

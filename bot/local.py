@@ -17,6 +17,7 @@ from typing import Any
 import requests
 
 from emulator import BackgroundServer, EmulatorConfig, create_emulator
+from emulator.config import DEFAULT_COMMANDS
 from emulator.oauth import register_service_account
 
 from .app import create_app
@@ -37,6 +38,7 @@ class LocalStack:
     auto_consent: bool = False
     event_format: str = "classic"
     extra_env: dict[str, str] = field(default_factory=dict)
+    extra_commands: dict[str, int] = field(default_factory=dict)  # commands the app does not know (tests)
 
     def start(self) -> "LocalStack":
         os.makedirs(self.directory, exist_ok=True)
@@ -46,7 +48,8 @@ class LocalStack:
         self.app_url = self._app_server.url
         self.emulator_app = create_emulator(EmulatorConfig(
             app_url=self.app_url + "/", chat_audience="project-number", project_number=PROJECT_NUMBER,
-            event_format=self.event_format, app_service_account=APP_SERVICE_ACCOUNT, auto_consent=self.auto_consent))
+            event_format=self.event_format, app_service_account=APP_SERVICE_ACCOUNT, auto_consent=self.auto_consent,
+            commands={**DEFAULT_COMMANDS, **self.extra_commands}))
         self.emulator_state = self.emulator_app.extensions["emulator"]
         self._emulator_server = BackgroundServer(self.emulator_app, port=self.emulator_port).start()
         self.emulator_url = self._emulator_server.url
@@ -60,6 +63,8 @@ class LocalStack:
             "LOCAL_MODE": "1",
             "DATABASE_URL": self.database_url or f"sqlite:///{os.path.join(self.directory, 'meetbot.db')}",
             "CHAT_PROJECT_NUMBER": PROJECT_NUMBER,
+            # Add-on events are signed for the endpoint URL as audience.
+            "CHAT_ENDPOINT_URL": self.app_url + "/",
             "GOOGLE_API_ENDPOINT": self.emulator_url,
             "CHAT_CREDENTIALS_FILE": key_path,
             "AUTH_MODE": "delegation",

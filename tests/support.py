@@ -15,6 +15,7 @@ from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 from googleapiclient import discovery
 
+from emulator.clients import service_account_credentials
 from emulator.state import EmulatorState
 
 MEET_SCOPE = "https://www.googleapis.com/auth/meetings.space.created"
@@ -65,7 +66,7 @@ class Emulator:
 
     def app_credentials(self, scopes: list[str] | None = None) -> service_account.Credentials:
         info = self.service_account_info(self.state.config.app_service_account)
-        return service_account.Credentials.from_service_account_info(info, scopes=scopes or [CHAT_BOT_SCOPE])
+        return service_account_credentials(info, scopes or [CHAT_BOT_SCOPE])
 
     def meet(self, credentials: Any) -> Any:
         return discovery.build("meet", "v2", credentials=credentials, static_discovery=True,

@@ -26,8 +26,10 @@ def app_credentials(key_file: str | None, token_uri: str | None = None) -> Crede
     if key_file:
         with open(key_file, encoding="utf-8") as handle:
             info = json.load(handle)
-        if token_uri:
-            info["token_uri"] = token_uri
+        if token_uri:  # the emulator (local mode and tests)
+            from emulator.clients import service_account_credentials
+
+            return service_account_credentials(info, [CHAT_BOT_SCOPE], token_uri)
         return service_account.Credentials.from_service_account_info(info, scopes=[CHAT_BOT_SCOPE])
     credentials, _ = google.auth.default(scopes=[CHAT_BOT_SCOPE])
     return credentials

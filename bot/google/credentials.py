@@ -35,9 +35,12 @@ class DelegatedCredentials:
     """
 
     def __init__(self, key_info: dict[str, str], token_uri: str | None = None, cache_size: int = 1024) -> None:
-        if token_uri:
-            key_info = {**key_info, "token_uri": token_uri}
-        self._base = service_account.Credentials.from_service_account_info(key_info, scopes=list(MEET_SCOPES))
+        if token_uri:  # the emulator (local mode and tests)
+            from emulator.clients import service_account_credentials
+
+            self._base = service_account_credentials(key_info, MEET_SCOPES, token_uri)
+        else:
+            self._base = service_account.Credentials.from_service_account_info(key_info, scopes=list(MEET_SCOPES))
         self._cache: dict[str, Credentials] = {}
         self._lock = threading.Lock()
         self._cache_size = cache_size

@@ -167,6 +167,7 @@ def deliver(state: "EmulatorState", spec: EventInput) -> Any:
         extras = _extras(state)
         record = Delivery(id=len(extras["deliveries"]) + 1, kind=spec.kind, url=url, event=event)
         extras["deliveries"].append(record)
+        messages_before = len(state.chat.messages)
     token = bearer_token(state, url)
     if state.config.event_format == "addon":
         event["authorizationEventObject"] = {"systemIdToken": token}
@@ -208,6 +209,9 @@ def deliver(state: "EmulatorState", spec: EventInput) -> Any:
             try:
                 record.reply = _record_answer(state, spec, answer)
                 record.outcome = "none" if record.reply is None else "recorded"
+                if record.reply is None and spec.kind != REMOVED_FROM_SPACE:
+                    record.reply = _posted_while_handling(state, spec, messages_before)
+                    record.outcome = "none" if record.reply is None else "posted-via-api"
                 if spec.kind == REMOVED_FROM_SPACE:
                     record.outcome = "ignored"
             except ApiError as error:
@@ -218,6 +222,20 @@ def deliver(state: "EmulatorState", spec: EventInput) -> Any:
             record.reply = record.error
             log.info("chat event %s: %s", spec.kind, failure.message)
         return record.reply
+
+
+def _posted_while_handling(state: "EmulatorState", spec: EventInput, messages_before: int) -> Any:
+    """The first message the app posted into the space through the Chat API while it was
+    handling the event, when its synchronous answer was empty.
+
+    Not something Chat reports: a convenience of the control plane, so ``reply`` shows
+    what the person saw appear, whether the app answered synchronously or (as an app
+    must, to edit its message later) through ``spaces.messages.create``.
+    """
+    for message in list(state.chat.messages.values())[messages_before:]:
+        if message.space == spec.space.name and message.sender == APP_USER:
+            return state.chat.message_json(message)
+    return None
 
 
 def _not_responding(state: "EmulatorState", why: str, code: int, status: str, reason: str,
