@@ -63,6 +63,7 @@ is logged and skipped; Meet carries on.
 from __future__ import annotations
 
 import copy
+import heapq
 import logging
 import random
 import re
@@ -408,6 +409,8 @@ class MeetStore:
         self.spaces_by_code: dict[str, Space] = {}
         self.conferences: dict[str, Conference] = {}
         self.listeners: list[Listener] = []
+        self._pending: list[Artifact] = []  # ended artifacts whose fileGenerated is still to come
+        self._expiry: list[tuple[float, str]] = []  # heap of (expireTime, conference id)
         self._anonymous_count = 0
         if state.clock not in _HOOKED_CLOCKS:
             _HOOKED_CLOCKS[state.clock] = True
@@ -433,25 +436,25 @@ class MeetStore:
         return _now(self.state)
 
     def settle(self) -> None:
-        """Bring artifacts and records up to the clock: fileGenerated events, expiry."""
+        """Bring artifacts and records up to the clock: fileGenerated events, then expiry.
+
+        Only ended-but-unannounced artifacts and ended conferences are looked at, so a
+        read costs nothing when nothing is due.
+        """
         with self.state.lock:
             now = self.now()
-            due: list[Artifact] = []
-            for conference in list(self.conferences.values()):
-                expire = conference.expire_time
-                if expire is not None and now >= expire:
-                    del self.conferences[conference.id]
-                    continue
-                for artifacts in conference.artifacts.values():
-                    for artifact in artifacts.values():
-                        file_time = artifact.file_time
-                        if not artifact.announced and file_time is not None and now >= file_time:
-                            due.append(artifact)
-            due.sort(key=lambda artifact: (artifact.file_time or 0.0, ARTIFACT_KINDS.index(artifact.kind)))
-            for artifact in due:
-                artifact.announced = True
-                self._emit(GENERATED_EVENTS[artifact.kind], {artifact.kind: {"name": artifact.name}},
-                           artifact.conference.space)
+            if self._pending:
+                due = [a for a in self._pending if (a.file_time or 0.0) <= now]
+                if due:
+                    due.sort(key=lambda a: (a.file_time or 0.0, ARTIFACT_KINDS.index(a.kind)))
+                    for artifact in due:
+                        self._pending.remove(artifact)
+                        artifact.announced = True
+                        self._emit(GENERATED_EVENTS[artifact.kind], {artifact.kind: {"name": artifact.name}},
+                                   artifact.conference.space)
+            while self._expiry and self._expiry[0][0] <= now:
+                _, conference_id = heapq.heappop(self._expiry)
+                self.conferences.pop(conference_id, None)
 
     # -- ids ---------------------------------------------------------------------------
     def _new_meeting_code(self) -> str:
@@ -651,7 +654,9 @@ class MeetStore:
             for artifact in artifacts.values():
                 if artifact.end is None:
                     artifact.end = now
+                    self._pending.append(artifact)
         conference.end = now
+        heapq.heappush(self._expiry, (now + RECORD_LIFETIME, conference.id))
         if space.active_conference == conference.id:
             space.active_conference = None
         self._emit(CONFERENCE_ENDED, {"conferenceRecord": {"name": conference.name}}, space)

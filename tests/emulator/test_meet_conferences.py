@@ -482,3 +482,15 @@ def test_resets_do_not_pile_up_clock_listeners(emulator: Emulator) -> None:
     for _ in range(5):
         emulator.state.reset()
     assert len(clock._listeners) == before
+
+
+def test_a_long_clock_jump_announces_files_before_the_record_expires(emulator: Emulator,
+                                                                     world: dict[str, Any]) -> None:
+    space = world["space"]
+    seen: list[str] = []
+    emulator.state.meet.add_listener(lambda kind, data, space_name: seen.append(kind.rsplit(".", 1)[-1]))
+    record = join(emulator, space["name"], user="alice@example.com")["conferenceRecord"]
+    end(emulator, space["name"], recording=True)
+    advance(emulator, 31 * DAY)
+    assert seen == ["started", "joined", "left", "ended", "fileGenerated"]
+    expect_error(world["meet"].conferenceRecords().get(name=record), 404, "NOT_FOUND")
