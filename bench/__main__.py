@@ -15,11 +15,12 @@ import sys
 import time
 from typing import Any, Callable
 
-from . import emulator_throughput
+from . import chat_endpoint, emulator_throughput
 from .harness import ROOT
 
 BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "emulator": emulator_throughput.run,
+    "chat_endpoint": chat_endpoint.run,
 }
 
 # Keys that state correctness: any non-zero value fails the run.
@@ -34,6 +35,13 @@ DESCRIPTIONS = {
     "emulator_spaces_get_ratio": "`spaces.get` throughput / bare endpoint throughput",
     "emulator_messages_create_ratio": "`messages.create` throughput / bare endpoint throughput",
     "emulator_errors": "failed requests during the emulator runs (must be 0)",
+    "chat_endpoint_app_command_rps": "app: `/meethelp` slash command, requests/s (gunicorn, 2 workers)",
+    "chat_endpoint_bare_command_rps": "bare Flask endpoint with the same token check, same body, requests/s",
+    "chat_endpoint_app_click_rps": "app: card click (fallback answer), requests/s",
+    "chat_endpoint_bare_click_rps": "bare endpoint, card click body, requests/s",
+    "chat_endpoint_ratio": "app ÷ bare, the lower of the two (goal ≥ 0.7)",
+    "chat_endpoint_command_ratio": "app ÷ bare for the slash command",
+    "chat_endpoint_click_ratio": "app ÷ bare for the card click",
 }
 
 

@@ -30,7 +30,7 @@ def wait_until_up(url: str, timeout: float = 30.0) -> None:
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.05)
     raise RuntimeError(f"{url} did not come up within {timeout}s")
 
