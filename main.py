@@ -17,9 +17,10 @@ from typing import Any
 def production_app() -> Any:
     from bot import Config, ConfigError, create_app
     from bot.log import configure_logging
+    from bot.secrets import resolve_secrets
 
     try:
-        config = Config.from_env(os.environ)
+        config = Config.from_env(resolve_secrets(os.environ))
         config.check()
     except ConfigError as error:
         # One message naming every problem, then stop: never start half-configured.

@@ -49,10 +49,14 @@ def _sqlite_directory(url: str) -> None:
 
 
 def _delegation(config: Config) -> UserCredentialsProvider:
-    if not config.delegation_credentials_file:
-        raise ConfigError(["DELEGATION_CREDENTIALS_FILE is required when AUTH_MODE=delegation"])
-    with open(config.delegation_credentials_file, encoding="utf-8") as handle:
-        key = json.load(handle)
+    if config.delegation_credentials_json:
+        key = json.loads(config.delegation_credentials_json)
+    elif config.delegation_credentials_file:
+        with open(config.delegation_credentials_file, encoding="utf-8") as handle:
+            key = json.load(handle)
+    else:
+        raise ConfigError(["DELEGATION_CREDENTIALS_FILE or DELEGATION_CREDENTIALS_JSON is required "
+                           "when AUTH_MODE=delegation"])
     return DelegatedCredentials(key, token_uri=config.token_uri if config.google_api_endpoint else None)
 
 

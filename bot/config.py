@@ -60,6 +60,7 @@ class Config:
     chat_credentials_file: str | None = None  # service account for app auth; None = ADC
     auth_mode: str = "delegation"  # "oauth" (per-user linking) arrives with the authorization issue
     delegation_credentials_file: str | None = None  # service account with domain-wide delegation
+    delegation_credentials_json: str | None = field(default=None, repr=False)  # the same key, as content
     meet_timeout_seconds: float = 8.0  # one Meet call; several fit in Chat's 30 s deadline
     sync_budget_seconds: float = 25.0  # all work before the synchronous answer
 
@@ -112,6 +113,7 @@ class Config:
             chat_credentials_file=environ.get("CHAT_CREDENTIALS_FILE") or environ.get("GOOGLE_APPLICATION_CREDENTIALS") or None,
             auth_mode=environ.get("AUTH_MODE") or cls.auth_mode,
             delegation_credentials_file=environ.get("DELEGATION_CREDENTIALS_FILE") or None,
+            delegation_credentials_json=environ.get("DELEGATION_CREDENTIALS_JSON") or None,
             meet_timeout_seconds=number("MEET_TIMEOUT_SECONDS", cls.meet_timeout_seconds),
             sync_budget_seconds=number("SYNC_BUDGET_SECONDS", cls.sync_budget_seconds),
             command_ids=commands,
@@ -135,9 +137,11 @@ class Config:
             problems.append("CHAT_ENDPOINT_URL must be an https:// URL")
         if self.auth_mode not in AUTH_MODES:
             problems.append(f"AUTH_MODE must be one of {', '.join(AUTH_MODES)}, got {self.auth_mode!r}")
-        if self.auth_mode == "delegation" and not self.delegation_credentials_file:
-            problems.append("DELEGATION_CREDENTIALS_FILE (a service account key with domain-wide delegation) is "
-                            "required when AUTH_MODE=delegation")
+        if self.auth_mode == "delegation" and not (self.delegation_credentials_file or self.delegation_credentials_json):
+            problems.append("DELEGATION_CREDENTIALS_FILE or DELEGATION_CREDENTIALS_JSON(_SECRET) (a service account key "
+                            "with domain-wide delegation) is required when AUTH_MODE=delegation")
+        if self.delegation_credentials_file and self.delegation_credentials_json:
+            problems.append("DELEGATION_CREDENTIALS_FILE and DELEGATION_CREDENTIALS_JSON are both set: use one")
         if not self.database_url.startswith(("sqlite:", "postgresql", "postgres:")):
             problems.append("DATABASE_URL must be a sqlite:/// or postgresql:// URL")
         if len(set(self.command_ids.values())) != len(self.command_ids):

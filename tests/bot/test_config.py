@@ -49,3 +49,32 @@ def test_gunicorn_entry_refuses_to_start_half_configured() -> None:
                             env={"PATH": "/usr/bin:/bin", "CHAT_AUDIENCE": "bogus"}, timeout=60)
     assert result.returncode == 1
     assert "CHAT_AUDIENCE" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_secret_references_resolve_into_their_variables() -> None:
+    from bot.secrets import resolve_secrets
+
+    asked: list[str] = []
+
+    def fetch(name: str) -> str:
+        asked.append(name)
+        return '{"private_key": "TOP-SECRET-KEY"}'
+
+    resolved = resolve_secrets({"DELEGATION_CREDENTIALS_JSON_SECRET": "projects/p/secrets/key/versions/latest",
+                                "OTHER": "x"}, fetch)
+    assert resolved["DELEGATION_CREDENTIALS_JSON"] == '{"private_key": "TOP-SECRET-KEY"}'
+    assert asked == ["projects/p/secrets/key/versions/latest"]
+    config = Config.from_env({**resolved, "CHAT_PROJECT_NUMBER": "1"})
+    assert config.problems() == [] and "TOP-SECRET-KEY" not in repr(config)  # secrets stay out of logs
+
+
+def test_bad_secret_references_are_named_together() -> None:
+    from bot.secrets import resolve_secrets
+
+    def fetch(name: str) -> str:
+        raise RuntimeError("403")
+
+    with pytest.raises(ConfigError) as caught:
+        resolve_secrets({"A_SECRET": "not-a-version", "B_SECRET": "projects/p/secrets/b/versions/1", "C": "c",
+                         "C_SECRET": "projects/p/secrets/c/versions/1"}, fetch)
+    assert len(caught.value.problems) == 3
