@@ -121,3 +121,59 @@ class Meeting:
 
     def with_changes(self, **changes: object) -> "Meeting":
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+# -- after the call -----------------------------------------------------------------------
+class AttendeeKind(str, enum.Enum):
+    SIGNED_IN = "SIGNED_IN"  # a Google account: shown by display name
+    ANONYMOUS = "ANONYMOUS"  # a guest without an account
+    PHONE = "PHONE"  # dialled in
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One participant of one conference, as Meet's participants and sessions describe them."""
+
+    kind: AttendeeKind
+    display_name: str
+    user_name: str | None = None  # users/{id} for signed-in people (same id as in Chat)
+    first_joined: datetime | None = None
+    last_left: datetime | None = None  # None while still in the call
+    sessions: int | None = None  # None when not counted (the tail of a very large meeting)
+
+
+class ArtifactKind(str, enum.Enum):
+    RECORDING = "RECORDING"
+    TRANSCRIPT = "TRANSCRIPT"
+    SMART_NOTES = "SMART_NOTES"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    kind: ArtifactKind
+    ready: bool  # FILE_GENERATED
+    url: str | None = None  # Drive or Docs link once ready
+
+
+@dataclass(frozen=True)
+class ConferenceSummary:
+    """Everything the post-meeting summary shows for one conference of a meeting.
+
+    Lists may be cut short for very large meetings; the ``*_total`` counts say how many
+    there were in all, so the card can say "and 812 more".
+    """
+
+    conference_record: str  # conferenceRecords/{id}
+    meeting: Meeting
+    started_at: datetime
+    ended_at: datetime
+    attendees: tuple[Attendee, ...]
+    attendees_total: int
+    absent: tuple[Person, ...]  # Chat space members who did not join
+    absent_total: int
+    artifacts: tuple[Artifact, ...]  # one per artifact Meet is producing or produced
+
+    @property
+    def complete(self) -> bool:
+        """True once every artifact Meet is producing has its file."""
+        return all(artifact.ready for artifact in self.artifacts)
