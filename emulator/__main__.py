@@ -22,6 +22,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--project-number", default="123456789012")
     parser.add_argument("--event-format", choices=["classic", "addon"], default="classic")
     parser.add_argument("--access-token-lifetime", type=int, default=3599)
+    parser.add_argument("--pubsub-audience", help="audience of Pub/Sub push OIDC tokens (default: the push URL)")
+    parser.add_argument("--pubsub-service-account", default="pubsub-push@emulated-project.iam.gserviceaccount.com",
+                        help="the email Pub/Sub push OIDC tokens carry")
     return parser.parse_args(argv)
 
 
@@ -35,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         project_number=args.project_number,
         event_format=args.event_format,
         access_token_lifetime=args.access_token_lifetime,
+        pubsub_audience=args.pubsub_audience,
+        pubsub_service_account=args.pubsub_service_account,
         auto_consent=os.environ.get("EMULATOR_AUTO_CONSENT") == "1",
     )
     app = create_emulator(config)

@@ -25,6 +25,7 @@ def create_emulator(config: EmulatorConfig | None = None) -> Flask:
     # Importing the API modules registers their handlers with the dispatcher.
     from . import control, oauth
     from .chat import api as chat_api, control as chat_control  # noqa: F401
+    from .events import api as events_api, control as events_control  # noqa: F401
     from .meet import api as meet_api, control as meet_control  # noqa: F401
 
     app.register_blueprint(create_api_blueprint())
@@ -32,6 +33,7 @@ def create_emulator(config: EmulatorConfig | None = None) -> Flask:
     app.register_blueprint(oauth.blueprint)
     app.register_blueprint(meet_control.blueprint)
     app.register_blueprint(chat_control.blueprint)
+    app.register_blueprint(events_control.blueprint)
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError) -> Response:

@@ -25,6 +25,11 @@ class EmulatorConfig:
     chat_deadline_seconds: float = 30.0  # Chat drops an app's answer after this
     pubsub_audience: str | None = None
     pubsub_service_account: str = "pubsub-push@emulated-project.iam.gserviceaccount.com"
+    # Pub/Sub push retry backoff (Pub/Sub's own: 10 s doubling to 600 s), scaled down for
+    # local runs and tests, and how long a push may take before it counts as a nack.
+    pubsub_min_backoff: float = 0.5
+    pubsub_max_backoff: float = 30.0
+    pubsub_ack_deadline: float = 10.0
 
     def __post_init__(self) -> None:
         if self.chat_audience not in {"project-number", "endpoint-url"}:

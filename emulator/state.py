@@ -108,6 +108,7 @@ class EmulatorState:
     def reset(self) -> None:
         """Back to an empty world. Signing keys survive, so verifiers' caches stay valid."""
         from .chat.model import ChatStore
+        from .events.model import EventsStore
         from .meet.model import MeetStore
 
         with self.lock:
@@ -118,6 +119,7 @@ class EmulatorState:
             self.faults = Faults()
             self.meet = MeetStore(self)
             self.chat = ChatStore(self)
+            self.events = EventsStore(self)  # stops the previous store's Pub/Sub pushes
 
     # -- ids -------------------------------------------------------------------------
     def new_id(self, length: int = 12, alphabet: str = string.ascii_letters + string.digits) -> str:

@@ -1,0 +1,149 @@
+"""Control-plane calls for Pub/Sub push and Workspace Events subscriptions.
+
+* ``POST /_emulator/pubsub`` ``{duplicates?, shuffle?, paused?, pushUrl?, audience?, serviceAccount?,
+  subscription?, shuffleWindowSeconds?, minBackoffSeconds?, maxBackoffSeconds?, ackDeadlineSeconds?,
+  maxDeliveryAttempts?, concurrency?, seed?}`` — change delivery behaviour: push each message
+  ``duplicates`` extra times, push ``shuffle``d (held ``shuffleWindowSeconds``, then random
+  order), hold everything while ``paused`` (unpausing releases what was held). ``{"reset": true}``
+  restores the start-up settings. Returns what ``GET`` returns.
+* ``GET /_emulator/pubsub`` — ``{settings, stats: {published, delivered, pending, inFlight, held,
+  attempts, failedAttempts, dropped, topics}, deliveries: [...]}``; each delivery is one push
+  attempt: ``{messageId, topic, subscription, url, ceType, ceId, deliveryAttempt, copy,
+  status, outcome: acked|nacked|dropped, error, time, elapsedMs}``.
+* ``GET /_emulator/pubsub/messages`` — every published message, payload decoded:
+  ``{messages: [{messageId, topic, attributes, data, orderingKey, publishTime}]}``
+  (``?type=`` filters by ``ce-type``).
+* ``POST /_emulator/pubsub/flush`` ``{timeoutSeconds?: 10}`` — wait until nothing is pending or
+  in flight; ``{idle, …GET}``. ``idle`` is false on timeout or while paused with messages held.
+* ``GET /_emulator/events/subscriptions`` — every subscription, any owner, as the API shows it.
+* ``POST /_emulator/events/suspend`` ``{subscription, reason?: "OTHER"}`` — suspend it with a
+  ``Subscription.suspensionReason`` value; the ``suspended`` lifecycle event is published.
+* ``POST /_emulator/events/settle`` — let lifecycle events that are due fall now.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from ..api import json_response
+from ..control import json_body, state, typed
+from ..errors import ApiError, failed_precondition, invalid_argument, not_found
+from .model import ACTIVE, SUSPENSION_REASONS, EventsStore
+
+blueprint = Blueprint("events_control", __name__, url_prefix="/_emulator")
+
+_SETTING_TYPES: dict[str, tuple[str, Any]] = {
+    "pushUrl": ("push_url", str), "audience": ("audience", str), "serviceAccount": ("service_account", str),
+    "subscription": ("subscription", str), "duplicates": ("duplicates", int), "shuffle": ("shuffle", bool),
+    "shuffleWindowSeconds": ("shuffle_window_seconds", (int, float)), "paused": ("paused", bool),
+    "minBackoffSeconds": ("min_backoff_seconds", (int, float)),
+    "maxBackoffSeconds": ("max_backoff_seconds", (int, float)),
+    "ackDeadlineSeconds": ("ack_deadline_seconds", (int, float)),
+    "maxDeliveryAttempts": ("max_delivery_attempts", int), "concurrency": ("concurrency", int), "seed": ("seed", int),
+}
+_NULLABLE = {"pushUrl", "audience", "subscription", "seed"}
+_LIMITS = {"duplicates": (0, 100), "concurrency": (1, 8), "maxDeliveryAttempts": (0, 10000)}
+
+
+def _store() -> EventsStore:
+    return state().events
+
+
+def _overview() -> dict[str, Any]:
+    pubsub = _store().pubsub
+    return {"settings": pubsub.settings.to_json(), "stats": pubsub.stats(), "deliveries": pubsub.deliveries()}
+
+
+@blueprint.get("/pubsub")
+def read_pubsub() -> Response:
+    return json_response(_overview())
+
+
+@blueprint.post("/pubsub")
+def configure_pubsub() -> Response:
+    body = json_body()
+    pubsub = _store().pubsub
+    unknown = [key for key in body if key not in _SETTING_TYPES and key != "reset"]
+    if unknown:
+        raise invalid_argument(f"Unknown field(s): {', '.join(unknown)}. Allowed: reset, "
+                               f"{', '.join(_SETTING_TYPES)}.", unknown[0])
+    changes: dict[str, Any] = {}
+    for key, value in body.items():
+        if key == "reset":
+            continue
+        attribute, kind = _SETTING_TYPES[key]
+        if value is None and key in _NULLABLE:
+            changes[attribute] = None
+            continue
+        typed(body, key, kind)
+        if value is None:
+            raise invalid_argument(f"Field '{key}' can't be null.", key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            low, high = _LIMITS.get(key, (0, float("inf")))
+            if not low <= value <= high:
+                raise invalid_argument(f"Field '{key}' must be between {low} and {high:g}.", key)
+        changes[attribute] = value
+    if typed(body, "reset", bool, False):
+        pubsub.reset_settings()
+    if changes:
+        pubsub.configure(**changes)
+    return json_response(_overview())
+
+
+@blueprint.get("/pubsub/messages")
+def published_messages() -> Response:
+    messages = _store().pubsub.published()
+    wanted = request.args.get("type")
+    if wanted:
+        messages = [m for m in messages if m["attributes"].get("ce-type") == wanted]
+    return json_response({"messages": messages})
+
+
+@blueprint.post("/pubsub/flush")
+def flush() -> Response:
+    body = json_body()
+    timeout = typed(body, "timeoutSeconds", (int, float), 10)
+    if not 0 <= timeout <= 120:
+        raise invalid_argument("timeoutSeconds must be between 0 and 120.", "timeoutSeconds")
+    idle = _store().pubsub.wait_idle(float(timeout))
+    return json_response({"idle": idle, **_overview()})
+
+
+@blueprint.get("/events/subscriptions")
+def all_subscriptions() -> Response:
+    store = _store()
+    store.settle()
+    with state().lock:
+        return json_response({"subscriptions": [s.to_json() for s in store.subscriptions.values()]})
+
+
+@blueprint.post("/events/suspend")
+def suspend() -> Response:
+    body = json_body("subscription")
+    reason = typed(body, "reason", str, "OTHER")
+    if reason not in SUSPENSION_REASONS:
+        raise invalid_argument(f"reason must be one of {', '.join(SUSPENSION_REASONS)}.", "reason")
+    store = _store()
+    store.settle()
+    with state().lock:
+        subscription = store.find(typed(body, "subscription", str))
+        if subscription is None:
+            raise not_found(f"Subscription {body['subscription']} not found.")
+        if subscription.state != ACTIVE:
+            raise failed_precondition(f"{subscription.name} is {subscription.state}, not ACTIVE.")
+        store.suspend(subscription, reason)
+        return json_response(subscription.to_json())
+
+
+@blueprint.post("/events/settle")
+def settle() -> Response:
+    _store().settle()
+    return json_response({})
+
+
+@blueprint.errorhandler(ApiError)
+def api_error(error: ApiError) -> Response:
+    return json_response(error.to_json(), error.code, error.headers)
+
