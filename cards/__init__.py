@@ -9,6 +9,7 @@ from .help import COMMANDS, CommandHelp, help_message
 from .join_card import CallState, join_card, join_card_message
 from .markup import escape
 from .messages import Problem, error_message, text_message, unknown_command_message, welcome_message
+from .summary import summary_card, summary_message
 from .widgets import CardAction
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "help_message",
     "join_card",
     "join_card_message",
+    "summary_card",
+    "summary_message",
     "text_message",
     "unknown_command_message",
     "welcome_message",
