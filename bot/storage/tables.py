@@ -1,0 +1,126 @@
+"""The schema, as SQLAlchemy Core tables.
+
+Core rather than ORM: the store turns rows into frozen domain values (``bot.domain``)
+straight away, so nothing outside ``Storage`` ever holds a session or a lazy row.
+
+Migrations (``migrations/versions``) are written by hand and frozen; this module is the
+current shape they must produce. ``tests/storage`` checks the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp that is timezone-aware UTC going in and coming out.
+
+    PostgreSQL stores ``timestamptz`` and answers in the session's time zone; SQLite
+    keeps a naive string. Both come back as UTC here. Naive datetimes are refused on the
+    way in: guessing their zone is how off-by-hours bugs are born.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: storage needs timezone-aware times")
+        value = value.astimezone(timezone.utc)
+        # SQLite would store the "+00:00" suffix inconsistently; store naive UTC there.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def json_type() -> sa.types.TypeEngine[Any]:
+    """JSON everywhere, JSONB on PostgreSQL (indexable, compact, compared by value)."""
+    return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+# Deterministic constraint names, so later migrations (and SQLite batch mode, which
+# recreates tables) can refer to constraints by name.
+metadata = sa.MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+# One row per meeting created by /meet. Written only once the Meet space exists; the
+# card columns are filled when the join card is posted (or given at insert time when
+# the handler already knows the message name).
+meetings = sa.Table(
+    "meetings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("meet_space", sa.String, nullable=False, unique=True),
+    sa.Column("meeting_code", sa.String, nullable=False),
+    sa.Column("meeting_uri", sa.String, nullable=False),
+    sa.Column("chat_space", sa.String, nullable=False),
+    sa.Column("thread_name", sa.String, nullable=True),
+    # Unique: a Chat message is the card of at most one meeting (button clicks look the
+    # meeting up by it). NULLs do not collide on either backend.
+    sa.Column("card_message", sa.String, nullable=True, unique=True),
+    sa.Column("organizer_user_name", sa.String, nullable=False),
+    sa.Column("organizer_display_name", sa.String, nullable=False),
+    sa.Column("organizer_email", sa.String, nullable=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("settings", json_type(), nullable=False),
+    sa.Column("access_type", sa.String, nullable=True),
+    sa.Column("requested_cohosts", json_type(), nullable=False),
+    sa.Column("dial_in", json_type(), nullable=False),
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    # "Recent meetings of this space", newest first.
+    sa.Index(None, "chat_space", "created_at"),
+    # Per-organizer lookups (rate limits, /meetlogout clean-up) in the next issues.
+    sa.Index(None, "organizer_user_name", "created_at"),
+)
+
+# Chat spaces the app has been added to. A removed space keeps its row with
+# installed = false, so the app knows to stop posting there.
+chat_spaces = sa.Table(
+    "chat_spaces",
+    metadata,
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("installed", sa.Boolean, nullable=False),
+    sa.Column("space_type", sa.String, nullable=True),
+    sa.Column("display_name", sa.String, nullable=True),
+    sa.Column("installed_at", UTCDateTime, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Per-space meeting defaults chosen in the settings dialog (MeetingSettings JSON).
+space_defaults = sa.Table(
+    "space_defaults",
+    metadata,
+    sa.Column("chat_space", sa.String, primary_key=True),
+    sa.Column("settings", json_type(), nullable=False),
+    sa.Column("updated_by", sa.String, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Ids of events already handled: the primary key is the deduplication (an insert
+# either wins or finds the id taken), so it holds across workers and instances.
+processed_events = sa.Table(
+    "processed_events",
+    metadata,
+    sa.Column("event_id", sa.String, primary_key=True),
+    sa.Column("processed_at", UTCDateTime, nullable=False),
+    sa.Index(None, "processed_at"),  # pruning old ids
+)
