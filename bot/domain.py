@@ -117,6 +117,9 @@ class Meeting:
     thread_name: str | None = None  # spaces/{id}/threads/{id}
     card_message: str | None = None  # spaces/{id}/messages/{id}
     status: MeetingStatus = MeetingStatus.WAITING
+    # The Chat message whose /meet created it: a message creates at most one meeting,
+    # however often Chat delivers it (retries, re-delivery after the user links).
+    source_message: str | None = None
     id: int | None = None
 
     def with_changes(self, **changes: object) -> "Meeting":
@@ -140,6 +143,15 @@ class Attendee:
     first_joined: datetime | None = None
     last_left: datetime | None = None  # None while still in the call
     sessions: int | None = None  # None when not counted (the tail of a very large meeting)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Who attended one ended conference: the first attendees in detail, and counts."""
+
+    attendees: tuple[Attendee, ...]  # the earliest joiners, sessions counted
+    total: int
+    signed_in: frozenset[str]  # users/{id} of every signed-in attendee (for "didn't join")
 
 
 class ArtifactKind(str, enum.Enum):
@@ -177,3 +189,47 @@ class ConferenceSummary:
     def complete(self) -> bool:
         """True once every artifact Meet is producing has its file."""
         return all(artifact.ready for artifact in self.artifacts)
+
+
+@dataclass(frozen=True)
+class MeetRequest:
+    """What one ``/meet`` asked for: enough to run it now, or later once the user has
+    linked their Google account (it is kept with the pending authorization)."""
+
+    organizer: Person
+    chat_space: str
+    argument_text: str = ""  # the words after the command, mentions as typed
+    mentions: tuple[Person, ...] = ()
+    source_message: str | None = None  # spaces/{id}/messages/{id}: the command's own message
+    thread_name: str | None = None  # the thread the command was typed in
+
+
+@dataclass(frozen=True)
+class UserGrant:
+    """A user's stored authorization (AUTH_MODE=oauth). The refresh token is kept only as
+    ciphertext: storage never sees it in the clear."""
+
+    user_name: str  # users/{id}: whose grant; only ever looked up by a verified event's user
+    google_subject: str  # the ID token's ``sub`` at linking time (equals the id in user_name)
+    email: str | None
+    scopes: frozenset[str]
+    refresh_token_ciphertext: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PendingAuthorization:
+    """A started but unfinished link: what the OAuth ``state`` stands for, server-side.
+
+    Single use: the callback takes (deletes) it atomically before doing anything else.
+    """
+
+    nonce: str
+    user: Person
+    request: MeetRequest | None  # the command to finish after consent (None: just link)
+    event_format: str  # "classic" or "addon"
+    config_complete_url: str | None  # Chat's configCompleteRedirectUrl from the event
+    code_verifier_ciphertext: str  # PKCE verifier, encrypted like refresh tokens
+    created_at: datetime
+    expires_at: datetime

@@ -27,6 +27,7 @@ from bot.storage.errors import (
     StorageError,
     StorageUnavailableError,
 )
+from bot.storage.lifecycle import SubscriptionRecord, SummaryRecord, SyncClaim
 from bot.storage.store import Clock, Storage
 
 __all__ = [
@@ -37,6 +38,9 @@ __all__ = [
     "Storage",
     "StorageError",
     "StorageUnavailableError",
+    "SubscriptionRecord",
+    "SummaryRecord",
+    "SyncClaim",
     "normalise_url",
     "open_storage",
 ]

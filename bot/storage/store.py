@@ -25,6 +25,7 @@ from bot.storage.errors import (
     StorageError,
     StorageUnavailableError,
 )
+from bot.storage.lifecycle import LifecycleStorage
 from bot.storage.tables import chat_spaces, meetings, processed_events, space_defaults
 
 Clock = Callable[[], datetime]
@@ -54,7 +55,7 @@ def _translate_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
     return wrapper
 
 
-class Storage:
+class Storage(LifecycleStorage):
     """Meetings, installed Chat spaces, space defaults and processed event ids.
 
     Build it with ``open_storage(url)``, which also migrates the schema. Thread-safe:

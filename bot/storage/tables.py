@@ -86,6 +86,12 @@ meetings = sa.Table(
     sa.Column("status", sa.String, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # The lifecycle's sync requests (bot/storage/lifecycle.py): due while requested > done.
+    sa.Column("sync_requested", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("sync_done", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("sync_claimed_until", UTCDateTime, nullable=True),
+    sa.Column("last_synced_at", UTCDateTime, nullable=True),
+    sa.Column("card_hash", sa.String, nullable=True),  # what the join card shows now
     # "Recent meetings of this space", newest first.
     sa.Index(None, "chat_space", "created_at"),
     # Per-organizer lookups (rate limits, /meetlogout clean-up) in the next issues.
@@ -123,4 +129,34 @@ processed_events = sa.Table(
     sa.Column("event_id", sa.String, primary_key=True),
     sa.Column("processed_at", UTCDateTime, nullable=False),
     sa.Index(None, "processed_at"),  # pruning old ids
+)
+
+# -- the meeting lifecycle (bot/storage/lifecycle.py) --------------------------------------
+
+# Workspace Events subscriptions of meeting spaces, renewed by the reconciler.
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("name", sa.String, primary_key=True),  # subscriptions/{id}
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("expire_time", UTCDateTime, nullable=False),
+    sa.Column("state", sa.String, nullable=False),
+    sa.Column("suspension_reason", sa.String, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Index(None, "meeting_id"),
+)
+
+# One summary message per conference: where it is, what it showed, whether it is final.
+conference_summaries = sa.Table(
+    "conference_summaries",
+    metadata,
+    sa.Column("conference_record", sa.String, primary_key=True),  # conferenceRecords/{id}
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("message_name", sa.String, nullable=False),
+    sa.Column("content_hash", sa.String, nullable=False),
+    sa.Column("complete", sa.Boolean, nullable=False),
+    # Attendance is read once, when the conference has ended (it cannot change after).
+    sa.Column("attendance", json_type(), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Index(None, "meeting_id"),
 )

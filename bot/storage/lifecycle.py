@@ -1,0 +1,217 @@
+"""Storage for the meeting lifecycle: sync requests, subscriptions and summaries.
+
+A *sync request* is two counters on the meeting row: ``sync_requested`` (bumped by
+every event and by the reconciler) and ``sync_done`` (the request a finished sync
+covered). A meeting needs a sync while requested > done. A worker *claims* it for a
+lease (``sync_claimed_until``) so one meeting is synced by one worker at a time (row
+locks with SKIP LOCKED on PostgreSQL; SQLite serialises writers), which is what keeps
+card edits from ever going backwards. A claim that dies with its process expires and
+another worker takes over: nothing is lost between an event and its effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.domain import Attendance, Attendee, AttendeeKind, Meeting, MeetingStatus
+from bot.storage.tables import conference_summaries, meetings, subscriptions
+
+
+@dataclass(frozen=True)
+class SyncClaim:
+    meeting: Meeting
+    requested: int  # the request counter this sync covers
+    card_hash: str | None  # what the card showed after the last sync
+
+
+@dataclass(frozen=True)
+class SubscriptionRecord:
+    name: str
+    meeting_id: int
+    expire_time: datetime
+    state: str
+    suspension_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SummaryRecord:
+    conference_record: str
+    meeting_id: int
+    message_name: str
+    content_hash: str
+    complete: bool
+    attendance: Attendance
+
+
+def _attendance_to_json(attendance: Attendance) -> dict[str, Any]:
+    def moment(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {"total": attendance.total, "signedIn": sorted(attendance.signed_in), "attendees": [
+        {"kind": a.kind.value, "name": a.display_name, "user": a.user_name, "joined": moment(a.first_joined),
+         "left": moment(a.last_left), "sessions": a.sessions} for a in attendance.attendees]}
+
+
+def _attendance_from_json(data: dict[str, Any]) -> Attendance:
+    def moment(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    attendees = tuple(Attendee(AttendeeKind(a["kind"]), a["name"], a.get("user"), moment(a.get("joined")),
+                               moment(a.get("left")), a.get("sessions")) for a in data.get("attendees", []))
+    return Attendance(attendees, int(data.get("total", len(attendees))), frozenset(data.get("signedIn", [])))
+
+
+class LifecycleStorage:
+    """Mixed into ``Storage``; uses its engine, clock and transaction helpers."""
+
+    # -- sync requests -------------------------------------------------------------------
+    def request_sync(self, meeting_id: int) -> None:
+        """Ask for the meeting to be synced (an event arrived, or the reconciler looked)."""
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
+                               .values(sync_requested=meetings.c.sync_requested + 1))
+
+    def claim_syncs(self, *, lease_seconds: float, debounce_seconds: float, limit: int = 10) -> list[SyncClaim]:
+        """Meetings that need a sync and are not being synced, claimed for ``lease_seconds``.
+
+        ``debounce_seconds``: a meeting synced less than this long ago waits, so a burst
+        of events becomes one sync shortly after it rather than one sync per event.
+        """
+        from bot.storage.store import _row_to_meeting
+
+        now = self._clock()  # type: ignore[attr-defined]
+        due = (
+            sa.select(meetings)
+            .where(meetings.c.sync_requested > meetings.c.sync_done)
+            .where(sa.or_(meetings.c.sync_claimed_until.is_(None), meetings.c.sync_claimed_until < now))
+            .where(sa.or_(meetings.c.last_synced_at.is_(None),
+                          meetings.c.last_synced_at < now - timedelta(seconds=debounce_seconds)))
+            .order_by(meetings.c.id)
+            .limit(limit)
+        )
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            if connection.dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            rows = list(connection.execute(due).mappings())
+            if rows:
+                connection.execute(sa.update(meetings).where(meetings.c.id.in_([r["id"] for r in rows]))
+                                   .values(sync_claimed_until=now + timedelta(seconds=lease_seconds)))
+        return [SyncClaim(_row_to_meeting(row), int(row["sync_requested"]), row["card_hash"]) for row in rows]
+
+    def finish_sync(self, claim: SyncClaim, *, status: MeetingStatus, card_hash: str | None) -> None:
+        """Record a finished sync; a request that arrived meanwhile stays pending.
+
+        Things still on their way (artifact files) are not polled for here: their
+        fileGenerated events, or the reconciler's periodic catch-up, request the next sync.
+        """
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            greatest = sa.func.max if connection.dialect.name == "sqlite" else sa.func.greatest
+            connection.execute(
+                sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
+                    sync_done=greatest(meetings.c.sync_done, claim.requested),
+                    sync_claimed_until=None, last_synced_at=self._clock(),  # type: ignore[attr-defined]
+                    card_hash=card_hash, status=status.value, updated_at=self._clock()))  # type: ignore[attr-defined]
+
+    def release_sync(self, claim: SyncClaim) -> None:
+        """A sync failed: give the claim back so it is retried (after the debounce)."""
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            connection.execute(sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
+                sync_claimed_until=None, last_synced_at=self._clock()))  # type: ignore[attr-defined]
+
+    def meetings_needing_sync(self) -> int:
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            return int(connection.execute(sa.select(sa.func.count()).select_from(meetings)
+                                          .where(meetings.c.sync_requested > meetings.c.sync_done)).scalar_one())
+
+    def meetings_to_catch_up(self, *, created_after: datetime, recently: timedelta = timedelta(days=1),
+                             limit: int = 500) -> list[Meeting]:
+        """Meetings the reconciler should sync: not over yet, created recently (their
+        link may be used again), or with a summary still waiting for files."""
+        from bot.storage.store import _row_to_meeting
+
+        now = self._clock()  # type: ignore[attr-defined]
+        incomplete = (sa.select(conference_summaries.c.meeting_id)
+                      .where(conference_summaries.c.complete.is_(False)))
+        query = (sa.select(meetings)
+                 .where(meetings.c.card_message.is_not(None))
+                 .where(sa.or_(
+                     sa.and_(meetings.c.status != MeetingStatus.ENDED.value, meetings.c.created_at > created_after),
+                     meetings.c.created_at > now - recently,
+                     meetings.c.id.in_(incomplete)))
+                 .order_by(meetings.c.created_at.desc()).limit(limit))
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            return [_row_to_meeting(row) for row in connection.execute(query).mappings()]
+
+    # -- subscriptions ------------------------------------------------------------------------
+    def record_subscription(self, meeting_id: int, name: str, expire_time: datetime, state: str = "ACTIVE",
+                            suspension_reason: str | None = None) -> None:
+        from bot.storage.store import _dialect_insert
+
+        values = {"name": name, "meeting_id": meeting_id, "expire_time": expire_time, "state": state,
+                  "suspension_reason": suspension_reason, "updated_at": self._clock()}  # type: ignore[attr-defined]
+        insert = _dialect_insert(self._engine, subscriptions).values(values)  # type: ignore[attr-defined]
+        insert = insert.on_conflict_do_update(index_elements=["name"], set_={
+            key: insert.excluded[key] for key in ("meeting_id", "expire_time", "state", "suspension_reason",
+                                                  "updated_at")})
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            connection.execute(insert)
+
+    def subscription_of(self, meeting_id: int) -> SubscriptionRecord | None:
+        query = (sa.select(subscriptions).where(subscriptions.c.meeting_id == meeting_id)
+                 .order_by(subscriptions.c.updated_at.desc()).limit(1))
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            row = connection.execute(query).mappings().one_or_none()
+        return _subscription(row) if row is not None else None
+
+    def get_subscription(self, name: str) -> SubscriptionRecord | None:
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            row = connection.execute(sa.select(subscriptions).where(subscriptions.c.name == name)).mappings().one_or_none()
+        return _subscription(row) if row is not None else None
+
+    def subscriptions_to_maintain(self, *, expiring_before: datetime, live_after: datetime) -> list[SubscriptionRecord]:
+        """Subscriptions of live meetings that expire soon or are not active."""
+        query = (sa.select(subscriptions).join(meetings, meetings.c.id == subscriptions.c.meeting_id)
+                 .where(sa.or_(subscriptions.c.expire_time < expiring_before, subscriptions.c.state != "ACTIVE"))
+                 .where(sa.or_(meetings.c.status != MeetingStatus.ENDED.value, meetings.c.created_at > live_after)))
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            return [_subscription(row) for row in connection.execute(query).mappings()]
+
+    # -- summaries ------------------------------------------------------------------------------
+    def get_summary(self, conference_record: str) -> SummaryRecord | None:
+        query = sa.select(conference_summaries).where(conference_summaries.c.conference_record == conference_record)
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            row = connection.execute(query).mappings().one_or_none()
+        if row is None:
+            return None
+        return SummaryRecord(row["conference_record"], row["meeting_id"], row["message_name"], row["content_hash"],
+                             bool(row["complete"]), _attendance_from_json(row["attendance"]))
+
+    def save_summary(self, record: SummaryRecord) -> None:
+        from bot.storage.store import _dialect_insert
+
+        values = {"conference_record": record.conference_record, "meeting_id": record.meeting_id,
+                  "message_name": record.message_name, "content_hash": record.content_hash,
+                  "complete": record.complete, "attendance": _attendance_to_json(record.attendance),
+                  "updated_at": self._clock()}  # type: ignore[attr-defined]
+        insert = _dialect_insert(self._engine, conference_summaries).values(values)  # type: ignore[attr-defined]
+        insert = insert.on_conflict_do_update(index_elements=["conference_record"], set_={
+            key: insert.excluded[key] for key in ("message_name", "content_hash", "complete", "attendance",
+                                                  "updated_at")})
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            connection.execute(insert)
+
+    def summaries_of(self, meeting_id: int) -> list[SummaryRecord]:
+        query = sa.select(conference_summaries).where(conference_summaries.c.meeting_id == meeting_id)
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            rows = list(connection.execute(query).mappings())
+        return [SummaryRecord(r["conference_record"], r["meeting_id"], r["message_name"], r["content_hash"],
+                              bool(r["complete"]), _attendance_from_json(r["attendance"])) for r in rows]
+
+
+def _subscription(row: Any) -> SubscriptionRecord:
+    return SubscriptionRecord(row["name"], row["meeting_id"], row["expire_time"], row["state"],
+                              row["suspension_reason"])
