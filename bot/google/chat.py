@@ -48,10 +48,10 @@ class ChatGateway:
         self._budget = budget_seconds
         self._sleep = sleep
 
-    def _call(self, attempt: Callable[[], Any]) -> dict[str, Any]:
-        def guarded() -> dict[str, Any]:
+    def _call(self, attempt: Callable[[], Any], convert: Callable[[Any], Any] = _to_dict) -> Any:
+        def guarded() -> Any:
             try:
-                return _to_dict(attempt())
+                return convert(attempt())
             except Exception as error:  # noqa: BLE001 - classified into GoogleApiError
                 raise classify(error) from error
 
@@ -75,6 +75,15 @@ class ChatGateway:
         message = chat_v1.Message.from_json(json.dumps({**body, "name": name}))
         request = chat_v1.UpdateMessageRequest(message=message, update_mask=field_mask_pb2.FieldMask(paths=fields))
         return self._call(lambda: self._client.update_message(request=request, retry=None, timeout=self._timeout))
+
+    def human_members(self, space: str) -> list[dict[str, Any]]:
+        """The space's people, every page (with app auth Chat lists human members only)."""
+        def fetch() -> list[dict[str, Any]]:
+            request = chat_v1.ListMembershipsRequest(parent=space, page_size=1000)
+            pager = self._client.list_memberships(request=request, retry=None, timeout=self._timeout)
+            return [_to_dict(membership) for membership in pager]  # iterating fetches every page
+
+        return self._call(fetch, convert=lambda found: found)
 
     def get_message(self, name: str) -> dict[str, Any]:
         return self._call(lambda: self._client.get_message(name=name, retry=None, timeout=self._timeout))

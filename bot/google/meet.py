@@ -6,7 +6,7 @@ a fresh ``httplib2.Http`` (it is not thread-safe) carrying the per-call timeout.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import google_auth_httplib2
 import httplib2
@@ -47,3 +47,45 @@ class MeetGateway:
 
     def get_space(self, credentials: Credentials, name: str) -> dict[str, Any]:
         return self._execute(credentials, self._service.spaces().get(name=name))
+
+    # -- reading conferences: every list walks all pages at the maximum page size ------
+    def _pages(self, credentials: Credentials, make_request: Callable[[str | None], Any], key: str
+               ) -> Iterator[dict[str, Any]]:
+        token: str | None = None
+        while True:
+            page = self._execute(credentials, make_request(token))
+            yield from page.get(key, [])
+            token = page.get("nextPageToken")
+            if not token:
+                return
+
+    def conference_records(self, credentials: Credentials, space: str) -> Iterator[dict[str, Any]]:
+        """The space's conference records, newest first."""
+        records = self._service.conferenceRecords()
+        return self._pages(credentials, lambda token: records.list(
+            filter=f'space.name = "{space}"', pageSize=100, pageToken=token), "conferenceRecords")
+
+    def participants(self, credentials: Credentials, record: str, *, only_present: bool = False
+                     ) -> Iterator[dict[str, Any]]:
+        participants = self._service.conferenceRecords().participants()
+        query = "latest_end_time IS NULL" if only_present else None
+        return self._pages(credentials, lambda token: participants.list(
+            parent=record, filter=query, pageSize=250, pageToken=token), "participants")
+
+    def participant_sessions(self, credentials: Credentials, participant: str) -> Iterator[dict[str, Any]]:
+        sessions = self._service.conferenceRecords().participants().participantSessions()
+        return self._pages(credentials, lambda token: sessions.list(
+            parent=participant, pageSize=250, pageToken=token), "participantSessions")
+
+    def artifacts(self, credentials: Credentials, record: str) -> dict[str, list[dict[str, Any]]]:
+        """Recordings, transcripts and smart notes of a conference (each list is short)."""
+        resource = self._service.conferenceRecords()
+        found: dict[str, list[dict[str, Any]]] = {}
+        for key, collection in (("recordings", resource.recordings()), ("transcripts", resource.transcripts()),
+                                ("smartNotes", resource.smartNotes())):
+            found[key] = list(self._pages(credentials, lambda token, c=collection: c.list(
+                parent=record, pageSize=100, pageToken=token), key))
+        return found
+
+    def end_active_conference(self, credentials: Credentials, space: str) -> None:
+        self._execute(credentials, self._service.spaces().endActiveConference(name=space, body={}))

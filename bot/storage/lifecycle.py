@@ -75,7 +75,13 @@ class LifecycleStorage:
             connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
                                .values(sync_requested=meetings.c.sync_requested + 1))
 
-    def claim_syncs(self, *, lease_seconds: float, debounce_seconds: float, limit: int = 10) -> list[SyncClaim]:
+    def note_card(self, meeting_id: int, card_hash: str) -> None:
+        """What the join card shows right after it was posted (saves the first edit)."""
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(card_hash=card_hash))
+
+    def claim_syncs(self, *, lease_seconds: float, debounce_seconds: float, limit: int = 10,
+                    exclude: set[int] | None = None) -> list[SyncClaim]:
         """Meetings that need a sync and are not being synced, claimed for ``lease_seconds``.
 
         ``debounce_seconds``: a meeting synced less than this long ago waits, so a burst
@@ -93,6 +99,8 @@ class LifecycleStorage:
             .order_by(meetings.c.id)
             .limit(limit)
         )
+        if exclude:
+            due = due.where(meetings.c.id.not_in(sorted(exclude)))
         with self._writing() as connection:  # type: ignore[attr-defined]
             if connection.dialect.name == "postgresql":
                 due = due.with_for_update(skip_locked=True)
@@ -116,11 +124,13 @@ class LifecycleStorage:
                     sync_claimed_until=None, last_synced_at=self._clock(),  # type: ignore[attr-defined]
                     card_hash=card_hash, status=status.value, updated_at=self._clock()))  # type: ignore[attr-defined]
 
-    def release_sync(self, claim: SyncClaim) -> None:
-        """A sync failed: give the claim back so it is retried (after the debounce)."""
+    def release_sync(self, claim: SyncClaim, *, retry_after_seconds: float = 30.0) -> None:
+        """A sync failed for a passing reason: keep the request, retry after a pause (the
+        claim is simply held that long, so no worker hammers a struggling API)."""
+        now = self._clock()  # type: ignore[attr-defined]
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
-                sync_claimed_until=None, last_synced_at=self._clock()))  # type: ignore[attr-defined]
+                sync_claimed_until=now + timedelta(seconds=retry_after_seconds), last_synced_at=now))
 
     def meetings_needing_sync(self) -> int:
         with self._reading() as connection:  # type: ignore[attr-defined]

@@ -1,0 +1,116 @@
+"""Reading a meeting's state from the Meet REST API into domain values."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable
+
+from google.auth.credentials import Credentials
+
+from cards.join_card import CallState
+
+from ..domain import Artifact, ArtifactKind, Attendance, Attendee, AttendeeKind, MeetingStatus
+from ..google.meet import MeetGateway
+
+# How many attendees get their sessions counted (one API call each) and listed by
+# name; beyond this the summary says "and N more", so a 1,000-person meeting costs a
+# bounded number of calls and bounded memory.
+DETAILED_ATTENDEES = 60
+
+
+def parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    text = value[:-1] + "+00:00" if value.endswith("Z") else value
+    if "." in text:  # Google writes up to 9 fractional digits; Python reads 6
+        head, rest = text.split(".", 1)
+        digits = "".join(itertools.takewhile(str.isdigit, rest))
+        text = f"{head}.{(digits + '000000')[:6]}{rest[len(digits):]}"
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class LiveState:
+    status: MeetingStatus
+    call: CallState
+    latest_record: str | None
+    ended_records: tuple[dict[str, Any], ...]  # conference records that ended, newest first
+
+
+def read_live_state(meet: MeetGateway, credentials: Credentials, space: str) -> LiveState:
+    records = list(meet.conference_records(credentials, space))  # newest first
+    ended = tuple(record for record in records if record.get("endTime"))
+    if not records:
+        return LiveState(MeetingStatus.WAITING, CallState(), None, ended)
+    latest = records[0]
+    started = parse_time(latest.get("startTime"))
+    if latest.get("endTime"):
+        return LiveState(MeetingStatus.ENDED, CallState(started, parse_time(latest["endTime"])), latest["name"], ended)
+    present = [_display_name(p) for p in meet.participants(credentials, latest["name"], only_present=True)]
+    return LiveState(MeetingStatus.IN_PROGRESS, CallState(started, None, tuple(present)), latest["name"], ended)
+
+
+def _display_name(participant: dict[str, Any]) -> str:
+    for key, prefix in (("signedinUser", ""), ("anonymousUser", "Guest: "), ("phoneUser", "Phone: ")):
+        if isinstance(participant.get(key), dict):
+            return prefix + str(participant[key].get("displayName") or "Unknown")
+    return "Unknown"
+
+
+def _attendee(participant: dict[str, Any], sessions: int | None) -> Attendee:
+    if isinstance(participant.get("signedinUser"), dict):
+        user = participant["signedinUser"]
+        kind, name, user_name = AttendeeKind.SIGNED_IN, str(user.get("displayName") or "Unknown"), user.get("user")
+    elif isinstance(participant.get("phoneUser"), dict):
+        kind, name, user_name = AttendeeKind.PHONE, str(participant["phoneUser"].get("displayName") or ""), None
+    else:
+        kind, name, user_name = AttendeeKind.ANONYMOUS, str((participant.get("anonymousUser") or {}).get(
+            "displayName") or "Guest"), None
+    return Attendee(kind, name, user_name, parse_time(participant.get("earliestStartTime")),
+                    parse_time(participant.get("latestEndTime")), sessions)
+
+
+def read_attendance(meet: MeetGateway, credentials: Credentials, record: str) -> Attendance:
+    """Attendees of an ended conference, streamed page by page: memory stays bounded."""
+    earliest: list[tuple[str, dict[str, Any]]] = []
+    signed_in: set[str] = set()
+    total = 0
+    for participant in meet.participants(credentials, record):
+        total += 1
+        user = (participant.get("signedinUser") or {}).get("user")
+        if user:
+            signed_in.add(user)
+        earliest.append((str(participant.get("earliestStartTime") or ""), participant))
+        if len(earliest) > DETAILED_ATTENDEES * 2:  # keep only the earliest joiners
+            earliest.sort(key=lambda item: item[0])
+            del earliest[DETAILED_ATTENDEES:]
+    earliest.sort(key=lambda item: item[0])
+    detailed = [
+        _attendee(participant, _count(meet.participant_sessions(credentials, participant["name"])))
+        for _, participant in earliest[:DETAILED_ATTENDEES]
+    ]
+    return Attendance(tuple(detailed), total, frozenset(signed_in))
+
+
+def _count(items: Iterable[Any]) -> int:
+    return sum(1 for _ in items)
+
+
+_ARTIFACT_SOURCES = (
+    ("recordings", ArtifactKind.RECORDING, "driveDestination", "exportUri"),
+    ("transcripts", ArtifactKind.TRANSCRIPT, "docsDestination", "exportUri"),
+    ("smartNotes", ArtifactKind.SMART_NOTES, "docsDestination", "exportUri"),
+)
+
+
+def read_artifacts(meet: MeetGateway, credentials: Credentials, record: str) -> tuple[Artifact, ...]:
+    found = meet.artifacts(credentials, record)
+    artifacts: list[Artifact] = []
+    for key, kind, destination, uri in _ARTIFACT_SOURCES:
+        for item in found.get(key, []):
+            ready = item.get("state") == "FILE_GENERATED"
+            url = (item.get(destination) or {}).get(uri) if ready else None
+            artifacts.append(Artifact(kind, ready, url))
+    return tuple(artifacts)

@@ -1,0 +1,122 @@
+"""The reconciler (App Engine cron, or a timer in local mode).
+
+Keeps subscriptions alive for meetings in use, and catches up on anything events did
+not bring: every meeting that is not over, or whose summary is not final, gets a sync.
+With Pub/Sub not configured at all this alone keeps the product correct, only slower.
+It is safe on several instances at once: syncs are claimed (SKIP LOCKED on
+PostgreSQL), and subscription calls are idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from ..google.credentials import NeedsAuthorization
+from ..google.errors import GoogleApiError
+from ..services import Services
+from ..storage.lifecycle import SubscriptionRecord
+from .reading import parse_time
+from .worker import SyncWorker
+
+log = logging.getLogger(__name__)
+
+RENEW_MARGIN = timedelta(hours=13)  # renew before the 12 h expiration reminder would fire
+LIVE_FOR = timedelta(days=30)  # conference records live 30 days after the end
+# Suspension reasons that reactivation can cure; the others need the organizer.
+REACTIVATABLE = {"ENDPOINT_PERMISSION_DENIED", "ENDPOINT_NOT_FOUND", "ENDPOINT_RESOURCE_EXHAUSTED", "OTHER",
+                 "SUSPENSION_REASON_UNSPECIFIED"}
+
+
+@dataclass
+class ReconcileReport:
+    renewed: int = 0
+    reactivated: int = 0
+    resubscribed: int = 0
+    needs_organizer: int = 0
+    syncs_requested: int = 0
+    syncs_run: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def maintain_subscription(services: Services, record: SubscriptionRecord, report: ReconcileReport) -> None:
+    """Renew, reactivate or replace one subscription, as its state requires."""
+    meeting = services.storage.get_meeting(record.meeting_id)
+    if meeting is None or not services.config.pubsub_topic:
+        return
+    try:
+        credentials = services.credentials.for_user(meeting.organizer)
+    except NeedsAuthorization:
+        report.needs_organizer += 1
+        return
+    ttl = services.config.subscription_ttl_seconds
+    try:
+        if record.state == "ACTIVE" and record.expire_time > services.clock():
+            renewed = services.events.renew(credentials, record.name, ttl)
+            report.renewed += 1
+        elif record.state == "SUSPENDED" and (record.suspension_reason or "OTHER") in REACTIVATABLE:
+            renewed = services.events.reactivate(credentials, record.name)
+            report.reactivated += 1
+        elif record.state == "SUSPENDED":
+            # Revoked scopes or a failed authorization: only the organizer can fix it.
+            report.needs_organizer += 1
+            return
+        else:  # expired or deleted: the next sync subscribes afresh
+            services.storage.record_subscription(record.meeting_id, record.name, record.expire_time, "EXPIRED")
+            services.storage.request_sync(record.meeting_id)
+            report.resubscribed += 1
+            return
+    except GoogleApiError as error:
+        report.errors.append(f"{record.name}: {error.kind.value}")
+        if error.status == 404:  # gone at Google: replace it
+            services.storage.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
+            services.storage.request_sync(record.meeting_id)
+        return
+    if renewed.get("name"):
+        services.storage.record_subscription(
+            record.meeting_id, record.name, parse_time(renewed.get("expireTime")) or record.expire_time,
+            str(renewed.get("state") or "ACTIVE"), renewed.get("suspensionReason"))
+
+
+def reconcile(services: Services, worker: SyncWorker, *, budget_seconds: float = 50.0) -> ReconcileReport:
+    report = ReconcileReport()
+    now = services.clock()
+    if services.config.pubsub_topic:
+        for record in services.storage.subscriptions_to_maintain(expiring_before=now + RENEW_MARGIN,
+                                                                 live_after=now - LIVE_FOR):
+            maintain_subscription(services, record, report)
+    for meeting in services.storage.meetings_to_catch_up(created_after=now - LIVE_FOR):
+        if meeting.id is not None:
+            services.storage.request_sync(meeting.id)
+            report.syncs_requested += 1
+    report.syncs_run = worker.drain(budget_seconds=budget_seconds)
+    services.storage.prune_processed(now - timedelta(days=8))  # Pub/Sub keeps messages 7 days at most
+    return report
+
+
+class PeriodicReconciler:
+    """Runs the reconciler every ``interval`` seconds in a background thread: local mode,
+    or any deployment without a cron."""
+
+    def __init__(self, services: Services, worker: SyncWorker, interval: float) -> None:
+        import threading
+
+        self.services, self.worker, self.interval = services, worker, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
+
+    def start(self) -> "PeriodicReconciler":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                reconcile(self.services, self.worker, budget_seconds=self.interval)
+            except Exception:  # noqa: BLE001 - try again next time
+                log.exception("periodic reconcile failed")

@@ -1,0 +1,31 @@
+"""The hand-off from creating a meeting to keeping it live."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cards.join_card import join_card_message
+
+from ..domain import Meeting
+from ..storage import Storage
+from .sync import render_hash
+
+if TYPE_CHECKING:
+    from .worker import SyncWorker
+
+
+class Lifecycle:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.worker: "SyncWorker | None" = None
+
+    def meeting_created(self, meeting: Meeting) -> None:
+        """The join card was just posted: remember what it shows, and have the meeting
+        synced soon (which subscribes its space to Meet events)."""
+        if meeting.id is None:
+            return
+        # A waiting card does not depend on the time, so this is the posted card's hash.
+        self.storage.note_card(meeting.id, render_hash(join_card_message(meeting, now=meeting.created_at)))
+        self.storage.request_sync(meeting.id)
+        if self.worker is not None:
+            self.worker.kick()

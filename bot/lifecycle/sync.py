@@ -1,0 +1,169 @@
+"""A sync: make Chat show what Meet says about one meeting.
+
+1. Make sure the meeting's space is subscribed to its Meet events (when Pub/Sub is
+   configured), with the organizer's credentials.
+2. Read the conference state; redraw the join card; edit it in place only when the
+   rendering changed (``messages.patch`` with an update mask).
+3. For each conference that ended: one summary reply in the meeting's thread, created
+   with a ``messageId`` derived from the conference record (so it is one message across
+   duplicate deliveries, concurrent workers and restarts) and edited as artifacts
+   become ready. Attendance is read once per conference and kept; later syncs only
+   re-read the artifacts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from cards.join_card import join_card_message
+from cards.summary import summary_message
+
+from ..domain import Attendance, ConferenceSummary, Meeting, MeetingStatus, Person
+from ..google.credentials import NeedsAuthorization
+from ..google.errors import FailureKind, GoogleApiError
+from ..services import Services
+from ..storage.lifecycle import SummaryRecord
+from .reading import parse_time, read_artifacts, read_attendance, read_live_state
+
+log = logging.getLogger(__name__)
+
+# Chat allows this many people to be listed in "didn't join" before "and N more".
+ABSENT_LISTED = 60
+
+
+def render_hash(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def summary_message_id(conference_record: str) -> str:
+    """``client-summary-…``: unique per conference, lowercase, at most 63 characters."""
+    return "client-summary-" + hashlib.sha256(conference_record.encode()).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    status: MeetingStatus
+    card_hash: str | None
+    needs_more: bool  # something is still pending (artifacts not ready): look again later
+
+
+class MeetingSync:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def sync(self, meeting: Meeting, previous_card_hash: str | None) -> SyncOutcome:
+        services = self.services
+        try:
+            credentials = services.credentials.for_user(meeting.organizer)
+        except NeedsAuthorization:
+            log.warning("organizer's authorization is gone; cannot read the meeting",
+                        extra={"fields": {"meetSpace": meeting.meet_space}})
+            return SyncOutcome(meeting.status, previous_card_hash, needs_more=False)
+
+        self._ensure_subscription(meeting, credentials)
+        state = read_live_state(services.meet, credentials, meeting.meet_space)
+        now = services.clock()
+        card_hash = previous_card_hash
+        if meeting.card_message and services.storage.is_installed(meeting.chat_space):
+            body = join_card_message(meeting.with_changes(status=state.status), now=now, call=state.call)
+            card_hash = render_hash(body)
+            if card_hash != previous_card_hash:
+                services.chat.update_message(meeting.card_message, body, ["cards_v2"])
+        pending = False
+        for record in state.ended_records:
+            pending |= not self._summarise(meeting, record, credentials)
+        return SyncOutcome(state.status, card_hash, needs_more=pending)
+
+    # -- subscriptions ---------------------------------------------------------------
+    def _ensure_subscription(self, meeting: Meeting, credentials: Any) -> None:
+        services, config = self.services, self.services.config
+        if not config.pubsub_topic or meeting.id is None:
+            return
+        existing = services.storage.subscription_of(meeting.id)
+        if existing is not None and existing.state == "ACTIVE" and existing.expire_time > services.clock():
+            return
+        try:
+            subscription = services.events.subscribe(credentials, meeting.meet_space, config.pubsub_topic,
+                                                     config.subscription_ttl_seconds)
+        except GoogleApiError as error:
+            if error.kind is not FailureKind.CONFLICT:
+                log.warning("could not subscribe to the meeting's events; syncs still catch up",
+                            extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
+                return
+            subscription = services.events.find_subscription(credentials, meeting.meet_space) or {}
+        if subscription.get("name", "").startswith("subscriptions/"):
+            services.storage.record_subscription(
+                meeting.id, subscription["name"], parse_time(subscription.get("expireTime"))
+                or services.clock() + timedelta(seconds=config.subscription_ttl_seconds),
+                str(subscription.get("state") or "ACTIVE"))
+
+    # -- summaries -------------------------------------------------------------------
+    def _summarise(self, meeting: Meeting, record: dict[str, Any], credentials: Any) -> bool:
+        """Post or update the summary of one ended conference; True once it is complete."""
+        services = self.services
+        name = record["name"]
+        stored = services.storage.get_summary(name)
+        if stored is not None and stored.complete:
+            return True
+        if not services.storage.is_installed(meeting.chat_space):
+            return True  # the app was removed: nowhere to post, nothing to wait for
+        attendance = stored.attendance if stored is not None else read_attendance(services.meet, credentials, name)
+        absent, absent_total = self._absent(meeting, attendance)
+        summary = ConferenceSummary(
+            conference_record=name, meeting=meeting,
+            started_at=parse_time(record.get("startTime")) or meeting.created_at,
+            ended_at=parse_time(record.get("endTime")) or services.clock(),
+            attendees=attendance.attendees, attendees_total=attendance.total,
+            absent=absent, absent_total=absent_total,
+            artifacts=read_artifacts(services.meet, credentials, name),
+        )
+        body = summary_message(summary, now=services.clock())
+        content_hash = render_hash(body)
+        message_name = stored.message_name if stored is not None else None
+        if message_name is None:
+            message_name = self._post_summary(meeting, name, body)
+        elif stored is not None and stored.content_hash != content_hash:
+            services.chat.update_message(message_name, body, ["cards_v2"])
+        services.storage.save_summary(SummaryRecord(
+            conference_record=name, meeting_id=meeting.id or 0, message_name=message_name,
+            content_hash=content_hash, complete=summary.complete, attendance=attendance))
+        return summary.complete
+
+    def _post_summary(self, meeting: Meeting, record: str, body: dict[str, Any]) -> str:
+        services = self.services
+        message_id = summary_message_id(record)
+        try:
+            posted = services.chat.create_message(meeting.chat_space, body, thread_name=meeting.thread_name,
+                                                  message_id=message_id, request_id=message_id)
+            return str(posted["name"])
+        except GoogleApiError as error:
+            if error.kind is not FailureKind.CONFLICT:
+                raise
+            # Posted before (a crash between posting and recording it): adopt it.
+            name = f"{meeting.chat_space}/messages/{message_id}"
+            services.chat.update_message(name, body, ["cards_v2"])
+            return name
+
+    def _absent(self, meeting: Meeting, attendance: Attendance) -> tuple[tuple[Person, ...], int]:
+        try:
+            members = self.services.chat.human_members(meeting.chat_space)
+        except GoogleApiError as error:
+            log.warning("could not list the space's members", extra={"fields": {"kind": error.kind.value}})
+            return (), 0
+        absent = []
+        for membership in members:
+            member = membership.get("member") or {}
+            if member.get("type") == "HUMAN" and member.get("name") not in attendance.signed_in:
+                absent.append(Person(member["name"], str(member.get("displayName") or member["name"])))
+        absent.sort(key=lambda person: person.display_name.lower())
+        return tuple(absent[:ABSENT_LISTED]), len(absent)
+
+
+def is_live(meeting: Meeting, now: datetime) -> bool:
+    """Meetings worth watching: recent, or not yet ended."""
+    return meeting.status is not MeetingStatus.ENDED or now - meeting.created_at < timedelta(days=30)

@@ -1,0 +1,109 @@
+"""The sync worker: a background thread per app process that drains due syncs.
+
+Pushed events only mark a meeting as needing a sync and wake this thread, so
+``POST /pubsub/push`` answers at once; the reconciler drains what is due too, so a
+process that dies loses nothing (its claims expire and someone else takes them).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from ..google.errors import GoogleApiError
+from ..services import Services
+from ..storage import SyncClaim
+from .sync import MeetingSync
+
+log = logging.getLogger(__name__)
+
+
+class SyncWorker:
+    def __init__(self, services: Services, sync: MeetingSync | None = None) -> None:
+        self.services = services
+        self.sync = sync or MeetingSync(services)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "SyncWorker":
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="meeting-sync", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def kick(self) -> None:
+        """Something became due: look soon (after the debounce, so bursts coalesce)."""
+        self._wake.set()
+
+    def run_once(self, *, debounce_seconds: float | None = None, limit: int = 10,
+                 exclude: set[int] | None = None) -> list[int]:
+        """Claim and run due syncs once; the ids of the meetings synced (or tried)."""
+        config = self.services.config
+        claims = self.services.storage.claim_syncs(
+            lease_seconds=config.sync_lease_seconds, limit=limit, exclude=exclude,
+            debounce_seconds=config.sync_debounce_seconds if debounce_seconds is None else debounce_seconds)
+        for claim in claims:
+            self._run_claim(claim)
+        return [claim.meeting.id for claim in claims if claim.meeting.id is not None]
+
+    def _run_claim(self, claim: SyncClaim) -> None:
+        storage, meeting = self.services.storage, claim.meeting
+        try:
+            outcome = self.sync.sync(meeting, claim.card_hash)
+        except GoogleApiError as error:
+            if error.transient:
+                log.warning("meeting sync hit a transient error; retried later",
+                            extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
+                storage.release_sync(claim)
+            else:
+                # Refused, gone or unauthorised: retrying now cannot help. The request is
+                # closed; the next event or reconciler pass asks again.
+                log.warning("meeting sync refused by Google; giving this request up",
+                            extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
+                storage.finish_sync(claim, status=meeting.status, card_hash=claim.card_hash)
+            return
+        except Exception:  # noqa: BLE001 - one meeting's failure must not stop the others
+            log.exception("meeting sync failed; it will be retried", extra={"fields": {"meetSpace": meeting.meet_space}})
+            storage.release_sync(claim)
+            return
+        storage.finish_sync(claim, status=outcome.status, card_hash=outcome.card_hash)
+
+    def drain(self, *, budget_seconds: float, debounce_seconds: float = 0.0) -> int:
+        """Run what is due until nothing is or the budget is spent (the reconciler's pass);
+        a meeting is tried at most once per pass, so one that keeps failing cannot spin."""
+        deadline = time.monotonic() + budget_seconds
+        tried: set[int] = set()
+        while time.monotonic() < deadline:
+            ran = self.run_once(debounce_seconds=debounce_seconds, exclude=tried)
+            if not ran:
+                break
+            tried.update(ran)
+        return len(tried)
+
+    def _run(self) -> None:
+        debounce = self.services.config.sync_debounce_seconds
+        while not self._stop.is_set():
+            woken = self._wake.wait(timeout=max(debounce, 0.2) * 5)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            if woken:
+                self._stop.wait(debounce)  # let the rest of a burst arrive
+            try:
+                tried: set[int] = set()
+                while not self._stop.is_set():
+                    ran = self.run_once(exclude=tried)
+                    if not ran:
+                        break
+                    tried.update(ran)
+            except Exception:  # noqa: BLE001 - the thread must survive a bad moment (database away)
+                log.exception("sync worker pass failed")
