@@ -15,16 +15,19 @@ import sys
 import time
 from typing import Any, Callable
 
-from . import chat_endpoint, emulator_throughput
+from . import chat_endpoint, emulator_throughput, lifecycle
 from .harness import ROOT
 
 BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "emulator": emulator_throughput.run,
     "chat_endpoint": chat_endpoint.run,
+    "lifecycle": lifecycle.run,
 }
 
 # Keys that state correctness: any non-zero value fails the run.
 CORRECTNESS_KEYS = {"emulator_errors"}
+# Keys that must be 1 (true): checked like the correctness keys.
+REQUIRED_TRUE_KEYS = {"big_meeting_card_within_limits"}
 
 DESCRIPTIONS = {
     "emulator_spaces_get_rps": "Meet `spaces.get` through the emulator, requests/s",
@@ -42,6 +45,18 @@ DESCRIPTIONS = {
     "chat_endpoint_ratio": "app ÷ bare, the lower of the two (goal ≥ 0.7)",
     "chat_endpoint_command_ratio": "app ÷ bare for the slash command",
     "chat_endpoint_click_ratio": "app ÷ bare for the card click",
+    "api_calls_per_meeting": "Meet, Chat and Workspace Events calls for one meeting (10 people, recording, transcript)",
+    "api_calls_minimum": "the fewest calls the product needs for it (bench/lifecycle.py MINIMUM_CALLS)",
+    "api_calls_ratio": "calls made ÷ minimum (goal ≤ 1.2)",
+    "api_calls_by_method": "the calls made, by method",
+    "big_meeting_participants": "participants in the large meeting",
+    "big_meeting_sessions": "their sessions",
+    "big_meeting_transcript_entries": "transcript entries",
+    "big_meeting_seconds": "time to read the ended meeting and post its summary, s",
+    "big_meeting_peak_mb": "peak Python memory during that, MiB (tracemalloc)",
+    "big_meeting_card_bytes": "the summary message's size, bytes (Chat's limit: 32,000)",
+    "big_meeting_peak_ratio_100x_entries": "peak memory with 100× the transcript entries ÷ without (1 = flat)",
+    "big_meeting_card_within_limits": "1 when the summary fits Chat's limits (must be 1)",
 }
 
 
@@ -74,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = BENCHMARKS[name](args.quick)
         for key, value in figures.items():
             print(f"  {key} = {value}")
-            if key in CORRECTNESS_KEYS and value:
+            if key in CORRECTNESS_KEYS and value or key in REQUIRED_TRUE_KEYS and value != 1:
                 failures.append(f"{key} = {value}")
         if not args.quick:  # only full-size runs are the figures of record
             results["runs"][name] = {

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -23,7 +24,7 @@ from typing import Any
 from cards.join_card import join_card_message
 from cards.summary import summary_message
 
-from ..domain import Attendance, ConferenceSummary, Meeting, MeetingStatus, Person
+from ..domain import ConferenceSummary, Meeting, MeetingStatus, Person
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..services import Services
@@ -112,14 +113,18 @@ class MeetingSync:
             return True
         if not services.storage.is_installed(meeting.chat_space):
             return True  # the app was removed: nowhere to post, nothing to wait for
-        attendance = stored.attendance if stored is not None else read_attendance(services.meet, credentials, name)
-        absent, absent_total = self._absent(meeting, attendance)
+        if stored is not None:
+            attendance = stored.attendance  # an ended conference's attendance cannot change
+        else:
+            attendance = read_attendance(services.meet, credentials, name)
+            absent, absent_total = self._absent(meeting, attendance)
+            attendance = dataclasses.replace(attendance, absent=absent, absent_total=absent_total)
         summary = ConferenceSummary(
             conference_record=name, meeting=meeting,
             started_at=parse_time(record.get("startTime")) or meeting.created_at,
             ended_at=parse_time(record.get("endTime")) or services.clock(),
             attendees=attendance.attendees, attendees_total=attendance.total,
-            absent=absent, absent_total=absent_total,
+            absent=attendance.absent, absent_total=attendance.absent_total,
             artifacts=read_artifacts(services.meet, credentials, name),
         )
         body = summary_message(summary, now=services.clock())

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.domain import Attendance, Attendee, AttendeeKind, Meeting, MeetingStatus
+from bot.domain import Attendance, Attendee, AttendeeKind, Meeting, MeetingStatus, Person
 from bot.storage.tables import conference_summaries, meetings, subscriptions
 
 
@@ -51,7 +51,9 @@ def _attendance_to_json(attendance: Attendance) -> dict[str, Any]:
     def moment(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
-    return {"total": attendance.total, "signedIn": sorted(attendance.signed_in), "attendees": [
+    return {"total": attendance.total, "signedIn": sorted(attendance.signed_in),
+            "absent": [{"user": p.user_name, "name": p.display_name} for p in attendance.absent],
+            "absentTotal": attendance.absent_total, "attendees": [
         {"kind": a.kind.value, "name": a.display_name, "user": a.user_name, "joined": moment(a.first_joined),
          "left": moment(a.last_left), "sessions": a.sessions} for a in attendance.attendees]}
 
@@ -62,7 +64,9 @@ def _attendance_from_json(data: dict[str, Any]) -> Attendance:
 
     attendees = tuple(Attendee(AttendeeKind(a["kind"]), a["name"], a.get("user"), moment(a.get("joined")),
                                moment(a.get("left")), a.get("sessions")) for a in data.get("attendees", []))
-    return Attendance(attendees, int(data.get("total", len(attendees))), frozenset(data.get("signedIn", [])))
+    absent = tuple(Person(p["user"], p["name"]) for p in data.get("absent", []))
+    return Attendance(attendees, int(data.get("total", len(attendees))), frozenset(data.get("signedIn", [])),
+                      absent, int(data.get("absentTotal", len(absent))))
 
 
 class LifecycleStorage:

@@ -1,0 +1,166 @@
+"""The meeting lifecycle: Google API calls per meeting, and one very large meeting.
+
+* ``api_calls_ratio``: every Meet, Chat and Workspace Events call the app made for one
+  meeting (10 participants, a recording and a transcript, events through Pub/Sub),
+  counted from the emulator's call log, over the fewest calls any implementation of the
+  product needs (``MINIMUM_CALLS`` says why each is needed). OAuth token calls are not
+  counted. Goal ≤ 1.2.
+* ``big_meeting_*``: summarising a meeting with 1,000 participants, 3,000 sessions and
+  20,000 transcript entries: time, peak Python memory (tracemalloc), card size. The
+  same meeting with 1% of the transcript gives the ratio showing memory does not grow
+  with entries.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+import tracemalloc
+from typing import Any, Callable
+
+from bot.local import LocalStack
+
+# The fewest calls for one meeting of 10 people with a recording and a transcript:
+MINIMUM_CALLS = {
+    "meet.spaces.create": 1,
+    "workspaceevents.subscriptions.create": 1,
+    "chat.spaces.messages.create": 2,  # the join card, the summary
+    # the card: in progress, ended; the summary once the files exist (both events may
+    # arrive together, so one edit can carry both links)
+    "chat.spaces.messages.update": 3,
+    "meet.conferenceRecords.list": 2,  # the state for the in-progress and the ended card
+    "meet.conferenceRecords.participants.list": 2,  # who is in the call; who attended
+    "meet.conferenceRecords.participants.participantSessions.list": 10,  # sessions per attendee
+    # after the end, to show what is being prepared; then, when each file is generated,
+    # one read to learn its link (the event names the artifact, not its URL)
+    "meet.conferenceRecords.recordings.list": 2,
+    "meet.conferenceRecords.transcripts.list": 2,
+    "meet.conferenceRecords.smartNotes.list": 1,  # (to know there are none)
+    "chat.spaces.members.list": 1,  # who did not join
+}
+
+
+def _wait(condition: Callable[[], Any], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not catch up in time")
+        time.sleep(0.1)
+
+
+def _stack(**options: Any) -> tuple[LocalStack, str]:
+    directory = tempfile.mkdtemp(prefix="meetbot-bench-lifecycle-")
+    env = {"AUTH_MODE": "delegation", "LOG_LEVEL": "WARNING", **options.pop("env", {})}
+    return LocalStack(directory=directory, auto_consent=True, reconcile_interval=0, extra_env=env,
+                      **options).start(), directory
+
+
+def _messages(stack: LocalStack, space: str) -> list[dict[str, Any]]:
+    return stack.control("GET", f"chat/spaces/{space.split('/')[1]}/messages")["messages"]
+
+
+def _card(stack: LocalStack, space: str, card_id: str) -> list[dict[str, Any]]:
+    return [m for m in _messages(stack, space) if (m.get("cardsV2") or [{}])[0].get("cardId") == card_id]
+
+
+def measure_api_calls() -> dict[str, Any]:
+    stack, directory = _stack(env={"SYNC_DEBOUNCE_SECONDS": "1.0"})
+    try:
+        people = [stack.control("POST", "users", {"email": f"p{i}@example.com", "displayName": f"Person {i}"})
+                  for i in range(10)]
+        space = stack.control("POST", "chat/spaces", {"displayName": "Bench", "spaceType": "SPACE",
+                                                      "members": [p["name"] for p in people]})["name"]
+        stack.control("POST", "chat/messages", {"space": space, "sender": people[0]["name"], "text": "/meet Bench"})
+        code = _card(stack, space, "meeting")[0]["clientAssignedMessageId"][len("client-meet-"):]
+        flush = lambda: stack.control("POST", "pubsub/flush", {"timeoutSeconds": 20})  # noqa: E731
+        _wait(lambda: stack.control("GET", "events/subscriptions")["subscriptions"])
+        for person in people:
+            stack.control("POST", "meet/join", {"space": code, "user": person["name"]})
+        flush()
+        _wait(lambda: "In the call (10)" in json.dumps(_card(stack, space, "meeting")))
+        stack.control("POST", "meet/end", {"space": code, "recording": True,
+                                           "transcript": [{"user": people[0]["name"], "text": "Hello"}]})
+        flush()
+        _wait(lambda: _card(stack, space, "summary"))
+        stack.control("POST", "clock", {"advanceSeconds": 600})
+        flush()
+        _wait(lambda: _card(stack, space, "summary") and "being prepared" not in json.dumps(_card(stack, space, "summary")))
+        time.sleep(2)  # let any trailing sync finish before counting
+        calls = [c for c in stack.control("GET", "calls")["calls"] if c["api"] != "oauth2"]
+    finally:
+        stack.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+    counted: dict[str, int] = {}
+    for call in calls:
+        key = f"{call['api']}.{call['method']}"
+        counted[key] = counted.get(key, 0) + 1
+    minimum = sum(MINIMUM_CALLS.values())
+    return {"api_calls_per_meeting": len(calls), "api_calls_minimum": minimum,
+            "api_calls_ratio": round(len(calls) / minimum, 3), "api_calls_by_method": counted}
+
+
+def _big_meeting(stack: LocalStack, participants: int, sessions_each: int, entries: int) -> dict[str, Any]:
+    state = stack.emulator_state
+    owner = stack.control("POST", "users", {"email": "owner@example.com", "displayName": "Owner"})
+    space = stack.control("POST", "chat/spaces", {"displayName": "Big", "spaceType": "SPACE",
+                                                  "members": [owner["name"]]})["name"]
+    stack.control("POST", "chat/messages", {"space": space, "sender": owner["name"], "text": "/meet All hands"})
+    code = _card(stack, space, "meeting")[0]["clientAssignedMessageId"][len("client-meet-"):]
+    meet = state.meet
+    with state.lock:
+        room = meet.find_space(code)
+        people = []
+        for index in range(participants):
+            if index % 10 == 8:
+                people.append({"anonymous": f"Guest {index}"})
+            elif index % 10 == 9:
+                people.append({"phone": f"+1650555{index:04d}"})
+            else:
+                people.append({"user": state.add_user(f"u{index}@example.com", f"User {index}")})
+        speaker = None
+        for round_ in range(sessions_each):
+            for who in people:
+                participant, _ = meet.join(room, **who)
+                speaker = speaker or participant
+            if round_ < sessions_each - 1:
+                for who in people:
+                    meet.leave(room, meet.participant_for(meet.active_conference(room), **who))
+        meet.end_conference(room, recording=True,
+                            transcript=[{"participant": speaker, "text": f"Line {i}"} for i in range(entries)])
+    state.clock.advance(900)
+    bot = stack.app.extensions["meetbot"]
+    meeting = bot.services.storage.get_meeting_by_meet_space(room.name)
+    tracemalloc.start()
+    started = time.perf_counter()
+    bot.worker.sync.sync(meeting, None)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    summary = _card(stack, space, "summary")[0]
+    return {"seconds": seconds, "peak_mb": peak / 2**20,
+            "card_bytes": len(json.dumps({k: summary[k] for k in ("cardsV2", "fallbackText") if k in summary}))}
+
+
+def measure_big_meeting(quick: bool) -> dict[str, Any]:
+    participants, sessions_each, entries = (100, 3, 2_000) if quick else (1_000, 3, 20_000)
+    results = []
+    for transcript_entries in (entries, entries // 100):
+        stack, directory = _stack(pubsub=False)
+        try:
+            results.append(_big_meeting(stack, participants, sessions_each, transcript_entries))
+        finally:
+            stack.stop()
+            shutil.rmtree(directory, ignore_errors=True)
+    big, small = results
+    return {"big_meeting_participants": participants, "big_meeting_sessions": participants * sessions_each,
+            "big_meeting_transcript_entries": entries,
+            "big_meeting_seconds": round(big["seconds"], 2), "big_meeting_peak_mb": round(big["peak_mb"], 2),
+            "big_meeting_card_bytes": big["card_bytes"],
+            "big_meeting_peak_ratio_100x_entries": round(big["peak_mb"] / small["peak_mb"], 3),
+            "big_meeting_card_within_limits": int(big["card_bytes"] <= 32_000)}
+
+
+def run(quick: bool) -> dict[str, Any]:
+    return {**measure_api_calls(), **measure_big_meeting(quick)}
