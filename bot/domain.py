@@ -152,6 +152,9 @@ class Attendance:
     attendees: tuple[Attendee, ...]  # the earliest joiners, sessions counted
     total: int
     signed_in: frozenset[str]  # users/{id} of every signed-in attendee (for "didn't join")
+    # Chat members who did not join, filled in once when the summary is first made.
+    absent: tuple[Person, ...] = ()
+    absent_total: int = 0
 
 
 class ArtifactKind(str, enum.Enum):

@@ -24,7 +24,7 @@ from typing import Any
 from cards.join_card import join_card_message
 from cards.summary import summary_message
 
-from ..domain import ConferenceSummary, Meeting, MeetingStatus, Person
+from ..domain import Attendance, ConferenceSummary, Meeting, MeetingStatus, Person
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..services import Services
