@@ -15,6 +15,7 @@ from typing import Callable
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from .authorization import Authorization, build_authorization
 from .config import Config, ConfigError
 from .google.chat import ChatGateway, app_credentials
 from .google.credentials import DelegatedCredentials, UserCredentialsProvider
@@ -67,26 +68,35 @@ def create_app(
     meet: MeetGateway | None = None,
     chat: ChatGateway | None = None,
     credentials: UserCredentialsProvider | None = None,
+    authorization: "Authorization | None" = None,
     verifier: ChatRequestVerifier | None = None,
     clock: Callable[..., object] | None = None,
 ) -> Flask:
     config.check()
     from .handlers import build_router
-    from .views import chat as chat_view, health
+    from .views import chat as chat_view, health, oauth
 
     if storage is None:
         _sqlite_directory(config.database_url)
         storage = open_storage(config.database_url)
     endpoint = config.google_api_endpoint
     budget = config.sync_budget_seconds
+    now = clock or utc_now
+    if credentials is None:
+        if config.auth_mode == "oauth":
+            authorization = authorization or build_authorization(config, storage, now)  # type: ignore[arg-type]
+            credentials = authorization.credentials
+        else:
+            credentials = _delegation(config)
     services = Services(
         config=config,
         storage=storage,
         meet=meet or MeetGateway(endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
         chat=chat or ChatGateway(app_credentials(config.chat_credentials_file, config.token_uri if endpoint else None),
                                  endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
-        credentials=credentials or _delegation(config),
-        clock=clock or utc_now,  # type: ignore[arg-type]
+        credentials=credentials,
+        clock=now,  # type: ignore[arg-type]
+        authorization=authorization,
     )
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
@@ -108,4 +118,5 @@ def create_app(
 
     app.register_blueprint(chat_view.blueprint)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(oauth.blueprint)
     return app

@@ -10,6 +10,8 @@ import tempfile
 import threading
 from typing import Any
 
+import requests
+
 from .local import LocalStack
 
 
@@ -55,6 +57,15 @@ def app_messages(stack: LocalStack, space: str) -> list[dict[str, Any]]:
     return [m for m in messages if (m.get("sender") or {}).get("type") == "BOT"]
 
 
+def link_alice(stack: LocalStack, answer: dict[str, Any]) -> None:
+    """Follow the app's authorization prompt as Alice's browser would (the demo's
+    emulator approves at once, as if she clicked Allow)."""
+    prompt = ((answer.get("reply") or {}).get("actionResponse") or {})
+    if prompt.get("type") == "REQUEST_CONFIG":
+        response = requests.get(prompt["url"], timeout=60)
+        response.raise_for_status()
+
+
 def run_local() -> int:
     app_port = int(os.environ.get("PORT", "8080"))
     emulator_port = int(os.environ.get("EMULATOR_PORT", "8085"))
@@ -72,6 +83,9 @@ def run_local() -> int:
     print(f"Chat app (POST / for Chat events):      {stack.app_url}/", flush=True)
     print(f"Seeded people: {', '.join(p['email'] for p in seeded['people'])}; "
           f"Chat space {seeded['space']['name']} ({seeded['space']['displayName']}).", flush=True)
+    if stack.config.auth_mode == "oauth":
+        print("The first /meet of each person asks them to link their Google account: the link opens the "
+              "emulator's consent page, as Google's would.", flush=True)
     print("Press Ctrl-C to stop.", flush=True)
     try:
         threading.Event().wait()
@@ -100,9 +114,11 @@ def run_demo() -> int:
                     print("  " + describe_message(message), flush=True)
 
         show("The app is added to the space 'Team'")
-        stack.control("POST", "chat/messages", {"space": space, "sender": alice["name"],
-                                                "text": "/meet Weekly sync @Bob Brown"})
+        answer = stack.control("POST", "chat/messages", {"space": space, "sender": alice["name"],
+                                                         "text": "/meet Weekly sync @Bob Brown"})
         show("Alice types: /meet Weekly sync @Bob Brown")
+        link_alice(stack, answer)
+        show("Alice allows access on Google's consent page; her /meet finishes by itself")
         stack.control("POST", "chat/messages", {"space": space, "sender": alice["name"], "text": "/meethelp"})
         show("Alice types: /meethelp")
         print("\nDemo finished.", flush=True)

@@ -10,11 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Mapping
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
 
 GOOGLE_CHAT_ISSUER = "chat@system.gserviceaccount.com"
 GOOGLE_CHAT_CERTS_URL = "https://www.googleapis.com/service_accounts/v1/metadata/x509/" + GOOGLE_CHAT_ISSUER
 GOOGLE_ID_TOKEN_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
+GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
+
+# Meet's quota for spaces.create ("reduced write requests"): 10 per minute per user per
+# project (developers.google.com/workspace/meet/api/guides/limits). The app's own limit
+# matches it, so a user hears a friendly answer from the app rather than a 429 from Meet.
+MEET_CREATE_QUOTA_PER_USER_PER_MINUTE = 10
 
 # Slash command name -> default command id (the ids are set in the Chat app's
 # configuration in the Google Cloud console; these defaults match docs/deploy.md).
@@ -38,6 +48,29 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _is_local_http(url: str) -> bool:
+    """Plain http is acceptable only on this machine (local mode and tests)."""
+    return url.startswith(("http://127.0.0.1", "http://localhost"))
+
+
+def _origin(url: str | None) -> str | None:
+    """``https://host[:port]`` of a URL, or None when it has none."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def _fernet_key_problem(position: int, key: str) -> str | None:
+    """Why a TOKEN_ENCRYPTION_KEYS entry is unusable, without ever echoing the key."""
+    try:
+        Fernet(key.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return (f"TOKEN_ENCRYPTION_KEYS entry {position} is not a Fernet key (32 url-safe base64-encoded bytes; "
+                "make one with `python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`)")
+    return None
+
+
 @dataclass(frozen=True)
 class Config:
     # Where the app stands.
@@ -58,10 +91,24 @@ class Config:
     google_api_endpoint: str | None = None
     token_uri: str = GOOGLE_TOKEN_URI
     chat_credentials_file: str | None = None  # service account for app auth; None = ADC
-    auth_mode: str = "delegation"  # "oauth" (per-user linking) arrives with the authorization issue
+    auth_mode: str = "oauth"  # "oauth" (each user links their account) or "delegation" (domain-wide)
     delegation_credentials_file: str | None = None  # service account with domain-wide delegation
     delegation_credentials_json: str | None = field(default=None, repr=False)  # the same key, as content
     meet_timeout_seconds: float = 8.0  # one Meet call; several fit in Chat's 30 s deadline
+
+    # Per-user authorization (AUTH_MODE=oauth): the OAuth client of type "Web application",
+    # the keys refresh tokens are encrypted with (first encrypts, all decrypt), and the
+    # app's public base URL, whose /oauth2/callback is the client's redirect URI.
+    oauth_client_id: str | None = None
+    oauth_client_secret: str | None = field(default=None, repr=False)
+    token_encryption_keys: tuple[str, ...] = field(default=(), repr=False)
+    # Optional: without it the state-signing keys are derived from the encryption keys
+    # (HKDF, a separate purpose label), so one secret less to manage.
+    state_signing_key: str | None = field(default=None, repr=False)
+    public_url: str | None = None
+    auth_uri: str = GOOGLE_AUTH_URI
+    revoke_uri: str = GOOGLE_REVOKE_URI
+    rate_limit_meetings_per_minute: int = MEET_CREATE_QUOTA_PER_USER_PER_MINUTE
     sync_budget_seconds: float = 25.0  # all work before the synchronous answer
 
     # Chat app configuration (Google Cloud console -> Chat API -> Configuration).
@@ -95,8 +142,19 @@ class Config:
                 return default
             return value
 
+        def whole(key: str, default: int) -> int:
+            raw = environ.get(key)
+            if not raw:
+                return default
+            if not raw.strip().isdigit() or int(raw) <= 0:
+                problems.append(f"{key} must be a positive whole number, got {raw!r}")
+                return default
+            return int(raw)
+
         endpoint = environ.get("GOOGLE_API_ENDPOINT") or None
         base = endpoint.rstrip("/") if endpoint else None
+        endpoint_url = environ.get("CHAT_ENDPOINT_URL") or None
+        keys = tuple(key.strip() for key in (environ.get("TOKEN_ENCRYPTION_KEYS") or "").split(",") if key.strip())
         config = cls(
             local_mode=_bool(environ.get("LOCAL_MODE")),
             database_url=environ.get("DATABASE_URL") or cls.database_url,
@@ -104,7 +162,7 @@ class Config:
             google_cloud_project=environ.get("GOOGLE_CLOUD_PROJECT") or None,
             chat_audience=environ.get("CHAT_AUDIENCE") or "project-number",
             chat_project_number=environ.get("CHAT_PROJECT_NUMBER") or None,
-            chat_endpoint_url=environ.get("CHAT_ENDPOINT_URL") or None,
+            chat_endpoint_url=endpoint_url,
             chat_certs_url=environ.get("CHAT_CERTS_URL")
             or (f"{base}/service_accounts/v1/metadata/x509/{GOOGLE_CHAT_ISSUER}" if base else GOOGLE_CHAT_CERTS_URL),
             google_certs_url=environ.get("GOOGLE_CERTS_URL") or (f"{base}/oauth2/v1/certs" if base else GOOGLE_ID_TOKEN_CERTS_URL),
@@ -115,6 +173,15 @@ class Config:
             delegation_credentials_file=environ.get("DELEGATION_CREDENTIALS_FILE") or None,
             delegation_credentials_json=environ.get("DELEGATION_CREDENTIALS_JSON") or None,
             meet_timeout_seconds=number("MEET_TIMEOUT_SECONDS", cls.meet_timeout_seconds),
+            oauth_client_id=environ.get("OAUTH_CLIENT_ID") or None,
+            oauth_client_secret=environ.get("OAUTH_CLIENT_SECRET") or None,
+            token_encryption_keys=keys,
+            state_signing_key=environ.get("STATE_SIGNING_KEY") or None,
+            public_url=(environ.get("PUBLIC_URL") or _origin(endpoint_url) or "").rstrip("/") or None,
+            auth_uri=environ.get("GOOGLE_AUTH_URI") or (f"{base}/o/oauth2/auth" if base else GOOGLE_AUTH_URI),
+            revoke_uri=environ.get("GOOGLE_REVOKE_URI") or (f"{base}/revoke" if base else GOOGLE_REVOKE_URI),
+            rate_limit_meetings_per_minute=whole("RATE_LIMIT_MEETINGS_PER_MINUTE",
+                                                 cls.rate_limit_meetings_per_minute),
             sync_budget_seconds=number("SYNC_BUDGET_SECONDS", cls.sync_budget_seconds),
             command_ids=commands,
             app_name=environ.get("APP_NAME") or "Meet",
@@ -140,6 +207,8 @@ class Config:
         if self.auth_mode == "delegation" and not (self.delegation_credentials_file or self.delegation_credentials_json):
             problems.append("DELEGATION_CREDENTIALS_FILE or DELEGATION_CREDENTIALS_JSON(_SECRET) (a service account key "
                             "with domain-wide delegation) is required when AUTH_MODE=delegation")
+        if self.auth_mode == "oauth":
+            problems.extend(self._oauth_problems())
         if self.delegation_credentials_file and self.delegation_credentials_json:
             problems.append("DELEGATION_CREDENTIALS_FILE and DELEGATION_CREDENTIALS_JSON are both set: use one")
         if not self.database_url.startswith(("sqlite:", "postgresql", "postgres:")):
@@ -151,6 +220,47 @@ class Config:
         if self.meet_timeout_seconds >= self.sync_budget_seconds:
             problems.append("MEET_TIMEOUT_SECONDS must be smaller than SYNC_BUDGET_SECONDS")
         return problems
+
+    def _oauth_problems(self) -> list[str]:
+        """What per-user linking needs: an OAuth client, encryption keys, a public URL."""
+        problems: list[str] = []
+        if not self.oauth_client_id:
+            problems.append("OAUTH_CLIENT_ID (the OAuth client of type Web application) is required when AUTH_MODE=oauth")
+        if not self.oauth_client_secret:
+            problems.append("OAUTH_CLIENT_SECRET or OAUTH_CLIENT_SECRET_SECRET (its Secret Manager version) is "
+                            "required when AUTH_MODE=oauth")
+        if not self.token_encryption_keys:
+            problems.append("TOKEN_ENCRYPTION_KEYS (comma-separated Fernet keys; the first encrypts) or "
+                            "TOKEN_ENCRYPTION_KEYS_SECRET is required when AUTH_MODE=oauth")
+        for position, key in enumerate(self.token_encryption_keys, start=1):
+            problem = _fernet_key_problem(position, key)
+            if problem:
+                problems.append(problem)
+        if self.state_signing_key is not None and len(self.state_signing_key) < 32:
+            problems.append("STATE_SIGNING_KEY must be at least 32 characters (or leave it unset to derive it from "
+                            "TOKEN_ENCRYPTION_KEYS)")
+        if not self.public_url:
+            problems.append("PUBLIC_URL (the app's public https:// base URL; {PUBLIC_URL}/oauth2/callback is the "
+                            "OAuth redirect URI) is required when AUTH_MODE=oauth, unless CHAT_ENDPOINT_URL gives it")
+        elif not (self.public_url.startswith("https://") or _is_local_http(self.public_url)) or \
+                urlsplit(self.public_url).query or urlsplit(self.public_url).fragment:
+            problems.append("PUBLIC_URL must be an https:// URL without query or fragment")
+        for name, url in (("GOOGLE_AUTH_URI", self.auth_uri), ("GOOGLE_TOKEN_URI", self.token_uri),
+                          ("GOOGLE_REVOKE_URI", self.revoke_uri)):
+            if not (url.startswith("https://") or _is_local_http(url)):
+                problems.append(f"{name} must be an https:// URL")
+        return problems
+
+    @property
+    def redirect_uri(self) -> str:
+        """The OAuth redirect URI registered on the OAuth client."""
+        return f"{self.public_url}/oauth2/callback"
+
+    @property
+    def emulator_chat_origin(self) -> str | None:
+        """In local mode the emulator plays Google Chat, so its configCompleteRedirectUrl
+        is legitimate; anywhere else nothing but Google's Chat hosts is."""
+        return _origin(self.google_api_endpoint) if self.local_mode else None
 
     def check(self) -> None:
         problems = self.problems()

@@ -90,6 +90,11 @@ def _obj(value: Any, where: str, *, required: bool = True) -> dict[str, Any]:
     return value
 
 
+def _field(value: Any, name: str) -> Any:
+    """``value[name]`` when value is an object; None for anything else (a list, a string)."""
+    return value.get(name) if isinstance(value, dict) else None
+
+
 def _str(value: Any, where: str, *, required: bool = False) -> str:
     if value is None or value == "":
         if required:
@@ -223,7 +228,7 @@ def parse_classic(body: dict[str, Any]) -> ChatEvent:
     event_type = _str(body.get("type"), "type", required=True)
     common = _obj(body.get("common"), "common", required=False)
     user = _person(body.get("user"), "user")
-    space = _space(body.get("space") or (body.get("message") or {}).get("space"), "space")
+    space = _space(body.get("space") or _field(body.get("message"), "space"), "space")
     raw_message = body.get("message")
     message = _message(raw_message, "message")
     base: dict[str, Any] = dict(format=EventFormat.CLASSIC, user=user, space=space, raw_type=event_type,
@@ -260,7 +265,7 @@ def parse_addon(body: dict[str, Any]) -> ChatEvent:
     payload_name = next((name for name in _ADDON_PAYLOADS if isinstance(chat.get(name), dict)), None)
     payload = chat.get(payload_name, {}) if payload_name else {}
     user = _person(chat.get("user"), "chat.user")
-    space = _space(payload.get("space") or chat.get("space") or (payload.get("message") or {}).get("space"),
+    space = _space(payload.get("space") or chat.get("space") or _field(payload.get("message"), "space"),
                    "chat.space")
     raw_message = payload.get("message")
     message = _message(raw_message, f"chat.{payload_name}.message")

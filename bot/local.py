@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from cryptography.fernet import Fernet
 
 from emulator import BackgroundServer, EmulatorConfig, create_emulator
 from emulator.config import DEFAULT_COMMANDS
@@ -25,6 +26,9 @@ from .config import Config
 
 PROJECT_NUMBER = "123456789012"
 APP_SERVICE_ACCOUNT = "meet-bot@local-project.iam.gserviceaccount.com"
+# Any client id works with the emulator; this one reads like Google's.
+LOCAL_OAUTH_CLIENT_ID = "meetbot-local.apps.googleusercontent.com"
+LOCAL_OAUTH_CLIENT_SECRET = "local-only-client-secret"
 SAMPLE_PEOPLE = [("alice@example.com", "Alice Anders"), ("bob@example.com", "Bob Brown"),
                  ("carol@example.com", "Carol Chen")]
 
@@ -37,6 +41,9 @@ class LocalStack:
     database_url: str | None = None
     auto_consent: bool = False
     event_format: str = "classic"
+    # "oauth" (each person links their account on the emulator's consent page, as a
+    # newcomer should see it) or "delegation" (the service account acts for everyone).
+    auth_mode: str = "oauth"
     extra_env: dict[str, str] = field(default_factory=dict)
     extra_commands: dict[str, int] = field(default_factory=dict)  # commands the app does not know (tests)
 
@@ -67,8 +74,14 @@ class LocalStack:
             "CHAT_ENDPOINT_URL": self.app_url + "/",
             "GOOGLE_API_ENDPOINT": self.emulator_url,
             "CHAT_CREDENTIALS_FILE": key_path,
-            "AUTH_MODE": "delegation",
+            "AUTH_MODE": self.auth_mode,
             "DELEGATION_CREDENTIALS_FILE": key_path,
+            "OAUTH_CLIENT_ID": LOCAL_OAUTH_CLIENT_ID,
+            "OAUTH_CLIENT_SECRET": LOCAL_OAUTH_CLIENT_SECRET,
+            # A fresh key per run: the emulator forgets its grants when it stops, so
+            # tokens stored by an earlier run could not be used anyway.
+            "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode("ascii"),
+            "PUBLIC_URL": self.app_url,
             **self.extra_env,
         }
         self.config = Config.from_env(env)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .config import Config
 from .google.chat import ChatGateway
 from .google.credentials import UserCredentialsProvider
 from .google.meet import MeetGateway
 from .storage import Storage
+
+if TYPE_CHECKING:
+    from .authorization import Authorization
 
 
 def utc_now() -> datetime:
@@ -25,3 +28,5 @@ class Services:
     chat: ChatGateway
     credentials: UserCredentialsProvider
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Per-user linking (AUTH_MODE=oauth); None with domain-wide delegation.
+    authorization: "Authorization | None" = None

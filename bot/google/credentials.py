@@ -2,7 +2,7 @@
 
 The Meet REST API accepts only user credentials. Domain-wide delegation lets the app's
 service account act as any user of the domain (``sub`` = the user's email); per-user
-OAuth linking (the authorization issue) slots in behind the same interface.
+OAuth linking (``bot.authorization.credentials.OAuthCredentials``) is the other.
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ class NeedsAuthorization(Exception):
 class UserCredentialsProvider(Protocol):
     def for_user(self, person: Person) -> Credentials:
         """Credentials acting as ``person`` for Meet, or NeedsAuthorization."""
+
+    def invalidate(self, person: Person) -> None:
+        """Google refused ``person``'s credentials as no longer valid (``invalid_grant``):
+        forget them, so the next command asks the user again instead of failing again."""
 
 
 class DelegatedCredentials:
@@ -56,3 +60,9 @@ class DelegatedCredentials:
                 found = self._base.with_subject(person.email)
                 self._cache[person.email] = found
             return found
+
+    def invalidate(self, person: Person) -> None:
+        # Nothing is stored per user; a refusal here is the administrator's delegation
+        # setup, so only the cached token goes (the next call asks Google afresh).
+        with self._lock:
+            self._cache.pop(person.email or "", None)

@@ -25,6 +25,7 @@ from bot.storage.errors import (
     StorageError,
     StorageUnavailableError,
 )
+from bot.storage.authorization import AuthorizationStorage
 from bot.storage.lifecycle import LifecycleStorage
 from bot.storage.tables import chat_spaces, meetings, processed_events, space_defaults
 
@@ -55,8 +56,9 @@ def _translate_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
     return wrapper
 
 
-class Storage(LifecycleStorage):
-    """Meetings, installed Chat spaces, space defaults and processed event ids.
+class Storage(LifecycleStorage, AuthorizationStorage):
+    """Meetings, installed Chat spaces, space defaults, processed event ids, and (mixed in)
+    the lifecycle's and per-user authorization's tables.
 
     Build it with ``open_storage(url)``, which also migrates the schema. Thread-safe:
     one instance is shared by every request thread of a worker.
@@ -338,6 +340,7 @@ def _meeting_to_row(meeting: Meeting) -> dict[str, Any]:
         "dial_in": [{"label": d.label, "number": d.number, "pin": d.pin} for d in meeting.dial_in],
         "status": MeetingStatus(meeting.status).value,
         "created_at": meeting.created_at,
+        "source_message": meeting.source_message,
     }
 
 
@@ -358,4 +361,5 @@ def _row_to_meeting(row: sa.RowMapping) -> Meeting:
         dial_in=tuple(DialIn(item["label"], item["number"], item.get("pin")) for item in row["dial_in"]),
         status=MeetingStatus(row["status"]),
         created_at=row["created_at"],
+        source_message=row["source_message"],
     )

@@ -92,6 +92,9 @@ meetings = sa.Table(
     sa.Column("sync_claimed_until", UTCDateTime, nullable=True),
     sa.Column("last_synced_at", UTCDateTime, nullable=True),
     sa.Column("card_hash", sa.String, nullable=True),  # what the join card shows now
+    # The Chat message whose /meet created the meeting: one message, one meeting, however
+    # often Chat delivers it. NULLs (meetings from before) do not collide.
+    sa.Column("source_message", sa.String, nullable=True, unique=True),
     # "Recent meetings of this space", newest first.
     sa.Index(None, "chat_space", "created_at"),
     # Per-organizer lookups (rate limits, /meetlogout clean-up) in the next issues.
@@ -159,4 +162,43 @@ conference_summaries = sa.Table(
     sa.Column("attendance", json_type(), nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Index(None, "meeting_id"),
+)
+
+# -- per-user authorization (bot/storage/authorization.py) ---------------------------------
+
+# One row per linked user. The refresh token is ciphertext (Fernet, encrypted by the
+# app); access tokens and client secrets are never stored.
+user_grants = sa.Table(
+    "user_grants",
+    metadata,
+    sa.Column("user_name", sa.String, primary_key=True),  # users/{id} of the Chat user
+    sa.Column("google_subject", sa.String, nullable=False),  # the ID token's sub at linking
+    sa.Column("email", sa.String, nullable=True),
+    sa.Column("scopes", json_type(), nullable=False),  # granted scopes, sorted
+    sa.Column("refresh_token_ciphertext", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# The server side of an OAuth state: who asked, the command to finish, Chat's
+# configCompleteRedirectUrl and the PKCE verifier (encrypted). Deleted when used.
+pending_authorizations = sa.Table(
+    "pending_authorizations",
+    metadata,
+    sa.Column("nonce", sa.String, primary_key=True),
+    sa.Column("user_name", sa.String, nullable=False),
+    sa.Column("user_display_name", sa.String, nullable=False),
+    sa.Column("user_email", sa.String, nullable=True),
+    sa.Column("command", sa.String, nullable=True),  # "meet", or None for a bare link
+    sa.Column("chat_space", sa.String, nullable=True),
+    sa.Column("thread_name", sa.String, nullable=True),
+    sa.Column("source_message", sa.String, nullable=True),
+    sa.Column("argument_text", sa.Text, nullable=True),
+    sa.Column("mentions", json_type(), nullable=False),
+    sa.Column("event_format", sa.String, nullable=False),
+    sa.Column("config_complete_url", sa.Text, nullable=True),
+    sa.Column("code_verifier_ciphertext", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Index(None, "expires_at"),  # pruning
 )

@@ -64,7 +64,7 @@ def test_secret_references_resolve_into_their_variables() -> None:
                                 "OTHER": "x"}, fetch)
     assert resolved["DELEGATION_CREDENTIALS_JSON"] == '{"private_key": "TOP-SECRET-KEY"}'
     assert asked == ["projects/p/secrets/key/versions/latest"]
-    config = Config.from_env({**resolved, "CHAT_PROJECT_NUMBER": "1"})
+    config = Config.from_env({**resolved, "CHAT_PROJECT_NUMBER": "1", "AUTH_MODE": "delegation"})
     assert config.problems() == [] and "TOP-SECRET-KEY" not in repr(config)  # secrets stay out of logs
 
 
@@ -78,3 +78,67 @@ def test_bad_secret_references_are_named_together() -> None:
         resolve_secrets({"A_SECRET": "not-a-version", "B_SECRET": "projects/p/secrets/b/versions/1", "C": "c",
                          "C_SECRET": "projects/p/secrets/c/versions/1"}, fetch)
     assert len(caught.value.problems) == 3
+
+
+# -- AUTH_MODE=oauth (the default) --------------------------------------------------------------
+FERNET_KEY = "8Yx7c6QeVt0m0Kk3bqfK0cU6P7S7bS1s2v4m9yN3JqA="
+OAUTH = {"CHAT_PROJECT_NUMBER": "123456789012", "OAUTH_CLIENT_ID": "123-abc.apps.googleusercontent.com",
+         "OAUTH_CLIENT_SECRET": "GOCSPX-client-secret", "TOKEN_ENCRYPTION_KEYS": FERNET_KEY,
+         "PUBLIC_URL": "https://meet-bot.example.com"}
+
+
+def test_oauth_is_the_default_and_valid_with_its_settings() -> None:
+    config = Config.from_env(OAUTH)
+    assert config.auth_mode == "oauth" and config.problems() == []
+    assert config.redirect_uri == "https://meet-bot.example.com/oauth2/callback"
+    assert config.auth_uri == "https://accounts.google.com/o/oauth2/auth"
+    assert config.revoke_uri == "https://oauth2.googleapis.com/revoke"
+    assert config.rate_limit_meetings_per_minute == 10  # Meet's spaces.create quota per user
+    assert config.emulator_chat_origin is None
+
+
+def test_oauth_names_everything_it_lacks() -> None:
+    problems = Config.from_env({"CHAT_PROJECT_NUMBER": "1"}).problems()
+    for name in ("OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET", "TOKEN_ENCRYPTION_KEYS", "PUBLIC_URL"):
+        assert any(name in problem for problem in problems), name
+    assert not any("DELEGATION" in problem for problem in problems)
+
+
+def test_encryption_keys_must_be_fernet_keys_and_are_never_echoed() -> None:
+    problems = Config.from_env({**OAUTH, "TOKEN_ENCRYPTION_KEYS": f"{FERNET_KEY}, not-a-key-s3cr3t"}).problems()
+    assert len(problems) == 1 and "entry 2" in problems[0] and "s3cr3t" not in problems[0]
+
+
+def test_several_keys_are_read_in_order_and_stay_out_of_repr() -> None:
+    other = "m3Jb5q2XWJ9cXw0vJX2Y8c0m1qv4tJ0p9h6x3sBv0cU="
+    config = Config.from_env({**OAUTH, "TOKEN_ENCRYPTION_KEYS": f" {other} ,{FERNET_KEY},"})
+    assert config.token_encryption_keys == (other, FERNET_KEY) and config.problems() == []
+    assert FERNET_KEY not in repr(config) and "GOCSPX" not in repr(config)
+
+
+def test_public_url_defaults_to_the_chat_endpoints_origin_and_must_be_https() -> None:
+    base = {key: value for key, value in OAUTH.items() if key != "PUBLIC_URL"}
+    config = Config.from_env({**base, "CHAT_ENDPOINT_URL": "https://bot.example.com/chat?x=1"})
+    assert config.public_url == "https://bot.example.com"
+    assert any("PUBLIC_URL" in p for p in Config.from_env({**OAUTH, "PUBLIC_URL": "http://bot.example.com"}).problems())
+
+
+def test_oauth_endpoints_follow_the_emulator_and_local_mode_trusts_its_chat() -> None:
+    config = Config.from_env({**OAUTH, "GOOGLE_API_ENDPOINT": "http://127.0.0.1:8085", "LOCAL_MODE": "1",
+                              "PUBLIC_URL": "http://127.0.0.1:8080"})
+    assert config.problems() == []
+    assert (config.auth_uri, config.token_uri, config.revoke_uri) == (
+        "http://127.0.0.1:8085/o/oauth2/auth", "http://127.0.0.1:8085/token", "http://127.0.0.1:8085/revoke")
+    assert config.emulator_chat_origin == "http://127.0.0.1:8085"
+
+
+def test_rate_limit_and_state_key_are_checked() -> None:
+    assert Config.from_env({**OAUTH, "RATE_LIMIT_MEETINGS_PER_MINUTE": "3"}).rate_limit_meetings_per_minute == 3
+    with pytest.raises(ConfigError) as caught:
+        Config.from_env({**OAUTH, "RATE_LIMIT_MEETINGS_PER_MINUTE": "0"})
+    assert "RATE_LIMIT_MEETINGS_PER_MINUTE" in str(caught.value)
+    assert any("STATE_SIGNING_KEY" in p for p in Config.from_env({**OAUTH, "STATE_SIGNING_KEY": "short"}).problems())
+
+
+def test_delegation_needs_no_oauth_settings() -> None:
+    assert Config.from_env(VALID).problems() == []

@@ -3,6 +3,12 @@
 Each event format gets its own stack (an emulator speaks one format, as a Chat app
 is configured for one). Tests create their own people and spaces, so they share a
 stack without seeing each other's data.
+
+The app runs as it does by default, with AUTH_MODE=oauth: a person links their Google
+account before ``/meet`` works (``stack.linked_person``, or ``stack.link`` which goes
+through the real flow: /oauth2/start, the emulator's consent page, /oauth2/callback).
+Two more stacks: one with domain-wide delegation instead, and one whose consent page
+waits for a person's decision (to untick a scope, or to deny).
 """
 
 from __future__ import annotations
@@ -10,10 +16,12 @@ from __future__ import annotations
 import itertools
 import tempfile
 from typing import Any, Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
+from bot.domain import Person
 from bot.local import LocalStack
 
 UNKNOWN_COMMAND = ("meetpoll", 42)  # registered in Chat, unknown to the app
@@ -58,10 +66,45 @@ class Stack:
     def fault(self, api: str, method: str, **fields: Any) -> None:
         self.control("POST", "faults", {"api": api, "method": method, **fields})
 
+    # -- user authorization -------------------------------------------------------------
+    @property
+    def authorization(self) -> Any:
+        return self.local.app.extensions["meetbot"].services.authorization
 
-def _stack(event_format: str) -> Iterator[Stack]:
-    directory = tempfile.mkdtemp(prefix=f"meetbot-e2e-{event_format}-")
-    local = LocalStack(directory=directory, auto_consent=True, event_format=event_format,
+    def follow(self, url: str) -> requests.Response:
+        """A browser following ``url`` through every redirect (start -> consent -> callback -> Chat)."""
+        return requests.get(url, allow_redirects=True, timeout=60)
+
+    def link(self, person: dict[str, Any]) -> None:
+        """Link ``person``'s Google account through the real flow, without a pending command."""
+        url = self.authorization.begin(Person(person["name"], person["displayName"], person["email"]), None,
+                                       event_format=self.local.event_format, config_complete_url=None)
+        response = self.follow(url)
+        assert response.status_code == 200 and "is linked" in response.text, response.text
+        assert self.storage.get_grant(person["name"]) is not None
+
+    def linked_person(self, display_name: str) -> dict[str, Any]:
+        person = self.person(display_name)
+        self.link(person)
+        return person
+
+    def prompt_url(self, answer: dict[str, Any]) -> str:
+        """The authorization URL of a configuration prompt, in either event format."""
+        reply = answer["reply"]
+        assert reply is not None and reply["actionResponse"]["type"] == "REQUEST_CONFIG", reply
+        return reply["actionResponse"]["url"]
+
+    def consent_form(self, url: str) -> tuple[str, dict[str, str]]:
+        """Follow /oauth2/start to the consent page (manual consent): its URL and form fields."""
+        response = requests.get(url, allow_redirects=False, timeout=60)
+        assert response.status_code == 302, response.text
+        consent = response.headers["Location"]
+        return consent, {key: values[0] for key, values in parse_qs(urlsplit(consent).query).items()}
+
+
+def _stack(event_format: str, *, auth_mode: str = "oauth", auto_consent: bool = True) -> Iterator[Stack]:
+    directory = tempfile.mkdtemp(prefix=f"meetbot-e2e-{event_format}-{auth_mode}-")
+    local = LocalStack(directory=directory, auto_consent=auto_consent, event_format=event_format, auth_mode=auth_mode,
                        extra_commands=dict([UNKNOWN_COMMAND]),
                        extra_env={"MEET_TIMEOUT_SECONDS": "1.5", "SYNC_BUDGET_SECONDS": "4"}).start()
     try:
@@ -78,6 +121,30 @@ def classic_stack() -> Iterator[Stack]:
 @pytest.fixture(scope="session")
 def addon_stack() -> Iterator[Stack]:
     yield from _stack("addon")
+
+
+@pytest.fixture(scope="session")
+def delegation_session_stack() -> Iterator[Stack]:
+    yield from _stack("classic", auth_mode="delegation")
+
+
+@pytest.fixture(scope="session")
+def consent_session_stack() -> Iterator[Stack]:
+    yield from _stack("classic", auto_consent=False)
+
+
+@pytest.fixture
+def delegation_stack(delegation_session_stack: Stack) -> Stack:
+    """AUTH_MODE=delegation: the service account acts for every user, nobody links."""
+    delegation_session_stack.control("POST", "reset")
+    return delegation_session_stack
+
+
+@pytest.fixture
+def consent_stack(consent_session_stack: Stack) -> Stack:
+    """AUTH_MODE=oauth with a consent page that waits for the person's choice."""
+    consent_session_stack.control("POST", "reset")
+    return consent_session_stack
 
 
 @pytest.fixture(params=["classic", "addon"])

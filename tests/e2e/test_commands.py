@@ -2,6 +2,8 @@
 
 Everything goes over real HTTP: the emulator delivers signed events to the app, the app
 calls Meet (google-api-python-client) and Chat (google-apps-chat) back on the emulator.
+Organizers have linked their Google account first (the app's default AUTH_MODE=oauth);
+tests/e2e/test_authorization.py covers linking itself, and domain-wide delegation.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ def card_text(message: dict) -> str:
 
 
 def test_meet_posts_a_join_card_and_the_meet_space_exists(stack: Stack) -> None:
-    alice = stack.person("Alice Anders")
+    alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)
     answer = stack.say(space, alice, "/meet Weekly sync")
 
@@ -45,7 +47,7 @@ def test_meet_posts_a_join_card_and_the_meet_space_exists(stack: Stack) -> None:
 
 
 def test_meet_created_with_the_organizers_own_credentials(stack: Stack) -> None:
-    alice = stack.person("Alice Anders")
+    alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)
     stack.say(space, alice, "/meet Planning")
     creates = stack.calls("spaces.create")
@@ -55,7 +57,7 @@ def test_meet_created_with_the_organizers_own_credentials(stack: Stack) -> None:
 
 
 def test_mentions_become_requested_cohosts_not_part_of_the_title(stack: Stack) -> None:
-    alice, bob = stack.person("Alice Anders"), stack.person("Bob Brown")
+    alice, bob = stack.linked_person("Alice Anders"), stack.person("Bob Brown")
     space = stack.space(alice, bob)
     stack.say(space, alice, "/meet Design review @Bob Brown")
     card = next(m for m in stack.app_messages(space) if m.get("cardsV2"))
@@ -76,7 +78,7 @@ def html_fields(card: dict) -> list[str]:
 
 
 def test_title_markup_is_shown_literally(stack: Stack) -> None:
-    alice = stack.person("Alice Anders")
+    alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)
     # Long enough that the card repeats the whole title in its (HTML) body.
     title = '<a href="https://evil.example">click</a> & <b>bold</b> and a long agenda to discuss today'
@@ -89,7 +91,7 @@ def test_title_markup_is_shown_literally(stack: Stack) -> None:
 
 
 def test_meet_without_a_title_names_the_organizer(stack: Stack) -> None:
-    alice = stack.person("Alice Anders")
+    alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)
     stack.say(space, alice, "/meet")
     card = next(m for m in stack.app_messages(space) if m.get("cardsV2"))
@@ -97,7 +99,7 @@ def test_meet_without_a_title_names_the_organizer(stack: Stack) -> None:
 
 
 def test_meethelp_lists_every_command(stack: Stack) -> None:
-    alice = stack.person("Alice Anders")
+    alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)
     reply = stack.say(space, alice, "/meethelp")["reply"]
     text = json.dumps(reply)
@@ -106,7 +108,7 @@ def test_meethelp_lists_every_command(stack: Stack) -> None:
 
 
 def test_welcome_differs_between_a_dm_and_a_space(stack: Stack) -> None:
-    alice = stack.person("Alice Anders")
+    alice = stack.linked_person("Alice Anders")
     room = stack.space(alice)
     direct = stack.space(alice, space_type="DIRECT_MESSAGE")
     room_welcome = stack.app_messages(room)[0]["text"]
@@ -139,7 +141,7 @@ def test_unknown_command_gets_a_clear_private_answer(stack: Stack) -> None:
 
 # -- Meet API failures ------------------------------------------------------------------
 def test_permission_denied_is_explained_privately_and_nothing_is_recorded(stack: Stack) -> None:
-    alice = stack.person("Alice Anders")
+    alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)
     stack.fault("meet", "spaces.create", status=403, times=1)
     reply = stack.say(space, alice, "/meet Weekly sync")["reply"]
@@ -150,7 +152,7 @@ def test_permission_denied_is_explained_privately_and_nothing_is_recorded(stack:
 
 
 def test_quota_error_is_retried_with_backoff_and_succeeds(stack: Stack) -> None:
-    alice = stack.person("Alice Anders")
+    alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)
     stack.fault("meet", "spaces.create", status=429, times=1)
     stack.say(space, alice, "/meet Weekly sync")
@@ -159,7 +161,7 @@ def test_quota_error_is_retried_with_backoff_and_succeeds(stack: Stack) -> None:
 
 
 def test_persistent_outage_gets_an_honest_answer_within_the_deadline(stack: Stack) -> None:
-    alice = stack.person("Alice Anders")
+    alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)
     stack.fault("meet", "spaces.create", status=503, times=50)
     reply = stack.say(space, alice, "/meet Weekly sync")["reply"]
@@ -169,7 +171,7 @@ def test_persistent_outage_gets_an_honest_answer_within_the_deadline(stack: Stac
 
 
 def test_a_stalled_meet_call_times_out_with_an_answer(stack: Stack) -> None:
-    alice = stack.person("Alice Anders")
+    alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)
     stack.fault("meet", "spaces.create", delayMs=2500, times=50)
     reply = stack.say(space, alice, "/meet Weekly sync")["reply"]
@@ -177,7 +179,7 @@ def test_a_stalled_meet_call_times_out_with_an_answer(stack: Stack) -> None:
 
 
 def test_card_that_cannot_be_posted_leaves_no_meeting_recorded(stack: Stack) -> None:
-    alice = stack.person("Alice Anders")
+    alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)
     stack.fault("chat", "spaces.messages.create", status=500, times=50)
     reply = stack.say(space, alice, "/meet Weekly sync")["reply"]

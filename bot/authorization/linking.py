@@ -1,0 +1,212 @@
+"""Linking a Chat user's Google account: begin (the Chat prompt), start, finish, unlink.
+
+    begin   a command needs Meet and the user has no grant: a pending authorization is
+            stored (nonce, user, the command, Chat's configCompleteRedirectUrl, the PKCE
+            verifier) and the prompt URL ``{PUBLIC_URL}/oauth2/start?state=…`` returned.
+    start   GET /oauth2/start: the state is checked and the browser sent to Google.
+    finish  GET /oauth2/callback: state, Google's answer, scopes and identity are all
+            checked before anything is stored; only then is the refresh token stored,
+            encrypted. Every refusal stores nothing and explains itself on a page.
+    unlink  /meetlogout: revoke at Google, delete the grant.
+
+The state is single-use because ``finish`` deletes the pending row atomically before
+it looks at anything else: a replay finds nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable, Mapping
+from urllib.parse import urlencode
+
+from ..config import Config
+from ..domain import MeetRequest, PendingAuthorization, Person, UserGrant
+from ..storage import Storage, StorageError
+from . import pages
+from .credentials import OAuthCredentials
+from .crypto import TokenCipher, UndecryptableToken
+from .google_oauth import MEET_SCOPE, GoogleOAuthClient, TokenExchangeError, TokenResponse, new_code_verifier
+from .pages import Page
+from .redirects import is_chat_config_complete_url
+from .state import InvalidState, StateSigner, new_nonce
+
+log = logging.getLogger(__name__)
+
+REQUIRED_SCOPES = frozenset({"openid", MEET_SCOPE})
+
+
+@dataclass(frozen=True)
+class Redirect:
+    url: str
+
+
+@dataclass(frozen=True)
+class Linked:
+    """The grant is stored; ``pending`` says what to finish, ``redirect_url`` (validated)
+    where to send the browser, or None for a plain success page."""
+
+    pending: PendingAuthorization
+    grant: UserGrant
+    redirect_url: str | None
+
+
+class Unlinked(str, enum.Enum):
+    NOT_LINKED = "not_linked"  # there was nothing to unlink
+    REVOKED = "revoked"  # Google confirmed, and the stored grant is gone
+    DELETED_ONLY = "deleted_only"  # the stored grant is gone; Google did not confirm the revocation
+
+
+class Authorization:
+    def __init__(self, config: Config, storage: Storage, oauth: GoogleOAuthClient, cipher: TokenCipher,
+                 signer: StateSigner, credentials: OAuthCredentials, clock: Callable[[], datetime]) -> None:
+        self._config = config
+        self._storage = storage
+        self._oauth = oauth
+        self._cipher = cipher
+        self._signer = signer
+        self.credentials = credentials
+        self._clock = clock
+
+    # -- begin ----------------------------------------------------------------------------
+    def begin(self, user: Person, request: MeetRequest | None, *, event_format: str,
+              config_complete_url: str | None) -> str:
+        """Store a pending authorization for ``user`` and return the URL to prompt with."""
+        now = self._clock()
+        self._storage.prune_pending_authorizations(now)  # keeps the table small, no cron needed
+        nonce = new_nonce()
+        self._storage.add_pending_authorization(PendingAuthorization(
+            nonce=nonce, user=user, request=request, event_format=event_format,
+            config_complete_url=config_complete_url,
+            code_verifier_ciphertext=self._cipher.encrypt(new_code_verifier()),
+            created_at=now, expires_at=now + timedelta(seconds=self._signer.max_age_seconds)))
+        return f"{self._config.public_url}/oauth2/start?{urlencode({'state': self._signer.sign(nonce, user.user_name)})}"
+
+    # -- start ----------------------------------------------------------------------------
+    def start(self, state: str | None) -> Redirect | Page:
+        """Send the browser to Google's consent page, if the state is good."""
+        try:
+            claims = self._signer.verify(state)
+        except InvalidState as error:
+            return pages.invalid_state(str(error), expired=error.expired)
+        pending = self._storage.get_pending_authorization(claims.nonce)
+        if pending is None or pending.expires_at <= self._clock():
+            return pages.already_used()
+        if pending.user.user_name != claims.user_name:
+            return pages.mismatched_state()
+        if not self._redirect_acceptable(pending.config_complete_url):
+            return pages.bad_return_address()
+        try:
+            verifier = self._cipher.decrypt(pending.code_verifier_ciphertext)
+        except UndecryptableToken:
+            return pages.mismatched_state()
+        assert state is not None  # verified above
+        return Redirect(self._oauth.authorization_url(state=state, code_verifier=verifier,
+                                                      login_hint=pending.user.email))
+
+    # -- finish ---------------------------------------------------------------------------
+    def finish(self, args: Mapping[str, str]) -> Linked | Page:
+        """Check everything, then store the grant. Any refusal stores nothing."""
+        try:
+            claims = self._signer.verify(args.get("state"))
+        except InvalidState as error:
+            log.warning("callback with a bad state", extra={"fields": {"reason": str(error)}})
+            return pages.invalid_state(str(error), expired=error.expired)
+        # Taken (deleted) first, whatever follows: the state can never be used twice.
+        pending = self._storage.take_pending_authorization(claims.nonce)
+        if pending is None or pending.expires_at <= self._clock():
+            log.warning("callback for a used or expired state")
+            return pages.already_used()
+        if pending.user.user_name != claims.user_name:
+            log.warning("callback whose state does not match its pending authorization")
+            return pages.mismatched_state()
+        if not self._redirect_acceptable(pending.config_complete_url):
+            log.warning("pending authorization with a return address that is not Google Chat")
+            return pages.bad_return_address()
+        error = args.get("error")
+        if error:
+            return pages.access_denied() if error == "access_denied" else pages.google_error(error)
+        code = args.get("code")
+        if not code:
+            return pages.missing_code()
+        try:
+            verifier = self._cipher.decrypt(pending.code_verifier_ciphertext)
+        except UndecryptableToken:
+            return pages.mismatched_state()
+
+        try:
+            tokens = self._oauth.exchange_code(code, verifier)
+        except TokenExchangeError as failure:
+            log.warning("code exchange failed", extra={"fields": {"reason": str(failure)}})
+            return pages.exchange_failed(failure.transient)
+
+        subject: str | None = None
+        if tokens.id_token:
+            try:
+                subject = str(self._oauth.verify_id_token(tokens.id_token).get("sub") or "") or None
+            except Exception as failure:  # noqa: BLE001 - any doubt about identity is a refusal
+                log.warning("ID token rejected", extra={"fields": {"reason": str(failure)}})
+                self._discard(tokens, None)
+                return pages.unverified_identity()
+            if subject is None or f"users/{subject}" != pending.user.user_name:
+                # Someone else's Google account answered this user's link (a forwarded
+                # link, or a browser signed in as another person): never store it.
+                log.warning("callback for another account", extra={"fields": {"user": pending.user.user_name}})
+                self._discard(tokens, subject)
+                return pages.other_account()
+        if not REQUIRED_SCOPES <= tokens.scopes:
+            self._discard(tokens, subject)
+            return pages.partial_scopes()
+        if subject is None:
+            self._discard(tokens, None)
+            return pages.unverified_identity()
+        if not tokens.refresh_token:
+            self._discard(tokens, subject)
+            return pages.no_refresh_token()
+
+        now = self._clock()
+        grant = UserGrant(user_name=pending.user.user_name, google_subject=subject, email=pending.user.email,
+                          scopes=tokens.scopes, refresh_token_ciphertext=self._cipher.encrypt(tokens.refresh_token),
+                          created_at=now, updated_at=now)
+        try:
+            grant = self._storage.save_grant(grant)
+        except StorageError:
+            log.exception("could not store a grant")
+            self._discard(tokens, None)
+            return pages.unavailable()
+        self.credentials.remember(grant, tokens.access_token, tokens.expires_at)
+        log.info("account linked", extra={"fields": {"user": grant.user_name}})
+        return Linked(pending, grant, pending.config_complete_url)
+
+    # -- unlink ---------------------------------------------------------------------------
+    def unlink(self, person: Person) -> Unlinked:
+        grant = self._storage.get_grant(person.user_name)
+        if grant is None:
+            return Unlinked.NOT_LINKED
+        self.credentials.forget_cached(person.user_name)
+        try:
+            refresh_token: str | None = self._cipher.decrypt(grant.refresh_token_ciphertext)
+        except UndecryptableToken:
+            refresh_token = None  # nobody can use it any more; deleting is all that is left
+        confirmed = self._oauth.revoke(refresh_token) if refresh_token else False
+        # Deleted whatever Google said: the user asked for it, and without our copy the
+        # token is useless to anyone.
+        self._storage.delete_grant(person.user_name)
+        self.credentials.forget_cached(person.user_name)
+        log.info("account unlinked", extra={"fields": {"user": person.user_name, "revoked": confirmed}})
+        return Unlinked.REVOKED if confirmed else Unlinked.DELETED_ONLY
+
+    # -- helpers --------------------------------------------------------------------------
+    def _redirect_acceptable(self, url: str | None) -> bool:
+        return url is None or is_chat_config_complete_url(url, emulator_origin=self._config.emulator_chat_origin)
+
+    def _discard(self, tokens: TokenResponse, subject: str | None) -> None:
+        """Tokens we refuse to keep: revoke them at Google, unless that would also end a
+        link we hold for that account (Google revokes a client's grant as a whole)."""
+        if subject is not None and self._storage.get_grant(f"users/{subject}") is not None:
+            return
+        token = tokens.refresh_token or tokens.access_token
+        if token:
+            self._oauth.revoke(token)

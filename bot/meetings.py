@@ -1,0 +1,206 @@
+"""Creating a meeting for a ``/meet``: one function, used by the command handler and
+by the OAuth callback when it finishes a command that was waiting for the user's consent.
+
+The card is posted through the Chat API (app authentication) with a client-assigned
+message id derived from the meeting code, rather than as the synchronous answer:
+Chat never tells an app the name of a synchronous answer, and the card must be edited
+in place for the rest of the meeting's life. The id also makes a retried post
+idempotent. Order matters so nothing half-done is recorded as done: the meeting is
+recorded only after Meet created the space, and forgotten again if its card cannot
+be posted.
+
+A Chat message creates at most one meeting. Chat delivers the same message again when
+it retries a slow answer and after the user completes an authorization (the
+configCompleteRedirectUrl re-delivers it, while the callback has already run the
+command). So each command first claims its message name (an atomic insert, across
+instances) and the meeting records it as ``source_message``; a second delivery finds
+either and does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Union
+
+from cards.account import link_needed_after_consent_message, rate_limited_message
+from cards.join_card import join_card_message
+from cards.messages import Problem, error_message
+
+from .domain import AccessType, DialIn, Meeting, MeetingSettings, MeetRequest
+from .google.credentials import NeedsAuthorization
+from .google.errors import FailureKind, GoogleApiError
+from .services import Services
+from .storage import ConflictError
+
+log = logging.getLogger(__name__)
+
+MAX_TITLE_LENGTH = 200  # longer titles are clipped: a title, not an essay
+RATE_WINDOW = timedelta(minutes=1)
+CLAIM_PREFIX = "meet-command:"  # namespace of the command claims among processed ids
+
+
+@dataclass(frozen=True)
+class Created:
+    meeting: Meeting
+
+
+@dataclass(frozen=True)
+class AlreadyHandled:
+    """Another delivery of the same message created (or is creating) its meeting."""
+
+
+@dataclass(frozen=True)
+class NeedsLink:
+    """The organizer has no usable authorization: ask them to link their account."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    message: dict[str, Any]  # a text message for the organizer alone
+
+
+Outcome = Union[Created, AlreadyHandled, NeedsLink, Refused]
+
+
+def meeting_title(request: MeetRequest) -> str:
+    """The user's words after the command, without the @mentions (they become co-hosts)."""
+    text = request.argument_text
+    for person in request.mentions:
+        text = text.replace(f"@{person.display_name}", " ")
+    title = re.sub(r"\s+", " ", text).strip()
+    return title[:MAX_TITLE_LENGTH] or f"{request.organizer.display_name}'s meeting"
+
+
+def card_message_id(meeting_code: str) -> str:
+    """``client-meet-abc-mnop-xyz``: meeting codes are unique, lowercase letters and hyphens."""
+    safe = re.sub(r"[^a-z0-9-]", "", meeting_code.lower())
+    return f"client-meet-{safe}"[:63]
+
+
+def dial_in_from_space(space: dict[str, Any]) -> tuple[DialIn, ...]:
+    entries: list[DialIn] = []
+    for phone in space.get("phoneAccess") or []:  # v2beta shape, when Meet returns it
+        if isinstance(phone, dict) and phone.get("phoneNumber"):
+            entries.append(DialIn(str(phone.get("regionCode") or "Phone"), str(phone["phoneNumber"]), phone.get("pin")))
+    for sip in space.get("gatewaySipAccess") or []:
+        if isinstance(sip, dict) and sip.get("uri"):
+            entries.append(DialIn("SIP", str(sip["uri"]), sip.get("sipAccessCode")))
+    return tuple(entries)
+
+
+def meeting_from_space(space: dict[str, Any], request: MeetRequest, settings: MeetingSettings,
+                       services: Services) -> Meeting:
+    access = (space.get("config") or {}).get("accessType")
+    return Meeting(
+        meet_space=space["name"],
+        meeting_code=space.get("meetingCode", ""),
+        meeting_uri=space.get("meetingUri", ""),
+        chat_space=request.chat_space,
+        organizer=request.organizer,
+        title=meeting_title(request),
+        created_at=services.clock(),
+        settings=settings,
+        access_type=AccessType(access) if access in AccessType.__members__ else None,
+        requested_cohosts=tuple(p for p in request.mentions if p.user_name != request.organizer.user_name),
+        dial_in=dial_in_from_space(space),
+        source_message=request.source_message,
+    )
+
+
+def explain(error: GoogleApiError) -> dict[str, Any]:
+    if error.kind is FailureKind.PERMISSION:
+        return error_message(Problem.PERMISSION_DENIED)
+    if error.kind is FailureKind.QUOTA:
+        return error_message(Problem.QUOTA_EXCEEDED, retry_after=timedelta(minutes=1))
+    return error_message(Problem.MEET_UNAVAILABLE)
+
+
+def create_meeting(request: MeetRequest, services: Services) -> Outcome:
+    """Create the Meet space for ``request`` and post its join card, at most once per message."""
+    storage = services.storage
+    if request.source_message and storage.get_meeting_by_source_message(request.source_message) is not None:
+        return AlreadyHandled()
+    try:
+        credentials = services.credentials.for_user(request.organizer)
+    except NeedsAuthorization:
+        return NeedsLink()
+    except GoogleApiError as error:  # the token endpoint is down: not a revocation
+        log.warning("could not refresh the organizer's token", extra={"fields": {"kind": error.kind.value}})
+        return Refused(error_message(Problem.MEET_UNAVAILABLE))
+
+    limit = services.config.rate_limit_meetings_per_minute
+    if storage.count_meetings_by_organizer(request.organizer.user_name, since=services.clock() - RATE_WINDOW) >= limit:
+        log.info("meeting rate limit reached", extra={"fields": {"user": request.organizer.user_name}})
+        return Refused(rate_limited_message(limit))
+
+    claim = CLAIM_PREFIX + request.source_message if request.source_message else None
+    if claim is not None and not storage.mark_processed(claim):
+        return AlreadyHandled()
+    try:
+        outcome = _create(request, credentials, services)
+    except BaseException:
+        if claim is not None:
+            storage.forget_processed(claim)
+        raise
+    if claim is not None and not isinstance(outcome, (Created, AlreadyHandled)):
+        storage.forget_processed(claim)  # nothing was created: a later delivery may try again
+    return outcome
+
+
+def _create(request: MeetRequest, credentials: Any, services: Services) -> Outcome:
+    settings = services.storage.get_space_defaults(request.chat_space) or MeetingSettings()
+    try:
+        space = services.meet.create_space(credentials, settings.to_space_config())
+    except GoogleApiError as error:
+        log.warning("Meet refused spaces.create", extra={"fields": {"kind": error.kind.value, "status": error.status}})
+        if error.kind is FailureKind.UNAUTHENTICATED:
+            # The access token was refused and refreshing it failed with invalid_grant:
+            # the user revoked the app (or the grant expired). Forget it, ask again.
+            services.credentials.invalidate(request.organizer)
+            return NeedsLink()
+        return Refused(explain(error))
+
+    try:
+        meeting = services.storage.record_meeting(meeting_from_space(space, request, settings, services))
+    except ConflictError:
+        # Only possible if the claim was pruned and the message delivered again since.
+        log.warning("meeting for this message already recorded", extra={"fields": {"meetSpace": space["name"]}})
+        return AlreadyHandled()
+    assert meeting.id is not None
+    message_id = card_message_id(meeting.meeting_code)
+    try:
+        posted = services.chat.create_message(request.chat_space, join_card_message(meeting, now=services.clock()),
+                                              message_id=message_id, request_id=message_id)
+    except GoogleApiError as error:
+        services.storage.delete_meeting(meeting.id)
+        log.error("could not post the join card", extra={"fields": {"kind": error.kind.value, "status": error.status}})
+        return Refused(error_message(Problem.MEET_UNAVAILABLE))
+    meeting = services.storage.attach_card(meeting.id, posted.get("name", ""), (posted.get("thread") or {}).get("name"))
+    log.info("meeting created", extra={"fields": {"meetSpace": meeting.meet_space, "chatSpace": request.chat_space}})
+    return Created(meeting)
+
+
+def finish_after_link(request: MeetRequest, services: Services) -> Outcome:
+    """Run a ``/meet`` that waited for the user's consent, now that the grant is stored.
+
+    Nobody is waiting on a synchronous answer, so whatever goes wrong is told to the
+    organizer privately, in the space (and thread) where they asked.
+    """
+    outcome = create_meeting(request, services)
+    note: dict[str, Any] | None = None
+    if isinstance(outcome, Refused):
+        note = outcome.message
+    elif isinstance(outcome, NeedsLink):
+        note = link_needed_after_consent_message()
+    if note is not None:
+        try:
+            services.chat.create_message(request.chat_space,
+                                         {**note, "privateMessageViewer": {"name": request.organizer.user_name}},
+                                         thread_name=request.thread_name)
+        except GoogleApiError as error:
+            log.warning("could not tell the organizer why their meeting was not created",
+                        extra={"fields": {"kind": error.kind.value}})
+    return outcome

@@ -1,0 +1,206 @@
+"""Storage for per-user authorization: grants, pending authorizations, and the meeting
+lookups that make ``/meet`` idempotent and rate-limited.
+
+Refresh tokens arrive here already encrypted (``bot.authorization.crypto``): storage
+never holds one in the clear, nor any access token or client secret. Pending
+authorizations are taken with one ``DELETE … RETURNING``, so of two concurrent
+callbacks with the same state exactly one gets the row: the state is single-use
+across workers and instances.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from typing import Any, Callable, ParamSpec, TypeVar
+
+import sqlalchemy as sa
+
+from bot.domain import Meeting, MeetRequest, PendingAuthorization, Person, UserGrant
+from bot.storage.tables import meetings, pending_authorizations, user_grants
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _translate_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``store._translate_errors``, looked up at call time (store.py imports this module)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        from bot.storage.store import _translate_errors as translate
+
+        return translate(method)(*args, **kwargs)
+
+    return wrapper
+
+
+class AuthorizationStorage:
+    """Mixed into ``Storage``; uses its engine, clock and transaction helpers."""
+
+    # -- grants ---------------------------------------------------------------------------
+    @_translate_errors
+    def save_grant(self, grant: UserGrant) -> UserGrant:
+        """Store (or replace, when the user links again) a user's grant."""
+        from bot.storage.store import _dialect_insert, _require_aware
+
+        _require_aware(grant.created_at)
+        now = self._clock()  # type: ignore[attr-defined]
+        values = _grant_to_row(grant) | {"updated_at": now}
+        insert = _dialect_insert(self._engine, user_grants).values(values)  # type: ignore[attr-defined]
+        insert = insert.on_conflict_do_update(
+            index_elements=["user_name"],
+            set_={column: insert.excluded[column] for column in
+                  ("google_subject", "email", "scopes", "refresh_token_ciphertext", "updated_at")},
+        ).returning(*user_grants.c)
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            row = connection.execute(insert).mappings().one()
+        return _row_to_grant(row)
+
+    @_translate_errors
+    def get_grant(self, user_name: str) -> UserGrant | None:
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            row = connection.execute(sa.select(user_grants).where(user_grants.c.user_name == user_name)) \
+                .mappings().one_or_none()
+        return _row_to_grant(row) if row is not None else None
+
+    @_translate_errors
+    def delete_grant(self, user_name: str, *, only_if_ciphertext: str | None = None) -> bool:
+        """Forget a user's grant. With ``only_if_ciphertext``, only if it is still that one
+        (a grant found invalid must not take a newer link of the same user with it)."""
+        delete = sa.delete(user_grants).where(user_grants.c.user_name == user_name)
+        if only_if_ciphertext is not None:
+            delete = delete.where(user_grants.c.refresh_token_ciphertext == only_if_ciphertext)
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            return connection.execute(delete).rowcount > 0
+
+    @_translate_errors
+    def replace_grant_ciphertext(self, user_name: str, old: str, new: str) -> bool:
+        """Re-encryption under a newer key (compare-and-swap: False if the row changed)."""
+        update = (sa.update(user_grants)
+                  .where(user_grants.c.user_name == user_name, user_grants.c.refresh_token_ciphertext == old)
+                  .values(refresh_token_ciphertext=new, updated_at=self._clock()))  # type: ignore[attr-defined]
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            return connection.execute(update).rowcount > 0
+
+    # -- pending authorizations -----------------------------------------------------------
+    @_translate_errors
+    def add_pending_authorization(self, pending: PendingAuthorization) -> None:
+        from bot.storage.store import _require_aware
+
+        _require_aware(pending.created_at)
+        _require_aware(pending.expires_at)
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            connection.execute(sa.insert(pending_authorizations).values(_pending_to_row(pending)))
+
+    @_translate_errors
+    def get_pending_authorization(self, nonce: str) -> PendingAuthorization | None:
+        """Look without taking (``/oauth2/start``); expired rows are returned too."""
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            row = connection.execute(sa.select(pending_authorizations)
+                                     .where(pending_authorizations.c.nonce == nonce)).mappings().one_or_none()
+        return _row_to_pending(row) if row is not None else None
+
+    @_translate_errors
+    def take_pending_authorization(self, nonce: str) -> PendingAuthorization | None:
+        """Delete and return it, atomically: only one caller ever gets a given row.
+        Expired rows are returned too (and deleted); the caller checks ``expires_at``."""
+        delete = (sa.delete(pending_authorizations).where(pending_authorizations.c.nonce == nonce)
+                  .returning(*pending_authorizations.c))
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            row = connection.execute(delete).mappings().one_or_none()
+        return _row_to_pending(row) if row is not None else None
+
+    @_translate_errors
+    def prune_pending_authorizations(self, now: datetime) -> int:
+        """Delete pending authorizations that expired (links nobody followed in time)."""
+        from bot.storage.store import _require_aware
+
+        _require_aware(now)
+        delete = sa.delete(pending_authorizations).where(pending_authorizations.c.expires_at <= now)
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            return connection.execute(delete).rowcount
+
+    # -- meetings: idempotency and rate limit ---------------------------------------------
+    @_translate_errors
+    def get_meeting_by_source_message(self, source_message: str) -> Meeting | None:
+        """The meeting a Chat message's /meet created, if any."""
+        return self._get_meeting(meetings.c.source_message == source_message)  # type: ignore[attr-defined]
+
+    @_translate_errors
+    def count_meetings_by_organizer(self, organizer_user_name: str, *, since: datetime) -> int:
+        """How many meetings this person created at or after ``since`` (any instance's)."""
+        from bot.storage.store import _require_aware
+
+        _require_aware(since)
+        query = (sa.select(sa.func.count()).select_from(meetings)
+                 .where(meetings.c.organizer_user_name == organizer_user_name, meetings.c.created_at >= since))
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            return int(connection.execute(query).scalar_one())
+
+
+# -- rows <-> domain values ----------------------------------------------------------------
+
+def _person_json(person: Person) -> dict[str, Any]:
+    return {"userName": person.user_name, "displayName": person.display_name, "email": person.email}
+
+
+def _person_from(data: dict[str, Any]) -> Person:
+    return Person(user_name=data["userName"], display_name=data.get("displayName") or "", email=data.get("email"))
+
+
+def _grant_to_row(grant: UserGrant) -> dict[str, Any]:
+    return {
+        "user_name": grant.user_name,
+        "google_subject": grant.google_subject,
+        "email": grant.email,
+        "scopes": sorted(grant.scopes),
+        "refresh_token_ciphertext": grant.refresh_token_ciphertext,
+        "created_at": grant.created_at,
+    }
+
+
+def _row_to_grant(row: sa.RowMapping) -> UserGrant:
+    return UserGrant(
+        user_name=row["user_name"],
+        google_subject=row["google_subject"],
+        email=row["email"],
+        scopes=frozenset(row["scopes"]),
+        refresh_token_ciphertext=row["refresh_token_ciphertext"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _pending_to_row(pending: PendingAuthorization) -> dict[str, Any]:
+    request = pending.request
+    return {
+        "nonce": pending.nonce,
+        "user_name": pending.user.user_name,
+        "user_display_name": pending.user.display_name,
+        "user_email": pending.user.email,
+        "command": "meet" if request is not None else None,
+        "chat_space": request.chat_space if request else None,
+        "thread_name": request.thread_name if request else None,
+        "source_message": request.source_message if request else None,
+        "argument_text": request.argument_text if request else None,
+        "mentions": [_person_json(p) for p in request.mentions] if request else [],
+        "event_format": pending.event_format,
+        "config_complete_url": pending.config_complete_url,
+        "code_verifier_ciphertext": pending.code_verifier_ciphertext,
+        "created_at": pending.created_at,
+        "expires_at": pending.expires_at,
+    }
+
+
+def _row_to_pending(row: sa.RowMapping) -> PendingAuthorization:
+    user = Person(row["user_name"], row["user_display_name"], row["user_email"])
+    request = None
+    if row["command"] == "meet" and row["chat_space"]:
+        request = MeetRequest(organizer=user, chat_space=row["chat_space"], argument_text=row["argument_text"] or "",
+                              mentions=tuple(_person_from(item) for item in row["mentions"] or []),
+                              source_message=row["source_message"], thread_name=row["thread_name"])
+    return PendingAuthorization(
+        nonce=row["nonce"], user=user, request=request, event_format=row["event_format"],
+        config_complete_url=row["config_complete_url"], code_verifier_ciphertext=row["code_verifier_ciphertext"],
+        created_at=row["created_at"], expires_at=row["expires_at"])

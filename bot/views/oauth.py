@@ -1,0 +1,77 @@
+"""``GET /oauth2/start`` and ``GET /oauth2/callback``: the user authorization flow.
+
+Thin: the checks live in ``bot.authorization.linking``. The callback stores the grant
+(or explains on a page why not), finishes the command that was waiting, and sends the
+browser back to Chat's configCompleteRedirectUrl — the only redirect it ever makes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, redirect, request
+
+from ..authorization import Linked, Page, Redirect, pages
+from ..meetings import finish_after_link
+from ..storage import StorageError
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("oauth", __name__)
+
+# Nothing here may be cached, framed or leak its URL (it carries the state) as a Referer.
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "Pragma": "no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+}
+
+
+def _page(page: Page) -> Response:
+    return Response(page.render(), status=page.status, mimetype="text/html", headers=_HEADERS)
+
+
+def _redirect(url: str) -> Response:
+    response = redirect(url, code=302)
+    response.headers.update(_HEADERS)
+    return response
+
+
+@blueprint.get("/oauth2/start")
+def start() -> Response:
+    app = current_app.extensions["meetbot"]
+    authorization = app.services.authorization
+    if authorization is None:
+        return _page(pages.not_enabled())
+    try:
+        result = authorization.start(request.args.get("state"))
+    except StorageError:
+        log.exception("storage failed during /oauth2/start")
+        return _page(pages.unavailable())
+    return _redirect(result.url) if isinstance(result, Redirect) else _page(result)
+
+
+@blueprint.get("/oauth2/callback")
+def callback() -> Response:
+    app = current_app.extensions["meetbot"]
+    authorization = app.services.authorization
+    if authorization is None:
+        return _page(pages.not_enabled())
+    try:
+        result = authorization.finish(request.args)
+    except StorageError:
+        log.exception("storage failed during /oauth2/callback")
+        return _page(pages.unavailable())
+    if not isinstance(result, Linked):
+        log.info("authorization refused", extra={"fields": {"reason": result.reason}})
+        return _page(result)
+    if result.pending.request is not None:
+        try:
+            finish_after_link(result.pending.request, app.services)
+        except Exception:  # the link is stored; Chat's re-delivery retries the command
+            log.exception("could not finish the command after linking")
+    if result.redirect_url:
+        return _redirect(result.redirect_url)
+    return _page(pages.linked(app.config.app_name))
