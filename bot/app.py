@@ -19,6 +19,11 @@ from .authorization import Authorization, build_authorization
 from .config import Config, ConfigError
 from .google.chat import ChatGateway, app_credentials
 from .google.credentials import DelegatedCredentials, UserCredentialsProvider
+from .google.events import EventsGateway
+from .lifecycle.reconcile import PeriodicReconciler
+from .lifecycle.service import Lifecycle
+from .lifecycle.worker import SyncWorker
+from .pubsub import PushVerifier
 from .google.meet import MeetGateway
 from .log import set_trace
 from .router import Router
@@ -39,6 +44,15 @@ class MeetBot:
     services: Services
     router: Router
     verifier: ChatRequestVerifier
+    worker: SyncWorker
+    push_verifier: PushVerifier | None = None  # None: Pub/Sub is not configured
+    reconciler: PeriodicReconciler | None = None  # only when the app reconciles by itself
+
+    def shutdown(self) -> None:
+        """Stop the background threads (tests and local mode; gunicorn just exits)."""
+        if self.reconciler is not None:
+            self.reconciler.stop()
+        self.worker.stop()
 
 
 def _sqlite_directory(url: str) -> None:
@@ -74,7 +88,7 @@ def create_app(
 ) -> Flask:
     config.check()
     from .handlers import build_router
-    from .views import chat as chat_view, health, oauth
+    from .views import chat as chat_view, health, oauth, pubsub, tasks
 
     if storage is None:
         _sqlite_directory(config.database_url)
@@ -97,10 +111,22 @@ def create_app(
         credentials=credentials,
         clock=now,  # type: ignore[arg-type]
         authorization=authorization,
+        events=EventsGateway(endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
+        lifecycle=Lifecycle(storage),
     )
+    worker = SyncWorker(services).start()
+    assert services.lifecycle is not None
+    services.lifecycle.worker = worker
+    push_verifier = None
+    if config.pubsub_topic and config.pubsub_audience and config.pubsub_service_account:
+        push_verifier = PushVerifier(config.pubsub_audience, config.pubsub_service_account, config.google_certs_url)
+    reconciler = None
+    if config.reconcile_interval_seconds > 0:
+        reconciler = PeriodicReconciler(services, worker, config.reconcile_interval_seconds).start()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    app.extensions["meetbot"] = MeetBot(config, services, build_router(config), verifier or ChatRequestVerifier(config))
+    app.extensions["meetbot"] = MeetBot(config, services, build_router(config), verifier or ChatRequestVerifier(config),
+                                        worker, push_verifier, reconciler)
 
     @app.before_request
     def correlate_trace() -> None:
@@ -119,4 +145,6 @@ def create_app(
     app.register_blueprint(chat_view.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(oauth.blueprint)
+    app.register_blueprint(pubsub.blueprint)
+    app.register_blueprint(tasks.blueprint)
     return app

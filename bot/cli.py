@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
 import tempfile
 import threading
+import time
 from typing import Any
+
+import requests
 
 import requests
 
@@ -49,6 +53,24 @@ def _widget_lines(widget: dict[str, Any]) -> list[str]:
     if "buttonList" in widget:
         return ["  ".join(f"<{b.get('text', '')}>" for b in widget["buttonList"].get("buttons", []))]
     return []
+
+
+def configure_url(reply: Any) -> str | None:
+    """The Configure link of Chat's private authorization prompt, if that is the answer."""
+    if not isinstance(reply, dict):
+        return None
+    action = reply.get("actionResponse") or {}
+    if action.get("type") == "REQUEST_CONFIG":
+        return str(action.get("url") or "") or None
+    return None
+
+
+def wait_for(condition: Any, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        time.sleep(0.2)
 
 
 def app_messages(stack: LocalStack, space: str) -> list[dict[str, Any]]:
@@ -119,8 +141,29 @@ def run_demo() -> int:
         show("Alice types: /meet Weekly sync @Bob Brown")
         link_alice(stack, answer)
         show("Alice allows access on Google's consent page; her /meet finishes by itself")
-        stack.control("POST", "chat/messages", {"space": space, "sender": alice["name"], "text": "/meethelp"})
-        show("Alice types: /meethelp")
+        card = next(m for m in app_messages(stack, space) if m.get("cardsV2"))
+        code = card["clientAssignedMessageId"][len("client-meet-"):]
+        bob, carol = seeded["people"][1], seeded["people"][2]
+
+        def settle(step: str, done: Any) -> None:
+            wait_for(lambda: done(app_messages(stack, space)))
+            show(step)
+
+        for person in (alice, bob):
+            stack.control("POST", "meet/join", {"space": code, "user": person["name"]})
+        stack.control("POST", "meet/join", {"space": code, "phone": "+1 650 555 0123"})
+        settle("Alice, Bob and a phone participant join", lambda ms: "In the call (3)" in json.dumps(ms))
+        stack.control("POST", "clock", {"advanceSeconds": 20 * 60})  # twenty minutes of meeting
+        stack.control("POST", "meet/leave", {"space": code, "user": bob["name"]})
+        settle("Twenty minutes in, Bob leaves", lambda ms: "In the call (2)" in json.dumps(ms))
+        stack.control("POST", "clock", {"advanceSeconds": 15 * 60})
+        stack.control("POST", "meet/end", {"space": code, "recording": True, "smartNotes": True, "transcript": [
+            {"user": alice["name"], "text": "Let's start."}, {"user": bob["name"], "text": "Agreed."}]})
+        settle("The meeting ends with a recording, a transcript and smart notes",
+               lambda ms: "Meeting summary" in json.dumps(ms))
+        stack.control("POST", "clock", {"advanceSeconds": 600})
+        settle("Ten minutes later Meet has the files", lambda ms: json.dumps(ms).count("being prepared") == 0)
+        _ = carol
         print("\nDemo finished.", flush=True)
         return 0
     finally:

@@ -8,6 +8,7 @@ process environment.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import urlsplit
@@ -111,6 +112,17 @@ class Config:
     rate_limit_meetings_per_minute: int = MEET_CREATE_QUOTA_PER_USER_PER_MINUTE
     sync_budget_seconds: float = 25.0  # all work before the synchronous answer
 
+    # The meeting lifecycle. Without a Pub/Sub topic no subscriptions are made and the
+    # reconciler alone keeps cards and summaries right, only later.
+    pubsub_topic: str | None = None  # projects/{project}/topics/{topic} Meet events go to
+    pubsub_audience: str | None = None  # audience of the push subscription's OIDC token
+    pubsub_service_account: str | None = None  # the push subscription's service account
+    subscription_ttl_seconds: int = 7 * 24 * 3600
+    reconcile_secret: str | None = field(default=None, repr=False)  # besides App Engine cron
+    reconcile_interval_seconds: float = 0.0  # > 0: the app runs the reconciler itself (local mode)
+    sync_debounce_seconds: float = 1.0  # events within this window share one sync
+    sync_lease_seconds: float = 60.0  # a sync's claim; a dead worker's claim expires after it
+
     # Chat app configuration (Google Cloud console -> Chat API -> Configuration).
     command_ids: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_COMMAND_IDS))
     app_name: str = "Meet"
@@ -185,6 +197,15 @@ class Config:
             sync_budget_seconds=number("SYNC_BUDGET_SECONDS", cls.sync_budget_seconds),
             command_ids=commands,
             app_name=environ.get("APP_NAME") or "Meet",
+            pubsub_topic=environ.get("PUBSUB_TOPIC") or None,
+            pubsub_audience=environ.get("PUBSUB_AUDIENCE") or None,
+            pubsub_service_account=environ.get("PUBSUB_SERVICE_ACCOUNT") or None,
+            subscription_ttl_seconds=int(number("SUBSCRIPTION_TTL_SECONDS", cls.subscription_ttl_seconds)),
+            reconcile_secret=environ.get("RECONCILE_SECRET") or None,
+            reconcile_interval_seconds=number("RECONCILE_INTERVAL_SECONDS", 0.0) if environ.get(
+                "RECONCILE_INTERVAL_SECONDS") not in (None, "", "0") else 0.0,
+            sync_debounce_seconds=number("SYNC_DEBOUNCE_SECONDS", cls.sync_debounce_seconds),
+            sync_lease_seconds=number("SYNC_LEASE_SECONDS", cls.sync_lease_seconds),
         )
         if problems:
             raise ConfigError(problems + config.problems())
@@ -217,6 +238,13 @@ class Config:
             problems.append("COMMAND_ID_* values must be distinct")
         if self.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             problems.append(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {self.log_level!r}")
+        if self.pubsub_topic and not re.fullmatch(r"projects/[^/]+/topics/[^/]+", self.pubsub_topic):
+            problems.append("PUBSUB_TOPIC must look like projects/PROJECT/topics/TOPIC")
+        if self.pubsub_topic and not (self.pubsub_audience and self.pubsub_service_account):
+            problems.append("PUBSUB_AUDIENCE and PUBSUB_SERVICE_ACCOUNT are required with PUBSUB_TOPIC "
+                            "(they pin the push subscription's OIDC token)")
+        if self.sync_lease_seconds <= self.meet_timeout_seconds:
+            problems.append("SYNC_LEASE_SECONDS must exceed MEET_TIMEOUT_SECONDS")
         if self.meet_timeout_seconds >= self.sync_budget_seconds:
             problems.append("MEET_TIMEOUT_SECONDS must be smaller than SYNC_BUDGET_SECONDS")
         return problems

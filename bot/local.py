@@ -26,6 +26,9 @@ from .config import Config
 
 PROJECT_NUMBER = "123456789012"
 APP_SERVICE_ACCOUNT = "meet-bot@local-project.iam.gserviceaccount.com"
+PUBSUB_TOPIC = "projects/local-project/topics/meet-events"
+PUSH_PATH = "/pubsub/push"
+PUSH_SERVICE_ACCOUNT = "pubsub-push@local-project.iam.gserviceaccount.com"
 # Any client id works with the emulator; this one reads like Google's.
 LOCAL_OAUTH_CLIENT_ID = "meetbot-local.apps.googleusercontent.com"
 LOCAL_OAUTH_CLIENT_SECRET = "local-only-client-secret"
@@ -46,6 +49,8 @@ class LocalStack:
     auth_mode: str = "oauth"
     extra_env: dict[str, str] = field(default_factory=dict)
     extra_commands: dict[str, int] = field(default_factory=dict)  # commands the app does not know (tests)
+    pubsub: bool = True  # False: no Workspace Events subscriptions, the reconciler alone
+    reconcile_interval: float = 30.0  # the app reconciles by itself (there is no cron locally); 0 = never
 
     def start(self) -> "LocalStack":
         os.makedirs(self.directory, exist_ok=True)
@@ -56,7 +61,9 @@ class LocalStack:
         self.emulator_app = create_emulator(EmulatorConfig(
             app_url=self.app_url + "/", chat_audience="project-number", project_number=PROJECT_NUMBER,
             event_format=self.event_format, app_service_account=APP_SERVICE_ACCOUNT, auto_consent=self.auto_consent,
-            commands={**DEFAULT_COMMANDS, **self.extra_commands}))
+            commands={**DEFAULT_COMMANDS, **self.extra_commands},
+            push_url=self.app_url + PUSH_PATH, pubsub_audience=self.app_url + PUSH_PATH,
+            pubsub_service_account=PUSH_SERVICE_ACCOUNT))
         self.emulator_state = self.emulator_app.extensions["emulator"]
         self._emulator_server = BackgroundServer(self.emulator_app, port=self.emulator_port).start()
         self.emulator_url = self._emulator_server.url
@@ -82,10 +89,15 @@ class LocalStack:
             # tokens stored by an earlier run could not be used anyway.
             "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode("ascii"),
             "PUBLIC_URL": self.app_url,
+            "RECONCILE_INTERVAL_SECONDS": str(self.reconcile_interval),
+            **({"PUBSUB_TOPIC": PUBSUB_TOPIC, "PUBSUB_AUDIENCE": self.app_url + PUSH_PATH,
+                "PUBSUB_SERVICE_ACCOUNT": PUSH_SERVICE_ACCOUNT} if self.pubsub else {}),
             **self.extra_env,
         }
         self.config = Config.from_env(env)
-        self.app = create_app(self.config)
+        # The app lives in the emulated world's time, so advancing the emulator's clock
+        # moves the card's "since" and the summary's durations too.
+        self.app = create_app(self.config, clock=self.emulator_state.clock.now)
         self._app_server.app.target = self.app
         self._app_server.start()
         return self
@@ -104,6 +116,7 @@ class LocalStack:
         return response.json()
 
     def stop(self) -> None:
+        self.app.extensions["meetbot"].shutdown()
         self._app_server.stop()
         self._emulator_server.stop()
         self.app.extensions["meetbot"].services.storage.close()

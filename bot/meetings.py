@@ -179,6 +179,8 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
         log.error("could not post the join card", extra={"fields": {"kind": error.kind.value, "status": error.status}})
         return Refused(error_message(Problem.MEET_UNAVAILABLE))
     meeting = services.storage.attach_card(meeting.id, posted.get("name", ""), (posted.get("thread") or {}).get("name"))
+    if services.lifecycle is not None:
+        services.lifecycle.meeting_created(meeting)
     log.info("meeting created", extra={"fields": {"meetSpace": meeting.meet_space, "chatSpace": request.chat_space}})
     return Created(meeting)
 

@@ -14,6 +14,8 @@ from .storage import Storage
 
 if TYPE_CHECKING:
     from .authorization import Authorization
+    from .google.events import EventsGateway
+    from .lifecycle.service import Lifecycle
 
 
 def utc_now() -> datetime:
@@ -30,3 +32,6 @@ class Services:
     clock: Callable[[], datetime] = field(default=utc_now)
     # Per-user linking (AUTH_MODE=oauth); None with domain-wide delegation.
     authorization: "Authorization | None" = None
+    # The meeting lifecycle (Workspace Events and the sync worker); None in unit tests.
+    events: "EventsGateway | None" = None
+    lifecycle: "Lifecycle | None" = None

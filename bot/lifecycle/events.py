@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 
 from ..domain import Meeting
+from ..google.credentials import NeedsAuthorization
+from ..google.errors import GoogleApiError
 from ..pubsub import WorkspaceEvent
 from ..services import Services
 from .reading import parse_time
@@ -54,17 +56,35 @@ def handle_event(services: Services, worker: SyncWorker, event: WorkspaceEvent) 
 
 
 def _lifecycle(services: Services, event: WorkspaceEvent) -> str:
+    """A subscription's lifecycle event: read its current state, then maintain it.
+
+    The pushed payload is a snapshot from when the event fired; by delivery the
+    subscription may have been renewed or reactivated already, so it is never written
+    back as-is (a late reminder would undo a renewal).
+    """
     name = event.subscription
     record = services.storage.get_subscription(name) if name else None
     if record is None:
         return "unknown-subscription"
-    pushed = event.data.get("subscription") if isinstance(event.data.get("subscription"), dict) else {}
-    kind = event.type[len(LIFECYCLE_PREFIX):]
-    state = {"suspended": "SUSPENDED", "expired": "EXPIRED"}.get(kind, str(pushed.get("state") or record.state))
+    meeting = services.storage.get_meeting(record.meeting_id)
+    if meeting is None:
+        return "unknown-meeting"
+    try:
+        credentials = services.credentials.for_user(meeting.organizer)
+    except NeedsAuthorization:
+        return "organizer-unlinked"
+    try:
+        current = services.events.get(credentials, record.name)
+    except GoogleApiError as error:
+        if error.status != 404:
+            raise  # answered with an error: Pub/Sub delivers the event again later
+        services.storage.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
+        services.storage.request_sync(record.meeting_id)  # the next sync subscribes afresh
+        return "subscription-gone"
     services.storage.record_subscription(
-        record.meeting_id, record.name, parse_time(pushed.get("expireTime")) or record.expire_time, state,
-        pushed.get("suspensionReason") or record.suspension_reason)
+        record.meeting_id, record.name, parse_time(current.get("expireTime")) or record.expire_time,
+        str(current.get("state") or record.state), current.get("suspensionReason"))
     refreshed = services.storage.get_subscription(record.name)
     if refreshed is not None:
         maintain_subscription(services, refreshed, ReconcileReport())
-    return f"subscription-{kind}"
+    return "subscription-" + event.type.rsplit(".", 1)[-1]

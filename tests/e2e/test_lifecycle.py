@@ -257,26 +257,25 @@ def test_subscriptions_are_renewed_and_recreated_on_the_emulator_clock(events_st
     storage = events_stack.storage
     recorded = storage.get_subscription(first["name"])
     assert recorded is not None and recorded.state == "ACTIVE"
-    # Six and a half days on: inside the renewal margin, the reconciler renews it.
+    # Six and a half days on (the app lives in the emulator's time): inside the renewal
+    # margin, the reconciler renews it.
     events_stack.control("POST", "clock", {"advanceSeconds": 6.5 * 24 * 3600})
-    clock_offset = events_stack.state.clock.time() - time.time()
-    bot = events_stack.local.app.extensions["meetbot"]
-    original_clock = bot.services.clock
-    from datetime import timedelta
-
-    object.__setattr__(bot.services, "clock", lambda: original_clock() + timedelta(seconds=clock_offset))
-    try:
-        report = reconcile(events_stack)
-        assert report["renewed"] == 1, report
-        renewed = storage.get_subscription(first["name"])
-        assert renewed is not None and renewed.expire_time > recorded.expire_time
-        # Suspended for a reason reactivation can cure: the lifecycle event makes the app reactivate it.
-        events_stack.control("POST", "events/suspend", {"subscription": first["name"], "reason": "ENDPOINT_NOT_FOUND"})
-        meeting.flush()
-        wait_until(lambda: (storage.get_subscription(first["name"]) or recorded).state == "ACTIVE",
-                   what="reactivation")
-        current = [s for s in events_stack.control("GET", "events/subscriptions")["subscriptions"]
-                   if s["name"] == first["name"]]
-        assert current and current[0]["state"] == "ACTIVE"
-    finally:
-        object.__setattr__(bot.services, "clock", original_clock)
+    report = reconcile(events_stack)
+    assert report["renewed"] == 1, report
+    renewed = storage.get_subscription(first["name"])
+    assert renewed is not None and renewed.expire_time > recorded.expire_time
+    # Suspended for a reason reactivation can cure: the lifecycle event makes the app reactivate it.
+    events_stack.control("POST", "events/suspend", {"subscription": first["name"], "reason": "ENDPOINT_NOT_FOUND"})
+    meeting.flush()
+    wait_until(lambda: (storage.get_subscription(first["name"]) or recorded).state == "ACTIVE", what="reactivation")
+    current = [s for s in events_stack.control("GET", "events/subscriptions")["subscriptions"]
+               if s["name"] == first["name"]]
+    assert current and current[0]["state"] == "ACTIVE"
+    # Past its expiry (renewals stopped: the meeting is ended and old), Google deletes it;
+    # a meeting still in use gets a new subscription on its next sync.
+    events_stack.control("POST", "clock", {"advanceSeconds": 8 * 24 * 3600})
+    meeting.flush()
+    reconcile(events_stack)
+    names = {s["name"] for s in events_stack.control("GET", "events/subscriptions")["subscriptions"]}
+    assert first["name"] not in names
+    assert names, "a new subscription replaced the expired one"
