@@ -199,20 +199,24 @@ def test_garbage_segments_are_refused(verifiers: dict[str, ChatRequestVerifier])
 
 
 # -- certificate caching ---------------------------------------------------------------
+class CountingSession:
+    """A requests session that records every certificate fetch."""
+
+    def __init__(self, fetches: list[str]) -> None:
+        import requests
+
+        self._session = requests.Session()
+        self._fetches = fetches
+
+    def get(self, url: str, timeout: float) -> Any:
+        self._fetches.append(url)
+        return self._session.get(url, timeout=timeout)
+
+
 def test_certificates_are_fetched_once_within_max_age(emulator: Emulator) -> None:
     fetches: list[str] = []
-
-    class CountingSession:
-        def __init__(self) -> None:
-            import requests
-
-            self._session = requests.Session()
-
-        def get(self, url: str, timeout: float) -> Any:
-            fetches.append(url)
-            return self._session.get(url, timeout=timeout)
-
-    verifier = ChatRequestVerifier(config_for(emulator, "project-number"), CertificateCache(CountingSession()))  # type: ignore[arg-type]
+    verifier = ChatRequestVerifier(config_for(emulator, "project-number"),
+                                   CertificateCache(CountingSession(fetches)))  # type: ignore[arg-type]
     key = emulator.state.keys.key_for(GOOGLE_CHAT_ISSUER)
     for _ in range(5):
         verifier.verify(bearer(key.sign(chat_claims())))
@@ -223,17 +227,7 @@ def test_unknown_kid_refetch_is_rate_limited(emulator: Emulator) -> None:
     fetches: list[str] = []
     moments = iter([0.0, 1.0, 2.0, 100.0, 101.0])
 
-    class CountingSession:
-        def __init__(self) -> None:
-            import requests
-
-            self._session = requests.Session()
-
-        def get(self, url: str, timeout: float) -> Any:
-            fetches.append(url)
-            return self._session.get(url, timeout=timeout)
-
-    cache = CertificateCache(CountingSession(), clock=lambda: next(moments))  # type: ignore[arg-type]
+    cache = CertificateCache(CountingSession(fetches), clock=lambda: next(moments))  # type: ignore[arg-type]
     verifier = ChatRequestVerifier(config_for(emulator, "project-number"), cache)
     rogue = generate_key("attacker")
     for _ in range(3):  # at 0 (first fetch), 1 and 2 (too soon to refetch)
