@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from ..domain import Meeting
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import GoogleApiError
 from ..services import Services
@@ -22,6 +23,7 @@ from .worker import SyncWorker
 
 log = logging.getLogger(__name__)
 
+AWAITING_ORGANIZER = "AWAITING_ORGANIZER"  # our own state: suspended, organizer asked to re-link
 RENEW_MARGIN = timedelta(hours=13)  # renew before the 12 h expiration reminder would fire
 LIVE_FOR = timedelta(days=30)  # conference records live 30 days after the end
 # Suspension reasons that reactivation can cure; the others need the organizer.
@@ -38,6 +40,26 @@ class ReconcileReport:
     syncs_requested: int = 0
     syncs_run: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+def ask_organizer_to_relink(services: Services, meeting: Meeting) -> None:
+    """Tell the organizer, privately in the meeting's space, that live updates stopped
+    until they authorize the app again (with a fresh link when users link accounts)."""
+    link = ""
+    if services.authorization is not None:
+        url = services.authorization.begin(meeting.organizer, None, event_format="classic", config_complete_url=None)
+        link = f" <{url}|Authorize again> to bring them back."
+    # Posted in the meeting's own thread, which says which meeting; the title is not
+    # repeated because Chat's text markup (<url|label>) cannot be escaped.
+    text = ("Google stopped sending this app live updates about this meeting because its access to your "
+            f"Google account was withdrawn.{link or ' Ask your administrator to restore it.'} "
+            "The card and summary are still brought up to date every few minutes.")
+    try:
+        services.chat.create_message(meeting.chat_space, {"text": text,
+                                                          "privateMessageViewer": {"name": meeting.organizer.user_name}},
+                                     thread_name=meeting.thread_name)
+    except GoogleApiError as error:
+        log.warning("could not ask the organizer to re-link", extra={"fields": {"kind": error.kind.value}})
 
 
 def maintain_subscription(services: Services, record: SubscriptionRecord, report: ReconcileReport) -> None:
@@ -60,8 +82,18 @@ def maintain_subscription(services: Services, record: SubscriptionRecord, report
             report.reactivated += 1
         elif record.state == "SUSPENDED":
             # Revoked scopes or a failed authorization: only the organizer can fix it.
+            # Ask them once; later passes just try to reactivate.
+            ask_organizer_to_relink(services, meeting)
+            services.storage.record_subscription(record.meeting_id, record.name, record.expire_time,
+                                                 AWAITING_ORGANIZER, record.suspension_reason)
             report.needs_organizer += 1
             return
+        elif record.state == AWAITING_ORGANIZER:
+            try:
+                renewed = services.events.reactivate(credentials, record.name)
+            except GoogleApiError:
+                return  # not fixed yet: stay quiet, the organizer was told
+            report.reactivated += 1
         else:  # expired or deleted: the next sync subscribes afresh
             services.storage.record_subscription(record.meeting_id, record.name, record.expire_time, "EXPIRED")
             services.storage.request_sync(record.meeting_id)

@@ -279,3 +279,23 @@ def test_subscriptions_are_renewed_and_recreated_on_the_emulator_clock(events_st
     names = {s["name"] for s in events_stack.control("GET", "events/subscriptions")["subscriptions"]}
     assert first["name"] not in names
     assert names, "a new subscription replaced the expired one"
+
+
+def test_a_suspension_only_the_organizer_can_cure_asks_them_once(events_stack: Stack) -> None:
+    events_stack.control("POST", "reset")
+    meeting = Meeting(events_stack)
+    first = wait_until(lambda: events_stack.control("GET", "events/subscriptions")["subscriptions"],
+                       what="a subscription")[0]
+    events_stack.control("POST", "events/suspend", {"subscription": first["name"], "reason": "USER_SCOPE_REVOKED"})
+    meeting.flush()
+
+    def prompts() -> list[dict[str, Any]]:
+        return [m for m in meeting.app_messages() if "live updates" in m.get("text", "")]
+
+    wait_until(prompts, what="the organizer's prompt")
+    reconcile(events_stack)
+    reconcile(events_stack)
+    assert len(prompts()) == 1  # asked once, not at every pass
+    prompt = prompts()[0]
+    assert prompt["privateMessageViewer"]["name"] == meeting.alice["name"]
+    assert prompt["thread"]["name"] == meeting.card()["thread"]["name"]
