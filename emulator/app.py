@@ -23,7 +23,7 @@ def create_emulator(config: EmulatorConfig | None = None) -> Flask:
     app.extensions["emulator"] = state
 
     # Importing the API modules registers their handlers with the dispatcher.
-    from . import control, oauth
+    from . import control, oauth, playground
     from .chat import api as chat_api, control as chat_control  # noqa: F401
     from .events import api as events_api, control as events_control  # noqa: F401
     from .meet import api as meet_api, control as meet_control  # noqa: F401
@@ -34,6 +34,7 @@ def create_emulator(config: EmulatorConfig | None = None) -> Flask:
     app.register_blueprint(meet_control.blueprint)
     app.register_blueprint(chat_control.blueprint)
     app.register_blueprint(events_control.blueprint)
+    app.register_blueprint(playground.blueprint)  # the web page at /
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError) -> Response:

@@ -1,0 +1,234 @@
+"""The whole product in the playground, in a real browser: the journey a newcomer takes.
+
+The real app and the emulator (``LocalStack``, per-user OAuth, consent clicked by hand)
+run once for this module; one page plays Alice, Bob and a phone participant through the
+user switcher and the Meet panel. The steps run in order and share the page, as a person
+would: authorize, ``/meet``, people join, the card updates, a refused click, the settings
+dialog, the end, the summary with its links. Screenshots of the main states go to
+``docs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bot.local import LocalStack
+from tests.playground.conftest import screenshot, watch
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Weekly sync"
+
+
+class Journey:
+    def __init__(self, stack: LocalStack, seeded: dict[str, Any], page: Any) -> None:
+        self.stack, self.page = stack, page
+        self.people = {p["displayName"].split()[0]: p for p in seeded["people"]}
+        self.space = seeded["space"]
+        self.errors = watch(page)
+
+    def act_as(self, first_name: str) -> None:
+        self.page.select_option("#user-switch", self.people[first_name]["name"])
+        self.page.wait_for_function("(n) => document.body.dataset.viewer === n", arg=self.people[first_name]["name"])
+
+    def join_card(self) -> Any:
+        return self.page.locator(".card", has=self.page.locator(".card-title", has_text=TITLE)).first
+
+    def meeting_panel(self) -> Any:
+        return self.page.locator("section.meeting").first
+
+    def app_messages(self) -> list[dict[str, Any]]:
+        space_id = self.space["name"].split("/", 1)[1]
+        return [m for m in self.stack.control("GET", f"chat/spaces/{space_id}/messages")["messages"]
+                if m["sender"]["type"] == "BOT"]
+
+
+@pytest.fixture(scope="module")
+def journey(browser_context: Any) -> Iterator[Journey]:
+    directory = tempfile.mkdtemp(prefix="playground-journey-")
+    stack = LocalStack(directory=directory, auto_consent=False).start()
+    try:
+        seeded = stack.seed()
+        page = browser_context.new_page()
+        page.goto(stack.emulator_url + "/")
+        yield Journey(stack, seeded, page)
+        page.close()
+    finally:
+        stack.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_the_page_shows_the_space_and_suggests_commands(journey: Journey) -> None:
+    page = journey.page
+    journey.act_as("Alice")
+    page.get_by_role("button", name="Team").wait_for()
+    page.locator(".msg", has_text="Thanks for adding me").wait_for()
+    box = page.get_by_role("combobox", name="Message")
+    box.fill("/me")
+    options = page.get_by_role("listbox", name="Slash commands").get_by_role("option")
+    options.first.wait_for()
+    names = [text.split()[0] for text in options.all_inner_texts()]
+    assert names == ["/meet", "/meethelp", "/meetsettings", "/meetlogout", "/meetrecent"]
+    assert box.get_attribute("aria-expanded") == "true"
+    screenshot(page, "playground-commands")
+    box.press("Enter")  # takes the highlighted suggestion
+    assert box.input_value() == "/meet "
+    assert box.get_attribute("aria-expanded") == "false"
+    box.type(TITLE)
+    box.press("Enter")  # sends
+    page.locator(".msg", has_text=f"/meet {TITLE}").wait_for()
+
+
+def test_the_authorization_prompt_is_private_and_its_configure_button_links_the_account(journey: Journey) -> None:
+    page = journey.page
+    prompt = page.locator(".config-prompt")
+    prompt.wait_for()
+    assert "needs your permission" in prompt.inner_text()
+    assert page.locator(".msg.private", has=prompt).locator(".private-badge").inner_text() == "Only visible to you"
+
+    journey.act_as("Bob")  # neither the prompt nor Alice's pending command is Bob's to see
+    page.locator(".msg", has_text="Thanks for adding me").wait_for()
+    assert page.locator(".config-prompt").count() == 0
+    assert page.locator(".msg", has_text=f"/meet {TITLE}").count() == 0
+
+    journey.act_as("Alice")
+    with page.expect_popup() as opened:
+        page.locator(".config-prompt").get_by_role("button", name="Configure").click()
+    consent = opened.value
+    consent.wait_for_load_state()
+    assert "/o/oauth2/auth" in consent.url
+    consent.get_by_text("allow access?").wait_for()
+    screenshot(consent, "playground-consent")
+    with consent.expect_event("close", timeout=30_000):
+        consent.get_by_role("button", name="Allow").click()  # -> app callback -> Chat's config-complete
+
+    card = journey.join_card()
+    card.wait_for()
+    assert "Waiting for people to join" in card.inner_text()
+    page.locator(".config-prompt").wait_for(state="detached")
+    assert page.locator(".msg.private").count() == 0  # the command became public
+    screenshot(page, "playground-join-card")
+
+
+def test_people_join_from_the_meet_panel_and_the_card_follows(journey: Journey) -> None:
+    page = journey.page
+    panel = journey.meeting_panel()
+    panel.wait_for()
+    assert TITLE in panel.locator(".meeting-title").inner_text()
+    panel.get_by_role("button", name="Join as Alice").click()
+    panel.locator(".in-call", has_text="Alice Anders").wait_for()
+    journey.act_as("Bob")
+    panel.get_by_role("button", name="Join as Bob").click()
+    panel.get_by_role("button", name="Join by phone").click()
+    panel.locator(".in-call li").nth(2).wait_for()
+    assert panel.get_by_role("button", name="Leave as Bob").is_visible()
+
+    card = journey.join_card()
+    card.locator(".dt-top", has_text="In the call (3)").wait_for(timeout=30_000)
+    text = card.inner_text()
+    assert "In progress" in text and "Alice Anders" in text and "Bob Brown" in text
+    screenshot(page, "playground-in-call")
+
+
+def test_a_non_organizer_cannot_use_the_controls(journey: Journey) -> None:
+    page = journey.page
+    journey.act_as("Bob")
+    card = journey.join_card()
+    control = card.get_by_role("button", name=re.compile(r"^(End for everyone|Lock)$"))
+    if control.count() == 0:
+        pytest.skip("the join card has no controlling button yet (End for everyone / Lock)")
+    control.first.click()
+    refusal = page.locator(".toast, .msg.private").filter(has_text=re.compile("organizer|co-host", re.IGNORECASE))
+    refusal.first.wait_for()
+    assert "In progress" in journey.join_card().inner_text()  # nothing ended
+    space = journey.stack.control("GET", f"meet/spaces/{journey.meeting_panel().get_attribute('data-meeting')}")
+    assert "activeConference" in space and space["config"].get("accessType") != "RESTRICTED"
+
+
+def test_the_settings_dialog_round_trip(journey: Journey) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # only once the fixture found it
+
+    page = journey.page
+    journey.act_as("Alice")
+    box = page.get_by_role("combobox", name="Message")
+    box.fill("/meetsettings")
+    box.press("Escape")
+    box.press("Enter")
+    dialog = page.get_by_role("dialog")
+    try:
+        dialog.wait_for(timeout=10_000)
+    except PlaywrightTimeout:
+        pytest.skip("/meetsettings does not open a dialog yet")
+    radios = dialog.get_by_role("radio")
+    assert radios.count() >= 2, dialog.inner_text()
+    target = next(i for i in range(radios.count()) if not radios.nth(i).is_checked())
+    label = radios.nth(target).evaluate("(el) => el.closest('label').innerText")
+    radios.nth(target).check()
+    screenshot(page, "playground-settings-dialog")
+    dialog.get_by_role("button", name=re.compile("^Save$")).click()
+    dialog.wait_for(state="detached")
+
+    box.fill("/meetsettings")
+    box.press("Escape")
+    box.press("Enter")
+    dialog.wait_for()
+    chosen = dialog.get_by_role("radio", name=label.strip())
+    assert chosen.is_checked(), f"{label!r} was not kept"
+    page.keyboard.press("Escape")  # closes (and cancels) the dialog
+    dialog.wait_for(state="detached")
+
+
+def test_ending_the_call_posts_the_summary_and_its_links_arrive_with_the_clock(journey: Journey) -> None:
+    page = journey.page
+    journey.act_as("Alice")
+    panel = journey.meeting_panel()
+    page.get_by_role("button", name="+10 min").click()  # ten minutes into the call, Bob leaves
+    panel.get_by_role("button", name="Bob Brown leaves").click()
+    journey.join_card().locator(".dt-top", has_text="In the call (2)").wait_for(timeout=30_000)
+    page.get_by_role("button", name="+10 min").click()
+    panel.get_by_role("button", name="End with transcript & recording").click()
+    card = journey.join_card()
+    card.locator(".dt-text", has_text="Ended").wait_for(timeout=30_000)
+
+    thread = page.locator(".thread", has=card)
+    summary = thread.locator(".replies .card", has=page.locator(".card-subtitle", has_text="Meeting summary"))
+    summary.wait_for(timeout=30_000)
+    assert "being prepared" in summary.inner_text()
+    screenshot(page, "playground-summary-pending")
+
+    page.get_by_role("button", name="+10 min").click()  # Meet finishes the files; the summary links them
+    page.wait_for_function("() => !document.querySelector('.replies .card').innerText.includes('being prepared')",
+                           timeout=45_000)
+    text = summary.inner_text()
+    assert "Alice Anders" in text and "Bob Brown" in text and "Carol Chen" in text  # Carol didn't join
+    assert "20 min" in text
+    links = summary.get_by_role("link", name="Open")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(hrefs) == 3 and all(href.startswith("https://") for href in hrefs), hrefs  # recording, transcript, notes
+    assert all(links.nth(i).get_attribute("target") == "_blank" for i in range(links.count()))
+    summary_messages = [m for m in journey.app_messages() if "Meeting summary" in str(m.get("cardsV2"))]
+    assert len(summary_messages) == 1
+    thread.scroll_into_view_if_needed()
+    screenshot(page, "playground-summary")
+
+
+def test_the_page_fits_a_phone_screen(journey: Journey) -> None:
+    page = journey.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        journey.join_card().scroll_into_view_if_needed()
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{overflow}px of horizontal scrolling"
+        screenshot(page, "playground-narrow")
+    finally:
+        page.set_viewport_size({"width": 1360, "height": 900})
+
+
+def test_no_script_errors_on_the_way(journey: Journey) -> None:
+    assert list(journey.errors) == []
