@@ -34,11 +34,55 @@ class Person:
     email: str | None = None
 
 
+class Restriction(str, enum.Enum):
+    """Who may chat, react or present while moderation is on (``RestrictionType``)."""
+
+    HOSTS_ONLY = "HOSTS_ONLY"
+    NO_RESTRICTION = "NO_RESTRICTION"
+
+
+@dataclass(frozen=True)
+class ModerationRestrictions:
+    """Meet's ``ModerationRestrictions``: in force only while moderation is on (Meet
+    resets them to these defaults when moderation is turned off)."""
+
+    chat: Restriction = Restriction.NO_RESTRICTION
+    reactions: Restriction = Restriction.NO_RESTRICTION
+    presenting: Restriction = Restriction.NO_RESTRICTION
+    join_as_viewer: bool = False  # defaultJoinAsViewerType ON: people join as viewers
+
+    @property
+    def is_default(self) -> bool:
+        return self == ModerationRestrictions()
+
+    def to_space_config(self) -> dict[str, object]:
+        return {
+            "chatRestriction": self.chat.value,
+            "reactionRestriction": self.reactions.value,
+            "presentRestriction": self.presenting.value,
+            "defaultJoinAsViewerType": "ON" if self.join_as_viewer else "OFF",
+        }
+
+    @classmethod
+    def from_space_config(cls, data: object) -> "ModerationRestrictions":
+        """From Meet's JSON; anything unset or unknown reads as "no restriction"."""
+        data = data if isinstance(data, dict) else {}
+
+        def restriction(key: str) -> Restriction:
+            value = data.get(key)
+            return Restriction(value) if value in Restriction.__members__ else Restriction.NO_RESTRICTION
+
+        return cls(restriction("chatRestriction"), restriction("reactionRestriction"),
+                   restriction("presentRestriction"), data.get("defaultJoinAsViewerType") == "ON")
+
+
 @dataclass(frozen=True)
 class MeetingSettings:
-    """What the app asks Meet for at creation (a subset of ``SpaceConfig``).
+    """What the app asks Meet for at creation (a subset of ``SpaceConfig``), plus what
+    the app itself does with the meeting's summary.
 
-    ``None`` means "leave it to the organizer's Workspace defaults".
+    ``None`` means "leave it to the organizer's Workspace defaults". The summary options
+    are the app's, not Meet's: they never reach ``SpaceConfig``.
     """
 
     access_type: AccessType | None = None
@@ -46,6 +90,10 @@ class MeetingSettings:
     auto_transcription: bool = False
     auto_smart_notes: bool = False
     moderation: bool | None = None
+    # Only sent while moderation is on (Meet ignores and resets them otherwise).
+    restrictions: ModerationRestrictions = field(default_factory=ModerationRestrictions)
+    post_summary: bool = True  # post the summary reply when a conference ends
+    list_absent: bool = True  # name the space members who did not join in it
 
     def to_space_config(self) -> dict[str, object]:
         """The Meet API ``SpaceConfig`` JSON asking for these settings."""
@@ -54,6 +102,8 @@ class MeetingSettings:
             config["accessType"] = self.access_type.value
         if self.moderation is not None:
             config["moderation"] = "ON" if self.moderation else "OFF"
+            if self.moderation:
+                config["moderationRestrictions"] = self.restrictions.to_space_config()
         artifacts: dict[str, object] = {}
         if self.auto_recording:
             artifacts["recordingConfig"] = {"autoRecordingGeneration": "ON"}
@@ -65,6 +115,31 @@ class MeetingSettings:
             config["artifactConfig"] = artifacts
         return config
 
+    @classmethod
+    def from_space_config(cls, config: object, *, keep: "MeetingSettings | None" = None) -> "MeetingSettings":
+        """What a Meet ``SpaceConfig`` (as Meet reports it) amounts to; the app's own
+        summary options are taken from ``keep``."""
+        data = config if isinstance(config, dict) else {}
+        artifacts = data.get("artifactConfig") if isinstance(data.get("artifactConfig"), dict) else {}
+
+        def switch(section: str, key: str) -> bool:
+            part = artifacts.get(section)
+            return isinstance(part, dict) and part.get(key) == "ON"
+
+        access = data.get("accessType")
+        moderation = data.get("moderation")
+        base = keep or cls()
+        return cls(
+            access_type=AccessType(access) if access in AccessType.__members__ else None,
+            auto_recording=switch("recordingConfig", "autoRecordingGeneration"),
+            auto_transcription=switch("transcriptionConfig", "autoTranscriptionGeneration"),
+            auto_smart_notes=switch("smartNotesConfig", "autoSmartNotesGeneration"),
+            moderation=True if moderation == "ON" else False if moderation == "OFF" else None,
+            restrictions=ModerationRestrictions.from_space_config(data.get("moderationRestrictions")),
+            post_summary=base.post_summary,
+            list_absent=base.list_absent,
+        )
+
     def to_json(self) -> dict[str, object]:
         return {
             "accessType": self.access_type.value if self.access_type else None,
@@ -72,6 +147,9 @@ class MeetingSettings:
             "autoTranscription": self.auto_transcription,
             "autoSmartNotes": self.auto_smart_notes,
             "moderation": self.moderation,
+            "restrictions": self.restrictions.to_space_config(),
+            "postSummary": self.post_summary,
+            "listAbsent": self.list_absent,
         }
 
     @classmethod
@@ -79,12 +157,17 @@ class MeetingSettings:
         data = data or {}
         access = data.get("accessType")
         moderation = data.get("moderation")
+        post_summary, list_absent = data.get("postSummary"), data.get("listAbsent")
         return cls(
             access_type=AccessType(access) if isinstance(access, str) else None,
             auto_recording=bool(data.get("autoRecording")),
             auto_transcription=bool(data.get("autoTranscription")),
             auto_smart_notes=bool(data.get("autoSmartNotes")),
             moderation=moderation if isinstance(moderation, bool) else None,
+            restrictions=ModerationRestrictions.from_space_config(data.get("restrictions")),
+            # Settings stored before these options existed meant "yes" to both.
+            post_summary=post_summary if isinstance(post_summary, bool) else True,
+            list_absent=list_absent if isinstance(list_absent, bool) else True,
         )
 
 
@@ -95,6 +178,24 @@ class DialIn:
     label: str  # region code or "SIP"
     number: str  # phone number or SIP URI
     pin: str | None = None
+
+
+class CohostState(str, enum.Enum):
+    """What became of one person @mentioned in ``/meet``."""
+
+    ADDED = "ADDED"  # a COHOST member of the Meet space
+    REFUSED = "REFUSED"  # Meet refused (outside the domain, invalid address, …)
+    NO_EMAIL = "NO_EMAIL"  # the app does not know their email, which Meet needs
+
+
+@dataclass(frozen=True)
+class Cohost:
+    """The outcome of making one mentioned person a co-host (persisted with the meeting)."""
+
+    person: Person  # users/{id} from Chat, email as the app resolved it
+    state: CohostState
+    member: str | None = None  # spaces/{id}/members/{id} once added
+    reason: str | None = None  # why not, in words for the card
 
 
 @dataclass(frozen=True)
@@ -120,6 +221,13 @@ class Meeting:
     # The Chat message whose /meet created it: a message creates at most one meeting,
     # however often Chat delivers it (retries, re-delivery after the user links).
     source_message: str | None = None
+    # What became of each requested co-host (empty until the app tried).
+    cohosts: tuple[Cohost, ...] = ()
+    # The access type before Lock, so Unlock restores it (None: not locked by the app).
+    unlocked_access_type: AccessType | None = None
+    # The event format of the Chat app that made the meeting ("classic" or "addon"): the
+    # card's buttons take that format's shape wherever the card is drawn.
+    event_format: str = "classic"
     id: int | None = None
 
     def with_changes(self, **changes: object) -> "Meeting":
@@ -205,6 +313,7 @@ class MeetRequest:
     mentions: tuple[Person, ...] = ()
     source_message: str | None = None  # spaces/{id}/messages/{id}: the command's own message
     thread_name: str | None = None  # the thread the command was typed in
+    event_format: str = "classic"  # the Chat app's event format: the card's buttons follow it
 
 
 @dataclass(frozen=True)

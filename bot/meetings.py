@@ -26,9 +26,10 @@ from datetime import timedelta
 from typing import Any, Union
 
 from cards.account import link_needed_after_consent_message, rate_limited_message
-from cards.join_card import join_card_message
 from cards.messages import Problem, error_message
 
+from .controls.card import render_join_card
+from .controls.cohosts import add_cohosts
 from .domain import AccessType, DialIn, Meeting, MeetingSettings, MeetRequest
 from .google.credentials import NeedsAuthorization
 from .google.errors import FailureKind, GoogleApiError
@@ -107,6 +108,7 @@ def meeting_from_space(space: dict[str, Any], request: MeetRequest, settings: Me
         requested_cohosts=tuple(p for p in request.mentions if p.user_name != request.organizer.user_name),
         dial_in=dial_in_from_space(space),
         source_message=request.source_message,
+        event_format=request.event_format,
     )
 
 
@@ -170,17 +172,22 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
         log.warning("meeting for this message already recorded", extra={"fields": {"meetSpace": space["name"]}})
         return AlreadyHandled()
     assert meeting.id is not None
+    if meeting.requested_cohosts:
+        # Before the card is posted, so the card says from the start who is a co-host
+        # and who Meet refused (not fatal: the meeting exists either way).
+        meeting = services.storage.set_cohosts(
+            meeting.id, add_cohosts(meeting, credentials, services.meet, services.storage))
     message_id = card_message_id(meeting.meeting_code)
+    card = render_join_card(meeting, now=services.clock(), config=services.config)
     try:
-        posted = services.chat.create_message(request.chat_space, join_card_message(meeting, now=services.clock()),
-                                              message_id=message_id, request_id=message_id)
+        posted = services.chat.create_message(request.chat_space, card, message_id=message_id, request_id=message_id)
     except GoogleApiError as error:
         services.storage.delete_meeting(meeting.id)
         log.error("could not post the join card", extra={"fields": {"kind": error.kind.value, "status": error.status}})
         return Refused(error_message(Problem.MEET_UNAVAILABLE))
     meeting = services.storage.attach_card(meeting.id, posted.get("name", ""), (posted.get("thread") or {}).get("name"))
     if services.lifecycle is not None:
-        services.lifecycle.meeting_created(meeting)
+        services.lifecycle.meeting_created(meeting, posted_card=card)
     log.info("meeting created", extra={"fields": {"meetSpace": meeting.meet_space, "chatSpace": request.chat_space}})
     return Created(meeting)
 

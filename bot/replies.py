@@ -14,14 +14,23 @@ RequestConfig       ``actionResponse.type`` REQUEST_CONFIG + url     ``basicAuth
 OpenDialog          ``actionResponse.type`` DIALOG + dialog body     ``action.navigations[].pushCard``
 CloseDialog         DIALOG with ``actionStatus``                     ``action.navigations[].endNavigation`` +
                                                                     ``notification``
+DialogError         DIALOG with ``actionStatus`` (an error code and  ``action.navigations[].updateCard`` (the
+                    ``userFacingMessage``) and, to keep the dialog   dialog redrawn) + ``notification``
+                    open showing the error, the redrawn dialog
 NoReply             ``{}``                                           ``{}``
 ==================  ==============================================  ===============================================
+
+Cards in add-on answers have their buttons reshaped for add-ons (the endpoint URL as
+``function``, the action's name as the ``action`` parameter: ``cards.controls``), so
+handlers build every card one way whatever the format.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Union
+
+from cards.controls import shape_actions
 
 from .events import ChatEvent, EventFormat
 
@@ -54,21 +63,34 @@ class CloseDialog:
 
 
 @dataclass(frozen=True)
+class DialogError:
+    """A dialog request or submission refused: ``message`` says why. With ``card`` the
+    dialog stays open, redrawn (showing the error and what the person entered)."""
+
+    message: str
+    card: dict[str, Any] | None = None
+    status_code: str = "INVALID_ARGUMENT"  # google.rpc.Code name, as ActionStatus takes it
+
+
+@dataclass(frozen=True)
 class NoReply:
     pass
 
 
-Reply = Union[NewMessage, UpdateMessage, RequestConfig, OpenDialog, CloseDialog, NoReply]
+Reply = Union[NewMessage, UpdateMessage, RequestConfig, OpenDialog, CloseDialog, DialogError, NoReply]
 
 
 def _with_viewer(body: dict[str, Any], private_to: str | None) -> dict[str, Any]:
     return {**body, "privateMessageViewer": {"name": private_to}} if private_to else dict(body)
 
 
-def render(reply: Reply, event: ChatEvent | None) -> dict[str, Any]:
-    """The JSON body answering ``event`` (classic format when the event is unknown)."""
+def render(reply: Reply, event: ChatEvent | None, *, endpoint_url: str | None = None) -> dict[str, Any]:
+    """The JSON body answering ``event`` (classic format when the event is unknown).
+
+    ``endpoint_url`` is the app's public ``POST /`` URL, which add-on buttons must name.
+    """
     if event is not None and event.format is EventFormat.ADDON:
-        return _render_addon(reply)
+        return shape_actions(_render_addon(reply), event_format=EventFormat.ADDON.value, endpoint_url=endpoint_url)
     return _render_classic(reply)
 
 
@@ -86,6 +108,12 @@ def _render_classic(reply: Reply) -> dict[str, Any]:
         if reply.notification:
             status["userFacingMessage"] = reply.notification
         return {"actionResponse": {"type": "DIALOG", "dialogAction": {"actionStatus": status}}}
+    if isinstance(reply, DialogError):
+        dialog_action: dict[str, Any] = {"actionStatus": {"statusCode": reply.status_code,
+                                                          "userFacingMessage": reply.message}}
+        if reply.card is not None:
+            dialog_action["dialog"] = {"body": reply.card}
+        return {"actionResponse": {"type": "DIALOG", "dialogAction": dialog_action}}
     return {}
 
 
@@ -104,4 +132,9 @@ def _render_addon(reply: Reply) -> dict[str, Any]:
         if reply.notification:
             action["notification"] = {"text": reply.notification}
         return {"action": action}
+    if isinstance(reply, DialogError):
+        refused: dict[str, Any] = {"notification": {"text": reply.message}}
+        if reply.card is not None:
+            refused["navigations"] = [{"updateCard": reply.card}]
+        return {"action": refused}
     return {}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Sequence
 
-from bot.domain import AccessType, DialIn, Meeting, MeetingSettings, MeetingStatus, Person
+from bot.domain import AccessType, Cohost, CohostState, DialIn, Meeting, MeetingSettings, MeetingStatus, Person
 
 from .markup import bold, clip, escape, lines, link, single_line
 from .widgets import (
@@ -115,9 +115,31 @@ def detail_widgets(meeting: Meeting) -> list[Json]:
         decorated_text(escape(access_words(meeting)), top_label="Access", icon=_access_icon(meeting)),
         decorated_text(escape(person_name(meeting.organizer)), top_label="Organizer", icon="person"),
     ]
-    if meeting.requested_cohosts:
+    if meeting.cohosts:
+        result.extend(cohost_widgets(meeting.cohosts))
+    elif meeting.requested_cohosts:  # not tried yet
         names = tuple(person_name(person) for person in meeting.requested_cohosts)
         result.append(decorated_text(names_html(names), top_label="Co-hosts", icon="supervisor_account"))
+    return result
+
+
+def cohost_widgets(cohosts: Sequence[Cohost]) -> list[Json]:
+    """Who is a co-host, and, for each mention that could not be made one, why not.
+
+    A refusal is reported rather than hidden: the organizer expects those people to be
+    able to run the meeting and should know they cannot.
+    """
+    result: list[Json] = []
+    added = tuple(person_name(c.person) for c in cohosts if c.state is CohostState.ADDED)
+    if added:
+        result.append(decorated_text(names_html(added), top_label="Co-hosts", icon="supervisor_account"))
+    failed = [c for c in cohosts if c.state is not CohostState.ADDED]
+    if failed:
+        shown = [f"Couldn't add {escape(person_name(c.person))} as co-host: {escape(c.reason or 'Meet refused')}"
+                 for c in failed[:MAX_NAMES_SHOWN]]
+        if len(failed) > MAX_NAMES_SHOWN:
+            shown.append(f"and {len(failed) - MAX_NAMES_SHOWN} more")
+        result.append(decorated_text(lines(*shown), top_label="Not co-hosts", icon="person_off"))
     return result
 
 

@@ -127,3 +127,27 @@ def card_message(entry: Json, fallback_text: str) -> Json:
 def widget_count(card_json: Json) -> int:
     """How many widgets a card holds, for checking against :data:`MAX_WIDGETS`."""
     return sum(len(s.get("widgets", [])) for s in card_json.get("sections", []))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One item of a selection input: what the person sees, what the form sends back."""
+
+    text: str
+    value: str
+    selected: bool = False
+
+
+def selection_input(name: str, label: str, choices: Sequence[Choice], *, kind: str = "DROPDOWN") -> Json:
+    """A ``selectionInput`` widget (``kind``: DROPDOWN, RADIO_BUTTON, CHECK_BOX or SWITCH).
+
+    The form sends the values of the selected items under ``name``; with nothing
+    selected it sends nothing at all, which readers must treat as "none selected".
+    """
+    return {"selectionInput": {"name": name, "label": label, "type": kind, "items": [
+        {"text": choice.text, "value": choice.value, "selected": choice.selected} for choice in choices]}}
+
+
+def dialog_card(title: str, sections: Sequence[Json]) -> Json:
+    """A ``GoogleAppsCardV1Card`` for a dialog (no card id: dialogs are not messages)."""
+    return {"header": {"title": title}, "sections": [s for s in sections if s["widgets"]]}

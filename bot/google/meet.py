@@ -89,3 +89,30 @@ class MeetGateway:
 
     def end_active_conference(self, credentials: Credentials, space: str) -> None:
         self._execute(credentials, self._service.spaces().endActiveConference(name=space, body={}))
+
+    # -- controlling a space (organizer or co-host credentials) ---------------------------
+    def patch_space(self, credentials: Credentials, name: str, config: dict[str, Any],
+                    update_mask: list[str]) -> dict[str, Any]:
+        """``spaces.patch`` changing exactly the ``update_mask`` paths (``config.accessType``, …).
+
+        The mask is always given: without one Meet would apply every field present in the
+        body, and a field left at its default could silently reset a setting.
+        """
+        if not update_mask:
+            raise ValueError("spaces.patch needs the paths it changes")
+        request = self._service.spaces().patch(name=name, body={"config": config}, updateMask=",".join(update_mask))
+        return self._execute(credentials, request)
+
+    def add_member(self, credentials: Credentials, space: str, email: str, role: str = "COHOST") -> dict[str, Any]:
+        """``spaces.members.create``: ``email`` becomes a member with ``role``."""
+        members = self._service.spaces().members()
+        return self._execute(credentials, members.create(parent=space, body={"email": email, "role": role}))
+
+    def members(self, credentials: Credentials, space: str) -> Iterator[dict[str, Any]]:
+        """``spaces.members.list``, every page."""
+        members = self._service.spaces().members()
+        return self._pages(credentials, lambda token: members.list(parent=space, pageSize=500, pageToken=token),
+                           "members")
+
+    def delete_member(self, credentials: Credentials, member: str) -> None:
+        self._execute(credentials, self._service.spaces().members().delete(name=member))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cards.join_card import join_card_message
 
@@ -19,13 +19,14 @@ class Lifecycle:
         self.storage = storage
         self.worker: "SyncWorker | None" = None
 
-    def meeting_created(self, meeting: Meeting) -> None:
+    def meeting_created(self, meeting: Meeting, posted_card: dict[str, Any] | None = None) -> None:
         """The join card was just posted: remember what it shows, and have the meeting
         synced soon (which subscribes its space to Meet events)."""
         if meeting.id is None:
             return
         # A waiting card does not depend on the time, so this is the posted card's hash.
-        self.storage.note_card(meeting.id, render_hash(join_card_message(meeting, now=meeting.created_at)))
+        card = posted_card if posted_card is not None else join_card_message(meeting, now=meeting.created_at)
+        self.storage.note_card(meeting.id, render_hash(card))
         self.storage.request_sync(meeting.id)
         if self.worker is not None:
             self.worker.kick()

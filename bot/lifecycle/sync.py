@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from cards.join_card import join_card_message
 from cards.summary import summary_message
 
+from ..controls.card import render_join_card
 from ..domain import Attendance, ConferenceSummary, Meeting, MeetingStatus, Person
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
@@ -71,7 +71,8 @@ class MeetingSync:
         now = services.clock()
         card_hash = previous_card_hash
         if meeting.card_message and services.storage.is_installed(meeting.chat_space):
-            body = join_card_message(meeting.with_changes(status=state.status), now=now, call=state.call)
+            body = render_join_card(meeting.with_changes(status=state.status), now=now, config=services.config,
+                                    call=state.call)
             card_hash = render_hash(body)
             if card_hash != previous_card_hash:
                 services.chat.update_message(meeting.card_message, body, ["cards_v2"])
@@ -108,6 +109,8 @@ class MeetingSync:
         """Post or update the summary of one ended conference; True once it is complete."""
         services = self.services
         name = record["name"]
+        if not meeting.settings.post_summary:
+            return True  # the space chose no summaries (/meetsettings): nothing to post or wait for
         stored = services.storage.get_summary(name)
         if stored is not None and stored.complete:
             return True
@@ -117,7 +120,8 @@ class MeetingSync:
             attendance = stored.attendance  # an ended conference's attendance cannot change
         else:
             attendance = read_attendance(services.meet, credentials, name)
-            absent, absent_total = self._absent(meeting, attendance)
+            # Not listing who didn't join (/meetsettings) also spares the members.list call.
+            absent, absent_total = self._absent(meeting, attendance) if meeting.settings.list_absent else ((), 0)
             attendance = dataclasses.replace(attendance, absent=absent, absent_total=absent_total)
         summary = ConferenceSummary(
             conference_record=name, meeting=meeting,
@@ -136,7 +140,8 @@ class MeetingSync:
             services.chat.update_message(message_name, body, ["cards_v2"])
         services.storage.save_summary(SummaryRecord(
             conference_record=name, meeting_id=meeting.id or 0, message_name=message_name,
-            content_hash=content_hash, complete=summary.complete, attendance=attendance))
+            content_hash=content_hash, complete=summary.complete, attendance=attendance,
+            started_at=summary.started_at, ended_at=summary.ended_at, artifacts=summary.artifacts))
         return summary.complete
 
     def _post_summary(self, meeting: Meeting, record: str, body: dict[str, Any]) -> str:

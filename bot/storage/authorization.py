@@ -199,7 +199,8 @@ def _row_to_pending(row: sa.RowMapping) -> PendingAuthorization:
     if row["command"] == "meet" and row["chat_space"]:
         request = MeetRequest(organizer=user, chat_space=row["chat_space"], argument_text=row["argument_text"] or "",
                               mentions=tuple(_person_from(item) for item in row["mentions"] or []),
-                              source_message=row["source_message"], thread_name=row["thread_name"])
+                              source_message=row["source_message"], thread_name=row["thread_name"],
+                              event_format=row["event_format"])
     return PendingAuthorization(
         nonce=row["nonce"], user=user, request=request, event_format=row["event_format"],
         config_complete_url=row["config_complete_url"], code_verifier_ciphertext=row["code_verifier_ciphertext"],

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.domain import Attendance, Attendee, AttendeeKind, Meeting, MeetingStatus, Person
+from bot.domain import Artifact, ArtifactKind, Attendance, Attendee, AttendeeKind, Meeting, MeetingStatus, Person
 from bot.storage.tables import conference_summaries, meetings, subscriptions
 
 
@@ -45,6 +45,24 @@ class SummaryRecord:
     content_hash: str
     complete: bool
     attendance: Attendance
+    # For /meetrecent (None / empty for rows written before they were kept).
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    artifacts: tuple[Artifact, ...] = ()
+
+
+def _artifacts_to_json(artifacts: tuple[Artifact, ...]) -> list[dict[str, Any]]:
+    return [{"kind": a.kind.value, "ready": a.ready, "url": a.url} for a in artifacts]
+
+
+def _artifacts_from_json(data: Any) -> tuple[Artifact, ...]:
+    return tuple(Artifact(ArtifactKind(a["kind"]), bool(a.get("ready")), a.get("url")) for a in data or ())
+
+
+def _summary(row: Any) -> SummaryRecord:
+    return SummaryRecord(row["conference_record"], row["meeting_id"], row["message_name"], row["content_hash"],
+                         bool(row["complete"]), _attendance_from_json(row["attendance"]), row["started_at"],
+                         row["ended_at"], _artifacts_from_json(row["artifacts"]))
 
 
 def _attendance_to_json(attendance: Attendance) -> dict[str, Any]:
@@ -199,10 +217,7 @@ class LifecycleStorage:
         query = sa.select(conference_summaries).where(conference_summaries.c.conference_record == conference_record)
         with self._reading() as connection:  # type: ignore[attr-defined]
             row = connection.execute(query).mappings().one_or_none()
-        if row is None:
-            return None
-        return SummaryRecord(row["conference_record"], row["meeting_id"], row["message_name"], row["content_hash"],
-                             bool(row["complete"]), _attendance_from_json(row["attendance"]))
+        return _summary(row) if row is not None else None
 
     def save_summary(self, record: SummaryRecord) -> None:
         from bot.storage.store import _dialect_insert
@@ -210,11 +225,13 @@ class LifecycleStorage:
         values = {"conference_record": record.conference_record, "meeting_id": record.meeting_id,
                   "message_name": record.message_name, "content_hash": record.content_hash,
                   "complete": record.complete, "attendance": _attendance_to_json(record.attendance),
+                  "started_at": record.started_at, "ended_at": record.ended_at,
+                  "artifacts": _artifacts_to_json(record.artifacts),
                   "updated_at": self._clock()}  # type: ignore[attr-defined]
         insert = _dialect_insert(self._engine, conference_summaries).values(values)  # type: ignore[attr-defined]
         insert = insert.on_conflict_do_update(index_elements=["conference_record"], set_={
             key: insert.excluded[key] for key in ("message_name", "content_hash", "complete", "attendance",
-                                                  "updated_at")})
+                                                  "started_at", "ended_at", "artifacts", "updated_at")})
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(insert)
 
@@ -222,8 +239,19 @@ class LifecycleStorage:
         query = sa.select(conference_summaries).where(conference_summaries.c.meeting_id == meeting_id)
         with self._reading() as connection:  # type: ignore[attr-defined]
             rows = list(connection.execute(query).mappings())
-        return [SummaryRecord(r["conference_record"], r["meeting_id"], r["message_name"], r["content_hash"],
-                              bool(r["complete"]), _attendance_from_json(r["attendance"])) for r in rows]
+        return [_summary(row) for row in rows]
+
+    def summaries_of_meetings(self, meeting_ids: list[int]) -> dict[int, list[SummaryRecord]]:
+        """Every summary of each meeting, newest conference first (one query for /meetrecent)."""
+        if not meeting_ids:
+            return {}
+        query = (sa.select(conference_summaries).where(conference_summaries.c.meeting_id.in_(meeting_ids))
+                 .order_by(conference_summaries.c.started_at.desc()))
+        found: dict[int, list[SummaryRecord]] = {meeting_id: [] for meeting_id in meeting_ids}
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            for row in connection.execute(query).mappings():
+                found[row["meeting_id"]].append(_summary(row))
+        return found
 
 
 def _subscription(row: Any) -> SubscriptionRecord:

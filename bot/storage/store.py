@@ -16,7 +16,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from bot.domain import AccessType, DialIn, Meeting, MeetingSettings, MeetingStatus, Person
+from bot.domain import AccessType, Cohost, CohostState, DialIn, Meeting, MeetingSettings, MeetingStatus, Person
 from bot.storage.engine import SQLITE_WRITE
 from bot.storage.errors import (
     ConflictError,
@@ -26,6 +26,7 @@ from bot.storage.errors import (
     StorageUnavailableError,
 )
 from bot.storage.authorization import AuthorizationStorage
+from bot.storage.controls import ControlsStorage
 from bot.storage.lifecycle import LifecycleStorage
 from bot.storage.tables import chat_spaces, meetings, processed_events, space_defaults
 
@@ -56,9 +57,9 @@ def _translate_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
     return wrapper
 
 
-class Storage(LifecycleStorage, AuthorizationStorage):
+class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
     """Meetings, installed Chat spaces, space defaults, processed event ids, and (mixed in)
-    the lifecycle's and per-user authorization's tables.
+    the lifecycle's, per-user authorization's and meeting controls' tables.
 
     Build it with ``open_storage(url)``, which also migrates the schema. Thread-safe:
     one instance is shared by every request thread of a worker.
@@ -341,6 +342,9 @@ def _meeting_to_row(meeting: Meeting) -> dict[str, Any]:
         "status": MeetingStatus(meeting.status).value,
         "created_at": meeting.created_at,
         "source_message": meeting.source_message,
+        "cohosts": [_cohost_to_json(cohost) for cohost in meeting.cohosts] or None,
+        "unlocked_access_type": meeting.unlocked_access_type.value if meeting.unlocked_access_type else None,
+        "event_format": meeting.event_format,
     }
 
 
@@ -362,4 +366,16 @@ def _row_to_meeting(row: sa.RowMapping) -> Meeting:
         status=MeetingStatus(row["status"]),
         created_at=row["created_at"],
         source_message=row["source_message"],
+        cohosts=tuple(_cohost_from_json(item) for item in row["cohosts"] or ()),
+        unlocked_access_type=AccessType(row["unlocked_access_type"]) if row["unlocked_access_type"] else None,
+        event_format=row["event_format"] or "classic",
     )
+
+
+def _cohost_to_json(cohost: Cohost) -> dict[str, Any]:
+    return {**_person_to_json(cohost.person), "state": cohost.state.value, "member": cohost.member,
+            "reason": cohost.reason}
+
+
+def _cohost_from_json(data: dict[str, Any]) -> Cohost:
+    return Cohost(_person_from_json(data), CohostState(data["state"]), data.get("member"), data.get("reason"))

@@ -95,6 +95,11 @@ meetings = sa.Table(
     # The Chat message whose /meet created the meeting: one message, one meeting, however
     # often Chat delivers it. NULLs (meetings from before) do not collide.
     sa.Column("source_message", sa.String, nullable=True, unique=True),
+    # Meeting controls: what became of each mentioned co-host (JSON list; NULL = none
+    # tried), the access type Unlock restores, and the event format the card's buttons use.
+    sa.Column("cohosts", json_type(), nullable=True),
+    sa.Column("unlocked_access_type", sa.String, nullable=True),
+    sa.Column("event_format", sa.String, nullable=True),  # NULL: classic
     # "Recent meetings of this space", newest first.
     sa.Index(None, "chat_space", "created_at"),
     # Per-organizer lookups (rate limits, /meetlogout clean-up) in the next issues.
@@ -160,6 +165,10 @@ conference_summaries = sa.Table(
     sa.Column("complete", sa.Boolean, nullable=False),
     # Attendance is read once, when the conference has ended (it cannot change after).
     sa.Column("attendance", json_type(), nullable=False),
+    # For /meetrecent: when the conference ran and its files (NULL for older rows).
+    sa.Column("started_at", UTCDateTime, nullable=True),
+    sa.Column("ended_at", UTCDateTime, nullable=True),
+    sa.Column("artifacts", json_type(), nullable=True),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Index(None, "meeting_id"),
 )
@@ -201,4 +210,17 @@ pending_authorizations = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime, nullable=False),
     sa.Index(None, "expires_at"),  # pruning
+)
+
+# -- meeting controls (bot/storage/controls.py) ----------------------------------------------
+
+# The email Chat sent with a verified event, by Chat user id: Meet adds co-hosts by
+# email, and Chat's mentions carry only the user id.
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("user_name", sa.String, primary_key=True),  # users/{id}
+    sa.Column("email", sa.String, nullable=False),
+    sa.Column("display_name", sa.String, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
 )

@@ -13,8 +13,10 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from cards.messages import Problem, error_message
 
+from ..controls.people import remember
 from ..events import MalformedEvent, parse_event
 from ..replies import NewMessage, render
+from ..storage import StorageError
 from ..verification import VerificationError
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,12 @@ def chat_event() -> Response | tuple[Response, int]:
         log.warning("malformed Chat event", extra={"fields": {"reason": str(error)}})
         return jsonify({"error": f"malformed event: {error}", **error_message(Problem.MALFORMED_REQUEST)}), 400
 
+    # Chat sends the sender's email only with events: keep it, since Meet needs it to
+    # make this person a co-host when someone mentions them later.
+    try:
+        remember(app.services.storage, event.user)
+    except StorageError:
+        log.warning("could not remember a person's email")
     handler = app.router.route(event)
     try:
         reply = handler(event, app.services)
@@ -43,4 +51,4 @@ def chat_event() -> Response | tuple[Response, int]:
         log.exception("handler failed", extra={"fields": {"handler": getattr(handler, "__name__", "?"),
                                                           "event": event.raw_type}})
         reply = NewMessage(error_message(Problem.MEET_UNAVAILABLE), private_to=event.user.user_name)
-    return jsonify(render(reply, event))
+    return jsonify(render(reply, event, endpoint_url=app.config.chat_endpoint_url))

@@ -41,7 +41,8 @@ def pending(nonce: str = "n" * 43, user: Person = ALICE, *, expires_at: datetime
         nonce=nonce, user=user,
         request=request if request is not None else MeetRequest(
             organizer=user, chat_space="spaces/CHAT1", argument_text="Weekly <sync> @Bob Brown", mentions=(BOB,),
-            source_message="spaces/CHAT1/messages/M1", thread_name="spaces/CHAT1/threads/T1"),
+            source_message="spaces/CHAT1/messages/M1", thread_name="spaces/CHAT1/threads/T1",
+            event_format="addon"),  # a command keeps the format of the event it came in
         event_format="addon", config_complete_url="https://chat.google.com/api/bot_config_complete?token=abc",
         code_verifier_ciphertext="gAAAA-verifier", created_at=T0, expires_at=expires_at)
 

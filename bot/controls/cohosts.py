@@ -1,0 +1,67 @@
+"""Making the people @mentioned in ``/meet`` co-hosts of the new meeting.
+
+Right after Meet created the space, with the organizer's credentials, one
+``spaces.members.create`` (role COHOST) per mention. Meet may refuse someone (outside
+the organization, an address it rejects): that is reported on the card, never fatal
+to the meeting. The outcome is kept with the meeting; the authority check later reads
+the co-host's address from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from ..domain import Cohost, CohostState, Meeting
+from ..google.errors import FailureKind, GoogleApiError
+from ..google.meet import MeetGateway
+from ..storage import Storage
+from .people import email_for
+
+log = logging.getLogger(__name__)
+
+# Each co-host costs one Meet call before the card can be posted, inside Chat's 30 s
+# deadline; a meeting with more mentions than this gets the rest reported, not added.
+MAX_COHOSTS = 20
+
+NO_EMAIL = ("I don't know their email address yet (Chat doesn't tell me for mentions); once they've "
+            "used any of my commands, mentioning them works")
+REFUSED_PERMISSION = "Google Meet refused (they may be outside your organization)"
+REFUSED_INVALID = "Google Meet doesn't accept their address"
+UNAVAILABLE = "Google Meet didn't answer in time"
+TOO_MANY = f"only the first {MAX_COHOSTS} mentions become co-hosts"
+
+
+def _refusal(error: GoogleApiError) -> str:
+    if error.kind is FailureKind.PERMISSION:
+        return REFUSED_PERMISSION
+    if error.kind is FailureKind.INVALID:
+        return REFUSED_INVALID
+    return UNAVAILABLE
+
+
+def add_cohosts(meeting: Meeting, credentials: Any, meet: MeetGateway, storage: Storage) -> tuple[Cohost, ...]:
+    """Try each requested co-host once; what became of each, in mention order."""
+    outcomes: list[Cohost] = []
+    for index, person in enumerate(meeting.requested_cohosts):
+        if index >= MAX_COHOSTS:
+            outcomes.append(Cohost(person, CohostState.REFUSED, reason=TOO_MANY))
+            continue
+        email = email_for(storage, person)
+        if email is None:
+            outcomes.append(Cohost(person, CohostState.NO_EMAIL, reason=NO_EMAIL))
+            continue
+        known = dataclasses.replace(person, email=email)
+        try:
+            member = meet.add_member(credentials, meeting.meet_space, email, "COHOST")
+        except GoogleApiError as error:
+            if error.kind is FailureKind.CONFLICT:  # already a member (a retried creation)
+                outcomes.append(Cohost(known, CohostState.ADDED))
+                continue
+            log.info("Meet refused a co-host", extra={"fields": {"meetSpace": meeting.meet_space,
+                                                                 "kind": error.kind.value, "status": error.status}})
+            outcomes.append(Cohost(known, CohostState.REFUSED, reason=_refusal(error)))
+            continue
+        outcomes.append(Cohost(known, CohostState.ADDED, member=member.get("name")))
+    return tuple(outcomes)

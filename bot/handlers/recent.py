@@ -1,0 +1,28 @@
+"""``/meetrecent``: this space's last meetings, from the app's own records.
+
+Durations and links come from the conference summaries the lifecycle keeps, so the
+answer costs two database queries and no Google call. It is private to the person who
+asked: a list they wanted, not a post for the whole space.
+"""
+
+from __future__ import annotations
+
+from cards.recent import MAX_SHOWN, RecentMeeting, recent_meetings_message
+
+from ..events import ChatEvent
+from ..replies import NewMessage, Reply
+from ..services import Services
+
+
+def recent_meetings(event: ChatEvent, services: Services) -> Reply:
+    storage = services.storage
+    meetings = storage.recent_meetings(event.space.name, limit=MAX_SHOWN)
+    summaries = storage.summaries_of_meetings([m.id for m in meetings if m.id is not None])
+    entries = []
+    for meeting in meetings:
+        calls = summaries.get(meeting.id or 0, [])
+        latest = calls[0] if calls else None  # newest conference first
+        entries.append(RecentMeeting(meeting, latest.started_at if latest else None,
+                                     latest.ended_at if latest else None, len(calls),
+                                     latest.artifacts if latest else ()))
+    return NewMessage(recent_meetings_message(entries), private_to=event.user.user_name)
