@@ -6,7 +6,7 @@ from cards.help import help_message
 from cards.messages import unknown_command_message
 
 from ..events import ChatEvent, EventKind
-from ..replies import NewMessage, NoReply, Reply
+from ..replies import CloseDialog, NewMessage, NoReply, Reply
 from ..services import Services
 
 
@@ -23,6 +23,8 @@ def fallback(event: ChatEvent, services: Services) -> Reply:
     if event.kind is EventKind.COMMAND:
         name = services.config.command_name(event.command_id)
         return NewMessage(unknown_command_message(f"/{name}" if name else None), private_to=event.user.user_name)
+    if event.kind is EventKind.ACTION and event.dialog_event_type == "CANCEL_DIALOG":
+        return CloseDialog()  # a dialog closed without a known action: nothing to say
     if event.kind is EventKind.ACTION:
         # A button from an older card version, or a forged click: say so, change nothing.
         return NewMessage({"text": "That button no longer does anything. Type `/meethelp` to see what I can do."},

@@ -185,3 +185,14 @@ def test_card_that_cannot_be_posted_leaves_no_meeting_recorded(stack: Stack) -> 
     reply = stack.say(space, alice, "/meet Weekly sync")["reply"]
     assert reply["privateMessageViewer"]["name"] == alice["name"]
     assert stack.storage.recent_meetings(space["name"]) == []
+
+
+def test_a_dialog_closed_without_an_action_just_closes(stack: Stack) -> None:
+    from bot.events import EventFormat, EventKind, parse_event
+    from bot.handlers.help import fallback
+    from bot.replies import CloseDialog
+
+    event = parse_event({"type": "CARD_CLICKED", "user": {"name": "users/1"}, "space": {"name": "spaces/A"},
+                         "isDialogEvent": True, "dialogEventType": "CANCEL_DIALOG", "common": {}})
+    assert event.kind is EventKind.ACTION and event.format is EventFormat.CLASSIC
+    assert isinstance(fallback(event, stack.local.app.extensions["meetbot"].services), CloseDialog)
