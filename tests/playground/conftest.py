@@ -19,7 +19,11 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The pictures in the README are refreshed on request (UPDATE_SCREENSHOTS=1); an
+# ordinary run writes them to a temporary folder, so tests never dirty the repository.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = DOCS_SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else \
+    Path(tempfile.gettempdir()) / "meetbot-playground-screenshots"
 
 
 def _unavailable(reason: str) -> None:

@@ -5,7 +5,7 @@ run once for this module; one page plays Alice, Bob and a phone participant thro
 user switcher and the Meet panel. The steps run in order and share the page, as a person
 would: authorize, ``/meet``, people join, the card updates, a refused click, the settings
 dialog, the end, the summary with its links. Screenshots of the main states go to
-``docs/screenshots/``.
+``docs/screenshots/`` (with UPDATE_SCREENSHOTS=1; otherwise a temporary folder).
 """
 
 from __future__ import annotations
