@@ -12,7 +12,8 @@ import os
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from .authorization import Authorization, build_authorization
@@ -26,6 +27,7 @@ from .lifecycle.worker import SyncWorker
 from .pubsub import PushVerifier
 from .google.meet import MeetGateway
 from .log import set_trace
+from .retry import request_deadline
 from .router import Router
 from .services import Services, utc_now
 from .storage import Storage, open_storage
@@ -34,6 +36,17 @@ from .verification import ChatRequestVerifier
 log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 1_000_000  # Chat events are a few KB; anything near this is not one
+
+
+class _BoundedJSONProvider(DefaultJSONProvider):
+    """JSON nested deeper than the parser's recursion limit is malformed input (a 400,
+    or an acknowledged push), not a RecursionError answered with a 500."""
+
+    def loads(self, s: str | bytes, **kwargs: object) -> object:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
 
 
 @dataclass(frozen=True)
@@ -124,6 +137,7 @@ def create_app(
     if config.reconcile_interval_seconds > 0:
         reconciler = PeriodicReconciler(services, worker, config.reconcile_interval_seconds).start()
     app = Flask(__name__)
+    app.json = _BoundedJSONProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.extensions["meetbot"] = MeetBot(config, services, build_router(config), verifier or ChatRequestVerifier(config),
                                         worker, push_verifier, reconciler)
@@ -131,6 +145,24 @@ def create_app(
     @app.before_request
     def correlate_trace() -> None:
         set_trace(request.headers.get("X-Cloud-Trace-Context"), config.google_cloud_project)
+
+    @app.before_request
+    def start_chat_deadline() -> None:
+        # Chat drops an answer after 30 s: every Google call made while answering an
+        # interaction event (retries included) shares one budget, not one each.
+        if request.method == "POST" and request.path == "/":
+            deadline = request_deadline(config.sync_budget_seconds)
+            deadline.__enter__()
+            g.meetbot_deadline = deadline
+
+    @app.teardown_request
+    def end_chat_deadline(_: BaseException | None) -> None:
+        deadline = g.pop("meetbot_deadline", None)
+        if deadline is not None:
+            try:
+                deadline.__exit__(None, None, None)
+            except ValueError:  # torn down in another context: nothing of ours is left set there
+                pass
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response, int]:

@@ -23,7 +23,7 @@ from ..config import Config
 from ..domain import Person, UserGrant
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError, classify
-from ..retry import retry_call
+from ..retry import attempt_timeout, retry_call
 from ..storage import Storage
 from .crypto import TokenCipher, UndecryptableToken
 from .google_oauth import MEET_SCOPE
@@ -41,7 +41,7 @@ class _TimedRequest(google.auth.transport.requests.Request):
     def __call__(self, url: str, method: str = "GET", body: Any = None, headers: Any = None,
                  timeout: float | None = None, **kwargs: Any) -> Any:
         return super().__call__(url, method=method, body=body, headers=headers,
-                                timeout=min(timeout or self._timeout, self._timeout), **kwargs)
+                                timeout=attempt_timeout(min(timeout or self._timeout, self._timeout)), **kwargs)
 
 
 class OAuthCredentials:
@@ -51,8 +51,11 @@ class OAuthCredentials:
         self._config = config
         self._storage = storage
         self._cipher = cipher
-        self._request = _TimedRequest(session or requests.Session(), config.meet_timeout_seconds)
         self._budget = config.sync_budget_seconds / 3  # leave most of Chat's deadline to Meet
+        # The token endpoint answers in well under a second; a timeout of half the budget
+        # leaves room to retry a stalled refresh (a full Meet timeout would use it all).
+        self._request = _TimedRequest(session or requests.Session(), min(config.meet_timeout_seconds,
+                                                                         self._budget / 2))
         self._sleep = sleep
         # user name -> (the grant's ciphertext when cached, credentials). The ciphertext
         # ties a cached token to one grant: relinking or unlinking elsewhere invalidates it.

@@ -20,7 +20,7 @@ from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from ..config import Config
-from ..retry import retry_call
+from ..retry import attempt_timeout, retry_call
 from ..verification import GOOGLE_ISSUERS, CertificateCache, VerificationError, verify_signed_token
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class GoogleOAuthClient:
 
         def attempt() -> dict[str, Any]:
             try:
-                return dict(flow.fetch_token(code=code, timeout=self._timeout))
+                return dict(flow.fetch_token(code=code, timeout=attempt_timeout(self._timeout)))
             except Warning as changed:
                 # oauthlib raises (not warns) when the granted scopes differ from the
                 # requested ones, carrying the token response: the caller judges them.
@@ -161,7 +161,8 @@ class GoogleOAuthClient:
 
         def attempt() -> bool:
             try:
-                response = self._session.post(self._config.revoke_uri, data={"token": token}, timeout=self._timeout,
+                response = self._session.post(self._config.revoke_uri, data={"token": token},
+                                              timeout=attempt_timeout(self._timeout),
                                               headers={"Content-Type": "application/x-www-form-urlencoded"})
             except (requests.Timeout, requests.ConnectionError) as error:
                 raise _TransientRevokeError(type(error).__name__) from error

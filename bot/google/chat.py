@@ -15,7 +15,7 @@ from google.auth.credentials import Credentials
 from google.oauth2 import service_account
 from google.protobuf import field_mask_pb2
 
-from ..retry import retry_call
+from ..retry import attempt_timeout, retry_call
 from .errors import GoogleApiError, classify
 
 CHAT_BOT_SCOPE = "https://www.googleapis.com/auth/chat.bot"
@@ -69,21 +69,25 @@ class ChatGateway:
             option = chat_v1.CreateMessageRequest.MessageReplyOption.REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD
         request = chat_v1.CreateMessageRequest(parent=space, message=message, message_reply_option=option,
                                                message_id=message_id or "", request_id=request_id or "")
-        return self._call(lambda: self._client.create_message(request=request, retry=None, timeout=self._timeout))
+        return self._call(lambda: self._client.create_message(request=request, retry=None,
+                                                              timeout=attempt_timeout(self._timeout)))
 
     def update_message(self, name: str, body: dict[str, Any], fields: list[str]) -> dict[str, Any]:
         message = chat_v1.Message.from_json(json.dumps({**body, "name": name}))
         request = chat_v1.UpdateMessageRequest(message=message, update_mask=field_mask_pb2.FieldMask(paths=fields))
-        return self._call(lambda: self._client.update_message(request=request, retry=None, timeout=self._timeout))
+        return self._call(lambda: self._client.update_message(request=request, retry=None,
+                                                              timeout=attempt_timeout(self._timeout)))
 
     def human_members(self, space: str) -> list[dict[str, Any]]:
         """The space's people, every page (with app auth Chat lists human members only)."""
         def fetch() -> list[dict[str, Any]]:
             request = chat_v1.ListMembershipsRequest(parent=space, page_size=1000)
-            pager = self._client.list_memberships(request=request, retry=None, timeout=self._timeout)
+            pager = self._client.list_memberships(request=request, retry=None,
+                                                  timeout=attempt_timeout(self._timeout))
             return [_to_dict(membership) for membership in pager]  # iterating fetches every page
 
         return self._call(fetch, convert=lambda found: found)
 
     def get_message(self, name: str) -> dict[str, Any]:
-        return self._call(lambda: self._client.get_message(name=name, retry=None, timeout=self._timeout))
+        return self._call(lambda: self._client.get_message(name=name, retry=None,
+                                                           timeout=attempt_timeout(self._timeout)))

@@ -13,7 +13,7 @@ import httplib2
 from google.auth.credentials import Credentials
 from googleapiclient import discovery
 
-from ..retry import retry_call
+from ..retry import attempt_timeout, retry_call
 from .errors import GoogleApiError, classify
 
 MEET_EVENT_TYPES = (
@@ -43,7 +43,8 @@ class EventsGateway:
 
     def _execute(self, credentials: Credentials, request: Any) -> dict[str, Any]:
         def attempt() -> dict[str, Any]:
-            http = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=self._timeout))
+            timeout = attempt_timeout(self._timeout)  # within the request's deadline, if a user waits
+            http = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout))
             try:
                 return dict(request.execute(http=http) or {})
             except Exception as error:  # noqa: BLE001 - classified into GoogleApiError

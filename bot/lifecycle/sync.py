@@ -163,6 +163,10 @@ class MeetingSync:
         try:
             members = self.services.chat.human_members(meeting.chat_space)
         except GoogleApiError as error:
+            if error.transient:
+                # Attendance is kept once the summary is posted, so a summary posted now
+                # would never list who didn't join: fail this sync, retry it later.
+                raise
             log.warning("could not list the space's members", extra={"fields": {"kind": error.kind.value}})
             return (), 0
         absent = []
