@@ -1,0 +1,186 @@
+"""Faults on the Google calls made while a person waits for Chat's answer.
+
+``/meet`` calls the token endpoint (the organizer's access token), Meet
+``spaces.create`` and Chat ``spaces.messages.create`` (the join card); ``/meetlogout``
+calls the revoke endpoint. Each gets 429, 500, 503 and a stall past the timeout:
+
+* once (a brief fault): retried with backoff inside the request, and the person gets
+  exactly one card, never two, even when the stalled call completes late;
+* for good (an outage): an honest private answer, within Chat's deadline, and nothing
+  recorded that would make the meeting half-exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import pytest
+
+from bot.domain import Person
+from tests.e2e.conftest import Stack
+
+from .conftest import CHAT_DEADLINE, FAULTS, OUTAGE, STALL_MS, arm, statuses
+
+# (api, method) of every call /meet makes before it answers.
+MEET_PATH = [("oauth2", "token"), ("meet", "spaces.create"), ("chat", "spaces.messages.create")]
+
+
+def cards(stack: Stack, space: dict[str, Any]) -> list[dict[str, Any]]:
+    return [m for m in stack.app_messages(space) if (m.get("cardsV2") or [{}])[0].get("cardId") == "meeting"]
+
+
+def after_stalls() -> None:
+    """Let any stalled call the emulator is still sitting on complete (it then does its work)."""
+    time.sleep(STALL_MS / 1000 + 0.3)
+
+
+@contextmanager
+def chat_deadline(stack: Stack, seconds: float) -> Iterator[None]:
+    state = stack.state
+    before = state.config
+    state.config = dataclasses.replace(before, chat_deadline_seconds=seconds)
+    try:
+        yield
+    finally:
+        state.config = before
+
+
+def allowance(api: str, fault: str) -> float:
+    """google-auth retries an erroring token endpoint itself (3 tries, about 1 s and 2 s
+    apart) inside one attempt of ours. That pause does not shrink with this scaled-down
+    configuration (in production it is ~3 s of Chat's 30 s), so it is allowed for here."""
+    return 3.5 if api == "oauth2" and fault != "stall" else 0.0
+
+
+def new_organizer(stack: Stack) -> dict[str, Any]:
+    alice = stack.person("Alice Anders")
+    # A fresh person has no cached token: /meet must ask the token endpoint.
+    stack.local.app.extensions["meetbot"].services.credentials.invalidate(
+        Person(alice["name"], alice["displayName"], alice["email"]))
+    return alice
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("api,method", MEET_PATH, ids=[m for _, m in MEET_PATH])
+def test_a_brief_fault_is_retried_and_one_card_is_posted(stack: Stack, api: str, method: str, fault: str) -> None:
+    alice = new_organizer(stack)
+    space = stack.space(alice)
+    arm(stack, api, method, fault)
+    answer = stack.say(space, alice, "/meet Weekly sync")  # 200: answered within Chat's deadline
+    assert answer["reply"] is None or not answer["reply"].get("privateMessageViewer"), answer["reply"]
+    if fault == "stall":
+        after_stalls()
+    assert len(cards(stack, space)) == 1
+    assert len(stack.storage.recent_meetings(space["name"])) == 1
+    assert stack.control("GET", "faults")["faults"] == []  # the fault was met
+    seen = statuses(stack, api, method)
+    assert len(seen) >= 2, seen  # failed, then retried
+    if api != "oauth2":  # (token calls also come from syncs of earlier tests' meetings)
+        assert seen[-1] == 200, seen
+    if "status" in FAULTS[fault]:
+        assert FAULTS[fault]["status"] in seen
+    if method == "spaces.messages.create":
+        # The stalled post completed after its retry: Chat's requestId made it the same message.
+        assert len([m for m in stack.app_messages(space) if m.get("cardsV2")]) == 1
+
+
+def _known_gap(method: str, fault: str) -> list[Any]:
+    if method == "spaces.messages.create" and fault == "stall":
+        return [pytest.mark.xfail(strict=True, reason=(
+            "known gap: a card post that times out may still land in Chat; the app then forgets the meeting "
+            "(it told the person it failed), leaving a card it never updates. Fix: keep the meeting and adopt "
+            "the card by its client-assigned id on the next sync."))]
+    return []
+
+
+@pytest.mark.parametrize("api,method,fault", [
+    pytest.param(api, method, fault, id=f"{method}-{fault}", marks=_known_gap(method, fault))
+    for api, method in MEET_PATH for fault in FAULTS])
+def test_an_outage_gets_an_honest_answer_in_time_and_records_nothing(stack: Stack, api: str, method: str,
+                                                                     fault: str) -> None:
+    alice = new_organizer(stack)
+    space = stack.space(alice)
+    arm(stack, api, method, fault, times=OUTAGE)
+    with chat_deadline(stack, CHAT_DEADLINE + allowance(api, fault)):
+        answer = stack.say(space, alice, "/meet Weekly sync")  # a reply, not Chat's 504: in time
+    reply = answer["reply"]
+    assert reply is not None and "error" not in reply, reply  # Chat got an answer before its deadline
+    assert reply["privateMessageViewer"]["name"] == alice["name"]
+    text = reply["text"].lower()
+    assert "try" in text or "didn't answer in time" in text, text
+    if fault == "stall":
+        after_stalls()
+    assert cards(stack, space) == []
+    assert stack.storage.recent_meetings(space["name"]) == []
+    if "status" in FAULTS[fault]:
+        assert len(statuses(stack, api, method)) >= 2  # retried with backoff before giving up
+    # Nothing is left to finish later: no sync request for a meeting that does not exist.
+    assert stack.storage.meetings_needing_sync() == 0
+
+
+def test_everything_stalled_still_answers_within_chats_deadline(stack: Stack) -> None:
+    """Each call has its own retry budget, but the answer has one deadline: a token
+    fetch, spaces.create and the card post all stalling must not add up past it."""
+    alice = new_organizer(stack)
+    space = stack.space(alice)
+    for api in ("oauth2", "meet", "chat"):
+        stack.fault(api, "*", delayMs=STALL_MS, times=OUTAGE)
+    reply = stack.say(space, alice, "/meet Weekly sync")["reply"]
+    assert reply is not None and "error" not in reply, reply  # not Chat's "app not responding"
+    assert reply["privateMessageViewer"]["name"] == alice["name"]
+    assert stack.storage.recent_meetings(space["name"]) == []
+
+
+# -- /meetlogout: the revoke endpoint -----------------------------------------------------
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_brief_revoke_fault_is_retried_and_confirmed(oauth_stack: Stack, fault: str) -> None:
+    alice = oauth_stack.linked_person("Alice Anders")
+    space = oauth_stack.space(alice)
+    arm(oauth_stack, "oauth2", "revoke", fault)
+    reply = oauth_stack.say(space, alice, "/meetlogout")["reply"]
+    assert "revoked" in reply["text"] and reply["privateMessageViewer"]["name"] == alice["name"]
+    assert oauth_stack.storage.get_grant(alice["name"]) is None
+    assert statuses(oauth_stack, "oauth2", "revoke")[-1] == 200
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_revoke_outage_still_deletes_and_says_google_did_not_confirm(oauth_stack: Stack, fault: str) -> None:
+    alice = oauth_stack.linked_person("Alice Anders")
+    space = oauth_stack.space(alice)
+    arm(oauth_stack, "oauth2", "revoke", fault, times=OUTAGE)
+    reply = oauth_stack.say(space, alice, "/meetlogout")["reply"]
+    assert "didn't confirm" in reply["text"] and reply["privateMessageViewer"]["name"] == alice["name"]
+    assert oauth_stack.storage.get_grant(alice["name"]) is None  # deleted here whatever Google said
+
+
+# -- OAuth mode: refreshing a linked person's token ---------------------------------------
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_brief_token_fault_in_oauth_mode_keeps_the_grant_and_posts_once(oauth_stack: Stack, fault: str) -> None:
+    alice = oauth_stack.linked_person("Alice Anders")
+    space = oauth_stack.space(alice)
+    oauth_stack.authorization.credentials.forget_cached(alice["name"])  # must refresh
+    arm(oauth_stack, "oauth2", "token", fault)
+    oauth_stack.say(space, alice, "/meet")
+    if fault == "stall":
+        after_stalls()
+    assert len(cards(oauth_stack, space)) == 1
+    assert oauth_stack.storage.get_grant(alice["name"]) is not None  # a hiccup is not a revocation
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_token_outage_in_oauth_mode_answers_honestly_and_keeps_the_grant(oauth_stack: Stack, fault: str) -> None:
+    alice = oauth_stack.linked_person("Alice Anders")
+    space = oauth_stack.space(alice)
+    oauth_stack.authorization.credentials.forget_cached(alice["name"])
+    arm(oauth_stack, "oauth2", "token", fault, times=OUTAGE)
+    with chat_deadline(oauth_stack, CHAT_DEADLINE + allowance("oauth2", fault)):
+        reply = oauth_stack.say(space, alice, "/meet")["reply"]
+    assert "error" not in reply, reply  # answered before Chat's deadline
+    assert "try" in reply["text"].lower() and reply["privateMessageViewer"]["name"] == alice["name"]
+    assert oauth_stack.storage.get_grant(alice["name"]) is not None
+    assert statuses(oauth_stack, "meet", "spaces.create") == [] and cards(oauth_stack, space) == []
+    assert "needs your permission" not in json.dumps(oauth_stack.app_messages(space))
