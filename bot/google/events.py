@@ -6,15 +6,11 @@ credentials. Events arrive through Pub/Sub push (``bot/pubsub.py``).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
-import google_auth_httplib2
-import httplib2
 from google.auth.credentials import Credentials
-from googleapiclient import discovery
 
-from ..retry import attempt_timeout, retry_call
-from .errors import GoogleApiError, classify
+from .discovery_gateway import DiscoveryGateway
 
 MEET_EVENT_TYPES = (
     "google.workspace.meet.conference.v2.started",
@@ -31,28 +27,8 @@ def meet_target(space: str) -> str:
     return f"//meet.googleapis.com/{space}"
 
 
-class EventsGateway:
-    def __init__(self, endpoint: str | None = None, *, timeout_seconds: float = 8.0, budget_seconds: float = 20.0,
-                 sleep: Callable[[float], None] | None = None) -> None:
-        options = {"api_endpoint": endpoint} if endpoint else None
-        self._service = discovery.build("workspaceevents", "v1", http=httplib2.Http(), static_discovery=True,
-                                        client_options=options, cache_discovery=False)
-        self._timeout = timeout_seconds
-        self._budget = budget_seconds
-        self._sleep = sleep
-
-    def _execute(self, credentials: Credentials, request: Any) -> dict[str, Any]:
-        def attempt() -> dict[str, Any]:
-            timeout = attempt_timeout(self._timeout)  # within the request's deadline, if a user waits
-            http = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout))
-            try:
-                return dict(request.execute(http=http) or {})
-            except Exception as error:  # noqa: BLE001 - classified into GoogleApiError
-                raise classify(error) from error
-
-        extra = {"sleep": self._sleep} if self._sleep else {}
-        return retry_call(attempt, is_transient=lambda e: isinstance(e, GoogleApiError) and e.transient,
-                          budget_seconds=self._budget, **extra)
+class EventsGateway(DiscoveryGateway):
+    API, VERSION = "workspaceevents", "v1"
 
     def subscribe(self, credentials: Credentials, space: str, topic: str, ttl_seconds: int) -> dict[str, Any]:
         """Subscribe to every Meet event of ``space``; the Subscription (or the pending Operation)."""
