@@ -15,7 +15,7 @@ import random
 import secrets
 import string
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .clock import Clock

@@ -42,7 +42,6 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..clock import rfc3339
 from ..errors import ApiError
-from ..meet.model import EVENT_TYPES as MEET_EVENT_TYPES
 from ..tokens import SCOPE_PREFIX
 from .pubsub import PubSub
 

@@ -40,7 +40,7 @@ import logging
 import random
 import threading
 import time
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 import requests

@@ -234,7 +234,7 @@ RECORDING_TYPE = "google.workspace.meet.recording.v2.fileGenerated"
 
 
 @pytest.mark.parametrize("query", [
-    "", f'target_resource="//meet.googleapis.com/spaces/x"', 'event_types="x"', 'event_types:"x" AND',
+    "", 'target_resource="//meet.googleapis.com/spaces/x"', 'event_types="x"', 'event_types:"x" AND',
     'event_types:"x" OR (', 'colour:"red"', 'event_types:"x" NOT target_resource="y"', 'target_resource:"y"',
 ])
 def test_invalid_list_filters_are_400(world: World, query: str) -> None:
