@@ -10,36 +10,22 @@ across workers and instances.
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
-from typing import Any, Callable, ParamSpec, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 
 from bot.domain import Meeting, MeetRequest, PendingAuthorization, Person, UserGrant
+from bot.storage.errors import translate_errors
 from bot.storage.tables import meetings, pending_authorizations, user_grants
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _translate_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """``store._translate_errors``, looked up at call time (store.py imports this module)."""
-
-    @functools.wraps(method)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        from bot.storage.store import _translate_errors as translate
-
-        return translate(method)(*args, **kwargs)
-
-    return wrapper
 
 
 class AuthorizationStorage:
     """Mixed into ``Storage``; uses its engine, clock and transaction helpers."""
 
     # -- grants ---------------------------------------------------------------------------
-    @_translate_errors
+    @translate_errors
     def save_grant(self, grant: UserGrant) -> UserGrant:
         """Store (or replace, when the user links again) a user's grant."""
         from bot.storage.store import _dialect_insert, _require_aware
@@ -57,14 +43,14 @@ class AuthorizationStorage:
             row = connection.execute(insert).mappings().one()
         return _row_to_grant(row)
 
-    @_translate_errors
+    @translate_errors
     def get_grant(self, user_name: str) -> UserGrant | None:
         with self._reading() as connection:  # type: ignore[attr-defined]
             row = connection.execute(sa.select(user_grants).where(user_grants.c.user_name == user_name)) \
                 .mappings().one_or_none()
         return _row_to_grant(row) if row is not None else None
 
-    @_translate_errors
+    @translate_errors
     def delete_grant(self, user_name: str, *, only_if_ciphertext: str | None = None) -> bool:
         """Forget a user's grant. With ``only_if_ciphertext``, only if it is still that one
         (a grant found invalid must not take a newer link of the same user with it)."""
@@ -74,7 +60,7 @@ class AuthorizationStorage:
         with self._writing() as connection:  # type: ignore[attr-defined]
             return connection.execute(delete).rowcount > 0
 
-    @_translate_errors
+    @translate_errors
     def replace_grant_ciphertext(self, user_name: str, old: str, new: str) -> bool:
         """Re-encryption under a newer key (compare-and-swap: False if the row changed)."""
         update = (sa.update(user_grants)
@@ -84,7 +70,7 @@ class AuthorizationStorage:
             return connection.execute(update).rowcount > 0
 
     # -- pending authorizations -----------------------------------------------------------
-    @_translate_errors
+    @translate_errors
     def add_pending_authorization(self, pending: PendingAuthorization) -> None:
         from bot.storage.store import _require_aware
 
@@ -93,7 +79,7 @@ class AuthorizationStorage:
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(sa.insert(pending_authorizations).values(_pending_to_row(pending)))
 
-    @_translate_errors
+    @translate_errors
     def get_pending_authorization(self, nonce: str) -> PendingAuthorization | None:
         """Look without taking (``/oauth2/start``); expired rows are returned too."""
         with self._reading() as connection:  # type: ignore[attr-defined]
@@ -101,7 +87,7 @@ class AuthorizationStorage:
                                      .where(pending_authorizations.c.nonce == nonce)).mappings().one_or_none()
         return _row_to_pending(row) if row is not None else None
 
-    @_translate_errors
+    @translate_errors
     def take_pending_authorization(self, nonce: str) -> PendingAuthorization | None:
         """Delete and return it, atomically: only one caller ever gets a given row.
         Expired rows are returned too (and deleted); the caller checks ``expires_at``."""
@@ -111,7 +97,7 @@ class AuthorizationStorage:
             row = connection.execute(delete).mappings().one_or_none()
         return _row_to_pending(row) if row is not None else None
 
-    @_translate_errors
+    @translate_errors
     def prune_pending_authorizations(self, now: datetime) -> int:
         """Delete pending authorizations that expired (links nobody followed in time)."""
         from bot.storage.store import _require_aware
@@ -122,12 +108,12 @@ class AuthorizationStorage:
             return connection.execute(delete).rowcount
 
     # -- meetings: idempotency and rate limit ---------------------------------------------
-    @_translate_errors
+    @translate_errors
     def get_meeting_by_source_message(self, source_message: str) -> Meeting | None:
         """The meeting a Chat message's /meet created, if any."""
         return self._get_meeting(meetings.c.source_message == source_message)  # type: ignore[attr-defined]
 
-    @_translate_errors
+    @translate_errors
     def count_meetings_by_organizer(self, organizer_user_name: str, *, since: datetime) -> int:
         """How many meetings this person created at or after ``since`` (any instance's)."""
         from bot.storage.store import _require_aware

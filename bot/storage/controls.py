@@ -7,55 +7,41 @@ never interleave half-updates; the last complete write wins, which is what they 
 
 from __future__ import annotations
 
-import functools
-from typing import Callable, ParamSpec, Sequence, TypeVar
+from typing import Sequence
 
 import sqlalchemy as sa
 
 from bot.domain import AccessType, Cohost, Meeting, MeetingSettings, Person
+from bot.storage.errors import translate_errors
 from bot.storage.tables import people
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _translate_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """``store._translate_errors``, looked up at call time (store.py imports this module)."""
-
-    @functools.wraps(method)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        from bot.storage.store import _translate_errors as translate
-
-        return translate(method)(*args, **kwargs)
-
-    return wrapper
 
 
 class ControlsStorage:
     """Mixed into ``Storage``; uses its engine, clock and transaction helpers."""
 
-    @_translate_errors
+    @translate_errors
     def set_cohosts(self, meeting_id: int, cohosts: Sequence[Cohost]) -> Meeting:
         """Record what became of the meeting's mentioned co-hosts."""
         from bot.storage.store import _cohost_to_json
 
         return self._update(meeting_id, cohosts=[_cohost_to_json(c) for c in cohosts] or None)  # type: ignore[attr-defined]
 
-    @_translate_errors
+    @translate_errors
     def set_access(self, meeting_id: int, access_type: AccessType | None,
                    unlocked_access_type: AccessType | None) -> Meeting:
         """The meeting's access type as Meet now reports it, and what Unlock restores."""
         return self._update(meeting_id, access_type=access_type.value if access_type else None,  # type: ignore[attr-defined]
                             unlocked_access_type=unlocked_access_type.value if unlocked_access_type else None)
 
-    @_translate_errors
+    @translate_errors
     def set_meeting_settings(self, meeting_id: int, settings: MeetingSettings) -> Meeting:
         """The meeting's settings after a Settings dialog was applied in Meet."""
         return self._update(meeting_id, settings=settings.to_json(),  # type: ignore[attr-defined]
                             access_type=settings.access_type.value if settings.access_type else None)
 
     # -- people ----------------------------------------------------------------------------
-    @_translate_errors
+    @translate_errors
     def remember_person(self, person: Person) -> None:
         """Keep the email Chat sent for ``person`` with a verified event (no-op without one)."""
         from bot.storage.store import _dialect_insert
@@ -70,7 +56,7 @@ class ControlsStorage:
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(insert)
 
-    @_translate_errors
+    @translate_errors
     def email_of(self, user_name: str) -> str | None:
         """The email last seen for a Chat user id, or None."""
         with self._reading() as connection:  # type: ignore[attr-defined]

@@ -6,6 +6,14 @@ user clearly (and the backend can change) without importing anything database-sp
 
 from __future__ import annotations
 
+import functools
+from typing import Callable, ParamSpec, TypeVar
+
+from sqlalchemy import exc as sa_exc
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
 
 class StorageError(Exception):
     """Any storage failure the caller may want to report instead of crashing."""
@@ -33,3 +41,23 @@ class MeetingNotFoundError(StorageError, LookupError):
     def __init__(self, meeting_id: int) -> None:
         super().__init__(f"no meeting with id {meeting_id}")
         self.meeting_id = meeting_id
+
+
+def translate_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Turn driver exceptions into the errors above, so callers need no SQLAlchemy.
+
+    Every public method of ``Storage`` and its mixins wears it.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except sa_exc.IntegrityError as error:
+            raise ConflictError(str(error.orig)) from error
+        except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError) as error:
+            raise StorageUnavailableError(str(error)) from error
+        except sa_exc.SQLAlchemyError as error:
+            raise StorageError(str(error)) from error
+
+    return wrapper

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.domain import Artifact, ArtifactKind, Attendance, Attendee, AttendeeKind, Meeting, MeetingStatus, Person
+from bot.storage.errors import translate_errors
 from bot.storage.tables import conference_summaries, meetings, subscriptions
 
 
@@ -66,6 +67,7 @@ def _summary(row: Any) -> SummaryRecord:
 
 
 def _attendance_to_json(attendance: Attendance) -> dict[str, Any]:
+    @translate_errors
     def moment(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
@@ -77,6 +79,7 @@ def _attendance_to_json(attendance: Attendance) -> dict[str, Any]:
 
 
 def _attendance_from_json(data: dict[str, Any]) -> Attendance:
+    @translate_errors
     def moment(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value) if value else None
 
@@ -91,17 +94,20 @@ class LifecycleStorage:
     """Mixed into ``Storage``; uses its engine, clock and transaction helpers."""
 
     # -- sync requests -------------------------------------------------------------------
+    @translate_errors
     def request_sync(self, meeting_id: int) -> None:
         """Ask for the meeting to be synced (an event arrived, or the reconciler looked)."""
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
                                .values(sync_requested=meetings.c.sync_requested + 1))
 
+    @translate_errors
     def note_card(self, meeting_id: int, card_hash: str) -> None:
         """What the join card shows right after it was posted (saves the first edit)."""
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(card_hash=card_hash))
 
+    @translate_errors
     def claim_syncs(self, *, lease_seconds: float, debounce_seconds: float, limit: int = 10,
                     exclude: set[int] | None = None) -> list[SyncClaim]:
         """Meetings that need a sync and are not being synced, claimed for ``lease_seconds``.
@@ -132,6 +138,7 @@ class LifecycleStorage:
                                    .values(sync_claimed_until=now + timedelta(seconds=lease_seconds)))
         return [SyncClaim(_row_to_meeting(row), int(row["sync_requested"]), row["card_hash"]) for row in rows]
 
+    @translate_errors
     def finish_sync(self, claim: SyncClaim, *, status: MeetingStatus, card_hash: str | None) -> None:
         """Record a finished sync; a request that arrived meanwhile stays pending.
 
@@ -146,6 +153,7 @@ class LifecycleStorage:
                     sync_claimed_until=None, last_synced_at=self._clock(),  # type: ignore[attr-defined]
                     card_hash=card_hash, status=status.value, updated_at=self._clock()))  # type: ignore[attr-defined]
 
+    @translate_errors
     def release_sync(self, claim: SyncClaim, *, retry_after_seconds: float = 30.0) -> None:
         """A sync failed for a passing reason: keep the request, retry after a pause (the
         claim is simply held that long, so no worker hammers a struggling API)."""
@@ -154,11 +162,13 @@ class LifecycleStorage:
             connection.execute(sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
                 sync_claimed_until=now + timedelta(seconds=retry_after_seconds), last_synced_at=now))
 
+    @translate_errors
     def meetings_needing_sync(self) -> int:
         with self._reading() as connection:  # type: ignore[attr-defined]
             return int(connection.execute(sa.select(sa.func.count()).select_from(meetings)
                                           .where(meetings.c.sync_requested > meetings.c.sync_done)).scalar_one())
 
+    @translate_errors
     def meetings_to_catch_up(self, *, created_after: datetime, recently: timedelta = timedelta(days=1),
                              limit: int = 500) -> list[Meeting]:
         """Meetings the reconciler should sync: not over yet, created recently (their
@@ -179,6 +189,7 @@ class LifecycleStorage:
             return [_row_to_meeting(row) for row in connection.execute(query).mappings()]
 
     # -- subscriptions ------------------------------------------------------------------------
+    @translate_errors
     def record_subscription(self, meeting_id: int, name: str, expire_time: datetime, state: str = "ACTIVE",
                             suspension_reason: str | None = None) -> None:
         from bot.storage.store import _dialect_insert
@@ -192,6 +203,7 @@ class LifecycleStorage:
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(insert)
 
+    @translate_errors
     def subscription_of(self, meeting_id: int) -> SubscriptionRecord | None:
         query = (sa.select(subscriptions).where(subscriptions.c.meeting_id == meeting_id)
                  .order_by(subscriptions.c.updated_at.desc()).limit(1))
@@ -199,11 +211,13 @@ class LifecycleStorage:
             row = connection.execute(query).mappings().one_or_none()
         return _subscription(row) if row is not None else None
 
+    @translate_errors
     def get_subscription(self, name: str) -> SubscriptionRecord | None:
         with self._reading() as connection:  # type: ignore[attr-defined]
             row = connection.execute(sa.select(subscriptions).where(subscriptions.c.name == name)).mappings().one_or_none()
         return _subscription(row) if row is not None else None
 
+    @translate_errors
     def subscriptions_to_maintain(self, *, expiring_before: datetime, live_after: datetime) -> list[SubscriptionRecord]:
         """Subscriptions of live meetings that expire soon or are not active."""
         query = (sa.select(subscriptions).join(meetings, meetings.c.id == subscriptions.c.meeting_id)
@@ -213,12 +227,14 @@ class LifecycleStorage:
             return [_subscription(row) for row in connection.execute(query).mappings()]
 
     # -- summaries ------------------------------------------------------------------------------
+    @translate_errors
     def get_summary(self, conference_record: str) -> SummaryRecord | None:
         query = sa.select(conference_summaries).where(conference_summaries.c.conference_record == conference_record)
         with self._reading() as connection:  # type: ignore[attr-defined]
             row = connection.execute(query).mappings().one_or_none()
         return _summary(row) if row is not None else None
 
+    @translate_errors
     def save_summary(self, record: SummaryRecord) -> None:
         from bot.storage.store import _dialect_insert
 
@@ -235,12 +251,14 @@ class LifecycleStorage:
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(insert)
 
+    @translate_errors
     def summaries_of(self, meeting_id: int) -> list[SummaryRecord]:
         query = sa.select(conference_summaries).where(conference_summaries.c.meeting_id == meeting_id)
         with self._reading() as connection:  # type: ignore[attr-defined]
             rows = list(connection.execute(query).mappings())
         return [_summary(row) for row in rows]
 
+    @translate_errors
     def summaries_of_meetings(self, meeting_ids: list[int]) -> dict[int, list[SummaryRecord]]:
         """Every summary of each meeting, newest conference first (one query for /meetrecent)."""
         if not meeting_ids:

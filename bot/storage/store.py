@@ -6,27 +6,24 @@ never hold a session, a lock or a lazy row across a Google API call.
 
 from __future__ import annotations
 
-import functools
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator, ParamSpec, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from bot.domain import AccessType, Cohost, CohostState, DialIn, Meeting, MeetingSettings, MeetingStatus, Person
+from bot.storage.authorization import AuthorizationStorage
+from bot.storage.controls import ControlsStorage
 from bot.storage.engine import SQLITE_WRITE
 from bot.storage.errors import (
-    ConflictError,
     DuplicateMeetingError,
     MeetingNotFoundError,
     StorageError,
-    StorageUnavailableError,
+    translate_errors,
 )
-from bot.storage.authorization import AuthorizationStorage
-from bot.storage.controls import ControlsStorage
 from bot.storage.lifecycle import LifecycleStorage
 from bot.storage.tables import chat_spaces, meetings, processed_events, space_defaults
 
@@ -40,21 +37,6 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _translate_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Turn driver exceptions into ``bot.storage.errors`` so callers need no SQLAlchemy."""
-
-    @functools.wraps(method)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
-            return method(*args, **kwargs)
-        except sa_exc.IntegrityError as error:
-            raise ConflictError(str(error.orig)) from error
-        except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError) as error:
-            raise StorageUnavailableError(str(error)) from error
-        except sa_exc.SQLAlchemyError as error:
-            raise StorageError(str(error)) from error
-
-    return wrapper
 
 
 class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
@@ -80,7 +62,7 @@ class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
 
     # -- meetings ----------------------------------------------------------------------
 
-    @_translate_errors
+    @translate_errors
     def record_meeting(self, meeting: Meeting) -> Meeting:
         """Record a meeting whose Meet space exists; return it with its ``id``.
 
@@ -101,7 +83,7 @@ class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
             raise DuplicateMeetingError(meeting.meet_space)
         return meeting.with_changes(id=meeting_id, created_at=meeting.created_at.astimezone(timezone.utc))
 
-    @_translate_errors
+    @translate_errors
     def attach_card(self, meeting_id: int, card_message: str, thread_name: str | None) -> Meeting:
         """Remember where the join card was posted, so it can be edited and found later.
 
@@ -110,33 +92,33 @@ class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
         """
         return self._update(meeting_id, card_message=card_message, thread_name=thread_name)
 
-    @_translate_errors
+    @translate_errors
     def set_status(self, meeting_id: int, status: MeetingStatus) -> Meeting:
         """Record what the join card now shows (waiting, in progress, ended)."""
         return self._update(meeting_id, status=MeetingStatus(status).value)
 
-    @_translate_errors
+    @translate_errors
     def delete_meeting(self, meeting_id: int) -> bool:
         """Forget a meeting, e.g. when its card could not be posted. False if absent."""
         with self._writing() as connection:
             result = connection.execute(sa.delete(meetings).where(meetings.c.id == meeting_id))
         return result.rowcount > 0
 
-    @_translate_errors
+    @translate_errors
     def get_meeting(self, meeting_id: int) -> Meeting | None:
         return self._get_meeting(meetings.c.id == meeting_id)
 
-    @_translate_errors
+    @translate_errors
     def get_meeting_by_meet_space(self, meet_space: str) -> Meeting | None:
         """The meeting of a Meet space (``spaces/…``): how Meet events find their card."""
         return self._get_meeting(meetings.c.meet_space == meet_space)
 
-    @_translate_errors
+    @translate_errors
     def get_meeting_by_card_message(self, card_message: str) -> Meeting | None:
         """The meeting whose join card is this Chat message: how button clicks find it."""
         return self._get_meeting(meetings.c.card_message == card_message)
 
-    @_translate_errors
+    @translate_errors
     def recent_meetings(self, chat_space: str, limit: int = 10) -> list[Meeting]:
         """Meetings created in a Chat space, newest first, at most ``limit``."""
         if limit <= 0:
@@ -170,7 +152,7 @@ class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
 
     # -- Chat spaces the app is installed in --------------------------------------------
 
-    @_translate_errors
+    @translate_errors
     def mark_installed(self, chat_space: str, *, space_type: str | None = None,
                        display_name: str | None = None) -> None:
         """The app was added to a space (ADDED_TO_SPACE), or evidently is in it.
@@ -198,7 +180,7 @@ class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
         with self._writing() as connection:
             connection.execute(insert)
 
-    @_translate_errors
+    @translate_errors
     def mark_uninstalled(self, chat_space: str) -> None:
         """The app was removed (REMOVED_FROM_SPACE): nothing may be posted there any more.
 
@@ -213,7 +195,7 @@ class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
         with self._writing() as connection:
             connection.execute(insert)
 
-    @_translate_errors
+    @translate_errors
     def is_installed(self, chat_space: str) -> bool:
         """Whether the app may post in this space: added and not removed since.
 
@@ -226,7 +208,7 @@ class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
 
     # -- per-space meeting defaults -----------------------------------------------------
 
-    @_translate_errors
+    @translate_errors
     def get_space_defaults(self, chat_space: str) -> MeetingSettings | None:
         """The defaults chosen for new meetings in this space; None if never set."""
         query = sa.select(space_defaults.c.settings).where(space_defaults.c.chat_space == chat_space)
@@ -234,7 +216,7 @@ class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
             settings = connection.execute(query).scalar_one_or_none()
         return MeetingSettings.from_json(settings) if settings is not None else None
 
-    @_translate_errors
+    @translate_errors
     def set_space_defaults(self, chat_space: str, settings: MeetingSettings, *,
                            updated_by: str | None = None) -> None:
         """Replace the space's defaults (the settings dialog); ``updated_by`` is a user name."""
@@ -251,7 +233,7 @@ class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
 
     # -- processed events (deduplication) -----------------------------------------------
 
-    @_translate_errors
+    @translate_errors
     def mark_processed(self, event_id: str) -> bool:
         """Claim an event id: True the first time, False if any worker claimed it before.
 
@@ -269,13 +251,13 @@ class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
         with self._writing() as connection:
             return connection.execute(insert).first() is not None
 
-    @_translate_errors
+    @translate_errors
     def forget_processed(self, event_id: str) -> None:
         """Release a claim whose handling failed, so a redelivery is processed again."""
         with self._writing() as connection:
             connection.execute(sa.delete(processed_events).where(processed_events.c.event_id == event_id))
 
-    @_translate_errors
+    @translate_errors
     def prune_processed(self, older_than: datetime) -> int:
         """Delete claims older than any redelivery can be (the reconciler's housekeeping)."""
         _require_aware(older_than)
