@@ -20,7 +20,6 @@ from bot.storage.errors import translate_errors
 from bot.storage.tables import meetings, pending_authorizations, user_grants
 
 
-
 class AuthorizationStorage:
     """Mixed into ``Storage``; uses its engine, clock and transaction helpers."""
 

@@ -16,7 +16,6 @@ from bot.storage.errors import translate_errors
 from bot.storage.tables import people
 
 
-
 class ControlsStorage:
     """Mixed into ``Storage``; uses its engine, clock and transaction helpers."""
 
