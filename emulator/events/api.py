@@ -17,9 +17,10 @@ from ..api import ApiContext, api_handler
 from ..clock import parse_rfc3339, rfc3339
 from ..errors import ApiError, error_info, invalid_argument, not_found, permission_denied
 from ..state import paginate
+from ..meet.model import EVENT_TYPES as MEET_EVENT_TYPES
 from . import filter as list_filter
 from .model import (
-    ACTIVE, CHECKED_REASONS, DELETED, LIFECYCLE_EVENT_TYPES, MAX_TTL_SECONDS, MEET_EVENT_TYPES, MEET_SCOPES,
+    ACTIVE, CHECKED_REASONS, DELETED, LIFECYCLE_EVENT_TYPES, MAX_TTL_SECONDS, MEET_SCOPES,
     NOT_EMULATED_PREFIXES, STATE_SUSPENDED, TYPE_PREFIX, EventsStore, Subscription, valid_topic,
 )
 

@@ -5,7 +5,7 @@ Rules, as Google's Workspace Events API applies them to Meet targets
 * Targets: ``//meet.googleapis.com/spaces/{space}`` (a meeting space) or
   ``//cloudidentity.googleapis.com/users/{user}`` (every space the user owns; only the
   caller themself). Chat and Drive targets are not emulated (501).
-* Event types: :data:`MEET_EVENT_TYPES`; anything else (lifecycle types included: they
+* Event types: Meet's (``emulator.meet.model.EVENT_TYPES``); anything else (lifecycle types included: they
   come without asking) is 400 INVALID_ARGUMENT.
 * User authentication only: a service account acting as itself is 403. The token needs
   ``meetings.space.created`` (spaces created through the same OAuth client) or
