@@ -14,7 +14,6 @@ from typing import Any
 
 import requests
 
-import requests
 
 from .local import LocalStack
 

@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any, Union
 
 from cards.account import link_needed_after_consent_message, rate_limited_message
-from cards.messages import Problem, error_message
+from cards.messages import Problem, card_delayed_message, error_message
 
 from .controls.card import render_join_card
 from .controls.cohosts import add_cohosts
@@ -63,7 +63,17 @@ class Refused:
     message: dict[str, Any]  # a text message for the organizer alone
 
 
-Outcome = Union[Created, AlreadyHandled, NeedsLink, Refused]
+@dataclass(frozen=True)
+class CardPending:
+    """The meeting exists but Chat did not confirm its card in time. The post may still
+    land, so the meeting is kept; the next sync adopts the card by its client-assigned
+    name, or posts it (with the same id, so never twice)."""
+
+    meeting: Meeting
+    message: dict[str, Any]  # a text message for the organizer alone
+
+
+Outcome = Union[Created, CardPending, AlreadyHandled, NeedsLink, Refused]
 
 
 def meeting_title(request: MeetRequest) -> str:
@@ -147,7 +157,7 @@ def create_meeting(request: MeetRequest, services: Services) -> Outcome:
         if claim is not None:
             storage.forget_processed(claim)
         raise
-    if claim is not None and not isinstance(outcome, (Created, AlreadyHandled)):
+    if claim is not None and not isinstance(outcome, (Created, CardPending, AlreadyHandled)):
         storage.forget_processed(claim)  # nothing was created: a later delivery may try again
     return outcome
 
@@ -182,6 +192,15 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
     try:
         posted = services.chat.create_message(request.chat_space, card, message_id=message_id, request_id=message_id)
     except GoogleApiError as error:
+        if error.kind is FailureKind.TIMEOUT:
+            # Ambiguous: Chat may have created the card after we stopped waiting. Keep
+            # the meeting and let the next sync adopt (or post) the card by its id.
+            log.warning("join card not confirmed in time; the next sync adopts or posts it",
+                        extra={"fields": {"meetSpace": meeting.meet_space}})
+            meeting = services.storage.attach_card(meeting.id, f"{request.chat_space}/messages/{message_id}", None)
+            if services.lifecycle is not None:
+                services.lifecycle.card_unconfirmed(meeting)
+            return CardPending(meeting, card_delayed_message())
         services.storage.delete_meeting(meeting.id)
         log.error("could not post the join card", extra={"fields": {"kind": error.kind.value, "status": error.status}})
         return Refused(error_message(Problem.MEET_UNAVAILABLE))
@@ -200,7 +219,7 @@ def finish_after_link(request: MeetRequest, services: Services) -> Outcome:
     """
     outcome = create_meeting(request, services)
     note: dict[str, Any] | None = None
-    if isinstance(outcome, Refused):
+    if isinstance(outcome, (Refused, CardPending)):
         note = outcome.message
     elif isinstance(outcome, NeedsLink):
         note = link_needed_after_consent_message()

@@ -22,6 +22,14 @@ def text_message(text: str) -> Json:
     return {"text": text}
 
 
+def card_delayed_message() -> Json:
+    """The meeting exists, but Chat was slow to confirm its join card."""
+    return text_message(
+        "Your meeting is ready, but Google Chat was slow to show its card. It will appear here in a moment "
+        "(nothing to do, and no need to type `/meet` again)."
+    )
+
+
 def welcome_message(*, direct_message: bool) -> Json:
     """The answer to ADDED_TO_SPACE: different words for a DM and for a space."""
     if direct_message:

@@ -13,7 +13,7 @@ from cards.messages import Problem, error_message
 
 from ..domain import MeetRequest
 from ..events import ChatEvent
-from ..meetings import AlreadyHandled, Created, NeedsLink, Refused, create_meeting
+from ..meetings import AlreadyHandled, CardPending, Created, NeedsLink, Refused, create_meeting
 from ..replies import NewMessage, NoReply, Reply, RequestConfig
 from ..services import Services
 
@@ -39,6 +39,8 @@ def meet_command(event: ChatEvent, services: Services) -> Reply:
     services.storage.mark_installed(event.space.name, space_type=event.space.space_type)
     request = request_from_event(event)
     outcome = create_meeting(request, services)
+    if isinstance(outcome, CardPending):
+        return NewMessage(outcome.message, private_to=event.user.user_name)
     if isinstance(outcome, (Created, AlreadyHandled)):
         return NoReply()
     if isinstance(outcome, NeedsLink):

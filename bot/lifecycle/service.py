@@ -27,6 +27,15 @@ class Lifecycle:
         # A waiting card does not depend on the time, so this is the posted card's hash.
         card = posted_card if posted_card is not None else join_card_message(meeting, now=meeting.created_at)
         self.storage.note_card(meeting.id, render_hash(card))
-        self.storage.request_sync(meeting.id)
+        self._sync_soon(meeting.id)
+
+    def card_unconfirmed(self, meeting: Meeting) -> None:
+        """The card's post timed out: nothing is noted as shown, so the first sync
+        draws it, adopting the card by its client-assigned name or posting it."""
+        if meeting.id is not None:
+            self._sync_soon(meeting.id)
+
+    def _sync_soon(self, meeting_id: int) -> None:
+        self.storage.request_sync(meeting_id)
         if self.worker is not None:
             self.worker.kick()

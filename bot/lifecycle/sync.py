@@ -75,11 +75,31 @@ class MeetingSync:
                                     call=state.call)
             card_hash = render_hash(body)
             if card_hash != previous_card_hash:
-                services.chat.update_message(meeting.card_message, body, ["cards_v2"])
+                meeting = self._show_card(meeting, body)
         pending = False
         for record in state.ended_records:
             pending |= not self._summarise(meeting, record, credentials)
         return SyncOutcome(state.status, card_hash, needs_more=pending)
+
+    def _show_card(self, meeting: Meeting, body: dict[str, Any]) -> Meeting:
+        """Edit the join card in place. A card whose post timed out is known only by its
+        client-assigned name: the edit adopts it (its real name and thread are recorded,
+        for clicks and the summary), or, if the post never landed, posts it now with the
+        same id and request id, so there is never a second card."""
+        services = self.services
+        assert meeting.card_message is not None and meeting.id is not None
+        try:
+            shown = services.chat.update_message(meeting.card_message, body, ["cards_v2"])
+        except GoogleApiError as error:
+            if error.kind is not FailureKind.NOT_FOUND or "/messages/client-" not in meeting.card_message:
+                raise
+            message_id = meeting.card_message.rsplit("/", 1)[1]
+            shown = services.chat.create_message(meeting.chat_space, body, message_id=message_id,
+                                                 request_id=message_id)
+        thread = (shown.get("thread") or {}).get("name") or meeting.thread_name
+        if shown.get("name") and (shown["name"] != meeting.card_message or thread != meeting.thread_name):
+            return services.storage.attach_card(meeting.id, shown["name"], thread)
+        return meeting
 
     # -- subscriptions ---------------------------------------------------------------
     def _ensure_subscription(self, meeting: Meeting, credentials: Any) -> None:
