@@ -33,6 +33,15 @@ class Person:
     display_name: str
     email: str | None = None
 
+    def to_json(self) -> dict[str, str | None]:
+        """How a person is kept inside JSON columns (mentions, co-hosts, non-joiners)."""
+        return {"userName": self.user_name, "displayName": self.display_name, "email": self.email}
+
+    @classmethod
+    def from_json(cls, data: dict[str, str | None]) -> "Person":
+        return cls(user_name=str(data["userName"]), display_name=data.get("displayName") or "",
+                   email=data.get("email"))
+
 
 class Restriction(str, enum.Enum):
     """Who may chat, react or present while moderation is on (``RestrictionType``)."""

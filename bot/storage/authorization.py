@@ -126,14 +126,6 @@ class AuthorizationStorage:
 
 # -- rows <-> domain values ----------------------------------------------------------------
 
-def _person_json(person: Person) -> dict[str, Any]:
-    return {"userName": person.user_name, "displayName": person.display_name, "email": person.email}
-
-
-def _person_from(data: dict[str, Any]) -> Person:
-    return Person(user_name=data["userName"], display_name=data.get("displayName") or "", email=data.get("email"))
-
-
 def _grant_to_row(grant: UserGrant) -> dict[str, Any]:
     return {
         "user_name": grant.user_name,
@@ -169,7 +161,7 @@ def _pending_to_row(pending: PendingAuthorization) -> dict[str, Any]:
         "thread_name": request.thread_name if request else None,
         "source_message": request.source_message if request else None,
         "argument_text": request.argument_text if request else None,
-        "mentions": [_person_json(p) for p in request.mentions] if request else [],
+        "mentions": [p.to_json() for p in request.mentions] if request else [],
         "event_format": pending.event_format,
         "config_complete_url": pending.config_complete_url,
         "code_verifier_ciphertext": pending.code_verifier_ciphertext,
@@ -183,7 +175,7 @@ def _row_to_pending(row: sa.RowMapping) -> PendingAuthorization:
     request = None
     if row["command"] == "meet" and row["chat_space"]:
         request = MeetRequest(organizer=user, chat_space=row["chat_space"], argument_text=row["argument_text"] or "",
-                              mentions=tuple(_person_from(item) for item in row["mentions"] or []),
+                              mentions=tuple(Person.from_json(item) for item in row["mentions"] or []),
                               source_message=row["source_message"], thread_name=row["thread_name"],
                               event_format=row["event_format"])
     return PendingAuthorization(

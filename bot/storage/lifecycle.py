@@ -72,7 +72,7 @@ def _attendance_to_json(attendance: Attendance) -> dict[str, Any]:
         return value.isoformat() if value else None
 
     return {"total": attendance.total, "signedIn": sorted(attendance.signed_in),
-            "absent": [{"user": p.user_name, "name": p.display_name} for p in attendance.absent],
+            "absent": [person.to_json() for person in attendance.absent],
             "absentTotal": attendance.absent_total, "attendees": [
         {"kind": a.kind.value, "name": a.display_name, "user": a.user_name, "joined": moment(a.first_joined),
          "left": moment(a.last_left), "sessions": a.sessions} for a in attendance.attendees]}
@@ -85,7 +85,7 @@ def _attendance_from_json(data: dict[str, Any]) -> Attendance:
 
     attendees = tuple(Attendee(AttendeeKind(a["kind"]), a["name"], a.get("user"), moment(a.get("joined")),
                                moment(a.get("left")), a.get("sessions")) for a in data.get("attendees", []))
-    absent = tuple(Person(p["user"], p["name"]) for p in data.get("absent", []))
+    absent = tuple(Person.from_json(item) for item in data.get("absent", []))
     return Attendance(attendees, int(data.get("total", len(attendees))), frozenset(data.get("signedIn", [])),
                       absent, int(data.get("absentTotal", len(absent))))
 

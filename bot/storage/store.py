@@ -297,14 +297,6 @@ def _dialect_insert(engine: Engine, table: sa.Table) -> Any:
 
 # -- rows <-> domain values ----------------------------------------------------------------
 
-def _person_to_json(person: Person) -> dict[str, Any]:
-    return {"userName": person.user_name, "displayName": person.display_name, "email": person.email}
-
-
-def _person_from_json(data: dict[str, Any]) -> Person:
-    return Person(user_name=data["userName"], display_name=data.get("displayName") or "", email=data.get("email"))
-
-
 def _meeting_to_row(meeting: Meeting) -> dict[str, Any]:
     return {
         "meet_space": meeting.meet_space,
@@ -319,7 +311,7 @@ def _meeting_to_row(meeting: Meeting) -> dict[str, Any]:
         "title": meeting.title,
         "settings": meeting.settings.to_json(),
         "access_type": meeting.access_type.value if meeting.access_type else None,
-        "requested_cohosts": [_person_to_json(person) for person in meeting.requested_cohosts],
+        "requested_cohosts": [person.to_json() for person in meeting.requested_cohosts],
         "dial_in": [{"label": d.label, "number": d.number, "pin": d.pin} for d in meeting.dial_in],
         "status": MeetingStatus(meeting.status).value,
         "created_at": meeting.created_at,
@@ -343,7 +335,7 @@ def _row_to_meeting(row: sa.RowMapping) -> Meeting:
         title=row["title"],
         settings=MeetingSettings.from_json(row["settings"]),
         access_type=AccessType(row["access_type"]) if row["access_type"] else None,
-        requested_cohosts=tuple(_person_from_json(item) for item in row["requested_cohosts"]),
+        requested_cohosts=tuple(Person.from_json(item) for item in row["requested_cohosts"]),
         dial_in=tuple(DialIn(item["label"], item["number"], item.get("pin")) for item in row["dial_in"]),
         status=MeetingStatus(row["status"]),
         created_at=row["created_at"],
@@ -355,9 +347,9 @@ def _row_to_meeting(row: sa.RowMapping) -> Meeting:
 
 
 def _cohost_to_json(cohost: Cohost) -> dict[str, Any]:
-    return {**_person_to_json(cohost.person), "state": cohost.state.value, "member": cohost.member,
+    return {**cohost.person.to_json(), "state": cohost.state.value, "member": cohost.member,
             "reason": cohost.reason}
 
 
 def _cohost_from_json(data: dict[str, Any]) -> Cohost:
-    return Cohost(_person_from_json(data), CohostState(data["state"]), data.get("member"), data.get("reason"))
+    return Cohost(Person.from_json(data), CohostState(data["state"]), data.get("member"), data.get("reason"))
