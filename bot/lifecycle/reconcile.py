@@ -9,9 +9,11 @@ PostgreSQL), and subscription calls are idempotent.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from ..domain import Meeting
 from ..google.credentials import NeedsAuthorization
@@ -42,9 +44,21 @@ class ReconcileReport:
     errors: list[str] = field(default_factory=list)
 
 
-def ask_organizer_to_relink(services: Services, meeting: Meeting) -> None:
+def _relink_request_id(record: SubscriptionRecord) -> str:
+    """One prompt per suspension: the same id for every try (a stalled post that lands
+    late, a retry, the next pass, the lifecycle event and the reconciler at once), a new
+    one once the subscription has been renewed or suspended for another reason."""
+    expiry = record.expire_time.replace(tzinfo=None).isoformat(timespec="seconds")
+    digest = hashlib.sha256(f"{record.name}|{record.suspension_reason}|{expiry}".encode()).hexdigest()
+    return f"relink-{digest[:32]}"
+
+
+def ask_organizer_to_relink(services: Services, meeting: Meeting, record: SubscriptionRecord) -> GoogleApiError | None:
     """Tell the organizer, privately in the meeting's space, that live updates stopped
-    until they authorize the app again (with a fresh link when users link accounts)."""
+    until they authorize the app again (with a fresh link when users link accounts).
+
+    The post carries a request id, so however often it is tried, Chat shows one message.
+    The error if it could not be posted (None once it is)."""
     link = ""
     if services.authorization is not None:
         url = services.authorization.begin(meeting.organizer, None, event_format="classic", config_complete_url=None)
@@ -57,9 +71,28 @@ def ask_organizer_to_relink(services: Services, meeting: Meeting) -> None:
     try:
         services.chat.create_message(meeting.chat_space, {"text": text,
                                                           "privateMessageViewer": {"name": meeting.organizer.user_name}},
-                                     thread_name=meeting.thread_name)
+                                     thread_name=meeting.thread_name, request_id=_relink_request_id(record))
     except GoogleApiError as error:
         log.warning("could not ask the organizer to re-link", extra={"fields": {"kind": error.kind.value}})
+        return error
+    return None
+
+
+def _reactivate(services: Services, credentials: Any, name: str) -> dict[str, Any]:
+    """Reactivate a suspended subscription; the Subscription afterwards.
+
+    Google refuses (400 FAILED_PRECONDITION) to reactivate one that is not suspended,
+    which is what an earlier reactivation that timed out but landed leaves behind: then
+    the subscription is read, and what Google says it is now is the answer."""
+    try:
+        return services.events.reactivate(credentials, name)
+    except GoogleApiError as error:
+        if error.status != 400:
+            raise
+        current = services.events.get(credentials, name)
+        if current.get("state") == "SUSPENDED":
+            raise  # still suspended: the cause persists
+        return current
 
 
 def maintain_subscription(services: Services, record: SubscriptionRecord, report: ReconcileReport) -> None:
@@ -78,19 +111,23 @@ def maintain_subscription(services: Services, record: SubscriptionRecord, report
             renewed = services.events.renew(credentials, record.name, ttl)
             report.renewed += 1
         elif record.state == "SUSPENDED" and (record.suspension_reason or "OTHER") in REACTIVATABLE:
-            renewed = services.events.reactivate(credentials, record.name)
+            renewed = _reactivate(services, credentials, record.name)
             report.reactivated += 1
         elif record.state == "SUSPENDED":
             # Revoked scopes or a failed authorization: only the organizer can fix it.
-            # Ask them once; later passes just try to reactivate.
-            ask_organizer_to_relink(services, meeting)
+            # Ask them once; later passes just try to reactivate. A post that failed for a
+            # passing reason is tried again by the next pass (same request id: one message).
+            failed = ask_organizer_to_relink(services, meeting, record)
+            if failed is not None and failed.transient:
+                report.errors.append(f"{record.name}: {failed.kind.value}")
+                return
             services.storage.record_subscription(record.meeting_id, record.name, record.expire_time,
                                                  AWAITING_ORGANIZER, record.suspension_reason)
             report.needs_organizer += 1
             return
         elif record.state == AWAITING_ORGANIZER:
             try:
-                renewed = services.events.reactivate(credentials, record.name)
+                renewed = _reactivate(services, credentials, record.name)
             except GoogleApiError:
                 return  # not fixed yet: stay quiet, the organizer was told
             report.reactivated += 1
