@@ -29,7 +29,13 @@ MIGRATION_LOCK_KEY = 0x6D656574626F74  # "meetbot"
 # Execution option asking for a write transaction on SQLite (see _configure_sqlite).
 SQLITE_WRITE = "meetbot_sqlite_write"
 
-SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+# How long a write waits for another process's lock before giving up with "database is
+# locked" (StorageUnavailableError). Short enough that answering one Chat event, which may
+# wait twice (remembering the sender, then its own write), stays well inside Chat's 30 s
+# and a push is refused (and redelivered) inside Pub/Sub's 10 s ack deadline; long enough
+# that writers of a healthy database (milliseconds each) just queue. ``?timeout=N`` on the
+# SQLite URL overrides it (tests scale it down with the other deadlines).
+SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -77,6 +83,7 @@ def create_engine(url: str | URL, *, pool_size: int = 5, echo: bool = False) -> 
 
 def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:
     in_memory = url.database in (None, "", ":memory:")
+    busy_timeout = _busy_timeout(url)
     kwargs: dict[str, Any] = {}
     if in_memory:
         # One shared connection, or every checkout would see a different empty database.
@@ -90,14 +97,27 @@ def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:
         echo=echo,
         # gunicorn threads share pooled connections; the pool hands each to one
         # thread at a time, so sqlite3's same-thread check only gets in the way.
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout},
         **kwargs,
     )
-    _configure_sqlite(engine, wal=not in_memory)
+    _configure_sqlite(engine, wal=not in_memory, busy_timeout=busy_timeout)
     return engine
 
 
-def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
+def _busy_timeout(url: URL) -> float:
+    raw = url.query.get("timeout")
+    if raw is None:
+        return SQLITE_BUSY_TIMEOUT_SECONDS
+    try:
+        value = float(raw if isinstance(raw, str) else raw[-1])
+    except ValueError:
+        raise ValueError(f"the SQLite URL's timeout must be a number of seconds, got {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"the SQLite URL's timeout must not be negative, got {raw!r}")
+    return value
+
+
+def _configure_sqlite(engine: Engine, *, wal: bool, busy_timeout: float = SQLITE_BUSY_TIMEOUT_SECONDS) -> None:
     """Pragmas on every connection, and SQLAlchemy (not sqlite3) in charge of BEGIN.
 
     sqlite3's legacy transaction handling never begins a transaction before DDL or
@@ -113,10 +133,10 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
         cursor = dbapi_connection.cursor()
         try:
             if wal:
-                _enable_wal(cursor)
+                _enable_wal(cursor, busy_timeout)
                 cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         finally:
             cursor.close()
 
@@ -126,7 +146,7 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def _enable_wal(cursor: Any) -> None:
+def _enable_wal(cursor: Any, busy_timeout: float = SQLITE_BUSY_TIMEOUT_SECONDS) -> None:
     """Switch the file to WAL (readers and one writer never block each other).
 
     WAL is a property of the file, so this only does work on a new database. The switch
@@ -136,7 +156,8 @@ def _enable_wal(cursor: Any) -> None:
     """
     if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
         return
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_SECONDS
+    # Creating the file is start-up, not a request: allow it the longer of the two waits.
+    deadline = time.monotonic() + max(busy_timeout, SQLITE_BUSY_TIMEOUT_SECONDS)
     while True:
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
