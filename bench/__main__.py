@@ -15,17 +15,19 @@ import sys
 import time
 from typing import Any, Callable
 
-from . import chat_endpoint, emulator_throughput, lifecycle
+from . import burst, chat_endpoint, emulator_throughput, lifecycle, meet_overhead
 from .harness import ROOT
 
 BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "emulator": emulator_throughput.run,
     "chat_endpoint": chat_endpoint.run,
     "lifecycle": lifecycle.run,
+    "meet_overhead": meet_overhead.run,
+    "burst": burst.run,
 }
 
 # Keys that state correctness: any non-zero value fails the run.
-CORRECTNESS_KEYS = {"emulator_errors"}
+CORRECTNESS_KEYS = {"emulator_errors", "meet_overhead_errors", "burst_lost", "burst_duplicates"}
 # Keys that must be 1 (true): checked like the correctness keys.
 REQUIRED_TRUE_KEYS = {"big_meeting_card_within_limits"}
 
@@ -57,6 +59,38 @@ DESCRIPTIONS = {
     "big_meeting_card_bytes": "the summary message's size, bytes (Chat's limit: 32,000)",
     "big_meeting_peak_ratio_100x_entries": "peak memory with 100× the transcript entries ÷ without (1 = flat)",
     "big_meeting_card_within_limits": "1 when the summary fits Chat's limits (must be 1)",
+    "meet_overhead_ratio": "app's own time on the `/meet` answer (answer time minus every Google call on its path) "
+                           "÷ Meet `spaces.create` time, medians (goal < 0.10)",
+    "meet_overhead_total_ratio": "whole answer time ÷ Meet `spaces.create` time, medians (Chat post and token "
+                                 "included)",
+    "meet_overhead_commands": "`/meet` commands measured, one at a time, each a new message from a different person",
+    "meet_overhead_errors": "commands not answered 200 with a join card posted (must be 0)",
+    "meet_overhead_injected_delay_ms": "delay injected on every Meet `spaces.create` (emulator fault `delayMs`)",
+    "meet_overhead_total_p50_ms": "answer time seen by Chat, median, ms (gunicorn 2×8, PostgreSQL)",
+    "meet_overhead_total_p95_ms": "answer time, 95th percentile, ms",
+    "meet_overhead_meet_p50_ms": "Meet `spaces.create` inside the emulator (injected delay included), median, ms",
+    "meet_overhead_other_google_p50_ms": "the other Google calls on the answer path (Chat card post, OAuth token), "
+                                         "median, ms",
+    "meet_overhead_app_p50_ms": "the app's own time: answer time minus all Google time, median, ms",
+    "meet_overhead_app_p95_ms": "the app's own time, 95th percentile, ms",
+    "meet_overhead_app_cpu_ms": "CPU (user + system) of all gunicorn processes per command, ms (/proc)",
+    "meet_overhead_google_calls_per_command": "Google calls made while each answer was awaited, by kind",
+    "burst_events_per_second": "pushes acknowledged per second over the burst (4 gunicorn workers × 8 threads, "
+                               "PostgreSQL)",
+    "burst_lost": "meetings without their ended card or summary, plus pushes never acknowledged (must be 0)",
+    "burst_duplicates": "messages the app posted beyond one summary per meeting (must be 0)",
+    "burst_meetings": "meetings ending together (7 people each, 10 meetings per Chat space)",
+    "burst_pushes": "Pub/Sub pushes in the burst, shuffled",
+    "burst_duplicate_pushes": "of which redeliveries of an already pushed message (same messageId): 20%",
+    "burst_events_published": "Workspace Events Meet published for the endings (participant left, conference ended)",
+    "burst_nacks": "pushes answered with anything but an acknowledgement (each retried with backoff)",
+    "burst_push_p50_ms": "time to acknowledge one push, median, ms (32 concurrent senders)",
+    "burst_push_p95_ms": "time to acknowledge one push, 95th percentile, ms",
+    "burst_seconds": "from the first push to the last acknowledgement, s",
+    "burst_settle_seconds": "from the first push until every card says Ended and every summary is posted, s",
+    "burst_unfinished_meetings": "meetings missing their ended card or summary at the deadline (part of "
+                                 "`burst_lost`)",
+    "burst_unacked_pushes": "pushes never acknowledged (part of `burst_lost`)",
 }
 
 
