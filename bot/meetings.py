@@ -34,7 +34,7 @@ from .domain import AccessType, DialIn, Meeting, MeetingSettings, MeetRequest
 from .google.credentials import NeedsAuthorization
 from .google.errors import FailureKind, GoogleApiError
 from .services import Services
-from .storage import ConflictError
+from .storage import ConflictError, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +175,14 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
             return NeedsLink()
         return Refused(explain(error))
 
+    # The card's name is known before it is posted (a client-assigned id), and is recorded
+    # with the meeting: whatever happens to this process or its database after the post,
+    # the next sync finds the card by that name, adopts it, or posts it with the same id.
+    message_id = card_message_id(space.get("meetingCode", ""))
+    card_name = f"{request.chat_space}/messages/{message_id}"
     try:
-        meeting = services.storage.record_meeting(meeting_from_space(space, request, settings, services))
+        meeting = services.storage.record_meeting(
+            meeting_from_space(space, request, settings, services).with_changes(card_message=card_name))
     except ConflictError:
         # Only possible if the claim was pruned and the message delivered again since.
         log.warning("meeting for this message already recorded", extra={"fields": {"meetSpace": space["name"]}})
@@ -187,7 +193,6 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
         # and who Meet refused (not fatal: the meeting exists either way).
         meeting = services.storage.set_cohosts(
             meeting.id, add_cohosts(meeting, credentials, services.meet, services.storage))
-    message_id = card_message_id(meeting.meeting_code)
     card = render_join_card(meeting, now=services.clock(), config=services.config)
     try:
         posted = services.chat.create_message(request.chat_space, card, message_id=message_id, request_id=message_id)
@@ -197,16 +202,23 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
             # the meeting and let the next sync adopt (or post) the card by its id.
             log.warning("join card not confirmed in time; the next sync adopts or posts it",
                         extra={"fields": {"meetSpace": meeting.meet_space}})
-            meeting = services.storage.attach_card(meeting.id, f"{request.chat_space}/messages/{message_id}", None)
             if services.lifecycle is not None:
                 services.lifecycle.card_unconfirmed(meeting)
             return CardPending(meeting, card_delayed_message())
         services.storage.delete_meeting(meeting.id)
         log.error("could not post the join card", extra={"fields": {"kind": error.kind.value, "status": error.status}})
         return Refused(error_message(Problem.MEET_UNAVAILABLE))
-    meeting = services.storage.attach_card(meeting.id, posted.get("name", ""), (posted.get("thread") or {}).get("name"))
-    if services.lifecycle is not None:
-        services.lifecycle.meeting_created(meeting, posted_card=card)
+    try:
+        meeting = services.storage.attach_card(meeting.id, posted.get("name", ""),
+                                               (posted.get("thread") or {}).get("name"))
+        if services.lifecycle is not None:
+            services.lifecycle.meeting_created(meeting, posted_card=card)
+    except StorageError:
+        # The card is in the space but the database went away: the reconciler's next pass
+        # adopts it by its recorded name. Saying "try again" would make a second meeting.
+        log.exception("join card posted, but not recorded; the next sync adopts it",
+                      extra={"fields": {"meetSpace": meeting.meet_space}})
+        return CardPending(meeting, card_delayed_message())
     log.info("meeting created", extra={"fields": {"meetSpace": meeting.meet_space, "chatSpace": request.chat_space}})
     return Created(meeting)
 

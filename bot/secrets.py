@@ -5,6 +5,10 @@ deployed files or in ``app.yaml``. So any variable ``NAME_SECRET`` that holds a 
 Manager version (``projects/P/secrets/S/versions/latest``) is read with the app's own
 credentials and made available as ``NAME``: ``DELEGATION_CREDENTIALS_JSON_SECRET``
 yields ``DELEGATION_CREDENTIALS_JSON``. One mechanism for every secret setting.
+
+Two settings have names that end in ``_SECRET`` themselves (``OAUTH_CLIENT_SECRET``,
+``RECONCILE_SECRET``): they hold values, and their references are
+``OAUTH_CLIENT_SECRET_SECRET`` and ``RECONCILE_SECRET_SECRET``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import re
 from typing import Callable, Mapping
 
 SECRET_SUFFIX = "_SECRET"
+# Settings whose own names end in the suffix: values, never references.
+SETTINGS_NAMED_SECRET = frozenset({"OAUTH_CLIENT_SECRET", "RECONCILE_SECRET"})
 SECRET_VERSION = re.compile(r"^projects/[^/]+/secrets/[^/]+/versions/[^/]+$")
 SECRET_MANAGER_URL = "https://secretmanager.googleapis.com/v1/{name}:access"
 
@@ -40,7 +46,7 @@ def resolve_secrets(environ: Mapping[str, str], fetch: Fetch = fetch_from_secret
     resolved = dict(environ)
     problems: list[str] = []
     for key, value in environ.items():
-        if not key.endswith(SECRET_SUFFIX) or not value:
+        if not key.endswith(SECRET_SUFFIX) or key in SETTINGS_NAMED_SECRET or not value:
             continue
         target = key[: -len(SECRET_SUFFIX)]
         if not SECRET_VERSION.match(value):

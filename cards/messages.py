@@ -52,6 +52,7 @@ class Problem(str, enum.Enum):
     PERMISSION_DENIED = "PERMISSION_DENIED"  # Meet API 403
     QUOTA_EXCEEDED = "QUOTA_EXCEEDED"  # Meet API 429
     MEET_UNAVAILABLE = "MEET_UNAVAILABLE"  # Meet API 5xx or timeout
+    APP_UNAVAILABLE = "APP_UNAVAILABLE"  # the app's own database could not be reached
     NOT_CONFIGURED = "NOT_CONFIGURED"  # the app lacks a setting it needs for this
     MALFORMED_REQUEST = "MALFORMED_REQUEST"  # an event the app could not make sense of
 
@@ -70,6 +71,10 @@ _EXPLANATIONS: dict[Problem, str] = {
     Problem.MEET_UNAVAILABLE: (
         "Google Meet didn't answer in time or is temporarily unavailable. Please try `/meet` again in a "
         f"moment; if it keeps failing, start a meeting at <{NEW_MEETING_URL}|meet.google.com/new>."
+    ),
+    Problem.APP_UNAVAILABLE: (
+        "Sorry, I can't save anything right now, so nothing was done. Please try again in a minute; "
+        "if it keeps happening, tell the app's administrator."
     ),
     Problem.NOT_CONFIGURED: (
         "I can't do that yet: this app isn't fully set up{what}. "

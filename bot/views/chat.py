@@ -47,6 +47,11 @@ def chat_event() -> Response | tuple[Response, int]:
     handler = app.router.route(event)
     try:
         reply = handler(event, app.services)
+    except StorageError:
+        # Our database, not Google: say so (work that needs it was not done, or undone).
+        log.exception("handler could not reach the database", extra={"fields": {
+            "handler": getattr(handler, "__name__", "?"), "event": event.raw_type}})
+        reply = NewMessage(error_message(Problem.APP_UNAVAILABLE), private_to=event.user.user_name)
     except Exception:  # noqa: BLE001 - the user gets an answer whatever went wrong
         log.exception("handler failed", extra={"fields": {"handler": getattr(handler, "__name__", "?"),
                                                           "event": event.raw_type}})

@@ -80,6 +80,18 @@ def test_bad_secret_references_are_named_together() -> None:
     assert len(caught.value.problems) == 3
 
 
+def test_settings_named_secret_hold_values_and_take_references_with_one_more_suffix() -> None:
+    from bot.secrets import resolve_secrets
+
+    resolved = resolve_secrets({"RECONCILE_SECRET": "a-plain-shared-secret",
+                                "OAUTH_CLIENT_SECRET_SECRET": "projects/p/secrets/client/versions/2"},
+                               lambda name: "GOCSPX-from-secret-manager")
+    assert resolved["RECONCILE_SECRET"] == "a-plain-shared-secret"
+    assert resolved["OAUTH_CLIENT_SECRET"] == "GOCSPX-from-secret-manager"
+    config = Config.from_env({**resolved, "CHAT_PROJECT_NUMBER": "1", "AUTH_MODE": "delegation"})
+    assert config.reconcile_secret == "a-plain-shared-secret"
+
+
 # -- AUTH_MODE=oauth (the default) --------------------------------------------------------------
 FERNET_KEY = "8Yx7c6QeVt0m0Kk3bqfK0cU6P7S7bS1s2v4m9yN3JqA="
 OAUTH = {"CHAT_PROJECT_NUMBER": "123456789012", "OAUTH_CLIENT_ID": "123-abc.apps.googleusercontent.com",
