@@ -1,16 +1,16 @@
 """Acting on one Workspace Event pushed by Pub/Sub.
 
-Meet events only request a sync of their meeting (the sync reads the truth from Meet).
-Subscription lifecycle events update the subscription's record and maintain it. The
-event id is claimed first, so a duplicate delivery does nothing; if acting fails the
-claim is released and the error answered, so Pub/Sub delivers the event again.
+Meet events only request a sync of their meeting (the sync reads the truth from Meet):
+the event id is claimed and the sync requested in one transaction, so a duplicate does
+nothing and a failure leaves no claim behind. Subscription lifecycle events update the
+subscription's record and maintain it; their id is claimed first and released if acting
+fails. Either way a failure is answered with an error, so Pub/Sub delivers the event again.
 """
 
 from __future__ import annotations
 
 import logging
 
-from ..domain import Meeting
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import GoogleApiError
 from ..pubsub import WorkspaceEvent
@@ -25,33 +25,23 @@ MEET_EVENT_PREFIX = "google.workspace.meet."
 LIFECYCLE_PREFIX = "google.workspace.events.subscription.v1."
 
 
-def _meeting_for(services: Services, event: WorkspaceEvent) -> Meeting | None:
-    if event.subscription:
-        record = services.storage.get_subscription(event.subscription)
-        if record is not None:
-            return services.storage.get_meeting(record.meeting_id)
-    if event.meet_space:
-        return services.storage.get_meeting_by_meet_space(event.meet_space)
-    return None
-
-
 def handle_event(services: Services, worker: SyncWorker, event: WorkspaceEvent) -> str:
     """Act on the event; a word saying what happened (for the log)."""
-    if not services.storage.mark_processed("workspace-event:" + event.id):
-        return "duplicate"
-    try:
-        if event.type.startswith(MEET_EVENT_PREFIX):
-            meeting = _meeting_for(services, event)
-            if meeting is None or meeting.id is None:
-                return "unknown-meeting"
-            services.storage.request_sync(meeting.id)
+    claim = "workspace-event:" + event.id
+    if event.type.startswith(MEET_EVENT_PREFIX):
+        outcome = services.storage.take_meet_event(claim, subscription=event.subscription,
+                                                   meet_space=event.meet_space)
+        if outcome == "sync-requested":
             worker.kick()
-            return "sync-requested"
-        if event.type.startswith(LIFECYCLE_PREFIX):
-            return _lifecycle(services, event)
+        return outcome
+    if not services.storage.mark_processed(claim):
+        return "duplicate"
+    if not event.type.startswith(LIFECYCLE_PREFIX):
         return "ignored"
+    try:
+        return _lifecycle(services, event)
     except Exception:
-        services.storage.forget_processed("workspace-event:" + event.id)
+        services.storage.forget_processed(claim)
         raise
 
 

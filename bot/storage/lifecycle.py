@@ -29,6 +29,11 @@ class SyncClaim:
     card_hash: str | None  # what the card showed after the last sync
 
 
+# The app's own subscription state beside Google's: suspended, and the organizer has been
+# asked to authorize again (only they can cure it).
+AWAITING_ORGANIZER = "AWAITING_ORGANIZER"
+
+
 @dataclass(frozen=True)
 class SubscriptionRecord:
     name: str
@@ -100,6 +105,38 @@ class LifecycleStorage:
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
                                .values(sync_requested=meetings.c.sync_requested + 1))
+
+    @translate_errors
+    def take_meet_event(self, event_id: str, *, subscription: str | None, meet_space: str | None) -> str:
+        """Claim a Meet event's id and request a sync of its meeting, in one transaction.
+
+        Either both happen or neither (a claim without its sync request would turn the
+        redelivery into a "duplicate" and lose the event), and one round trip instead of
+        four keeps a burst of pushes cheap. The meeting is found by the event's
+        subscription, else by the Meet space it names. "duplicate", "unknown-meeting" or
+        "sync-requested".
+        """
+        from bot.storage.store import _dialect_insert
+        from bot.storage.tables import processed_events
+
+        claim = (_dialect_insert(self._engine, processed_events)  # type: ignore[attr-defined]
+                 .values(event_id=event_id, processed_at=self._clock())  # type: ignore[attr-defined]
+                 .on_conflict_do_nothing(index_elements=["event_id"]).returning(processed_events.c.event_id))
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            if connection.execute(claim).first() is None:
+                return "duplicate"
+            meeting_id = None
+            if subscription:
+                meeting_id = connection.execute(sa.select(subscriptions.c.meeting_id)
+                                                .where(subscriptions.c.name == subscription)).scalar_one_or_none()
+            if meeting_id is None and meet_space:
+                meeting_id = connection.execute(sa.select(meetings.c.id)
+                                                .where(meetings.c.meet_space == meet_space)).scalar_one_or_none()
+            if meeting_id is None:
+                return "unknown-meeting"
+            connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
+                               .values(sync_requested=meetings.c.sync_requested + 1))
+            return "sync-requested"
 
     @translate_errors
     def note_card(self, meeting_id: int, card_hash: str) -> None:

@@ -355,22 +355,22 @@ ENDED = "google.workspace.meet.conference.v2.ended"
 
 def test_a_meet_event_whose_handling_fails_is_redelivered_and_acted_on_once(
         events: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The database is away while the first delivery of one event is handled: the real
-    handler claims the event, fails to record the sync request, releases the claim and
-    answers 500; Pub/Sub's redelivery is then acted on."""
+    """The database is away while the first delivery of one event is handled: the
+    handler's one transaction (claim the event, request the sync) fails, nothing of it
+    is kept, and the answer is 500; Pub/Sub's redelivery is then acted on."""
     import bot.views.pubsub as pubsub_view
 
     stack = events
     meeting, _ = subscribed(stack)
     storage = stack.storage
-    real_request_sync, real_handle_event = storage.request_sync, pubsub_view.handle_event
+    real_take, real_handle_event = storage.take_meet_event, pubsub_view.handle_event
     to_fail = {JOINED, ENDED}  # the first delivery of each of these fails
     failing = threading.local()
 
-    def request_sync(meeting_id: int) -> None:
+    def take_meet_event(event_id: str, **where: Any) -> str:
         if getattr(failing, "now", False):
             raise StorageUnavailableError("the database is away for a moment")
-        real_request_sync(meeting_id)
+        return real_take(event_id, **where)
 
     def handle_event(services: Any, worker: Any, event: Any) -> str:
         failing.now = event.type in to_fail
@@ -380,7 +380,7 @@ def test_a_meet_event_whose_handling_fails_is_redelivered_and_acted_on_once(
         finally:
             failing.now = False
 
-    monkeypatch.setattr(storage, "request_sync", request_sync)
+    monkeypatch.setattr(storage, "take_meet_event", take_meet_event)
     monkeypatch.setattr(pubsub_view, "handle_event", handle_event)
 
     meeting.join(user=meeting.alice["name"])

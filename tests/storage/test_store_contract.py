@@ -330,6 +330,43 @@ def test_forget_processed_allows_a_redelivery(store: Storage) -> None:
     assert store.mark_processed("event-1") is False
 
 
+def test_take_meet_event_claims_once_and_requests_one_sync(store: Storage) -> None:
+    meeting = store.record_meeting(make_meeting(1))
+    assert meeting.id is not None
+    store.record_subscription(meeting.id, "subscriptions/s1", T0 + timedelta(days=7), "ACTIVE")
+
+    assert store.take_meet_event("e1", subscription="subscriptions/s1", meet_space=None) == "sync-requested"
+    assert store.take_meet_event("e1", subscription="subscriptions/s1", meet_space=None) == "duplicate"
+    # No subscription known (an event of another subscription): found by its Meet space.
+    assert store.take_meet_event("e2", subscription="subscriptions/other", meet_space="spaces/meet1") == "sync-requested"
+    assert store.take_meet_event("e3", subscription=None, meet_space="spaces/unknown") == "unknown-meeting"
+    assert store.take_meet_event("e3", subscription=None, meet_space="spaces/unknown") == "duplicate"
+    assert store.meetings_needing_sync() == 1
+    [claim] = store.claim_syncs(lease_seconds=60, debounce_seconds=0)
+    assert claim.meeting.id == meeting.id and claim.requested == 2
+
+
+def test_take_meet_event_keeps_no_claim_when_its_sync_request_fails(store: Storage) -> None:
+    """One transaction: a claim kept without its sync request would make the redelivery
+    a "duplicate" and lose the event."""
+    meeting = store.record_meeting(make_meeting(1))
+    engine = store._engine  # noqa: SLF001 - the failure must happen inside the transaction
+
+    def fail_the_update(conn, cursor, statement: str, *args: object) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("UPDATE MEETINGS"):
+            raise RuntimeError("the database went away between the two statements")
+
+    sa.event.listen(engine, "before_cursor_execute", fail_the_update)
+    try:
+        with pytest.raises(Exception):
+            store.take_meet_event("e1", subscription=None, meet_space=meeting.meet_space)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", fail_the_update)
+    assert store.meetings_needing_sync() == 0
+    assert store.take_meet_event("e1", subscription=None, meet_space=meeting.meet_space) == "sync-requested"
+    assert store.meetings_needing_sync() == 1
+
+
 def test_prune_processed_forgets_only_old_claims(store: Storage, clock: FakeClock) -> None:
     store.mark_processed("old")
     clock.advance(days=8)
