@@ -103,12 +103,13 @@ def create_app(
     from .handlers import build_router
     from .views import chat as chat_view, health, oauth, pubsub, tasks
 
+    now = clock or utc_now
     if storage is None:
         _sqlite_directory(config.database_url)
-        storage = open_storage(config.database_url)
+        # The same clock as everything else: processed-event claims are pruned by age.
+        storage = open_storage(config.database_url, clock=now)  # type: ignore[arg-type]
     endpoint = config.google_api_endpoint
     budget = config.sync_budget_seconds
-    now = clock or utc_now
     if credentials is None:
         if config.auth_mode == "oauth":
             authorization = authorization or build_authorization(config, storage, now)  # type: ignore[arg-type]
@@ -166,8 +167,11 @@ def create_app(
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response, int]:
-        # 404, 405, 413 (body over MAX_REQUEST_BYTES), …: JSON, never an HTML page.
-        return jsonify({"error": error.name.lower()}), error.code or 500
+        # 404, 405, 413 (body over MAX_REQUEST_BYTES), …: JSON, never an HTML page, with
+        # the error's own headers (a 405's Allow).
+        response = jsonify({"error": error.name.lower()})
+        response.headers.extend((name, value) for name, value in error.get_headers() if name.lower() != "content-type")
+        return response, error.code or 500
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response, int]:

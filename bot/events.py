@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .domain import Person
+from .text import has_unstorable_text
 
 
 class MalformedEvent(ValueError):
@@ -300,34 +301,12 @@ def parse_addon(body: dict[str, Any]) -> ChatEvent:
     return ChatEvent(kind=EventKind.OTHER, **base)
 
 
-def _has_invalid_unicode(body: Any) -> bool:
-    """True when any string in ``body`` (keys included) is not valid Unicode: a lone
-    surrogate, which a JSON escape such as ``\\ud800`` decodes to. Chat never sends one,
-    and nothing downstream (the database, Google's APIs, the logs) can encode it."""
-    pending = [body]
-    while pending:  # iterative: the body may be nested as deep as the JSON parser allows
-        item = pending.pop()
-        if isinstance(item, str):
-            if item.isascii():  # the common case, and a flag check: no copy made
-                continue
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
-
-
 def parse_event(body: Any) -> ChatEvent:
     """The typed event for a decoded JSON body, or MalformedEvent saying what is wrong."""
     if not isinstance(body, dict):
         raise MalformedEvent("the event must be a JSON object")
-    if _has_invalid_unicode(body):
-        raise MalformedEvent("the event contains text that is not valid Unicode")
+    if has_unstorable_text(body):
+        raise MalformedEvent("the event contains text that is not valid Unicode, or a NUL")
     if "chat" in body or "commonEventObject" in body:
         return parse_addon(body)
     if "type" in body:

@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .text import has_unstorable_text
 from .verification import GOOGLE_ISSUERS, CertificateCache, VerificationError, bearer_token, verify_signed_token
 
 
@@ -80,6 +81,8 @@ def parse_push(body: Any) -> WorkspaceEvent:
     missing = sorted(name for name in required if not isinstance(attributes.get(name), str) or not attributes[name])
     if missing:
         raise MalformedPush(f"missing CloudEvent attributes: {', '.join(missing)}")
+    if has_unstorable_text(attributes):
+        raise MalformedPush("the attributes contain text that is not valid Unicode, or a NUL")
     data: dict[str, Any] = {}
     raw = message.get("data")
     if raw:
@@ -89,8 +92,8 @@ def parse_push(body: Any) -> WorkspaceEvent:
             decoded = json.loads(base64.b64decode(raw, validate=True))
         except (binascii.Error, ValueError, UnicodeDecodeError):
             raise MalformedPush("data is not base64-encoded JSON") from None
-        if not isinstance(decoded, dict):
-            raise MalformedPush("data must be a JSON object")
+        if not isinstance(decoded, dict) or has_unstorable_text(decoded):
+            raise MalformedPush("data must be a JSON object of valid Unicode text")
         data = decoded
     attempt = body.get("deliveryAttempt")
     return WorkspaceEvent(

@@ -92,8 +92,6 @@ def test_other_methods_are_not_allowed_even_with_the_secret(stack: Stack, method
     assert snapshot(stack) == before
 
 
-@pytest.mark.xfail(strict=True, reason="bot/app.py's HTTPException handler answers JSON without the error's own "
-                   "headers, so a 405 lacks the Allow header RFC 9110 requires (reported; not this suite's file)")
 def test_a_405_says_which_methods_are_allowed(security_stack: Stack) -> None:
     response = get(security_stack, {}, method="POST")
     assert response.status_code == 405 and "GET" in response.headers.get("Allow", "")
