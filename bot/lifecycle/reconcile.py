@@ -19,13 +19,12 @@ from ..domain import Meeting
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import GoogleApiError
 from ..services import Services
-from ..storage.lifecycle import SubscriptionRecord
+from ..storage.lifecycle import AWAITING_ORGANIZER, SubscriptionRecord
 from .reading import parse_time
 from .worker import SyncWorker
 
 log = logging.getLogger(__name__)
 
-AWAITING_ORGANIZER = "AWAITING_ORGANIZER"  # our own state: suspended, organizer asked to re-link
 RENEW_MARGIN = timedelta(hours=13)  # renew before the 12 h expiration reminder would fire
 LIVE_FOR = timedelta(days=30)  # conference records live 30 days after the end
 # Suspension reasons that reactivation can cure; the others need the organizer.

@@ -28,7 +28,7 @@ from ..domain import Attendance, ConferenceSummary, Meeting, MeetingStatus, Pers
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..services import Services
-from ..storage.lifecycle import SummaryRecord
+from ..storage.lifecycle import AWAITING_ORGANIZER, SummaryRecord
 from .reading import parse_time, read_artifacts, read_attendance, read_live_state
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,10 @@ class MeetingSync:
             return
         existing = services.storage.subscription_of(meeting.id)
         if existing is not None and existing.state == "ACTIVE" and existing.expire_time > services.clock():
+            return
+        if existing is not None and existing.state in ("SUSPENDED", AWAITING_ORGANIZER):
+            # Still exists at Google; reactivating it (or asking the organizer) is the
+            # reconciler's job. Creating afresh would only meet 409 and overwrite our state.
             return
         try:
             subscription = services.events.subscribe(credentials, meeting.meet_space, config.pubsub_topic,
