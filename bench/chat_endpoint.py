@@ -19,7 +19,7 @@ import requests
 from emulator import BackgroundServer, EmulatorConfig, create_emulator
 from emulator.oauth import register_service_account
 
-from .harness import closed_loop, free_port, process, python
+from .harness import closed_loop, free_port, gunicorn_command, process
 
 PROJECT_NUMBER = "123456789012"
 CHAT_ISSUER = "chat@system.gserviceaccount.com"
@@ -62,7 +62,7 @@ def run(quick: bool) -> dict[str, Any]:
         for name, target in (("app", "main:app"), ("bare", "bench.bare_chat:app")):
             port = free_port()
             url = f"http://127.0.0.1:{port}"
-            gunicorn = python("-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}", target)
+            gunicorn = gunicorn_command(target, port=port, workers=2, threads=4)
             with process(gunicorn, f"{url}/healthz", env=env):
                 for kind, body in bodies.items():
                     def call(session: requests.Session, _: int, body: str = body) -> bool:

@@ -274,12 +274,11 @@ class GunicornApp:
         return response.json()
 
 
-def _no_control_socket() -> list[str]:
-    """gunicorn 27 opens a control socket at one fixed path per user; several servers
-    running at once (other benchmarks, tests) must not share it."""
-    import gunicorn
-
-    return ["--no-control-socket"] if gunicorn.version_info >= (27,) else []
+def gunicorn_command(target: str, *, port: int | str, workers: int, threads: int) -> list[str]:
+    """``gunicorn target`` on ``port``. No control socket: gunicorn 27 opens one at a fixed
+    path per user, which several servers running at once (benchmarks, tests) would share."""
+    return python("-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+                  "--graceful-timeout", "5", "--no-control-socket", target)
 
 
 @contextmanager
@@ -327,8 +326,7 @@ def gunicorn_app(*, workers: int, threads: int, database_url: str | None = None,
             **(env or {}),
         }
         port = app_url.rsplit(":", 1)[1]
-        command = python("-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "--graceful-timeout", "5",
-                         "-b", f"127.0.0.1:{port}", *_no_control_socket(), "main:app")
+        command = gunicorn_command("main:app", port=port, workers=workers, threads=threads)
         with process(command, app_url + "/healthz", env=app_env) as server:
             yield GunicornApp(emulator_app, state, emulator.url, app_url, server, timer)
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -41,9 +42,13 @@ class SigningKey:
         return {"kty": "RSA", "alg": "RS256", "use": "sig", "kid": self.kid,
                 "n": b64(self.public_numbers.n), "e": b64(self.public_numbers.e)}
 
+    @functools.cached_property
+    def _signer(self) -> crypt.RSASigner:
+        # Parsing the PEM costs tens of milliseconds; signing with the parsed key, one.
+        return crypt.RSASigner.from_string(self.private_pem, key_id=self.kid)
+
     def sign(self, claims: dict[str, Any]) -> str:
-        signer = crypt.RSASigner.from_string(self.private_pem, key_id=self.kid)
-        return jwt.encode(signer, claims).decode()
+        return jwt.encode(self._signer, claims).decode()
 
 
 def generate_key(common_name: str) -> SigningKey:
