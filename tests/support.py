@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -22,6 +23,19 @@ MEET_SCOPE = "https://www.googleapis.com/auth/meetings.space.created"
 CHAT_BOT_SCOPE = "https://www.googleapis.com/auth/chat.bot"
 TEST_CLIENT_ID = "test-client.apps.googleusercontent.com"
 REDIRECT_URI = "http://127.0.0.1:9/oauth2/callback"  # never contacted: the code is read off the redirect
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition",
+               interval: float = 0.05) -> Any:
+    """Poll ``condition`` until it is truthy (its value is returned), failing after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(interval)
 
 
 @dataclass

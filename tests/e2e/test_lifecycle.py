@@ -16,6 +16,7 @@ import pytest
 from bot.lifecycle.worker import SyncWorker
 from bot.local import LocalStack
 from tests.e2e.conftest import Stack
+from tests.support import wait_until
 
 RECONCILE_SECRET = "test-reconcile-secret"
 
@@ -41,17 +42,6 @@ def events_stack() -> Iterator[Stack]:
 @pytest.fixture(scope="module")
 def polling_stack() -> Iterator[Stack]:
     yield from _lifecycle_stack(pubsub=False)
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 class Meeting:

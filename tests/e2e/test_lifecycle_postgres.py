@@ -16,7 +16,8 @@ import pytest
 from bot.lifecycle.worker import SyncWorker
 from bot.storage import open_storage
 from tests.e2e.conftest import Stack
-from tests.e2e.test_lifecycle import Meeting, _lifecycle_stack, assert_final_state, wait_until
+from tests.e2e.test_lifecycle import Meeting, _lifecycle_stack, assert_final_state
+from tests.support import wait_until
 from tests.postgres import PostgresServer, postgres_server  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.postgres

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from typing import Any, Callable, Iterator
 
 import requests
@@ -30,6 +29,7 @@ from emulator import BackgroundServer, EmulatorConfig, create_emulator
 from emulator.config import DEFAULT_COMMANDS
 from emulator.oauth import register_service_account
 from tests.e2e.conftest import Stack
+from tests.support import wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -38,17 +38,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 # -- which process is talking to the emulator ---------------------------------------------------

@@ -26,7 +26,8 @@ import pytest
 
 from bot.domain import Person
 from tests.e2e.conftest import Stack
-from tests.e2e.test_lifecycle import Meeting, assert_final_state, wait_until
+from tests.e2e.test_lifecycle import Meeting, assert_final_state
+from tests.support import wait_until
 
 from .conftest import FAULTS, OUTAGE, arm, clear_faults, reconcile, statuses
 

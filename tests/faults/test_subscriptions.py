@@ -45,7 +45,8 @@ from bot.storage.errors import StorageUnavailableError
 from emulator.clock import parse_rfc3339
 from emulator.signing import GOOGLE_SIGNER
 from tests.e2e.conftest import Stack
-from tests.e2e.test_lifecycle import Meeting, wait_until
+from tests.e2e.test_lifecycle import Meeting
+from tests.support import wait_until
 
 from .conftest import FAULTS, OUTAGE, arm, clear_faults, reconcile, statuses
 

@@ -24,7 +24,6 @@ import json
 import time
 from typing import Any
 
-import pytest
 import requests
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st

@@ -13,7 +13,8 @@ from typing import Any, Iterator
 import pytest
 
 from tests.e2e.conftest import Stack
-from tests.e2e.test_lifecycle import Meeting, wait_until
+from tests.e2e.test_lifecycle import Meeting
+from tests.support import wait_until
 
 from .test_push_and_bodies import stack  # noqa: F401 - the module's stack fixture
 
