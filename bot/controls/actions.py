@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, Callable, TypeVar, Union
 
 from cards import settings as settings_cards
 from cards.join_card import person_name
@@ -30,6 +30,8 @@ from .card import render_join_card
 from .forms import FormError, parse_meeting_settings, space_config_changes
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 UNLOCKED_FALLBACK = AccessType.TRUSTED  # Meet's usual organisation default, when nothing better is known
 
@@ -87,10 +89,33 @@ def prepare(event: ChatEvent, services: Services, *, verb: str | None) -> Union[
 
 
 UNAVAILABLE = "Google Meet didn't answer, so nothing was changed. Please try again in a minute."
+UNCONFIRMED = ("Google Meet didn't confirm this change in time, so it may still take effect. Press Refresh in a "
+               "minute to see where the meeting stands, and try again if it didn't happen.")
+
+
+class UnconfirmedChange(GoogleApiError):
+    """A change Meet did not confirm in time: the call timed out, so Meet may still apply it
+    (a late call is not a failed one). Never to be told as "nothing was changed"."""
+
+    def __init__(self, error: GoogleApiError) -> None:
+        super().__init__(error.kind, error.status, error.message, error.reason)
+
+
+def _change(call: Callable[..., T], *args: Any) -> T:
+    """Run a call that changes Meet; a timeout becomes :class:`UnconfirmedChange`."""
+    try:
+        return call(*args)
+    except GoogleApiError as error:
+        if error.kind is FailureKind.TIMEOUT:
+            raise UnconfirmedChange(error) from error
+        raise
 
 
 def explain(error: GoogleApiError, services: Services, meeting: Meeting) -> Refusal:
     """A Meet failure during an action, in words; nothing the app recorded changed."""
+    if isinstance(error, UnconfirmedChange):
+        _request_sync(meeting, services)  # if it lands (an End), the card follows Meet
+        return Refusal(UNCONFIRMED, "DEADLINE_EXCEEDED")
     if error.kind is FailureKind.UNAUTHENTICATED:
         services.credentials.invalidate(meeting.organizer)
         return Refusal(f"Google refused {person_name(meeting.organizer)}'s authorization; they need to link their "
@@ -102,13 +127,14 @@ def explain(error: GoogleApiError, services: Services, meeting: Meeting) -> Refu
     return Refusal(UNAVAILABLE, "UNAVAILABLE")
 
 
-def current_card(meeting: Meeting, credentials: Any, services: Services) -> Json:
-    """The card for what Meet says now; remembered as drawn, so the sync worker does not
-    edit it again for nothing."""
+def current_card(meeting: Meeting, credentials: Any, services: Services, *, drawn: bool = True) -> Json:
+    """The card for what Meet says now; remembered as drawn (unless ``drawn`` is False: the
+    caller edits the card itself and notes it once Chat accepted), so the sync worker does
+    not edit it again for nothing."""
     state = read_live_state(services.meet, credentials, meeting.meet_space)
     body = render_join_card(meeting.with_changes(status=state.status), now=services.clock(), config=services.config,
                             call=state.call)
-    if meeting.id is not None:
+    if drawn and meeting.id is not None:
         services.storage.note_card(meeting.id, render_hash(body))
     return body
 
@@ -131,7 +157,7 @@ def end_for_everyone(control: Control, services: Services) -> Redraw:
     meeting, credentials = control.meeting, control.credentials
     space = services.meet.get_space(credentials, meeting.meet_space)
     if space.get("activeConference"):
-        services.meet.end_active_conference(credentials, meeting.meet_space)
+        _change(services.meet.end_active_conference, credentials, meeting.meet_space)
         log.info("conference ended from the card", extra={"fields": {"meetSpace": meeting.meet_space,
                                                                      "role": control.role.value if control.role else ""}})
     _request_sync(meeting, services)  # the summary follows
@@ -143,11 +169,11 @@ def lock(control: Control, services: Services) -> Redraw:
     meeting, credentials = control.meeting, control.credentials
     current = _access(services.meet.get_space(credentials, meeting.meet_space))
     assert meeting.id is not None
-    if current is AccessType.RESTRICTED:  # already locked (double click, or locked in Meet)
-        meeting = services.storage.set_access(meeting.id, current, meeting.unlocked_access_type)
+    if current is AccessType.RESTRICTED:  # already locked (double click, locked in Meet, a late Lock)
+        meeting = _note_access(meeting, current, services)
     else:
-        services.meet.patch_space(credentials, meeting.meet_space, {"accessType": AccessType.RESTRICTED.value},
-                                  ["config.accessType"])
+        _change(services.meet.patch_space, credentials, meeting.meet_space,
+                {"accessType": AccessType.RESTRICTED.value}, ["config.accessType"])
         meeting = services.storage.set_access(meeting.id, AccessType.RESTRICTED, current)
     return Redraw(current_card(meeting, credentials, services))
 
@@ -158,22 +184,41 @@ def unlock(control: Control, services: Services) -> Redraw:
     current = _access(services.meet.get_space(credentials, meeting.meet_space))
     assert meeting.id is not None
     if current is not AccessType.RESTRICTED:  # already unlocked
-        meeting = services.storage.set_access(meeting.id, current, None)
+        meeting = _note_access(meeting, current, services)
     else:
         asked = meeting.settings.access_type
         target = meeting.unlocked_access_type or (asked if asked not in (None, AccessType.RESTRICTED) else None) \
             or UNLOCKED_FALLBACK
-        services.meet.patch_space(credentials, meeting.meet_space, {"accessType": target.value},
-                                  ["config.accessType"])
+        _change(services.meet.patch_space, credentials, meeting.meet_space, {"accessType": target.value},
+                ["config.accessType"])
         meeting = services.storage.set_access(meeting.id, target, None)
     return Redraw(current_card(meeting, credentials, services))
 
 
+def _note_access(meeting: Meeting, current: AccessType | None, services: Services) -> Meeting:
+    """Record the access type Meet reports, when it is not what the app last knew (a Lock
+    that landed after the app stopped waiting, a change made in Meet itself). Locked in
+    the meantime: Unlock restores what the app last knew it to be."""
+    assert meeting.id is not None
+    if current is AccessType.RESTRICTED:
+        if meeting.access_type is AccessType.RESTRICTED:
+            return meeting
+        before = meeting.access_type or meeting.settings.access_type
+        unlocked = meeting.unlocked_access_type or (before if before is not AccessType.RESTRICTED else None)
+        return services.storage.set_access(meeting.id, current, unlocked)
+    if current is None or (meeting.access_type is current and meeting.unlocked_access_type is None):
+        return meeting
+    return services.storage.set_access(meeting.id, current, None)
+
+
 def refresh(control: Control, services: Services) -> Redraw:
-    """Re-read the meeting and redraw; a sync is requested too, so a summary that was
-    missed is caught up as well."""
-    _request_sync(control.meeting, services)
-    return Redraw(current_card(control.meeting, control.credentials, services))
+    """Re-read the meeting (its call and its access type) and redraw; a sync is requested
+    too, so a summary that was missed is caught up as well."""
+    meeting = control.meeting
+    _request_sync(meeting, services)
+    meeting = _note_access(meeting, _access(services.meet.get_space(control.credentials, meeting.meet_space)),
+                           services)
+    return Redraw(current_card(meeting, control.credentials, services))
 
 
 # -- settings ---------------------------------------------------------------------------
@@ -207,7 +252,7 @@ def save_settings(control: Control, inputs: dict[str, tuple[str, ...]], services
     config, paths = space_config_changes(current, wanted)
     assert meeting.id is not None
     if paths:
-        patched = services.meet.patch_space(credentials, meeting.meet_space, config, paths)
+        patched = _change(services.meet.patch_space, credentials, meeting.meet_space, config, paths)
         wanted = MeetingSettings.from_space_config(patched.get("config"), keep=meeting.settings) \
             if patched.get("config") else wanted
     unlocked = meeting.unlocked_access_type
@@ -222,8 +267,11 @@ def save_settings(control: Control, inputs: dict[str, tuple[str, ...]], services
         # A dialog's answer cannot also edit the card, so the card is edited here. Meet
         # has the change already: if Chat fails now, the next sync redraws the card.
         try:
-            body = current_card(meeting, credentials, services)
+            body = current_card(meeting, credentials, services, drawn=False)
             services.chat.update_message(meeting.card_message, body, ["cards_v2"])
+            # Only now: noted before Chat took it, a failed edit would look done to the sync,
+            # which would then never redraw the card.
+            services.storage.note_card(meeting.id, render_hash(body))
         except GoogleApiError as error:
             log.warning("settings saved but the card could not be redrawn; a sync will",
                         extra={"fields": {"kind": error.kind.value}})

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Any
+from contextlib import nullcontext
+from typing import Any, ContextManager
 
 from ..domain import Cohost, CohostState, Meeting
 from ..google.errors import FailureKind, GoogleApiError
 from ..google.meet import MeetGateway
+from ..retry import MIN_ATTEMPT_SECONDS, remaining_seconds, request_deadline
 from ..storage import Storage
 from .people import email_for
 
@@ -24,12 +26,19 @@ log = logging.getLogger(__name__)
 # Each co-host costs one Meet call before the card can be posted, inside Chat's 30 s
 # deadline; a meeting with more mentions than this gets the rest reported, not added.
 MAX_COHOSTS = 20
+# The co-hosts may use at most this share of what is left of the answer's deadline: the
+# card is posted after them, and an outage of spaces.members.create must not leave it
+# no time (the card would then only be "on its way").
+DEADLINE_SHARE = 0.5
 
 NO_EMAIL = ("I don't know their email address yet (Chat doesn't tell me for mentions); once they've "
             "used any of my commands, mentioning them works")
 REFUSED_PERMISSION = "Google Meet refused (they may be outside your organization)"
 REFUSED_INVALID = "Google Meet doesn't accept their address"
-UNAVAILABLE = "Google Meet didn't answer in time"
+UNAVAILABLE = "Google Meet didn't answer"
+UNCONFIRMED = ("Google Meet didn't confirm in time, so they may or may not be one (the meeting's settings in Meet "
+               "show it)")
+NOT_TRIED = "Google Meet was too slow to add everyone before I had to answer"
 TOO_MANY = f"only the first {MAX_COHOSTS} mentions become co-hosts"
 
 
@@ -38,15 +47,31 @@ def _refusal(error: GoogleApiError) -> str:
         return REFUSED_PERMISSION
     if error.kind is FailureKind.INVALID:
         return REFUSED_INVALID
+    if error.kind is FailureKind.TIMEOUT:
+        return UNCONFIRMED  # the call may land after we stopped waiting: not a refusal
     return UNAVAILABLE
+
+
+def _share_of_deadline() -> ContextManager[None]:
+    left = remaining_seconds()
+    return nullcontext() if left is None else request_deadline(left * DEADLINE_SHARE)
 
 
 def add_cohosts(meeting: Meeting, credentials: Any, meet: MeetGateway, storage: Storage) -> tuple[Cohost, ...]:
     """Try each requested co-host once; what became of each, in mention order."""
+    with _share_of_deadline():
+        return _add_each(meeting, credentials, meet, storage)
+
+
+def _add_each(meeting: Meeting, credentials: Any, meet: MeetGateway, storage: Storage) -> tuple[Cohost, ...]:
     outcomes: list[Cohost] = []
     for index, person in enumerate(meeting.requested_cohosts):
         if index >= MAX_COHOSTS:
             outcomes.append(Cohost(person, CohostState.REFUSED, reason=TOO_MANY))
+            continue
+        left = remaining_seconds()
+        if left is not None and left <= MIN_ATTEMPT_SECONDS:  # the share is spent: asking would only time out
+            outcomes.append(Cohost(person, CohostState.REFUSED, reason=NOT_TRIED))
             continue
         email = email_for(storage, person)
         if email is None:
