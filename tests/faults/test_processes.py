@@ -23,7 +23,7 @@ import requests
 
 from tests.e2e.conftest import Stack
 from tests.e2e.test_lifecycle import Meeting
-from tests.faults.conftest import clear_faults, reconcile, start_stack
+from tests.faults.conftest import RECONCILE_SECRET, clear_faults, reconcile, start_stack
 from tests.faults.processes import (GunicornStack, PrivatePostgres, SqliteLockHolder, pid_with_connection,
                                    private_postgres)
 from tests.support import wait_until
@@ -32,7 +32,7 @@ from tests.support import wait_until
 STALL_MS = 2000  # the call the worker is stuck in; shorter than its timeout, so it is still waiting
 # The workers' own loop (not the reconciler) finishes the syncs: nothing else takes over.
 GUNICORN_ENV = {"MEET_TIMEOUT_SECONDS": "3", "SYNC_BUDGET_SECONDS": "6", "SYNC_LEASE_SECONDS": "4",
-                "SYNC_DEBOUNCE_SECONDS": "0.05"}
+                "SYNC_DEBOUNCE_SECONDS": "0.05", "RECONCILE_SECRET": RECONCILE_SECRET}
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +100,80 @@ def test_a_worker_killed_mid_sync_is_replaced_and_the_meeting_ends_with_one_summ
               if stuck({"method": c["httpMethod"], "path": c["path"],
                         "query": "&".join(f"{k}={v}" for k, v in c["query"].items())})]
     assert len(redone) >= 2, redone
+
+
+def reconcile_gunicorn(stack: GunicornStack) -> dict[str, Any]:
+    response = requests.get(stack.app_url + "/tasks/reconcile",
+                            headers={"Authorization": f"Bearer {RECONCILE_SECRET}"}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize("post", ["lands", "never lands"])
+def test_a_worker_killed_while_posting_the_join_card_leaves_one_live_card(
+        gunicorn_stack: GunicornStack, post: str) -> None:
+    """/meet: Meet created the space and the meeting is recorded with its card's
+    client-assigned name; the worker dies inside the card's post. Chat's answer is lost,
+    but the reconciler adopts the card (the stalled post landed) or posts it with the same
+    id (it did not): one card, kept live."""
+    stack = gunicorn_stack
+    stack.control("POST", "reset")
+    alice = stack.person("Alice Anders")
+    space = stack.space(alice)
+    # The post stalls (under the workers' 3 s call timeout: the worker sits waiting), then
+    # either Chat creates the card or fails the call.
+    stack.fault("chat", "spaces.messages.create", delayMs=STALL_MS, times=1,
+                **({"status": 503} if post == "never lands" else {}))
+    answers: list[dict[str, Any]] = []
+    asking = threading.Thread(target=lambda: answers.append(stack.say(space, alice, "/meet Retro")))
+    asking.start()
+    try:
+        call = wait_until(lambda: stack.in_flight.find(
+            lambda c: c["method"] == "POST" and "messageId=client-meet-" in c["query"]), timeout=15,
+            what="a worker posting the join card")
+        workers = stack.workers()
+        victim = wait_until(lambda: pid_with_connection(workers, call["port"], stack.emulator_port), timeout=5,
+                            what="the posting worker's pid")
+        os.kill(victim, signal.SIGKILL)
+    finally:
+        asking.join(timeout=30)
+    [answer] = answers
+    # Chat's answer is lost with the worker: the person sees "not responding", nothing else.
+    error = answer["reply"]["error"]
+    assert error["code"] == 503 and error["status"] == "UNAVAILABLE", error  # the connection died, not a 504
+    assert "could not reach the app" in error["message"], error
+    wait_until(lambda: victim not in stack.workers() and len(stack.workers()) == 2, timeout=20,
+               what="gunicorn to replace the killed worker")
+    # The meeting was recorded before the post, with the card's name known in advance.
+    [meeting] = stack.storage().recent_meetings(space["name"])
+    assert meeting.card_message == f"{space['name']}/messages/client-meet-{meeting.meeting_code}"
+    wait_until(lambda: stack.control("GET", "faults")["faults"] == [] and
+               stack.in_flight.find(lambda c: "messageId=client-meet-" in c["query"]) is None,
+               timeout=10, what="the stalled post to finish")
+    assert len(meeting_cards(stack, space)) == (1 if post == "lands" else 0)
+
+    def adopted() -> bool:
+        reconcile_gunicorn(stack)
+        [now] = stack.storage().recent_meetings(space["name"])
+        return bool(now.card_message and "/client-" not in now.card_message and now.thread_name)
+
+    wait_until(adopted, timeout=30, what="the reconciler to adopt or post the card")
+    [meeting] = stack.storage().recent_meetings(space["name"])
+    [card] = meeting_cards(stack, space)
+    assert card["name"] == meeting.card_message and card["thread"]["name"] == meeting.thread_name
+    assert card["clientAssignedMessageId"] == f"client-meet-{meeting.meeting_code}"
+    created = [c for c in stack.control("GET", "calls")["calls"] if c["method"] == "spaces.create"]
+    assert len(created) == 1  # one meeting: nothing asked Meet again
+
+    stack.control("POST", "meet/join", {"space": meeting.meeting_code, "user": alice["name"]})
+
+    def live() -> bool:
+        stack.control("POST", "pubsub/flush", {"timeoutSeconds": 10})
+        reconcile_gunicorn(stack)
+        return "In the call (1)" in json.dumps(meeting_cards(stack, space))
+
+    wait_until(live, timeout=30, what="the card kept live")
+    assert len(meeting_cards(stack, space)) == 1
 
 
 # -- 2. PostgreSQL restarted under a running meeting ----------------------------------------------
