@@ -197,7 +197,7 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
     try:
         posted = services.chat.create_message(request.chat_space, card, message_id=message_id, request_id=message_id)
     except GoogleApiError as error:
-        if error.kind is FailureKind.TIMEOUT:
+        if error.may_have_applied:
             # Ambiguous: Chat may have created the card after we stopped waiting. Keep
             # the meeting and let the next sync adopt (or post) the card by its id.
             log.warning("join card not confirmed in time; the next sync adopts or posts it",

@@ -22,8 +22,8 @@ from google.oauth2.credentials import Credentials
 from ..config import Config
 from ..domain import Person, UserGrant
 from ..google.credentials import NeedsAuthorization
-from ..google.errors import FailureKind, GoogleApiError, classify
-from ..retry import attempt_timeout, retry_call
+from ..google.errors import FailureKind, GoogleApiError, call_with_retries
+from ..retry import attempt_timeout
 from ..storage import Storage
 from .crypto import TokenCipher, UndecryptableToken
 from .google_oauth import MEET_SCOPE
@@ -121,17 +121,10 @@ class OAuthCredentials:
                            scopes=sorted(grant.scopes))
 
     def _refresh(self, credentials: Credentials, grant: UserGrant) -> None:
-        def attempt() -> None:
-            try:
-                credentials.refresh(self._request)
-            except Exception as error:  # classified below: invalid_grant or transient
-                raise classify(error) from error
-
-        extra = {"sleep": self._sleep} if self._sleep else {}
         try:
-            retry_call(attempt, is_transient=lambda e: isinstance(e, GoogleApiError) and e.transient,
-                       budget_seconds=self._budget, **extra)
-        except GoogleApiError as error:
+            call_with_retries(lambda: credentials.refresh(self._request), budget_seconds=self._budget,
+                              sleep=self._sleep)
+        except GoogleApiError as error:  # invalid_grant, or transient failures past the budget
             if error.kind is FailureKind.UNAUTHENTICATED:
                 log.info("refresh token refused (invalid_grant): deleting the stored authorization",
                          extra={"fields": {"user": grant.user_name}})

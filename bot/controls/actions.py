@@ -94,11 +94,12 @@ UNCONFIRMED = ("Google Meet didn't confirm this change in time, so it may still 
 
 
 class UnconfirmedChange(GoogleApiError):
-    """A change Meet did not confirm in time: the call timed out, so Meet may still apply it
-    (a late call is not a failed one). Never to be told as "nothing was changed"."""
+    """A change Meet did not confirm in time: an attempt timed out, so Meet may still apply
+    it (a late call is not a failed one). Never to be told as "nothing was changed"."""
 
     def __init__(self, error: GoogleApiError) -> None:
         super().__init__(error.kind, error.status, error.message, error.reason)
+        self.may_have_applied = True
 
 
 def _change(call: Callable[..., T], *args: Any) -> T:
@@ -106,7 +107,7 @@ def _change(call: Callable[..., T], *args: Any) -> T:
     try:
         return call(*args)
     except GoogleApiError as error:
-        if error.kind is FailureKind.TIMEOUT:
+        if error.may_have_applied:
             raise UnconfirmedChange(error) from error
         raise
 

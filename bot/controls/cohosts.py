@@ -47,8 +47,8 @@ def _refusal(error: GoogleApiError) -> str:
         return REFUSED_PERMISSION
     if error.kind is FailureKind.INVALID:
         return REFUSED_INVALID
-    if error.kind is FailureKind.TIMEOUT:
-        return UNCONFIRMED  # the call may land after we stopped waiting: not a refusal
+    if error.may_have_applied:
+        return UNCONFIRMED  # an attempt may land after we stopped waiting: not a refusal
     return UNAVAILABLE
 
 

@@ -15,8 +15,8 @@ from google.auth.credentials import Credentials
 from google.oauth2 import service_account
 from google.protobuf import field_mask_pb2
 
-from ..retry import attempt_timeout, retry_call
-from .errors import GoogleApiError, classify
+from ..retry import attempt_timeout
+from .errors import call_with_retries
 
 CHAT_BOT_SCOPE = "https://www.googleapis.com/auth/chat.bot"
 
@@ -49,15 +49,7 @@ class ChatGateway:
         self._sleep = sleep
 
     def _call(self, attempt: Callable[[], Any], convert: Callable[[Any], Any] = _to_dict) -> Any:
-        def guarded() -> Any:
-            try:
-                return convert(attempt())
-            except Exception as error:  # noqa: BLE001 - classified into GoogleApiError
-                raise classify(error) from error
-
-        extra = {"sleep": self._sleep} if self._sleep else {}
-        return retry_call(guarded, is_transient=lambda e: isinstance(e, GoogleApiError) and e.transient,
-                          budget_seconds=self._budget, **extra)
+        return call_with_retries(lambda: convert(attempt()), budget_seconds=self._budget, sleep=self._sleep)
 
     def create_message(self, space: str, body: dict[str, Any], *, thread_name: str | None = None,
                        message_id: str | None = None, request_id: str | None = None) -> dict[str, Any]:

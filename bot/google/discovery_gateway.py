@@ -15,8 +15,8 @@ import httplib2
 from google.auth.credentials import Credentials
 from googleapiclient import discovery
 
-from ..retry import attempt_timeout, retry_call
-from .errors import GoogleApiError, classify
+from ..retry import attempt_timeout
+from .errors import call_with_retries
 
 
 class DiscoveryGateway:
@@ -36,11 +36,6 @@ class DiscoveryGateway:
         def attempt() -> dict[str, Any]:
             timeout = attempt_timeout(self._timeout)  # within the request's deadline, if a user waits
             http = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout))
-            try:
-                return dict(request.execute(http=http) or {})
-            except Exception as error:  # noqa: BLE001 - classified into GoogleApiError
-                raise classify(error) from error
+            return dict(request.execute(http=http) or {})
 
-        extra = {"sleep": self._sleep} if self._sleep else {}
-        return retry_call(attempt, is_transient=lambda e: isinstance(e, GoogleApiError) and e.transient,
-                          budget_seconds=self._budget, **extra)
+        return call_with_retries(attempt, budget_seconds=self._budget, sleep=self._sleep)

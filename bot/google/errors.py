@@ -5,12 +5,16 @@ from __future__ import annotations
 import enum
 import json
 import socket
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import requests
 from google.api_core import exceptions as core_exceptions
 from google.auth import exceptions as auth_exceptions
 from googleapiclient.errors import HttpError
+
+from ..retry import retry_call
+
+T = TypeVar("T")
 
 
 class FailureKind(str, enum.Enum):
@@ -28,6 +32,10 @@ class GoogleApiError(Exception):
     def __init__(self, kind: FailureKind, status: int | None, message: str, reason: str | None = None) -> None:
         super().__init__(f"{kind.value} ({status}): {message}")
         self.kind, self.status, self.message, self.reason = kind, status, message, reason
+        # True when an attempt timed out: Google may have carried out the call after we
+        # stopped waiting, so a change must not be reported as "not made". Set for the
+        # final error when an earlier attempt timed out and a later one failed otherwise.
+        self.may_have_applied = kind is FailureKind.TIMEOUT
 
     @property
     def transient(self) -> bool:
@@ -81,3 +89,30 @@ def classify(error: BaseException) -> GoogleApiError:
     if isinstance(error, (ConnectionError, OSError, requests.ConnectionError)):
         return GoogleApiError(FailureKind.UNAVAILABLE, None, str(error))
     raise error
+
+
+def call_with_retries(attempt: Callable[[], T], *, budget_seconds: float,
+                      sleep: Callable[[float], None] | None = None) -> T:
+    """One Google call as the gateways make it: every failure classified, transient ones
+    retried with backoff within the budget (and the request's deadline); the error finally
+    raised knows whether any attempt timed out (``may_have_applied``)."""
+    timed_out = False
+
+    def classified_attempt() -> T:
+        nonlocal timed_out
+        try:
+            return attempt()
+        except Exception as error:  # noqa: BLE001 - classified into GoogleApiError
+            failure = classify(error)
+            timed_out = timed_out or failure.kind is FailureKind.TIMEOUT
+            if failure is error:
+                raise
+            raise failure from error
+
+    extra = {"sleep": sleep} if sleep else {}
+    try:
+        return retry_call(classified_attempt, is_transient=lambda e: isinstance(e, GoogleApiError) and e.transient,
+                          budget_seconds=budget_seconds, **extra)
+    except GoogleApiError as error:
+        error.may_have_applied = error.may_have_applied or timed_out
+        raise
