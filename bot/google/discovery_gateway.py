@@ -1,13 +1,16 @@
 """What the google-api-python-client gateways share (Meet v2, Workspace Events v1).
 
 The service object is built once from the static discovery document; each call runs
-with the acting user's credentials on a fresh ``httplib2.Http`` (it is not
-thread-safe) whose timeout fits the request's deadline when a user is waiting, and is
-retried on transient failures with backoff inside the budget.
+with the acting user's credentials and is retried on transient failures with backoff
+inside the budget. Connections are kept per thread (``httplib2.Http`` is not
+thread-safe), so a sync's dozen Meet calls share one TLS connection instead of opening
+one each; every attempt sets its timeout to fit the request's deadline, and a failed
+attempt drops its connections (a timed-out one may still have a response on its way).
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable
 
 import google_auth_httplib2
@@ -29,13 +32,34 @@ class DiscoveryGateway:
         self._service = discovery.build(self.API, self.VERSION, http=httplib2.Http(), static_discovery=True,
                                         client_options=options, cache_discovery=False)
         self._timeout = timeout_seconds
+        self._local = threading.local()
         self._budget = budget_seconds
         self._sleep = sleep
 
     def _execute(self, credentials: Credentials, request: Any) -> dict[str, Any]:
         def attempt() -> dict[str, Any]:
-            timeout = attempt_timeout(self._timeout)  # within the request's deadline, if a user waits
-            http = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout))
-            return dict(request.execute(http=http) or {})
+            http = self._connections(attempt_timeout(self._timeout))  # within the request's deadline
+            try:
+                return dict(request.execute(http=google_auth_httplib2.AuthorizedHttp(credentials, http=http)) or {})
+            except BaseException:
+                self._drop_connections(http)
+                raise
 
         return call_with_retries(attempt, budget_seconds=self._budget, sleep=self._sleep)
+
+    def _connections(self, timeout: float) -> httplib2.Http:
+        """This thread's ``Http``, its kept-alive connections set to ``timeout``."""
+        http: httplib2.Http | None = getattr(self._local, "http", None)
+        if http is None:
+            http = self._local.http = httplib2.Http(timeout=timeout)
+        http.timeout = timeout  # for connections opened from now on
+        for connection in http.connections.values():
+            connection.timeout = timeout
+            if connection.sock is not None:
+                connection.sock.settimeout(timeout)
+        return http
+
+    def _drop_connections(self, http: httplib2.Http) -> None:
+        for connection in list(http.connections.values()):
+            connection.close()
+        http.connections.clear()
