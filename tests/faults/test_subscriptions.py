@@ -48,7 +48,7 @@ from tests.e2e.conftest import Stack
 from tests.e2e.test_lifecycle import Meeting
 from tests.support import wait_until
 
-from .conftest import FAULTS, OUTAGE, arm, clear_faults, reconcile, statuses
+from .conftest import FAULTS, OUTAGE, arm, clear_faults, reconcile, start_stack, statuses
 
 KINDS = list(FAULTS)
 EVENTS = "workspaceevents"
@@ -62,11 +62,27 @@ REMINDER = "google.workspace.events.subscription.v1.expirationReminder"
 SUSPENDED = "google.workspace.events.subscription.v1.suspended"
 
 
+@pytest.fixture(scope="module")
+def subscriptions_stack() -> Iterator[Stack]:
+    """A stack of this module's own: its tests move the clock by days, and every meeting
+    earlier suites left in a shared stack's database would then be renewed and synced by
+    each reconcile pass, against an emulator that was reset since."""
+    stack = start_stack(auth_mode="delegation")
+    try:
+        yield stack
+    finally:
+        stack.local.stop()
+
+
 @pytest.fixture
-def events(stack: Stack) -> Iterator[Stack]:
-    """The faults stack with Pub/Sub's redelivery backoff scaled down (10 s -> 50 ms)."""
+def events(subscriptions_stack: Stack) -> Iterator[Stack]:
+    """A fresh emulator, Pub/Sub's redelivery backoff scaled down (10 s -> 50 ms)."""
+    stack = subscriptions_stack
+    stack.control("POST", "reset")
     stack.control("POST", "pubsub", {"minBackoffSeconds": 0.05, "maxBackoffSeconds": 0.3})
     yield stack
+    clear_faults(stack)
+    stack.control("POST", "pubsub", {"reset": True})
 
 
 # -- helpers ---------------------------------------------------------------------------------
