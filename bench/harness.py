@@ -117,10 +117,9 @@ def closed_loop(call: Callable[[requests.Session, int], bool], *, total: int, co
 
 # -- shared by the benchmarks that run the real app on gunicorn against the emulator ------
 
-PROJECT_NUMBER = "123456789012"
-APP_SERVICE_ACCOUNT = "meet-bot@local-project.iam.gserviceaccount.com"
-PUSH_SERVICE_ACCOUNT = "pubsub-push@local-project.iam.gserviceaccount.com"
-PUBSUB_TOPIC = "projects/local-project/topics/meet-events"
+# The same world as local mode (bot/local.py).
+from bot.local import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_SERVICE_ACCOUNT  # noqa: E402
+
 DEFAULT_POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -290,12 +289,11 @@ def gunicorn_app(*, workers: int, threads: int, database_url: str | None = None,
     nobody has to link an account. With ``pubsub`` the emulator pushes Meet events to
     ``POST /pubsub/push``. Everything is stopped and removed on the way out, failure or not.
     """
-    import json
     import shutil
     import tempfile
 
     from emulator import BackgroundServer, EmulatorConfig, create_emulator
-    from emulator.oauth import register_service_account
+    from bot.local import write_app_key
 
     directory = tempfile.mkdtemp(prefix="meetbot-bench-")
     app_url = f"http://127.0.0.1:{free_port()}"
@@ -311,11 +309,7 @@ def gunicorn_app(*, workers: int, threads: int, database_url: str | None = None,
         emulator_app.wsgi_app = timer  # type: ignore[attr-defined]
     emulator = BackgroundServer(emulator_app).start()
     try:
-        key = register_service_account(state, email=APP_SERVICE_ACCOUNT, project_id="local-project",
-                                       token_uri=emulator.url + "/token", delegation=True)
-        key_path = os.path.join(directory, "service-account.json")
-        with open(key_path, "w", encoding="utf-8") as handle:
-            json.dump(key, handle)
+        key_path = write_app_key(state, emulator.url, directory)
         app_env = {
             "CHAT_PROJECT_NUMBER": PROJECT_NUMBER, "GOOGLE_API_ENDPOINT": emulator.url,
             "CHAT_CREDENTIALS_FILE": key_path, "AUTH_MODE": "delegation", "DELEGATION_CREDENTIALS_FILE": key_path,

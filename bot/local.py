@@ -36,6 +36,18 @@ SAMPLE_PEOPLE = [("alice@example.com", "Alice Anders"), ("bob@example.com", "Bob
                  ("carol@example.com", "Carol Chen")]
 
 
+def write_app_key(state: Any, emulator_url: str, directory: str) -> str:
+    """Register the app's service account with the emulator (domain-wide delegation
+    allowed) and write its key file into ``directory``, as a console download would be;
+    the file's path."""
+    key = register_service_account(state, email=APP_SERVICE_ACCOUNT, project_id="local-project",
+                                   token_uri=emulator_url + "/token", delegation=True)
+    key_path = os.path.join(directory, "service-account.json")
+    with open(key_path, "w", encoding="utf-8") as handle:
+        json.dump(key, handle)
+    return key_path
+
+
 @dataclass
 class LocalStack:
     directory: str = ".local"
@@ -68,11 +80,7 @@ class LocalStack:
         self._emulator_server = BackgroundServer(self.emulator_app, port=self.emulator_port).start()
         self.emulator_url = self._emulator_server.url
 
-        key = register_service_account(self.emulator_state, email=APP_SERVICE_ACCOUNT, project_id="local-project",
-                                       token_uri=self.emulator_url + "/token", delegation=True)
-        key_path = os.path.join(self.directory, "service-account.json")
-        with open(key_path, "w", encoding="utf-8") as handle:
-            json.dump(key, handle)
+        key_path = write_app_key(self.emulator_state, self.emulator_url, self.directory)
         env = {
             "LOCAL_MODE": "1",
             "DATABASE_URL": self.database_url or f"sqlite:///{os.path.join(self.directory, 'meetbot.db')}",

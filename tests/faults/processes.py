@@ -9,7 +9,6 @@ started here is stopped by its own pid (never by name) in a ``finally``/fixture.
 from __future__ import annotations
 
 import glob
-import json
 import os
 import shutil
 import signal
@@ -22,12 +21,11 @@ from typing import Any, Callable, Iterator
 
 import requests
 
-from bot.local import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_PATH, PUSH_SERVICE_ACCOUNT
+from bot.local import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_PATH, PUSH_SERVICE_ACCOUNT, write_app_key
 from bot.storage import Storage
 from bot.storage.engine import create_engine
 from emulator import BackgroundServer, EmulatorConfig, create_emulator
 from emulator.config import DEFAULT_COMMANDS
-from emulator.oauth import register_service_account
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
 
@@ -152,11 +150,7 @@ class GunicornStack(Stack):
         self._emulator = BackgroundServer(emulator_app).start()
         self.url = self._emulator.url
         self.emulator_port = self._emulator.port
-        key = register_service_account(self.state, email=APP_SERVICE_ACCOUNT, project_id="local-project",
-                                       token_uri=self.url + "/token", delegation=True)
-        key_path = os.path.join(self.directory, "service-account.json")
-        with open(key_path, "w", encoding="utf-8") as handle:
-            json.dump(key, handle)
+        key_path = write_app_key(self.state, self.url, self.directory)
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root"),
             "PYTHONDONTWRITEBYTECODE": "1",

@@ -44,6 +44,17 @@ def gunicorn_stack() -> Iterator[GunicornStack]:
         stack.stop()
 
 
+def two_in_the_call(stack: Stack) -> Meeting:
+    """A meeting whose space is subscribed to Meet's events, with Alice and Bob in the call."""
+    meeting = Meeting(stack)
+    wait_until(lambda: stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
+    meeting.join(user=meeting.alice["name"])
+    meeting.join(user=meeting.bob["name"])
+    meeting.flush()
+    wait_until(lambda: "In the call (2)" in meeting.card_text(), what="two people in the call")
+    return meeting
+
+
 def assert_final_state_without_artifacts(meeting: Meeting) -> None:
     """The card says Ended, and exactly one summary, complete, in the meeting's thread."""
     card = meeting.card_text()
@@ -60,12 +71,7 @@ def test_a_worker_killed_mid_sync_is_replaced_and_the_meeting_ends_with_one_summ
         gunicorn_stack: GunicornStack, stuck_in: str) -> None:
     stack = gunicorn_stack
     stack.control("POST", "reset")
-    meeting = Meeting(stack)
-    wait_until(lambda: stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
-    meeting.join(user=meeting.alice["name"])
-    meeting.join(user=meeting.bob["name"])
-    meeting.flush()
-    wait_until(lambda: "In the call (2)" in meeting.card_text(), what="two people in the call")
+    meeting = two_in_the_call(stack)
 
     card_id = meeting.card_name.rsplit("/", 1)[1]
     if stuck_in == "summary post":
@@ -217,12 +223,7 @@ def test_postgres_restarted_mid_meeting_refuses_cleanly_and_the_meeting_still_en
     stack.control("POST", "reset")
     stack.control("POST", "pubsub", {"minBackoffSeconds": 0.05, "maxBackoffSeconds": 0.3})
     try:
-        meeting = Meeting(stack)
-        wait_until(lambda: stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
-        meeting.join(user=meeting.alice["name"])
-        meeting.join(user=meeting.bob["name"])
-        meeting.flush()
-        wait_until(lambda: "In the call (2)" in meeting.card_text(), what="two people in the call")
+        meeting = two_in_the_call(stack)
         elsewhere = stack.space(meeting.carol)
 
         postgres.stop()  # every pooled connection dies with it
