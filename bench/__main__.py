@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any, Callable
 
-from . import burst, chat_endpoint, emulator_throughput, lifecycle, meet_overhead
+from . import burst, chat_endpoint, digest_quality, emulator_throughput, lifecycle, meet_overhead
 from .harness import ROOT
 
 BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "lifecycle": lifecycle.run,
     "meet_overhead": meet_overhead.run,
     "burst": burst.run,
+    "digest": digest_quality.run,
 }
 
 # Keys that state correctness: any non-zero value fails the run.
@@ -91,6 +92,26 @@ DESCRIPTIONS = {
     "burst_unfinished_meetings": "meetings missing their ended card or summary at the deadline (part of "
                                  "`burst_lost`)",
     "burst_unacked_pushes": "pushes never acknowledged (part of `burst_lost`)",
+    "digest_recall": "extractive next steps, held-out meetings: labelled action items found (same owner, at least "
+                     "half of the task's content words), micro-averaged (goal ≥ 0.8)",
+    "digest_precision": "held-out meetings: predicted action items that match a label (goal ≥ 0.8)",
+    "digest_dev_recall": "the same recall on the dev meetings (the ones rules may be studied on)",
+    "digest_dev_precision": "the same precision on the dev meetings",
+    "digest_due_accuracy": "held-out matched items with a labelled due date whose predicted date is that date",
+    "digest_unsupported_language_detected": "non-English meetings (dev and held-out) whose digest said "
+                                            "UNSUPPORTED_LANGUAGE, share (goal 1)",
+    "digest_seconds_20k": "extractive summariser over a 20,000-entry transcript, best of 2, s (goal < 2; quick "
+                          "runs time 5,000 entries and scale ×4)",
+    "digest_timed_entries": "entries actually timed for `digest_seconds_20k`",
+    "digest_peak_ratio_10x_entries": "peak memory (tracemalloc) summarising 20,000 streamed entries ÷ 2,000, "
+                                     "digest included (1 = flat; quick runs: 5,000 ÷ 500)",
+    "digest_peak_kib_10x_entries": "that peak with 20,000 entries, KiB (holding the transcript would take "
+                                   "several MiB)",
+    "digest_result_kib_10x_entries": "of which still held by the returned digest, KiB: the repeated meetings' "
+                                     "commitments make the digest itself grow with the entries",
+    "digest_items_10x_entries": "action items in the digest of the 20,000-entry transcript",
+    "digest_heldout_counts": "held-out: meetings, labels, predictions, matches, due dates, language refusals",
+    "digest_dev_counts": "dev: the same counts",
 }
 
 

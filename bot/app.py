@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from .authorization import Authorization, build_authorization
 from .config import Config, ConfigError
+from .digest import Summarizer
 from .google.chat import ChatGateway, app_credentials
 from .google.credentials import DelegatedCredentials, UserCredentialsProvider
 from .google.events import EventsGateway
@@ -98,8 +99,10 @@ def create_app(
     authorization: "Authorization | None" = None,
     verifier: ChatRequestVerifier | None = None,
     clock: Callable[..., object] | None = None,
+    summarizer: "Summarizer | None" = None,
 ) -> Flask:
     config.check()
+    from .digest.factory import build_summarizer
     from .handlers import build_router
     from .views import chat as chat_view, health, oauth, pubsub, tasks
 
@@ -127,6 +130,7 @@ def create_app(
         authorization=authorization,
         events=EventsGateway(endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
         lifecycle=Lifecycle(storage),
+        summarizer=summarizer or build_summarizer(config),
     )
     worker = SyncWorker(services).start()
     assert services.lifecycle is not None

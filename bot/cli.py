@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import threading
 import time
-from typing import Any
+from typing import Any, Mapping
 
 import requests
 
@@ -46,7 +46,8 @@ def _widget_lines(widget: dict[str, Any]) -> list[str]:
     if "decoratedText" in widget:
         text = widget["decoratedText"]
         label = f"{text['topLabel']}: " if text.get("topLabel") else ""
-        return [label + _plain(text.get("text", ""))]
+        below = f" ({_plain(text['bottomLabel'])})" if text.get("bottomLabel") else ""
+        return [label + _plain(text.get("text", "")) + below]
     if "textParagraph" in widget:
         return [_plain(widget["textParagraph"].get("text", ""))]
     if "buttonList" in widget:
@@ -87,6 +88,15 @@ def link_alice(stack: LocalStack, answer: dict[str, Any]) -> None:
         response.raise_for_status()
 
 
+# Production settings that mean something locally too: taken from the environment as
+# they are (the rest of local mode's configuration is fixed by LocalStack).
+LOCAL_SETTINGS = ("AUTH_MODE", "SUMMARIZER", "GEMINI_MODEL", "SUMMARIZER_BUDGET_SECONDS")
+
+
+def local_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    return {key: environ[key] for key in LOCAL_SETTINGS if environ.get(key)}
+
+
 def run_local() -> int:
     app_port = int(os.environ.get("PORT", "8080"))
     emulator_port = int(os.environ.get("EMULATOR_PORT", "8085"))
@@ -98,7 +108,8 @@ def run_local() -> int:
         if os.path.exists(leftover):
             os.remove(leftover)
     stack = LocalStack(directory=directory, app_port=app_port, emulator_port=emulator_port,
-                       auto_consent=os.environ.get("EMULATOR_AUTO_CONSENT") == "1").start()
+                       auto_consent=os.environ.get("EMULATOR_AUTO_CONSENT") == "1",
+                       extra_env=local_settings(os.environ)).start()
     seeded = stack.seed()
     print(f"Google Workspace emulator and playground: {stack.emulator_url}/", flush=True)
     print(f"Chat app (POST / for Chat events):      {stack.app_url}/", flush=True)
@@ -117,9 +128,21 @@ def run_local() -> int:
     return 0
 
 
+def demo_transcript(alice: str, bob: str) -> list[dict[str, str]]:
+    """What Alice and Bob say in the demo's meeting: a commitment, an accepted request, a decision."""
+    return [
+        {"user": alice, "text": "Let's start. The main topic is the launch of the new onboarding flow."},
+        {"user": bob, "text": "The pilot went well, sign-ups were up eighteen percent in the test group."},
+        {"user": alice, "text": "Great. We agreed to roll it out to everyone on Monday."},
+        {"user": alice, "text": "Bob, could you write the announcement for the blog by Friday?"},
+        {"user": bob, "text": "Sure, I can do that."},
+        {"user": alice, "text": "And I'll check the support macros with the help desk tomorrow."},
+    ]
+
+
 def run_demo() -> int:
     directory = tempfile.mkdtemp(prefix="meetbot-demo-")
-    stack = LocalStack(directory=directory, auto_consent=True).start()
+    stack = LocalStack(directory=directory, auto_consent=True, extra_env=local_settings(os.environ)).start()
     try:
         seeded = stack.seed()
         space = seeded["space"]["name"]
@@ -156,12 +179,15 @@ def run_demo() -> int:
         stack.control("POST", "meet/leave", {"space": code, "user": bob["name"]})
         settle("Twenty minutes in, Bob leaves", lambda ms: "In the call (2)" in json.dumps(ms))
         stack.control("POST", "clock", {"advanceSeconds": 15 * 60})
-        stack.control("POST", "meet/end", {"space": code, "recording": True, "smartNotes": True, "transcript": [
-            {"user": alice["name"], "text": "Let's start."}, {"user": bob["name"], "text": "Agreed."}]})
+        stack.control("POST", "meet/end", {"space": code, "recording": True, "smartNotes": True,
+                                           "transcript": demo_transcript(alice["name"], bob["name"])})
         settle("The meeting ends with a recording, a transcript and smart notes",
                lambda ms: "Meeting summary" in json.dumps(ms))
         stack.control("POST", "clock", {"advanceSeconds": 600})
-        settle("Ten minutes later Meet has the files", lambda ms: json.dumps(ms).count("being prepared") == 0)
+        settle("Ten minutes later Meet has the files; the transcript's next steps are in the summary and "
+               "their owners are told",
+               lambda ms: json.dumps(ms).count("being prepared") == 0
+               and any(m.get("clientAssignedMessageId", "").startswith("client-nextsteps-") for m in ms))
         _ = carol
         print("\nDemo finished.", flush=True)
         return 0

@@ -33,6 +33,8 @@ DEFAULT_COMMAND_IDS = {"meet": 1, "meethelp": 2, "meetsettings": 3, "meetlogout"
 
 AUDIENCE_TYPES = ("project-number", "endpoint-url")
 AUTH_MODES = ("oauth", "delegation")
+SUMMARIZERS = ("extractive", "gemini")
+DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
 
 
 class ConfigError(Exception):
@@ -123,6 +125,16 @@ class Config:
     sync_debounce_seconds: float = 1.0  # events within this window share one sync
     sync_lease_seconds: float = 60.0  # a sync's claim; a dead worker's claim expires after it
 
+    # Next steps from transcripts: "extractive" (offline, the default) or "gemini" (Vertex AI,
+    # as the app's service account, falling back to extractive on any failure).
+    summarizer: str = "extractive"
+    gemini_model: str = DEFAULT_GEMINI_MODEL
+    vertex_project: str | None = None  # defaults to GOOGLE_CLOUD_PROJECT
+    vertex_location: str = "global"  # google-genai's own default: the global endpoint
+    # All Gemini calls for one transcript, retries included; within the sync's lease, so no
+    # second worker takes the meeting over while the model is still answering.
+    summarizer_budget_seconds: float = 40.0
+
     # Chat app configuration (Google Cloud console -> Chat API -> Configuration).
     command_ids: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_COMMAND_IDS))
     app_name: str = "Meet"
@@ -206,6 +218,11 @@ class Config:
                 "RECONCILE_INTERVAL_SECONDS") not in (None, "", "0") else 0.0,
             sync_debounce_seconds=number("SYNC_DEBOUNCE_SECONDS", cls.sync_debounce_seconds),
             sync_lease_seconds=number("SYNC_LEASE_SECONDS", cls.sync_lease_seconds),
+            summarizer=(environ.get("SUMMARIZER") or cls.summarizer).strip().lower(),
+            gemini_model=environ.get("GEMINI_MODEL") or cls.gemini_model,
+            vertex_project=environ.get("VERTEX_PROJECT") or environ.get("GOOGLE_CLOUD_PROJECT") or None,
+            vertex_location=environ.get("VERTEX_LOCATION") or cls.vertex_location,
+            summarizer_budget_seconds=number("SUMMARIZER_BUDGET_SECONDS", cls.summarizer_budget_seconds),
         )
         if problems:
             raise ConfigError(problems + config.problems())
@@ -247,6 +264,14 @@ class Config:
             problems.append("SYNC_LEASE_SECONDS must exceed MEET_TIMEOUT_SECONDS")
         if self.meet_timeout_seconds >= self.sync_budget_seconds:
             problems.append("MEET_TIMEOUT_SECONDS must be smaller than SYNC_BUDGET_SECONDS")
+        if self.summarizer not in SUMMARIZERS:
+            problems.append(f"SUMMARIZER must be one of {', '.join(SUMMARIZERS)}, got {self.summarizer!r}")
+        if self.summarizer == "gemini" and self.summarizer_budget_seconds >= self.sync_lease_seconds:
+            problems.append("SUMMARIZER_BUDGET_SECONDS must be smaller than SYNC_LEASE_SECONDS (a sync holds its "
+                            "meeting for the lease; the transcript's summary must be done within it)")
+        if self.summarizer == "gemini" and not self.vertex_project:
+            problems.append("VERTEX_PROJECT (or GOOGLE_CLOUD_PROJECT) is required when SUMMARIZER=gemini: the Google "
+                            "Cloud project whose Vertex AI the app's service account calls")
         return problems
 
     def _oauth_problems(self) -> list[str]:

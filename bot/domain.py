@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 
 class AccessType(str, enum.Enum):
@@ -103,6 +103,7 @@ class MeetingSettings:
     restrictions: ModerationRestrictions = field(default_factory=ModerationRestrictions)
     post_summary: bool = True  # post the summary reply when a conference ends
     list_absent: bool = True  # name the space members who did not join in it
+    next_steps: bool = True  # read the transcript for next steps, decisions and key points
 
     def to_space_config(self) -> dict[str, object]:
         """The Meet API ``SpaceConfig`` JSON asking for these settings."""
@@ -147,6 +148,7 @@ class MeetingSettings:
             restrictions=ModerationRestrictions.from_space_config(data.get("moderationRestrictions")),
             post_summary=base.post_summary,
             list_absent=base.list_absent,
+            next_steps=base.next_steps,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -159,6 +161,7 @@ class MeetingSettings:
             "restrictions": self.restrictions.to_space_config(),
             "postSummary": self.post_summary,
             "listAbsent": self.list_absent,
+            "nextSteps": self.next_steps,
         }
 
     @classmethod
@@ -167,6 +170,7 @@ class MeetingSettings:
         access = data.get("accessType")
         moderation = data.get("moderation")
         post_summary, list_absent = data.get("postSummary"), data.get("listAbsent")
+        next_steps = data.get("nextSteps")
         return cls(
             access_type=AccessType(access) if isinstance(access, str) else None,
             auto_recording=bool(data.get("autoRecording")),
@@ -177,6 +181,7 @@ class MeetingSettings:
             # Settings stored before these options existed meant "yes" to both.
             post_summary=post_summary if isinstance(post_summary, bool) else True,
             list_absent=list_absent if isinstance(list_absent, bool) else True,
+            next_steps=next_steps if isinstance(next_steps, bool) else True,
         )
 
 
@@ -237,6 +242,9 @@ class Meeting:
     # The event format of the Chat app that made the meeting ("classic" or "addon"): the
     # card's buttons take that format's shape wherever the card is drawn.
     event_format: str = "classic"
+    # The organizer's IANA time zone as Chat reported it with their /meet ("by Friday" in
+    # a transcript is Friday where they are); None when Chat sent none (read as UTC).
+    time_zone: str | None = None
     id: int | None = None
 
     def with_changes(self, **changes: object) -> "Meeting":
@@ -285,6 +293,9 @@ class Artifact:
     kind: ArtifactKind
     ready: bool  # FILE_GENERATED
     url: str | None = None  # Drive or Docs link once ready
+    # Meet's resource name (conferenceRecords/{id}/transcripts/{id}, …): how a ready
+    # transcript's entries are read. Not kept in storage.
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -304,11 +315,92 @@ class ConferenceSummary:
     absent: tuple[Person, ...]  # Chat space members who did not join
     absent_total: int
     artifacts: tuple[Artifact, ...]  # one per artifact Meet is producing or produced
+    # What the transcript says was decided and promised; None while there is none to
+    # show (no transcript yet, or the space turned next steps off).
+    digest: "Digest | None" = None
 
     @property
     def complete(self) -> bool:
         """True once every artifact Meet is producing has its file."""
         return all(artifact.ready for artifact in self.artifacts)
+
+
+# -- next steps from the transcript ---------------------------------------------------------
+@dataclass(frozen=True)
+class Speaker:
+    """Who said a transcript entry: one participant of the conference, as Meet names them.
+
+    Signed-in people carry their ``users/{id}`` (the same id Chat uses), so an action item
+    they own can mention them; guests and phone callers are known by display name only.
+    """
+
+    participant: str  # conferenceRecords/{id}/participants/{id}
+    display_name: str
+    kind: AttendeeKind = AttendeeKind.SIGNED_IN
+    user_name: str | None = None  # users/{id}, signed-in people only
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    """One transcript entry, read from Meet and mapped to its speaker.
+
+    Transcript text lives only in memory while a digest is made: it is never stored and
+    never logged.
+    """
+
+    index: int  # position in the transcript, from 0
+    speaker: Speaker
+    text: str
+    offset: timedelta  # from the conference's start
+    language: str = "en-US"  # the entry's BCP-47 languageCode
+
+
+@dataclass(frozen=True)
+class DigestContext:
+    """What a summariser needs besides the lines themselves."""
+
+    started_at: datetime  # the conference's start (timezone-aware)
+    time_zone: str  # IANA id in which spoken dates are read ("UTC" when unknown)
+    participants: tuple[Speaker, ...]  # everyone in the call: names a request may address
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """Something one person said they would do (or accepted when asked)."""
+
+    owner: Speaker
+    task: str  # short, in the speaker's words where possible
+    said_at: timedelta  # offset into the call
+    due: date | None = None  # when a date was said, in the organizer's time zone
+
+
+@dataclass(frozen=True)
+class Note:
+    """A decision or a key point: what was said, and when in the call."""
+
+    text: str
+    said_at: timedelta
+
+
+class DigestOutcome(str, enum.Enum):
+    READY = "READY"  # the transcript was read: items, decisions and key points (any may be empty)
+    UNSUPPORTED_LANGUAGE = "UNSUPPORTED_LANGUAGE"  # the summariser cannot read its language
+    EMPTY = "EMPTY"  # the transcript has no entries
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What a meeting decided and who does what: the only part of a transcript the app keeps."""
+
+    outcome: DigestOutcome
+    action_items: tuple[ActionItem, ...] = ()  # in the order they were said
+    decisions: tuple[Note, ...] = ()
+    key_points: tuple[Note, ...] = ()  # at most MAX_KEY_POINTS
+    language: str | None = None  # the transcript's main language (BCP-47)
+    summarizer: str = "extractive"  # which summariser made it ("extractive" or "gemini")
+
+
+MAX_KEY_POINTS = 5
 
 
 @dataclass(frozen=True)
@@ -323,6 +415,7 @@ class MeetRequest:
     source_message: str | None = None  # spaces/{id}/messages/{id}: the command's own message
     thread_name: str | None = None  # the thread the command was typed in
     event_format: str = "classic"  # the Chat app's event format: the card's buttons follow it
+    time_zone: str | None = None  # the organizer's IANA time zone, from the event's common.timeZone
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ class LocalStack:
             "CHAT_ENDPOINT_URL": self.app_url + "/",
             "GOOGLE_API_ENDPOINT": self.emulator_url,
             "CHAT_CREDENTIALS_FILE": key_path,
+            "VERTEX_PROJECT": "local-project",  # SUMMARIZER=gemini asks the emulator's Vertex AI
             "AUTH_MODE": self.auth_mode,
             "DELEGATION_CREDENTIALS_FILE": key_path,
             "OAUTH_CLIENT_ID": LOCAL_OAUTH_CLIENT_ID,

@@ -119,6 +119,7 @@ def meeting_from_space(space: dict[str, Any], request: MeetRequest, settings: Me
         dial_in=dial_in_from_space(space),
         source_message=request.source_message,
         event_format=request.event_format,
+        time_zone=request.time_zone,
     )
 
 

@@ -14,12 +14,21 @@ from .storage import Storage
 
 if TYPE_CHECKING:
     from .authorization import Authorization
+    from .digest import Summarizer
     from .google.events import EventsGateway
     from .lifecycle.service import Lifecycle
 
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def offline_summarizer() -> "Summarizer":
+    """The default summariser: offline and deterministic (imported here, not at module
+    import, so building Services stays cheap for code that never summarises)."""
+    from .digest.extractive import ExtractiveSummarizer
+
+    return ExtractiveSummarizer()
 
 
 @dataclass(frozen=True)
@@ -35,3 +44,5 @@ class Services:
     # The meeting lifecycle (Workspace Events and the sync worker); None in unit tests.
     events: "EventsGateway | None" = None
     lifecycle: "Lifecycle | None" = None
+    # Turns a transcript into next steps, decisions and key points (SUMMARIZER).
+    summarizer: "Summarizer" = field(default_factory=offline_summarizer)

@@ -41,7 +41,7 @@ REACTIONS_HOSTS_ONLY = "reactions_hosts_only"
 PRESENTING_HOSTS_ONLY = "presenting_hosts_only"
 JOIN_AS_VIEWER = "join_as_viewer"
 RECORDING, TRANSCRIPTION, SMART_NOTES = "recording", "transcription", "smart_notes"
-POST_SUMMARY, LIST_ABSENT = "post_summary", "list_absent"
+POST_SUMMARY, LIST_ABSENT, NEXT_STEPS = "post_summary", "list_absent", "next_steps"
 
 ACCESS_CHOICES: dict[AccessType, str] = {
     AccessType.OPEN: "Open: anyone with the link joins without asking",
@@ -62,6 +62,8 @@ AUTO_CHOICES = (
 SUMMARY_CHOICES = (
     (POST_SUMMARY, "Post a summary in the meeting's thread when a call ends"),
     (LIST_ABSENT, "List space members who didn't join in the summary"),
+    (NEXT_STEPS, "Next steps from the transcript: who does what, decisions and key points "
+                 "(the transcript itself is never kept)"),
 )
 HOST_ONLY_NOTE = ("Only the organizer can change moderation and automatic recording, transcription and "
                   "smart notes (Google Meet's rule for co-hosts).")
@@ -143,8 +145,8 @@ def space_settings_dialog(defaults: MeetingSettings, *, space_name: str = "", er
     intro = "New meetings created with /meet in this space start with these settings."
     if space_name:
         intro = f"New meetings created with /meet in {space_name} start with these settings."
-    summary_on = {value for value, on in ((POST_SUMMARY, defaults.post_summary), (LIST_ABSENT, defaults.list_absent))
-                  if on}
+    summary_on = {value for value, on in ((POST_SUMMARY, defaults.post_summary), (LIST_ABSENT, defaults.list_absent),
+                                          (NEXT_STEPS, defaults.next_steps)) if on}
     sections = [
         section([*error_widgets(error), text_paragraph(escape(intro))]),
         section([selection_input(ACCESS, "Who can join without asking", [

@@ -22,11 +22,20 @@ from datetime import datetime, timezone
 from typing import Sequence
 from urllib.parse import urlsplit
 
-from bot.domain import Artifact, ArtifactKind, Attendee, AttendeeKind, ConferenceSummary, Person
+from bot.domain import (
+    Artifact,
+    ArtifactKind,
+    Attendee,
+    AttendeeKind,
+    ConferenceSummary,
+    DigestOutcome,
+    Person,
+)
 
 from .join_card import card_title, format_clock, format_duration, header_title, person_name
 from .markup import bold, clip, escape, lines, single_line
 from .widgets import (
+    MAX_MESSAGE_BYTES,
     CardAction,
     Json,
     button,
@@ -52,6 +61,9 @@ MAX_ABSENT_SHOWN = 50
 ABSENT_LIST_BYTES = 4_000
 MAX_ARTIFACTS_SHOWN = 6  # Meet may make several recordings in one conference
 MAX_URL_CHARS = 500  # Drive and Docs links are ~100 characters; longer is not a file link
+# Kept free below Chat's limit when the next steps take what is left: the separators
+# between sections, and a digest section's smallest form should even that be over.
+DIGEST_MARGIN_BYTES = 1_000
 
 ARTIFACT_WORDS: dict[ArtifactKind, str] = {
     ArtifactKind.RECORDING: "Recording",
@@ -72,8 +84,8 @@ UNAVAILABLE_WORDS = "saved, but no link is available"
 NO_ARTIFACTS_WORDS = "No recording, transcript or smart notes were made in this meeting."
 
 # English names rather than strftime("%A"/"%B"), which follow the process locale.
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
 # An https URL made only of characters RFC 3986 allows unencoded: nothing that could
@@ -94,14 +106,25 @@ def summary_card(summary: ConferenceSummary, *, now: datetime) -> Json:
     del now  # deliberately unused: see the module docstring
     attendees_total = max(summary.attendees_total, len(summary.attendees))
     absent_total = max(summary.absent_total, len(summary.absent))
-    sections = [
+    # Imported here: the digest sections build on this module's helpers (names, byte fitting).
+    from .digest import digest_sections
+
+    above = [
         section(when_widgets(summary)),
         _collapsible(section(attendee_widgets(summary.attendees, attendees_total, day=summary.started_at),
                              header_html=f"Attendees ({attendees_total})")),
         section(absent_widgets(summary.absent, absent_total), header_html=f"Didn't join ({absent_total})"),
-        section(artifact_widgets(summary.artifacts, organizer=summary.meeting.organizer),
-                header_html="Recording, transcript and notes"),
     ]
+    files = section(artifact_widgets(summary.artifacts, organizer=summary.meeting.organizer),
+                    header_html="Recording, transcript and notes")
+    # Every other part is bounded; the next steps get what the rest of the message leaves
+    # (most of it, for all but the largest meetings), so the whole stays within the limit.
+    rest = len(json.dumps(card_message(_summary_entry(summary, [*above, files]), fallback_text(summary))))
+    digest = digest_sections(summary, max_bytes=MAX_MESSAGE_BYTES - DIGEST_MARGIN_BYTES - rest)
+    return _summary_entry(summary, [*above, *digest, files])
+
+
+def _summary_entry(summary: ConferenceSummary, sections: Sequence[Json]) -> Json:
     return card_with_id(SUMMARY_CARD_ID, card(header_title(summary.meeting), sections, subtitle=SUBTITLE))
 
 
@@ -126,7 +149,7 @@ def when_words(started_at: datetime, ended_at: datetime) -> str:
 def format_date(moment: datetime) -> str:
     """``"Monday, 6 May 2024"`` in UTC, independent of the process locale."""
     moment = _utc(moment)
-    return f"{_WEEKDAYS[moment.weekday()]}, {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    return f"{WEEKDAYS[moment.weekday()]}, {moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def time_range(start: datetime, end: datetime, *, day: datetime) -> str:
@@ -157,10 +180,15 @@ def attendee_widgets(attendees: Sequence[Attendee], total: int, *, day: datetime
 
 def attendee_label(attendee: Attendee) -> str:
     """Plain text: the display name, ``"Guest: name"`` or ``"Phone: +1 ***-***-123"``."""
-    name = clip(single_line(attendee.display_name), MAX_NAME_CHARS)
-    if attendee.kind is AttendeeKind.ANONYMOUS:
+    return participant_label(attendee.kind, attendee.display_name)
+
+
+def participant_label(kind: AttendeeKind, display_name: str) -> str:
+    """How the summary names someone in the call, whatever the list (attendees, owners)."""
+    name = clip(single_line(display_name), MAX_NAME_CHARS)
+    if kind is AttendeeKind.ANONYMOUS:
         return f"Guest: {name}" if name else "Guest"
-    if attendee.kind is AttendeeKind.PHONE:
+    if kind is AttendeeKind.PHONE:
         return f"Phone: {name}" if name else "Phone participant"
     return name or "Unknown user"
 
@@ -290,7 +318,11 @@ def fallback_text(summary: ConferenceSummary) -> str:
     attendees_total = max(summary.attendees_total, len(summary.attendees))
     lasted = format_duration(_utc(summary.ended_at) - _utc(summary.started_at))
     people = f"{attendees_total} {_plural(attendees_total, 'attendee', 'attendees')}"
-    return f"Meeting summary: {header_title(summary.meeting)}. {format_date(summary.started_at)}, {lasted}, {people}."
+    digest = summary.digest
+    items = len(digest.action_items) if digest is not None and digest.outcome is DigestOutcome.READY else 0
+    steps = f", {items} next {_plural(items, 'step', 'steps')}" if items else ""
+    return (f"Meeting summary: {header_title(summary.meeting)}. "
+            f"{format_date(summary.started_at)}, {lasted}, {people}{steps}.")
 
 
 # -- helpers -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""A local Google Workspace: Meet v2, Chat v1, Workspace Events v1, Pub/Sub push and OAuth.
+"""A local Google Workspace: Meet v2, Chat v1, Workspace Events v1, Pub/Sub push and OAuth,
+plus Vertex AI generateContent (Gemini, scripted answers).
 
 Google's own client libraries work against it unchanged when pointed at it with
 ``client_options={"api_endpoint": url}``. See ``python -m emulator --help``.

@@ -21,6 +21,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--chat-audience", choices=["project-number", "endpoint-url"], default="project-number")
     parser.add_argument("--project-number", default="123456789012")
     parser.add_argument("--event-format", choices=["classic", "addon"], default="classic")
+    parser.add_argument("--event-time-zone", choices=["every", "clicks"], default="every",
+                        help="which Chat events carry common.timeZone: every event a person causes, or only "
+                             "CARD_CLICKED ones (all the Chat reference promises)")
     parser.add_argument("--access-token-lifetime", type=int, default=3599)
     parser.add_argument("--pubsub-audience", help="audience of Pub/Sub push OIDC tokens (default: the push URL)")
     parser.add_argument("--pubsub-service-account", default="pubsub-push@emulated-project.iam.gserviceaccount.com",
@@ -37,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         chat_audience=args.chat_audience,
         project_number=args.project_number,
         event_format=args.event_format,
+        event_time_zone=args.event_time_zone,
         access_token_lifetime=args.access_token_lifetime,
         pubsub_audience=args.pubsub_audience,
         pubsub_service_account=args.pubsub_service_account,

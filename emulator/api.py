@@ -29,7 +29,7 @@ SYSTEM_PARAMETERS = {
     "uploadType", "callback", "$.xgafv", "$fields", "$prettyPrint", "oauth_token",
 }
 
-EMULATED_APIS = ["meet", "chat", "workspaceevents"]
+EMULATED_APIS = ["meet", "chat", "workspaceevents", "aiplatform", "aiplatform.v1"]
 
 
 def api_handler(api: str, method_id: str) -> Callable[[Handler], Handler]:
@@ -157,7 +157,7 @@ def _body(method: discovery.ApiMethod) -> dict[str, Any]:
     if not isinstance(parsed, dict):
         raise ApiError(400, "Invalid JSON payload received. Expected an object.")
     root = schema.snake(method.request_schema)
-    return schema.parse_request(method.api, method.request_schema, parsed, root)
+    return schema.parse_request(method.document or method.api, method.request_schema, parsed, root)
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -200,7 +200,8 @@ def dispatch(state: EmulatorState, path: str) -> Response:
         with state.lock:
             result = handler(context)
         int_enums = "enum-encoding=int" in request.args.get("$alt", "")
-        encoded = schema.encode_response(method.api, method.response_schema, result or {}, int_enums=int_enums)
+        encoded = schema.encode_response(method.document or method.api, method.response_schema, result or {},
+                                         int_enums=int_enums)
         record.status = 200
         return json_response(encoded)
     except ApiError as error:
@@ -221,6 +222,7 @@ def create_api_blueprint() -> Blueprint:
 
     @blueprint.route("/v1/<path:rest>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
     @blueprint.route("/v2/<path:rest>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
+    @blueprint.route("/v1beta1/<path:rest>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])  # Vertex AI
     def serve(rest: str) -> Response:
         return dispatch(current_app.extensions["emulator"], request.path)
 

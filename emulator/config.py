@@ -18,6 +18,9 @@ class EmulatorConfig:
     chat_audience_url: str | None = None
     project_number: str = "123456789012"
     event_format: str = "classic"  # or "addon" (Workspace add-on event format)
+    # Which interaction events carry common.timeZone: "every" event a person causes, or
+    # only "clicks" (CARD_CLICKED, dialogs included), all that Chat's reference promises.
+    event_time_zone: str = "every"
     app_service_account: str = "meet-bot@emulated-project.iam.gserviceaccount.com"
     commands: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_COMMANDS))
     access_token_lifetime: int = 3599
@@ -36,3 +39,5 @@ class EmulatorConfig:
             raise ValueError("chat_audience must be 'project-number' or 'endpoint-url'")
         if self.event_format not in {"classic", "addon"}:
             raise ValueError("event_format must be 'classic' or 'addon'")
+        if self.event_time_zone not in {"every", "clicks"}:
+            raise ValueError("event_time_zone must be 'every' or 'clicks'")

@@ -45,7 +45,10 @@ def typed(body: dict[str, Any], key: str, kind: type | tuple[type, ...], default
 @blueprint.post("/users")
 def create_user() -> Response:
     body = json_body("email")
-    user = state().add_user(typed(body, "email", str), typed(body, "displayName", str))
+    # timeZone (IANA id, default UTC) and locale (BCP-47, default "en") are what this
+    # person's Chat client reports in every interaction event they cause.
+    user = state().add_user(typed(body, "email", str), typed(body, "displayName", str),
+                            time_zone=body.get("timeZone"), locale=body.get("locale"))
     return json_response(user.to_json())
 
 

@@ -20,13 +20,58 @@ import googleapiclient
 DOCUMENTS_DIR = os.path.join(os.path.dirname(googleapiclient.__file__), "discovery_cache", "documents")
 
 # Emulated APIs: short name -> discovery document file.
-DOCUMENTS = {"meet": "meet.v2.json", "chat": "chat.v1.json", "workspaceevents": "workspaceevents.v1.json"}
+DOCUMENTS = {"meet": "meet.v2.json", "chat": "chat.v1.json", "workspaceevents": "workspaceevents.v1.json",
+             "aiplatform": "aiplatform.v1beta1.json", "aiplatform.v1": "aiplatform.v1.json"}
+
+# A document that is another version of an API: its calls and faults carry the API's
+# name, and its methods share the API's handlers (Vertex AI serves v1 beside v1beta1).
+API_OF_DOCUMENT = {"aiplatform.v1": "aiplatform"}
+
+# Documents of which the emulator serves only a few methods (Vertex AI has thousands):
+# only these are routed, so the rest stay a 404 and matching stays cheap.
+_GENERATE_CONTENT = frozenset({"projects.locations.publishers.models.generateContent"})
+ROUTED_METHODS: dict[str, frozenset[str]] = {"aiplatform": _GENERATE_CONTENT, "aiplatform.v1": _GENERATE_CONTENT}
 
 
 @functools.cache
 def load_document(api: str) -> dict[str, Any]:
     with open(os.path.join(DOCUMENTS_DIR, DOCUMENTS[api]), encoding="utf-8") as handle:
-        return json.load(handle)
+        document: dict[str, Any] = json.load(handle)
+    routed = ROUTED_METHODS.get(api)
+    return document if routed is None else _pruned(document, routed)
+
+
+def _refs(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        found = {value["$ref"]} if isinstance(value.get("$ref"), str) else set()
+        return found.union(*(_refs(item) for item in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_refs(item) for item in value))
+    return set()
+
+
+def _pruned(document: dict[str, Any], routed: frozenset[str]) -> dict[str, Any]:
+    """Only the routed methods and the schemas they reach: the rest of a huge document
+    (Vertex AI's is 4 MB, tens of MB parsed) would only cost memory and start-up time."""
+
+    def keep(resources: dict[str, Any], prefix: str) -> dict[str, Any]:
+        kept: dict[str, Any] = {}
+        for name, resource in resources.items():
+            methods = {m: spec for m, spec in resource.get("methods", {}).items() if f"{prefix}{name}.{m}" in routed}
+            children = keep(resource.get("resources", {}), f"{prefix}{name}.")
+            if methods or children:
+                kept[name] = {**({"methods": methods} if methods else {}), **({"resources": children} if children else {})}
+        return kept
+
+    resources = keep(document.get("resources", {}), "")
+    schemas, todo = document.get("schemas", {}), _refs(resources)
+    reached: dict[str, Any] = {}
+    while todo:
+        name = todo.pop()
+        if name not in reached and name in schemas:
+            reached[name] = schemas[name]
+            todo |= _refs(schemas[name]) - set(reached)
+    return {**document, "resources": resources, "schemas": reached}
 
 
 @dataclass(frozen=True)
@@ -43,6 +88,7 @@ class ApiMethod:
     request_schema: str | None
     response_schema: str | None
     description: str = field(default="", compare=False)
+    document: str = field(default="", compare=False)  # the DOCUMENTS key it comes from (schemas)
 
     @property
     def full_id(self) -> str:
@@ -86,14 +132,14 @@ def _path_regex(flat_path: str) -> re.Pattern[str]:
     return re.compile(f"^/{pattern}$")
 
 
-def _walk_methods(api: str, resources: dict[str, Any], prefix: str = "") -> list[ApiMethod]:
+def _walk_methods(document: str, resources: dict[str, Any], prefix: str = "") -> list[ApiMethod]:
     methods: list[ApiMethod] = []
     for resource_name, resource in resources.items():
         for method_name, method in resource.get("methods", {}).items():
             flat_path = method.get("flatPath") or method["path"]
             methods.append(
                 ApiMethod(
-                    api=api,
+                    api=API_OF_DOCUMENT.get(document, document),
                     id=f"{prefix}{resource_name}.{method_name}",
                     http_method=method["httpMethod"],
                     flat_path=flat_path,
@@ -103,15 +149,18 @@ def _walk_methods(api: str, resources: dict[str, Any], prefix: str = "") -> list
                     request_schema=(method.get("request") or {}).get("$ref"),
                     response_schema=(method.get("response") or {}).get("$ref"),
                     description=method.get("description", ""),
+                    document=document,
                 )
             )
-        methods.extend(_walk_methods(api, resource.get("resources", {}), f"{prefix}{resource_name}."))
+        methods.extend(_walk_methods(document, resource.get("resources", {}), f"{prefix}{resource_name}."))
     return methods
 
 
 @functools.cache
 def api_methods(api: str) -> tuple[ApiMethod, ...]:
-    return tuple(_walk_methods(api, load_document(api)["resources"]))
+    methods = _walk_methods(api, load_document(api)["resources"])
+    routed = ROUTED_METHODS.get(api)
+    return tuple(method for method in methods if routed is None or method.id in routed)
 
 
 def find_method(api: str, method_id: str) -> ApiMethod:

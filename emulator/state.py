@@ -18,11 +18,15 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from . import i18n
 from .clock import Clock
 from .config import EmulatorConfig
 from .errors import ApiError, invalid_argument, not_found
 from .signing import KeyRing
 from .tokens import ServiceAccount, TokenStore
+
+DEFAULT_TIME_ZONE = i18n.DEFAULT_TIME_ZONE
+DEFAULT_USER_LOCALE = "en"  # Chat's userLocale for a person who set nothing else
 
 
 @dataclass
@@ -31,13 +35,18 @@ class User:
     email: str
     display_name: str
     domain: str
+    # What the person's Chat client reports with each interaction event
+    # (common.timeZone / common.userLocale): an IANA id and a language tag.
+    time_zone: str = DEFAULT_TIME_ZONE
+    locale: str = DEFAULT_USER_LOCALE
 
     @property
     def id(self) -> str:
         return self.name.split("/", 1)[1]
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "email": self.email, "displayName": self.display_name, "domain": self.domain}
+        return {"name": self.name, "email": self.email, "displayName": self.display_name, "domain": self.domain,
+                "timeZone": self.time_zone, "locale": self.locale}
 
 
 @dataclass
@@ -110,6 +119,7 @@ class EmulatorState:
         from .chat.model import ChatStore
         from .events.model import EventsStore
         from .meet.model import MeetStore
+        from .vertex.model import VertexStore
 
         with self.lock:
             self.users: dict[str, User] = {}
@@ -120,6 +130,7 @@ class EmulatorState:
             self.meet = MeetStore(self)
             self.chat = ChatStore(self)
             self.events = EventsStore(self)  # stops the previous store's Pub/Sub pushes
+            self.vertex = VertexStore()  # queued Gemini answers and the requests received
 
     # -- ids -------------------------------------------------------------------------
     def new_id(self, length: int = 12, alphabet: str = string.ascii_letters + string.digits) -> str:
@@ -143,18 +154,29 @@ class EmulatorState:
         return payload if hmac.compare_digest(mac, expected) else None
 
     # -- users -----------------------------------------------------------------------
-    def add_user(self, email: str, display_name: str | None = None) -> User:
+    def add_user(self, email: str, display_name: str | None = None, *, time_zone: str | None = None,
+                 locale: str | None = None) -> User:
+        """A Workspace user (the existing one for a known email). ``time_zone`` (IANA id)
+        and ``locale`` (BCP-47), when given, are validated and replace what the user had:
+        a person may change their settings between calls."""
         email = email.strip().lower()
         if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
             raise invalid_argument(f"Invalid email address: {email!r}", "email")
+        zone = i18n.time_zone(time_zone, "timeZone") if time_zone is not None else None
+        tag = i18n.language_code(locale, "locale") if locale is not None else None
         with self.lock:
             if email in self.users_by_email:
-                return self.users_by_email[email]
+                existing = self.users_by_email[email]
+                existing.time_zone = zone or existing.time_zone
+                existing.locale = tag or existing.locale
+                return existing
             user = User(
                 name=f"users/{self.new_numeric_id()}",
                 email=email,
                 display_name=display_name or email.split("@", 1)[0].replace(".", " ").title(),
                 domain=email.split("@", 1)[1],
+                time_zone=zone or DEFAULT_TIME_ZONE,
+                locale=tag or DEFAULT_USER_LOCALE,
             )
             self.users[user.name] = user
             self.users_by_email[email] = user

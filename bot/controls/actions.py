@@ -262,7 +262,8 @@ def save_settings(control: Control, inputs: dict[str, tuple[str, ...]], services
     elif current.access_type is not AccessType.RESTRICTED:
         unlocked = current.access_type  # locked through the dialog: Unlock restores this
     meeting = services.storage.set_meeting_settings(meeting.id, dataclasses.replace(
-        wanted, post_summary=meeting.settings.post_summary, list_absent=meeting.settings.list_absent))
+        wanted, post_summary=meeting.settings.post_summary, list_absent=meeting.settings.list_absent,
+        next_steps=meeting.settings.next_steps))
     meeting = services.storage.set_access(meeting.id, wanted.access_type, unlocked)
     if meeting.card_message:
         # A dialog's answer cannot also edit the card, so the card is edited here. Meet

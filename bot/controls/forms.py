@@ -26,6 +26,8 @@ RESTRICTIONS_NEED_MODERATION = ("Restrictions on chat, reactions and presenting,
                                 "apply while moderation is on: turn moderation on, or turn those off.")
 ABSENT_NEEDS_SUMMARY = ("The list of people who didn't join is part of the summary: turn on \"Post a summary\", "
                         "or turn the list off.")
+NEXT_STEPS_NEED_SUMMARY = ("Next steps from the transcript are shown in the summary: turn on \"Post a summary\", "
+                           "or turn next steps off.")
 HOST_ONLY = ("Only the organizer can change moderation and automatic recording, transcription and smart notes.")
 
 
@@ -114,11 +116,14 @@ def parse_space_settings(inputs: Inputs) -> Union[MeetingSettings, FormError]:
         return summary
     if form.LIST_ABSENT in summary and form.POST_SUMMARY not in summary:
         return FormError(ABSENT_NEEDS_SUMMARY)
+    if form.NEXT_STEPS in summary and form.POST_SUMMARY not in summary:
+        return FormError(NEXT_STEPS_NEED_SUMMARY)
     return MeetingSettings(
         access_type=None if access == form.DEFAULT else AccessType(access),
         auto_recording=form.RECORDING in auto, auto_transcription=form.TRANSCRIPTION in auto,
         auto_smart_notes=form.SMART_NOTES in auto, moderation=moderation, restrictions=restrictions,
-        post_summary=form.POST_SUMMARY in summary, list_absent=form.LIST_ABSENT in summary)
+        post_summary=form.POST_SUMMARY in summary, list_absent=form.LIST_ABSENT in summary,
+        next_steps=form.NEXT_STEPS in summary)
 
 
 def space_config_changes(before: MeetingSettings, after: MeetingSettings) -> tuple[dict[str, object], list[str]]:

@@ -63,6 +63,13 @@ class MeetGateway(DiscoveryGateway):
                 parent=record, pageSize=100, pageToken=token), key))
         return found
 
+    def transcript_entries(self, credentials: Credentials, transcript: str) -> Iterator[dict[str, Any]]:
+        """``conferenceRecords.transcripts.entries.list``: every entry, in order, 100 a page
+        (the maximum), streamed so a three-hour transcript is never held whole."""
+        entries = self._service.conferenceRecords().transcripts().entries()
+        return self._pages(credentials, lambda token: entries.list(parent=transcript, pageSize=100, pageToken=token),
+                           "transcriptEntries")
+
     def end_active_conference(self, credentials: Credentials, space: str) -> None:
         self._execute(credentials, self._service.spaces().endActiveConference(name=space, body={}))
 

@@ -21,7 +21,8 @@ from ..services import Services
 def request_from_event(event: ChatEvent) -> MeetRequest:
     return MeetRequest(organizer=event.user, chat_space=event.space.name, argument_text=event.argument_text,
                        mentions=event.mentions, source_message=event.message.name if event.message else None,
-                       thread_name=event.thread_name, event_format=event.format.value)
+                       thread_name=event.thread_name, event_format=event.format.value,
+                       time_zone=event.time_zone)
 
 
 def link_prompt(event: ChatEvent, services: Services, request: MeetRequest | None) -> Reply:

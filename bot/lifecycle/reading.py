@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Iterable
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Iterator
 
 from google.auth.credentials import Credentials
 
 from cards.join_card import CallState
 
-from ..domain import Artifact, ArtifactKind, Attendance, Attendee, AttendeeKind, MeetingStatus
+from ..domain import (
+    Artifact,
+    ArtifactKind,
+    Attendance,
+    Attendee,
+    AttendeeKind,
+    MeetingStatus,
+    Speaker,
+    TranscriptLine,
+)
 from ..google.meet import MeetGateway
 
 # How many attendees get their sessions counted (one API call each) and listed by
@@ -112,5 +121,42 @@ def read_artifacts(meet: MeetGateway, credentials: Credentials, record: str) -> 
         for item in found.get(key, []):
             ready = item.get("state") == "FILE_GENERATED"
             url = (item.get(destination) or {}).get(uri) if ready else None
-            artifacts.append(Artifact(kind, ready, url))
+            artifacts.append(Artifact(kind, ready, url, item.get("name")))
     return tuple(artifacts)
+
+
+# -- transcripts ---------------------------------------------------------------------------
+def read_speakers(meet: MeetGateway, credentials: Credentials, record: str) -> dict[str, Speaker]:
+    """Every participant of the conference, by resource name: who each transcript entry's
+    ``participant`` is. Grows with the people in the call, not with what they said."""
+    speakers: dict[str, Speaker] = {}
+    for participant in meet.participants(credentials, record):
+        attendee = _attendee(participant, None)
+        speakers[str(participant["name"])] = Speaker(str(participant["name"]), attendee_label(attendee),
+                                                     attendee.kind, attendee.user_name)
+    return speakers
+
+
+def attendee_label(attendee: Attendee) -> str:
+    """The name a speaker goes by: guests and phone callers as Meet shows them."""
+    if attendee.kind is AttendeeKind.PHONE:
+        return attendee.display_name or "Phone participant"
+    return attendee.display_name or ("Guest" if attendee.kind is AttendeeKind.ANONYMOUS else "Unknown")
+
+
+def read_transcript(meet: MeetGateway, credentials: Credentials, transcripts: Iterable[str],
+                    speakers: dict[str, Speaker], started_at: datetime) -> Iterator[TranscriptLine]:
+    """The entries of the conference's transcripts, in order, as lines with their speakers
+    and offsets into the call: a stream, read page by page while it is consumed."""
+    index = 0
+    for transcript in transcripts:
+        for entry in meet.transcript_entries(credentials, transcript):
+            text = entry.get("text")
+            if not isinstance(text, str) or not text.strip():
+                continue
+            participant = str(entry.get("participant") or "")
+            speaker = speakers.get(participant) or Speaker(participant, "Unknown speaker", AttendeeKind.ANONYMOUS)
+            said = parse_time(entry.get("startTime"))
+            offset = max(said - started_at, timedelta(0)) if said is not None else timedelta(0)
+            yield TranscriptLine(index, speaker, text, offset, str(entry.get("languageCode") or "en-US"))
+            index += 1

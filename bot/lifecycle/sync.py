@@ -20,16 +20,29 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cards.digest import next_steps_reply
+from cards.join_card import card_title
 from cards.summary import summary_message
 
 from ..controls.card import render_join_card
-from ..domain import Attendance, ConferenceSummary, Meeting, MeetingStatus, Person
+from ..domain import (
+    Artifact,
+    ArtifactKind,
+    Attendance,
+    ConferenceSummary,
+    Digest,
+    DigestContext,
+    Meeting,
+    MeetingStatus,
+    Person,
+)
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..services import Services
 from ..storage.lifecycle import AWAITING_ORGANIZER, SummaryRecord
-from .reading import parse_time, read_artifacts, read_attendance, read_live_state
+from .reading import parse_time, read_artifacts, read_attendance, read_live_state, read_speakers, read_transcript
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +57,26 @@ def render_hash(body: dict[str, Any]) -> str:
 def summary_message_id(conference_record: str) -> str:
     """``client-summary-…``: unique per conference, lowercase, at most 63 characters."""
     return "client-summary-" + hashlib.sha256(conference_record.encode()).hexdigest()[:40]
+
+
+def owners_message_id(conference_record: str) -> str:
+    """``client-nextsteps-…``: the reply telling a conference's owners, one per conference."""
+    return "client-nextsteps-" + hashlib.sha256(conference_record.encode()).hexdigest()[:40]
+
+
+def _has_transcript(artifacts: tuple[Artifact, ...]) -> bool:
+    return any(artifact.kind is ArtifactKind.TRANSCRIPT for artifact in artifacts)
+
+
+def _known_zone(name: str | None) -> str:
+    """The organizer's zone if this machine knows it; UTC otherwise (never a failed sync)."""
+    if name:
+        try:
+            ZoneInfo(name)
+            return name
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("unknown time zone; reading dates in UTC", extra={"fields": {"timeZone": name[:64]}})
+    return "UTC"
 
 
 @dataclass(frozen=True)
@@ -130,7 +163,8 @@ class MeetingSync:
 
     # -- summaries -------------------------------------------------------------------
     def _summarise(self, meeting: Meeting, record: dict[str, Any], credentials: Any) -> bool:
-        """Post or update the summary of one ended conference; True once it is complete."""
+        """Post or update the summary of one ended conference; True once it is complete:
+        every file ready, the digest made (when next steps are on) and its owners told."""
         services = self.services
         name = record["name"]
         if not meeting.settings.post_summary:
@@ -147,13 +181,24 @@ class MeetingSync:
             # Not listing who didn't join (/meetsettings) also spares the members.list call.
             absent, absent_total = self._absent(meeting, attendance) if meeting.settings.list_absent else ((), 0)
             attendance = dataclasses.replace(attendance, absent=absent, absent_total=absent_total)
+        started_at = parse_time(record.get("startTime")) or meeting.created_at
+        artifacts = read_artifacts(services.meet, credentials, name)
+        # The space's choice as it is now, not as it was when the meeting was made: turning
+        # next steps off in /meetsettings stops reading transcripts at once.
+        next_steps = self._next_steps_on(meeting)
+        meeting = meeting.with_changes(settings=dataclasses.replace(meeting.settings, next_steps=next_steps))
+        digest = stored.digest if stored is not None else None
+        # Settled: made, or nothing to make (off, no transcript, or one Meet won't let us read).
+        digest_settled = digest is not None or not next_steps or not _has_transcript(artifacts)
+        if not digest_settled:
+            digest, digest_settled = self._digest(meeting, name, credentials, artifacts, started_at)
         summary = ConferenceSummary(
             conference_record=name, meeting=meeting,
-            started_at=parse_time(record.get("startTime")) or meeting.created_at,
+            started_at=started_at,
             ended_at=parse_time(record.get("endTime")) or services.clock(),
             attendees=attendance.attendees, attendees_total=attendance.total,
             absent=attendance.absent, absent_total=attendance.absent_total,
-            artifacts=read_artifacts(services.meet, credentials, name),
+            artifacts=artifacts, digest=digest if next_steps else None,
         )
         body = summary_message(summary, now=services.clock())
         content_hash = render_hash(body)
@@ -162,11 +207,72 @@ class MeetingSync:
             message_name = self._post_summary(meeting, name, body)
         elif stored is not None and stored.content_hash != content_hash:
             services.chat.update_message(message_name, body, ["cards_v2"])
-        services.storage.save_summary(SummaryRecord(
+        complete = summary.complete and digest_settled
+        told = stored.owners_told if stored is not None else False
+        must_tell = summary.digest is not None and not told
+        saved = SummaryRecord(
             conference_record=name, meeting_id=meeting.id or 0, message_name=message_name,
-            content_hash=content_hash, complete=summary.complete, attendance=attendance,
-            started_at=summary.started_at, ended_at=summary.ended_at, artifacts=summary.artifacts))
-        return summary.complete
+            content_hash=content_hash, complete=complete and not must_tell, attendance=attendance,
+            started_at=summary.started_at, ended_at=summary.ended_at, artifacts=summary.artifacts,
+            digest=digest, owners_told=told)
+        services.storage.save_summary(saved)
+        if must_tell and summary.digest is not None:
+            # After the summary shows the items, which the reply points at. Recorded once
+            # posted; a failure leaves the summary incomplete, so a later sync tries again.
+            self._tell_owners(meeting, name, summary.digest, started_at)
+            services.storage.save_summary(dataclasses.replace(saved, owners_told=True, complete=complete))
+        return complete
+
+    def _next_steps_on(self, meeting: Meeting) -> bool:
+        defaults = self.services.storage.get_space_defaults(meeting.chat_space)
+        return (defaults or meeting.settings).next_steps
+
+    def _digest(self, meeting: Meeting, record: str, credentials: Any, artifacts: tuple[Artifact, ...],
+                started_at: datetime) -> tuple[Digest | None, bool]:
+        """Read the transcript once its every file is ready and make the digest. Returns the
+        digest and whether the question is settled: (None, False) while a transcript is
+        still being prepared, (None, True) when Meet will not let it be read."""
+        transcripts = [a for a in artifacts if a.kind is ArtifactKind.TRANSCRIPT]
+        names = [a.name for a in transcripts if a.name]
+        if not all(a.ready for a in transcripts) or len(names) != len(transcripts):
+            return None, False
+        services = self.services
+        try:
+            speakers = read_speakers(services.meet, credentials, record)
+            # As Chat sent it with the /meet, else with the organizer's latest event.
+            zone = meeting.time_zone or services.storage.time_zone_of(meeting.organizer.user_name)
+            context = DigestContext(started_at=started_at, time_zone=_known_zone(zone),
+                                    participants=tuple(speakers.values()))
+            digest = services.summarizer.summarize(
+                read_transcript(services.meet, credentials, names, speakers, started_at), context)
+        except GoogleApiError as error:
+            if error.transient:
+                raise  # the sync fails and runs again: the digest is made later, once
+            # Not readable (permission, gone): the summary says nothing of next steps
+            # rather than waiting for ever.
+            log.warning("could not read the transcript", extra={"fields": {"kind": error.kind.value,
+                                                                           "conferenceRecord": record}})
+            return None, True
+        log.info("digest made", extra={"fields": {
+            "conferenceRecord": record, "summarizer": digest.summarizer, "outcome": digest.outcome.value,
+            "items": len(digest.action_items), "decisions": len(digest.decisions)}})
+        return digest, True
+
+    def _tell_owners(self, meeting: Meeting, record: str, digest: Digest, started_at: datetime) -> None:
+        """One reply in the meeting's thread mentioning each owner who is a Chat user, once
+        per conference: its client-assigned id is derived from the conference, so a second
+        worker, a redelivery or a restart meets 409 instead of posting it again."""
+        body = next_steps_reply(digest, meeting_title=card_title(meeting), meeting_date=started_at.date())
+        if body is None:
+            return
+        services = self.services
+        message_id = owners_message_id(record)
+        try:
+            services.chat.create_message(meeting.chat_space, body, thread_name=meeting.thread_name,
+                                         message_id=message_id, request_id=message_id)
+        except GoogleApiError as error:
+            if error.kind is not FailureKind.CONFLICT:
+                raise
 
     def _post_summary(self, meeting: Meeting, record: str, body: dict[str, Any]) -> str:
         services = self.services

@@ -163,6 +163,7 @@ def _pending_to_row(pending: PendingAuthorization) -> dict[str, Any]:
         "argument_text": request.argument_text if request else None,
         "mentions": [p.to_json() for p in request.mentions] if request else [],
         "event_format": pending.event_format,
+        "time_zone": request.time_zone if request else None,
         "config_complete_url": pending.config_complete_url,
         "code_verifier_ciphertext": pending.code_verifier_ciphertext,
         "created_at": pending.created_at,
@@ -177,7 +178,7 @@ def _row_to_pending(row: sa.RowMapping) -> PendingAuthorization:
         request = MeetRequest(organizer=user, chat_space=row["chat_space"], argument_text=row["argument_text"] or "",
                               mentions=tuple(Person.from_json(item) for item in row["mentions"] or []),
                               source_message=row["source_message"], thread_name=row["thread_name"],
-                              event_format=row["event_format"])
+                              event_format=row["event_format"], time_zone=row["time_zone"])
     return PendingAuthorization(
         nonce=row["nonce"], user=user, request=request, event_format=row["event_format"],
         config_complete_url=row["config_complete_url"], code_verifier_ciphertext=row["code_verifier_ciphertext"],

@@ -41,19 +41,29 @@ class ControlsStorage:
 
     # -- people ----------------------------------------------------------------------------
     @translate_errors
-    def remember_person(self, person: Person) -> None:
-        """Keep the email Chat sent for ``person`` with a verified event (no-op without one)."""
+    def remember_person(self, person: Person, *, time_zone: str | None = None) -> None:
+        """Keep the email (and time zone, when sent) Chat gave for ``person`` with a verified
+        event (no-op without an email). A later event without a time zone keeps the known one."""
         from bot.storage.store import _dialect_insert
 
         if not person.email:
             return
         values = {"user_name": person.user_name, "email": person.email.lower(),
-                  "display_name": person.display_name, "updated_at": self._clock()}  # type: ignore[attr-defined]
+                  "display_name": person.display_name, "time_zone": time_zone,
+                  "updated_at": self._clock()}  # type: ignore[attr-defined]
         insert = _dialect_insert(self._engine, people).values(values)  # type: ignore[attr-defined]
         insert = insert.on_conflict_do_update(index_elements=["user_name"], set_={
-            key: insert.excluded[key] for key in ("email", "display_name", "updated_at")})
+            **{key: insert.excluded[key] for key in ("email", "display_name", "updated_at")},
+            "time_zone": sa.func.coalesce(insert.excluded.time_zone, people.c.time_zone)})
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(insert)
+
+    @translate_errors
+    def time_zone_of(self, user_name: str) -> str | None:
+        """The time zone last sent with one of the person's events, or None."""
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            return connection.execute(sa.select(people.c.time_zone).where(people.c.user_name == user_name)
+                                      ).scalar_one_or_none()
 
     @translate_errors
     def email_of(self, user_name: str) -> str | None:

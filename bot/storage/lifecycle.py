@@ -12,12 +12,26 @@ another worker takes over: nothing is lost between an event and its effect.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
-from bot.domain import Artifact, ArtifactKind, Attendance, Attendee, AttendeeKind, Meeting, MeetingStatus, Person
+from bot.domain import (
+    ActionItem,
+    Artifact,
+    ArtifactKind,
+    Attendance,
+    Attendee,
+    AttendeeKind,
+    Digest,
+    DigestOutcome,
+    Meeting,
+    MeetingStatus,
+    Note,
+    Person,
+    Speaker,
+)
 from bot.storage.errors import translate_errors
 from bot.storage.tables import conference_summaries, meetings, subscriptions
 
@@ -55,6 +69,9 @@ class SummaryRecord:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     artifacts: tuple[Artifact, ...] = ()
+    # Made once, when the transcript is ready (None: not yet, or next steps are off).
+    digest: Digest | None = None
+    owners_told: bool = False  # the reply mentioning the owners was posted
 
 
 def _artifacts_to_json(artifacts: tuple[Artifact, ...]) -> list[dict[str, Any]]:
@@ -68,7 +85,46 @@ def _artifacts_from_json(data: Any) -> tuple[Artifact, ...]:
 def _summary(row: Any) -> SummaryRecord:
     return SummaryRecord(row["conference_record"], row["meeting_id"], row["message_name"], row["content_hash"],
                          bool(row["complete"]), _attendance_from_json(row["attendance"]), row["started_at"],
-                         row["ended_at"], _artifacts_from_json(row["artifacts"]))
+                         row["ended_at"], _artifacts_from_json(row["artifacts"]),
+                         digest_from_json(row["digest"]) if row["digest"] is not None else None,
+                         bool(row["owners_told"]))
+
+
+def _speaker_to_json(speaker: Speaker) -> dict[str, Any]:
+    return {"participant": speaker.participant, "name": speaker.display_name, "kind": speaker.kind.value,
+            "user": speaker.user_name}
+
+
+def _speaker_from_json(data: dict[str, Any]) -> Speaker:
+    return Speaker(str(data["participant"]), str(data["name"]), AttendeeKind(data["kind"]), data.get("user"))
+
+
+def _note_to_json(note: Note) -> dict[str, Any]:
+    return {"text": note.text, "at": note.said_at.total_seconds()}
+
+
+def _note_from_json(data: dict[str, Any]) -> Note:
+    return Note(str(data["text"]), timedelta(seconds=float(data["at"])))
+
+
+def digest_to_json(digest: Digest) -> dict[str, Any]:
+    """What is kept of a transcript: only the digest the summary shows."""
+    return {"outcome": digest.outcome.value, "language": digest.language, "summarizer": digest.summarizer,
+            "items": [{"owner": _speaker_to_json(item.owner), "task": item.task, "at": item.said_at.total_seconds(),
+                       "due": item.due.isoformat() if item.due else None} for item in digest.action_items],
+            "decisions": [_note_to_json(note) for note in digest.decisions],
+            "keyPoints": [_note_to_json(note) for note in digest.key_points]}
+
+
+def digest_from_json(data: dict[str, Any]) -> Digest:
+    items = tuple(ActionItem(_speaker_from_json(item["owner"]), str(item["task"]),
+                             timedelta(seconds=float(item["at"])),
+                             date.fromisoformat(item["due"]) if item.get("due") else None)
+                  for item in data.get("items", []))
+    return Digest(DigestOutcome(data["outcome"]), items,
+                  tuple(_note_from_json(note) for note in data.get("decisions", [])),
+                  tuple(_note_from_json(note) for note in data.get("keyPoints", [])),
+                  data.get("language"), str(data.get("summarizer") or "extractive"))
 
 
 def _attendance_to_json(attendance: Attendance) -> dict[str, Any]:
@@ -280,11 +336,14 @@ class LifecycleStorage:
                   "complete": record.complete, "attendance": _attendance_to_json(record.attendance),
                   "started_at": record.started_at, "ended_at": record.ended_at,
                   "artifacts": _artifacts_to_json(record.artifacts),
+                  "digest": digest_to_json(record.digest) if record.digest is not None else None,
+                  "owners_told": record.owners_told,
                   "updated_at": self._clock()}  # type: ignore[attr-defined]
         insert = _dialect_insert(self._engine, conference_summaries).values(values)  # type: ignore[attr-defined]
         insert = insert.on_conflict_do_update(index_elements=["conference_record"], set_={
             key: insert.excluded[key] for key in ("message_name", "content_hash", "complete", "attendance",
-                                                  "started_at", "ended_at", "artifacts", "updated_at")})
+                                                  "started_at", "ended_at", "artifacts", "digest", "owners_told",
+                                                  "updated_at")})
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(insert)
 

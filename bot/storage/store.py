@@ -319,6 +319,7 @@ def _meeting_to_row(meeting: Meeting) -> dict[str, Any]:
         "cohosts": [_cohost_to_json(cohost) for cohost in meeting.cohosts] or None,
         "unlocked_access_type": meeting.unlocked_access_type.value if meeting.unlocked_access_type else None,
         "event_format": meeting.event_format,
+        "time_zone": meeting.time_zone,
     }
 
 
@@ -343,6 +344,7 @@ def _row_to_meeting(row: sa.RowMapping) -> Meeting:
         cohosts=tuple(_cohost_from_json(item) for item in row["cohosts"] or ()),
         unlocked_access_type=AccessType(row["unlocked_access_type"]) if row["unlocked_access_type"] else None,
         event_format=row["event_format"] or "classic",
+        time_zone=row["time_zone"],
     )
 
 

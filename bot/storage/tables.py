@@ -100,6 +100,8 @@ meetings = sa.Table(
     sa.Column("cohosts", json_type(), nullable=True),
     sa.Column("unlocked_access_type", sa.String, nullable=True),
     sa.Column("event_format", sa.String, nullable=True),  # NULL: classic
+    # The organizer's IANA time zone from their /meet (NULL: Chat sent none; read as UTC).
+    sa.Column("time_zone", sa.String, nullable=True),
     # "Recent meetings of this space", newest first.
     sa.Index(None, "chat_space", "created_at"),
     # Per-organizer lookups (rate limits, /meetlogout clean-up) in the next issues.
@@ -169,6 +171,10 @@ conference_summaries = sa.Table(
     sa.Column("started_at", UTCDateTime, nullable=True),
     sa.Column("ended_at", UTCDateTime, nullable=True),
     sa.Column("artifacts", json_type(), nullable=True),
+    # Next steps, decisions and key points read from the transcript (never the transcript
+    # itself), made once; and whether the one reply mentioning the owners was posted.
+    sa.Column("digest", json_type(), nullable=True),
+    sa.Column("owners_told", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Index(None, "meeting_id"),
 )
@@ -205,6 +211,7 @@ pending_authorizations = sa.Table(
     sa.Column("argument_text", sa.Text, nullable=True),
     sa.Column("mentions", json_type(), nullable=False),
     sa.Column("event_format", sa.String, nullable=False),
+    sa.Column("time_zone", sa.String, nullable=True),
     sa.Column("config_complete_url", sa.Text, nullable=True),
     sa.Column("code_verifier_ciphertext", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
@@ -222,5 +229,7 @@ people = sa.Table(
     sa.Column("user_name", sa.String, primary_key=True),  # users/{id}
     sa.Column("email", sa.String, nullable=False),
     sa.Column("display_name", sa.String, nullable=True),
+    # The IANA time zone last sent with one of their events (spoken dates are read in it).
+    sa.Column("time_zone", sa.String, nullable=True),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )

@@ -39,9 +39,10 @@ def chat_event() -> Response | tuple[Response, int]:
         return jsonify({"error": f"malformed event: {error}", **error_message(Problem.MALFORMED_REQUEST)}), 400
 
     # Chat sends the sender's email only with events: keep it, since Meet needs it to
-    # make this person a co-host when someone mentions them later.
+    # make this person a co-host when someone mentions them later; and their time zone,
+    # when the event has one, for the dates they say in meetings.
     try:
-        remember(app.services.storage, event.user)
+        remember(app.services.storage, event.user, time_zone=event.time_zone)
     except StorageError:
         log.warning("could not remember a person's email")
     handler = app.router.route(event)

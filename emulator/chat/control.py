@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from .. import i18n
 from ..api import json_response
 from ..control import json_body, state, typed
 from ..errors import ApiError, invalid_argument, not_found, permission_denied
@@ -59,14 +60,15 @@ def _visible_message(world: EmulatorState, name: Any, user: User, field_name: st
 
 
 def _who(body: dict[str, Any]) -> dict[str, str]:
-    """Optional locale and time zone of the acting person (Chat reads them from the client)."""
+    """Locale and time zone of the acting person's client for this one event, when the
+    call overrides the user's own settings (``POST /_emulator/users`` timeZone/locale)."""
     options = {}
-    locale = typed(body, "locale", str)
-    zone = typed(body, "timeZone", str)
-    if locale:
-        options["locale"] = locale
-    if zone:
-        options["time_zone"] = zone
+    locale = body.get("locale")
+    zone = body.get("timeZone")
+    if locale is not None:
+        options["locale"] = i18n.language_code(locale, "locale")
+    if zone is not None:
+        options["time_zone"] = i18n.time_zone(zone, "timeZone")
     return options
 
 
@@ -74,6 +76,7 @@ def _who(body: dict[str, Any]) -> dict[str, str]:
 @blueprint.post("/spaces")
 def create_space() -> Response:
     body = json_body("members")
+    who = _who(body)  # first: a bad override changes nothing
     world = state()
     members = typed(body, "members", list)
     if not members or not all(isinstance(member, str) for member in members):
@@ -85,7 +88,7 @@ def create_space() -> Response:
         unique = list({user.name: user for user in users}.values())
         space = world.chat.create_space(display_name, space_type, unique)
         adder = unique[0]
-        spec = EventInput(ADDED_TO_SPACE, space, adder, **_who(body),
+        spec = EventInput(ADDED_TO_SPACE, space, adder, **who,
                           config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
                                                                            adder.name, None))
     delivery.deliver(world, spec)  # the welcome, if any, is recorded in the space
@@ -145,6 +148,7 @@ def remove_member(space_id: str, member: str) -> Response:
 def remove_app(space_id: str) -> Response:
     """A person removes the app from the space: REMOVED_FROM_SPACE is delivered."""
     body = json_body("user")
+    who = _who(body)  # first: a bad override changes nothing
     world = state()
     with world.lock:
         space = world.chat.get_space(_space_name(space_id))
@@ -153,7 +157,7 @@ def remove_app(space_id: str) -> Response:
         if not space.app_installed or not world.chat.is_member(space.name, APP_USER):
             raise ApiError(400, f"The app is not a member of {space.name}.", "FAILED_PRECONDITION")
         world.chat.remove_member(space, APP_USER)
-        spec = EventInput(REMOVED_FROM_SPACE, space, user, **_who(body))
+        spec = EventInput(REMOVED_FROM_SPACE, space, user, **who)
     delivery.deliver(world, spec)
     with world.lock:
         return json_response(space.to_json())
@@ -163,6 +167,7 @@ def remove_app(space_id: str) -> Response:
 def add_app(space_id: str) -> Response:
     """A person adds the app (again): ADDED_TO_SPACE is delivered."""
     body = json_body("user")
+    who = _who(body)  # first: a bad override changes nothing
     world = state()
     with world.lock:
         space = world.chat.get_space(_space_name(space_id))
@@ -172,7 +177,7 @@ def add_app(space_id: str) -> Response:
             raise ApiError(409, f"The app is already a member of {space.name}.", "ALREADY_EXISTS")
         world.chat.add_member(space, APP_USER)
         space.app_installed = True
-        spec = EventInput(ADDED_TO_SPACE, space, user, **_who(body),
+        spec = EventInput(ADDED_TO_SPACE, space, user, **who,
                           config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
                                                                            user.name, None))
     delivery.deliver(world, spec)
@@ -185,6 +190,7 @@ def add_app(space_id: str) -> Response:
 def post_message() -> Response:
     """A person posts; the app hears it if it is a DM, a slash command or an @mention of it."""
     body = json_body("space", "sender", "text")
+    who = _who(body)  # first: a bad override changes nothing
     world = state()
     text = typed(body, "text", str)
     thread = typed(body, "thread", str)
@@ -199,7 +205,7 @@ def post_message() -> Response:
             annotations=parsed.annotations, argument_text=parsed.argument_text, slash_command=parsed.slash_command)
         heard = space.app_installed and world.chat.is_member(space.name, APP_USER) and (
             space.space_type == "DIRECT_MESSAGE" or parsed.slash_command is not None or parsed.mentions_app)
-        spec = EventInput(MESSAGE, space, sender, message=message, **_who(body),
+        spec = EventInput(MESSAGE, space, sender, message=message, **who,
                           config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
                                                                            sender.name, message.name))
     reply = delivery.deliver(world, spec) if heard else None
@@ -211,6 +217,7 @@ def post_message() -> Response:
 def click() -> Response:
     """A person clicks a button of a card message; the app's answer."""
     body = json_body("message", "user", "function")
+    who = _who(body)  # first: a bad override changes nothing
     world = state()
     function = typed(body, "function", str)
     wanted = events.string_parameters(body.get("parameters"))
@@ -230,7 +237,7 @@ def click() -> Response:
         parameters = {p.get("key"): p.get("value") for p in action.get("parameters") or []}
         dialog = events.REQUEST_DIALOG if action.get("interaction") == "OPEN_DIALOG" else None
         spec = EventInput(CARD_CLICKED, space, user, message=message, function=function, parameters=parameters,
-                          form_inputs=inputs, dialog_event_type=dialog, **_who(body),
+                          form_inputs=inputs, dialog_event_type=dialog, **who,
                           config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
                                                                            user.name, None))
     return json_response(delivery.deliver(world, spec))
@@ -240,6 +247,7 @@ def click() -> Response:
 def submit_dialog() -> Response:
     """A person submits (or, with ``cancel: true``, closes) a dialog; the app's answer."""
     body = json_body("user")
+    who = _who(body)  # first: a bad override changes nothing
     world = state()
     cancel = typed(body, "cancel", bool, False)
     function = typed(body, "function", str)
@@ -272,7 +280,7 @@ def submit_dialog() -> Response:
                 parameters = {p.get("key"): p.get("value") for p in action.get("parameters") or []}
         spec = EventInput(CARD_CLICKED, space, user, message=message, function=function, parameters=parameters,
                           form_inputs=inputs, dialog_event_type=events.CANCEL_DIALOG if cancel else events.SUBMIT_DIALOG,
-                          **_who(body))
+                          **who)
     return json_response(delivery.deliver(world, spec))
 
 

@@ -10,6 +10,13 @@
   (``messagePayload``, ``appCommandPayload``, ``addedToSpacePayload``,
   ``removedFromSpacePayload``, ``buttonClickedPayload``).
 
+Both formats carry the person's client settings in ``common`` / ``commonEventObject``:
+``userLocale`` and ``timeZone: {id, offset}`` (IANA id; offset in milliseconds from UTC
+at the event's moment, DST included), from the user's ``timeZone`` / ``locale`` given to
+``POST /_emulator/users`` (default ``UTC`` / ``en``) unless the control-plane call that
+caused the event overrides them. Which events carry ``timeZone`` is
+``EmulatorConfig.event_time_zone`` (every event a person causes, by default).
+
 Also here: how Chat reads what a person typed. A leading registered ``/command``
 becomes a slash command (``message.slashCommand``, a SLASH_COMMAND annotation,
 ``argumentText`` = the rest, leading space included, as in Google's documented
@@ -27,6 +34,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
+from .. import i18n
 from ..clock import rfc3339
 from ..errors import invalid_argument
 from .model import APP_USER, ChatSpace, StoredMessage
@@ -37,7 +45,7 @@ if TYPE_CHECKING:
 HOST_APP = "CHAT"
 PLATFORM = "WEB"
 DEFAULT_LOCALE = "en"
-DEFAULT_TIME_ZONE = "UTC"
+DEFAULT_TIME_ZONE = i18n.DEFAULT_TIME_ZONE
 
 MESSAGE = "MESSAGE"
 ADDED_TO_SPACE = "ADDED_TO_SPACE"
@@ -219,8 +227,9 @@ class EventInput:
     form_inputs: dict[str, Any] = field(default_factory=dict)
     dialog_event_type: str | None = None
     config_complete_url: str | None = None
-    locale: str = DEFAULT_LOCALE
-    time_zone: str = DEFAULT_TIME_ZONE
+    # What the person's client reports; None: the user's own settings (POST /_emulator/users).
+    locale: str | None = None
+    time_zone: str | None = None
 
     @property
     def is_slash_command(self) -> bool:
@@ -234,22 +243,28 @@ def build_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
 
 
 def _time_zone(name: str, at: float) -> dict[str, Any]:
-    """``{id, offset}``; offset in milliseconds from UTC at that moment, as Chat sends it."""
-    from datetime import datetime, timezone
-
-    try:
-        from zoneinfo import ZoneInfo
-
-        offset = datetime.fromtimestamp(at, tz=timezone.utc).astimezone(ZoneInfo(name)).utcoffset()
-        milliseconds = int(offset.total_seconds() * 1000) if offset is not None else 0
-    except Exception:  # unknown zone: report it as UTC rather than fail the event
-        milliseconds = 0
-    return {"id": name, "offset": milliseconds}
+    """Chat's ``TimeZone``: ``{id, offset}``, the offset in milliseconds from UTC at the
+    event's moment (emulated clock), so it follows daylight saving time."""
+    return {"id": name, "offset": i18n.utc_offset_ms(name, at)}
 
 
-def _common(spec: EventInput, at: float) -> dict[str, Any]:
-    common: dict[str, Any] = {"userLocale": spec.locale, "hostApp": HOST_APP, "platform": PLATFORM,
-                              "timeZone": _time_zone(spec.time_zone, at)}
+def _carries_time_zone(state: "EmulatorState", spec: EventInput) -> bool:
+    """Whether this event says the person's time zone (``EmulatorConfig.event_time_zone``).
+
+    "every": every event a person causes, as this project's app expects from Chat.
+    "clicks": only CARD_CLICKED events (button clicks and every dialog event), which is
+    all the Chat reference promises ("Only supported for the event types CARD_CLICKED
+    and SUBMIT_DIALOG"): an app must cope with messages that carry none.
+    """
+    return state.config.event_time_zone == "every" or spec.kind == CARD_CLICKED
+
+
+def _common(state: "EmulatorState", spec: EventInput, at: float) -> dict[str, Any]:
+    user_zone = getattr(spec.user, "time_zone", None) or DEFAULT_TIME_ZONE
+    user_locale = getattr(spec.user, "locale", None) or DEFAULT_LOCALE
+    common: dict[str, Any] = {"userLocale": spec.locale or user_locale, "hostApp": HOST_APP, "platform": PLATFORM}
+    if _carries_time_zone(state, spec):
+        common["timeZone"] = _time_zone(spec.time_zone or user_zone, at)
     if spec.kind == CARD_CLICKED:
         if spec.function is not None:
             common["invokedFunction"] = spec.function
@@ -285,7 +300,7 @@ def classic_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
         event["dialogEventType"] = spec.dialog_event_type
     elif spec.kind == CARD_CLICKED:
         event["isDialogEvent"] = False
-    event["common"] = _common(spec, now)
+    event["common"] = _common(state, spec, now)
     if spec.is_slash_command:
         event["appCommandMetadata"] = {"appCommandId": int(spec.message.slash_command["commandId"]),  # type: ignore[union-attr]
                                        "appCommandType": "SLASH_COMMAND"}
@@ -333,4 +348,4 @@ def addon_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
             payload["isDialogEvent"] = True
             payload["dialogEventType"] = spec.dialog_event_type
         body["buttonClickedPayload"] = payload
-    return {"commonEventObject": _common(spec, now), "chat": body}
+    return {"commonEventObject": _common(state, spec, now), "chat": body}

@@ -13,12 +13,17 @@ name (``spaces/…``), its bare id, its meeting code or its meeting URI works.
 * ``POST /_emulator/meet/leave`` ``{space, user? | anonymous? | phone? | participant?}`` —
   that participant's open session ends; the conference ends with the last one. Returns
   ``{participant, participantSession, conferenceRecord, conferenceEnded}``.
-* ``POST /_emulator/meet/end`` ``{space, transcript?: [{user, text}], recording?,
-  smartNotes?}`` — the active conference ends; the artifacts asked for (and those the
-  space's artifactConfig started) go ENDED now and FILE_GENERATED after the delays in
-  :data:`emulator.meet.model.FILE_GENERATION_DELAYS` (transcript +2 min, recording
-  +5 min, smart notes +8 min: advance ``POST /_emulator/clock``). A transcript line's
-  speaker is ``user`` (name or email) or ``anonymous``/``phone``/``participant``.
+* ``POST /_emulator/meet/end`` ``{space, transcript?: [{user, text, languageCode?,
+  offsetSeconds?}], recording?, smartNotes?}`` — the active conference ends; the
+  artifacts asked for (and those the space's artifactConfig started) go ENDED now and
+  FILE_GENERATED after the delays in :data:`emulator.meet.model.FILE_GENERATION_DELAYS`
+  (transcript +2 min, recording +5 min, smart notes +8 min: advance
+  ``POST /_emulator/clock``). A transcript line's speaker is ``user`` (name or email) or
+  ``anonymous``/``phone``/``participant``; ``languageCode`` is the entry's BCP-47 language
+  (default ``en-US``; malformed: 400 naming ``transcript[i].languageCode``), reported as
+  ``TranscriptEntry.languageCode``. Lines are spread evenly over the conference unless
+  every line gives ``offsetSeconds`` (seconds after the transcript's start, at most its
+  length): then each entry starts there and lasts until the next one starts.
   Returns ``{conferenceRecord, recordings, transcripts, smartNotes}``.
 * ``GET /_emulator/meet/spaces/{id or meeting code}`` — the Space as its owner sees it,
   with ``activeConference`` while one runs. ``GET /_emulator/meet/spaces`` lists them.
@@ -31,6 +36,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+from .. import i18n
 from ..api import json_response
 from ..control import json_body, state, typed
 from ..errors import ApiError, failed_precondition, invalid_argument, not_found
@@ -144,16 +150,7 @@ def end() -> Response:
             raise failed_precondition(f"There is no active conference in {space.name}.")
         transcript = None
         if lines is not None:
-            transcript = []
-            for index, line in enumerate(lines):
-                where = f"transcript[{index}]."
-                if not isinstance(line, dict):
-                    raise invalid_argument(f"{where[:-1]} must be an object {{user, text}}.", where[:-1])
-                _only_line(line, where)
-                text = line.get("text")
-                if not isinstance(text, str) or not text.strip():
-                    raise invalid_argument(f"{where}text must be a non-empty string.", where + "text")
-                transcript.append({"participant": _find_participant(store, conference, line, where), "text": text})
+            transcript = _transcript_lines(store, conference, lines)
         store.end_conference(space, recording=recording, transcript=transcript, smart_notes=smart_notes)
         now = store.now()
         reply: dict[str, Any] = {"conferenceRecord": conference.to_json()}
@@ -162,10 +159,45 @@ def end() -> Response:
         return json_response(reply)
 
 
+LINE_FIELDS = ("user", "anonymous", "phone", "participant", "text", "languageCode", "offsetSeconds")
+
+
 def _only_line(line: dict[str, Any], where: str) -> None:
-    unknown = [key for key in line if key not in ("user", "anonymous", "phone", "participant", "text")]
+    unknown = [key for key in line if key not in LINE_FIELDS]
     if unknown:
         raise invalid_argument(f"Unknown field(s) in {where[:-1]}: {', '.join(unknown)}.", where + unknown[0])
+
+
+def _transcript_lines(store: MeetStore, conference: Conference, lines: list[Any]) -> list[dict[str, Any]]:
+    """The ``transcript`` of ``POST /_emulator/meet/end``, checked line by line, for
+    :meth:`MeetStore.end_conference`. Every 400 names the offending field
+    (``transcript[2].languageCode``), as Google's BadRequest field violations do."""
+    transcript: list[dict[str, Any]] = []
+    timed = [isinstance(line, dict) and "offsetSeconds" in line for line in lines]
+    for index, line in enumerate(lines):
+        where = f"transcript[{index}]."
+        if not isinstance(line, dict):
+            raise invalid_argument(f"{where[:-1]} must be an object {{user, text}}.", where[:-1])
+        _only_line(line, where)
+        text = line.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise invalid_argument(f"{where}text must be a non-empty string.", where + "text")
+        entry: dict[str, Any] = {"participant": _find_participant(store, conference, line, where), "text": text,
+                                 "language_code": i18n.language_code(line.get("languageCode", i18n.DEFAULT_LANGUAGE),
+                                                                     where + "languageCode")}
+        # Either every line says when it was spoken or none does (then they are spread
+        # evenly over the conference): a half-timed transcript has no sensible order.
+        if any(timed) and not timed[index]:
+            raise invalid_argument(f"{where}offsetSeconds is missing: give it on every line or on none.",
+                                   where + "offsetSeconds")
+        if timed[index]:
+            offset = line["offsetSeconds"]
+            if isinstance(offset, bool) or not isinstance(offset, (int, float)) or offset < 0:
+                raise invalid_argument(f"{where}offsetSeconds must be a number of seconds, 0 or more.",
+                                       where + "offsetSeconds")
+            entry["offset"] = float(offset)
+        transcript.append(entry)
+    return transcript
 
 
 @blueprint.get("/spaces/<path:space_id>")

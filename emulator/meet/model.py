@@ -618,8 +618,13 @@ class MeetStore:
                        smart_notes: bool = False) -> Conference | None:
         """End the active conference (if any), with the artifacts asked for.
 
-        ``transcript`` is a list of ``{"participant": Participant, "text": str}``;
-        entries are spread evenly over the conference's duration.
+        ``transcript`` is a list of ``{"participant": Participant, "text": str}``, each
+        with an optional ``"language_code"`` (BCP-47, default ``en-US``) and ``"offset"``
+        (seconds after the transcript's start). Without offsets the entries are spread
+        evenly over the conference's duration; with them (all lines have one) each entry
+        starts at its offset and ends where the next later one starts (the last at the
+        end), listed by start time as Meet lists them. An offset past the transcript's
+        length is a 400 naming ``transcript[i].offsetSeconds``.
         """
         with self.state.lock:
             self.settle()
@@ -627,6 +632,12 @@ class MeetStore:
             if conference is None:
                 return None
             now = self.now()
+            times: list[tuple[float, float]] = []
+            if transcript is not None:
+                # Timed first: a bad offset refuses the whole call before anything changes.
+                running = self._running(conference, TRANSCRIPT)
+                transcript_start = running.start if running is not None else conference.start
+                times = _entry_times(transcript, transcript_start, max(now - transcript_start, 0.0))
             if recording and self._running(conference, RECORDING) is None:
                 self._start_artifact(conference, RECORDING, conference.start)
             if smart_notes and self._running(conference, SMART_NOTE) is None:
@@ -634,13 +645,10 @@ class MeetStore:
             if transcript is not None:
                 running = self._running(conference, TRANSCRIPT) or self._start_artifact(conference, TRANSCRIPT,
                                                                                         conference.start)
-                span = max(now - running.start, 0.0)
-                step = span / max(len(transcript), 1)
-                for index, line in enumerate(transcript):
-                    start = round(running.start + index * step, 6)
-                    end = round(running.start + (index + 1) * step, 6)
+                for line, (start, end) in zip(transcript, times):
                     running.entries.append(TranscriptEntry(self._unique((e.id for e in running.entries), 16), running,
-                                                           line["participant"].name, line["text"], start, end))
+                                                           line["participant"].name, line["text"], start, end,
+                                                           line.get("language_code") or "en-US"))
             self._finish(conference, now, emit_left=True)
             return conference
 
@@ -674,6 +682,26 @@ class MeetStore:
         if phone is not None:
             return conference.find_participant(PHONE, phone)
         return None
+
+
+def _entry_times(transcript: list[dict[str, Any]], start: float, span: float) -> list[tuple[float, float]]:
+    """(start, end) of each line: evenly spread over ``span``, or at the lines' offsets."""
+    if not transcript or "offset" not in transcript[0]:
+        step = span / max(len(transcript), 1)
+        return [(round(start + index * step, 6), round(start + (index + 1) * step, 6))
+                for index in range(len(transcript))]
+    offsets = [float(line["offset"]) for line in transcript]
+    for index, offset in enumerate(offsets):
+        if offset > span + 1e-6:
+            raise invalid_argument(
+                f"transcript[{index}].offsetSeconds is {offset:g}, past the transcript's end ({span:g} s in).",
+                f"transcript[{index}].offsetSeconds")
+    ordered = sorted(set(offsets))
+    times = []
+    for offset in offsets:
+        later = next((o for o in ordered if o > offset), span)  # the next entry starts, or the transcript ends
+        times.append((round(start + offset, 6), round(start + later, 6)))
+    return times
 
 
 def redact_phone(number: str) -> str:

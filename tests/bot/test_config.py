@@ -154,3 +154,45 @@ def test_rate_limit_and_state_key_are_checked() -> None:
 
 def test_delegation_needs_no_oauth_settings() -> None:
     assert Config.from_env(VALID).problems() == []
+
+
+# -- the summariser (SUMMARIZER, GEMINI_MODEL, VERTEX_*) ---------------------------------------
+def test_summarizer_defaults_to_extractive_and_gemini_to_a_flash_model() -> None:
+    config = Config.from_env(VALID)
+    assert config.summarizer == "extractive" and config.problems() == []
+    assert config.gemini_model.startswith("gemini-") and "flash" in config.gemini_model
+    assert config.vertex_location == "global" and config.summarizer_budget_seconds == 40.0
+    assert config.vertex_project is None
+
+
+def test_gemini_summarizer_settings_are_read() -> None:
+    config = Config.from_env({**VALID, "SUMMARIZER": "Gemini", "GEMINI_MODEL": "gemini-2.0-flash-001",
+                              "VERTEX_PROJECT": "my-ai-project", "GOOGLE_CLOUD_PROJECT": "my-app",
+                              "VERTEX_LOCATION": "europe-west4", "SUMMARIZER_BUDGET_SECONDS": "45"})
+    assert (config.summarizer, config.gemini_model, config.vertex_project, config.vertex_location,
+            config.summarizer_budget_seconds) == ("gemini", "gemini-2.0-flash-001", "my-ai-project", "europe-west4", 45.0)
+    assert config.problems() == []
+
+
+def test_vertex_project_defaults_to_the_apps_project() -> None:
+    config = Config.from_env({**VALID, "SUMMARIZER": "gemini", "GOOGLE_CLOUD_PROJECT": "my-app"})
+    assert config.vertex_project == "my-app" and config.problems() == []
+
+
+def test_unknown_summarizer_and_gemini_without_a_project_are_named() -> None:
+    assert any("SUMMARIZER must be one of extractive, gemini" in p
+               for p in Config.from_env({**VALID, "SUMMARIZER": "gpt"}).problems())
+    problems = Config.from_env({**VALID, "SUMMARIZER": "gemini"}).problems()
+    assert len(problems) == 1 and "VERTEX_PROJECT" in problems[0]
+    with pytest.raises(ConfigError) as caught:
+        Config.from_env({**VALID, "SUMMARIZER": "gemini", "SUMMARIZER_BUDGET_SECONDS": "soon"})
+    assert "SUMMARIZER_BUDGET_SECONDS" in str(caught.value) and "VERTEX_PROJECT" in str(caught.value)
+
+
+def test_the_gemini_budget_must_fit_in_the_syncs_lease() -> None:
+    settings = {**VALID, "SUMMARIZER": "gemini", "VERTEX_PROJECT": "p", "SYNC_LEASE_SECONDS": "30"}
+    problems = Config.from_env({**settings, "SUMMARIZER_BUDGET_SECONDS": "30"}).problems()
+    assert len(problems) == 1 and "SUMMARIZER_BUDGET_SECONDS must be smaller than SYNC_LEASE_SECONDS" in problems[0]
+    assert Config.from_env({**settings, "SUMMARIZER_BUDGET_SECONDS": "29"}).problems() == []
+    # The offline summariser has no budget to fit.
+    assert Config.from_env({**VALID, "SYNC_LEASE_SECONDS": "30", "SUMMARIZER_BUDGET_SECONDS": "50"}).problems() == []

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Iterator
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bot.controls.authority import Role, Stale, clicked_meeting, role_of, who_can
 from bot.controls.forms import (
     ABSENT_NEEDS_SUMMARY,
+    NEXT_STEPS_NEED_SUMMARY,
     HOST_ONLY,
     RESTRICTIONS_NEED_MODERATION,
     FormError,
@@ -64,9 +66,15 @@ def test_a_cohost_changes_access_only() -> None:
 def test_space_settings_from_the_form() -> None:
     parsed = parse_space_settings({"access_type": ("DEFAULT",), "moderation": ("DEFAULT",),
                                    "summary": ("post_summary",)})
-    assert parsed == MeetingSettings(access_type=None, moderation=None, post_summary=True, list_absent=False)
+    assert parsed == MeetingSettings(access_type=None, moderation=None, post_summary=True, list_absent=False,
+                                     next_steps=False)
+    assert parse_space_settings({"access_type": ("DEFAULT",), "moderation": ("DEFAULT",),
+                                 "summary": ("post_summary", "next_steps")}) == MeetingSettings(
+        post_summary=True, list_absent=False, next_steps=True)
     assert parse_space_settings({"access_type": ("OPEN",), "moderation": ("OFF",), "summary": ("list_absent",)}) \
         == FormError(ABSENT_NEEDS_SUMMARY)
+    assert parse_space_settings({"access_type": ("OPEN",), "moderation": ("OFF",), "summary": ("next_steps",)}) \
+        == FormError(NEXT_STEPS_NEED_SUMMARY)
     assert parse_space_settings({"access_type": ("OPEN",), "moderation": ("DEFAULT",),
                                  "restrictions": ("presenting_hosts_only",)}) == FormError(RESTRICTIONS_NEED_MODERATION)
 
@@ -88,7 +96,10 @@ def test_settings_json_round_trip_and_older_rows() -> None:
                                restrictions=ModerationRestrictions(reactions=Restriction.HOSTS_ONLY))
     assert MeetingSettings.from_json(settings.to_json()) == settings
     older = MeetingSettings.from_json({"accessType": "OPEN", "autoRecording": True})
-    assert older.post_summary and older.list_absent and older.restrictions.is_default
+    assert older.post_summary and older.list_absent and older.next_steps and older.restrictions.is_default
+    quiet = MeetingSettings(next_steps=False)
+    assert MeetingSettings.from_json(quiet.to_json()) == quiet
+    assert "nextSteps" not in json.dumps(quiet.to_space_config())  # the app's option, never Meet's
     config = settings.to_space_config()
     assert config["moderationRestrictions"]["reactionRestriction"] == "HOSTS_ONLY"  # type: ignore[index]
     assert "moderationRestrictions" not in MeetingSettings(moderation=False).to_space_config()

@@ -167,3 +167,17 @@ def test_other_replies_rendering() -> None:
         "statusCode": "OK", "userFacingMessage": "Saved"}
     assert render(CloseDialog("Saved"), ADDON_EVENT)["action"]["notification"] == {"text": "Saved"}
     assert render(NoReply(), CLASSIC_EVENT) == {} == render(NoReply(), ADDON_EVENT)
+
+
+@pytest.mark.parametrize("zone, kept", [
+    ("Europe/Paris", "Europe/Paris"), ("America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+    ("Etc/GMT+5", "Etc/GMT+5"), ("UTC", "UTC"),
+    ("../../etc/passwd", None), ("Europe/Paris; DROP", None), ("", None), ("x" * 65, None), (42, None),
+])
+def test_the_users_time_zone_is_kept_only_when_it_looks_like_one(zone: Any, kept: str | None) -> None:
+    common = {"userLocale": "en", "hostApp": "CHAT", "timeZone": {"id": zone, "offset": 3600000}}
+    event = parse_event({**classic("MESSAGE", message=slash_message()), "common": common})
+    assert event.time_zone == kept
+    added = parse_event(addon("appCommandPayload", {"message": slash_message(), "space": SPACE},
+                              common={"userLocale": "en", "hostApp": "CHAT", "timeZone": {"id": zone}}))
+    assert added.time_zone == kept

@@ -105,13 +105,17 @@ def test_meeting_settings_dialog_for_the_organizer_and_for_a_cohost() -> None:
 
 
 def test_space_settings_dialog_shows_the_defaults() -> None:
-    dialog = settings.space_settings_dialog(MeetingSettings(moderation=False, post_summary=True, list_absent=False),
-                                            space_name="Team <x>")
+    dialog = settings.space_settings_dialog(MeetingSettings(moderation=False, post_summary=True, list_absent=False,
+                                                            next_steps=False), space_name="Team <x>")
     validate("chat", "GoogleAppsCardV1Card", dialog)
     chosen = {w["name"]: [i["value"] for i in w["items"] if i["selected"]] for w in _inputs(dialog)}
     assert chosen["access_type"] == ["DEFAULT"] and chosen["moderation"] == ["OFF"]
     assert chosen["summary"] == ["post_summary"]
     assert "Team &lt;x&gt;" in json.dumps(dialog)
+    # Next steps from the transcript are on unless a space turned them off.
+    default = settings.space_settings_dialog(MeetingSettings())
+    summary = next(w for w in _inputs(default) if w["name"] == "summary")
+    assert [i["value"] for i in summary["items"] if i["selected"]] == ["post_summary", "list_absent", "next_steps"]
 
 
 def _inputs(card: dict) -> list[dict]:

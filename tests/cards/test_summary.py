@@ -1,12 +1,24 @@
 import json
 import random
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from itertools import product
 
 import pytest
 
-from bot.domain import Artifact, ArtifactKind, Attendee, AttendeeKind, ConferenceSummary, Person
+from bot.domain import (
+    ActionItem,
+    Artifact,
+    ArtifactKind,
+    Attendee,
+    AttendeeKind,
+    ConferenceSummary,
+    Digest,
+    DigestOutcome,
+    Note,
+    Person,
+    Speaker,
+)
 from cards.join_card import HEADER_TITLE_CHARS
 from cards.markup import clip
 from cards.summary import (
@@ -387,6 +399,7 @@ def test_worst_case_input_stays_within_limits_and_counts_the_tail():
         absent_total=2000,
         artifacts=tuple(Artifact(kind, True, "https://drive.google.com/" + "x" * (MAX_URL_CHARS - 25))
                         for kind in ArtifactKind for _ in range(10)),
+        digest=_worst_digest(worst_name),
     )
     message = summary_message(summary, now=NOW)
     assert_valid_message(message)
@@ -394,6 +407,17 @@ def test_worst_case_input_stays_within_limits_and_counts_the_tail():
     assert len(json.dumps(message).encode()) < MAX_MESSAGE_BYTES
     card = message["cardsV2"][0]["card"]
     assert widget_count(card) <= MAX_WIDGETS
+    # The digest is there, above the files, its tails counted.
+    assert [s.get("header") for s in card["sections"]][-4:] == [
+        "Next steps", "Decisions", "Key points", "Recording, transcript and notes"]
+    steps = section_by_header(card, "Next steps")["widgets"]
+    items_shown = sum(1 for w in steps if "decoratedText" in w)
+    assert items_shown <= 10
+    assert parse_html(steps[-1]["textParagraph"]["text"]).text in (
+        f"and {10_000 - items_shown} more", "10000 next steps were said, too long to show here.")
+    for header in ("Decisions", "Key points"):
+        text = section_text(section_by_header(card, header))
+        assert text.endswith((" more", "too long to show here."))
     lines = attendee_lines(card)
     shown = len(lines) - 1
     assert 0 < shown < MAX_ATTENDEES_SHOWN  # the byte budget, not the count, cut it
@@ -402,6 +426,19 @@ def test_worst_case_input_stays_within_limits_and_counts_the_tail():
     shown_absent = absent_text.count(clip(worst_name, MAX_NAME_CHARS))
     assert shown_absent > 0 and absent_text.endswith(f" and {2000 - shown_absent} more")
     assert len(open_buttons(card)) == MAX_ARTIFACTS_SHOWN
+
+
+def _worst_digest(name):
+    # Tasks, decisions and key points that grow most when escaped, far too many of them.
+    text = '"' * 150 + "\U0001F600" * 150
+    owners = [Speaker(f"p/{i}", name, kind, f"users/{i}") for i, kind in enumerate(AttendeeKind)]
+    return Digest(
+        DigestOutcome.READY,
+        tuple(ActionItem(owners[i % 3], text, timedelta(seconds=i), date(2030, 1, 1)) for i in range(10_000)),
+        tuple(Note(text, timedelta(seconds=i)) for i in range(1_000)),
+        tuple(Note(text, timedelta(seconds=i)) for i in range(1_000)),
+        language="\U0001F600" * 100,
+    )
 
 
 def test_same_input_same_output_whatever_the_order_or_clock():

@@ -21,13 +21,14 @@ from tests.support import wait_until
 RECONCILE_SECRET = "test-reconcile-secret"
 
 
-def _lifecycle_stack(pubsub: bool, database_url: str | None = None) -> Iterator[Stack]:
+def _lifecycle_stack(pubsub: bool, database_url: str | None = None,
+                     extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
     directory = tempfile.mkdtemp(prefix="meetbot-lifecycle-")
     local = LocalStack(directory=directory, auto_consent=True, pubsub=pubsub, reconcile_interval=0,
                        database_url=database_url,
                        extra_env={"AUTH_MODE": "delegation", "SYNC_DEBOUNCE_SECONDS": "0.1",
                                   "RECONCILE_SECRET": RECONCILE_SECRET, "MEET_TIMEOUT_SECONDS": "2",
-                                  "SYNC_BUDGET_SECONDS": "5", "SYNC_LEASE_SECONDS": "3"}).start()
+                                  "SYNC_BUDGET_SECONDS": "5", "SYNC_LEASE_SECONDS": "3", **(extra_env or {})}).start()
     try:
         yield Stack(local)
     finally:

@@ -641,3 +641,137 @@ def test_locale_and_time_zone_reach_the_event(chat: Emulator, fake_app: FakeChat
     common = fake_app.last()["event"]["common"]
     assert common["userLocale"] == "de"
     assert common["timeZone"]["id"] == "Europe/Berlin" and common["timeZone"]["offset"] in (3600000, 7200000)
+
+
+# -- the person's time zone and locale ------------------------------------------------------------------
+def expected_time_zone(zone: str, event_time: str) -> dict[str, Any]:
+    """Chat's ``TimeZone`` for ``zone`` at the event's instant: the offset in milliseconds."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from emulator.clock import parse_rfc3339
+
+    offset = datetime.fromtimestamp(parse_rfc3339(event_time), tz=UTC).astimezone(ZoneInfo(zone)).utcoffset()
+    assert offset is not None
+    return {"id": zone, "offset": int(offset.total_seconds() * 1000)}
+
+
+def test_a_users_time_zone_and_locale_reach_every_event_they_cause(chat: Emulator, fake_app: FakeChatApp) -> None:
+    alice = chat.control("POST", "users", {"email": "alice@example.com", "displayName": "Alice Smith",
+                                           "timeZone": "America/New_York", "locale": "en-US"})
+    assert (alice["timeZone"], alice["locale"]) == ("America/New_York", "en-US")
+    bob = chat.add_user("bob@example.com", "Bob Jones")
+    assert (bob["timeZone"], bob["locale"]) == ("UTC", "en")  # nobody set anything
+
+    space = make_space(chat, [alice["email"], bob["email"]])  # ADDED_TO_SPACE, by Alice
+    dm = make_space(chat, [alice["email"]], "DIRECT_MESSAGE")
+    post(chat, dm["name"], alice["email"], "hello")  # MESSAGE
+    fake_app.answer(card_message("Card", [button("Go", "go"), button("Settings", "openSettings", None, "OPEN_DIALOG")]))
+    card = post(chat, space["name"], alice["email"], "/meet")["reply"]  # MESSAGE with a slash command
+    chat.control("POST", "chat/clicks", {"message": card["name"], "user": alice["email"], "function": "go"})
+    fake_app.answer({"actionResponse": {"type": "DIALOG", "dialogAction": {"dialog": {"body": DIALOG_CARD}}}},
+                    {"actionResponse": {"type": "DIALOG", "dialogAction": {"actionStatus": {"statusCode": "OK"}}}})
+    chat.control("POST", "chat/clicks", {"message": card["name"], "user": alice["email"], "function": "openSettings"})
+    chat.control("POST", "chat/dialogs", {"user": alice["email"], "function": "saveSettings",
+                                          "formInputs": {"title": "Standup"}})
+    chat.control("POST", f"chat/{space['name']}/remove-app", {"user": alice["email"]})
+    chat.control("POST", f"chat/{space['name']}/add-app", {"user": alice["email"]})
+
+    events = fake_app.events
+    assert [(e["type"], e.get("dialogEventType")) for e in events] == [
+        ("ADDED_TO_SPACE", None), ("ADDED_TO_SPACE", None), ("MESSAGE", None), ("MESSAGE", None),
+        ("CARD_CLICKED", None), ("CARD_CLICKED", "REQUEST_DIALOG"), ("CARD_CLICKED", "SUBMIT_DIALOG"),
+        ("REMOVED_FROM_SPACE", None), ("ADDED_TO_SPACE", None)]
+    for event in events:
+        schema.validate("chat", "DeprecatedEvent", event)
+        assert event["user"]["name"] == alice["name"]
+        assert event["common"]["timeZone"] == expected_time_zone("America/New_York", event["eventTime"])
+        assert event["common"]["timeZone"]["offset"] in (-18000000, -14400000)  # EST or EDT, in milliseconds
+        assert event["common"]["userLocale"] == "en-US"
+
+    fake_app.clear()
+    chat.control("POST", "chat/clicks", {"message": card["name"], "user": bob["email"], "function": "go"})
+    assert fake_app.last()["event"]["common"]["timeZone"] == {"id": "UTC", "offset": 0}
+    assert fake_app.last()["event"]["common"]["userLocale"] == "en"
+
+
+def test_the_time_zone_offset_follows_daylight_saving_on_the_emulator_clock(chat: Emulator,
+                                                                           fake_app: FakeChatApp) -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from emulator.clock import parse_rfc3339
+
+    chat.control("POST", "users", {"email": "alice@example.com", "timeZone": "Europe/Paris"})
+    space = make_space(chat, ["alice@example.com"])
+    before = fake_app.last()["event"]["common"]["timeZone"]
+
+    # Move the emulator's clock a day past Paris's next change of offset.
+    paris = ZoneInfo("Europe/Paris")
+    now = parse_rfc3339(chat.control("GET", "clock")["now"])
+
+    def offset_at(instant: float) -> timedelta | None:
+        return datetime.fromtimestamp(instant, tz=UTC).astimezone(paris).utcoffset()
+
+    change = now
+    while offset_at(change) == offset_at(now):
+        change += 6 * 3600
+    chat.control("POST", "clock", {"advanceSeconds": change - now + 86400})
+
+    post(chat, space["name"], "alice@example.com", "/meet")
+    after = fake_app.last()["event"]["common"]["timeZone"]
+    assert before["id"] == after["id"] == "Europe/Paris"
+    assert {before["offset"], after["offset"]} == {3600000, 7200000}  # CET and CEST
+
+
+def test_a_users_settings_can_change_and_a_call_can_override_them(chat: Emulator, fake_app: FakeChatApp) -> None:
+    first = chat.control("POST", "users", {"email": "alice@example.com", "timeZone": "Asia/Tokyo"})
+    again = chat.control("POST", "users", {"email": "alice@example.com", "timeZone": "Australia/Adelaide"})
+    assert again["name"] == first["name"] and again["timeZone"] == "Australia/Adelaide"
+    assert chat.control("POST", "users", {"email": "alice@example.com"})["timeZone"] == "Australia/Adelaide"
+    space = make_space(chat, ["alice@example.com"])
+    assert fake_app.last()["event"]["common"]["timeZone"]["id"] == "Australia/Adelaide"
+    post(chat, space["name"], "alice@example.com", "/meet", timeZone="Asia/Kolkata", locale="hi-in")
+    common = fake_app.last()["event"]["common"]
+    assert common["timeZone"] == {"id": "Asia/Kolkata", "offset": 19800000} and common["userLocale"] == "hi-IN"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "../../etc/passwd", "America/New York", "america/new_york",
+                                  "", 5, "+05:00"])
+def test_an_unknown_time_zone_is_refused(chat: Emulator, fake_app: FakeChatApp, zone: Any) -> None:
+    error = chat.control("POST", "users", {"email": "alice@example.com", "timeZone": zone}, expect=400)["error"]
+    assert error["status"] == "INVALID_ARGUMENT" and "timeZone" in error["message"]
+    assert [v["field"] for d in error["details"] for v in d.get("fieldViolations", [])] == ["timeZone"]
+    assert chat.control("GET", "users")["users"] == []  # nobody was created
+
+    alice = chat.add_user("alice@example.com")
+    space = make_space(chat, [alice["email"]])
+    count = len(messages(chat, space["name"]))
+    refused = chat.control("POST", "chat/messages", {"space": space["name"], "sender": alice["email"], "text": "/meet",
+                                                     "timeZone": zone}, expect=400)["error"]
+    assert refused["status"] == "INVALID_ARGUMENT"
+    assert len(messages(chat, space["name"])) == count  # the message was not posted either
+
+
+def test_bad_locales_are_refused(chat: Emulator) -> None:
+    for locale in ("en_US", "english", 42):
+        error = chat.control("POST", "users", {"email": "alice@example.com", "locale": locale}, expect=400)["error"]
+        assert error["status"] == "INVALID_ARGUMENT" and "locale" in error["message"]
+
+
+def test_only_clicks_carry_the_time_zone_when_the_emulator_follows_the_reference(fake_app: FakeChatApp) -> None:
+    fake_app.clear()
+    emulator, server = start(EmulatorConfig(app_url=fake_app.url, event_time_zone="clicks"))
+    try:
+        emulator.control("POST", "users", {"email": "alice@example.com", "timeZone": "America/Chicago"})
+        space = make_space(emulator, ["alice@example.com"])
+        fake_app.answer(card_message("Card", [button("Go", "go")]))
+        card = post(emulator, space["name"], "alice@example.com", "/meet")["reply"]
+        emulator.control("POST", "chat/clicks", {"message": card["name"], "user": "alice@example.com",
+                                                 "function": "go"})
+        added, command, click = fake_app.events
+        assert "timeZone" not in added["common"] and "timeZone" not in command["common"]
+        assert click["common"]["timeZone"] == expected_time_zone("America/Chicago", click["eventTime"])
+        assert all(event["common"]["userLocale"] == "en" for event in (added, command, click))
+    finally:
+        server.stop()

@@ -192,3 +192,31 @@ def test_removed_from_space_payload(chat: Emulator, fake_app: FakeChatApp) -> No
     event = fake_app.last()["event"]
     assert event["chat"]["removedFromSpacePayload"] == {"space": event["chat"]["space"]}
     assert event["chat"]["space"]["name"] == space["name"]
+
+
+def test_common_event_object_carries_the_users_time_zone_and_locale(chat: Emulator, fake_app: FakeChatApp) -> None:
+    from tests.emulator.test_chat_events import expected_time_zone
+
+    alice = chat.control("POST", "users", {"email": "alice@example.com", "displayName": "Alice Smith",
+                                           "timeZone": "America/Sao_Paulo", "locale": "pt-BR"})
+    space = make_space(chat, [alice["email"]])  # addedToSpacePayload
+    dm = make_space(chat, [alice["email"]], "DIRECT_MESSAGE")
+    post(chat, dm["name"], alice["email"], "hello")  # messagePayload
+    fake_app.answer(create_message(card_message("Card", [button("Go", "go")])))
+    card = post(chat, space["name"], alice["email"], "/meet")["reply"]  # appCommandPayload
+    chat.control("POST", "chat/clicks", {"message": card["name"], "user": alice["email"], "function": "go"})
+    fake_app.answer({"action": {"navigations": [{"pushCard": DIALOG_CARD}]}})
+    post(chat, space["name"], alice["email"], "/meetsettings")
+    chat.control("POST", "chat/dialogs", {"user": alice["email"], "function": "saveSettings",
+                                          "formInputs": {"title": "Standup"}})
+    chat.control("POST", f"chat/{space['name']}/remove-app", {"user": alice["email"]})
+
+    payloads = [next(key for key in event["chat"] if key.endswith("Payload")) for event in fake_app.events]
+    assert payloads == ["addedToSpacePayload", "addedToSpacePayload", "messagePayload", "appCommandPayload",
+                        "buttonClickedPayload", "appCommandPayload", "buttonClickedPayload",
+                        "removedFromSpacePayload"]
+    for event in fake_app.events:
+        common = event["commonEventObject"]
+        assert common["timeZone"] == expected_time_zone("America/Sao_Paulo", event["chat"]["eventTime"])
+        assert common["timeZone"]["offset"] == -10800000  # UTC-3, no daylight saving since 2019
+        assert common["userLocale"] == "pt-BR" and common["hostApp"] == "CHAT"

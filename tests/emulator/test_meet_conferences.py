@@ -494,3 +494,50 @@ def test_a_long_clock_jump_announces_files_before_the_record_expires(emulator: E
     advance(emulator, 31 * DAY)
     assert seen == ["started", "joined", "left", "ended", "fileGenerated"]
     expect_error(world["meet"].conferenceRecords().get(name=record), 404, "NOT_FOUND")
+
+
+def test_transcript_entries_carry_each_lines_language(emulator: Emulator, world: dict[str, Any]) -> None:
+    meet, space = world["meet"], world["space"]
+    alice = join(emulator, space["name"], user="alice@example.com")
+    join(emulator, space["name"], user="bob@example.com")
+    advance(emulator, 120)
+    end(emulator, space["name"], transcript=[
+        {"user": "alice@example.com", "text": "Good morning."},  # default: en-US
+        {"user": "bob@example.com", "text": "Bonjour à tous.", "languageCode": "fr-FR"},
+        {"user": "bob@example.com", "text": "Guten Morgen.", "languageCode": "de"},
+        {"user": "alice@example.com", "text": "你好", "languageCode": "ZH-hant-tw"},  # canonical case comes back
+    ])
+    transcripts = meet.conferenceRecords().transcripts()
+    transcript = transcripts.list(parent=alice["conferenceRecord"]).execute()["transcripts"][0]
+    entries = transcripts.entries().list(parent=transcript["name"]).execute()["transcriptEntries"]
+    assert [e["languageCode"] for e in entries] == ["en-US", "fr-FR", "de", "zh-Hant-TW"]
+    for entry in entries:
+        validate("TranscriptEntry", entry)
+        assert transcripts.entries().get(name=entry["name"]).execute()["languageCode"] == entry["languageCode"]
+    # The GAPIC client reads the same field.
+    client = meet_v2.ConferenceRecordsServiceClient(
+        credentials=world["alice"], transport="rest", client_options={"api_endpoint": emulator.url})
+    listed = list(client.list_transcript_entries(parent=transcript["name"]))
+    assert [e.language_code for e in listed] == ["en-US", "fr-FR", "de", "zh-Hant-TW"]
+
+
+def test_transcript_lines_with_offsets_start_when_they_were_said(emulator: Emulator, world: dict[str, Any]) -> None:
+    meet, space = world["meet"], world["space"]
+    alice = join(emulator, space["name"], user="alice@example.com")
+    join(emulator, space["name"], user="bob@example.com")
+    advance(emulator, 600)
+    end(emulator, space["name"], transcript=[
+        {"user": "alice@example.com", "text": "Let's start.", "offsetSeconds": 5},
+        {"user": "alice@example.com", "text": "Wrapping up.", "offsetSeconds": 590.5},
+        {"user": "bob@example.com", "text": "Status: all green.", "offsetSeconds": 60},
+    ])
+    record = meet.conferenceRecords().get(name=alice["conferenceRecord"]).execute()
+    start = parse_rfc3339(record["startTime"])
+    transcripts = meet.conferenceRecords().transcripts()
+    transcript = transcripts.list(parent=alice["conferenceRecord"]).execute()["transcripts"][0]
+    entries = transcripts.entries().list(parent=transcript["name"]).execute()["transcriptEntries"]
+    # Listed by start time; each lasts until the next one starts, the last until the end.
+    assert [e["text"] for e in entries] == ["Let's start.", "Status: all green.", "Wrapping up."]
+    spans = [(parse_rfc3339(e["startTime"]) - start, parse_rfc3339(e["endTime"]) - start) for e in entries]
+    assert spans[:2] == [(5.0, 60.0), (60.0, 590.5)]
+    assert spans[2][0] == 590.5 and spans[2][1] == pytest.approx(600.0, abs=1.0)  # the clock also runs

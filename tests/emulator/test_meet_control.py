@@ -191,3 +191,43 @@ def test_filter_parser_rejects_everything_else(text: str) -> None:
     with pytest.raises(ApiError) as raised:
         filters.parse(text, filters.CONFERENCE_RECORD_FIELDS)
     assert raised.value.code == 400 and raised.value.status == "INVALID_ARGUMENT"
+
+
+# -- transcript languages and timing ------------------------------------------------------------------
+def field_violations(error: dict[str, Any]) -> list[str]:
+    return [violation["field"] for detail in error.get("details", [])
+            for violation in detail.get("fieldViolations", [])]
+
+
+@pytest.mark.parametrize("code", ["en_US", "english", "e", "en-", "-US", "fr-F", "en--US", "", 7, None])
+def test_end_refuses_a_malformed_language_code_naming_the_line(emulator: Emulator, space: dict[str, Any],
+                                                               code: Any) -> None:
+    join(emulator, space["name"], user="alice@example.com")
+    lines = [{"user": "alice@example.com", "text": "Hello"},
+             {"user": "alice@example.com", "text": "Bonjour", "languageCode": code}]
+    error = assert_google_error(post(emulator, "end", {"space": space["name"], "transcript": lines}),
+                                400, "INVALID_ARGUMENT")
+    assert "transcript[1].languageCode" in error["message"]
+    assert field_violations(error) == ["transcript[1].languageCode"]
+    assert "activeConference" in emulator.control("GET", f"meet/{space['name']}")  # nothing ended
+
+
+@pytest.mark.parametrize("lines,field", [
+    ([{"text": "a", "offsetSeconds": 0}, {"text": "b"}], "transcript[1].offsetSeconds"),  # all or none
+    ([{"text": "a", "offsetSeconds": -1}], "transcript[0].offsetSeconds"),
+    ([{"text": "a", "offsetSeconds": "10"}], "transcript[0].offsetSeconds"),
+    ([{"text": "a", "offsetSeconds": True}], "transcript[0].offsetSeconds"),
+    ([{"text": "a", "offsetSeconds": 0}, {"text": "b", "offsetSeconds": 3600}], "transcript[1].offsetSeconds"),
+])
+def test_end_refuses_bad_offsets_and_changes_nothing(emulator: Emulator, space: dict[str, Any],
+                                                     lines: list[dict[str, Any]], field: str) -> None:
+    join(emulator, space["name"], user="alice@example.com")
+    emulator.control("POST", "clock", {"advanceSeconds": 600})  # a ten-minute call: 3600 s is past its end
+    body = {"space": space["name"], "recording": True,
+            "transcript": [{"user": "alice@example.com", **line} for line in lines]}
+    error = assert_google_error(post(emulator, "end", body), 400, "INVALID_ARGUMENT")
+    assert field_violations(error) == [field]
+    record = emulator.control("GET", f"meet/{space['name']}")["activeConference"]["conferenceRecord"]
+    conference = emulator.state.meet.find_conference(record.split("/")[-1])
+    assert conference is not None and conference.end is None
+    assert not any(conference.artifacts.values())  # the refused call started no recording either

@@ -192,7 +192,14 @@ def test_ending_the_call_posts_the_summary_and_its_links_arrive_with_the_clock(j
     panel.get_by_role("button", name="Bob Brown leaves").click()
     journey.join_card().locator(".dt-top", has_text="In the call (2)").wait_for(timeout=30_000)
     page.get_by_role("button", name="+10 min").click()
-    panel.get_by_role("button", name="End with transcript & recording").click()
+    panel.get_by_role("button", name="End call").click()  # a dialog: which transcript, recording, smart notes
+    dialog = page.get_by_role("dialog", name=re.compile("^End the call"))
+    dialog.get_by_role("radio", name=re.compile("^Planning meeting")).check()
+    assert dialog.get_by_role("checkbox", name="Recording").is_checked()
+    assert dialog.get_by_role("checkbox", name="Smart notes").is_checked()
+    screenshot(page, "playground-end-call")
+    dialog.get_by_role("button", name="End the call").click()
+    dialog.wait_for(state="detached")
     card = journey.join_card()
     card.locator(".dt-text", has_text="Ended").wait_for(timeout=30_000)
 

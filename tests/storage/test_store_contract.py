@@ -64,6 +64,7 @@ def full_meeting() -> Meeting:
         thread_name="spaces/CHAT1/threads/T7",
         card_message="spaces/CHAT1/messages/M7",
         status=MeetingStatus.IN_PROGRESS,
+        time_zone="America/Argentina/Buenos_Aires",
     )
 
 

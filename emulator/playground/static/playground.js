@@ -8,8 +8,10 @@
   "use strict";
   const { h, chatText, renderCard, collectInputs } = window.Cards;
   const POLL_MS = 1000;
-  const SAMPLE_TRANSCRIPT = ["Hi everyone, let's get started.", "The release is on track for Friday.",
-                             "Great, thanks. Let's wrap up."];
+  const SAMPLES_URL = "/_playground/static/transcripts.json";
+  // Languages offered for lines typed by hand (any BCP-47 tag works in the control plane).
+  const LANGUAGES = [["en-US", "English"], ["fr-FR", "French"], ["de-DE", "German"], ["es-ES", "Spanish"],
+                     ["ja-JP", "Japanese"]];
 
   const S = {
     data: null,
@@ -21,6 +23,9 @@
     pollTimer: null,
     suggestionIndex: -1,
     dismissed: {}, // user -> the dialog body they closed here, until the server forgets it too
+    endCall: null, // the open "End call" dialog: {meeting, element, errorBox, returnFocus}
+    samples: null, // the sample meetings (transcripts.json), loaded on first use
+    otherMeetingsOpen: false, // keep "Other meetings" open across re-renders
   };
 
   const $ = (id) => document.getElementById(id);
@@ -145,6 +150,7 @@
     renderSpaces();
     renderChat();
     renderMeetings();
+    renderEndPreview();
     maybeOpenServerDialog();
     document.body.dataset.viewer = S.user || "";  // what the page currently shows (tests wait on it)
   }
@@ -343,7 +349,7 @@
 
   // -- dialogs ------------------------------------------------------------------------------
   function maybeOpenServerDialog() {
-    if (S.dialog) return;
+    if (S.dialog || S.endCall) return;  // one modal at a time: the app's dialog waits for the End call one
     const open = S.data.dialogs.find((d) => d.user === S.user);
     if (!open) { delete S.dismissed[S.user]; return; }
     if (S.dismissed[S.user] === JSON.stringify(open.body)) return;  // closed here; the server hears it soon
@@ -541,8 +547,9 @@
       if (!meetings.length) return h("p", { class: "empty" }, "No meetings yet. Type /meet in a space to create one.");
       return [
         here.length ? here.map(renderMeeting) : h("p", { class: "empty" }, "No meeting from this space yet."),
-        elsewhere.length ? h("details", { class: "other-meetings" }, h("summary", {}, `Other meetings (${elsewhere.length})`),
-          elsewhere.map(renderMeeting)) : null,
+        elsewhere.length ? h("details", { class: "other-meetings", open: S.otherMeetingsOpen || null,
+                                          ontoggle: (event) => { S.otherMeetingsOpen = event.target.open; } },
+          h("summary", {}, `Other meetings (${elsewhere.length})`), elsewhere.map(renderMeeting)) : null,
       ];
     });
   }
@@ -569,18 +576,190 @@
                  `Join as ${me() ? me().displayName.split(" ")[0] : "me"}`),
         h("button", { type: "button", class: "btn btn-outlined", onclick: () => act("Join", api("POST", "/_emulator/meet/join", { ...space, anonymous: true })) }, "Join as guest"),
         h("button", { type: "button", class: "btn btn-outlined", onclick: () => act("Join", api("POST", "/_emulator/meet/join", { ...space, phone: true })) }, "Join by phone"),
-        h("button", { type: "button", class: "btn btn-danger", disabled: !meeting.active || null, onclick: () => endMeeting(meeting),
-                      title: "Ends the conference with a sample transcript, a recording and smart notes" }, "End with transcript & recording")),
+        h("button", { type: "button", class: "btn btn-danger end-call", disabled: !meeting.active || null,
+                      "aria-haspopup": "dialog", onclick: () => openEndCall(meeting.name),
+                      title: "End the conference: pick a sample meeting or type what was said, recording and smart notes" }, "End call")),
       artifacts.length ? h("ul", { class: "artifacts", "aria-label": "Artifacts of the last conference" }, artifacts.map(([kind, states]) =>
         h("li", {}, `${{ recordings: "Recording", transcripts: "Transcript", smartNotes: "Smart notes" }[kind] || kind}: `,
           h("span", { class: `artifact-state ${states.every((s) => s === "FILE_GENERATED") ? "ready" : ""}` }, states.join(", "))))) : null);
   }
 
-  function endMeeting(meeting) {
-    const speakers = meeting.inCall.map((p) => p.kind === "signedinUser" ? { user: p.user }
-      : { participant: p.participant });
-    const transcript = speakers.length ? SAMPLE_TRANSCRIPT.map((text, i) => ({ ...speakers[i % speakers.length], text })) : undefined;
-    return act("End", api("POST", "/_emulator/meet/end", { space: meeting.name, recording: true, smartNotes: true, transcript }));
+  // -- ending a call: what Meet transcribes ---------------------------------------------------
+  /* "End call" opens a small dialog: a sample meeting (transcripts.json) spoken by the people
+   * in the call, or lines typed as "Name: text", plus recording and smart notes. The lines go
+   * to POST /_emulator/meet/end as the conference's transcript; advancing the clock then lets
+   * Meet finish the files and the app read them. */
+  const meetingByName = (name) => S.data && S.data.meetings.find((m) => m.name === name);
+  // What the others call a speaker: a signed-in person's first name, a guest's or caller's whole label.
+  const firstName = (speaker) => speaker.signedIn ? speaker.displayName.split(/\s+/)[0] : speaker.displayName;
+
+  /** The people in the call, in the order they joined: who speaks the sample's lines. */
+  function speakersOf(meeting) {
+    return (meeting ? meeting.inCall : []).map((p) => ({
+      displayName: p.displayName, email: (userBy(p.user) || {}).email || null,
+      spec: p.kind === "signedinUser" ? { user: p.user } : { participant: p.participant },
+      signedIn: p.kind === "signedinUser",
+      isMe: p.kind === "signedinUser" && p.user === S.user,
+    }));
+  }
+
+  /** A sample's lines with its speakers mapped round-robin onto the people in the call. */
+  function sampleLines(sample, speakers) {
+    const at = (index) => speakers[index % speakers.length];
+    return sample.lines.map((line) => ({
+      speaker: at(line.speaker),
+      text: line.text.replace(/\{(\d+)\}/g, (_, index) => firstName(at(Number(index)))),
+      languageCode: sample.languageCode,
+    }));
+  }
+
+  /** "Name: text" lines; a name nobody in the call has keeps the whole line, said by me (or the first person). */
+  function typedLines(text, speakers, languageCode) {
+    const fallback = speakers.find((s) => s.isMe) || speakers[0];
+    const named = (name) => {
+      const wanted = name.trim().toLowerCase();
+      return speakers.find((s) => [s.displayName, firstName(s), s.email, s.email && s.email.split("@")[0]]
+        .some((candidate) => candidate && candidate.toLowerCase() === wanted));
+    };
+    return text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).map((line) => {
+      const match = /^([^:]{1,80}):\s*(.+)$/.exec(line);
+      const who = match && named(match[1]);
+      return who ? { speaker: who, text: match[2].trim(), languageCode }
+                 : { speaker: fallback, text: line, languageCode, guessed: true };
+    });
+  }
+
+  async function loadSamples() {
+    if (!S.samples) S.samples = (await api("GET", SAMPLES_URL)).samples;
+    return S.samples;
+  }
+
+  async function openEndCall(meetingName) {
+    const returnFocus = document.activeElement;
+    let samples;
+    try {
+      samples = await loadSamples();
+    } catch (error) {
+      toast(`End call: the sample meetings could not be loaded (${error.message})`, "error");
+      return;
+    }
+    closeEndCall({ keepFocus: true });
+    const meeting = meetingByName(meetingName);
+    if (!meeting || !meeting.active) { toast("End call: this meeting has no call in progress", "error"); return; }
+    const title = meeting.title || meeting.meetingCode;
+    const choice = (value, label, hint, checked) => h("label", { class: "choice end-choice" },
+      h("input", { type: "radio", name: "transcript", value, checked: checked || null }),
+      h("span", {}, h("span", { class: "end-choice-title" }, label), hint ? h("span", { class: "choice-bottom" }, hint) : null));
+    const own = h("div", { class: "end-own", hidden: true },
+      h("label", { class: "field" }, h("span", { class: "field-label" }, "What was said, one line each"),
+        h("textarea", { name: "lines", rows: 5, spellcheck: "true",
+                        placeholder: "Alice: I'll send the slides by Friday.\nBob: Thanks, I'll review them on Monday." }),
+        h("span", { class: "field-hint" }, "Start a line with the name of someone in the call and a colon; other lines are yours.")),
+      h("label", { class: "field end-language" }, h("span", { class: "field-label" }, "Language"),
+        h("select", { name: "languageCode" }, LANGUAGES.map(([code, name]) => h("option", { value: code }, `${name} (${code})`)))));
+    const preview = h("ol", { class: "end-preview", "aria-label": "Transcript preview" });
+    const previewNote = h("p", { class: "field-hint end-preview-note" });
+    const errorBox = h("div", { class: "dialog-error", role: "alert", hidden: true });
+    const form = h("form", { class: "end-form", novalidate: true },
+      h("p", { class: "end-who" }, "Spoken by the people in the call: ",
+        h("span", { class: "end-speakers" }, speakersOf(meeting).map((s) => s.displayName).join(", "))),
+      h("fieldset", { class: "choices" }, h("legend", {}, "Transcript"),
+        samples.map((sample, index) => choice(`sample:${sample.id}`, sample.title, sample.description, index === 0)),
+        choice("own", "Type your own", "Lines as Name: text"),
+        choice("none", "No transcript", null)),
+      own,
+      h("div", { class: "end-preview-box" }, h("div", { class: "field-label" }, "Meet will transcribe"), preview, previewNote),
+      h("fieldset", { class: "choices" }, h("legend", {}, "Also"),
+        h("label", { class: "choice" }, h("input", { type: "checkbox", name: "recording", checked: true }), "Recording"),
+        h("label", { class: "choice" }, h("input", { type: "checkbox", name: "smartNotes", checked: true }), "Smart notes")));
+    const submit = h("button", { type: "submit", class: "btn btn-filled", form: "end-call-form" }, "End the call");
+    form.id = "end-call-form";
+    const panel = h("div", { class: "dialog end-dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": "end-call-title" },
+      h("div", { class: "dialog-head" },
+        h("h2", { id: "end-call-title", class: "dialog-title" }, `End the call · ${title}`),
+        h("button", { type: "button", class: "btn btn-borderless dialog-close", "aria-label": "Close dialog",
+                      onclick: () => closeEndCall() }, "✕")),
+      errorBox,
+      h("div", { class: "dialog-body end-body" }, form),
+      h("div", { class: "card-footer" },
+        h("button", { type: "button", class: "btn btn-outlined", onclick: () => closeEndCall() }, "Cancel"), submit));
+    const backdrop = h("div", { class: "dialog-backdrop" }, panel);
+    backdrop.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") { event.preventDefault(); closeEndCall(); }
+      if (event.key === "Tab") trapFocus(panel, event);
+    });
+    S.endCall = { meeting: meetingName, element: panel, form, errorBox, preview, previewNote, own, samples, returnFocus };
+    form.addEventListener("input", () => { own.hidden = form.transcript.value !== "own"; renderEndPreview(); });
+    form.addEventListener("change", (event) => {
+      if (event.target.name === "transcript" && event.target.value === "own") form.lines.focus();
+    });
+    form.addEventListener("submit", (event) => { event.preventDefault(); endCall(submit); });
+    $("end-call-root").replaceChildren(backdrop);
+    renderEndPreview();
+    form.querySelector("input[name=transcript]:checked").focus();
+  }
+
+  /** The transcript lines the dialog would send now (the people in the call may have changed). */
+  function chosenLines() {
+    const { form, samples, meeting } = S.endCall;
+    const speakers = speakersOf(meetingByName(meeting));
+    const chosen = form.transcript.value;
+    if (chosen === "none" || !speakers.length) return { lines: null, speakers };
+    if (chosen === "own") return { lines: typedLines(form.lines.value, speakers, form.languageCode.value), speakers };
+    const sample = samples.find((item) => `sample:${item.id}` === chosen);
+    return { lines: sample ? sampleLines(sample, speakers) : null, speakers };
+  }
+
+  function renderEndPreview() {
+    if (!S.endCall) return;
+    const { preview, previewNote, element } = S.endCall;
+    const { lines, speakers } = chosenLines();
+    const key = JSON.stringify([lines && lines.map((l) => [l.speaker.displayName, l.text]), speakers.map((s) => s.displayName)]);
+    if (S.endCall.previewKey === key) return;  // polled every second: redraw only on a change
+    S.endCall.previewKey = key;
+    element.querySelector(".end-speakers").textContent = speakers.map((s) => s.displayName).join(", ") || "nobody";
+    preview.replaceChildren(...(lines || []).map((line) => h("li", { lang: line.languageCode, class: line.guessed ? "guessed" : null },
+      h("span", { class: "end-preview-who" }, `${line.speaker.displayName}: `), line.text)));
+    const guessed = (lines || []).filter((line) => line.guessed).length;
+    previewNote.textContent = lines === null ? "No transcript: the summary will have no next steps."
+      : !lines.length ? "Type at least one line."
+      : guessed ? `${guessed} line${guessed === 1 ? "" : "s"} without a known name: said by ${lines.find((l) => l.guessed).speaker.displayName}.`
+      : "";
+  }
+
+  async function endCall(button) {
+    const { form, errorBox, meeting } = S.endCall;
+    const { lines } = chosenLines();
+    if (lines && !lines.length) { errorBox.textContent = "Type at least one line, or choose No transcript."; errorBox.hidden = false; return; }
+    const body = { space: meeting, recording: form.recording.checked, smartNotes: form.smartNotes.checked };
+    if (lines) body.transcript = lines.map((line) => ({ ...line.speaker.spec, text: line.text, languageCode: line.languageCode }));
+    button.setAttribute("aria-busy", "true");
+    errorBox.hidden = true;
+    try {
+      await api("POST", "/_emulator/meet/end", body);
+    } catch (error) {
+      errorBox.textContent = error.message;
+      errorBox.hidden = false;
+      return;
+    } finally {
+      button.removeAttribute("aria-busy");
+      refreshSoon();
+    }
+    closeEndCall();
+    toast(lines ? "Call ended. Advance the clock (+10 min) and Meet finishes the transcript and files."
+                : "Call ended. Advance the clock (+10 min) and Meet finishes the files.");
+  }
+
+  function closeEndCall(options) {
+    if (!S.endCall) return;
+    const { returnFocus, meeting } = S.endCall;
+    S.endCall = null;
+    $("end-call-root").replaceChildren();
+    if (options && options.keepFocus) return;
+    // The panel may have been redrawn meanwhile: go back to this meeting's End call button if it is still there.
+    const section = document.querySelector(`section.meeting[data-key="${CSS.escape(meeting)}"]`);
+    const target = (returnFocus && document.contains(returnFocus)) ? returnFocus : section && section.querySelector(".end-call");
+    if (target) target.focus();
   }
 
   // -- wiring -------------------------------------------------------------------------------

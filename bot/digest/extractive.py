@@ -1,0 +1,841 @@
+"""The offline extractive summariser: who promised what, what was decided, what mattered.
+
+Rule-based, deterministic and offline: the same transcript always gives the same digest,
+and nothing is downloaded or sent anywhere. The transcript is read once, as a stream,
+by a ``Digester``; it keeps only bounded state (open requests, the last few proposals,
+the items found so far up to a cap, a bounded heap of key-point candidates and word
+counts bounded by the vocabulary), never the transcript itself. Another summariser can
+feed the same ``Digester`` while it does its own work and fall back to its result.
+
+How an action item is recognised (English only; the patterns live in ``rules.py``):
+
+- A commitment by the speaker: "I'll…", "I will…", "I'm going to…", "let me…", "action
+  item for me: …"; and the weaker "I can…" / "I need to…" / "let me check…" when the
+  same entry confirms it ("I can write up the list… I'll share it by Monday") or it
+  answers a request. Not: questions ("Should I…?"), conditionals and wishes ("if we had
+  budget I would…", "I might", "I'd love to"), negations ("I won't…"), reported speech,
+  states ("I'll be on vacation"), call mechanics ("let me share my screen") and small
+  talk ("I'll grab a coffee", personal plans asked about).
+- A request to a named participant ("Bob, could you…?", "can you…, Bob?") that the
+  addressee accepts within the next few entries ("Sure", "will do", "yes I'll do that");
+  a refusal leaves it open for a little while, and if the refusal names someone else
+  ("maybe Dana?") that person may take it. A request to no one by name may be taken by
+  the next speaker; "can someone…?" by whoever volunteers.
+- An offer ("Should I also add…?") answered yes by someone else: the offerer's item.
+- A third-person assignment ("Carol will own the migration", "action item for Bob: …")
+  when the name is a participant's.
+
+"We'll…" and "let's…" belong to the group: never an item (some are decisions). A task
+is cut from the speaker's words without the cue, filler, trailing clauses and the due
+phrase, which becomes ``due``. Nothing here logs or keeps transcript text.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Iterable
+
+from bot.digest import rules
+from bot.digest.dates import DueDates
+from bot.digest.names import Names
+from bot.digest.sentences import STOPWORDS, clip, content_words, remove_filler, split_sentences, words
+from bot.domain import (
+    MAX_KEY_POINTS, ActionItem, Digest, DigestContext, DigestOutcome, Note, Speaker, TranscriptLine,
+)
+
+log = logging.getLogger(__name__)
+
+TASK_LIMIT = 120  # characters: a task is a line on a card, not a paragraph
+NOTE_LIMIT = 160
+MAX_ACTION_ITEMS = 50  # a card with more is unreadable; the first ones said are kept
+MAX_DECISIONS = 10
+REQUEST_WINDOW = 4  # entries during which a request can still be taken on
+FOLLOW_UP_WINDOW = 4  # entries during which an owner can still add a date ("by Friday")
+PROPOSAL_WINDOW = 3  # entries during which "I'll take that" can refer to a "we should…"
+MAX_OPEN_REQUESTS = 8
+KEY_POINT_CANDIDATES = 64
+MAX_VOCABULARY = 50_000  # word counts for key points stay bounded on pathological input
+MAX_LANGUAGES = 64
+
+# Cheap gates: a sentence is only matched against a family of patterns when it holds one
+# of that family's words. Most sentences hold none, and the patterns cost microseconds.
+_PROMISE_WORDS = frozenset("i'll i'm i've i'd me consider got todo to-do action happy".split())
+_I_VERBS = frozenset("will shall am can need have got would".split())
+_WEAK_WORDS = frozenset("can need have got happy".split())  # "I can…", "I need to…", "I'd be happy to…"
+_WITHDRAW_WORDS = frozenset("mind nevermind scratch forget ignore".split())
+_REQUEST_WORDS = frozenset("you you'll you'd you're please someone somebody anyone anybody everyone everybody who volunteer "
+                           "volunteers".split())
+_DECISION_WORDS = frozenset("agreed decided decision settled consensus aligned final".split())
+_DECISION_VERBS = frozenset("go stick going".split())  # "let's go with", "we're going with"
+_PROPOSAL_WORDS = frozenset("should need have must ought someone somebody".split())
+_ASSIGNMENT_HINT = re.compile(r"will|'ll|going to|gonna|shall|owns|takes|taking|owning|handling|action item|to-?do"
+                              r"|next step")
+_DIGIT = re.compile(r"\d")
+_PERFECT = re.compile(r"have\s+(?:\w+ed|been|done|gone|sent|seen|told|said|made|taken|given|written|known|got|gotten)\b",
+                      re.IGNORECASE)
+_FILLER_WORDS = frozenset("um umm uh uhh uhm erm er hmm hmmm mm ah know mean like basically kind sort".split())
+# The words an opening discourse marker starts with (see ``rules.LEAD``).
+_LEAD_WORDS = frozenset("ok okay so yeah yes yep yup sure alright all right well and also then great cool perfect fine oh "
+                        "good now but plus anyway thanks thank sounds got absolutely definitely no of hmm hmmm honestly "
+                        "um umm uh look listen last one from on for".split())
+_LEISURE_HINTS = frozenset("coffee lunch dinner breakfast drink drinks beer beers cake pizza ramen restaurant vacation gym "
+                           "party movie nap sleep round game bathroom restroom snack snacks explore sightseeing museum "
+                           "hike hiking beach concert festival chat".split())
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+                          "sixty seventy eighty ninety hundred thousand million billion percent half double twice".split())
+_KEY_WORDS = frozenset("main key biggest important critical primary root goal problem issue reason blocker overall "
+                       "conclusion percent summary bottom risk".split())
+
+
+# -- working state ---------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Sentence:
+    """One sentence of an entry, prepared once for every rule that reads it."""
+
+    text: str  # without hesitations
+    body: str  # also without opening discourse markers ("Okay, so, …")
+    lower: str  # body, lower case
+    wordset: frozenset[str]  # its words, lower case, accents folded
+    content: list[str]  # its content words, in order
+    question: bool  # a question even after a tag ("…, okay?") is taken off
+    # Which families of rules may apply (word tests, made once; see ``_prepare``):
+    may_promise: bool
+    may_ask: bool
+    may_decide: bool
+    may_propose: bool
+    named: bool  # holds the first word of a participant's name
+    after_so: bool  # "…, so I'll add cursor support": a consequence of the clause before
+
+
+@dataclass(slots=True)
+class _Item:
+    owner: Speaker
+    task: str
+    said_at: timedelta
+    due: date | None
+    entry: int  # the English entry that made it (follow-ups are counted from it)
+    sequence: int  # order of creation: ties in ``said_at`` keep it
+    weak: bool = False  # an "I can…" awaiting confirmation within its own entry
+    words: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class _Request:
+    requester: str  # participant id
+    task: str  # may be empty: "who has time?"
+    due: date | None
+    entry: int
+    last_activity: int
+    asker: Speaker | None = None  # "me" in the request and "you" in the reply mean them
+    addressees: set[str] = field(default_factory=set)  # participant ids; empty: anyone but the requester
+    next_speaker_only: bool = False  # "can you…?" to no one by name: only the next speaker may take it
+    volunteers_only: bool = False  # "can someone…?": a bare "yes" is no volunteer
+    offer_by: Speaker | None = None  # "should I…?": the offerer owns it when someone says yes
+
+
+@dataclass(slots=True)
+class _Commitment:
+    """One first-person commitment sentence, before it is decided what it becomes."""
+
+    index: int
+    task: str
+    due: date | None
+    weak: bool
+    shape: str  # "full", "referring", "thin" or "anaphoric" (see ``rules.shape``)
+    after_so: bool = False
+
+
+@dataclass(order=True)
+class _Candidate:
+    score: float
+    order: int  # negative sequence: on equal scores the earlier sentence wins
+    text: str = field(compare=False)
+    said_at: timedelta = field(compare=False)
+    words: tuple[str, ...] = field(compare=False)
+
+
+class Digester:
+    """Reads one transcript, line by line, into a ``Digest`` (see the module docstring).
+
+    ``add`` each line in transcript order, then ``finish``. Memory stays flat in the
+    number of lines: only bounded state is kept between lines.
+    """
+
+    def __init__(self, context: DigestContext) -> None:
+        self._names = Names(context.participants)
+        self._dates = DueDates(context.started_at, context.time_zone)
+        people = {speaker.participant for speaker in context.participants}
+        self._pair = context.participants if len(people) == 2 else ()  # in a call of two, "you" is the other
+        self._languages: Counter[str] = Counter()
+        self._total = 0
+        self._english = 0  # English entries read so far: the clock of every window
+        self._sequence = 0
+        self._items: list[_Item] = []
+        self._last_item: dict[str, _Item] = {}  # participant -> their latest item (follow-up dates)
+        self._requests: list[_Request] = []
+        self._proposals: list[tuple[str, int]] = []  # (task, entry): the last few "we should…"
+        self._last_speaker: str | None = None
+        self._plans_question = -10  # the entry that last asked about personal plans
+        self._plans_asker: str | None = None
+        self._decisions: list[Note] = []
+        self._decision_words: list[frozenset[str]] = []
+        self._word_counts: Counter[str] = Counter()
+        self._candidates: list[_Candidate] = []  # min-heap of key-point candidates
+        self._finished: Digest | None = None
+
+    # -- streaming ---------------------------------------------------------------------
+    def add(self, line: TranscriptLine) -> None:
+        """Read one transcript entry (in transcript order)."""
+        self._total += 1
+        language = (line.language or "").strip() or "und"
+        if language in self._languages or len(self._languages) < MAX_LANGUAGES:
+            self._languages[language] += 1
+        if not rules.is_english(language if language != "und" else ""):
+            return  # a mixed transcript: only its English entries are read
+        entry = self._english
+        self._english += 1
+        text = rules.APOSTROPHE.sub("'", line.text or "").strip()
+        if not text:
+            return
+        self._expire(entry)
+        parts = [clause for part in split_sentences(text) for clause in _split_promises(part)]
+        sentences = [_prepare(part, self._names.first_words, after_so) for part, after_so in parts]
+        counts = self._word_counts
+        for sentence in sentences:
+            if len(counts) < MAX_VOCABULARY:
+                counts.update(sentence.content)
+            else:  # full: only words already counted go on counting
+                counts.update(word for word in sentence.content if word in counts)
+        used: set[int] = set()
+        speaker = line.speaker.participant
+        if any(s.may_promise or s.may_ask or s.may_decide or s.may_propose or s.named for s in sentences) \
+                or self._awaits(line.speaker, entry):
+            self._read_entry(line, sentences, entry, used)
+        elif any(sentence.question for sentence in sentences):
+            self._note_plans_question(sentences, entry, speaker)
+        self._consider_key_points(sentences, used, line.offset)
+        self._last_speaker = speaker
+
+    def finish(self) -> Digest:
+        """The digest of everything added (the same object on every call)."""
+        if self._finished is None:
+            self._finished = self._digest()
+        return self._finished
+
+    def _digest(self) -> Digest:
+        if self._total == 0:
+            return Digest(DigestOutcome.EMPTY, summarizer="extractive")
+        if self._english * 2 < self._total:
+            others = Counter({tag: n for tag, n in self._languages.items() if not rules.is_english(tag)})
+            language = rules.most_common(others) or rules.most_common(self._languages)
+            log.info("extractive digest: %d of %d entries in English: unsupported", self._english, self._total)
+            return Digest(DigestOutcome.UNSUPPORTED_LANGUAGE, language=language, summarizer="extractive")
+        items = sorted((item for item in self._items if not item.weak), key=lambda item: (item.said_at, item.sequence))
+        action_items = tuple(ActionItem(owner=item.owner, task=item.task, said_at=item.said_at, due=item.due)
+                             for item in items)
+        key_points = self._key_points()
+        log.info("extractive digest: %d entries read, %d action items, %d decisions, %d key points",
+                 self._total, len(action_items), len(self._decisions), len(key_points))
+        return Digest(DigestOutcome.READY, action_items=action_items, decisions=tuple(self._decisions),
+                      key_points=key_points, language=rules.most_common(self._languages), summarizer="extractive")
+
+    # -- one entry ---------------------------------------------------------------------
+    def _read_entry(self, line: TranscriptLine, sentences: list[_Sentence], entry: int, used: set[int]) -> None:
+        """Items, requests, offers and decisions in one entry. ``used`` collects the
+        sentences that were promises or requests: they are no key points."""
+        speaker = line.speaker
+        commitments = [self._commitment(index, sentence) for index, sentence in enumerate(sentences)]
+        consumed: set[int] = set()
+        made: list[_Item] = []  # items this entry made: "I'll share it by Monday" adds to them
+        accepted = self._answer_requests(line, sentences, commitments, entry, consumed, made)
+        asking = any(sentence.may_ask for sentence in sentences)
+        vocatives = self._vocatives(sentences, speaker) if (asking or any(commitments)) else []
+        # Whom "you" means in this entry's promises: the one person it names, or the other
+        # person of a two-person call. Otherwise "you" stays "you".
+        named = {person.participant: person for _, person in vocatives if person is not None}
+        listener = next(iter(named.values())) if len(named) == 1 else self._other_of_two(speaker)
+        # "What are you doing this weekend?" "I'm going to explore the city": a personal plan.
+        personal_plans = entry - self._plans_question <= 2 and speaker.participant != self._plans_asker
+        for index, sentence in enumerate(sentences):
+            if sentence.may_decide:
+                self._decisions_in(sentence, sentences, index, line.offset)
+            self._proposal_in(sentence, entry)
+            if not sentence.wordset.isdisjoint(_WITHDRAW_WORDS) and rules.WITHDRAWN.search(sentence.lower):
+                # "Let me send you the passwords. Actually no, never mind."
+                for item in [item for item in made if item.owner.participant == speaker.participant][-1:]:
+                    self._discard(item)
+                    made.remove(item)
+                used.add(index)
+                continue
+            if index in consumed:
+                used.add(index)
+                continue
+            commitment = commitments[index]
+            if commitment is not None:
+                used.add(index)
+                if not personal_plans:
+                    commitment.task = rules.personal(commitment.task, me=None, you=listener)
+                    self._place_commitment(commitment, line, entry, made, accepted)
+                continue
+            if self._assignment_in(sentence, line, entry):
+                used.add(index)
+                continue
+            if self._request_in(sentence, index, vocatives, speaker, entry):
+                used.add(index)
+                continue
+            if made or speaker.participant in self._last_item:
+                self._due_follow_up(sentence, speaker, entry, made)
+        if any(sentence.question for sentence in sentences):
+            self._note_plans_question(sentences, entry, speaker.participant)
+        # An "I can…" that nothing in its entry confirmed was an ability, not a promise.
+        for item in made:
+            if item.weak:
+                self._discard(item)
+
+    def _awaits(self, speaker: Speaker, entry: int) -> bool:
+        """Whether words without any cue may still matter: an answer to a request, or a
+        date for the speaker's latest item ("Tomorrow at the latest.")."""
+        last = self._last_item.get(speaker.participant)
+        if last is not None and last.due is None and entry - last.entry <= FOLLOW_UP_WINDOW:
+            return True
+        return any(self._may_answer(request, speaker) for request in self._requests)
+
+    def _note_plans_question(self, sentences: list[_Sentence], entry: int, speaker: str) -> None:
+        if rules.PLANS_QUESTION.search(" ".join(sentence.body for sentence in sentences)):
+            self._plans_question, self._plans_asker = entry, speaker
+
+    # -- commitments -----------------------------------------------------------------------
+    def _commitment(self, index: int, sentence: _Sentence) -> _Commitment | None:
+        """The first-person commitment a sentence makes, if it makes one."""
+        if sentence.question or not sentence.may_promise:
+            return None
+        body = rules.strip_tag_question(sentence.body)
+        if rules.QUESTION_START.match(body):
+            return None
+        if rules.ANAPHORIC_CUE.match(body):  # "On it.", "Will do."
+            return _Commitment(index, "", None, weak=False, shape="anaphoric")
+        strong = rules.STRONG_CUE.search(body)
+        weak = None if sentence.wordset.isdisjoint(_WEAK_WORDS) else rules.WEAK_CUE.search(body)
+        cue = strong if strong and (not weak or strong.start() <= weak.start()) else weak
+        if cue is None:
+            return None
+        said = cue.group(0).lower()
+        let_me = said.startswith("let")
+        prefix = rules.LEAD.sub("", body[: cue.start()])
+        if rules.BAD_PREFIX.search(prefix):
+            return None  # "if we had budget I would…", "maybe I'll", "I said I'd"
+        if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
+            return None  # "can you let me know" is a request, not a promise
+        raw = body[cue.end():].strip(" ,:")
+        if rules.NOT_A_TASK.match(raw):
+            return None  # "I will not…", "I'll maybe…"
+        raw = rules.TASK_LEAD.sub("", raw)
+        if let_me and rules.LET_ME_CHATTER.match(raw):
+            return None
+        task, due = self._task(raw)
+        if rules.is_chatter(task):
+            return None
+        # "Let me check the doc" is done in the call; "let me check with legal", or one
+        # the entry confirms ("…, I'll confirm by email tomorrow"), is a follow-up.
+        looking = let_me and due is None and rules.LOOKING.match(task) is not None
+        if not task and not said.startswith(("action", "my action")):
+            form = "anaphoric"
+        else:
+            form = rules.shape(task)
+        return _Commitment(index, task, due, weak=cue is weak or looking, shape=form, after_so=sentence.after_so)
+
+    def _place_commitment(self, commitment: _Commitment, line: TranscriptLine, entry: int, made: list[_Item],
+                          accepted: bool) -> None:
+        speaker = line.speaker
+        previous = next((item for item in reversed(made) if item.owner.participant == speaker.participant), None)
+        thin = commitment.shape == "thin" and len(content_words(commitment.task)) <= 2
+        if (commitment.shape in ("anaphoric", "referring") or thin or commitment.after_so) and previous is not None:
+            # "I'll do that tomorrow", "I'll share it by Monday": more about the item just
+            # made in this entry, not a new one.
+            previous.weak = False
+            if previous.due is None and commitment.due is not None:
+                previous.due = commitment.due
+            return
+        if commitment.shape == "anaphoric":
+            antecedent = None if accepted else self._recent_proposal(entry, consume=True)
+            if antecedent is not None:  # "we should have a runbook…" "I can take that."
+                self._add_item(speaker, antecedent, line.offset, commitment.due, entry, made)
+            return  # "I'll take it" about nothing we can name: no item
+        if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
+            return
+        self._add_item(speaker, commitment.task, line.offset, commitment.due, entry, made,
+                       weak=commitment.weak and not accepted)
+
+    def _due_follow_up(self, sentence: _Sentence, speaker: Speaker, entry: int, made: list[_Item]) -> None:
+        """"Tomorrow at the latest.", "Yeah, by Friday, no problem.": a date for the
+        speaker's latest item, said shortly after it."""
+        item = next((item for item in reversed(made) if item.owner.participant == speaker.participant), None)
+        if item is None:
+            item = self._last_item.get(speaker.participant)
+            if item is None or entry - item.entry > FOLLOW_UP_WINDOW:
+                return
+        if item.due is not None:
+            return
+        found = self._dates.first(sentence.text)
+        if found is None:
+            return
+        rest = content_words(sentence.text[: found.start] + " " + sentence.text[found.end:])
+        # A deadline ("by Friday", "tomorrow at the latest") or a bare date ("Let's say
+        # next Monday?"); not a status line that starts with a day ("Today on call stuff").
+        deadline = re.match(r"(?:by|before|until|till|no\s+later\s+than|for)\b", found.phrase, re.IGNORECASE) \
+            or found.phrase.lower().endswith("latest")
+        if not rest or (deadline and len(rest) <= 2):
+            item.due = found.due
+
+    # -- requests, offers, proposals -------------------------------------------------------
+    def _other_of_two(self, speaker: Speaker) -> Speaker | None:
+        return next((person for person in self._pair if person.participant != speaker.participant), None)
+
+    def _vocatives(self, sentences: list[_Sentence], speaker: Speaker) -> list[tuple[int, Speaker | None]]:
+        """Whom the entry speaks to by name: (sentence index, participant, or None for a
+        name that is no participant's, such as a phone caller's "Rob")."""
+        found: list[tuple[int, Speaker | None]] = []
+        for index, sentence in enumerate(sentences):
+            body = sentence.body
+            named = self._names.find(body) if sentence.named else ()
+            for start, end, person in named:
+                if person.participant == speaker.participant:
+                    continue
+                after = body[end:]
+                before = body[:start].strip()
+                at_start = not before or re.fullmatch(r"(?:and|so|hey|okay|ok|oh|also|then|but|right|alright|great),?",
+                                                      before, re.IGNORECASE) is not None
+                if at_start and re.match(r"\s*[,:]|\s+(?:I\s+think\s+)?you\b", after, re.IGNORECASE):
+                    found.append((index, person))  # "Bob, could you…", "Kevin I think you still owe yours"
+                elif before.endswith(",") and re.fullmatch(r"\s*[?.!]?\s*", after):
+                    found.append((index, person))  # "…by Friday, Peter."
+            if not found or found[-1][0] != index:
+                unknown = re.match(r"^(?:(?:so|and|hey|okay|ok|oh|also|then|but),?\s+)?([A-Z][a-z]+),\s+(?=\w)", body)
+                if unknown and unknown.group(1).lower() not in rules.NOT_NAMES \
+                        and self._names.resolve(unknown.group(1)) is None \
+                        and rules.request_task(body, sentence.wordset) is not None:
+                    found.append((index, None))
+        return found
+
+    def _request_in(self, sentence: _Sentence, index: int, vocatives: list[tuple[int, Speaker | None]],
+                    speaker: Speaker, entry: int) -> bool:
+        """A request, open request or offer made in this sentence (True: it was one)."""
+        if not sentence.may_ask:
+            return False
+        body = sentence.body
+        offer = rules.OFFER.match(body)
+        if offer:
+            raw = offer.group("t") or offer.group("t2") or ""
+            if re.search(r"\bor\b", raw, re.IGNORECASE) or _PERFECT.match(raw):
+                # "should I send it or does that go through you?": a choice, not an offer;
+                # "should I have escalated earlier?": about the past.
+                return True
+            task, due = self._task(raw)
+            if task and not rules.is_chatter(task) and rules.shape(task) != "anaphoric":
+                self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, offer_by=speaker,
+                                    next_speaker_only=True))
+            return True
+        if re.match(r"(?:can|could|may)\s+I\b", body, re.IGNORECASE):
+            return False  # asking permission ("Can I ask one live?") asks nothing of anyone
+        addressed_to = [person for position, person in vocatives if position == index]
+        asked = rules.request_task(body, sentence.wordset)
+        if asked is None and addressed_to:
+            addressed = rules.ADDRESSED_REQUEST.search(body)  # "Amara, you'll own…?", "Gabriel, you'd present?"
+            asked = addressed.group("t") if addressed else None
+        asked_anyone = rules.open_request_task(body, sentence.wordset) if asked is None else None
+        if asked is None and asked_anyone is None:
+            return False
+        raw = asked if asked is not None else asked_anyone or ""
+        if re.match(r"(?:not|never)\b", raw, re.IGNORECASE):
+            return False
+        raw = re.sub(r",?\s+or\s+(?:should|shall|do|can|will)\s+I\b.*$", "", raw, flags=re.IGNORECASE)
+        raw = rules.TASK_LEAD.sub("", raw)  # "would you be able to review…"
+        task, due = self._task(rules.strip_vocative(raw, self._names))
+        if task and rules.is_chatter(task):
+            return True  # "can you hear me?", "do you want to walk us through it?"
+        if task and rules.shape(task) == "anaphoric":
+            # "Then Dana, could you do it?": the request just declined, or what "we should" do.
+            earlier = next((old.task for old in reversed(self._requests)
+                            if old.requester == speaker.participant and old.task and old.offer_by is None), None)
+            task = earlier or self._recent_proposal(entry, consume=True) or task
+        nearest = [person for _, person in sorted(vocatives, key=lambda pair: abs(pair[0] - index))][:1]
+        people = addressed_to or nearest
+        if asked is None:
+            self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, volunteers_only=True))
+        elif people and people[0] is not None:
+            self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker,
+                                addressees={people[0].participant}))
+        elif people:  # a name that is no participant's ("Rob" on the phone): whoever answers
+            self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker))
+        elif sentence.question and task:
+            self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, next_speaker_only=True))
+        return True
+
+    def _proposal_in(self, sentence: _Sentence, entry: int) -> None:
+        """"We should really have a runbook for pool exhaustion": what a later "I can take
+        that" or "could you take that one?" refers to."""
+        raw = None
+        if sentence.may_propose:
+            proposal = None if sentence.question else rules.PROPOSAL.search(sentence.body)
+            raw = proposal.group("t") if proposal else rules.open_request_task(sentence.body, sentence.wordset)
+        if raw is None and sentence.may_decide:
+            decision = rules.DECISION.search(sentence.body)
+            if decision and not sentence.question:
+                raw = sentence.body[decision.end():]
+        if not raw:
+            return
+        task, _ = self._task(raw)
+        if task and rules.shape(task) != "anaphoric" and len(content_words(task)) >= 2 and not rules.is_chatter(task):
+            self._proposals.append((task, entry))
+            del self._proposals[:-3]
+
+    def _recent_proposal(self, entry: int, consume: bool = False) -> str | None:
+        for position in range(len(self._proposals) - 1, -1, -1):
+            task, said = self._proposals[position]
+            if entry - said <= PROPOSAL_WINDOW:
+                if consume:  # taken: a later "on it" cannot take it again
+                    del self._proposals[position]
+                return task
+        return None
+
+    def _open(self, request: _Request) -> None:
+        # A new request to the same people replaces the one before.
+        self._requests = [old for old in self._requests if not (
+            old.requester == request.requester and old.addressees == request.addressees
+            and old.offer_by is None and request.offer_by is None)]
+        self._requests.append(request)
+        del self._requests[:-MAX_OPEN_REQUESTS]
+
+    def _expire(self, entry: int) -> None:
+        if self._requests:
+            self._requests = [request for request in self._requests
+                              if entry - request.last_activity <= REQUEST_WINDOW]
+
+    @staticmethod
+    def _may_answer(request: _Request, speaker: Speaker) -> bool:
+        if speaker.participant == request.requester:
+            return False
+        return not request.addressees or speaker.participant in request.addressees
+
+    def _answer_requests(self, line: TranscriptLine, sentences: list[_Sentence],
+                         commitments: list[_Commitment | None], entry: int, consumed: set[int],
+                         made: list[_Item]) -> bool:
+        """Whether this entry takes on a request or an offer that waits for it."""
+        speaker = line.speaker
+        waiting = [request for request in self._requests if self._may_answer(request, speaker)]
+        if not waiting or not sentences:
+            return False
+        first = re.sub(r"^(?:um+|uh+|oh|hmm+)[,.]?\s*", "", sentences[0].text, flags=re.IGNORECASE)
+        whole = " ".join(sentence.text for sentence in sentences)
+        others = [person for _, _, person in self._names.find(whole) if person.participant != speaker.participant]
+        for request in waiting:
+            if request.next_speaker_only and entry != request.entry + 1 and not (
+                    self._last_speaker == request.requester and entry - request.last_activity <= 1):
+                self._requests.remove(request)
+                continue
+            if request.offer_by is not None:
+                self._requests.remove(request)
+                if rules.AFFIRM.match(first) and not rules.DECLINE.search(first):
+                    self._add_item(request.offer_by, request.task, line.offset, request.due, entry, made)
+                continue
+            redirected = [person for person in others if person.participant != request.requester]
+            declined = rules.DECLINE.search(first) is not None
+            commitment = next((c for c in commitments if c is not None), None)
+            if redirected and (declined or not rules.ACCEPT.match(first) or self._assigns(whole)):
+                # "Not me… Arjun wrote most of it", "Maybe Dana?": the one named may take it.
+                request.addressees = {person.participant for person in redirected} | (
+                    request.addressees - {speaker.participant})
+                request.last_activity = entry
+                request.next_speaker_only = False
+                continue
+            if declined and (commitment is None or rules.DECLINE.search(sentences[commitment.index].text)):
+                request.last_activity = entry  # "I can't this week": it may still be agreed
+                request.next_speaker_only = False
+                continue
+            volunteered = commitment is not None
+            if request.volunteers_only and not volunteered:
+                continue
+            if not (rules.ACCEPT.match(first) or volunteered):
+                if request.next_speaker_only:
+                    self._requests.remove(request)
+                continue
+            reply_date = self._dates.first(sentences[0].text)  # "Sure, by Thursday."
+            task, due = self._accepted_task(request, commitment, reply_date.due if reply_date else None)
+            self._requests.remove(request)
+            self._proposals = [proposal for proposal in self._proposals if proposal[0] != request.task]
+            if commitment is not None:
+                consumed.add(commitment.index)
+            if task:
+                # "send me your notes" was said by the one who asked, and so was "you" in
+                # "I'll send it to you": name them, as everyone reads the card.
+                task = rules.personal(task, me=request.asker, you=request.asker)
+                self._add_item(speaker, task, line.offset, due, entry, made)
+                return True
+        return False
+
+    @staticmethod
+    def _accepted_task(request: _Request, commitment: _Commitment | None,
+                       reply_due: date | None) -> tuple[str, date | None]:
+        """The task of an accepted request: the reply's own words when they say more than
+        "I'll do it", the request's otherwise; a date in the reply wins."""
+        asked = request.task
+        if commitment is None or not commitment.task:
+            return asked, (commitment.due if commitment else None) or reply_due or request.due
+        reply = commitment.task
+        due = commitment.due or request.due
+        if not asked or rules.shape(asked) == "anaphoric":
+            return (reply if commitment.shape != "anaphoric" else ""), due
+        reply_verb, asked_verb = reply.split()[0].lower(), asked.split()[0].lower()
+        if reply_verb == asked_verb or reply_verb in rules.GENERIC_VERBS:
+            return asked, due
+        if rules.REFERRING.match(reply):
+            # "write it up" to "please put your written feedback into the system":
+            # the reply's verb, the request's object.
+            return rules.substitute(reply, asked), due
+        if commitment.shape == "full" and len(content_words(reply)) >= 2:
+            return reply, due
+        return asked, due
+
+    def _assigns(self, text: str) -> bool:
+        return any(rules.THIRD_PERSON.match(text[end:]) for _, end, _ in self._names.find(text))
+
+    # -- third-person assignments ----------------------------------------------------------
+    def _assignment_in(self, sentence: _Sentence, line: TranscriptLine, entry: int) -> bool:
+        """"Carol will own the payment methods migration", "action item for Bob: …"."""
+        if sentence.question or not sentence.named or not _ASSIGNMENT_HINT.search(sentence.lower):
+            return False
+        body = sentence.body
+        for start, end, person in self._names.find(body):
+            before, after = body[:start], body[end:]
+            match = rules.THIRD_PERSON.match(after)
+            if match is None and rules.ACTION_FOR.search(before):
+                match = re.match(r"\s*[:,]?\s*(?P<t>.+)", after)
+            if match is None and rules.NOTE_HEADER.fullmatch(before) and re.match(r"\s+to\s+(?=[a-z])", after):
+                match = re.match(r"\s+to\s+(?P<t>.+)", after)  # "Action items: Bob to send the invoice"
+            if match is None:
+                continue
+            if rules.BAD_PREFIX.search(rules.LEAD.sub("", before)) or rules.QUESTION_START.match(body):
+                return False
+            raw = rules.TASK_LEAD.sub("", match.group("t").strip(" ,:"))
+            if rules.NOT_A_TASK.match(raw):
+                return False
+            task, due = self._task(raw)
+            if not task or rules.is_chatter(task) or rules.shape(task) == "anaphoric":
+                return False
+            self._add_item(person, task, line.offset, due, entry, [])
+            return True
+        return False
+
+    # -- items ---------------------------------------------------------------------------
+    def _add_item(self, owner: Speaker, task: str, said_at: timedelta, due: date | None, entry: int,
+                  made: list[_Item], weak: bool = False) -> None:
+        task = clip(task, TASK_LIMIT)
+        if not task:
+            return
+        new_words = frozenset(content_words(task))
+        for item in self._items:
+            if item.owner.participant != owner.participant or not rules.similar(item.words, new_words):
+                continue
+            # The same promise again ("to recap, Bob sends the deck"): one item, the first,
+            # in its more specific wording, with any date said later.
+            if new_words > item.words and not weak:
+                item.task, item.words = task, new_words
+            if item.due is None:
+                item.due = due
+            item.weak = item.weak and weak
+            made.append(item)
+            self._last_item[owner.participant] = item
+            return
+        if sum(1 for item in self._items if not item.weak) >= MAX_ACTION_ITEMS:
+            return
+        self._sequence += 1
+        item = _Item(owner, task, said_at, due, entry, self._sequence, weak=weak, words=new_words)
+        self._items.append(item)
+        made.append(item)
+        self._last_item[owner.participant] = item
+
+    def _discard(self, item: _Item) -> None:
+        if item in self._items:
+            self._items.remove(item)
+        if self._last_item.get(item.owner.participant) is item:
+            del self._last_item[item.owner.participant]
+
+    def _task(self, raw: str) -> tuple[str, date | None]:
+        """A task from the words after a cue: the main clause without its date phrase,
+        and the date (from the clause, or else from the rest of the sentence)."""
+        text = raw.strip(" ,:;")
+        clause = rules.CLAUSE.search(text)
+        main, rest = (text[: clause.start()], text[clause.start():]) if clause else (text, "")
+        found = self._dates.find(main)
+        for phrase in reversed(found):  # cut from the end, so earlier spans stay valid
+            if main[phrase.end: phrase.end + 2] == "'s":
+                continue  # "on Wednesday's vendor call": the date stays part of the words
+            main = main[: phrase.start] + main[phrase.end:]
+        concrete = next((phrase for phrase in found if phrase.due is not None), None)
+        if concrete is None:
+            concrete = self._dates.first(rest) if rest else None
+        main = re.sub(r"\s+though,", ",", main)
+        main = rules.strip_trailing(rules.strip_vocative(main, self._names))
+        main = re.sub(r"\s{2,}", " ", re.sub(r"\s+,", ",", main)).strip(" ,")
+        return main, concrete.due if concrete else None
+
+    # -- decisions -----------------------------------------------------------------------
+    def _decisions_in(self, sentence: _Sentence, sentences: list[_Sentence], index: int, said_at: timedelta) -> None:
+        if len(self._decisions) >= MAX_DECISIONS:
+            return
+        text = sentence.text
+        matches = list(rules.DECISION.finditer(text))
+        for number, match in enumerate(matches):
+            end = matches[number + 1].start() if number + 1 < len(matches) else len(text)
+            raw = re.sub(r",?\s*and$", "", text[match.end(): end].strip(" ,:;."), flags=re.IGNORECASE)
+            if not content_words(raw) and index > 0 and number == 0 and not rules.LEAD.sub("", text[: match.start()]):
+                # "Let's just do it this time, quarantine the flaky ones. Decision.": the
+                # sentence before, without an opening clause that names nothing.
+                raw = sentences[index - 1].body
+                opening, comma, remainder = raw.partition(",")
+                if comma and len(content_words(opening)) <= 1 and len(content_words(remainder)) >= 2:
+                    raw = remainder
+            if rules.DECISION_BAD.search(text[: match.end()]) or rules.DECISION_BAD.search(raw):
+                continue  # "we didn't agree", "did we decide?"
+            clause = rules.CLAUSE.search(raw)
+            if clause and clause.start() > 0:
+                raw = raw[: clause.start()]
+            # "we agreed in the leadership meeting to freeze travel" → "freeze travel"
+            raw = re.sub(r"^(?:(?:in|at|on|during|last|earlier|yesterday|already|all|both)\b[^,]{0,40}?\s)?(?:that|to)\s+",
+                         "", raw.strip(" ,.;:"), flags=re.IGNORECASE)
+            note = clip(raw[:1].upper() + raw[1:], NOTE_LIMIT) if raw else ""
+            key = frozenset(content_words(note))
+            if len(key) < 2 or any(rules.similar(key, seen) for seen in self._decision_words):
+                continue
+            self._decisions.append(Note(text=note, said_at=said_at))
+            self._decision_words.append(key)
+            if len(self._decisions) >= MAX_DECISIONS:
+                return
+
+    # -- key points ----------------------------------------------------------------------
+    def _consider_key_points(self, sentences: list[_Sentence], used: set[int], said_at: timedelta) -> None:
+        """Keep the most informative sentences seen so far (a bounded heap)."""
+        for index, sentence in enumerate(sentences):
+            if index in used or sentence.question or len(sentence.body) < 30:
+                continue  # promises and requests are items already; questions say nothing yet
+            found = sentence.content
+            if not 4 <= len(found) <= 40:
+                continue
+            wordset = sentence.wordset
+            if not wordset.isdisjoint(_LEISURE_HINTS) and rules.LEISURE.search(sentence.body):
+                continue  # small talk
+            if ("if" in wordset or "wish" in wordset) and rules.HYPOTHETICAL.search(sentence.body):
+                continue  # a wish is no point
+            if rules.GREETING.match(sentence.body) or (sentence.may_promise and rules.STRONG_CUE.search(sentence.body)):
+                continue
+            score = self._intrinsic(sentence)
+            if score < 1.0:
+                continue  # nothing specific: no number, no name, no "the main issue"
+            self._sequence += 1
+            text = sentence.body[:1].upper() + sentence.body[1:]
+            candidate = _Candidate(score, -self._sequence, text, said_at, tuple(found))
+            if len(self._candidates) < KEY_POINT_CANDIDATES:
+                heapq.heappush(self._candidates, candidate)
+            elif candidate > self._candidates[0]:
+                heapq.heapreplace(self._candidates, candidate)
+
+    @staticmethod
+    def _intrinsic(sentence: _Sentence) -> float:
+        """What makes a sentence informative on its own: numbers, names of things, cues
+        such as "the main issue", a decision."""
+        wordset = sentence.wordset
+        score = 0.0
+        if not wordset.isdisjoint(_NUMBER_WORDS) or _DIGIT.search(sentence.body):
+            score += 1.5
+        score += 0.5 * min(2, len(rules.PROPER.findall(sentence.body)))
+        if not wordset.isdisjoint(_KEY_WORDS) and rules.KEY_CUE.search(sentence.body):
+            score += 1.5
+        if sentence.may_decide and rules.DECISION.search(sentence.body):
+            score += 1.0
+        return score
+
+    def _key_points(self) -> tuple[Note, ...]:
+        """The best candidates, by what they say and how central their words are to the
+        whole meeting; in transcript order; repeating neither decisions nor each other."""
+        counts = self._word_counts
+        rescored = []
+        for candidate in self._candidates:
+            unique = set(candidate.words)
+            centrality = sum(math.log1p(counts[word]) for word in unique) / math.sqrt(len(unique))
+            rescored.append((candidate.score + 0.5 * centrality + min(len(unique), 12) / 12, candidate))
+        rescored.sort(key=lambda pair: (-pair[0], -pair[1].order))
+        chosen: list[_Candidate] = []
+        taken = list(self._decision_words)
+        for _, candidate in rescored:
+            key = frozenset(candidate.words)
+            if any(rules.similar(key, other) for other in taken):
+                continue
+            chosen.append(candidate)
+            taken.append(key)
+            if len(chosen) >= MAX_KEY_POINTS:
+                break
+        chosen.sort(key=lambda candidate: -candidate.order)
+        return tuple(Note(text=clip(candidate.text, NOTE_LIMIT), said_at=candidate.said_at) for candidate in chosen)
+
+
+class ExtractiveSummarizer:
+    """The default summariser: offline and deterministic (see the module docstring)."""
+
+    name = "extractive"
+
+    def summarize(self, lines: Iterable[TranscriptLine], context: DigestContext) -> Digest:
+        digester = Digester(context)
+        for line in lines:
+            digester.add(line)
+        return digester.finish()
+
+
+_SECOND_PROMISE = re.compile(r",?\s+(?:and|so|then|and\s+then)\s+(?=I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\b)")
+
+
+def _split_promises(sentence: str) -> list[tuple[str, bool]]:
+    """"I'll own the plan and I'll circle back with security": two promises, each read
+    as a sentence of its own (a clause after "if…" stays with its condition). The flag
+    says a part follows "so": a consequence of what came before it."""
+    if "I" not in sentence:
+        return [(sentence, False)]
+    parts = []
+    start, after_so = 0, False
+    for match in _SECOND_PROMISE.finditer(sentence):
+        head = sentence[start: match.start()]
+        if head.strip() and not rules.BAD_PREFIX.search(head):
+            parts.append((head.strip() + ".", after_so))
+            start, after_so = match.end(), match.group(0).split()[-1].lower() == "so"
+    parts.append((sentence[start:], after_so))
+    return parts
+
+
+def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Sentence:
+    """A sentence made ready for the rules; the regular expressions that tidy it run only
+    when its words say they have something to do."""
+    text = raw.strip()
+    found = words(text)
+    # "Bob's going to…", "Carol'll…": the name before the apostrophe counts as a word too.
+    ws = frozenset(found).union(word.split("'")[0] for word in found if "'" in word)
+    if not ws.isdisjoint(_FILLER_WORDS):
+        text = remove_filler(text)
+    body = rules.LEAD.sub("", text) if found and found[0] in _LEAD_WORDS else text
+    lower = body.lower()
+    question = text.endswith("?") and rules.strip_tag_question(body).endswith("?")
+    return _Sentence(
+        text=text, body=body, lower=lower, wordset=ws, question=question,
+        content=[word for word in found if word not in STOPWORDS and len(word) > 1],
+        may_promise=not ws.isdisjoint(_PROMISE_WORDS) or ("i" in ws and not ws.isdisjoint(_I_VERBS))
+        or ("it" in ws and ("on" in ws or "leave" in ws)) or ("do" in ws and ("will" in ws or "can" in ws)),
+        may_ask=not ws.isdisjoint(_REQUEST_WORDS) or lower.startswith(("should i ", "shall i ")),
+        may_decide=not ws.isdisjoint(_DECISION_WORDS) or ("with" in ws and not ws.isdisjoint(_DECISION_VERBS))
+        or ("plan" in ws and "let's" in ws),
+        may_propose=not ws.isdisjoint(_PROPOSAL_WORDS) and ("we" in ws or "someone" in ws or "somebody" in ws),
+        named=not ws.isdisjoint(names), after_so=after_so,
+    )

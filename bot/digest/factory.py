@@ -1,0 +1,63 @@
+"""Building the configured summariser once, at start-up (``SUMMARIZER``).
+
+``extractive`` needs nothing. ``gemini`` needs a ``google-genai`` client for Vertex AI,
+built here with the app's own service account and the ``cloud-platform`` scope — never a
+user's token: the key file the app already uses for Chat (``CHAT_CREDENTIALS_FILE``)
+when there is one, else Application Default Credentials (App Engine's service
+account). With ``GOOGLE_API_ENDPOINT`` (local mode, tests) the client talks to the
+emulator's Vertex AI. Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import json
+
+import google.auth
+from google.auth.credentials import Credentials
+from google.genai import Client, types
+from google.oauth2 import service_account
+
+from bot.config import Config
+
+from . import Summarizer
+from .gemini import CLOUD_PLATFORM_SCOPE, DEFAULT_CALL_TIMEOUT_SECONDS, GeminiSummarizer
+
+
+def vertex_credentials(config: Config) -> Credentials:
+    """The app's service account, scoped for Vertex AI."""
+    if config.chat_credentials_file:
+        with open(config.chat_credentials_file, encoding="utf-8") as handle:
+            info = json.load(handle)
+        if config.google_api_endpoint:  # the emulator: its token endpoint, no Google lookups
+            from emulator.clients import service_account_credentials
+
+            return service_account_credentials(info, [CLOUD_PLATFORM_SCOPE], config.token_uri)
+        credentials: Credentials = service_account.Credentials.from_service_account_info(
+            info, scopes=[CLOUD_PLATFORM_SCOPE])
+        return credentials
+    credentials, _ = google.auth.default(scopes=[CLOUD_PLATFORM_SCOPE])
+    return credentials
+
+
+def vertex_client(config: Config, credentials: Credentials,
+                  timeout_seconds: float = DEFAULT_CALL_TIMEOUT_SECONDS) -> Client:
+    """A Vertex AI client for the configured project and location (the emulator's base URL
+    when ``GOOGLE_API_ENDPOINT`` is set). The SDK's own retries stay off: the summariser
+    retries within its budget."""
+    options = types.HttpOptions(timeout=int(timeout_seconds * 1000))
+    if config.google_api_endpoint:
+        options.base_url = config.google_api_endpoint
+    return Client(vertexai=True, project=config.vertex_project, location=config.vertex_location,
+                  credentials=credentials, http_options=options)
+
+
+def build_summarizer(config: Config, credentials: Credentials | None = None) -> Summarizer:
+    """The summariser ``config.summarizer`` names; Gemini's falls back to the extractive one."""
+    from .extractive import ExtractiveSummarizer
+
+    extractive = ExtractiveSummarizer()
+    if config.summarizer != "gemini":
+        return extractive
+    client = vertex_client(config, credentials or vertex_credentials(config))
+    return GeminiSummarizer(client, model=config.gemini_model, fallback=extractive,
+                            budget_seconds=config.summarizer_budget_seconds)

@@ -1,0 +1,86 @@
+"""Who a name in a sentence means: participants by first name or full display name.
+
+"Bob, could you…" and "Carol will own the migration" name a participant; the digest
+needs the ``Speaker`` behind the name. Names are matched case- and accent-insensitively
+("tomas" is Tomás), except first names that are also common English words ("Will",
+"May", "Grace"): those only count when written with a capital, or "will you" would
+address Will.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.digest.sentences import fold
+from bot.domain import Speaker
+
+_WORDLIKE_NAMES = frozenset(
+    """will may mark bill grace hope rose pat sue jack frank art june april summer dawn faith joy sky max
+    chase drew gene guy ray rich rob sandy sunny win ash lane page reed wade dean don pete hunter
+    victor hazel ivy iris amber jade ruby olive penny holly lily violet crystal honey candy star
+    august autumn river rain storm stone gray grey brown king major miles earl baker cook""".split()
+)
+
+
+class Names:
+    """The participants of one conference, findable by the names people call them."""
+
+    def __init__(self, participants: tuple[Speaker, ...] | list[Speaker]) -> None:
+        by_key: dict[str, Speaker | None] = {}
+        full_names: set[str] = set()
+        for speaker in participants:
+            for key, is_full in _keys(speaker.display_name):
+                if is_full:
+                    full_names.add(key)
+                known = by_key.get(key, speaker)
+                # Two different people with the same first name: the name alone is
+                # ambiguous and resolves to no one (the full name still works).
+                same = known is not None and (known.participant == speaker.participant or (
+                    known.display_name == speaker.display_name and known.user_name == speaker.user_name))
+                by_key[key] = speaker if key not in by_key else (known if same else None)
+        self._by_key = by_key
+        # The first word of every name: a sentence without any of them names no one.
+        self.first_words = frozenset(key.split()[0] for key in by_key)
+        self._full_names = full_names
+        keys = sorted(by_key, key=len, reverse=True)
+        pattern = "|".join(re.escape(key) for key in keys) if keys else r"(?!x)x"
+        # Matched on folded text; "(?!'t)" keeps "Don" out of "don't".
+        self._pattern = re.compile(rf"(?<![\w'’])(?:{pattern})(?![\w’]|'t\b)")
+
+    def find(self, text: str) -> list[tuple[int, int, Speaker]]:
+        """Every participant named in ``text``: (start, end, speaker), in order."""
+        folded = fold(text)
+        found = []
+        for match in self._pattern.finditer(folded):
+            key = match.group(0)
+            speaker = self._by_key.get(key)
+            if speaker is None:
+                continue
+            if key in _WORDLIKE_NAMES and key not in self._full_names and not text[match.start()].isupper():
+                continue
+            found.append((match.start(), match.end(), speaker))
+        return found
+
+    def resolve(self, name: str) -> Speaker | None:
+        """The participant a whole string names, if it names exactly one."""
+        return self._by_key.get(fold(name.strip()))
+
+
+def _keys(display_name: str) -> list[tuple[str, bool]]:
+    """The names a participant answers to: full display name, without a "(Company)"
+    suffix, and first name. Phone numbers and empty names give none."""
+    name = fold(display_name).strip()
+    if not name or not any(char.isalpha() for char in name):
+        return []
+    keys = [(name, True)]
+    bare = re.sub(r"\s*[(\[].*?[)\]]\s*", " ", name).strip()
+    if bare and bare != name:
+        keys.append((bare, True))
+    tokens = re.split(r"[\s,]+", bare or name)
+    if len(tokens) >= 3 and all(token.isalpha() for token in tokens[-2:]):
+        # "Tan Wei Ling" is called "Wei Ling": family name first, given names last.
+        keys.append((" ".join(tokens[-2:]), True))
+    first = tokens[0]
+    if first and first.isalpha() and len(first) > 1 and (first, True) not in keys:
+        keys.append((first, False))
+    return keys

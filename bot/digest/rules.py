@@ -1,0 +1,418 @@
+"""The vocabulary of the extractive summariser: the patterns it reads a meeting with,
+and the small pure functions that shape a task.
+
+Kept apart from ``extractive.py`` (which holds the streaming state) so that each rule
+can be read, and tested, on its own. Everything here is pure and compiled once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.digest.names import Names
+from bot.digest.sentences import content_words
+from bot.domain import Speaker
+
+APOSTROPHE = re.compile(r"[’‘`]")
+# Discourse markers that open a sentence without changing its meaning.
+LEAD = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|yeah|yes|yep|yup|sure|alright|all\s+right|right|well|and|also|then|great|cool|perfect|"
+    r"fine|oh|good|now|but|plus|anyway|thanks|thank\s+you|sounds\s+good|got\s+it|absolutely|definitely|"
+    r"no\s+problem|of\s+course|hmm+|honestly|um+|uh+|look|listen|last\s+thing|one\s+more\s+thing|"
+    r"one\s+thing\s+from\s+me|from\s+my\s+side|on\s+our\s+side|for\s+the\s+[\w\s]{1,30}?(?=,))\b[,.!:]?\s*)+",
+    re.IGNORECASE,
+)
+ADVERBS = r"(?:\s+(?:also|just|definitely|certainly|actually|probably|then|still|really|personally|totally|happily|gladly|quickly|first|now))*"
+STRONG_CUE = re.compile(
+    r"\bwhat\s+I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\s+do\s+is(?:\s+to)?\b"
+    r"|\bI(?:'ll|\s+will|\s+shall)" + ADVERBS + r"\b(?!\s+not\b|\s+never\b)"
+    r"|\bI(?:'m|\s+am)" + ADVERBS + r"\s+(?:going\s+to|gonna)\b"
+    r"|\blet\s+me\b"
+    r"|\b(?:action\s+items?|to-?do)\s+(?:for|on)\s+me\b\s*[:,]?"
+    r"|\bmy\s+action\s+item\s+is(?:\s+to)?\b",
+    re.IGNORECASE,
+)
+# Weaker: an ability or a need, not yet a promise. Counted only when confirmed.
+WEAK_CUE = re.compile(
+    r"\bwhat\s+I\s+can\s+do\s+is(?:\s+to)?\b"
+    r"|\bI\s+can" + ADVERBS + r"\b(?!'t|not\b)"
+    r"|\bI(?:\s+need|\s+have|'ve\s+got|\s+have\s+got|\s+got)\s+to\b"
+    r"|(?:^|\bI(?:'d|\s+would)\s+be\s+|\bI(?:'m|\s+am)\s+)happy\s+to\b"
+    r"|\bI(?:'d|\s+would)\s+be\s+happy\s+to\b",
+    re.IGNORECASE,
+)
+# Bare acceptances: a promise only about something already on the table.
+ANAPHORIC_CUE = re.compile(
+    r"^(?:I(?:'m|\s+am)\s+on\s+it|on\s+it|will\s+do|can\s+do|consider\s+it\s+done|leave\s+it\s+(?:to|with)\s+me"
+    r"|I(?:'ve|\s+have)?\s+got\s+(?:it|this|that))\b",
+    re.IGNORECASE,
+)
+# What may stand before "I'll" in a real commitment; anything conditional, hedged or
+# reported there ("if we had budget I would…", "maybe I'll", "I said I'd") disqualifies.
+BAD_PREFIX = re.compile(
+    r"\b(?:if|unless|in\s+case|assuming|suppose|supposing|whether|wish|hope|maybe|perhaps|possibly|might"
+    r"|don't|do\s+not|doubt|not\s+sure|never|said|told|thought|promised|mentioned|wondering|wonder)\b"
+    r"|\b(?:that|which|who|thing|things|stuff|what|how|where|why)\s*$",
+    re.IGNORECASE,
+)
+LET_ME_PREFIX_OK = re.compile(r"(?:^|[,;:]|\b(?:and|so|then|but|first|now|okay|ok|yeah|sure|though))\s*$", re.IGNORECASE)
+TAG_QUESTION = re.compile(
+    r",?\s*(?:okay|ok|right|yeah|alright|sound\s+good|sounds\s+good|does\s+that\s+work|is\s+that\s+(?:ok|okay|fine|alright)"
+    r"|good|fair|no|yes|everyone\s+okay|everybody\s+okay)\s*\?\s*$",
+    re.IGNORECASE,
+)
+# Leading words of a task that are not part of it.
+TASK_LEAD = re.compile(
+    r"^(?:(?:also|just|definitely|certainly|actually|quickly|then|now|first|still|personally|happily|gladly|probably"
+    r"|basically|totally|absolutely|really|honestly|go\s+ahead\s+and|make\s+sure\s+to|be\s+sure\s+to|try\s+to"
+    r"|try\s+and|go\s+and|get\s+around\s+to|take\s+care\s+to|make\s+sure\s+I|be\s+the\s+one\s+to|be\s+able\s+to"
+    r"|have\s+to|need\s+to|want\s+to"
+    r"|be(?=\s+\w+ing\b))\b[,]?\s*)+",
+    re.IGNORECASE,
+)
+NOT_A_TASK = re.compile(r"^(?:not|never|no\s+longer|already|have\s+already|maybe|possibly|might)\b", re.IGNORECASE)
+# States, call mechanics and small talk: "I'll be honest", "let me share my screen",
+# "I'll hand over to Victor", "I'm going to jump", "I'll grab a coffee".
+CHATTER = re.compile(
+    r"^(?:be|been)\b(?!\s+(?:\w+ing|responsible|in\s+charge|the\s+one\s+to)\b)"
+    # Speech acts about the conversation itself: "I'll admit…", "I will say…", "I'll tell you what".
+    r"|^(?:say|admit|grant|confess|bet|guess|argue|note|point\s+out|tell\s+you\s+(?:what|this|that)|pass\s+on|wait"
+    r"|take\s+the\s+(?:blame|credit|hit|point)|(?:go|run)\s+(?:over|through)\s+(?:the\s+|our\s+)?agenda)\b"
+    r"|^(?:keep|make)\s+(?:it|this|that|my\s+\w+|things|the\s+\w+)\s+(?:short|brief|quick)\b"
+    r"|^(?:hand|pass|turn)\s+(?:it\s+|this\s+|things\s+)?(?:over|back)\b"
+    r"|^(?:share|present|show)\s+(?:my|the|your|our)\s+screen|^(?:stop|start)\s+(?:sharing|presenting|recording)"
+    r"|^share\s*$|^share\s+(?:my|your)\s+(?:screen|tab|window)"
+    r"|^(?:start|begin|kick\s+(?:it\s+|things\s+|us\s+)?off|go\s+(?:first|next|last|ahead|around)|wrap\s+(?:it\s+|this\s+|things\s+)?up"
+    r"|recap|summari[sz]e|introduce|walk\s+\w+\s+through|show\s+(?:you|everyone|us|y'all)|read\s+(?:out|through)|answer|explain"
+    r"|repeat|rephrase|clarify|mute|unmute|jump|hop|drop|head\s+out|log\s+off|sign\s+off|leave|step\s+(?:away|out)|get\s+going"
+    r"|see\s+(?:you|what|if|how|whether)|talk\s+(?:to\s+you\s+(?:soon|later)|soon|later)|catch\s+you|let\s+you\s+go|stop"
+    r"|pause|interrupt|add\s+(?:one|something|that)|ask\s+(?:one|a|you|the)\b|take\s+notes|think\s*$|try\s*$|do\s+my\s+best"
+    r"|pull\s+(?:it|that|this)?\s*up|scroll|switch|reload|refresh|dial|join|call\s+in|hang\s+up|sleep|eat|enjoy|celebrate|relax|rest"
+    r"|give\s+(?:a|an|you\s+a|you\s+an|us\s+a|us\s+an|the)\s+(?:\w+\s+){0,3}(?:summary|update|overview|intro|introduction|demo|rundown|recap)"
+    r"|hear|see|listen|turn\s+(?:on|off)\s+my|get\s+my\s+(?:camera|mic|screen)|fix\s+my\s+(?:camera|mic|audio|video)"
+    r"|play\b|win\b|lose\b|miss\s+you|say\s+(?:that|it)\s+again|say\s+(?:more|a\s+bit\s+more)|speak\s+up|type\s+it"
+    r"|tell\s+(?:us|me|everyone|everybody|the\s+group)\b|remind\s+(?:me|us)\s+(?:what|when|who|how|why|where)|elaborate"
+    r"|go\s+back\b|stay\s+(?:on|behind)|believe|imagine|let\s+\w+\s+(?:answer|speak|talk|go|finish|jump)"
+    r"|give\s+(?:you|everyone|us)\s+(?:some|a\s+bit\s+of|the|a\s+quick)?\s*(?:context|background|update|overview)"
+    r"|(?:hand|pass|turn)\s+(?:it\s+|this\s+|things\s+|the\s+floor\s+)?(?:over|back|to)\b)",
+    re.IGNORECASE,
+)
+LEISURE = re.compile(
+    r"\b(?:coffee|lunch|dinner|breakfast|drinks?|beers?|cake|pizza|ramen|restaurant|vacation|gym|party|movie|nap|sleep"
+    r"|a\s+round\s+of|game\s+night|bathroom|restroom|snacks?|explore\s+the\s+city|sightseeing|museum|hike|hiking"
+    r"|beach|concert|festival|dessert)\b"
+    # Things done in the call itself: "I'll drop the link in the chat".
+    r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b",
+    re.IGNORECASE,
+)
+LET_ME_CHATTER = re.compile(
+    r"^(?:know|see|think|say|just\s+say|be\s+(?:clear|honest|frank)|explain|show|pull|start|finish|jump|interrupt|add|back\s+up"
+    r"|ask|guess|repeat|rephrase|put\s+it|try|go\s+(?:back|through|over|ahead)|introduce|scroll|find|open|turn|recap|summari[sz]e"
+    r"|read|answer|clarify|tell\s+you|get\s+(?:this|my|the)\s+(?:screen|camera|mic|slide|slides|doc|tab)|mute|unmute"
+    r"|share|stop|present|look\s*$|check\s*$|double[\s-]check\s*$|confirm\s*$|dig\s*$|see\s+if|just\s+check\s*$)",
+    re.IGNORECASE,
+)
+
+# Where a task's clause ends: a new clause after a comma ("…, she's done the vault
+# already"), or a subordinate clause ("…so we can start at one percent").
+SUBJECTS = (r"I|I'm|I've|I'd|I'll|we|we're|we've|we'll|you|you're|he|she|they|he's|she's|they're|it|it's|that's|there"
+             r"|there's|this\s+is|that\s+is|which|who|because|since|so|but|though|although|while|as|honestly|anyway"
+             r"|otherwise|just\s+so|not|no|thanks|promise|then|if|once|when|after|unless|until|whereas|even|like|where|please"
+             r"|the\s+\w+\s+(?:is|are|was|were|moved|has|have|goes|go|needs|need|will|went)")
+CLAUSE = re.compile(
+    r"\s*(?:[,;]\s*|\s+-+\s+|\s*—\s*)(?:and\s+)?(?=(?:" + SUBJECTS + r")\b)"
+    r"|\s+(?=(?:so\s+that|so|because|since|while|whereas|although|unless|if|but|in\s+case|just\s+so"
+    r"|and\s+then\s+(?:we|you|they|he|she)|then\s+we|once\s+(?:you|we|they|he|she|it|I)"
+    r"|when\s+(?:you|we|they|he|she|it|I)|until\s+(?:you|we|they|he|she|it|then)"
+    r"|before\s+(?:you|we|they|he|she|it|I)|after\s+(?:you|we|they|he|she|I))\b)",
+    re.IGNORECASE,
+)
+# Words that end a task without being part of it ("send the draft by Tuesday then").
+_TRAILING_WORDS = ("then", "too", "also", "anyway", "as well", "though", "for now", "real quick", "right now", "myself",
+                   "for this", "for that", "okay", "ok", "right", "promise", "please", "again", "on that", "on this",
+                   "no problem", "either", "at least")
+
+
+_TRAILING = re.compile(r"[\s,](?:" + "|".join(word.replace(" ", r"\s+") for word in _TRAILING_WORDS) + r")$",
+                       re.IGNORECASE)
+
+
+def strip_trailing(text: str) -> str:
+    """``text`` without trailing punctuation and filler words. Only the tail is searched:
+    an end-anchored expression would otherwise be tried at every position."""
+    while True:
+        text = text.rstrip(" ,.;:!?…-")
+        tail = text[-16:]
+        match = _TRAILING.search(tail)
+        if match is None:
+            return text
+        text = text[: len(text) - len(tail) + match.start()]
+PARTICLES = r"(?:up|out|over|together|down|off|back|in|on|through|forward|along|across|around|into)"
+PRONOUNS = (r"(?:it|that|this|them|those|these|that\s+one|this\s+one|both|everything|something|anything|all\s+of\s+(?:it|that|them)"
+             r"|the\s+rest|that\s+\w+|this\s+\w+|those\s+\w+|these\s+\w+)")
+REFERRING = re.compile(
+    rf"^(?P<verb>[a-z][\w'-]*)(?:\s+(?P<p1>{PARTICLES}))?\s+(?:(?:you|them|him|her|us|me)\s+)?(?P<pron>{PRONOUNS})\b"
+    r"(?:\s+(?P<p2>up|out|over|together|down|off|back)(?=$|\s+(?:to|for|in|on|at|with|by|from|into)\b))?(?P<after>.*)$",
+    re.IGNORECASE,
+)
+NO_OBJECT = re.compile(
+    rf"^[a-z][\w'-]*(?:\s+{PARTICLES})?(?:\s+(?:by|via|over|through|in|on|at|with|to|for|from|after|before|about)\b.*)?$",
+    re.IGNORECASE,
+)
+# Verbs that carry no task of their own ("I'll take it", "I'll do that").
+GENERIC_VERBS = frozenset("do take handle own grab cover tackle get pick deal sort action manage have run "
+                           "make drive own it".split())
+VAGUE_WORDS = frozenset("it that this them those these one both everything something anything all rest stuff".split())
+
+# Requests: the forms that ask a person for something; the task follows the form. Each
+# form is tried only on sentences holding its key word (a sentence's words are known).
+_REQUEST_FORMS: list[tuple[frozenset[str], re.Pattern[str]]] = [(frozenset(gate.split()), re.compile(pattern, re.IGNORECASE))
+                                                                for gate, pattern in [
+    ("could can would will",
+     r"\b(?:could|can|would|will)\s+you\s+(?:please\s+|also\s+|maybe\s+|possibly\s+|just\s+|quickly\s+|perhaps\s+)*(?P<t>.+)"),
+    ("mind", r"\b(?:would|do)\s+you\s+mind\s+(?P<t>.+)"),
+    ("able", r"\bare\s+you\s+able\s+to\s+(?P<t>.+)"),
+    ("chance", r"\b(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)\s+(?P<t>.+)"),
+    ("something", r"\bis\s+(?:that|this|it)\s+something\s+you\s+(?:can|could|would|want\s+to)\s+(?P<t>.+)"),
+    ("need want like", r"\b(?:I|we)\s+(?:need|want|'d\s+like|would\s+like)\s+you\s+to\s+(?P<t>.+)"),
+    ("please", r"(?:^|,\s*)please\s+(?P<t>(?!do\b|don't\b).+)"),
+]]
+# "Can someone…?", "who has time?": asked of anyone.
+_OPEN_REQUEST_FORMS: list[tuple[frozenset[str], re.Pattern[str]]] = [(frozenset(gate.split()), re.compile(pattern, re.IGNORECASE))
+                                                                     for gate, pattern in [
+    ("someone somebody anyone anybody one everyone everybody",
+     r"\b(?:can|could|would|will)\s+(?:someone|somebody|anyone|anybody|one\s+of\s+you|everyone|everybody)\s+(?P<t>.+)"),
+    ("someone somebody", r"\b(?:someone|somebody)\s+(?:needs?\s+to|should|has\s+to|must)\s+(?P<t>.+)"),
+    ("who", r"\bwho\s+(?:can|could|wants\s+to|will|would\s+like\s+to|has\s+(?:time|bandwidth|capacity)\s+to)\s+(?P<t>.+)"),
+    ("who", r"\bwho\s+has\s+(?:time|bandwidth|capacity)\b(?P<t>)"),
+    ("someone somebody volunteer", r"\b(?:we|I)\s+need\s+(?:someone|somebody|a\s+volunteer)\s+to\s+(?P<t>.+)"),
+    ("volunteer volunteers", r"\bany\s+volunteers?\s+(?:to|for)\s+(?P<t>.+)"),
+]]
+
+
+def _first_form(forms: list[tuple[frozenset[str], re.Pattern[str]]], body: str, words: frozenset[str]) -> str | None:
+    """The words after the leftmost form in ``body``, or None when it has none."""
+    best: re.Match[str] | None = None
+    for gate, pattern in forms:
+        if gate.isdisjoint(words):
+            continue
+        match = pattern.search(body)
+        if match and (best is None or match.start() < best.start()):
+            best = match
+    return None if best is None else best.group("t")
+
+
+def request_task(body: str, words: frozenset[str]) -> str | None:
+    """What "could you…", "would you mind…", "please…" asks for (None: no request)."""
+    return _first_form(_REQUEST_FORMS, body, words)
+
+
+def open_request_task(body: str, words: frozenset[str]) -> str | None:
+    """What "can someone…", "who can…", "we need someone to…" asks for."""
+    return _first_form(_OPEN_REQUEST_FORMS, body, words)
+
+
+# "You'll…" / "you can…": a request only when said to someone by name.
+ADDRESSED_REQUEST = re.compile(
+    r"\byou(?:'ll|\s+will|'d|\s+would|'re\s+going\s+to|\s+are\s+going\s+to|\s+can|\s+could|\s+should)\s+(?P<t>.+)", re.IGNORECASE)
+OFFER = re.compile(
+    r"^(?:should|shall)\s+I\s+(?:also\s+|just\s+|maybe\s+)*(?P<t>.+)"
+    r"|^(?:do\s+you\s+want|would\s+you\s+like|want)\s+me\s+to\s+(?:also\s+)?(?P<t2>.+)",
+    re.IGNORECASE,
+)
+PROPOSAL = re.compile(
+    r"\bwe\s+(?:really\s+|probably\s+|definitely\s+|also\s+)*(?:should|need\s+to|have\s+to|must|ought\s+to)\s+(?:really\s+|also\s+|probably\s+)*(?P<t>.+)",
+    re.IGNORECASE,
+)
+ACCEPT = re.compile(
+    r"^(?:sure|yes|yeah|yep|yup|ok|okay|will\s+do|on\s+it|absolutely|definitely|of\s+course|no\s+problem|no\s+worries"
+    r"|can\s+do|happy\s+to|sounds\s+good|you\s+got\s+it|got\s+it|consider\s+it\s+done|for\s+sure|certainly|alright"
+    r"|all\s+right|i\s+can|i\s+will|i'll|i'm\s+on\s+it|i've\s+got\s+it|i\s+got\s+it|i'd\s+be\s+happy\s+to|sure\s+thing"
+    r"|roger|done|totally|course|i'm\s+going\s+to|i\s+am\s+going\s+to|let\s+me|then\s+yes|fine|perfect)\b",
+    re.IGNORECASE,
+)
+DECLINE = re.compile(
+    r"\b(?:can't|cannot|can\s+not|won't\s+be\s+able|will\s+not\s+be\s+able|not\s+able\s+to|unable\s+to"
+    r"|don't\s+have\s+(?:the\s+)?(?:time|bandwidth|capacity|cycles)|no\s+bandwidth|(?:too|really|pretty)\s+(?:busy|swamped|slammed)"
+    r"|I'm\s+(?:swamped|slammed|out|off|away)|not\s+this\s+week|not\s+me|I'd\s+rather\s+not|not\s+really|I've\s+never"
+    r"|nope|already\s+(?:did|done|sent|have|has)|I\s+already|it's\s+(?:already\s+)?done|not\s+the\s+right\s+person"
+    r"|don't\s+think\s+I\s+(?:can|could|will|have)|not\s+sure\s+I\s+(?:can|could|will|have))\b"
+    r"|^no\b"
+    # "Yes, it did." answers a question; it takes nothing on.
+    r"|^(?:yes|yeah|yep|yup)[,.]?\s+(?:it|that|they|he|she)\s+(?:did|does|was|were|is|are|has|have)\b",
+    re.IGNORECASE,
+)
+AFFIRM = re.compile(
+    r"^(?:yes|yeah|yep|yup|sure|please|go\s+ahead|definitely|absolutely|do\s+it|sounds\s+good|that\s+would\s+be\s+(?:great|good|nice|helpful)"
+    r"|good\s+idea|great\s+idea|of\s+course|ok(?:ay)?,?\s+(?:yes|sure|please|go\s+ahead))\b(?![,\s]+(?:but|not|no)\b)",
+    re.IGNORECASE,
+)
+DECISION = re.compile(
+    r"\bwe(?:'ve|\s+have)?\s+(?:all\s+)?(?:agreed|decided)(?:\s+(?:on|that|to))?"
+    r"|\b(?:the\s+)?decision\s+(?:is|was)(?:\s+(?:that|to))?"
+    r"|\bdecision(?:\s+made)?\s*(?:[,:.!]|$)"
+    r"|\b(?:it's|it\s+is)\s+decided\b\s*[,:]?"
+    r"|\blet's\s+(?:just\s+)?(?=(?:go|stick)\s+with\b)"
+    r"|\blet's\s+(?:just\s+)?plan\s+(?:on|for)"
+    r"|\bwe(?:'re|\s+are)\s+going\s+(?:to\s+go\s+)?with\b"
+    r"|\bwe(?:'ll|\s+will)\s+(?=(?:go|stick)\s+with\b)"
+    r"|^agreed\s*[,:]\s*(?=we(?:'ll|\s+will)\b)"
+    r"|\bwe\s+settled\s+on\b|\b(?:it's|it\s+is|that's|that\s+is)\s+(?:agreed|settled)\b\s*[,:]?"
+    r"|\b(?:the\s+)?consensus\s+is(?:\s+(?:that|to))?|\bwe(?:'re|\s+are)\s+(?:all\s+)?aligned\s+(?:on|that)"
+    r"|\bfinal\s+(?:decision|answer)\s*(?:is|[,:])",
+    re.IGNORECASE,
+)
+DECISION_BAD = re.compile(r"\b(?:didn't|did\s+not|never|haven't|have\s+not|not\s+yet|undecided)\b|\?\s*$", re.IGNORECASE)
+THIRD_PERSON = re.compile(
+    r"^(?:'ll|\s+will|\s+is\s+going\s+to|'s\s+going\s+to|\s+is\s+gonna|'s\s+gonna|\s+shall"
+    r"|\s+(?:is|'s)\s+(?:taking|owning|handling)(?=\s)|\s+owns|\s+takes)" + ADVERBS + r"\s+(?P<t>.+)",
+    re.IGNORECASE,
+)
+NOTE_HEADER = re.compile(r"\s*(?:(?:action\s+items?|to-?dos?|next\s+steps?)\s*[:,-]?\s*)?", re.IGNORECASE)
+ACTION_FOR = re.compile(r"\b(?:action\s+items?|to-?do)\s+(?:for|on)\s+$", re.IGNORECASE)
+QUESTION_START = re.compile(
+    r"^(?:should|shall|can|could|do|does|did|will|would|am|is|are|have|has|was|were|what|when|where|who|why|how|which|any)\b",
+    re.IGNORECASE,
+)
+GREETING = re.compile(
+    r"^(?:hi|hello|hey|morning|good\s+(?:morning|afternoon|evening)|bye|goodbye|thanks|thank\s+you|cheers|welcome"
+    r"|can\s+you\s+(?:hear|see)|you're\s+(?:on\s+)?mute|sorry|congrats|happy\s+birthday|nice\s+to\s+meet)\b",
+    re.IGNORECASE,
+)
+KEY_CUE = re.compile(
+    r"\b(?:main|key|biggest|big|important|critical|primary|root)\s+(?:issue|problem|thing|point|blocker|risk|reason|cause|goal|change|takeaway)"
+    r"|\b(?:the\s+goal|the\s+problem\s+is|the\s+issue\s+is|the\s+reason|bottom\s+line|in\s+summary|overall|conclusion|blocker"
+    r"|root\s+cause|we\s+need\s+to\s+find|tracking|percent|%)\b",
+    re.IGNORECASE,
+)
+NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety|hundred|thousand|million|billion|percent|half|double|twice)\b",
+    re.IGNORECASE,
+)
+PROPER = re.compile(r"(?<=\s)(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|I|I'm|I'll|I've|I'd|OK)\b)[A-Z][a-zA-Z0-9]+")
+LOOKING = re.compile(
+    r"^(?:quickly\s+|just\s+)?(?:check|look|double[\s-]check|verify|see\s+if|confirm|find\s+out)\b"
+    r"(?!.*\b(?:with|get\s+back|let\s+you\s+know|follow\s+up|offline|after|later|and\s+send)\b)",
+    re.IGNORECASE,
+)
+WITHDRAWN = re.compile(r"\b(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|what\s+I\s+said)|ignore\s+(?:that|me))\b",
+                        re.IGNORECASE)
+# A question about someone's personal plans: what they then say they will do is theirs,
+# not the meeting's ("Any plans for the weekend?" "I'm going to explore the city").
+PLANS_QUESTION = re.compile(
+    r"\b(?:plans?|weekend|holidays?|vacation|time\s+off|up\s+to|doing\s+(?:this|for|over|tonight))\b[^.!?]*\?", re.IGNORECASE)
+HYPOTHETICAL = re.compile(r"\bif\b.*\b(?:would|'d|could|might)\b|\b(?:would|'d|could|might)\b.*\bif\b|\bwish\b",
+                           re.IGNORECASE)
+
+
+NOT_NAMES = frozenset("okay ok so yes yeah sure right well great thanks alright also then and but perfect cool "
+                       "fine honestly anyway actually look listen hey hi hello".split())
+
+
+def is_english(language: str) -> bool:
+    tag = language.strip().lower().replace("_", "-")
+    return not tag or tag == "en" or tag.startswith("en-")
+
+
+def most_common(counts: Counter[str]) -> str | None:
+    if not counts:
+        return None
+    # Ties go to the alphabetically first tag: the same input always names the same language.
+    return min(counts.items(), key=lambda pair: (-pair[1], pair[0]))[0]
+
+
+def strip_tag_question(sentence: str) -> str:
+    """"I'll send it Friday, okay?" is a promise with a tag, not a question."""
+    sentence = sentence.strip()
+    return TAG_QUESTION.sub(".", sentence) if sentence.endswith("?") else sentence
+
+
+def is_chatter(task: str) -> bool:
+    return bool(task) and (CHATTER.match(task) is not None or LEISURE.search(task) is not None)
+
+
+def shape(task: str) -> str:
+    """How much a task says on its own: "full" ("send the deck to Acme"), "referring"
+    ("post it in the team channel"), "thin" ("confirm by email") or "anaphoric"
+    ("take that", "do it")."""
+    if not task:
+        return "anaphoric"
+    meaningful = [word for word in content_words(task) if word not in GENERIC_VERBS and word not in VAGUE_WORDS]
+    referring = REFERRING.match(task)
+    if referring:
+        return "referring" if len(meaningful) >= 2 else "anaphoric"
+    if not meaningful:
+        return "anaphoric"
+    if NO_OBJECT.match(task):
+        return "thin"
+    return "full"
+
+
+def substitute(reply: str, asked: str) -> str:
+    """"write it up" answering "please put your written feedback into the system" →
+    "write up your written feedback": the reply's verb with the request's object."""
+    match = REFERRING.match(reply)
+    if match is None:
+        return asked
+    obj = object_of(asked)
+    after = match.group("after").strip()
+    if not obj or set(content_words(obj)) <= set(content_words(after)):
+        return reply
+    particle = match.group("p1") or match.group("p2")
+    parts = [match.group("verb")] + ([particle] if particle else []) + [obj] + ([after] if after else [])
+    return " ".join(parts)
+
+
+OBJECT = re.compile(
+    rf"^[a-z][\w'-]*(?:\s+{PARTICLES})?\s+(?:(?:me|us|him|her|them|you)\s+)?(?P<obj>.+?)"
+    r"(?=\s+(?:to|into|in|on|for|with|by|from|at|before|after|about|so|because|once|when|while|until|and)\b|,|$)",
+    re.IGNORECASE,
+)
+
+
+def object_of(task: str) -> str:
+    match = OBJECT.match(task)
+    return match.group("obj").strip() if match else ""
+
+
+def first_name(person: Speaker) -> str:
+    name = re.sub(r"\s*[(\[].*?[)\]]", "", person.display_name).strip()
+    first = name.split()[0] if name.split() else ""
+    return first if first.isalpha() else (name or person.display_name)
+
+
+ME = re.compile(r"\bme\b")
+YOU = re.compile(r"\byou\b(?!['’]|\s+(?:are|were|can|could|will|would|have|had|know|need|want|should|do|did|guys|all)\b)")
+
+
+def personal(task: str, me: Speaker | None, you: Speaker | None) -> str:
+    """A task as anyone reading the card understands it: "send me the notes" said by
+    Sophie reads "send Sophie the notes"; "follow up with you", said to Peter, reads
+    "follow up with Peter"."""
+    if me is not None:
+        task = ME.sub(first_name(me), task)
+    if you is not None:
+        task = YOU.sub(first_name(you), task)
+    return task
+
+
+def strip_vocative(text: str, names: Names) -> str:
+    """"…by the end of next week, Peter" → without the name at the end."""
+    stripped = text.rstrip(" ?.!")
+    head, comma, tail = stripped.rpartition(",")
+    tail = tail.strip()
+    if not comma or not tail or len(tail.split()) > 3:
+        return stripped
+    if names.resolve(tail) is not None or (re.fullmatch(r"[A-Z][a-z]+", tail) and tail.lower() not in NOT_NAMES):
+        return head.rstrip(" ,")
+    return stripped
+
+
+def similar(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Near-identical: most of the shorter one's words are in the other."""
+    if not first or not second:
+        return False
+    shared = len(first & second)
+    return shared / min(len(first), len(second)) >= 0.6 and shared >= min(2, len(first), len(second))
