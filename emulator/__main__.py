@@ -21,7 +21,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--chat-audience", choices=["project-number", "endpoint-url"], default="project-number")
     parser.add_argument("--project-number", default="123456789012")
     parser.add_argument("--event-format", choices=["classic", "addon"], default="classic")
-    parser.add_argument("--event-time-zone", choices=["every", "clicks"], default="every",
+    parser.add_argument("--event-time-zone", choices=["every", "clicks"], default="clicks",
                         help="which Chat events carry common.timeZone: every event a person causes, or only "
                              "CARD_CLICKED ones (all the Chat reference promises)")
     parser.add_argument("--access-token-lifetime", type=int, default=3599)

@@ -18,9 +18,10 @@ class EmulatorConfig:
     chat_audience_url: str | None = None
     project_number: str = "123456789012"
     event_format: str = "classic"  # or "addon" (Workspace add-on event format)
-    # Which interaction events carry common.timeZone: "every" event a person causes, or
-    # only "clicks" (CARD_CLICKED, dialogs included), all that Chat's reference promises.
-    event_time_zone: str = "every"
+    # Which interaction events carry common.timeZone: only "clicks" (CARD_CLICKED, dialogs
+    # included), as Chat's reference documents TimeZone ("Only supported for the event
+    # types CARD_CLICKED and SUBMIT_DIALOG"), or "every" event a person causes.
+    event_time_zone: str = "clicks"
     app_service_account: str = "meet-bot@emulated-project.iam.gserviceaccount.com"
     commands: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_COMMANDS))
     access_token_lifetime: int = 3599

@@ -18,7 +18,9 @@ import pytest
 
 from bot.domain import MeetingSettings
 from bot.lifecycle.sync import owners_message_id
+from cards.controls import REFRESH
 from tests.e2e.conftest import Stack
+from tests.e2e.test_controls import click
 from tests.e2e.test_lifecycle import Meeting, _lifecycle_stack, reconcile
 from tests.support import wait_until
 
@@ -192,7 +194,11 @@ def test_due_dates_are_read_in_the_organizers_time_zone(stack: Stack) -> None:
         "client-meet-")], what="the join card")[0]
     code = card["clientAssignedMessageId"][len("client-meet-"):]
     recorded = stack.storage.get_meeting_by_card_message(card["name"])
-    assert recorded is not None and recorded.time_zone == zone  # Chat's timeZone.id, kept with the meeting
+    # Chat documents the user's time zone on card clicks and dialogs only: the /meet had
+    # none, and the app learns Alice's from her first click (Refresh).
+    assert recorded is not None and recorded.time_zone is None
+    click(stack, card["name"], alice, REFRESH, meeting=str(recorded.id))
+    assert stack.storage.time_zone_of(alice["name"]) == zone
     stack.control("POST", "meet/join", {"space": code, "user": alice["name"]})
     stack.control("POST", "meet/join", {"space": code, "user": bob["name"]})
     ended = stack.control("POST", "meet/end", {"space": code, "transcript": [

@@ -31,7 +31,7 @@ def fake_app() -> Iterator[FakeChatApp]:
 @pytest.fixture(scope="module")
 def addon_server(fake_app: FakeChatApp) -> Iterator[Emulator]:
     emulator, server = start(EmulatorConfig(app_url=fake_app.url, event_format="addon",
-                                            project_number=PROJECT_NUMBER))
+                                            project_number=PROJECT_NUMBER, event_time_zone="every"))
     yield emulator
     server.stop()
 

@@ -40,6 +40,7 @@ SYNC_CALLS = [
     ("meet", "conferenceRecords.recordings.list"),
     ("meet", "conferenceRecords.transcripts.list"),
     ("meet", "conferenceRecords.smartNotes.list"),
+    ("meet", "conferenceRecords.transcripts.entries.list"),
     ("chat", "spaces.messages.update"),
     ("chat", "spaces.messages.create"),
     ("chat", "spaces.members.list"),
@@ -81,15 +82,17 @@ def start_meeting(stack: Stack, api: str, method: str, arm_faults: Any) -> Meeti
 
 
 def play(meeting: Meeting) -> None:
-    """Alice, Bob and a phone join; Bob leaves; it ends with a recording and a transcript,
-    whose files are generated ten minutes later. Carol never joins."""
+    """Alice, Bob and a phone join; Bob leaves; it ends with a recording and a transcript
+    in which Bob promises something, whose files are generated ten minutes later. Carol
+    never joins."""
     meeting.join(user=meeting.alice["name"])
     meeting.join(user=meeting.bob["name"])
     meeting.join(phone="+16505550123")
     meeting.flush()
     meeting.leave(user=meeting.bob["name"])
     meeting.flush()
-    meeting.end(recording=True, transcript=[{"user": meeting.alice["name"], "text": "Hello"}])
+    meeting.end(recording=True, transcript=[{"user": meeting.alice["name"], "text": "Hello"},
+                                            {"user": meeting.bob["name"], "text": "I'll send the notes tomorrow."}])
     meeting.flush()
     meeting.stack.control("POST", "clock", {"advanceSeconds": 600})
     meeting.flush()
@@ -98,7 +101,12 @@ def play(meeting: Meeting) -> None:
 def is_final(meeting: Meeting) -> bool:
     summaries = meeting.summaries()
     return ("Ended" in meeting.card_text() and len(summaries) == 1
-            and "being prepared" not in json.dumps(summaries[0]))
+            and "being prepared" not in json.dumps(summaries[0])
+            and "send the notes" in json.dumps(summaries[0]) and len(owner_replies(meeting)) == 1)
+
+
+def owner_replies(meeting: Meeting) -> list[dict[str, Any]]:
+    return [m for m in meeting.app_messages() if m.get("clientAssignedMessageId", "").startswith("client-nextsteps-")]
 
 
 def pause_over(stack: Stack) -> None:
@@ -141,6 +149,8 @@ def assert_exactly_once(meeting: Meeting) -> None:
         creates = {c["query"].get("messageId") for c in summary_creates(meeting.stack) if c["status"] == 200}
         assert len(meeting.summaries()) == 1 and len(creates) == 1, creates
         raise_unless_only_the_count(meeting)
+    # Bob's next step is in the summary, and he was told once.
+    assert "send the notes" in json.dumps(meeting.summaries()[0]["cardsV2"]) and len(owner_replies(meeting)) == 1
 
 
 def raise_unless_only_the_count(meeting: Meeting) -> None:

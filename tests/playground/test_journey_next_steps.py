@@ -80,7 +80,9 @@ def test_the_planning_sample_gives_the_summary_a_next_steps_section(
     page.get_by_role("button", name="+10 min").click()  # Meet finishes the transcript; the app reads it
     thread = page.locator(".thread", has=card)
     summary = thread.locator(".replies .card", has=page.locator(".card-subtitle", has_text="Meeting summary"))
-    next_steps = summary.locator(".card-section", has=page.locator(".section-header", has_text=re.compile(r"^Next steps$")))
+    # The section first says the transcript is being prepared; the items replace that line.
+    next_steps = summary.locator(".card-section", has=page.locator(".section-header", has_text=re.compile(r"^Next steps$")),
+                                 has_not_text="when the transcript is ready")
     next_steps.wait_for(timeout=60_000)
     more = next_steps.get_by_role("button", name=re.compile("^Show more"))
     if more.count():
