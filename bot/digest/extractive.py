@@ -62,6 +62,8 @@ MAX_OPEN_REQUESTS = 8
 KEY_POINT_CANDIDATES = 64
 MAX_VOCABULARY = 50_000  # word counts for key points stay bounded on pathological input
 MAX_LANGUAGES = 64
+SHORT_SENTENCE = 24  # characters: "Yeah, that works for me." and shorter
+MAX_SHORT_SENTENCES = 256
 
 # Cheap gates: a sentence is only matched against a family of patterns when it holds one
 # of that family's words. Most sentences hold none, and the patterns cost microseconds.
@@ -187,6 +189,8 @@ class Digester:
         self._decision_words: list[frozenset[str]] = []
         self._word_counts: Counter[str] = Counter()
         self._candidates: list[_Candidate] = []  # min-heap of key-point candidates
+        self._candidate_keys: dict[frozenset[str], _Candidate] = {}  # their words -> candidate
+        self._short: dict[tuple[str, bool], _Sentence] = {}
         self._finished: Digest | None = None
 
     # -- streaming ---------------------------------------------------------------------
@@ -196,7 +200,7 @@ class Digester:
         language = (line.language or "").strip() or "und"
         if language in self._languages or len(self._languages) < MAX_LANGUAGES:
             self._languages[language] += 1
-        if not rules.is_english(language if language != "und" else ""):
+        if not rules.is_english(language):
             return  # a mixed transcript: only its English entries are read
         entry = self._english
         self._english += 1
@@ -205,13 +209,13 @@ class Digester:
             return
         self._expire(entry)
         parts = [clause for part in split_sentences(text) for clause in _split_promises(part)]
-        sentences = [_prepare(part, self._names.first_words, after_so) for part, after_so in parts]
+        sentences = [self._sentence(part, after_so) for part, after_so in parts]
         counts = self._word_counts
-        for sentence in sentences:
-            if len(counts) < MAX_VOCABULARY:
-                counts.update(sentence.content)
-            else:  # full: only words already counted go on counting
-                counts.update(word for word in sentence.content if word in counts)
+        content = [word for sentence in sentences for word in sentence.content]
+        if len(counts) < MAX_VOCABULARY:
+            counts.update(content)
+        else:  # full: only words already counted go on counting
+            counts.update(word for word in content if word in counts)
         used: set[int] = set()
         speaker = line.speaker.participant
         if any(s.may_promise or s.may_ask or s.may_decide or s.may_propose or s.named for s in sentences) \
@@ -221,6 +225,20 @@ class Digester:
             self._note_plans_question(sentences, entry, speaker)
         self._consider_key_points(sentences, used, line.offset)
         self._last_speaker = speaker
+
+    def _sentence(self, raw: str, after_so: bool) -> _Sentence:
+        """A prepared sentence. Short ones ("Yeah.", "Sounds good.", "Thanks.") come back
+        again and again in any meeting: they are prepared once (a bounded cache; the
+        sentence object is never changed by the rules)."""
+        if len(raw) > SHORT_SENTENCE:
+            return _prepare(raw, self._names.first_words, after_so)
+        key = (raw, after_so)
+        known = self._short.get(key)
+        if known is None:
+            known = _prepare(raw, self._names.first_words, after_so)
+            if len(self._short) < MAX_SHORT_SENTENCES:
+                self._short[key] = known
+        return known
 
     def finish(self) -> Digest:
         """The digest of everything added (the same object on every call)."""
@@ -236,6 +254,7 @@ class Digester:
             language = rules.most_common(others) or rules.most_common(self._languages)
             log.info("extractive digest: %d of %d entries in English: unsupported", self._english, self._total)
             return Digest(DigestOutcome.UNSUPPORTED_LANGUAGE, language=language, summarizer="extractive")
+        english = Counter({tag: n for tag, n in self._languages.items() if rules.is_english(tag)})
         items = sorted((item for item in self._items if not item.weak), key=lambda item: (item.said_at, item.sequence))
         action_items = tuple(ActionItem(owner=item.owner, task=item.task, said_at=item.said_at, due=item.due)
                              for item in items)
@@ -243,7 +262,7 @@ class Digester:
         log.info("extractive digest: %d entries read, %d action items, %d decisions, %d key points",
                  self._total, len(action_items), len(self._decisions), len(key_points))
         return Digest(DigestOutcome.READY, action_items=action_items, decisions=tuple(self._decisions),
-                      key_points=key_points, language=rules.most_common(self._languages), summarizer="extractive")
+                      key_points=key_points, language=rules.most_common(english), summarizer="extractive")
 
     # -- one entry ---------------------------------------------------------------------
     def _read_entry(self, line: TranscriptLine, sentences: list[_Sentence], entry: int, used: set[int]) -> None:
@@ -263,9 +282,10 @@ class Digester:
         # "What are you doing this weekend?" "I'm going to explore the city": a personal plan.
         personal_plans = entry - self._plans_question <= 2 and speaker.participant != self._plans_asker
         for index, sentence in enumerate(sentences):
-            if sentence.may_decide:
-                self._decisions_in(sentence, sentences, index, line.offset)
-            self._proposal_in(sentence, entry)
+            if sentence.may_decide and self._decisions_in(sentence, sentences, index, line.offset):
+                used.add(index)  # listed as a decision: no key point as well
+            if sentence.may_propose or sentence.may_decide:
+                self._proposal_in(sentence, entry)
             if not sentence.wordset.isdisjoint(_WITHDRAW_WORDS) and rules.WITHDRAWN.search(sentence.lower):
                 # "Let me send you the passwords. Actually no, never mind."
                 for item in [item for item in made if item.owner.participant == speaker.participant][-1:]:
@@ -279,24 +299,27 @@ class Digester:
             commitment = commitments[index]
             if commitment is not None:
                 used.add(index)
-                if not personal_plans:
+                if not personal_plans:  # a plan answering "any plans for the weekend?" is no item
                     commitment.task = rules.personal(commitment.task, me=None, you=listener)
                     self._place_commitment(commitment, line, entry, made, accepted)
                 continue
-            if self._assignment_in(sentence, line, entry):
+            if sentence.named and self._assignment_in(sentence, line, entry):
                 used.add(index)
                 continue
-            if self._request_in(sentence, index, vocatives, speaker, entry):
+            if sentence.may_ask and self._request_in(sentence, index, vocatives, speaker, entry):
                 used.add(index)
                 continue
             if made or speaker.participant in self._last_item:
                 self._due_follow_up(sentence, speaker, entry, made)
         if any(sentence.question for sentence in sentences):
             self._note_plans_question(sentences, entry, speaker.participant)
-        # An "I can…" that nothing in its entry confirmed was an ability, not a promise.
+        # An "I can…" that nothing in its entry confirmed was an ability, not a promise,
+        # unless the next speaker takes up the offer ("I can send the recording." "Please do.").
         for item in made:
             if item.weak:
                 self._discard(item)
+                self._open(_Request(speaker.participant, item.task, item.due, entry, entry, asker=speaker,
+                                    offer_by=speaker, next_speaker_only=True))
 
     def _awaits(self, speaker: Speaker, entry: int) -> bool:
         """Whether words without any cue may still matter: an answer to a request, or a
@@ -458,7 +481,7 @@ class Digester:
         raw = rules.TASK_LEAD.sub("", raw)  # "would you be able to review…"
         task, due = self._task(rules.strip_vocative(raw, self._names))
         if task and rules.is_chatter(task):
-            return True  # "can you hear me?", "do you want to walk us through it?"
+            return True  # "can you hear me?", "could you walk us through it?": the call itself
         if task and rules.shape(task) == "anaphoric":
             # "Then Dana, could you do it?": the request just declined, or what "we should" do.
             earlier = next((old.task for old in reversed(self._requests)
@@ -505,10 +528,10 @@ class Digester:
         return None
 
     def _open(self, request: _Request) -> None:
-        # A new request to the same people replaces the one before.
+        # The same request again (asked twice, or rephrased) replaces the one before.
         self._requests = [old for old in self._requests if not (
             old.requester == request.requester and old.addressees == request.addressees
-            and old.offer_by is None and request.offer_by is None)]
+            and rules.similar(frozenset(content_words(old.task)), frozenset(content_words(request.task))))]
         self._requests.append(request)
         del self._requests[:-MAX_OPEN_REQUESTS]
 
@@ -534,7 +557,11 @@ class Digester:
         first = re.sub(r"^(?:um+|uh+|oh|hmm+)[,.]?\s*", "", sentences[0].text, flags=re.IGNORECASE)
         whole = " ".join(sentence.text for sentence in sentences)
         others = [person for _, _, person in self._names.find(whole) if person.participant != speaker.participant]
-        for request in waiting:
+        taken_at: int | None = None  # the entry whose request this reply took on
+        taken: list[tuple[int, str, date | None]] = []
+        for request in reversed(waiting):  # the latest request first: replies answer the last question
+            if taken_at is not None and (request.entry != taken_at or request.offer_by is not None):
+                continue  # "Bob, can you draft the notes? And book the room?" "Sure.": both, nothing older
             if request.next_speaker_only and entry != request.entry + 1 and not (
                     self._last_speaker == request.requester and entry - request.last_activity <= 1):
                 self._requests.remove(request)
@@ -574,10 +601,12 @@ class Digester:
             if task:
                 # "send me your notes" was said by the one who asked, and so was "you" in
                 # "I'll send it to you": name them, as everyone reads the card.
-                task = rules.personal(task, me=request.asker, you=request.asker)
-                self._add_item(speaker, task, line.offset, due, entry, made)
-                return True
-        return False
+                taken.append((waiting.index(request), rules.personal(task, me=request.asker, you=request.asker), due))
+                taken_at = request.entry
+                commitments = [None] * len(commitments)  # the reply's own words went to this one
+        for _, task, due in sorted(taken, key=lambda found: found[0]):  # in the order they were asked
+            self._add_item(speaker, task, line.offset, due, entry, made)
+        return taken_at is not None
 
     @staticmethod
     def _accepted_task(request: _Request, commitment: _Commitment | None,
@@ -686,10 +715,13 @@ class Digester:
         return main, concrete.due if concrete else None
 
     # -- decisions -----------------------------------------------------------------------
-    def _decisions_in(self, sentence: _Sentence, sentences: list[_Sentence], index: int, said_at: timedelta) -> None:
-        if len(self._decisions) >= MAX_DECISIONS:
-            return
+    def _decisions_in(self, sentence: _Sentence, sentences: list[_Sentence], index: int, said_at: timedelta) -> bool:
+        """Record the decisions a sentence states; True when it states one (even one
+        already recorded)."""
         text = sentence.text
+        if len(self._decisions) >= MAX_DECISIONS:
+            return rules.DECISION.search(text) is not None
+        stated = False
         matches = list(rules.DECISION.finditer(text))
         for number, match in enumerate(matches):
             end = matches[number + 1].start() if number + 1 < len(matches) else len(text)
@@ -711,12 +743,16 @@ class Digester:
                          "", raw.strip(" ,.;:"), flags=re.IGNORECASE)
             note = clip(raw[:1].upper() + raw[1:], NOTE_LIMIT) if raw else ""
             key = frozenset(content_words(note))
-            if len(key) < 2 or any(rules.similar(key, seen) for seen in self._decision_words):
+            if len(key) < 2:
+                continue
+            stated = True
+            if any(rules.similar(key, seen) for seen in self._decision_words):
                 continue
             self._decisions.append(Note(text=note, said_at=said_at))
             self._decision_words.append(key)
             if len(self._decisions) >= MAX_DECISIONS:
-                return
+                break
+        return stated
 
     # -- key points ----------------------------------------------------------------------
     def _consider_key_points(self, sentences: list[_Sentence], used: set[int], said_at: timedelta) -> None:
@@ -737,13 +773,26 @@ class Digester:
             score = self._intrinsic(sentence)
             if score < 1.0:
                 continue  # nothing specific: no number, no name, no "the main issue"
+            # The same statement again (or the same with other numbers) keeps one place in
+            # the heap, so repetition cannot crowd everything else out.
+            key = frozenset(found)
+            twin = self._candidate_keys.get(key)
+            if twin is not None:
+                if score <= twin.score:
+                    continue
+                self._candidates.remove(twin)
+                heapq.heapify(self._candidates)
             self._sequence += 1
             text = sentence.body[:1].upper() + sentence.body[1:]
             candidate = _Candidate(score, -self._sequence, text, said_at, tuple(found))
             if len(self._candidates) < KEY_POINT_CANDIDATES:
                 heapq.heappush(self._candidates, candidate)
             elif candidate > self._candidates[0]:
-                heapq.heapreplace(self._candidates, candidate)
+                dropped = heapq.heapreplace(self._candidates, candidate)
+                self._candidate_keys.pop(frozenset(dropped.words), None)
+            else:
+                continue
+            self._candidate_keys[key] = candidate
 
     @staticmethod
     def _intrinsic(sentence: _Sentence) -> float:
@@ -756,8 +805,6 @@ class Digester:
         score += 0.5 * min(2, len(rules.PROPER.findall(sentence.body)))
         if not wordset.isdisjoint(_KEY_WORDS) and rules.KEY_CUE.search(sentence.body):
             score += 1.5
-        if sentence.may_decide and rules.DECISION.search(sentence.body):
-            score += 1.0
         return score
 
     def _key_points(self) -> tuple[Note, ...]:
@@ -803,7 +850,7 @@ def _split_promises(sentence: str) -> list[tuple[str, bool]]:
     """"I'll own the plan and I'll circle back with security": two promises, each read
     as a sentence of its own (a clause after "if…" stays with its condition). The flag
     says a part follows "so": a consequence of what came before it."""
-    if "I" not in sentence:
+    if "I'll" not in sentence and "I will" not in sentence and "going to" not in sentence:
         return [(sentence, False)]
     parts = []
     start, after_so = 0, False
@@ -822,7 +869,9 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
     text = raw.strip()
     found = words(text)
     # "Bob's going to…", "Carol'll…": the name before the apostrophe counts as a word too.
-    ws = frozenset(found).union(word.split("'")[0] for word in found if "'" in word)
+    ws = frozenset(found)
+    if "'" in text:
+        ws = ws.union(word.split("'")[0] for word in found if "'" in word)
     if not ws.isdisjoint(_FILLER_WORDS):
         text = remove_filler(text)
     body = rules.LEAD.sub("", text) if found and found[0] in _LEAD_WORDS else text
@@ -830,7 +879,8 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
     question = text.endswith("?") and rules.strip_tag_question(body).endswith("?")
     return _Sentence(
         text=text, body=body, lower=lower, wordset=ws, question=question,
-        content=[word for word in found if word not in STOPWORDS and len(word) > 1],
+        # Numbers are no topic (and would let the vocabulary grow with the meeting).
+        content=[word for word in found if word not in STOPWORDS and len(word) > 1 and not word.isdigit()],
         may_promise=not ws.isdisjoint(_PROMISE_WORDS) or ("i" in ws and not ws.isdisjoint(_I_VERBS))
         or ("it" in ws and ("on" in ws or "leave" in ws)) or ("do" in ws and ("will" in ws or "can" in ws)),
         may_ask=not ws.isdisjoint(_REQUEST_WORDS) or lower.startswith(("should i ", "shall i ")),

@@ -3,15 +3,14 @@ extractive digest on any failure.
 
 How one transcript is read:
 
-* The lines arrive as a stream and are read once. Each line goes to the extractive
-  summariser's accumulator (``Digester.add``: the fallback is ready without a second
-  read) and to the current *chunk* for Gemini. A chunk holds whole lines up to
-  ``chunk_chars`` characters; when the next line would not fit, the chunk is sent (one
-  ``generateContent`` request) and a new one starts. So memory holds one chunk, and a
-  long meeting becomes several requests whose answers are merged: action items and
-  decisions deduplicated (and capped as the extractive digest is), key points re-capped
-  at ``MAX_KEY_POINTS``. Any other fallback summariser pulls the lines itself and they
-  are chunked as it pulls them.
+* The lines arrive as a stream and are read once. The fallback summariser pulls them
+  (its digest is ready without a second read) and each line it pulls also goes to the
+  current *chunk* for Gemini; whatever it leaves unread is drained for Gemini after it.
+  A chunk holds whole lines up to ``chunk_chars`` characters; when the next line would
+  not fit, the chunk is sent (one ``generateContent`` request) and a new one starts. So
+  memory holds one chunk, and a long meeting becomes several requests whose answers are
+  merged: action items and decisions deduplicated (and capped as the extractive digest
+  is), key points re-capped at ``MAX_KEY_POINTS``.
 * A request carries the chunk's lines as ``[index] p2: words`` (participant ids, not
   names, so an owner is a choice among known ids), the participant list (id -> display
   name), the meeting's date and time zone (due dates like "Friday" are resolved against
@@ -55,7 +54,7 @@ from bot.domain import (
 from bot.retry import retry_call
 
 from . import Summarizer
-from .extractive import MAX_ACTION_ITEMS, MAX_DECISIONS, NOTE_LIMIT, TASK_LIMIT, Digester, ExtractiveSummarizer
+from .extractive import MAX_ACTION_ITEMS, MAX_DECISIONS, NOTE_LIMIT, TASK_LIMIT, ExtractiveSummarizer
 from .sentences import clip
 
 log = logging.getLogger(__name__)
@@ -166,7 +165,7 @@ def classify(error: Exception) -> SummaryFailure:
     # errors are recognised by name: a timeout, or a connection that failed.
     if isinstance(error, TimeoutError) or "Timeout" in type(error).__name__:
         return SummaryFailure("timeout", transient=True)
-    if isinstance(error, (ConnectionError, OSError)) or type(error).__module__.split(".")[0] in ("httpx", "httpx2"):
+    if isinstance(error, OSError) or type(error).__module__.split(".")[0] in ("httpx", "httpx2"):
         return SummaryFailure("unavailable", transient=True)
     return SummaryFailure("error")
 
@@ -195,7 +194,8 @@ class _Found:
 def _zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    # OSError too: a tz database folder ("America") is IsADirectoryError, not "not found".
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return timezone.utc
 
 
@@ -412,8 +412,9 @@ def _unique(values: Sequence[Any], key: Callable[[Any], Any]) -> list[Any]:
     seen: set[Any] = set()
     kept = []
     for value in values:
-        if key(value) not in seen:
-            seen.add(key(value))
+        identity = key(value)
+        if identity not in seen:
+            seen.add(identity)
             kept.append(value)
     return kept
 
@@ -486,17 +487,12 @@ class GeminiSummarizer:
 
     def summarize(self, lines: Iterable[TranscriptLine], context: DigestContext) -> Digest:
         run = _Run(self, context)
-        if type(self.fallback) is ExtractiveSummarizer:  # not a subclass: it may summarise otherwise
-            # The extractive accumulator reads each line as Gemini's chunk takes it: one pass.
-            digester = Digester(context)
-            for line in run.tee(lines):
-                digester.add(line)
-            fallback = digester.finish()
-        else:  # another fallback pulls the lines itself; they are chunked as it pulls them
-            stream = run.tee(lines)
-            fallback = self.fallback.summarize(stream, context)
-            for _ in stream:  # whatever it did not read still goes to Gemini
-                pass
+        # One pass: the fallback reads the stream as Gemini's chunks take it. A Meet read
+        # error raised while pulling a line is not a Gemini failure: it propagates.
+        stream = run.tee(lines)
+        fallback = self.fallback.summarize(stream, context)
+        for _ in stream:  # whatever the fallback did not read still goes to Gemini
+            pass
         if run.lines_read == 0:
             return fallback  # nothing was said: no request at all
         if run.failure is not None:

@@ -44,8 +44,8 @@ WEAK_CUE = re.compile(
 )
 # Bare acceptances: a promise only about something already on the table.
 ANAPHORIC_CUE = re.compile(
-    r"^(?:I(?:'m|\s+am)\s+on\s+it|on\s+it|will\s+do|can\s+do|consider\s+it\s+done|leave\s+it\s+(?:to|with)\s+me"
-    r"|I(?:'ve|\s+have)?\s+got\s+(?:it|this|that))\b",
+    r"^(?:(?:I(?:'m|\s+am)\s+on\s+it|on\s+it|will\s+do|can\s+do|consider\s+it\s+done|leave\s+it\s+(?:to|with)\s+me"
+    r"|I(?:'ve|\s+have)?\s+got\s+(?:it|this|that))\b|me\b[.!]?$)",
     re.IGNORECASE,
 )
 # What may stand before "I'll" in a real commitment; anything conditional, hedged or
@@ -72,32 +72,61 @@ TASK_LEAD = re.compile(
     re.IGNORECASE,
 )
 NOT_A_TASK = re.compile(r"^(?:not|never|no\s+longer|already|have\s+already|maybe|possibly|might)\b", re.IGNORECASE)
-# States, call mechanics and small talk: "I'll be honest", "let me share my screen",
-# "I'll hand over to Victor", "I'm going to jump", "I'll grab a coffee".
-CHATTER = re.compile(
-    r"^(?:be|been)\b(?!\s+(?:\w+ing|responsible|in\s+charge|the\s+one\s+to)\b)"
-    # Speech acts about the conversation itself: "I'll admit…", "I will say…", "I'll tell you what".
-    r"|^(?:say|admit|grant|confess|bet|guess|argue|note|point\s+out|tell\s+you\s+(?:what|this|that)|pass\s+on|wait"
-    r"|take\s+the\s+(?:blame|credit|hit|point)|(?:go|run)\s+(?:over|through)\s+(?:the\s+|our\s+)?agenda)\b"
-    r"|^(?:keep|make)\s+(?:it|this|that|my\s+\w+|things|the\s+\w+)\s+(?:short|brief|quick)\b"
-    r"|^(?:hand|pass|turn)\s+(?:it\s+|this\s+|things\s+)?(?:over|back)\b"
-    r"|^(?:share|present|show)\s+(?:my|the|your|our)\s+screen|^(?:stop|start)\s+(?:sharing|presenting|recording)"
-    r"|^share\s*$|^share\s+(?:my|your)\s+(?:screen|tab|window)"
-    r"|^(?:start|begin|kick\s+(?:it\s+|things\s+|us\s+)?off|go\s+(?:first|next|last|ahead|around)|wrap\s+(?:it\s+|this\s+|things\s+)?up"
-    r"|recap|summari[sz]e|introduce|walk\s+\w+\s+through|show\s+(?:you|everyone|us|y'all)|read\s+(?:out|through)|answer|explain"
-    r"|repeat|rephrase|clarify|mute|unmute|jump|hop|drop|head\s+out|log\s+off|sign\s+off|leave|step\s+(?:away|out)|get\s+going"
-    r"|see\s+(?:you|what|if|how|whether)|talk\s+(?:to\s+you\s+(?:soon|later)|soon|later)|catch\s+you|let\s+you\s+go|stop"
-    r"|pause|interrupt|add\s+(?:one|something|that)|ask\s+(?:one|a|you|the)\b|take\s+notes|think\s*$|try\s*$|do\s+my\s+best"
-    r"|pull\s+(?:it|that|this)?\s*up|scroll|switch|reload|refresh|dial|join|call\s+in|hang\s+up|sleep|eat|enjoy|celebrate|relax|rest"
-    r"|give\s+(?:a|an|you\s+a|you\s+an|us\s+a|us\s+an|the)\s+(?:\w+\s+){0,3}(?:summary|update|overview|intro|introduction|demo|rundown|recap)"
-    r"|hear|see|listen|turn\s+(?:on|off)\s+my|get\s+my\s+(?:camera|mic|screen)|fix\s+my\s+(?:camera|mic|audio|video)"
-    r"|play\b|win\b|lose\b|miss\s+you|say\s+(?:that|it)\s+again|say\s+(?:more|a\s+bit\s+more)|speak\s+up|type\s+it"
-    r"|tell\s+(?:us|me|everyone|everybody|the\s+group)\b|remind\s+(?:me|us)\s+(?:what|when|who|how|why|where)|elaborate"
-    r"|go\s+back\b|stay\s+(?:on|behind)|believe|imagine|let\s+\w+\s+(?:answer|speak|talk|go|finish|jump)"
-    r"|give\s+(?:you|everyone|us)\s+(?:some|a\s+bit\s+of|the|a\s+quick)?\s*(?:context|background|update|overview)"
-    r"|(?:hand|pass|turn)\s+(?:it\s+|this\s+|things\s+|the\s+floor\s+)?(?:over|back|to)\b)",
-    re.IGNORECASE,
-)
+# States, call mechanics and small talk: "I'll be honest", "I'll hand over to Victor",
+# "I'm going to jump", "I'll keep it short". Each form names what is done in the call
+# itself; the same verb with a work object stays a task ("I'll start the migration",
+# "I'll ask the vendor", "I'll pause the rollout").
+_CALL_FORMS = [
+    r"be(?!\s+(?:\w+ing|responsible|in\s+charge|the\s+one\s+to)\b)",  # a state: "be on vacation", "be honest"
+    # speech acts about the conversation: "I'll admit…", "I will say…", "I'll tell you what"
+    r"(?:say|admit|grant|confess|bet|guess|argue|point\s+out)\b(?!\s+(?:hi|hello|thanks)\s+to)",
+    r"note\s*(?:$|that\b|this\b|it\s+down)",
+    r"tell\s+(?:you|us|me|everyone|everybody|the\s+group)\s+(?:what|this|that|about|where|how|why|a\s+bit)",
+    r"tell\s+(?:us|everyone|everybody|the\s+group)\b", r"pass\s+on\s*(?:that|this)?\s*$", r"wait\b",
+    r"take\s+the\s+(?:blame|credit|hit|point)", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
+    # steering the call: "I'll go through the slides", "I'll move on", "I'll start with the metrics"
+    r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:agenda|slides?|deck|points)",
+    r"move\s+on", r"come\s+back\s+to\s+(?:that|this|it)", r"skip\s*(?:that|this|it|ahead|over)?\s*$",
+    r"talk\s+(?:about|through)\b(?!.*\b(?:with|to)\b)", r"talk\s+(?:to\s+you\s+)?(?:soon|later)",
+    r"give\s+(?:you|everyone|us|people)\s+(?:a|another|two|five|a\s+few)\s+(?:minutes?|seconds?|secs?|moments?)",
+    r"give\s+(?:a|an|you\s+an?|us\s+an?|the)\s+(?:\w+\s+){0,3}(?:summary|update|overview|intro|introduction|rundown|recap)",
+    r"give\s+(?:you|everyone|us)\s+(?:some|a\s+bit\s+of|the|a\s+quick)?\s*(?:context|background|update|overview)",
+    r"(?:keep|make)\s+(?:it|this|that|my\s+\w+|things|the\s+\w+)\s+(?:short|brief|quick)",
+    r"(?:hand|pass|turn)\s+(?:it\s+|this\s+|things\s+|the\s+floor\s+)?(?:over|back)",
+    r"(?:hand|pass|turn)\s+(?:it|this|things|the\s+floor)\s+to", r"hand\s+over\s+to",
+    r"(?:share|present|show)\s+(?:my|the|your|our)\s+screen", r"(?:stop|start)\s+(?:sharing|presenting|recording)",
+    r"share\s*$", r"share\s+(?:my|your)\s+(?:screen|tab|window)",
+    r"(?:start|begin)\s*(?:$|with|by|off|us\s+off|things\s+off|the\s+(?:meeting|call|recording|session))",
+    r"kick\s+(?:it\s+|things\s+|us\s+)?off", r"go\s+(?:first|next|last|ahead|around)",
+    r"wrap\s+(?:it\s+|this\s+|things\s+)?up",
+    r"(?:recap|summari[sz]e)\s*(?:$|quickly|what|where|the\s+(?:action\s+items|discussion|meeting|call|decisions?))",
+    r"introduce(?:\s+(?:myself|yourself|ourselves|everyone|you))?\s*$",
+    r"walk\s+(?:you|everyone|us|y'all|you\s+all|them)\s+through", r"show\s+(?:you|everyone|us|y'all)",
+    r"read\s+(?:out|through)",
+    r"answer\s*(?:$|that|this|it|quickly|first|the\s+question|your\s+question)",
+    r"explain\s*(?:$|that|this|it|later|after|why|what|how|quickly|more|the\s+(?:context|background|idea))",
+    r"(?:repeat|rephrase|clarify)\s*(?:$|that|this|it|myself|what|the\s+question)", r"(?:mute|unmute)",
+    r"(?:jump|hop)(?:\s+(?:in|off|out|on|now|early|here))?\s*$", r"(?:jump|hop)\s+off",
+    r"drop(?:\s+off)?\s*(?:$|now|early|soon|at\b|in\s+\w+\s+minutes)", r"drop\s+off",
+    r"leave\s*(?:$|early|now|soon|a\s+bit\s+early|at\b|in\s+\w+\s+minutes|it\s+there|it\s+at\s+that)",
+    r"head\s+out", r"(?:log|sign)\s+off", r"step\s+(?:away|out)", r"get\s+going",
+    r"see\s+(?:you|what|if|how|whether)", r"catch\s+you", r"let\s+you\s+go",
+    r"stop\s*(?:$|there|here|now|you|sharing|presenting|recording|the\s+recording)",
+    r"pause\s*(?:$|here|there|for|the\s+(?:recording|video|screen))", r"interrupt",
+    r"add\s*(?:$|one|something|that|to\s+that)", r"ask\s+(?:you|one\b|a\s+(?:quick\s+)?question|everyone|the\s+group)",
+    r"take\s+(?:the\s+)?notes", r"think\s*$", r"try\s*$", r"do\s+my\s+best",
+    r"pull\s+(?:it|that|this)?\s*up", r"scroll",
+    r"(?:switch|refresh|reload)\s*(?:$|tabs?|screens?|windows?|the\s+(?:page|screen|tab|browser)|my\s+\w+)",
+    r"(?:dial|call)\s+(?:back\s+)?in", r"join(?:\s+(?:late|later|in|again|back))?\s*$", r"hang\s+up",
+    r"(?:sleep|eat|enjoy|celebrate|relax|play|win|lose)\b", r"rest\s*$", r"miss\s+you",
+    r"(?:hear|listen)\s*(?:$|you|me|us|that|it|to\s+(?:you|me|the\s+recording))",
+    r"(?:see|hear|read)\s+(?:my|the|your|our|this)\s+(?:screen|slides?|board|tab|window|presentation|chat)",
+    r"turn\s+(?:on|off)\s+my", r"(?:get|fix)\s+my\s+(?:camera|mic|audio|video|screen)",
+    r"say\s+(?:that|it)\s+again", r"say\s+(?:more|a\s+bit\s+more)", r"speak\s+up", r"type\s+it",
+    r"remind\s+(?:me|us)\s+(?:what|when|who|how|why|where)", r"elaborate", r"go\s+back",
+    r"stay\s+(?:on|behind)", r"believe", r"imagine", r"let\s+\w+\s+(?:answer|speak|talk|go|finish|jump)",
+]
+CHATTER = re.compile("^(?:" + "|".join(_CALL_FORMS) + r")(?![\w'])", re.IGNORECASE)
 LEISURE = re.compile(
     r"\b(?:coffee|lunch|dinner|breakfast|drinks?|beers?|cake|pizza|ramen|restaurant|vacation|gym|party|movie|nap|sleep"
     r"|a\s+round\s+of|game\s+night|bathroom|restroom|snacks?|explore\s+the\s+city|sightseeing|museum|hike|hiking"
@@ -106,11 +135,22 @@ LEISURE = re.compile(
     r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b",
     re.IGNORECASE,
 )
+# "Let me…" that is the call itself ("let me share my screen", "let me see", "let me
+# know"); "let me check with legal" or "let me share the doc after the call" is not.
 LET_ME_CHATTER = re.compile(
-    r"^(?:know|see|think|say|just\s+say|be\s+(?:clear|honest|frank)|explain|show|pull|start|finish|jump|interrupt|add|back\s+up"
-    r"|ask|guess|repeat|rephrase|put\s+it|try|go\s+(?:back|through|over|ahead)|introduce|scroll|find|open|turn|recap|summari[sz]e"
-    r"|read|answer|clarify|tell\s+you|get\s+(?:this|my|the)\s+(?:screen|camera|mic|slide|slides|doc|tab)|mute|unmute"
-    r"|share|stop|present|look\s*$|check\s*$|double[\s-]check\s*$|confirm\s*$|dig\s*$|see\s+if|just\s+check\s*$)",
+    r"^(?:know|see|think|say|just\s+say|be\s+(?:clear|honest|frank)|guess|tell\s+you|put\s+it|back\s+up|interrupt|jump"
+    r"|introduce|scroll|recap|summari[sz]e|repeat|rephrase|clarify|mute|unmute|try|explain\s*(?:$|that|this|it|why|what|how)"
+    r"|show\s+(?:you|everyone|us)|pull\s+(?:it|that|this|up)|start\s*(?:$|with|by|off|recording|sharing)"
+    r"|finish\s*(?:$|my\s+(?:thought|point|sentence)|this|up)|add\s*(?:$|one|something|to\s+that|that)"
+    r"|ask\s+(?:you|a\s+question|one|everyone|the\s+group)|answer\s*(?:$|that|this|it|the\s+question)"
+    r"|read\s+(?:it|that|this|out|the\s+(?:question|comment|message|chat|note))"
+    r"|find\s*(?:$|it|that|the\s+(?:link|doc|slide|tab|page|file))"
+    r"|open\s+(?:it|that|the\s+(?:doc|link|slide|deck|tab|page|file|dashboard))"
+    r"|turn\s+(?:on|off|it)|get\s+(?:this|my|the)\s+(?:screen|camera|mic|slide|slides|doc|tab)"
+    r"|share\s*(?:$|my\b|the\s+screen|this|it\s+real)|stop\s*(?:$|there|here|you|sharing|presenting|the\s+recording)"
+    r"|present\s*(?:$|my|the\s+(?:slides|deck|screen))"
+    r"|go\s+(?:back|ahead)|go\s+(?:through|over)\s+(?:it|this|that|the\s+(?:slides?|deck|agenda|numbers|list))"
+    r"|look\s*$|check\s*$|double[\s-]check\s*$|confirm\s*$|dig\s*$|see\s+if|just\s+check\s*$)",
     re.IGNORECASE,
 )
 
@@ -162,7 +202,7 @@ NO_OBJECT = re.compile(
 )
 # Verbs that carry no task of their own ("I'll take it", "I'll do that").
 GENERIC_VERBS = frozenset("do take handle own grab cover tackle get pick deal sort action manage have run "
-                           "make drive own it".split())
+                           "make drive care follow work check look".split())
 VAGUE_WORDS = frozenset("it that this them those these one both everything something anything all rest stuff".split())
 
 # Requests: the forms that ask a person for something; the task follows the form. Each
@@ -170,7 +210,8 @@ VAGUE_WORDS = frozenset("it that this them those these one both everything somet
 _REQUEST_FORMS: list[tuple[frozenset[str], re.Pattern[str]]] = [(frozenset(gate.split()), re.compile(pattern, re.IGNORECASE))
                                                                 for gate, pattern in [
     ("could can would will",
-     r"\b(?:could|can|would|will)\s+you\s+(?:please\s+|also\s+|maybe\s+|possibly\s+|just\s+|quickly\s+|perhaps\s+)*(?P<t>.+)"),
+     r"\b(?:could|can|would|will)\s+you\s+(?!mind\b)(?:two\s+|both\s+|all\s+)?"
+     r"(?:please\s+|also\s+|maybe\s+|possibly\s+|just\s+|quickly\s+|perhaps\s+)*(?P<t>.+)"),
     ("mind", r"\b(?:would|do)\s+you\s+mind\s+(?P<t>.+)"),
     ("able", r"\bare\s+you\s+able\s+to\s+(?P<t>.+)"),
     ("chance", r"\b(?:is\s+there\s+)?any\s+chance\s+you\s+(?:could|can)\s+(?P<t>.+)"),
@@ -186,6 +227,7 @@ _OPEN_REQUEST_FORMS: list[tuple[frozenset[str], re.Pattern[str]]] = [(frozenset(
     ("someone somebody", r"\b(?:someone|somebody)\s+(?:needs?\s+to|should|has\s+to|must)\s+(?P<t>.+)"),
     ("who", r"\bwho\s+(?:can|could|wants\s+to|will|would\s+like\s+to|has\s+(?:time|bandwidth|capacity)\s+to)\s+(?P<t>.+)"),
     ("who", r"\bwho\s+has\s+(?:time|bandwidth|capacity)\b(?P<t>)"),
+    ("who who's who'll", r"\bwho(?:(?:'s|\s+is)\s+(?:going\s+to|gonna)|'ll)\s+(?P<t>.+)"),
     ("someone somebody volunteer", r"\b(?:we|I)\s+need\s+(?:someone|somebody|a\s+volunteer)\s+to\s+(?P<t>.+)"),
     ("volunteer volunteers", r"\bany\s+volunteers?\s+(?:to|for)\s+(?P<t>.+)"),
 ]]
@@ -227,6 +269,7 @@ PROPOSAL = re.compile(
 )
 ACCEPT = re.compile(
     r"^(?:sure|yes|yeah|yep|yup|ok|okay|will\s+do|on\s+it|absolutely|definitely|of\s+course|no\s+problem|no\s+worries"
+    r"|not\s+at\s+all"
     r"|can\s+do|happy\s+to|sounds\s+good|you\s+got\s+it|got\s+it|consider\s+it\s+done|for\s+sure|certainly|alright"
     r"|all\s+right|i\s+can|i\s+will|i'll|i'm\s+on\s+it|i've\s+got\s+it|i\s+got\s+it|i'd\s+be\s+happy\s+to|sure\s+thing"
     r"|roger|done|totally|course|i'm\s+going\s+to|i\s+am\s+going\s+to|let\s+me|then\s+yes|fine|perfect)\b",
@@ -238,7 +281,7 @@ DECLINE = re.compile(
     r"|I'm\s+(?:swamped|slammed|out|off|away)|not\s+this\s+week|not\s+me|I'd\s+rather\s+not|not\s+really|I've\s+never"
     r"|nope|already\s+(?:did|done|sent|have|has)|I\s+already|it's\s+(?:already\s+)?done|not\s+the\s+right\s+person"
     r"|don't\s+think\s+I\s+(?:can|could|will|have)|not\s+sure\s+I\s+(?:can|could|will|have))\b"
-    r"|^no\b"
+    r"|^no\b(?![,\s]+(?:problem|worries|issue|sweat))"
     # "Yes, it did." answers a question; it takes nothing on.
     r"|^(?:yes|yeah|yep|yup)[,.]?\s+(?:it|that|they|he|she)\s+(?:did|does|was|were|is|are|has|have)\b",
     re.IGNORECASE,
@@ -293,7 +336,7 @@ NUMBER = re.compile(
 )
 PROPER = re.compile(r"(?<=\s)(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|I|I'm|I'll|I've|I'd|OK)\b)[A-Z][a-zA-Z0-9]+")
 LOOKING = re.compile(
-    r"^(?:quickly\s+|just\s+)?(?:check|look|double[\s-]check|verify|see\s+if|confirm|find\s+out)\b"
+    r"^(?:quickly\s+|just\s+)?(?:check|look\s+at|double[\s-]check|verify|see\s+if|confirm)\b"
     r"(?!.*\b(?:with|get\s+back|let\s+you\s+know|follow\s+up|offline|after|later|and\s+send)\b)",
     re.IGNORECASE,
 )
@@ -302,7 +345,12 @@ WITHDRAWN = re.compile(r"\b(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|wh
 # A question about someone's personal plans: what they then say they will do is theirs,
 # not the meeting's ("Any plans for the weekend?" "I'm going to explore the city").
 PLANS_QUESTION = re.compile(
-    r"\b(?:plans?|weekend|holidays?|vacation|time\s+off|up\s+to|doing\s+(?:this|for|over|tonight))\b[^.!?]*\?", re.IGNORECASE)
+    r"\b(?:(?:any|your|big)\s+plans?\s+for\s+(?:the\s+)?(?:weekend|holidays?|break|summer|vacation|evening|tonight"
+    r"|christmas|new\s+year)|what\s+are\s+you\s+(?:doing|up\s+to)\s+(?:this|for|over|on|tonight|after)"
+    r"|how\s+was\s+your\s+(?:weekend|holiday|vacation|trip|break)|doing\s+anything\s+(?:fun|nice|special)|any\s+plans)\b"
+    r"[^.!?]*\?",
+    re.IGNORECASE,
+)
 HYPOTHETICAL = re.compile(r"\bif\b.*\b(?:would|'d|could|might)\b|\b(?:would|'d|could|might)\b.*\bif\b|\bwish\b",
                            re.IGNORECASE)
 
@@ -313,7 +361,7 @@ NOT_NAMES = frozenset("okay ok so yes yeah sure right well great thanks alright 
 
 def is_english(language: str) -> bool:
     tag = language.strip().lower().replace("_", "-")
-    return not tag or tag == "en" or tag.startswith("en-")
+    return tag in ("", "und", "en") or tag.startswith("en-")  # no tag: read, as Meet's default is English
 
 
 def most_common(counts: Counter[str]) -> str | None:
@@ -329,8 +377,13 @@ def strip_tag_question(sentence: str) -> str:
     return TAG_QUESTION.sub(".", sentence) if sentence.endswith("?") else sentence
 
 
+# "after lunch" says when, not what: the task is still work.
+_MEAL_TIME = re.compile(r"\b(?:after|before|during|over|by|until|at)\s+(?:lunch|dinner|breakfast|coffee)\b", re.IGNORECASE)
+
+
 def is_chatter(task: str) -> bool:
-    return bool(task) and (CHATTER.match(task) is not None or LEISURE.search(task) is not None)
+    """Whether a would-be task is the call itself, a state or small talk, not work."""
+    return bool(task) and (CHATTER.match(task) is not None or LEISURE.search(_MEAL_TIME.sub("", task)) is not None)
 
 
 def shape(task: str) -> str:
@@ -391,9 +444,9 @@ def personal(task: str, me: Speaker | None, you: Speaker | None) -> str:
     """A task as anyone reading the card understands it: "send me the notes" said by
     Sophie reads "send Sophie the notes"; "follow up with you", said to Peter, reads
     "follow up with Peter"."""
-    if me is not None:
+    if me is not None and first_name(me):
         task = ME.sub(first_name(me), task)
-    if you is not None:
+    if you is not None and first_name(you):
         task = YOU.sub(first_name(you), task)
     return task
 
@@ -411,8 +464,11 @@ def strip_vocative(text: str, names: Names) -> str:
 
 
 def similar(first: frozenset[str], second: frozenset[str]) -> bool:
-    """Near-identical: most of the shorter one's words are in the other."""
+    """Near-identical: (nearly) all of the shorter one's words are in the other. Not
+    "update the client SDK" and "update the server SDK": one different word of three is
+    another task."""
     if not first or not second:
         return False
     shared = len(first & second)
-    return shared / min(len(first), len(second)) >= 0.6 and shared >= min(2, len(first), len(second))
+    shorter = min(len(first), len(second))
+    return shared == shorter if shorter <= 4 else shared / shorter >= 0.8

@@ -119,7 +119,8 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 
 def words(text: str) -> list[str]:
     """Lower-case words of ``text`` (apostrophes and hyphens kept inside words)."""
-    return _WORD.findall(fold(text).replace("’", "'"))
+    folded = fold(text)
+    return _WORD.findall(folded.replace("’", "'") if "’" in folded else folded)
 
 
 def content_words(text: str) -> list[str]:

@@ -1,0 +1,90 @@
+"""Sentences, hesitations, clipping and names: the text tools under the summariser."""
+
+from __future__ import annotations
+
+from bot.digest.names import Names
+from bot.digest.rules import shape, similar, strip_trailing
+from bot.digest.sentences import clip, content_words, remove_filler, split_sentences
+from bot.domain import AttendeeKind, Speaker
+
+
+def test_sentences_split_on_punctuation() -> None:
+    assert split_sentences("Okay. Next thing, release notes. Bob, could you draft them? Great!") == [
+        "Okay.", "Next thing, release notes.", "Bob, could you draft them?", "Great!"]
+    assert split_sentences("  ") == []
+
+
+def test_abbreviations_do_not_end_a_sentence() -> None:
+    assert split_sentences("Mr. Smith signed off on the U.S. numbers. I'll send them.") == [
+        "Mr. Smith signed off on the U.S. numbers.", "I'll send them."]
+    assert split_sentences("The rate went up 3.5 percent. No. We have no plans.") == [
+        "The rate went up 3.5 percent.", "No.", "We have no plans."]
+
+
+def test_hesitations_are_removed() -> None:
+    assert remove_filler("I'll, um, send the deck, uh, to Acme") == "I'll, send the deck, to Acme"
+    assert remove_filler("Um, I can't this week") == "I can't this week"
+    assert remove_filler("so, you know, the umbrella policy") == "so, the umbrella policy"
+
+
+def test_clip_cuts_at_a_word_boundary() -> None:
+    assert clip("send the deck", 120) == "send the deck"
+    clipped = clip("reconcile every invoice against the ledger for each subsidiary", 30)
+    assert clipped == "reconcile every invoice…" and len(clipped) <= 30
+
+
+def test_content_words_skip_function_words_and_fold_accents() -> None:
+    assert content_words("I'll send the Café menu to Tomás by Friday") == ["send", "cafe", "menu", "tomas", "friday"]
+
+
+def test_trailing_filler_words_go() -> None:
+    assert strip_trailing("send you the draft by next Tuesday then,") == "send you the draft by next Tuesday"
+    assert strip_trailing("call the VP at Fabrikam myself") == "call the VP at Fabrikam"
+    assert strip_trailing("write the notes") == "write the notes"
+
+
+def test_task_shapes() -> None:
+    assert shape("send the deck to Acme") == "full"
+    assert shape("post it in the team channel") == "referring"
+    assert shape("confirm by email") == "thin"
+    assert shape("take that") == shape("do it") == shape("") == "anaphoric"
+
+
+def test_near_identical_means_nearly_all_words() -> None:
+    assert similar(frozenset({"send", "deck", "acme"}), frozenset({"send", "deck", "acme", "friday"}))
+    assert not similar(frozenset({"update", "client", "sdk"}), frozenset({"update", "server", "sdk"}))
+
+
+def speaker(pid: str, name: str, kind: AttendeeKind = AttendeeKind.SIGNED_IN) -> Speaker:
+    return Speaker(f"conferenceRecords/c/participants/{pid}", name, kind)
+
+
+def test_names_by_first_name_full_name_case_and_accents() -> None:
+    tomas, carol = speaker("t", "Tomás Rivera"), speaker("c", "Carol Nguyen")
+    names = Names((tomas, carol))
+    assert [found[2] for found in names.find("tomas and Carol Nguyen and carol")] == [tomas, carol, carol]
+    assert names.resolve("TOMÁS") == tomas and names.resolve("Zed") is None
+
+
+def test_a_shared_first_name_is_no_one_but_full_names_still_work() -> None:
+    alex_a, alex_b = speaker("1", "Alex Kim"), speaker("2", "Alex Moreau")
+    names = Names((alex_a, alex_b))
+    assert names.resolve("Alex") is None
+    assert names.resolve("alex moreau") == alex_b
+
+
+def test_names_that_are_words_need_a_capital() -> None:
+    will = speaker("w", "Will Turner")
+    names = Names((will,))
+    assert names.find("Will, could you check?")[0][2] == will
+    assert names.find("will you check?") == []
+
+
+def test_guests_by_display_name_and_given_names_last() -> None:
+    guest = speaker("g", "Derek Howell (Acme)", AttendeeKind.ANONYMOUS)
+    wei_ling = speaker("w", "Tan Wei Ling")
+    phone = speaker("p", "+44 20 7946 0321", AttendeeKind.PHONE)
+    names = Names((guest, wei_ling, phone))
+    assert names.resolve("derek") == guest and names.resolve("Derek Howell") == guest
+    assert names.resolve("Wei Ling") == wei_ling
+    assert names.find("Call +44 20 7946 0321 please") == []
