@@ -326,6 +326,10 @@ class ConferenceSummary:
 
 
 # -- next steps from the transcript ---------------------------------------------------------
+# What Meet reports as a transcript entry's language when it says nothing else.
+DEFAULT_LANGUAGE = "en-US"
+
+
 @dataclass(frozen=True)
 class Speaker:
     """Who said a transcript entry: one participant of the conference, as Meet names them.
@@ -352,7 +356,7 @@ class TranscriptLine:
     speaker: Speaker
     text: str
     offset: timedelta  # from the conference's start
-    language: str = "en-US"  # the entry's BCP-47 languageCode
+    language: str = DEFAULT_LANGUAGE  # the entry's BCP-47 languageCode
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ format of the event it answers (see ``bot/replies.py``).
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .domain import Person
 from .text import has_unstorable_text
+from .timezones import known_zone
 
 
 class MalformedEvent(ValueError):
@@ -212,17 +212,12 @@ def _parameters(value: Any) -> dict[str, str]:
     return {}
 
 
-_TIME_ZONE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}")
-
-
 def _time_zone(common: dict[str, Any]) -> str | None:
-    """The user's IANA time zone id (``America/New_York``) when the event carries one that
-    looks like one; anything else is ignored rather than kept (it is read much later)."""
+    """The user's IANA time zone id (``America/New_York``) when the event carries one this
+    machine knows; anything else is ignored rather than kept (it is read much later)."""
     zone = common.get("timeZone")
     identifier = zone.get("id") if isinstance(zone, dict) else None
-    if isinstance(identifier, str) and len(identifier) <= 64 and _TIME_ZONE_ID.fullmatch(identifier):
-        return identifier
-    return None
+    return known_zone(identifier) if isinstance(identifier, str) else None
 
 
 def _function(common: dict[str, Any], parameters: dict[str, str], fallback: Any = None) -> str | None:

@@ -25,7 +25,6 @@ Chat's 4,096 characters for a text message the same way.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from datetime import date, timedelta, timezone
@@ -43,7 +42,7 @@ from bot.domain import (
 )
 
 from .markup import bold, clip, escape, lines, single_line
-from .summary import MAX_NAME_CHARS, MONTHS, WEEKDAYS, fit_lines, participant_label, wire_bytes
+from .summary import MAX_NAME_CHARS, MONTHS, WEEKDAYS, fit_lines, json_bytes, participant_label, wire_bytes
 from .widgets import Json, decorated_text, section, text_paragraph
 
 NEXT_STEPS_HEADER = "Next steps"  # contract: other checks look for exactly this header
@@ -216,13 +215,6 @@ def unsupported_language_words(language: str | None) -> str:
     return "Next steps are not available for this transcript's language."
 
 
-def next_steps_count(digest: Digest | None) -> int:
-    """How many action items the digest lists (0 unless it was READY)."""
-    if digest is None or digest.outcome is not DigestOutcome.READY:
-        return 0
-    return len(digest.action_items)
-
-
 def owner_label(speaker: Speaker) -> str:
     """Plain text: the owner as the summary's attendee list names them ("Guest: Maria")."""
     return participant_label(speaker.kind, transcript_text(speaker.display_name, MAX_NAME_CHARS))
@@ -277,11 +269,6 @@ def transcript_text(text: str, limit: int) -> str:
 def chat_text(text: str) -> str:
     """Cleaned text made inert for a Chat text message: no mention, link or code block."""
     return text.translate(_CHAT_NEUTRAL)
-
-
-def json_bytes(value: object) -> int:
-    """Bytes ``value`` takes as JSON with non-ASCII escaped (as the summary measures)."""
-    return len(json.dumps(value))
 
 
 # -- the owners' reply ---------------------------------------------------------------------

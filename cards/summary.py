@@ -119,7 +119,7 @@ def summary_card(summary: ConferenceSummary, *, now: datetime) -> Json:
                     header_html="Recording, transcript and notes")
     # Every other part is bounded; the next steps get what the rest of the message leaves
     # (most of it, for all but the largest meetings), so the whole stays within the limit.
-    rest = len(json.dumps(card_message(_summary_entry(summary, [*above, files]), fallback_text(summary))))
+    rest = json_bytes(card_message(_summary_entry(summary, [*above, files]), fallback_text(summary)))
     digest = digest_sections(summary, max_bytes=MAX_MESSAGE_BYTES - DIGEST_MARGIN_BYTES - rest)
     return _summary_entry(summary, [*above, *digest, files])
 
@@ -343,9 +343,14 @@ def fit_lines(items: Sequence[str], *, max_items: int, max_bytes: int, separator
     return shown
 
 
+def json_bytes(value: object) -> int:
+    """Bytes ``value`` takes as JSON with non-ASCII escaped (the larger encoding)."""
+    return len(json.dumps(value))
+
+
 def wire_bytes(text: str) -> int:
-    """Bytes ``text`` takes inside a JSON string with non-ASCII escaped (the larger encoding)."""
-    return len(json.dumps(text)) - 2
+    """Bytes ``text`` takes inside a JSON string (:func:`json_bytes` without the quotes)."""
+    return json_bytes(text) - 2
 
 
 def _collapsible(section_json: Json) -> Json:

@@ -26,18 +26,19 @@ DEFAULT_TIME_ZONE = "UTC"  # a Workspace user whose time zone nobody set
 # letter form is reserved and never registered, so "english" is refused), 4-letter script,
 # 2-letter or 3-digit region, variants of 5-8 alphanumerics or a digit and 3 more.
 _BCP47 = re.compile(
-    r"^(?P<language>[A-Za-z]{2,3})"
+    r"(?P<language>[A-Za-z]{2,3})"
     r"(?:-(?P<script>[A-Za-z]{4}))?"
     r"(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
-    r"(?P<variants>(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*)$")
+    r"(?P<variants>(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*)")
 # Time zone ids are path-like names; anything else (``../``, spaces) is refused before
 # zoneinfo is asked, so no file outside the tz database is ever looked up.
-_ZONE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*$")
+_ZONE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*")
 
 
 def language_code(value: object, field: str) -> str:
     """``value`` as a canonical BCP-47 tag, or a 400 naming ``field``."""
-    match = _BCP47.match(value) if isinstance(value, str) else None
+    # fullmatch: "$" would also accept a trailing newline ("en-US\n").
+    match = _BCP47.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         raise invalid_argument(
             f"Invalid value for {field}: {value!r} is not a BCP-47 language code (for example en-US, fr-FR, de).",
@@ -54,7 +55,7 @@ def language_code(value: object, field: str) -> str:
 
 @lru_cache(maxsize=256)
 def _zone(name: str) -> ZoneInfo | None:
-    if not _ZONE_ID.match(name) or len(name) > 64:
+    if len(name) > 64 or not _ZONE_ID.fullmatch(name):
         return None
     try:
         return ZoneInfo(name)

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.timezones import zone_or_utc
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {
@@ -120,10 +121,7 @@ class DueDates:
     """Reads date phrases as said on the conference's first day, in its time zone."""
 
     def __init__(self, started_at: datetime, time_zone: str) -> None:
-        try:
-            zone: ZoneInfo | timezone = ZoneInfo(time_zone or "UTC")
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = timezone.utc  # an unknown zone is read as UTC (as the domain says)
+        zone = zone_or_utc(time_zone)  # an unknown zone is read as UTC (as the domain says)
         if started_at.tzinfo is None:
             started_at = started_at.replace(tzinfo=timezone.utc)
         local = started_at.astimezone(zone)

@@ -41,7 +41,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta, timezone, tzinfo
 from typing import Any, Callable, Iterable, Iterator, Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from google.auth import exceptions as auth_exceptions
 from google.genai import Client
@@ -52,6 +51,7 @@ from bot.domain import (
     MAX_KEY_POINTS, ActionItem, Digest, DigestContext, DigestOutcome, Note, Speaker, TranscriptLine,
 )
 from bot.retry import retry_call
+from bot.timezones import zone_or_utc
 
 from . import Summarizer
 from .extractive import MAX_ACTION_ITEMS, MAX_DECISIONS, NOTE_LIMIT, TASK_LIMIT, ExtractiveSummarizer
@@ -191,14 +191,6 @@ class _Found:
     dropped_due_dates: int = 0
 
 
-def _zone(name: str) -> tzinfo:
-    try:
-        return ZoneInfo(name)
-    # OSError too: a tz database folder ("America") is IsADirectoryError, not "not found".
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return timezone.utc
-
-
 def _one_line(text: str) -> str:
     """Newlines collapsed, so no entry can pass itself off as the next ``[index] pN:`` line."""
     return " ".join(text.split())
@@ -220,7 +212,7 @@ class _Run:
         self.s = summarizer
         self.context = context
         self.deadline = summarizer.clock() + summarizer.budget_seconds
-        self.zone = _zone(context.time_zone)
+        self.zone = zone_or_utc(context.time_zone)
         self.meeting_day = context.started_at.astimezone(self.zone).date()
         self.ids: dict[str, str] = {}  # participant resource name -> p1, p2, …
         self.speakers: dict[str, Speaker] = {}  # p1 -> Speaker

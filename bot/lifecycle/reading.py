@@ -17,6 +17,7 @@ from ..domain import (
     Attendance,
     Attendee,
     AttendeeKind,
+    DEFAULT_LANGUAGE,
     MeetingStatus,
     Speaker,
     TranscriptLine,
@@ -128,20 +129,20 @@ def read_artifacts(meet: MeetGateway, credentials: Credentials, record: str) -> 
 # -- transcripts ---------------------------------------------------------------------------
 def read_speakers(meet: MeetGateway, credentials: Credentials, record: str) -> dict[str, Speaker]:
     """Every participant of the conference, by resource name: who each transcript entry's
-    ``participant`` is. Grows with the people in the call, not with what they said."""
+    ``participant`` is. Grows with the people in the call, not with what they said.
+    Names are Meet's as they are (possibly empty): the cards say "Guest" or "Phone"."""
     speakers: dict[str, Speaker] = {}
     for participant in meet.participants(credentials, record):
-        attendee = _attendee(participant, None)
-        speakers[str(participant["name"])] = Speaker(str(participant["name"]), attendee_label(attendee),
-                                                     attendee.kind, attendee.user_name)
+        name = str(participant["name"])
+        for key, kind in (("signedinUser", AttendeeKind.SIGNED_IN), ("anonymousUser", AttendeeKind.ANONYMOUS),
+                          ("phoneUser", AttendeeKind.PHONE)):
+            who = participant.get(key)
+            if isinstance(who, dict):
+                user = who.get("user") if kind is AttendeeKind.SIGNED_IN else None
+                speakers[name] = Speaker(name, str(who.get("displayName") or ""), kind,
+                                         str(user) if user else None)
+                break
     return speakers
-
-
-def attendee_label(attendee: Attendee) -> str:
-    """The name a speaker goes by: guests and phone callers as Meet shows them."""
-    if attendee.kind is AttendeeKind.PHONE:
-        return attendee.display_name or "Phone participant"
-    return attendee.display_name or ("Guest" if attendee.kind is AttendeeKind.ANONYMOUS else "Unknown")
 
 
 def read_transcript(meet: MeetGateway, credentials: Credentials, transcripts: Iterable[str],
@@ -155,8 +156,9 @@ def read_transcript(meet: MeetGateway, credentials: Credentials, transcripts: It
             if not isinstance(text, str) or not text.strip():
                 continue
             participant = str(entry.get("participant") or "")
-            speaker = speakers.get(participant) or Speaker(participant, "Unknown speaker", AttendeeKind.ANONYMOUS)
+            # Not among the participants (Meet lists them all, so only in a race): a guest.
+            speaker = speakers.get(participant) or Speaker(participant, "", AttendeeKind.ANONYMOUS)
             said = parse_time(entry.get("startTime"))
             offset = max(said - started_at, timedelta(0)) if said is not None else timedelta(0)
-            yield TranscriptLine(index, speaker, text, offset, str(entry.get("languageCode") or "en-US"))
+            yield TranscriptLine(index, speaker, text, offset, str(entry.get("languageCode") or DEFAULT_LANGUAGE))
             index += 1

@@ -20,7 +20,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cards.digest import next_steps_reply
 from cards.join_card import card_title
@@ -41,6 +40,8 @@ from ..domain import (
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..services import Services
+from ..storage import StorageError
+from ..timezones import known_zone
 from ..storage.lifecycle import AWAITING_ORGANIZER, SummaryRecord
 from .reading import parse_time, read_artifacts, read_attendance, read_live_state, read_speakers, read_transcript
 
@@ -66,17 +67,6 @@ def owners_message_id(conference_record: str) -> str:
 
 def _has_transcript(artifacts: tuple[Artifact, ...]) -> bool:
     return any(artifact.kind is ArtifactKind.TRANSCRIPT for artifact in artifacts)
-
-
-def _known_zone(name: str | None) -> str:
-    """The organizer's zone if this machine knows it; UTC otherwise (never a failed sync)."""
-    if name:
-        try:
-            ZoneInfo(name)
-            return name
-        except (ZoneInfoNotFoundError, ValueError):
-            log.warning("unknown time zone; reading dates in UTC", extra={"fields": {"timeZone": name[:64]}})
-    return "UTC"
 
 
 @dataclass(frozen=True)
@@ -240,8 +230,9 @@ class MeetingSync:
         try:
             speakers = read_speakers(services.meet, credentials, record)
             # As Chat sent it with the /meet, else with the organizer's latest event.
-            zone = meeting.time_zone or services.storage.time_zone_of(meeting.organizer.user_name)
-            context = DigestContext(started_at=started_at, time_zone=_known_zone(zone),
+            zone = known_zone(meeting.time_zone) or known_zone(services.storage.time_zone_of(
+                meeting.organizer.user_name)) or "UTC"
+            context = DigestContext(started_at=started_at, time_zone=zone,
                                     participants=tuple(speakers.values()))
             digest = services.summarizer.summarize(
                 read_transcript(services.meet, credentials, names, speakers, started_at), context)
@@ -252,6 +243,13 @@ class MeetingSync:
             # rather than waiting for ever.
             log.warning("could not read the transcript", extra={"fields": {"kind": error.kind.value,
                                                                            "conferenceRecord": record}})
+            return None, True
+        except (NeedsAuthorization, StorageError):
+            raise  # not the transcript's fault: the sync's own handling applies
+        except Exception as error:  # noqa: BLE001 - a summariser bug must not hold the summary back for ever
+            # The type only: an exception's message may quote the transcript.
+            log.error("the summariser failed; the summary goes on without next steps",
+                      extra={"fields": {"error": type(error).__name__, "conferenceRecord": record}})
             return None, True
         log.info("digest made", extra={"fields": {
             "conferenceRecord": record, "summarizer": digest.summarizer, "outcome": digest.outcome.value,
@@ -271,8 +269,14 @@ class MeetingSync:
             services.chat.create_message(meeting.chat_space, body, thread_name=meeting.thread_name,
                                          message_id=message_id, request_id=message_id)
         except GoogleApiError as error:
-            if error.kind is not FailureKind.CONFLICT:
-                raise
+            if error.kind is FailureKind.CONFLICT:
+                return  # posted before: a crash between posting and recording it
+            if error.transient:
+                raise  # the summary stays incomplete, so a later sync tries again
+            # Refused for good (the app lost access to the space, the thread is gone): the
+            # items are in the summary; asking again every pass would change nothing.
+            log.warning("could not tell the owners of their next steps", extra={"fields": {
+                "kind": error.kind.value, "conferenceRecord": record}})
 
     def _post_summary(self, meeting: Meeting, record: str, body: dict[str, Any]) -> str:
         services = self.services

@@ -86,8 +86,19 @@ def _summary(row: Any) -> SummaryRecord:
     return SummaryRecord(row["conference_record"], row["meeting_id"], row["message_name"], row["content_hash"],
                          bool(row["complete"]), _attendance_from_json(row["attendance"]), row["started_at"],
                          row["ended_at"], _artifacts_from_json(row["artifacts"]),
-                         digest_from_json(row["digest"]) if row["digest"] is not None else None,
+                         _stored_digest(row["digest"]),
                          bool(row["owners_told"]))
+
+
+def _stored_digest(data: Any) -> Digest | None:
+    """A stored digest, or None for none (or for one written in a shape this version cannot
+    read: the next sync makes it again rather than failing every time)."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        return digest_from_json(data)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _speaker_to_json(speaker: Speaker) -> dict[str, Any]:

@@ -15,7 +15,8 @@ Both formats carry the person's client settings in ``common`` / ``commonEventObj
 at the event's moment, DST included), from the user's ``timeZone`` / ``locale`` given to
 ``POST /_emulator/users`` (default ``UTC`` / ``en``) unless the control-plane call that
 caused the event overrides them. Which events carry ``timeZone`` is
-``EmulatorConfig.event_time_zone`` (every event a person causes, by default).
+``EmulatorConfig.event_time_zone``: by default card clicks and dialogs only, as Chat's
+reference documents ``TimeZone``; ``"every"`` puts it on every event a person causes.
 
 Also here: how Chat reads what a person typed. A leading registered ``/command``
 becomes a slash command (``message.slashCommand``, a SLASH_COMMAND annotation,

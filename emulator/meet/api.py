@@ -506,7 +506,7 @@ def _entries(ctx: ApiContext) -> list[Any]:
     transcript = _artifact(ctx, TRANSCRIPT, "transcriptsId")
     if transcript.end is None:  # entries are readable once the transcript has ended
         return []
-    return sorted(transcript.entries, key=lambda e: e.start)  # start time, ascending
+    return transcript.entries  # kept in start order, ascending, as Meet lists them
 
 
 @api_handler("meet", "conferenceRecords.transcripts.entries.get")

@@ -31,6 +31,7 @@ name (``spaces/…``), its bare id, its meeting code or its meeting URI works.
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -192,7 +193,8 @@ def _transcript_lines(store: MeetStore, conference: Conference, lines: list[Any]
                                    where + "offsetSeconds")
         if timed[index]:
             offset = line["offsetSeconds"]
-            if isinstance(offset, bool) or not isinstance(offset, (int, float)) or offset < 0:
+            if isinstance(offset, bool) or not isinstance(offset, (int, float)) or not math.isfinite(offset) \
+                    or offset < 0:
                 raise invalid_argument(f"{where}offsetSeconds must be a number of seconds, 0 or more.",
                                        where + "offsetSeconds")
             entry["offset"] = float(offset)

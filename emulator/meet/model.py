@@ -62,6 +62,7 @@ is logged and skipped; Meet carries on.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import heapq
 import logging
@@ -74,6 +75,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ..clock import rfc3339
 from ..errors import ApiError, failed_precondition, invalid_argument, not_found
+from ..i18n import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from ..state import EmulatorState
@@ -294,7 +296,7 @@ class TranscriptEntry:
     text: str
     start: float
     end: float
-    language_code: str = "en-US"
+    language_code: str = DEFAULT_LANGUAGE
 
     @property
     def name(self) -> str:
@@ -645,10 +647,15 @@ class MeetStore:
             if transcript is not None:
                 running = self._running(conference, TRANSCRIPT) or self._start_artifact(conference, TRANSCRIPT,
                                                                                         conference.start)
+                taken = {entry.id for entry in running.entries}  # one set: 20,000 lines stay linear
                 for line, (start, end) in zip(transcript, times):
-                    running.entries.append(TranscriptEntry(self._unique((e.id for e in running.entries), 16), running,
-                                                           line["participant"].name, line["text"], start, end,
-                                                           line.get("language_code") or "en-US"))
+                    entry_id = self._unique(taken, 16)
+                    taken.add(entry_id)
+                    running.entries.append(TranscriptEntry(entry_id, running, line["participant"].name, line["text"],
+                                                           start, end, line.get("language_code", DEFAULT_LANGUAGE)))
+                # Kept in Meet's listing order (start time, ascending; stable for equal starts),
+                # so each page of entries.list is a slice, not a sort.
+                running.entries.sort(key=lambda entry: entry.start)
             self._finish(conference, now, emit_left=True)
             return conference
 
@@ -699,7 +706,8 @@ def _entry_times(transcript: list[dict[str, Any]], start: float, span: float) ->
     ordered = sorted(set(offsets))
     times = []
     for offset in offsets:
-        later = next((o for o in ordered if o > offset), span)  # the next entry starts, or the transcript ends
+        following = bisect.bisect_right(ordered, offset)  # the next entry starts, or the transcript ends
+        later = ordered[following] if following < len(ordered) else span
         times.append((round(start + offset, 6), round(start + later, 6)))
     return times
 

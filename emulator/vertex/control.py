@@ -19,11 +19,13 @@ nothing), JSON out, no token.
   consume an answer. Returns ``{pending: [...]}``. ``GET`` lists what is still queued.
 
   With the queue empty the answer is the **default**: when the request sets
-  ``generationConfig.responseSchema`` or ``responseJsonSchema``, a JSON text that
-  matches it with every array empty, every string empty, numbers at their minimum,
-  nullable values null and every declared property present (so a summariser run without
-  queued answers yields an empty digest); with ``responseMimeType: application/json``
-  and no schema ``{}``; otherwise a short fixed text (:data:`.model.DEFAULT_TEXT`).
+  ``generationConfig.responseSchema``, ``responseJsonSchema`` or a ``responseFormat``
+  text ``schema``, a JSON text that matches it with every array empty, every string
+  empty, numbers at their minimum, nullable values null and every declared property
+  present (so a summariser run without queued answers yields an empty digest); with
+  ``responseMimeType: application/json`` (or ``responseFormat`` text ``mimeType:
+  APPLICATION_JSON``) and no schema ``{}``; otherwise a short fixed text
+  (:data:`.model.DEFAULT_TEXT`).
 * ``GET /_emulator/vertex/requests`` — ``{requests: [{model, apiVersion, principal,
   request, answer, time}, …]}``: every request that reached the model, in order, with its
   body as parsed (camelCase) and the answer it got (``answer.queued`` false for the default).
@@ -87,7 +89,3 @@ def pending_responses() -> Response:
 def received_requests() -> Response:
     return json_response({"requests": _store().requests()})
 
-
-@blueprint.errorhandler(ApiError)
-def api_error(error: ApiError) -> Response:
-    return json_response(error.to_json(), error.code, error.headers)

@@ -122,14 +122,20 @@ class VertexStore:
 # -- the default answer -------------------------------------------------------------------
 def default_answer(generation_config: dict[str, Any]) -> ScriptedAnswer:
     """The answer when nothing is queued: the emptiest value the response schema allows."""
+    # ``responseFormat`` (a list; its ``text`` entry is ``{mimeType, schema}``) is what the
+    # discovery documents offer in place of the deprecated responseMimeType/responseSchema.
+    text_format: dict[str, Any] = next((entry["text"] for entry in generation_config.get("responseFormat") or []
+                                        if isinstance(entry, dict) and isinstance(entry.get("text"), dict)), {})
     mime = generation_config.get("responseMimeType", "")
-    schema = generation_config.get("responseJsonSchema") or generation_config.get("responseSchema")
+    wants_json = mime == "application/json" or text_format.get("mimeType") == "APPLICATION_JSON"
+    schema = (generation_config.get("responseJsonSchema") or generation_config.get("responseSchema")
+              or text_format.get("schema"))
     if isinstance(schema, dict):
         value = minimal_instance(schema, schema)
         if mime == "text/x.enum":
             return ScriptedAnswer(text=str(value))
         return ScriptedAnswer(text=json.dumps(value))
-    if mime == "application/json":
+    if wants_json:
         return ScriptedAnswer(text="{}")
     return ScriptedAnswer(text=DEFAULT_TEXT)
 
