@@ -41,9 +41,9 @@ from bot.domain import (
     Speaker,
 )
 
-from .markup import bold, clip, escape, lines, single_line
-from .summary import MAX_NAME_CHARS, MONTHS, WEEKDAYS, fit_lines, json_bytes, participant_label, wire_bytes
+from .markup import bold, clip, escape, fit_lines, json_bytes, lines, single_line, wire_bytes
 from .widgets import Json, decorated_text, section, text_paragraph
+from .words import MAX_NAME_CHARS, MONTHS, WEEKDAYS, participant_label
 
 NEXT_STEPS_HEADER = "Next steps"  # contract: other checks look for exactly this header
 DECISIONS_HEADER = "Decisions"

@@ -18,11 +18,15 @@ passed through :func:`escape` exactly when it lands in an HTML field, and never 
 in a plain field (where ``&amp;`` would be shown as five characters).
 
 Chat *text messages* (``Message.text``) use a different syntax (``*bold*``, ``_italic_``,
-``<url|label>``, ``<users/123>``) that has no escape mechanism at all; the builders
-therefore never put user text into ``Message.text``.
+``<url|label>``, ``<users/123>``) that has no escape mechanism at all; the one builder
+that puts user text there (the owners' reply, ``cards.digest.next_steps_reply``) first
+swaps the syntax's characters for look-alikes (``cards.digest.chat_text``).
 """
 
 from __future__ import annotations
+
+import json
+from typing import Sequence
 
 # Quotes are escaped too so escaped text is also safe inside an attribute value
 # (``href="…"``). Decimal ``&#39;`` rather than ``&#x27;`` (what ``html.escape`` emits)
@@ -64,3 +68,31 @@ def link(url: str, label: str) -> str:
 def lines(*html_lines: str) -> str:
     """HTML lines joined with ``<br>``, the line break the card HTML subset documents."""
     return "<br>".join(html_lines)
+
+
+# -- what text costs as sent ----------------------------------------------------------------
+def fit_lines(items: Sequence[str], *, max_items: int, max_bytes: int, separator: str = "<br>") -> list[str]:
+    """The longest prefix of ``items`` within ``max_items`` and ``max_bytes`` (as sent).
+
+    A prefix, never a selection: the list keeps its order and the count of the rest is
+    exact.
+    """
+    shown: list[str] = []
+    used = 0
+    for item in items[:max_items]:
+        cost = wire_bytes(item) + (wire_bytes(separator) if shown else 0)
+        if used + cost > max_bytes:
+            break
+        shown.append(item)
+        used += cost
+    return shown
+
+
+def json_bytes(value: object) -> int:
+    """Bytes ``value`` takes as JSON with non-ASCII escaped (the larger encoding)."""
+    return len(json.dumps(value))
+
+
+def wire_bytes(text: str) -> int:
+    """Bytes ``text`` takes inside a JSON string (:func:`json_bytes` without the quotes)."""
+    return json_bytes(text) - 2

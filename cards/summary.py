@@ -16,7 +16,6 @@ tests build the worst case to check that.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
 from typing import Sequence
@@ -32,8 +31,9 @@ from bot.domain import (
     Person,
 )
 
+from .digest import digest_sections
 from .join_card import card_title, format_clock, format_duration, header_title, person_name
-from .markup import bold, clip, escape, lines, single_line
+from .markup import bold, clip, escape, fit_lines, json_bytes, lines
 from .widgets import (
     MAX_MESSAGE_BYTES,
     CardAction,
@@ -46,6 +46,7 @@ from .widgets import (
     section,
     text_paragraph,
 )
+from .words import MAX_NAME_CHARS, MONTHS, WEEKDAYS, participant_label
 
 SUMMARY_CARD_ID = "summary"  # stable, so edits as artifacts arrive replace the same card
 SUBTITLE = "Meeting summary"
@@ -53,7 +54,6 @@ SUBTITLE = "Meeting summary"
 # Caps that keep the card within Chat's limits (see the module docstring). The byte
 # budgets are measured as JSON with non-ASCII escaped (``\\ud83d\\ude00``), the larger
 # of the encodings a client may send, so they hold for any client.
-MAX_NAME_CHARS = 80  # one display name, before escaping
 MAX_ATTENDEES_SHOWN = 100
 ATTENDEES_PER_WIDGET = 10  # lines per textParagraph: at most 10 widgets for the list
 ATTENDEE_LIST_BYTES = 12_000
@@ -83,11 +83,6 @@ READY_WORDS = "ready"
 UNAVAILABLE_WORDS = "saved, but no link is available"
 NO_ARTIFACTS_WORDS = "No recording, transcript or smart notes were made in this meeting."
 
-# English names rather than strftime("%A"/"%B"), which follow the process locale.
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-
 # An https URL made only of characters RFC 3986 allows unencoded: nothing that could
 # close an attribute, start markup or hide whitespace.
 _HTTPS_URL = re.compile(r"(?i:https)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
@@ -107,7 +102,6 @@ def summary_card(summary: ConferenceSummary, *, now: datetime) -> Json:
     attendees_total = max(summary.attendees_total, len(summary.attendees))
     absent_total = max(summary.absent_total, len(summary.absent))
     # Imported here: the digest sections build on this module's helpers (names, byte fitting).
-    from .digest import digest_sections
 
     above = [
         section(when_widgets(summary)),
@@ -181,16 +175,6 @@ def attendee_widgets(attendees: Sequence[Attendee], total: int, *, day: datetime
 def attendee_label(attendee: Attendee) -> str:
     """Plain text: the display name, ``"Guest: name"`` or ``"Phone: +1 ***-***-123"``."""
     return participant_label(attendee.kind, attendee.display_name)
-
-
-def participant_label(kind: AttendeeKind, display_name: str) -> str:
-    """How the summary names someone in the call, whatever the list (attendees, owners)."""
-    name = clip(single_line(display_name), MAX_NAME_CHARS)
-    if kind is AttendeeKind.ANONYMOUS:
-        return f"Guest: {name}" if name else "Guest"
-    if kind is AttendeeKind.PHONE:
-        return f"Phone: {name}" if name else "Phone participant"
-    return name or "Unknown user"
 
 
 def attendee_html(attendee: Attendee, *, day: datetime) -> str:
@@ -326,33 +310,6 @@ def fallback_text(summary: ConferenceSummary) -> str:
 
 
 # -- helpers -----------------------------------------------------------------------------
-def fit_lines(items: Sequence[str], *, max_items: int, max_bytes: int, separator: str = "<br>") -> list[str]:
-    """The longest prefix of ``items`` within ``max_items`` and ``max_bytes`` (as sent).
-
-    A prefix, never a selection: the list keeps its order and the count of the rest is
-    exact.
-    """
-    shown: list[str] = []
-    used = 0
-    for item in items[:max_items]:
-        cost = wire_bytes(item) + (wire_bytes(separator) if shown else 0)
-        if used + cost > max_bytes:
-            break
-        shown.append(item)
-        used += cost
-    return shown
-
-
-def json_bytes(value: object) -> int:
-    """Bytes ``value`` takes as JSON with non-ASCII escaped (the larger encoding)."""
-    return len(json.dumps(value))
-
-
-def wire_bytes(text: str) -> int:
-    """Bytes ``text`` takes inside a JSON string (:func:`json_bytes` without the quotes)."""
-    return json_bytes(text) - 2
-
-
 def _collapsible(section_json: Json) -> Json:
     # A long attendee list folds away behind its first widget.
     if len(section_json["widgets"]) > 1:

@@ -11,14 +11,12 @@ emulator's Vertex AI. Nothing here runs at import time, and the Gemini side
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
-import google.auth
 from google.auth.credentials import Credentials
-from google.oauth2 import service_account
 
 from bot.config import Config
+from bot.google.chat import app_credentials
 
 from . import Summarizer
 from .extractive import ExtractiveSummarizer
@@ -31,18 +29,8 @@ def vertex_credentials(config: Config) -> Credentials:
     """The app's service account, scoped for Vertex AI."""
     from .gemini import CLOUD_PLATFORM_SCOPE
 
-    if config.chat_credentials_file:
-        with open(config.chat_credentials_file, encoding="utf-8") as handle:
-            info = json.load(handle)
-        if config.google_api_endpoint:  # the emulator: its token endpoint, no Google lookups
-            from emulator.clients import service_account_credentials
-
-            return service_account_credentials(info, [CLOUD_PLATFORM_SCOPE], config.token_uri)
-        credentials: Credentials = service_account.Credentials.from_service_account_info(
-            info, scopes=[CLOUD_PLATFORM_SCOPE])
-        return credentials
-    credentials, _ = google.auth.default(scopes=[CLOUD_PLATFORM_SCOPE])
-    return credentials
+    return app_credentials(config.chat_credentials_file, config.token_uri if config.google_api_endpoint else None,
+                           scopes=(CLOUD_PLATFORM_SCOPE,))
 
 
 def vertex_client(config: Config, credentials: Credentials) -> Client:

@@ -63,9 +63,10 @@ CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 DEFAULT_MODEL = "gemini-2.5-flash"
 DEFAULT_BUDGET_SECONDS = 40.0  # inside the default sync lease (60 s)
 DEFAULT_CALL_TIMEOUT_SECONDS = 30.0
-# ~100k characters is ~25k tokens: far inside Gemini Flash's context window, and small
-# enough that one request answers in seconds and a long meeting is read in a few.
-DEFAULT_CHUNK_CHARS = 100_000
+# ~400k characters is ~100k tokens: a tenth of Gemini Flash's context window, so a
+# three-hour meeting (20,000 entries, ~1.2M characters) is three or four requests, which
+# fit the time budget; more, smaller requests sent one after another would not.
+DEFAULT_CHUNK_CHARS = 400_000
 # Enough for a long list of items plus the model's thinking (which counts against it on
 # Gemini 2.5); an answer cut short is a MAX_TOKENS failure, not a partial digest.
 DEFAULT_MAX_OUTPUT_TOKENS = 16_384

@@ -21,17 +21,19 @@ from .errors import call_with_retries
 CHAT_BOT_SCOPE = "https://www.googleapis.com/auth/chat.bot"
 
 
-def app_credentials(key_file: str | None, token_uri: str | None = None) -> Credentials:
-    """The app's own credentials: a key file when given, else Application Default Credentials."""
+def app_credentials(key_file: str | None, token_uri: str | None = None,
+                    scopes: tuple[str, ...] = (CHAT_BOT_SCOPE,)) -> Credentials:
+    """The app's own credentials (its service account, never a user's) for ``scopes``: a key
+    file when given, else Application Default Credentials."""
     if key_file:
         with open(key_file, encoding="utf-8") as handle:
             info = json.load(handle)
         if token_uri:  # the emulator (local mode and tests)
             from emulator.clients import service_account_credentials
 
-            return service_account_credentials(info, [CHAT_BOT_SCOPE], token_uri)
-        return service_account.Credentials.from_service_account_info(info, scopes=[CHAT_BOT_SCOPE])
-    credentials, _ = google.auth.default(scopes=[CHAT_BOT_SCOPE])
+            return service_account_credentials(info, list(scopes), token_uri)
+        return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
+    credentials, _ = google.auth.default(scopes=list(scopes))
     return credentials
 
 

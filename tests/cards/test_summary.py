@@ -25,7 +25,6 @@ from cards.summary import (
     MAX_ABSENT_SHOWN,
     MAX_ARTIFACTS_SHOWN,
     MAX_ATTENDEES_SHOWN,
-    MAX_NAME_CHARS,
     MAX_URL_CHARS,
     NO_ARTIFACTS_WORDS,
     SUMMARY_CARD_ID,
@@ -35,6 +34,7 @@ from cards.summary import (
     summary_message,
 )
 from cards.widgets import MAX_MESSAGE_BYTES, MAX_WIDGETS, widget_count
+from cards.words import MAX_NAME_CHARS
 from tests.cards.support import (
     EVIL,
     NOW,
