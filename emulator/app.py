@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .api import create_api_blueprint, error_response
@@ -37,6 +37,19 @@ def create_emulator(config: EmulatorConfig | None = None) -> Flask:
     app.register_blueprint(events_control.blueprint)
     app.register_blueprint(vertex_control.blueprint)
     app.register_blueprint(playground.blueprint)  # the web page at /
+
+    @app.before_request
+    def control_plane_takes_json_only() -> None:
+        # A form or text/plain body is what a page on another origin can send without
+        # asking (no CORS preflight): refused unread, so a web page in the developer's
+        # browser cannot drive the emulator. A POST without any body (reset, flush) is
+        # not one of those.
+        if not request.path.startswith("/_emulator/") or request.method != "POST":
+            return
+        if request.mimetype == "application/json" or (not request.mimetype and not request.content_length):
+            return
+        raise ApiError(415, "The control plane takes JSON only: send Content-Type: application/json.",
+                       "INVALID_ARGUMENT")
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError) -> Response:

@@ -39,11 +39,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from ..api import json_response
 from ..control import json_body, state
-from ..errors import ApiError, invalid_argument
+from ..errors import invalid_argument
 from .model import ANSWER_FIELDS, ScriptedAnswer, VertexStore
 
 blueprint = Blueprint("vertex_control", __name__, url_prefix="/_emulator/vertex")
@@ -52,14 +52,6 @@ blueprint = Blueprint("vertex_control", __name__, url_prefix="/_emulator/vertex"
 def _store() -> VertexStore:
     store: VertexStore = state().vertex
     return store
-
-
-@blueprint.before_request
-def _json_only() -> None:
-    """A form or text/plain body is what a cross-origin page can send: refuse it unread."""
-    if request.method == "POST" and request.mimetype != "application/json":
-        raise ApiError(415, "The control plane takes JSON only: send Content-Type: application/json.",
-                       "INVALID_ARGUMENT")
 
 
 @blueprint.post("/responses")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 from google.auth.transport import requests as google_requests
 from google.oauth2 import id_token
@@ -96,9 +97,29 @@ def test_clock_advance_expires_access_tokens(emulator: Emulator) -> None:
 
 
 def test_control_plane_rejects_malformed_json(emulator: Emulator) -> None:
-    response = requests.post(f"{emulator.url}/_emulator/users", data="{not json", timeout=5)
+    response = requests.post(f"{emulator.url}/_emulator/users", data="{not json", timeout=5,
+                             headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.json()["error"]["status"] == "INVALID_ARGUMENT"
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data",
+                                          None])
+def test_the_control_plane_refuses_what_a_cross_origin_page_can_send(emulator: Emulator,
+                                                                     content_type: str | None) -> None:
+    # A page on another origin may POST a form or text/plain without asking first; a body
+    # that is valid JSON in it must still change nothing.
+    before = emulator.control("GET", "users")["users"]
+    body = '{"email": "mallory@example.com", "displayName": "Mallory"}'
+    headers = {"Content-Type": content_type} if content_type else {}
+    for path in ("users", "chat/messages", "meet/end", "clock", "faults", "reset", "vertex/responses"):
+        response = requests.post(f"{emulator.url}/_emulator/{path}", data=body.encode(), headers=headers, timeout=5)
+        if content_type is None:
+            # requests sends bytes without a Content-Type: still not JSON, still refused.
+            assert "Content-Type" not in response.request.headers
+        assert response.status_code == 415, (path, response.text)
+        assert response.json()["error"]["code"] == 415
+    assert emulator.control("GET", "users")["users"] == before
 
 
 def test_page_size_limits_read_from_discovery() -> None:
