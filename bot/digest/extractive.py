@@ -139,6 +139,9 @@ class _Request:
     next_speaker_only: bool = False  # "can you…?" to no one by name: only the next speaker may take it
     volunteers_only: bool = False  # "can someone…?": a bare "yes" is no volunteer
     offer_by: Speaker | None = None  # "should I…?": the offerer owns it when someone says yes
+    # Declined without naming anyone: a third person may still take it on, but only by
+    # committing ("I can get one of them to translate it"), not with a bare "yes".
+    open_to_volunteers: bool = False
 
 
 @dataclass(slots=True)
@@ -185,6 +188,7 @@ class Digester:
         self._last_speaker: str | None = None
         self._plans_question = -10  # the entry that last asked about personal plans
         self._plans_asker: str | None = None
+        self._presenter: str | None = None  # who is showing their screen (see ``rules.ON_SCREEN``)
         self._decisions: list[Note] = []
         self._decision_words: list[frozenset[str]] = []
         self._word_counts: Counter[str] = Counter()
@@ -208,7 +212,8 @@ class Digester:
         if not text:
             return
         self._expire(entry)
-        parts = [clause for part in split_sentences(text) for clause in _split_promises(part)]
+        parts = [clause for part in split_sentences(text) for piece in self._split_address(part)
+                 for clause in _split_promises(piece)]
         sentences = [self._sentence(part, after_so) for part, after_so in parts]
         counts = self._word_counts
         content = [word for sentence in sentences for word in sentence.content]
@@ -218,6 +223,9 @@ class Digester:
             counts.update(word for word in content if word in counts)
         used: set[int] = set()
         speaker = line.speaker.participant
+        sharing = ("shar" in text or "present" in text or " up " in text or "link" in text) and rules.SHARING.search(text)
+        if sharing:
+            self._presenter = speaker  # from now on, their "I'll click…" is the demo
         if any(s.may_promise or s.may_ask or s.may_decide or s.may_propose or s.named for s in sentences) \
                 or self._awaits(line.speaker, entry):
             self._read_entry(line, sentences, entry, used)
@@ -225,6 +233,21 @@ class Digester:
             self._note_plans_question(sentences, entry, speaker)
         self._consider_key_points(sentences, used, line.offset)
         self._last_speaker = speaker
+        if self._presenter == speaker and ("shar" in text or "present" in text) and rules.STOP_SHARING.search(text):
+            self._presenter = None
+
+    def _split_address(self, sentence: str) -> list[str]:
+        """"I can get one of them to translate it, Sofia, just send me the file": a name
+        set off by commas in mid-sentence, then "just…"/"please…"/"can you…", turns to that
+        person: what follows is a new utterance, addressed to them."""
+        if sentence.count(",") < 2 or not _ADDRESS_TURN.search(sentence):
+            return [sentence]
+        for start, end, _ in self._names.find(sentence):
+            if sentence[:start].rstrip().endswith(",") and _ADDRESS_TURN.match(sentence, end):
+                head = sentence[:start].rstrip(" ,")
+                if head:
+                    return [head + ".", sentence[start:]]
+        return [sentence]
 
     def _sentence(self, raw: str, after_so: bool) -> _Sentence:
         """A prepared sentence. Short ones ("Yeah.", "Sounds good.", "Thanks.") come back
@@ -269,7 +292,8 @@ class Digester:
         """Items, requests, offers and decisions in one entry. ``used`` collects the
         sentences that were promises or requests: they are no key points."""
         speaker = line.speaker
-        commitments = [self._commitment(index, sentence) for index, sentence in enumerate(sentences)]
+        presenting = self._presenter == speaker.participant
+        commitments = [self._commitment(index, sentence, presenting) for index, sentence in enumerate(sentences)]
         consumed: set[int] = set()
         made: list[_Item] = []  # items this entry made: "I'll share it by Monday" adds to them
         accepted = self._answer_requests(line, sentences, commitments, entry, consumed, made)
@@ -334,8 +358,9 @@ class Digester:
             self._plans_question, self._plans_asker = entry, speaker
 
     # -- commitments -----------------------------------------------------------------------
-    def _commitment(self, index: int, sentence: _Sentence) -> _Commitment | None:
-        """The first-person commitment a sentence makes, if it makes one."""
+    def _commitment(self, index: int, sentence: _Sentence, presenting: bool = False) -> _Commitment | None:
+        """The first-person commitment a sentence makes, if it makes one. ``presenting``:
+        the speaker is showing their screen, so "I'll add two teammates" may be the demo."""
         if sentence.question or not sentence.may_promise:
             return None
         body = rules.strip_tag_question(sentence.body)
@@ -353,17 +378,23 @@ class Digester:
         prefix = rules.LEAD.sub("", body[: cue.start()])
         if rules.BAD_PREFIX.search(prefix):
             return None  # "if we had budget I would…", "maybe I'll", "I said I'd"
+        if strong is cue and rules.HEDGED.match(body, cue.start()):
+            return None  # "I'll probably leave…", "I'll try to get it out early": a hedge
         if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
             return None  # "can you let me know" is a request, not a promise
         raw = body[cue.end():].strip(" ,:")
+        if rules.CONCESSION.match(raw):
+            return None  # "I can, but I'm out till the new year": what comes next decides
         if rules.NOT_A_TASK.match(raw):
             return None  # "I will not…", "I'll maybe…"
         raw = rules.TASK_LEAD.sub("", raw)
         if let_me and rules.LET_ME_CHATTER.match(raw):
             return None
         task, due = self._task(raw)
-        if rules.is_chatter(task):
+        if rules.is_chatter(task) or rules.is_vague(task):
             return None
+        if presenting and due is None and rules.ON_SCREEN.match(task):
+            return None  # "I'm going to pick Marketing" while showing the screen: the demo itself
         # "Let me check the doc" is done in the call; "let me check with legal", or one
         # the entry confirms ("…, I'll confirm by email tomorrow"), is a follow-up.
         looking = let_me and due is None and rules.LOOKING.match(task) is not None
@@ -470,6 +501,8 @@ class Digester:
         asked = rules.request_task(body, sentence.wordset)
         if asked is None and addressed_to:
             addressed = rules.ADDRESSED_REQUEST.search(body)  # "Amara, you'll own…?", "Gabriel, you'd present?"
+            if addressed is None:
+                addressed = rules.ADDRESSED_IMPERATIVE.search(body)  # "Sofia, just send me the file."
             asked = addressed.group("t") if addressed else None
         asked_anyone = rules.open_request_task(body, sentence.wordset) if asked is None else None
         if asked is None and asked_anyone is None:
@@ -480,7 +513,7 @@ class Digester:
         raw = re.sub(r",?\s+or\s+(?:should|shall|do|can|will)\s+I\b.*$", "", raw, flags=re.IGNORECASE)
         raw = rules.TASK_LEAD.sub("", raw)  # "would you be able to review…"
         task, due = self._task(rules.strip_vocative(raw, self._names))
-        if task and rules.is_chatter(task):
+        if task and (rules.is_chatter(task) or (sentence.question and rules.PERCEPTION.match(task))):
             return True  # "can you hear me?", "could you walk us through it?": the call itself
         if task and rules.shape(task) == "anaphoric":
             # "Then Dana, could you do it?": the request just declined, or what "we should" do.
@@ -544,7 +577,7 @@ class Digester:
     def _may_answer(request: _Request, speaker: Speaker) -> bool:
         if speaker.participant == request.requester:
             return False
-        return not request.addressees or speaker.participant in request.addressees
+        return not request.addressees or speaker.participant in request.addressees or request.open_to_volunteers
 
     def _answer_requests(self, line: TranscriptLine, sentences: list[_Sentence],
                          commitments: list[_Commitment | None], entry: int, consumed: set[int],
@@ -574,7 +607,10 @@ class Digester:
             redirected = [person for person in others if person.participant != request.requester]
             declined = rules.DECLINE.search(first) is not None
             commitment = next((c for c in commitments if c is not None), None)
-            if redirected and (declined or not rules.ACCEPT.match(first) or self._assigns(whole)):
+            # A reply that takes the work on itself ("I can get one of them to translate it,
+            # Sofia, just send me the file") is no redirection, whoever else it names.
+            if redirected and (declined or (commitment is None and not rules.ACCEPT.match(first))
+                               or self._assigns(whole)):
                 # "Not me… Arjun wrote most of it", "Maybe Dana?": the one named may take it.
                 request.addressees = {person.participant for person in redirected} | (
                     request.addressees - {speaker.participant})
@@ -584,10 +620,16 @@ class Digester:
             if declined and (commitment is None or rules.DECLINE.search(sentences[commitment.index].text)):
                 request.last_activity = entry  # "I can't this week": it may still be agreed
                 request.next_speaker_only = False
+                if speaker.participant in request.addressees:
+                    request.open_to_volunteers = True  # …or taken on by someone else
                 continue
             volunteered = commitment is not None
-            if request.volunteers_only and not volunteered:
+            volunteer_only = request.volunteers_only or (
+                bool(request.addressees) and speaker.participant not in request.addressees)
+            if volunteer_only and not volunteered:
                 continue
+            if rules.HEDGED.search(first) and not volunteered:
+                continue  # "I'll try to…": neither yes nor no; the request stays open
             if not (rules.ACCEPT.match(first) or volunteered):
                 if request.next_speaker_only:
                     self._requests.remove(request)
@@ -637,9 +679,18 @@ class Digester:
     # -- third-person assignments ----------------------------------------------------------
     def _assignment_in(self, sentence: _Sentence, line: TranscriptLine, entry: int) -> bool:
         """"Carol will own the payment methods migration", "action item for Bob: …"."""
-        if sentence.question or not sentence.named or not _ASSIGNMENT_HINT.search(sentence.lower):
+        if not sentence.named or not _ASSIGNMENT_HINT.search(sentence.lower):
             return False
         body = sentence.body
+        asking = False
+        if sentence.question:
+            # "Lukas will do a walkthrough with you on Wednesday, if that works, Lukas?": an
+            # assignment put as a question is a request to the person named; a real question
+            # ("Will Bob own it?") is neither.
+            tagless = rules.strip_tag_question(rules.strip_vocative(body, self._names) + "?")
+            if tagless.endswith("?"):
+                return False
+            body, asking = tagless.rstrip("."), True
         for start, end, person in self._names.find(body):
             before, after = body[:start], body[end:]
             match = rules.THIRD_PERSON.match(after)
@@ -657,7 +708,17 @@ class Digester:
             task, due = self._task(raw)
             if not task or rules.is_chatter(task) or rules.shape(task) == "anaphoric":
                 return False
+            if asking:
+                self._open(_Request(line.speaker.participant, task, due, entry, entry, asker=line.speaker,
+                                    addressees={person.participant}))
+                return True
             self._add_item(person, task, line.offset, due, entry, [])
+            # "Ben, can you get the numbers into the template?" "I can't…" "Jamal will fold
+            # the numbers into the template then": the assignment settles that open request.
+            assigned = frozenset(content_words(task)) - rules.GENERIC_VERBS
+            self._requests = [request for request in self._requests
+                              if person.participant not in request.addressees and not request.open_to_volunteers
+                              or assigned.isdisjoint(content_words(request.task))]
             return True
         return False
 
@@ -843,6 +904,7 @@ class ExtractiveSummarizer:
         return digester.finish()
 
 
+_ADDRESS_TURN = re.compile(r",\s+(?:just|please|can|could|would|will)\s+(?:you\s+)?[a-z]", re.IGNORECASE)
 _SECOND_PROMISE = re.compile(r",?\s+(?:and|so|then|and\s+then)\s+(?=I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\b)")
 
 
@@ -883,7 +945,8 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
         content=[word for word in found if word not in STOPWORDS and len(word) > 1 and not word.isdigit()],
         may_promise=not ws.isdisjoint(_PROMISE_WORDS) or ("i" in ws and not ws.isdisjoint(_I_VERBS))
         or ("it" in ws and ("on" in ws or "leave" in ws)) or ("do" in ws and ("will" in ws or "can" in ws)),
-        may_ask=not ws.isdisjoint(_REQUEST_WORDS) or lower.startswith(("should i ", "shall i ")),
+        may_ask=not ws.isdisjoint(_REQUEST_WORDS) or lower.startswith(("should i ", "shall i "))
+        or (", just " in text and not ws.isdisjoint(names)),  # "Sofia, just send me the file."
         may_decide=not ws.isdisjoint(_DECISION_WORDS) or ("with" in ws and not ws.isdisjoint(_DECISION_VERBS))
         or ("plan" in ws and "let's" in ws),
         may_propose=not ws.isdisjoint(_PROPOSAL_WORDS) and ("we" in ws or "someone" in ws or "somebody" in ws),

@@ -59,7 +59,12 @@ BAD_PREFIX = re.compile(
 LET_ME_PREFIX_OK = re.compile(r"(?:^|[,;:]|\b(?:and|so|then|but|first|now|okay|ok|yeah|sure|though))\s*$", re.IGNORECASE)
 TAG_QUESTION = re.compile(
     r",?\s*(?:okay|ok|right|yeah|alright|sound\s+good|sounds\s+good|does\s+that\s+work|is\s+that\s+(?:ok|okay|fine|alright)"
-    r"|good|fair|no|yes|everyone\s+okay|everybody\s+okay)\s*\?\s*$",
+    r"|good|fair|no|yes|everyone\s+okay|everybody\s+okay"
+    # "I'll send it on the fourth, is that too late?": asking whether the promise suits, not
+    # whether to make it.
+    r"|(?:is|would|will)\s+(?:that|this|it)\s+(?:be\s+)?(?:too\s+late|too\s+early|ok(?:ay)?|fine|alright|enough|a\s+problem)"
+    r"|(?:does|would|will)\s+(?:that|this|it)\s+work(?:\s+for\s+(?:you|everyone|everybody))?"
+    r"|if\s+(?:that|this|it)\s+works(?:\s+for\s+(?:you|everyone|everybody))?)\s*\?\s*$",
     re.IGNORECASE,
 )
 # Leading words of a task that are not part of it.
@@ -71,6 +76,18 @@ TASK_LEAD = re.compile(
     r"|be(?=\s+\w+ing\b))\b[,]?\s*)+",
     re.IGNORECASE,
 )
+# A hedge right after the cue: "I'll probably leave a few comments", "I'll try to get it out
+# a day early", "I'll hopefully have it". The speaker signals they are not promising:
+# note-takers leave these out, and a hedged reply does not accept a request either.
+HEDGED = re.compile(
+    r"\bI(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)\s+(?:just\s+|also\s+)?"
+    r"(?:probably|maybe|possibly|perhaps|hopefully|try\s+(?:to|and)|see\s+if\s+I\s+can|attempt\s+to)\b",
+    re.IGNORECASE,
+)
+# "I can, but I'm out from tomorrow": a concession, not yet a promise (what follows decides).
+CONCESSION = re.compile(r"^(?:but|though|although|only|except)\b", re.IGNORECASE)
+# "Can you all see the Figma?": a check of what the call shows, asking no work of anyone.
+PERCEPTION = re.compile(r"^(?:all\s+|both\s+|everyone\s+)?(?:see|hear)\b", re.IGNORECASE)
 NOT_A_TASK = re.compile(r"^(?:not|never|no\s+longer|already|have\s+already|maybe|possibly|might)\b", re.IGNORECASE)
 # States, call mechanics and small talk: "I'll be honest", "I'll hand over to Victor",
 # "I'm going to jump", "I'll keep it short". Each form names what is done in the call
@@ -120,25 +137,48 @@ _CALL_FORMS = [
     r"(?:dial|call)\s+(?:back\s+)?in", r"join(?:\s+(?:late|later|in|again|back))?\s*$", r"hang\s+up",
     r"(?:sleep|eat|enjoy|celebrate|relax|play|win|lose)\b", r"rest\s*$", r"miss\s+you",
     r"(?:hear|listen)\s*(?:$|you|me|us|that|it|to\s+(?:you|me|the\s+recording))",
+    r"read\s+(?:\w+\s+){0,2}?(?:out|aloud|back)\b",  # "I'll read them out": the call itself
     r"(?:see|hear|read)\s+(?:my|the|your|our|this)\s+(?:screen|slides?|board|tab|window|presentation|chat)",
     r"turn\s+(?:on|off)\s+my", r"(?:get|fix)\s+my\s+(?:camera|mic|audio|video|screen)",
     r"say\s+(?:that|it)\s+again", r"say\s+(?:more|a\s+bit\s+more)", r"speak\s+up", r"type\s+it",
     r"remind\s+(?:me|us)\s+(?:what|when|who|how|why|where)", r"elaborate", r"go\s+back",
     r"stay\s+(?:on|behind)", r"believe", r"imagine", r"let\s+\w+\s+(?:answer|speak|talk|go|finish|jump)",
+    # Perception in the call: "can you all see it?" "Yep." asks nothing to be done.
+    r"(?:see|hear|read)\s*(?:it|that|this|them|me|us|everything|ok(?:ay)?|alright|fine)?\s*$",
+    # Feelings and reactions are states, not work: "I'll feel a lot better once…".
+    r"(?:feel|love|hate|regret|appreciate|worry)\b",
+    # A framed speech act: "I'm going to be annoying and say…", "be the devil's advocate and ask…".
+    # ("be" itself may already be cut off as a task lead: "annoying and say").
+    r"(?:be\s+)?(?:[\w']+\s+){1,4}?and\s+(?:say|ask|admit|suggest|point\s+out|push\s+back)\b",
+    # Finding a colleague for a chat: "I'll grab you after, about the SDK thing".
+    r"(?:grab|catch|find|nab)\s+(?:you|him|her|them|\w+)\s+(?:after|later|afterwards|offline|in\s+a\s+bit)\b",
+    r"(?:grab|catch|nab)\s+(?:you|him|her|them)\b",
+    # Acting on the screen being shown: no one clicks, taps or scrolls after the call.
+    r"(?:click|tap|press|hover|scroll|zoom|drag)\b",
 ]
 CHATTER = re.compile("^(?:" + "|".join(_CALL_FORMS) + r")(?![\w'])", re.IGNORECASE)
 LEISURE = re.compile(
     r"\b(?:coffee|lunch|dinner|breakfast|drinks?|beers?|cake|pizza|ramen|restaurant|vacation|gym|party|movie|nap|sleep"
     r"|a\s+round\s+of|game\s+night|bathroom|restroom|snacks?|explore\s+the\s+city|sightseeing|museum|hike|hiking"
     r"|beach|concert|festival|dessert)\b"
+    # …unless it only modifies the noun after it: "set up the lunch bunch", "fix the party
+    # invite list" are work. A preposition, a time word, a comma or the end may follow.
+    r"(?!\s+(?!(?:with|at|in|on|for|after|before|during|tonight|today|tomorrow|later|together|and|or|then|first"
+    r"|now|soon|this|next|again|sometime|some|real|quick|break|time|somewhere|place|spot|near|nearby|around|one"
+    r"|day|night|too|while|once|when|if|to|the|a|an|by|over|instead|since|until|plans?)\b)[a-z])"
     # Things done in the call itself: "I'll drop the link in the chat".
     r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b",
     re.IGNORECASE,
 )
+# Feedback with no object to deliver: "I'll leave a few comments in the doc". The
+# labelling rules call it vague (ambiguous), unlike "send comments on the draft to Legal".
+_VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+couple\s+of\s+|more\s+)?"
+                r"(?:comments?|notes?|thoughts)\b(?!\s+(?:for|to)\s+\w)"]
+VAGUE_TASK = re.compile("^(?:" + "|".join(_VAGUE_FORMS) + r")", re.IGNORECASE)
 # "Let me…" that is the call itself ("let me share my screen", "let me see", "let me
 # know"); "let me check with legal" or "let me share the doc after the call" is not.
 LET_ME_CHATTER = re.compile(
-    r"^(?:know|see|think|say|just\s+say|be\s+(?:clear|honest|frank)|guess|tell\s+you|put\s+it|back\s+up|interrupt|jump"
+    r"^(?:know|see|think|say|just\s+say|count|recap\s+that|be\s+(?:clear|honest|frank)|guess|tell\s+you|put\s+it|back\s+up|interrupt|jump"
     r"|introduce|scroll|recap|summari[sz]e|repeat|rephrase|clarify|mute|unmute|try|explain\s*(?:$|that|this|it|why|what|how)"
     r"|show\s+(?:you|everyone|us)|pull\s+(?:it|that|this|up)|start\s*(?:$|with|by|off|recording|sharing)"
     r"|finish\s*(?:$|my\s+(?:thought|point|sentence)|this|up)|add\s*(?:$|one|something|to\s+that|that)"
@@ -258,6 +298,8 @@ def open_request_task(body: str, words: frozenset[str]) -> str | None:
 # "You'll…" / "you can…": a request only when said to someone by name.
 ADDRESSED_REQUEST = re.compile(
     r"\byou(?:'ll|\s+will|'d|\s+would|'re\s+going\s+to|\s+are\s+going\s+to|\s+can|\s+could|\s+should)\s+(?P<t>.+)", re.IGNORECASE)
+# "Sofia, just send me the file.": an imperative softened by "just", said to someone by name.
+ADDRESSED_IMPERATIVE = re.compile(r"^[^,]{1,40},\s+just\s+(?P<t>[a-z][\w'-]*\s+.+)", re.IGNORECASE)
 OFFER = re.compile(
     r"^(?:should|shall)\s+I\s+(?:also\s+|just\s+|maybe\s+)*(?P<t>.+)"
     r"|^(?:do\s+you\s+want|would\s+you\s+like|want)\s+me\s+to\s+(?:also\s+)?(?P<t2>.+)",
@@ -272,7 +314,9 @@ ACCEPT = re.compile(
     r"|not\s+at\s+all"
     r"|can\s+do|happy\s+to|sounds\s+good|you\s+got\s+it|got\s+it|consider\s+it\s+done|for\s+sure|certainly|alright"
     r"|all\s+right|i\s+can|i\s+will|i'll|i'm\s+on\s+it|i've\s+got\s+it|i\s+got\s+it|i'd\s+be\s+happy\s+to|sure\s+thing"
-    r"|roger|done|totally|course|i'm\s+going\s+to|i\s+am\s+going\s+to|let\s+me|then\s+yes|fine|perfect)\b",
+    r"|roger|done|totally|course|i'm\s+going\s+to|i\s+am\s+going\s+to|let\s+me|then\s+yes|fine|perfect"
+    # "Wednesday works.", "That works for me.": agreeing to the proposed slot is agreeing.
+    r"|(?:(?:that|this|it|\w+day|tomorrow|today)\s+)?works(?:\s+for\s+me)?(?=\s*[.!,]|\s*$))\b",
     re.IGNORECASE,
 )
 DECLINE = re.compile(
@@ -381,9 +425,37 @@ def strip_tag_question(sentence: str) -> str:
 _MEAL_TIME = re.compile(r"\b(?:after|before|during|over|by|until|at)\s+(?:lunch|dinner|breakfast|coffee)\b", re.IGNORECASE)
 
 
+# Typing or pressing a named control on the screen being shown: "I'll type, Acme Test",
+# "then I'll hit Continue". Case matters: a capitalised word is the label on the screen
+# ("hit the deadline", "type up the notes" stay tasks).
+UI_ACTION = re.compile(r"^(?:type|hit|press|enter)\b[\s,:]+(?:in\s+|on\s+)?(?:the\s+)?[A-Z]\w*")
+# While someone shows their screen, their "I'll pick Marketing", "I'm going to skip the logo
+# upload", "I'll add two fake teammates" are what they do on it now, in front of everyone:
+# narration of the demo, not work after the call (see ``Digester`` for when this applies).
+ON_SCREEN = re.compile(
+    r"^(?:pick|choose|select|skip|open|close|clear|add|write|fill(?:\s+in|\s+out)?|enter|refresh|reload|switch"
+    r"|go\s+(?:back|to|into|through)|jump\s+(?:to|into)|navigate|toggle|expand|collapse|upload|paste|highlight"
+    r"|leave\s+(?:the|it|this)\b[^,]*\b(?:open|up|on)\s*$|(?:re)?name|drag|run\s+through|show)\b",
+    re.IGNORECASE,
+)
+# What starts showing a screen, or stops it.
+SHARING = re.compile(
+    r"\b(?:share|present)\s+(?:my|the|this)\s+screen|\bI(?:'m|\s+am)\s+(?:sharing|presenting)\b"
+    r"|\b(?:pull|bring)\s+up\s+(?:the|my)\s+\w+|\b(?:board|doc|deck|slides?|figma|notebook)\s+link\s+(?:in|into)\s+the\s+chat",
+    re.IGNORECASE,
+)
+STOP_SHARING = re.compile(r"\b(?:stop|done)\s+(?:sharing|presenting)\b", re.IGNORECASE)
+
+
 def is_chatter(task: str) -> bool:
     """Whether a would-be task is the call itself, a state or small talk, not work."""
-    return bool(task) and (CHATTER.match(task) is not None or LEISURE.search(_MEAL_TIME.sub("", task)) is not None)
+    return bool(task) and (CHATTER.match(task) is not None or UI_ACTION.match(task) is not None
+                           or LEISURE.search(_MEAL_TIME.sub("", task)) is not None)
+
+
+def is_vague(task: str) -> bool:
+    """"leave a few comments in the doc": feedback with nothing to hand over."""
+    return VAGUE_TASK.match(task) is not None
 
 
 def shape(task: str) -> str:

@@ -465,3 +465,114 @@ def test_any_transcript_gives_a_bounded_digest(said: list[tuple]) -> None:
     assert len(result.key_points) <= MAX_KEY_POINTS
     assert all(item.task and len(item.task) <= TASK_LIMIT for item in result.action_items)
     assert all(note.text for note in result.decisions + result.key_points)
+
+
+# -- generalisation rules (hedges, narration, settled and redirected requests) -------------
+@pytest.mark.parametrize("said", [
+    "Makes sense. I'll probably leave a few comments on the indemnity wording too.",
+    "I'll try to get the deck out a day early, they always complain.",
+    "And I'll probably run a quick SHAP analysis on enterprise too, we'll see.",
+    "I'm going to hopefully have the benchmark numbers by Friday.",
+])
+def test_a_hedged_promise_is_no_item(said: str) -> None:
+    assert digest((ALICE, said)).action_items == ()
+
+
+def test_a_hedged_reply_does_not_accept_a_request() -> None:
+    result = digest((ALICE, "Bob, can you get the pipeline numbers into the template?"),
+                    (BOB, "I'll try to, it's a busy week."))
+    assert result.action_items == ()
+
+
+def test_leaving_comments_is_too_vague_but_sending_them_is_a_task() -> None:
+    result = digest((ALICE, "I'll leave a few comments in the doc."),
+                    (BOB, "I'll send my comments on the draft to Legal by Friday."))
+    assert owned(result) == [("Bob Okafor", "send my comments on the draft to Legal")]
+
+
+@pytest.mark.parametrize("said", [
+    "I'll feel a lot better once the turkeys are sorted, honestly.",
+    "I'm going to be annoying and say we should talk to users first.",
+    "Kenji, I'll grab you after, about the SDK thing.",
+    "Okay, I'll read them out. Seed swap map, seed library shelf.",
+    "So I'll type, um, Acme Test.",
+    "Then I'll hit Continue, and this is the template picker.",
+    "I'll click it. Gone.",
+])
+def test_feelings_speech_framing_and_screen_actions_are_no_items(said: str) -> None:
+    assert digest((ALICE, said)).action_items == ()
+
+
+def test_hit_the_deadline_and_type_up_notes_stay_tasks() -> None:
+    result = digest((ALICE, "I'll type up the interview notes tonight."))
+    assert owned(result) == [("Alice Chen", "type up the interview notes")]
+
+
+def test_asking_whether_people_see_the_screen_is_no_request() -> None:
+    result = digest((ALICE, "Can you all see the Figma? It's the staging build."), (BOB, "Yep, we see it."))
+    assert result.action_items == ()
+
+
+def test_narration_while_sharing_the_screen_is_no_item_but_later_work_is() -> None:
+    result = digest(
+        (ALICE, "Okay, I'll just share my screen. Can you see it?"),
+        (BOB, "Yep."),
+        (ALICE, "I'm going to skip the logo upload. Now I'll add two fake teammates."),
+        (ALICE, "I'll pick Marketing, and it drops you into a board. I'll send the recording to Legal tomorrow."),
+        (ALICE, "I'll stop sharing."),
+        (ALICE, "I'll add the retry tests to the backlog."),
+    )
+    assert [(item.task, item.due) for item in result.action_items] == [
+        ("send the recording to Legal", THURSDAY), ("add the retry tests to the backlog", None)]
+
+
+def test_a_leisure_word_that_only_modifies_a_noun_is_work() -> None:
+    result = digest((CAROL, "Great. I'll set up the lunch bunch for Jayden next week."),
+                    (BOB, "I'll grab lunch with the new joiner."))
+    assert owned(result) == [("Carol Nguyen", "set up the lunch bunch for Jayden")]
+
+
+def test_a_promise_with_a_timing_check_is_still_a_promise() -> None:
+    result = digest((ALICE, "Rahul, can you pull the spend history?"),
+                    (RAHUL, "I can, but I'm out from tomorrow till the 9th. I'll send it on the 9th, is that too late?"),
+                    (ALICE, "No, that's fine."))
+    assert [(item.owner, item.due) for item in result.action_items] == [(RAHUL, MONDAY)]
+    assert "spend history" in result.action_items[0].task
+
+
+def test_a_declined_request_can_be_taken_by_a_volunteer_who_commits() -> None:
+    result = digest(
+        (ALICE, "Carol, could you also do a Spanish version of the flyer?"),
+        (CAROL, "Oh, I can't, honestly. My Spanish is not good enough."),
+        (BOB, "We have a Spanish group at church. I can get one of them to translate it, Carol, just send me the file."),
+        (CAROL, "Oh, amazing. I'll send it to you tonight."),
+    )
+    assert [(item.owner, item.task) for item in result.action_items] == [
+        (BOB, "do a Spanish version of the flyer"), (CAROL, "send Bob the file")]
+
+
+def test_a_bare_yes_from_a_bystander_does_not_take_a_declined_request() -> None:
+    result = digest((ALICE, "Carol, could you do a Spanish version of the flyer?"),
+                    (CAROL, "I can't, sorry."), (BOB, "Yeah."))
+    assert result.action_items == ()
+
+
+def test_an_assignment_settles_the_request_it_answers() -> None:
+    result = digest(
+        (ALICE, "Bob, can you get the pipeline numbers into the board template?"),
+        (BOB, "I can't do the template this week. But I'll send Dana the raw export tonight."),
+        (ALICE, "Okay. Dana will fold the pipeline numbers into the template then."),
+        (DANA, "Yep, that's fine."),
+    )
+    assert [(item.owner, item.task) for item in result.action_items] == [
+        (BOB, "send Dana the raw export"), (DANA, "fold the pipeline numbers into the template")]
+
+
+def test_an_assignment_put_as_a_question_is_a_request_to_that_person() -> None:
+    result = digest((ALICE, "Dana will do a codebase walkthrough with Rahul on Thursday, if that works, Dana?"),
+                    (DANA, "Thursday works. Afternoon, maybe."))
+    assert [(item.owner, item.task, item.due) for item in result.action_items] == [
+        (DANA, "do a codebase walkthrough with Rahul", THURSDAY)]
+    unanswered = digest((ALICE, "Dana will do a codebase walkthrough with Rahul on Thursday, if that works, Dana?"),
+                        (BOB, "Sounds good."))
+    assert unanswered.action_items == ()
