@@ -101,8 +101,6 @@ def summary_card(summary: ConferenceSummary, *, now: datetime) -> Json:
     del now  # deliberately unused: see the module docstring
     attendees_total = max(summary.attendees_total, len(summary.attendees))
     absent_total = max(summary.absent_total, len(summary.absent))
-    # Imported here: the digest sections build on this module's helpers (names, byte fitting).
-
     above = [
         section(when_widgets(summary)),
         _collapsible(section(attendee_widgets(summary.attendees, attendees_total, day=summary.started_at),

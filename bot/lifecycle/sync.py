@@ -221,7 +221,8 @@ class MeetingSync:
                 started_at: datetime) -> tuple[Digest | None, bool]:
         """Read the transcript once its every file is ready and make the digest. Returns the
         digest and whether the question is settled: (None, False) while a transcript is
-        still being prepared, (None, True) when Meet will not let it be read."""
+        still being prepared, (None, True) when Meet will not let it be read or the
+        summariser failed (the summary then goes on without next steps)."""
         transcripts = [a for a in artifacts if a.kind is ArtifactKind.TRANSCRIPT]
         names = [a.name for a in transcripts if a.name]
         if not all(a.ready for a in transcripts) or len(names) != len(transcripts):
