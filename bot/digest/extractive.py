@@ -36,7 +36,7 @@ import heapq
 import logging
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable
@@ -59,6 +59,7 @@ REQUEST_WINDOW = 4  # entries during which a request can still be taken on
 FOLLOW_UP_WINDOW = 4  # entries during which an owner can still add a date ("by Friday")
 PROPOSAL_WINDOW = 3  # entries during which "I'll take that" can refer to a "we should…"
 MAX_OPEN_REQUESTS = 8
+REFERENCE_WINDOW = 4  # entries during which "him"/"her" can point back to a person named
 KEY_POINT_CANDIDATES = 64
 MAX_VOCABULARY = 50_000  # word counts for key points stay bounded on pathological input
 MAX_LANGUAGES = 64
@@ -125,6 +126,7 @@ class _Item:
     sequence: int  # order of creation: ties in ``said_at`` keep it
     weak: bool = False  # an "I can…" awaiting confirmation within its own entry
     words: frozenset[str] = frozenset()
+    adopted: bool = False  # taken on with "I'll take it": its words are someone else's
 
 
 @dataclass(slots=True)
@@ -176,6 +178,7 @@ class Digester:
         self._names = Names(context.participants)
         self._dates = DueDates(context.started_at, context.time_zone)
         people = {speaker.participant for speaker in context.participants}
+        self._people_words = frozenset(content_words(" ".join(rules.first_name(person) for person in context.participants)))
         self._pair = context.participants if len(people) == 2 else ()  # in a call of two, "you" is the other
         self._languages: Counter[str] = Counter()
         self._total = 0
@@ -186,6 +189,9 @@ class Digester:
         self._requests: list[_Request] = []
         self._proposals: list[tuple[str, int]] = []  # (task, entry): the last few "we should…"
         self._last_speaker: str | None = None
+        self._previous_turn: tuple[Speaker, int] | None = None  # who spoke last, and in which entry
+        self._recent_texts: deque[tuple[str, int]] = deque(maxlen=REFERENCE_WINDOW + 1)  # THIRD_PERSON_REFERENCE
+        self._agenda: tuple[str, str, int] | None = None  # AGENDA_ITEM: (title, announcer, entry)
         self._plans_question = -10  # the entry that last asked about personal plans
         self._plans_asker: str | None = None
         self._presenter: str | None = None  # who is showing their screen (see ``rules.ON_SCREEN``)
@@ -226,6 +232,11 @@ class Digester:
         sharing = ("shar" in text or "present" in text or " up " in text or "link" in text) and rules.SHARING.search(text)
         if sharing:
             self._presenter = speaker  # from now on, their "I'll click…" is the demo
+        self._recent_texts.append((text, entry))
+        if _DIGIT.search(text):
+            agenda = rules.agenda_item(text)
+            if agenda is not None:
+                self._agenda = (agenda, speaker, entry)
         if any(s.may_promise or s.may_ask or s.may_decide or s.may_propose or s.named for s in sentences) \
                 or self._awaits(line.speaker, entry):
             self._read_entry(line, sentences, entry, used)
@@ -233,6 +244,7 @@ class Digester:
             self._note_plans_question(sentences, entry, speaker)
         self._consider_key_points(sentences, used, line.offset)
         self._last_speaker = speaker
+        self._previous_turn = (line.speaker, entry)
         if self._presenter == speaker and ("shar" in text or "present" in text) and rules.STOP_SHARING.search(text):
             self._presenter = None
 
@@ -303,6 +315,8 @@ class Digester:
         # person of a two-person call. Otherwise "you" stays "you".
         named = {person.participant: person for _, person in vocatives if person is not None}
         listener = next(iter(named.values())) if len(named) == 1 else self._other_of_two(speaker)
+        if listener is None and not named:
+            listener = self._addressee(speaker, entry)
         # "What are you doing this weekend?" "I'm going to explore the city": a personal plan.
         personal_plans = entry - self._plans_question <= 2 and speaker.participant != self._plans_asker
         for index, sentence in enumerate(sentences):
@@ -409,7 +423,13 @@ class Digester:
         speaker = line.speaker
         previous = next((item for item in reversed(made) if item.owner.participant == speaker.participant), None)
         thin = commitment.shape == "thin" and len(content_words(commitment.task)) <= 2
-        if (commitment.shape in ("anaphoric", "referring") or thin or commitment.after_so) and previous is not None:
+        # Rule ADOPTED_ELABORATION: "I'll take it. I'll have the upgrade PR up by Wednesday.":
+        # after taking on an item in another's words, a promise in the same turn that shares
+        # its words says how and when that item gets done, not a second task.
+        elaborates = (previous is not None and previous.adopted
+                      and not previous.words.isdisjoint(content_words(commitment.task)))
+        if (commitment.shape in ("anaphoric", "referring") or thin or commitment.after_so or elaborates) \
+                and previous is not None:
             # "I'll do that tomorrow", "I'll share it by Monday": more about the item just
             # made in this entry, not a new one.
             previous.weak = False
@@ -417,9 +437,12 @@ class Digester:
                 previous.due = commitment.due
             return
         if commitment.shape == "anaphoric":
-            antecedent = None if accepted else self._recent_proposal(entry, consume=True)
+            antecedent = None if accepted else (self._recent_proposal(entry, consume=True)
+                                                 or self._recent_agenda(speaker, entry))
             if antecedent is not None:  # "we should have a runbook…" "I can take that."
                 self._add_item(speaker, antecedent, line.offset, commitment.due, entry, made)
+                if made and made[-1].owner.participant == speaker.participant:
+                    made[-1].adopted = True
             return  # "I'll take it" about nothing we can name: no item
         if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
             return
@@ -448,6 +471,36 @@ class Digester:
             item.due = found.due
 
     # -- requests, offers, proposals -------------------------------------------------------
+    def _addressee(self, speaker: Speaker, entry: int) -> Speaker | None:
+        """Rule REPLY_ADDRESSEE: a turn that names no one speaks to whoever spoke just
+        before it ("Are you using the same pipeline?" "…I'll send you the script": the
+        script goes to the one who asked). Only the turn right before counts."""
+        previous = self._previous_turn
+        if previous is None or previous[1] != entry - 1 or previous[0].participant == speaker.participant:
+            return None
+        return previous[0]
+
+    def _spoken_of(self, entry: int) -> str | None:
+        """THIRD_PERSON_REFERENCE: the person the last few entries spoke of by name."""
+        for text, said in reversed(self._recent_texts):
+            if entry - said > REFERENCE_WINDOW:
+                break
+            name = rules.person_mentioned(text, self._is_participant)
+            if name is not None:
+                return name
+        return None
+
+    def _recent_agenda(self, speaker: Speaker, entry: int) -> str | None:
+        """AGENDA_ITEM: the ticket just announced by someone else, taken at most once."""
+        agenda = self._agenda
+        if agenda is None or entry - agenda[2] > PROPOSAL_WINDOW or agenda[1] == speaker.participant:
+            return None
+        self._agenda = None
+        return agenda[0]
+
+    def _is_participant(self, name: str) -> bool:
+        return self._names.resolve(name) is not None
+
     def _other_of_two(self, speaker: Speaker) -> Speaker | None:
         return next((person for person in self._pair if person.participant != speaker.participant), None)
 
@@ -725,12 +778,19 @@ class Digester:
     # -- items ---------------------------------------------------------------------------
     def _add_item(self, owner: Speaker, task: str, said_at: timedelta, due: date | None, entry: int,
                   made: list[_Item], weak: bool = False) -> None:
+        if ("him" in task or "her" in task) and rules.HIM_HER.search(task):
+            spoken_of = self._spoken_of(entry)
+            if spoken_of is not None:
+                task = rules.third_person(task, spoken_of)  # THIRD_PERSON_REFERENCE
         task = clip(task, TASK_LIMIT)
         if not task:
             return
         new_words = frozenset(content_words(task))
+        # The same promise said again names its recipient or not ("I'll have it to you",
+        # "I'll get the memo to Diane"): participants' names do not tell two tasks apart.
+        bare = new_words - self._people_words
         for item in self._items:
-            if item.owner.participant != owner.participant or not rules.similar(item.words, new_words):
+            if item.owner.participant != owner.participant or not rules.similar(item.words - self._people_words, bare):
                 continue
             # The same promise again ("to recap, Bob sends the deck"): one item, the first,
             # in its more specific wording, with any date said later.
@@ -905,7 +965,10 @@ class ExtractiveSummarizer:
 
 
 _ADDRESS_TURN = re.compile(r",\s+(?:just|please|can|could|would|will)\s+(?:you\s+)?[a-z]", re.IGNORECASE)
-_SECOND_PROMISE = re.compile(r",?\s+(?:and|so|then|and\s+then)\s+(?=I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\b)")
+# Rule HESITANT_COORDINATION: speech puts fillers between the conjunction and the second
+# promise ("I'll update the board, and, um, I'll send the numbers to Jorge"): still two.
+_SECOND_PROMISE = re.compile(r",?\s+(?P<conj>and|so|then|and\s+then),?\s+(?:(?:um+|uh+|erm|er|uhm),?\s+)*"
+                             r"(?=I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\b)")
 
 
 def _split_promises(sentence: str) -> list[tuple[str, bool]]:
@@ -920,7 +983,7 @@ def _split_promises(sentence: str) -> list[tuple[str, bool]]:
         head = sentence[start: match.start()]
         if head.strip() and not rules.BAD_PREFIX.search(head):
             parts.append((head.strip() + ".", after_so))
-            start, after_so = match.end(), match.group(0).split()[-1].lower() == "so"
+            start, after_so = match.end(), match.group("conj").lower() == "so"
     parts.append((sentence[start:], after_so))
     return parts
 

@@ -8,6 +8,7 @@ can be read, and tested, on its own. Everything here is pure and compiled once.
 from __future__ import annotations
 
 import re
+from typing import Callable
 from collections import Counter
 
 from bot.digest.names import Names
@@ -544,3 +545,90 @@ def similar(first: frozenset[str], second: frozenset[str]) -> bool:
     shared = len(first & second)
     shorter = min(len(first), len(second))
     return shared == shorter if shorter <= 4 else shared / shorter >= 0.8
+
+
+# -- third-person references -------------------------------------------------------------
+# Rule THIRD_PERSON_REFERENCE: "I'll call her after this", "I'll review him myself": the
+# pronoun points back to the person last spoken *of* (not to): a titled name ("Mr. Adams",
+# "Professor Roth") or a first name in an object or appositive slot ("email Fiona",
+# "who's the contact there, Fiona?"). A note-taker writes the name, as no reader of the
+# card knows who "her" is. Only "him"/"her" are resolved: "them"/"it" are usually things.
+HONORIFIC_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Doctor)\.?\s+"
+                            r"(?:(?:van|von|der|den|de|da|del|la|le|du|di)\s+)*[A-Z][\w'-]+")
+REFERRED_NAME = re.compile(r"(?:\b(?:ask|call|email|e-mail|tell|ping|message|contact|cc|with|to|from)\s+|,\s+)"
+                           r"([A-Z][a-z]{2,})\b(?!\s+[A-Z]|['’]s)")
+NOT_PEOPLE = NOT_NAMES | frozenset("monday tuesday wednesday thursday friday saturday sunday january february march "
+                                   "april may june july august september october november december christmas "
+                                   "slack zoom jira github python excel google teams".split())
+HIM_HER = re.compile(r"\b(him|her)\b(?:\s+(\w+))?")
+# "her" before one of these is the object ("call her after this"); before another word it
+# is the possessive ("recheck her potassium").
+_OBJECT_FOLLOWERS = frozenset("about at on in to for by after before first back up now today tomorrow tonight again "
+                              "and or when if this that the a an myself later soon once right directly personally "
+                              "know this week".split())
+
+
+def person_mentioned(text: str, is_participant: Callable[[str], bool]) -> str | None:
+    """The last person a line speaks of by name, for THIRD_PERSON_REFERENCE."""
+    found: tuple[int, str] | None = None
+    if "." in text or "Prof" in text or "Doctor" in text:
+        for match in HONORIFIC_NAME.finditer(text):
+            found = (match.start(), match.group(0))
+    for match in REFERRED_NAME.finditer(text):
+        name = match.group(1)
+        if name.lower() in NOT_PEOPLE or is_participant(name):
+            continue  # "…, Pieter?" speaks to someone in the call, not of someone
+        if found is None or match.start(1) > found[0]:
+            found = (match.start(1), name)
+    return found[1] if found else None
+
+
+def third_person(task: str, name: str) -> str:
+    """"call her after this" with Fiona last spoken of → "call Fiona after this";
+    "recheck her potassium" → "recheck Mrs. van der Merwe's potassium"."""
+    def replace(match: re.Match[str]) -> str:
+        following = match.group(2)
+        if match.group(1) == "her" and following and following.lower() not in _OBJECT_FOLLOWERS:
+            return f"{name}'s {following}"
+        return name + (" " + following if following else "")
+    return HIM_HER.sub(replace, task, count=1)
+
+
+# -- agenda items ------------------------------------------------------------------------
+# Rule AGENDA_ITEM: triage and sprint planning walk a list of tickets: "Next, PAY-415, add
+# CSV export to the invoices page. Three points." "I'll grab that one." The one who grabs
+# it takes the item just announced, so "that one" is that ticket: its key and its title,
+# in the announcer's words. Only unmistakable ticket keys count: "ABC-123" anywhere, or a
+# bare number of five or more digits (or "ticket/issue/case 123") that opens the entry.
+AGENDA_ITEM = re.compile(
+    r"(?:(?:^|[,.]\s+)(?P<key>[A-Z][A-Z0-9]+-\d+)"
+    r"|^(?i:(?:next|okay|ok|so|and|then|first|right|now|last)[,.]?\s+)*(?P<num>(?i:(?:ticket|issue|case|bug)\s+#?)?\d{5,}|"
+    r"(?i:ticket|issue|case|bug)\s+#?\d{2,}))"
+    r"[.,:]\s+(?P<t>\S.*)")
+_ESTIMATE = re.compile(r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|twenty)\b|"
+                       r"(?:high|low|medium|p\d)\b", re.IGNORECASE)  # "Five points.", "High priority."
+AGENDA_TITLE_LIMIT = 100  # characters of the announcement kept as the item's title
+
+
+def agenda_item(text: str) -> str | None:
+    """The item an entry announces ("PAY-412: retry failed webhook deliveries with
+    backoff"), if it announces one."""
+    match = AGENDA_ITEM.search(text)
+    if match is None:
+        return None
+    key = match.group("key") or match.group("num")
+    # The title is the first sentence after the key, then short labels that name the
+    # item ("…delete their account and all their data. GDPR request."), never the talk
+    # that follows: an estimate ("Five points."), a question, a remark ("That's chunky").
+    title = ""
+    for sentence in re.split(r"(?<=[.?!])\s+", match.group("t")):
+        if title:
+            short_label = len(sentence.split()) <= 3 and not _ESTIMATE.match(sentence) and "'" not in sentence
+            if sentence.endswith("?") or not (short_label or len(re.findall(r"[A-Za-z]{3,}", title)) < 3):
+                break
+        title = f"{title} {sentence}".strip()
+    if len(title) > AGENDA_TITLE_LIMIT:
+        cut = title.rfind(" ", 0, AGENDA_TITLE_LIMIT)
+        title = title[: cut if cut > 0 else AGENDA_TITLE_LIMIT]
+    title = title.strip(" ,.;:")
+    return f"{key}: {title}" if title else None

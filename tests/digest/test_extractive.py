@@ -576,3 +576,79 @@ def test_an_assignment_put_as_a_question_is_a_request_to_that_person() -> None:
     unanswered = digest((ALICE, "Dana will do a codebase walkthrough with Rahul on Thursday, if that works, Dana?"),
                         (BOB, "Sounds good."))
     assert unanswered.action_items == ()
+
+
+# -- REPLY_ADDRESSEE ---------------------------------------------------------------------
+def test_you_in_a_reply_is_whoever_spoke_just_before() -> None:
+    result = digest(
+        (ALICE, "Are you using the same analysis pipeline? The old macro was a bit arbitrary."),
+        (BOB, "The old macro, yeah."),
+        (CAROL, "I rewrote it in Python over Christmas. I'll send you the script after this."),
+    )
+    assert [(item.owner, item.task) for item in result.action_items] == [(CAROL, "send Bob the script")]
+
+
+def test_you_after_a_pause_in_the_turns_is_left_as_you() -> None:
+    result = digest((ALICE, "I'll send you the script after this."))
+    assert [item.task for item in result.action_items] == ["send you the script"]
+
+
+# -- THIRD_PERSON_REFERENCE --------------------------------------------------------------
+def test_him_and_her_name_the_person_last_spoken_of() -> None:
+    result = digest(
+        (ALICE, "The UK entity still hasn't sent their trial balance. Who's the contact there, Fiona?"),
+        (BOB, "Fiona, yeah. I emailed her yesterday."),
+        (ALICE, "I'll call her after this."),
+        (CAROL, "Bed twelve, Mr. Adams, upper GI bleed. Haemoglobin is dropping a bit."),
+        (DANA, "Okay. I'll review him myself around eleven."),
+        (CAROL, "Bed seven, Mrs. van der Merwe. Her potassium was high at four."),
+        (BOB, "I'll recheck her potassium at ten."),
+    )
+    assert [(item.owner, item.task) for item in result.action_items] == [
+        (ALICE, "call Fiona"), (DANA, "review Mr. Adams myself around eleven"),
+        (BOB, "recheck Mrs. van der Merwe's potassium at ten")]
+
+
+def test_a_person_spoken_to_is_not_the_one_spoken_of() -> None:
+    # "…, Bob?" addresses a participant: "her" cannot be Bob, so it stays "her".
+    result = digest((ALICE, "Did the customer reply, Bob?"), (CAROL, "I'll call her tomorrow."))
+    assert [item.task for item in result.action_items] == ["call her"]
+
+
+# -- AGENDA_ITEM and ADOPTED_ELABORATION -------------------------------------------------
+def test_grabbing_the_ticket_just_announced_takes_its_title() -> None:
+    result = digest(
+        (ALICE, "Let's go top down. First ticket, PAY-412, retry failed webhook deliveries with backoff. Five points."),
+        (BOB, "I'll grab that one. I wrote the original webhook sender, so."),
+        (ALICE, "Great. Next. PAY-421, upgrade the Stripe SDK to version fourteen. Carol, this was yours, right?"),
+        (CAROL, "Yeah, yeah. I'll take it. I'll have the upgrade PR up by Friday."),
+        (ALICE, "88240. A user wants us to delete their account and all their data. GDPR request."),
+        (DANA, "I'll take that one, I've done the last few."),
+    )
+    assert [(item.owner, item.task, item.due) for item in result.action_items] == [
+        (BOB, "PAY-412: retry failed webhook deliveries with backoff", None),
+        (CAROL, "PAY-421: upgrade the Stripe SDK to version fourteen", FRIDAY),
+        (DANA, "88240: A user wants us to delete their account and all their data. GDPR request", None)]
+
+
+def test_a_ticket_is_taken_once_and_not_by_its_announcer() -> None:
+    result = digest(
+        (ALICE, "Next, PAY-430, document the refund API error codes. I'll take that one myself."),
+        (BOB, "Oh, I'll grab that one."),
+        (CAROL, "I'll take it too."),
+    )
+    assert [(item.owner, item.task) for item in result.action_items] == [
+        (BOB, "PAY-430: document the refund API error codes")]
+
+
+def test_a_number_that_is_no_ticket_is_no_agenda_item() -> None:
+    result = digest((ALICE, "In 2024, we grew a lot. 12 people joined."), (BOB, "I'll take that one."))
+    assert result.action_items == ()
+
+
+# -- HESITANT_COORDINATION ---------------------------------------------------------------
+def test_two_promises_joined_with_a_filler_are_two_items() -> None:
+    result = digest((ALICE, "From my side, I'll update the sprint goal on the board, and, um, "
+                            "I'll send the capacity numbers to Jorge today, he asked on Friday."))
+    assert [item.task for item in result.action_items] == [
+        "update the sprint goal on the board", "send the capacity numbers to Jorge"]
