@@ -55,14 +55,20 @@ def render_hash(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
+def conference_message_id(kind: str, conference_record: str) -> str:
+    """``client-{kind}-…``: the one message of that kind a conference gets, whoever posts it
+    and however often (lowercase, at most 63 characters, as Chat requires)."""
+    return f"client-{kind}-" + hashlib.sha256(conference_record.encode()).hexdigest()[:40]
+
+
 def summary_message_id(conference_record: str) -> str:
-    """``client-summary-…``: unique per conference, lowercase, at most 63 characters."""
-    return "client-summary-" + hashlib.sha256(conference_record.encode()).hexdigest()[:40]
+    """``client-summary-…``: the conference's summary."""
+    return conference_message_id("summary", conference_record)
 
 
 def owners_message_id(conference_record: str) -> str:
-    """``client-nextsteps-…``: the reply telling a conference's owners, one per conference."""
-    return "client-nextsteps-" + hashlib.sha256(conference_record.encode()).hexdigest()[:40]
+    """``client-nextsteps-…``: the reply telling a conference's owners of their next steps."""
+    return conference_message_id("nextsteps", conference_record)
 
 
 def _has_transcript(artifacts: tuple[Artifact, ...]) -> bool:
