@@ -39,7 +39,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone, tzinfo
+from datetime import date, timedelta
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from google.auth import exceptions as auth_exceptions
