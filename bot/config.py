@@ -123,6 +123,8 @@ class Config:
     reconcile_secret: str | None = field(default=None, repr=False)  # besides App Engine cron
     reconcile_interval_seconds: float = 0.0  # > 0: the app runs the reconciler itself (local mode)
     sync_debounce_seconds: float = 1.0  # events within this window share one sync
+    # A Refresh this soon after the card's last reading of Meet answers "Up to date" unread.
+    refresh_interval_seconds: float = 5.0
     sync_lease_seconds: float = 60.0  # a sync's claim; a dead worker's claim expires after it
 
     # Next steps from transcripts: "extractive" (offline, the default) or "gemini" (Vertex AI,
@@ -217,6 +219,7 @@ class Config:
             reconcile_interval_seconds=number("RECONCILE_INTERVAL_SECONDS", 0.0) if environ.get(
                 "RECONCILE_INTERVAL_SECONDS") not in (None, "", "0") else 0.0,
             sync_debounce_seconds=number("SYNC_DEBOUNCE_SECONDS", cls.sync_debounce_seconds),
+            refresh_interval_seconds=number("REFRESH_INTERVAL_SECONDS", cls.refresh_interval_seconds),
             sync_lease_seconds=number("SYNC_LEASE_SECONDS", cls.sync_lease_seconds),
             summarizer=(environ.get("SUMMARIZER") or cls.summarizer).strip().lower(),
             gemini_model=environ.get("GEMINI_MODEL") or cls.gemini_model,

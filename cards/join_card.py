@@ -151,8 +151,13 @@ def join_card_message(meeting: Meeting, *, now: datetime, call: CallState | None
 
 
 def fallback_text(meeting: Meeting) -> str:
-    # fallbackText is plain text: the title goes in as typed (no escaping to show).
-    return f"{card_title(meeting)}: {STATUS_WORDS[meeting.status]}. Join: {meeting.meeting_uri}"
+    """What notifications and screen readers say for the card.
+
+    True for the card's whole life: Chat's messages.patch cannot change fallbackText (its
+    update mask takes text, attachment, cards, cardsV2 and accessoryWidgets only), so it
+    never names a status that a later edit would make false. Plain text: the title and
+    name go in as typed (no escaping to show)."""
+    return f"{card_title(meeting)}: Google Meet meeting by {person_name(meeting.organizer)}. Join: {meeting.meeting_uri}"
 
 
 def card_title(meeting: Meeting) -> str:

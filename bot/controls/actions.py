@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Callable, TypeVar, Union
 
 from cards import settings as settings_cards
@@ -23,10 +24,9 @@ from ..events import ChatEvent
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..lifecycle.reading import read_live_state
-from ..lifecycle.sync import render_hash
 from ..services import Services
 from .authority import Role, Stale, clicked_meeting, role_of, who_can
-from .card import render_join_card
+from .card import Published, publish_card, render_join_card
 from .forms import FormError, parse_meeting_settings, space_config_changes
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,12 @@ class Control:
 
 @dataclass(frozen=True)
 class Redraw:
-    """Done (or already so): the join card as it now is."""
+    """Done (or already so). ``body``: the join card as it now is, for the click's answer
+    to carry; None when the card already shows a later reading of Meet than this click
+    made (nothing to redraw). ``note``: instead, a private word for the clicker."""
 
-    body: Json
+    body: Json | None
+    note: str | None = None
 
 
 def prepare(event: ChatEvent, services: Services, *, verb: str | None) -> Union[Control, Refusal]:
@@ -128,16 +131,23 @@ def explain(error: GoogleApiError, services: Services, meeting: Meeting) -> Refu
     return Refusal(UNAVAILABLE, "UNAVAILABLE")
 
 
-def current_card(meeting: Meeting, credentials: Any, services: Services, *, drawn: bool = True) -> Json:
-    """The card for what Meet says now; remembered as drawn (unless ``drawn`` is False: the
-    caller edits the card itself and notes it once Chat accepted), so the sync worker does
-    not edit it again for nothing."""
-    state = read_live_state(services.meet, credentials, meeting.meet_space)
+def current_card(meeting: Meeting, credentials: Any, services: Services, *,
+                 write: Callable[[Json], None] | None = None) -> tuple[Json | None, Published]:
+    """The card for what Meet says now, put through the card turn (``publish_card``): with
+    ``write`` the caller's Chat edit, else the click's answer carries it. The body is None
+    when the card already shows a later reading (a sync is requested, so the newest state
+    wins either way)."""
+    observed_at = services.clock()  # before reading: this drawing is a reading from then on
+    state = read_live_state(services.meet, credentials, meeting.meet_space, organizer=meeting.organizer.user_name)
     body = render_join_card(meeting.with_changes(status=state.status), now=services.clock(), config=services.config,
                             call=state.call)
-    if drawn and meeting.id is not None:
-        services.storage.note_card(meeting.id, render_hash(body))
-    return body
+    if meeting.id is None:
+        return body, Published.SHOWN
+    published = publish_card(services.storage, meeting.id, observed_at, body, write or (lambda _card: None))
+    if published in (Published.SUPERSEDED, Published.BUSY):
+        _request_sync(meeting, services)
+        return None, published
+    return body, published
 
 
 def _request_sync(meeting: Meeting, services: Services) -> None:
@@ -162,7 +172,7 @@ def end_for_everyone(control: Control, services: Services) -> Redraw:
         log.info("conference ended from the card", extra={"fields": {"meetSpace": meeting.meet_space,
                                                                      "role": control.role.value if control.role else ""}})
     _request_sync(meeting, services)  # the summary follows
-    return Redraw(current_card(meeting, credentials, services))
+    return Redraw(current_card(meeting, credentials, services)[0])
 
 
 def lock(control: Control, services: Services) -> Redraw:
@@ -176,7 +186,7 @@ def lock(control: Control, services: Services) -> Redraw:
         _change(services.meet.patch_space, credentials, meeting.meet_space,
                 {"accessType": AccessType.RESTRICTED.value}, ["config.accessType"])
         meeting = services.storage.set_access(meeting.id, AccessType.RESTRICTED, current)
-    return Redraw(current_card(meeting, credentials, services))
+    return Redraw(current_card(meeting, credentials, services)[0])
 
 
 def unlock(control: Control, services: Services) -> Redraw:
@@ -193,7 +203,7 @@ def unlock(control: Control, services: Services) -> Redraw:
         _change(services.meet.patch_space, credentials, meeting.meet_space, {"accessType": target.value},
                 ["config.accessType"])
         meeting = services.storage.set_access(meeting.id, target, None)
-    return Redraw(current_card(meeting, credentials, services))
+    return Redraw(current_card(meeting, credentials, services)[0])
 
 
 def _note_access(meeting: Meeting, current: AccessType | None, services: Services) -> Meeting:
@@ -214,12 +224,30 @@ def _note_access(meeting: Meeting, current: AccessType | None, services: Service
 
 def refresh(control: Control, services: Services) -> Redraw:
     """Re-read the meeting (its call and its access type) and redraw; a sync is requested
-    too, so a summary that was missed is caught up as well."""
+    too, so a summary that was missed is caught up as well.
+
+    Refresh costs Meet reads with the organizer's credentials whoever clicks, so clicks
+    coalesce: while the card shows a reading of Meet younger than
+    ``REFRESH_INTERVAL_SECONDS`` (a sync's or another click's), the answer is "Up to
+    date" and nothing is read."""
     meeting = control.meeting
+    assert meeting.id is not None
+    read_at = services.storage.card_observed_at(meeting.id)
+    if read_at is not None and services.clock() - read_at < timedelta(seconds=services.config.refresh_interval_seconds):
+        return Redraw(None, note=up_to_date(services.clock() - read_at))
     _request_sync(meeting, services)
     meeting = _note_access(meeting, _access(services.meet.get_space(control.credentials, meeting.meet_space)),
                            services)
-    return Redraw(current_card(meeting, control.credentials, services))
+    body, published = current_card(meeting, control.credentials, services)
+    if published is Published.UNCHANGED:
+        return Redraw(None, note=up_to_date(timedelta(0)))
+    return Redraw(body)
+
+
+def up_to_date(age: timedelta) -> str:
+    seconds = max(int(age.total_seconds()), 0)
+    when = "just now" if seconds < 2 else f"{seconds} seconds ago"
+    return f"Up to date: the card shows what Google Meet said {when}."
 
 
 # -- settings ---------------------------------------------------------------------------
@@ -269,11 +297,14 @@ def save_settings(control: Control, inputs: dict[str, tuple[str, ...]], services
         # A dialog's answer cannot also edit the card, so the card is edited here. Meet
         # has the change already: if Chat fails now, the next sync redraws the card.
         try:
-            body = current_card(meeting, credentials, services, drawn=False)
-            services.chat.update_message(meeting.card_message, body, ["cards_v2"])
-            # Only now: noted before Chat took it, a failed edit would look done to the sync,
-            # which would then never redraw the card.
-            services.storage.note_card(meeting.id, render_hash(body))
+            card_message = meeting.card_message
+
+            def edit(body: Json) -> None:
+                services.chat.update_message(card_message, body, ["cards_v2"])
+
+            # Recorded as shown only once Chat took it: a failed edit must not look done to
+            # the sync, which would then never redraw the card.
+            current_card(meeting, credentials, services, write=edit)
         except GoogleApiError as error:
             log.warning("settings saved but the card could not be redrawn; a sync will",
                         extra={"fields": {"kind": error.kind.value}})

@@ -17,7 +17,7 @@ from ..controls.actions import Control, Redraw, Refusal, Saved
 from ..controls.forms import FormError
 from ..events import ChatEvent
 from ..google.errors import GoogleApiError
-from ..replies import CloseDialog, DialogError, NewMessage, OpenDialog, Reply, UpdateMessage
+from ..replies import CloseDialog, DialogError, NewMessage, NoReply, OpenDialog, Reply, UpdateMessage
 from ..services import Services
 
 Action = Callable[[Control, Services], Redraw]
@@ -32,9 +32,14 @@ def _button(event: ChatEvent, services: Services, action: Action, verb: str | No
     if isinstance(control, Refusal):
         return _private(event, control)
     try:
-        return UpdateMessage(action(control, services).body)
+        redraw = action(control, services)
     except GoogleApiError as error:
         return _private(event, actions.explain(error, services, control.meeting))
+    if redraw.note is not None:
+        return NewMessage(notice_message(redraw.note), private_to=event.user.user_name)
+    if redraw.body is None:
+        return NoReply()  # the card already shows a later reading than this click made
+    return UpdateMessage(redraw.body)
 
 
 def end_clicked(event: ChatEvent, services: Services) -> Reply:

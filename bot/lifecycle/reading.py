@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator
 
 from google.auth.credentials import Credentials
@@ -49,7 +49,10 @@ class LiveState:
     ended_records: tuple[dict[str, Any], ...]  # conference records that ended, newest first
 
 
-def read_live_state(meet: MeetGateway, credentials: Credentials, space: str) -> LiveState:
+def read_live_state(meet: MeetGateway, credentials: Credentials, space: str, *,
+                    organizer: str | None = None) -> LiveState:
+    """What the join card shows: the latest conference's state and, while it runs, who is
+    in it in the order they joined (the organizer, ``users/{id}``, first when present)."""
     records = list(meet.conference_records(credentials, space))  # newest first
     ended = tuple(record for record in records if record.get("endTime"))
     if not records:
@@ -58,8 +61,19 @@ def read_live_state(meet: MeetGateway, credentials: Credentials, space: str) -> 
     started = parse_time(latest.get("startTime"))
     if latest.get("endTime"):
         return LiveState(MeetingStatus.ENDED, CallState(started, parse_time(latest["endTime"])), latest["name"], ended)
-    present = [_display_name(p) for p in meet.participants(credentials, latest["name"], only_present=True)]
+    participants = list(meet.participants(credentials, latest["name"], only_present=True))
+    participants.sort(key=lambda p: (organizer is None or _user_of(p) != organizer,
+                                     parse_time(p.get("earliestStartTime")) or _LATEST))
+    present = [_display_name(p) for p in participants]
     return LiveState(MeetingStatus.IN_PROGRESS, CallState(started, None, tuple(present)), latest["name"], ended)
+
+
+_LATEST = datetime.max.replace(tzinfo=timezone.utc)  # a participant with no start time: listed last
+
+
+def _user_of(participant: dict[str, Any]) -> str | None:
+    user = (participant.get("signedinUser") or {}).get("user")
+    return str(user) if user else None
 
 
 def _display_name(participant: dict[str, Any]) -> str:

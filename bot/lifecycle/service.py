@@ -8,7 +8,7 @@ from cards.join_card import join_card_message
 
 from ..domain import Meeting
 from ..storage import Storage
-from .sync import render_hash
+from ..controls.card import render_hash
 
 if TYPE_CHECKING:
     from .worker import SyncWorker

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +24,7 @@ from cards.digest import next_steps_reply
 from cards.join_card import card_title
 from cards.summary import summary_message
 
-from ..controls.card import render_join_card
+from ..controls.card import Published, publish_card, render_hash, render_join_card
 from ..domain import (
     Artifact,
     ArtifactKind,
@@ -51,10 +50,6 @@ log = logging.getLogger(__name__)
 ABSENT_LISTED = 60
 
 
-def render_hash(body: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-
-
 def conference_message_id(kind: str, conference_record: str) -> str:
     """``client-{kind}-…``: the one message of that kind a conference gets, whoever posts it
     and however often (lowercase, at most 63 characters, as Chat requires)."""
@@ -78,7 +73,6 @@ def _has_transcript(artifacts: tuple[Artifact, ...]) -> bool:
 @dataclass(frozen=True)
 class SyncOutcome:
     status: MeetingStatus
-    card_hash: str | None
     needs_more: bool  # something is still pending (artifacts not ready): look again later
 
 
@@ -86,29 +80,35 @@ class MeetingSync:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def sync(self, meeting: Meeting, previous_card_hash: str | None) -> SyncOutcome:
+    def sync(self, meeting: Meeting, observed_at: datetime | None = None) -> SyncOutcome:
+        """``observed_at``: when ``meeting`` was read from storage (the sync's claim); what
+        the sync draws is a reading from then on, and never replaces a later one."""
         services = self.services
+        observed_at = observed_at or services.clock()
         try:
             credentials = services.credentials.for_user(meeting.organizer)
         except NeedsAuthorization:
             log.warning("organizer's authorization is gone; cannot read the meeting",
                         extra={"fields": {"meetSpace": meeting.meet_space}})
-            return SyncOutcome(meeting.status, previous_card_hash, needs_more=False)
+            return SyncOutcome(meeting.status, needs_more=False)
 
         self._ensure_subscription(meeting, credentials)
-        state = read_live_state(services.meet, credentials, meeting.meet_space)
-        now = services.clock()
-        card_hash = previous_card_hash
-        if meeting.card_message and services.storage.is_installed(meeting.chat_space):
-            body = render_join_card(meeting.with_changes(status=state.status), now=now, config=services.config,
-                                    call=state.call)
-            card_hash = render_hash(body)
-            if card_hash != previous_card_hash:
-                meeting = self._show_card(meeting, body)
+        state = read_live_state(services.meet, credentials, meeting.meet_space, organizer=meeting.organizer.user_name)
+        if meeting.card_message and meeting.id is not None and services.storage.is_installed(meeting.chat_space):
+            body = render_join_card(meeting.with_changes(status=state.status), now=services.clock(),
+                                    config=services.config, call=state.call)
+            shown: list[Meeting] = []
+            published = publish_card(services.storage, meeting.id, observed_at, body,
+                                     lambda card: shown.append(self._show_card(meeting, card)))
+            meeting = shown[0] if shown else meeting
+            if published in (Published.SUPERSEDED, Published.BUSY):
+                # A later reading is (being) shown; one more sync makes sure the newest
+                # state wins, whichever reading that is.
+                services.storage.request_sync(meeting.id)
         pending = False
         for record in state.ended_records:
             pending |= not self._summarise(meeting, record, credentials)
-        return SyncOutcome(state.status, card_hash, needs_more=pending)
+        return SyncOutcome(state.status, needs_more=pending)
 
     def _show_card(self, meeting: Meeting, body: dict[str, Any]) -> Meeting:
         """Edit the join card in place. A card whose post timed out is known only by its

@@ -58,7 +58,7 @@ class SyncWorker:
     def _run_claim(self, claim: SyncClaim) -> None:
         storage, meeting = self.services.storage, claim.meeting
         try:
-            outcome = self.sync.sync(meeting, claim.card_hash)
+            outcome = self.sync.sync(meeting, claim.claimed_at)
         except GoogleApiError as error:
             if error.transient:
                 log.warning("meeting sync hit a transient error; retried later",
@@ -69,13 +69,13 @@ class SyncWorker:
                 # closed; the next event or reconciler pass asks again.
                 log.warning("meeting sync refused by Google; giving this request up",
                             extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
-                storage.finish_sync(claim, status=meeting.status, card_hash=claim.card_hash)
+                storage.finish_sync(claim, status=meeting.status)
             return
         except Exception:  # noqa: BLE001 - one meeting's failure must not stop the others
             log.exception("meeting sync failed; it will be retried", extra={"fields": {"meetSpace": meeting.meet_space}})
             storage.release_sync(claim)
             return
-        storage.finish_sync(claim, status=outcome.status, card_hash=outcome.card_hash)
+        storage.finish_sync(claim, status=outcome.status)
 
     def drain(self, *, budget_seconds: float, debounce_seconds: float = 0.0) -> int:
         """Run what is due until nothing is or the budget is spent (the reconciler's pass);

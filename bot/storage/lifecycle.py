@@ -4,16 +4,24 @@ A *sync request* is two counters on the meeting row: ``sync_requested`` (bumped 
 every event and by the reconciler) and ``sync_done`` (the request a finished sync
 covered). A meeting needs a sync while requested > done. A worker *claims* it for a
 lease (``sync_claimed_until``) so one meeting is synced by one worker at a time (row
-locks with SKIP LOCKED on PostgreSQL; SQLite serialises writers), which is what keeps
-card edits from ever going backwards. A claim that dies with its process expires and
-another worker takes over: nothing is lost between an event and its effect.
+locks with SKIP LOCKED on PostgreSQL; SQLite serialises writers). A claim that dies with
+its process expires and another worker takes over: nothing is lost between an event and
+its effect.
+
+A lease cannot keep the join card from going backwards on its own: a sync that stalls
+past its lease (a slow Meet read) finishes after the next one did, with an older reading.
+So every drawing of the card takes a *card turn* (``card_turn``): one writer at a time per
+meeting, and a drawing whose reading of Meet began before the one the card shows is
+never written.
 """
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import sqlalchemy as sa
 
@@ -32,7 +40,7 @@ from bot.domain import (
     Person,
     Speaker,
 )
-from bot.storage.errors import translate_errors
+from bot.storage.errors import MeetingNotFoundError, StorageError, StorageUnavailableError, translate_errors
 from bot.storage.tables import conference_summaries, meetings, subscriptions
 
 
@@ -41,6 +49,67 @@ class SyncClaim:
     meeting: Meeting
     requested: int  # the request counter this sync covers
     card_hash: str | None  # what the card showed after the last sync
+    claimed_at: datetime | None = None  # when the meeting was read: its sync observes from then on
+
+
+# How long a drawing waits for another one of the same meeting (its Chat edit) to finish
+# before giving up its turn; the sync that gave up asks for another sync.
+CARD_TURN_WAIT_SECONDS = 15.0
+
+
+class CardBusyError(StorageUnavailableError):
+    """Another drawing of the meeting's card held its turn for too long."""
+
+
+@dataclass
+class CardTurn:
+    """One writer's turn at a meeting's join card (see ``LifecycleStorage.card_turn``).
+
+    ``superseded``: the card already shows a reading of Meet that began after this
+    writer's, so this drawing must not be written. ``shown_hash``: what the card shows.
+    Call ``shown`` once the new drawing is in Chat (or when it was already there)."""
+
+    superseded: bool
+    shown_hash: str | None
+    _record: Callable[[str], None]
+
+    def shown(self, card_hash: str) -> None:
+        if self.superseded:
+            raise RuntimeError("a superseded drawing cannot be recorded as shown")
+        self._record(card_hash)
+        self.shown_hash = card_hash
+
+
+class _MeetingLocks:
+    """Per-meeting locks inside one process: SQLite's card turns (a SQLite database is
+    used by one process: local mode and single instances). PostgreSQL locks the row."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[int, tuple[threading.Lock, int]] = {}
+
+    @contextmanager
+    def hold(self, meeting_id: int, timeout: float) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.get(meeting_id, (threading.Lock(), 0))
+            self._locks[meeting_id] = (lock, users + 1)
+        try:
+            if not lock.acquire(timeout=timeout):
+                raise CardBusyError(f"meeting {meeting_id}'s card is being drawn")
+            try:
+                yield
+            finally:
+                lock.release()
+        finally:
+            with self._guard:
+                lock, users = self._locks[meeting_id]
+                if users == 1:
+                    del self._locks[meeting_id]  # nobody waits: forget it (bounded memory)
+                else:
+                    self._locks[meeting_id] = (lock, users - 1)
+
+
+_SQLITE_CARD_LOCKS = _MeetingLocks()
 
 
 # The app's own subscription state beside Google's: suspended, and the organizer has been
@@ -211,6 +280,89 @@ class LifecycleStorage:
         with self._writing() as connection:  # type: ignore[attr-defined]
             connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(card_hash=card_hash))
 
+    @contextmanager
+    def card_turn(self, meeting_id: int, observed_at: datetime) -> Iterator[CardTurn]:
+        """A turn at drawing meeting ``meeting_id``'s join card from a reading of Meet that
+        began at ``observed_at`` (before the meeting row and Meet were read).
+
+        Inside the turn nobody else draws this meeting's card, and the caller edits the
+        card in Chat, then calls ``turn.shown(hash)``; the turn records the hash and the
+        reading's time together. A turn whose reading is older than the card's is
+        ``superseded``. On PostgreSQL the meeting's row is locked (FOR UPDATE) for the
+        turn, across instances; a SQLite database serves one process, which locks the
+        meeting in memory. Waiting longer than ``CARD_TURN_WAIT_SECONDS`` raises
+        ``CardBusyError``; other failures are ``StorageError``s.
+        """
+        if observed_at.tzinfo is None:
+            raise ValueError(f"naive datetime {observed_at!r}: storage needs timezone-aware times")
+        if self._engine.dialect.name == "postgresql":  # type: ignore[attr-defined]
+            with self._locked_row_turn(meeting_id, observed_at) as turn:
+                yield turn
+            return
+        with _SQLITE_CARD_LOCKS.hold(meeting_id, CARD_TURN_WAIT_SECONDS):
+            row = self._card_row(meeting_id)
+
+            def record(card_hash: str) -> None:
+                self._record_card(meeting_id, card_hash, observed_at)
+
+            yield _turn(meeting_id, row, observed_at, record)
+
+    @contextmanager
+    def _locked_row_turn(self, meeting_id: int, observed_at: datetime) -> Iterator[CardTurn]:
+        try:
+            connection = self._engine.connect()  # type: ignore[attr-defined]
+        except sa.exc.SQLAlchemyError as error:
+            raise StorageUnavailableError(str(error)) from error
+        with connection:
+            try:
+                transaction = connection.begin()
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(CARD_TURN_WAIT_SECONDS * 1000)}ms'")
+                row = connection.execute(sa.select(meetings.c.card_hash, meetings.c.card_observed_at)
+                                         .where(meetings.c.id == meeting_id).with_for_update()).first()
+            except sa.exc.OperationalError as error:
+                if getattr(error.orig, "sqlstate", None) == "55P03":  # lock_not_available: the wait ran out
+                    raise CardBusyError(f"meeting {meeting_id}'s card is being drawn") from error
+                raise StorageUnavailableError(str(error)) from error
+            except sa.exc.SQLAlchemyError as error:
+                raise StorageError(str(error)) from error
+
+            def record(card_hash: str) -> None:
+                try:
+                    connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
+                                       .values(card_hash=card_hash, card_observed_at=observed_at))
+                except sa.exc.SQLAlchemyError as error:
+                    raise StorageError(str(error)) from error
+
+            try:
+                yield _turn(meeting_id, row, observed_at, record)
+            except BaseException:
+                transaction.rollback()
+                raise
+            try:
+                transaction.commit()
+            except sa.exc.SQLAlchemyError as error:
+                raise StorageUnavailableError(str(error)) from error
+
+    @translate_errors
+    def card_observed_at(self, meeting_id: int) -> datetime | None:
+        """When the reading of Meet that the join card shows began (None: not known)."""
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            value = connection.execute(sa.select(meetings.c.card_observed_at)
+                                       .where(meetings.c.id == meeting_id)).scalar_one_or_none()
+        return value if isinstance(value, datetime) else None
+
+    @translate_errors
+    def _card_row(self, meeting_id: int) -> Any:
+        with self._reading() as connection:  # type: ignore[attr-defined]
+            return connection.execute(sa.select(meetings.c.card_hash, meetings.c.card_observed_at)
+                                      .where(meetings.c.id == meeting_id)).first()
+
+    @translate_errors
+    def _record_card(self, meeting_id: int, card_hash: str, observed_at: datetime) -> None:
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
+                               .values(card_hash=card_hash, card_observed_at=observed_at))
+
     @translate_errors
     def claim_syncs(self, *, lease_seconds: float, debounce_seconds: float, limit: int = 10,
                     exclude: set[int] | None = None) -> list[SyncClaim]:
@@ -240,22 +392,27 @@ class LifecycleStorage:
             if rows:
                 connection.execute(sa.update(meetings).where(meetings.c.id.in_([r["id"] for r in rows]))
                                    .values(sync_claimed_until=now + timedelta(seconds=lease_seconds)))
-        return [SyncClaim(_row_to_meeting(row), int(row["sync_requested"]), row["card_hash"]) for row in rows]
+        return [SyncClaim(_row_to_meeting(row), int(row["sync_requested"]), row["card_hash"], now) for row in rows]
 
     @translate_errors
-    def finish_sync(self, claim: SyncClaim, *, status: MeetingStatus, card_hash: str | None) -> None:
+    def finish_sync(self, claim: SyncClaim, *, status: MeetingStatus) -> None:
         """Record a finished sync; a request that arrived meanwhile stays pending.
 
+        The status it read is kept unless the card already shows a later reading (a sync
+        that outlived its lease must not set an ended meeting back to "in progress").
         Things still on their way (artifact files) are not polled for here: their
         fileGenerated events, or the reconciler's periodic catch-up, request the next sync.
         """
+        observed = claim.claimed_at or self._clock()  # type: ignore[attr-defined]
         with self._writing() as connection:  # type: ignore[attr-defined]
             greatest = sa.func.max if connection.dialect.name == "sqlite" else sa.func.greatest
+            current = sa.or_(meetings.c.card_observed_at.is_(None), meetings.c.card_observed_at <= observed)
             connection.execute(
                 sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
                     sync_done=greatest(meetings.c.sync_done, claim.requested),
                     sync_claimed_until=None, last_synced_at=self._clock(),  # type: ignore[attr-defined]
-                    card_hash=card_hash, status=status.value, updated_at=self._clock()))  # type: ignore[attr-defined]
+                    status=sa.case((current, status.value), else_=meetings.c.status),
+                    updated_at=self._clock()))  # type: ignore[attr-defined]
 
     @translate_errors
     def release_sync(self, claim: SyncClaim, *, retry_after_seconds: float = 30.0) -> None:
@@ -377,6 +534,14 @@ class LifecycleStorage:
             for row in connection.execute(query).mappings():
                 found[row["meeting_id"]].append(_summary(row))
         return found
+
+
+def _turn(meeting_id: int, row: Any, observed_at: datetime, record: Callable[[str], None]) -> CardTurn:
+    if row is None:
+        raise MeetingNotFoundError(meeting_id)
+    shown_at = row.card_observed_at
+    return CardTurn(superseded=shown_at is not None and shown_at > observed_at, shown_hash=row.card_hash,
+                    _record=record)
 
 
 def _subscription(row: Any) -> SubscriptionRecord:

@@ -92,6 +92,8 @@ meetings = sa.Table(
     sa.Column("sync_claimed_until", UTCDateTime, nullable=True),
     sa.Column("last_synced_at", UTCDateTime, nullable=True),
     sa.Column("card_hash", sa.String, nullable=True),  # what the join card shows now
+    # When the reading of Meet the card shows began: older drawings never replace it.
+    sa.Column("card_observed_at", UTCDateTime, nullable=True),
     # The Chat message whose /meet created the meeting: one message, one meeting, however
     # often Chat delivers it. NULLs (meetings from before) do not collide.
     sa.Column("source_message", sa.String, nullable=True, unique=True),

@@ -114,8 +114,13 @@ def list_messages(space_id: str) -> Response:
     world = state()
     with world.lock:
         space = world.chat.get_space(_space_name(space_id))
-        messages = [world.chat.message_json(message)
-                    for message in world.chat.messages_in(space.name, include_private=True)]
+        with_revisions = request.args.get("revisions") == "true"
+        messages = []
+        for message in world.chat.messages_in(space.name, include_private=True):
+            body = world.chat.message_json(message)
+            if with_revisions:  # the emulator's own field: every body the message had, oldest first
+                body["revisions"] = [dict(revision) for revision in message.revisions]
+            messages.append(body)
     return json_response({"messages": messages})
 
 

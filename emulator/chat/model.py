@@ -23,6 +23,7 @@ APP_USER = "users/app"  # how Chat names the calling app (memberships, senders)
 MESSAGE_BYTES_LIMIT = 32_000  # Chat refuses larger messages
 WIDGETS_PER_CARD_LIMIT = 100  # Chat drops widgets beyond this, silently
 SPACE_TYPES = {"SPACE", "GROUP_CHAT", "DIRECT_MESSAGE"}
+MAX_REVISIONS_KEPT = 500  # per message: a long-lived card's history stays bounded
 
 
 @dataclass
@@ -82,6 +83,9 @@ class StoredMessage:
     argument_text: str | None = None
     slash_command: dict[str, Any] | None = None
     action_response: dict[str, Any] | None = None  # kept for the playground (dialogs, REQUEST_CONFIG)
+    # Every body the message had, in the order Chat applied them (the control plane's
+    # ``?revisions=true``): tests check that a card never went backwards.
+    revisions: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ChatStore:
@@ -250,6 +254,7 @@ class ChatStore:
             argument_text=argument_text,
             slash_command=slash_command,
         )
+        message.revisions.append(content)
         self.messages[message.name] = message
         if request_id:
             self.request_ids[(space_name, sender, request_id)] = message.name
@@ -374,4 +379,6 @@ class ChatStore:
                 merged[path] = changes[path]
         message.body = self.prepare_body(merged, app_auth=app_auth)
         message.last_update_time = self.state.clock.time()
+        message.revisions.append(message.body)
+        del message.revisions[:-MAX_REVISIONS_KEPT]
         return message

@@ -253,8 +253,19 @@ def test_card_action_needs_exactly_one_target():
 
 
 def test_fallback_text_is_plain_and_names_the_meeting():
-    message = join_card_message(make_meeting(title=EVIL), now=NOW)
-    assert message["fallbackText"] == f"{EVIL}: Waiting for people to join. Join: https://meet.google.com/abc-defg-hij"
+    meeting = make_meeting(title=EVIL)
+    message = join_card_message(meeting, now=NOW)
+    assert message["fallbackText"] == (f"{EVIL}: Google Meet meeting by {meeting.organizer.display_name}. "
+                                       "Join: https://meet.google.com/abc-defg-hij")
+
+
+@pytest.mark.parametrize("status", list(MeetingStatus))
+def test_fallback_text_stays_true_whatever_the_card_later_says(status: MeetingStatus):
+    """Chat cannot edit fallbackText after the post, so it never names the status."""
+    first = join_card_message(make_meeting(), now=NOW)["fallbackText"]
+    later = join_card_message(make_meeting(status=status), now=NOW, call=CALL)["fallbackText"]
+    assert later == first
+    assert not any(words in first for words in ("Waiting", "In progress", "Ended"))
 
 
 def test_same_input_same_card():
