@@ -428,6 +428,13 @@ class Digester:
         # its words says how and when that item gets done, not a second task.
         elaborates = (previous is not None and previous.adopted
                       and not previous.words.isdisjoint(content_words(commitment.task)))
+        if previous is None and rules.DELIVERY.match(commitment.task):
+            # "I'll have all of it in by Wednesday" in a later turn: when the speaker's
+            # recent item will be ready. A date for it, never an item of its own.
+            recent = self._last_item.get(speaker.participant)
+            if recent is not None and entry - recent.entry <= FOLLOW_UP_WINDOW and recent.due is None:
+                recent.due = commitment.due
+            return
         if (commitment.shape in ("anaphoric", "referring") or thin or commitment.after_so or elaborates) \
                 and previous is not None:
             # "I'll do that tomorrow", "I'll share it by Monday": more about the item just
@@ -783,7 +790,9 @@ class Digester:
             if spoken_of is not None:
                 task = rules.third_person(task, spoken_of)  # THIRD_PERSON_REFERENCE
         task = clip(task, TASK_LIMIT)
-        if not task:
+        # Whichever way the item came (a promise, an accepted request, an assignment), the
+        # same words are never work: the call itself, small talk, a someday intention.
+        if not task or rules.is_chatter(task) or rules.is_vague(task):
             return
         new_words = frozenset(content_words(task))
         # The same promise said again names its recipient or not ("I'll have it to you",

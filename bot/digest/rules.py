@@ -156,19 +156,29 @@ _CALL_FORMS = [
     r"(?:grab|catch|nab)\s+(?:you|him|her|them)\b",
     # Acting on the screen being shown: no one clicks, taps or scrolls after the call.
     r"(?:click|tap|press|hover|scroll|zoom|drag)\b",
+    # Being in the call: "I'll keep myself on mute", "I'll stay muted", "I'll mostly listen",
+    # "I'll keep watching", "I'll call the committee to order".
+    r"(?:keep|stay|go|remain)\s+(?:myself\s+|me\s+)?(?:on\s+)?mute(?:d)?\b",
+    r"(?:mostly|mainly|just)\s+(?:listen|lurk|observe|watch)\b", r"(?:listen|lurk|observe)\s*(?:in|along)?\s*$",
+    r"keep\s+(?:watching|listening)\b", r"call\s+(?:\w+\s+){0,8}?to\s+order\b",
+    # A need is not a promise: "I'll need the numbers from Amina".
+    r"need\b(?!\s+to\b)", r"remember\s*$",
 ]
 CHATTER = re.compile("^(?:" + "|".join(_CALL_FORMS) + r")(?![\w'])", re.IGNORECASE)
 LEISURE = re.compile(
     r"\b(?:coffee|lunch|dinner|breakfast|drinks?|beers?|cake|pizza|ramen|restaurant|vacation|gym|party|movie|nap|sleep"
     r"|a\s+round\s+of|game\s+night|bathroom|restroom|snacks?|explore\s+the\s+city|sightseeing|museum|hike|hiking"
-    r"|beach|concert|festival|dessert)\b"
+    r"|beach|concert|festival|dessert|chai|tea|a\s+bite)\b"
     # …unless it only modifies the noun after it: "set up the lunch bunch", "fix the party
     # invite list" are work. A preposition, a time word, a comma or the end may follow.
     r"(?!\s+(?!(?:with|at|in|on|for|after|before|during|tonight|today|tomorrow|later|together|and|or|then|first"
     r"|now|soon|this|next|again|sometime|some|real|quick|break|time|somewhere|place|spot|near|nearby|around|one"
-    r"|day|night|too|while|once|when|if|to|the|a|an|by|over|instead|since|until|plans?)\b)[a-z])"
-    # Things done in the call itself: "I'll drop the link in the chat".
-    r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b",
+    r"|day|night|too|while|once|when|if|to|the|a|an|by|over|instead|since|until|plans?|straight|quickly)\b)[a-z])"
+    # Things done in the call itself: "I'll drop the link in the chat", "I'll reset them by
+    # hand, give me a minute"; and home life: "try it with my partner".
+    r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b"
+    r"|\bgive\s+me\s+(?:a|one)\s+(?:minute|min|sec|second|moment)\b|\b(?:right\s+now|as\s+we\s+speak)\b"
+    r"|\bwith\s+my\s+(?:partner|wife|husband|kids?|family|girlfriend|boyfriend|dog|mum|mom|dad|parents)\b",
     re.IGNORECASE,
 )
 # Feedback with no object to deliver: "I'll leave a few comments in the doc". The
@@ -235,6 +245,16 @@ PRONOUNS = (r"(?:it|that|this|them|those|these|that\s+one|this\s+one|both|everyt
 REFERRING = re.compile(
     rf"^(?P<verb>[a-z][\w'-]*)(?:\s+(?P<p1>{PARTICLES}))?\s+(?:(?:you|them|him|her|us|me)\s+)?(?P<pron>{PRONOUNS})\b"
     r"(?:\s+(?P<p2>up|out|over|together|down|off|back)(?=$|\s+(?:to|for|in|on|at|with|by|from|into)\b))?(?P<after>.*)$",
+    re.IGNORECASE,
+)
+# "I'll have a first draft by Friday", "I'll have it all in by then": when the work the
+# speaker just took on will be ready, not another task.
+DELIVERY = re.compile(
+    r"^have\s+(?:(?:it|that|this|them|everything|something)(?:\s+all)?|all\s+of\s+(?:it|that|them)"
+    r"|(?:a|the|my|our)\s+(?:first\s+|rough\s+|final\s+|new\s+|updated\s+)?(?:draft|version|cut|pass|copy|go))"
+    # …and nothing more that names the work ("a draft seating plan out" is a task).
+    r"(?:\s+(?:in|ready|done|up|over|out|back|through|to\s+(?:you|everyone|them|him|her|us|you\s+all|the\s+team)))*"
+    r"\s*[,.!]?\s*$",
     re.IGNORECASE,
 )
 NO_OBJECT = re.compile(
@@ -454,9 +474,16 @@ def is_chatter(task: str) -> bool:
                            or LEISURE.search(_MEAL_TIME.sub("", task)) is not None)
 
 
+# "…at some point", "eventually": no time, no promise. The labelling rules leave these
+# out as vague intentions ("I need to redo the plan at some point").
+SOMEDAY = re.compile(r"\b(?:at\s+some\s+point|eventually|some\s*day|one\s+of\s+these\s+days|sometime\s+down\s+the\s+line"
+                     r"|whenever\s+I\s+(?:get|can|have))\b", re.IGNORECASE)
+
+
 def is_vague(task: str) -> bool:
-    """"leave a few comments in the doc": feedback with nothing to hand over."""
-    return VAGUE_TASK.match(task) is not None
+    """"leave a few comments in the doc": feedback with nothing to hand over; "redo the plan
+    at some point": an intention with no time."""
+    return VAGUE_TASK.match(task) is not None or SOMEDAY.search(task) is not None
 
 
 def shape(task: str) -> str:
@@ -465,6 +492,8 @@ def shape(task: str) -> str:
     ("take that", "do it")."""
     if not task:
         return "anaphoric"
+    if DELIVERY.match(task):
+        return "referring"
     meaningful = [word for word in content_words(task) if word not in GENERIC_VERBS and word not in VAGUE_WORDS]
     referring = REFERRING.match(task)
     if referring:

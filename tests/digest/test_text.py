@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.digest import rules
 from bot.digest.names import Names
 from bot.digest.rules import shape, similar, strip_trailing
 from bot.digest.sentences import clip, content_words, remove_filler, split_sentences
@@ -88,3 +91,37 @@ def test_guests_by_display_name_and_given_names_last() -> None:
     assert names.resolve("derek") == guest and names.resolve("Derek Howell") == guest
     assert names.resolve("Wei Ling") == wei_ling
     assert names.find("Call +44 20 7946 0321 please") == []
+
+
+@pytest.mark.parametrize("task", [
+    "keep myself on mute mostly", "stay muted", "mostly listen", "keep watching", "remember",
+    "call the facilities and finance committee to order", "need the numbers from Amina",
+    "grab a chai", "grab lunch straight", "reset them by hand, give me a minute", "try it with my partner",
+])
+def test_the_call_itself_and_home_life_are_not_work(task: str) -> None:
+    assert rules.is_chatter(task)
+
+
+@pytest.mark.parametrize("task", [
+    "keep the customer updated", "call the vendor", "order the chairs", "send the numbers to Amina",
+    "set up the lunch bunch", "book the team dinner venue for the offsite", "listen to the call recording and tag it",
+])
+def test_work_that_sounds_like_the_call_is_still_work(task: str) -> None:
+    assert not rules.is_chatter(task)
+
+
+def test_someday_intentions_are_vague() -> None:
+    assert rules.is_vague("redo the fall protection plan at some point")
+    assert rules.is_vague("kill the v1 webhooks eventually")
+    assert not rules.is_vague("redo the fall protection plan by Friday")
+
+
+@pytest.mark.parametrize("task,delivery", [
+    ("have a first draft", True), ("have it all in", True), ("have all of it in", True), ("have it to you", True),
+    ("have a draft seating plan out", False), ("have a first draft of the narrative to everyone", False),
+    ("have the vendor call Bob", False),
+])
+def test_saying_when_it_will_be_ready_is_not_another_task(task: str, delivery: bool) -> None:
+    assert (rules.DELIVERY.match(task) is not None) is delivery
+    if delivery:
+        assert rules.shape(task) == "referring"  # merged into the item just made
