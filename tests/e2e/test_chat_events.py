@@ -161,3 +161,28 @@ def test_submit_form_routes_like_a_click_and_a_string_dialog_flag_is_understood(
     # An app-home form naming nothing this app runs: nothing to say.
     quiet = signed_post(stack, {"type": "SUBMIT_FORM", "user": user, "space": {"name": space["name"]}})
     assert quiet.status_code == 200 and quiet.json() == {}
+
+
+# -- each person's time zone ---------------------------------------------------------------------
+def test_times_are_the_organizers_on_shared_cards_and_the_askers_in_private(stack: Stack) -> None:
+    from tests.support import wait_until
+
+    alice = stack.person("Alice Anders")
+    stack.control("POST", "users", {"email": alice["email"], "timeZone": "Asia/Tokyo"})
+    stack.link(alice)
+    bob = stack.person("Bob Brown")
+    space = stack.space(alice, bob)
+    # Chat says the zone with this /meet (the reference promises it only with clicks: the
+    # emulator sends it when the call names one).
+    stack.control("POST", "chat/messages", {"space": space["name"], "sender": alice["name"], "text": "/meet Sync",
+                                            "timeZone": "Asia/Tokyo"})
+    [card] = cards(stack, space)
+    code = card["clientAssignedMessageId"][len("client-meet-"):]
+    stack.control("POST", "meet/join", {"space": code, "user": alice["name"]})
+    wait_until(lambda: "JST" in json.dumps(cards(stack, space)[0]), what="the card in Alice's zone")
+    assert "UTC" not in json.dumps(cards(stack, space)[0]["cardsV2"])
+    recent = stack.control("POST", "chat/messages", {"space": space["name"], "sender": bob["name"],
+                                                     "text": "/meetrecent", "timeZone": "America/New_York"})["reply"]
+    shown = json.dumps(recent["cardsV2"])
+    assert recent["privateMessageViewer"]["name"] == bob["name"]
+    assert ("EDT" in shown or "EST" in shown) and "JST" not in shown
