@@ -267,7 +267,7 @@ class EventInput:
         if self.kind == APP_COMMAND and self.command_id is not None:
             return {"appCommandId": self.command_id, "appCommandType": self.command_type}
         if self.is_slash_command:
-            return {"appCommandId": int(self.message.slash_command["commandId"]),  # type: ignore[union-attr]
+            return {"appCommandId": int(self.message.slash_command["commandId"]),  # type: ignore[union-attr,index]
                     "appCommandType": "SLASH_COMMAND"}
         return None
 

@@ -4,7 +4,7 @@ card, the summary) use the organizer's zone; /meetrecent, a private answer, the 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from cards.summary import summary_message
 from cards.times import clock, date_words, zone_label, zone_of
 from tests.cards.support import NOW, assert_valid_message, make_meeting, visible_text
 
-START = datetime(2024, 5, 6, 22, 30, tzinfo=timezone.utc)  # already 7 May in Tokyo
+START = datetime(2024, 5, 6, 22, 30, tzinfo=UTC)  # already 7 May in Tokyo
 END = START + timedelta(minutes=65)
 
 
@@ -24,7 +24,7 @@ END = START + timedelta(minutes=65)
     ("Asia/Dubai", "17:00 UTC+04"), (None, "13:00 UTC"), ("Not/AZone", "13:00 UTC"),
 ])
 def test_a_clock_time_is_written_in_the_zone_and_labelled(zone: str | None, expected: str) -> None:
-    moment = datetime(2024, 5, 6, 13, 0, tzinfo=timezone.utc)
+    moment = datetime(2024, 5, 6, 13, 0, tzinfo=UTC)
     assert clock(moment, now=moment, zone=zone_of(zone)) == expected
 
 
