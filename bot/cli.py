@@ -97,7 +97,22 @@ def local_settings(environ: Mapping[str, str]) -> dict[str, str]:
     return {key: environ[key] for key in LOCAL_SETTINGS if environ.get(key)}
 
 
+EVENT_FORMATS = ("classic", "addon")
+
+
+def event_format(environ: Mapping[str, str]) -> str:
+    """``CHAT_EVENT_FORMAT``: how the emulated Chat talks to the app, as a Chat app is
+    configured in Google Cloud: ``classic`` (an interaction-event Chat app, the default)
+    or ``addon`` (a Google Workspace add-on). The app itself accepts both."""
+    chosen = (environ.get("CHAT_EVENT_FORMAT") or "classic").strip().lower()
+    if chosen not in EVENT_FORMATS:
+        raise SystemExit(f"CHAT_EVENT_FORMAT must be one of {', '.join(EVENT_FORMATS)} "
+                         f"(got {environ['CHAT_EVENT_FORMAT']!r})")
+    return chosen
+
+
 def run_local() -> int:
+    chosen_format = event_format(os.environ)  # first: a bad setting starts nothing
     app_port = int(os.environ.get("PORT", "8080"))
     emulator_port = int(os.environ.get("EMULATOR_PORT", "8085"))
     directory = ".local"
@@ -108,11 +123,13 @@ def run_local() -> int:
         if os.path.exists(leftover):
             os.remove(leftover)
     stack = LocalStack(directory=directory, app_port=app_port, emulator_port=emulator_port,
-                       auto_consent=os.environ.get("EMULATOR_AUTO_CONSENT") == "1",
+                       auto_consent=os.environ.get("EMULATOR_AUTO_CONSENT") == "1", event_format=chosen_format,
                        extra_env=local_settings(os.environ)).start()
     seeded = stack.seed()
     print(f"Google Workspace emulator and playground: {stack.emulator_url}/", flush=True)
     print(f"Chat app (POST / for Chat events):      {stack.app_url}/", flush=True)
+    print(f"Chat events: {'Google Workspace add-on' if chosen_format == 'addon' else 'classic Chat app'} format "
+          f"(CHAT_EVENT_FORMAT); authorization: {stack.config.auth_mode} (AUTH_MODE).", flush=True)
     print(f"Seeded people: {', '.join(p['email'] for p in seeded['people'])}; "
           f"Chat space {seeded['space']['name']} ({seeded['space']['displayName']}).", flush=True)
     if stack.config.auth_mode == "oauth":
@@ -142,7 +159,8 @@ def demo_transcript(alice: str, bob: str) -> list[dict[str, str]]:
 
 def run_demo() -> int:
     directory = tempfile.mkdtemp(prefix="meetbot-demo-")
-    stack = LocalStack(directory=directory, auto_consent=True, extra_env=local_settings(os.environ)).start()
+    stack = LocalStack(directory=directory, auto_consent=True, event_format=event_format(os.environ),
+                       extra_env=local_settings(os.environ)).start()
     try:
         seeded = stack.seed()
         space = seeded["space"]["name"]

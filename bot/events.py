@@ -33,8 +33,18 @@ class EventKind(str, enum.Enum):
     COMMAND = "COMMAND"  # a slash or quick command
     ADDED_TO_SPACE = "ADDED_TO_SPACE"
     REMOVED_FROM_SPACE = "REMOVED_FROM_SPACE"
-    ACTION = "ACTION"  # a card button or a dialog submission
-    OTHER = "OTHER"  # an event type the app does not handle (answered by the fallback)
+    ACTION = "ACTION"  # a card button, a dialog submission, a form submitted
+    OTHER = "OTHER"  # a valid event the app does not act on (WIDGET_UPDATED, APP_HOME, …): a quiet no-op
+
+
+# Kinds whose handlers act for the person: an event of these kinds without a ``user`` is
+# malformed. The others may come without one (Google's table shows REMOVED_FROM_SPACE and
+# WIDGET_UPDATED that way, and an administrator's install or removal has nobody behind it).
+_ACTING_KINDS = frozenset({EventKind.MESSAGE, EventKind.COMMAND, EventKind.ACTION})
+
+
+class MissingUser(MalformedEvent):
+    """An event without a ``user`` was asked who caused it."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +71,7 @@ class MessageInfo:
 class ChatEvent:
     format: EventFormat
     kind: EventKind
-    user: Person
+    actor: Person | None  # who caused it; None only where Chat names nobody (see _ACTING_KINDS)
     space: SpaceInfo
     event_time: str | None = None
     raw_type: str = ""  # the classic ``type`` or the add-on payload name, for logs
@@ -79,8 +89,22 @@ class ChatEvent:
     time_zone: str | None = None
 
     @property
+    def user(self) -> Person:
+        """The person who caused the event. Commands, messages and clicks always have
+        one (the parser refuses them otherwise); ask ``actor`` where it may be missing."""
+        if self.actor is None:
+            raise MissingUser(f"a {self.raw_type or self.kind.value} event names no user")
+        return self.actor
+
+    @property
     def thread_name(self) -> str | None:
         return self.message.thread_name if self.message else None
+
+    @property
+    def carries_command(self) -> bool:
+        """An ADDED_TO_SPACE caused by a slash command (or a quick command): the app must
+        also do what was asked."""
+        return self.kind is EventKind.ADDED_TO_SPACE and self.command_id is not None
 
 
 # -- small typed readers: every field is checked, so a malformed event fails here ------
@@ -229,35 +253,76 @@ def _function(common: dict[str, Any], parameters: dict[str, str], fallback: Any 
     return parameters.get("action") or None
 
 
+def _flag(value: Any) -> bool:
+    """A boolean field (``isDialogEvent``): JSON ``true``, or the string ``"true"`` as
+    Chat has been seen to send it; anything else is false."""
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and value.strip().lower() == "true"
+
+
+def _optional_person(value: Any, where: str) -> Person | None:
+    return None if value is None else _person(value, where)
+
+
+def _slash(message: Any) -> Any:
+    return message.get("slashCommand") if isinstance(message, dict) else None
+
+
+def _finish(kind: EventKind, base: dict[str, Any], **fields: Any) -> ChatEvent:
+    event = ChatEvent(kind=kind, **base, **fields)
+    if event.actor is None and (kind in _ACTING_KINDS or event.carries_command):
+        raise MalformedEvent(f"a {event.raw_type or kind.value} event needs a user")
+    return event
+
+
+def _command_fields(raw_message: Any, command_id: int | None) -> dict[str, Any]:
+    return {"command_id": command_id, "argument_text": _argument_text(raw_message),
+            "mentions": _mentions(raw_message)}
+
+
 def parse_classic(body: dict[str, Any]) -> ChatEvent:
     event_type = _str(body.get("type"), "type", required=True)
     common = _obj(body.get("common"), "common", required=False)
-    user = _person(body.get("user"), "user")
+    user = _optional_person(body.get("user"), "user")
     space = _space(body.get("space") or _field(body.get("message"), "space"), "space")
     raw_message = body.get("message")
     message = _message(raw_message, "message")
-    base: dict[str, Any] = dict(format=EventFormat.CLASSIC, user=user, space=space, raw_type=event_type,
+    metadata = body.get("appCommandMetadata")
+    base: dict[str, Any] = dict(format=EventFormat.CLASSIC, actor=user, space=space, raw_type=event_type,
                                 event_time=_str(body.get("eventTime"), "eventTime") or None, message=message,
                                 config_complete_url=_str(body.get("configCompleteRedirectUrl"), "configCompleteRedirectUrl") or None,
                                 user_locale=_str(common.get("userLocale"), "common.userLocale") or None,
                                 time_zone=_time_zone(common),
-                                is_dialog=body.get("isDialogEvent") is True,
+                                is_dialog=_flag(body.get("isDialogEvent")),
                                 dialog_event_type=_str(body.get("dialogEventType"), "dialogEventType") or None)
     if event_type == "MESSAGE":
-        slash = raw_message.get("slashCommand") if isinstance(raw_message, dict) else None
-        command = _command_id(slash, body.get("appCommandMetadata"))
-        return ChatEvent(kind=EventKind.COMMAND if command is not None else EventKind.MESSAGE, command_id=command,
-                         argument_text=_argument_text(raw_message), mentions=_mentions(raw_message), **base)
+        command = _command_id(_slash(raw_message), metadata)
+        return _finish(EventKind.COMMAND if command is not None else EventKind.MESSAGE, base,
+                       **_command_fields(raw_message, command))
+    if event_type == "APP_COMMAND":
+        # A slash command (with its message) or a quick command (without one), as
+        # ``appCommandMetadata`` says: routed exactly like the add-on's appCommandPayload.
+        command = _command_id(metadata, _slash(raw_message))
+        if command is None:
+            raise MalformedEvent("an APP_COMMAND event needs appCommandMetadata.appCommandId")
+        return _finish(EventKind.COMMAND, base, **_command_fields(raw_message, command))
     if event_type == "ADDED_TO_SPACE":
-        return ChatEvent(kind=EventKind.ADDED_TO_SPACE, **base)
+        # Added *by* a slash command or an @mention, the one event carries that message.
+        return _finish(EventKind.ADDED_TO_SPACE, base,
+                       **_command_fields(raw_message, _command_id(_slash(raw_message), metadata)))
     if event_type == "REMOVED_FROM_SPACE":
-        return ChatEvent(kind=EventKind.REMOVED_FROM_SPACE, **base)
+        return _finish(EventKind.REMOVED_FROM_SPACE, base)
     if event_type in ("CARD_CLICKED", "SUBMIT_FORM"):
         action = _obj(body.get("action"), "action", required=False)
         parameters = _parameters(common.get("parameters")) or _parameters(action.get("parameters"))
-        return ChatEvent(kind=EventKind.ACTION, function=_function(common, parameters, action.get("actionMethodName")),
-                         parameters=parameters, form_inputs=_form_inputs(common), **base)
-    return ChatEvent(kind=EventKind.OTHER, **base)
+        function = _function(common, parameters, action.get("actionMethodName"))
+        if event_type == "SUBMIT_FORM" and function is None:
+            # An app-home form (this app has no app home) names nothing to run.
+            return _finish(EventKind.OTHER, base)
+        return _finish(EventKind.ACTION, base, function=function, parameters=parameters,
+                       form_inputs=_form_inputs(common))
+    return _finish(EventKind.OTHER, base)  # WIDGET_UPDATED, APP_HOME, and types Chat adds later
 
 
 _ADDON_PAYLOADS = ("appCommandPayload", "messagePayload", "addedToSpacePayload", "removedFromSpacePayload",
@@ -269,7 +334,7 @@ def parse_addon(body: dict[str, Any]) -> ChatEvent:
     chat = _obj(body.get("chat"), "chat")
     payload_name = next((name for name in _ADDON_PAYLOADS if isinstance(chat.get(name), dict)), None)
     payload = chat.get(payload_name, {}) if payload_name else {}
-    user = _person(chat.get("user"), "chat.user")
+    user = _optional_person(chat.get("user"), "chat.user")
     space = _space(payload.get("space") or chat.get("space") or _field(payload.get("message"), "space"),
                    "chat.space")
     raw_message = payload.get("message")
@@ -278,31 +343,31 @@ def parse_addon(body: dict[str, Any]) -> ChatEvent:
         message = MessageInfo(message.name, message.text, _str(payload["thread"].get("name"), "thread.name") or None,
                               message.sender, message.cards_v2)
     parameters = _parameters(common.get("parameters"))
-    base: dict[str, Any] = dict(format=EventFormat.ADDON, user=user, space=space, raw_type=payload_name or "",
+    base: dict[str, Any] = dict(format=EventFormat.ADDON, actor=user, space=space, raw_type=payload_name or "",
                                 event_time=_str(chat.get("eventTime"), "chat.eventTime") or None, message=message,
                                 config_complete_url=_str(payload.get("configCompleteRedirectUri"), "configCompleteRedirectUri") or None,
                                 user_locale=_str(common.get("userLocale"), "commonEventObject.userLocale") or None,
                                 time_zone=_time_zone(common),
-                                is_dialog=payload.get("isDialogEvent") is True,
+                                is_dialog=_flag(payload.get("isDialogEvent")),
                                 dialog_event_type=_str(payload.get("dialogEventType"), "dialogEventType") or None)
     if payload_name == "appCommandPayload":
-        slash = raw_message.get("slashCommand") if isinstance(raw_message, dict) else None
-        return ChatEvent(kind=EventKind.COMMAND, command_id=_command_id(payload.get("appCommandMetadata"), slash),
-                         argument_text=_argument_text(raw_message), mentions=_mentions(raw_message),
-                         parameters=parameters, **base)
+        command = _command_id(payload.get("appCommandMetadata"), _slash(raw_message))
+        if command is None:
+            raise MalformedEvent("an appCommandPayload needs appCommandMetadata.appCommandId")
+        return _finish(EventKind.COMMAND, base, parameters=parameters, **_command_fields(raw_message, command))
     if payload_name == "messagePayload":
-        slash = raw_message.get("slashCommand") if isinstance(raw_message, dict) else None
-        command = _command_id(slash)
-        return ChatEvent(kind=EventKind.COMMAND if command is not None else EventKind.MESSAGE, command_id=command,
-                         argument_text=_argument_text(raw_message), mentions=_mentions(raw_message), **base)
+        command = _command_id(_slash(raw_message))
+        return _finish(EventKind.COMMAND if command is not None else EventKind.MESSAGE, base,
+                       **_command_fields(raw_message, command))
     if payload_name == "addedToSpacePayload":
-        return ChatEvent(kind=EventKind.ADDED_TO_SPACE, **base)
+        # The add-on format sends the triggering message or command as a second event.
+        return _finish(EventKind.ADDED_TO_SPACE, base)
     if payload_name == "removedFromSpacePayload":
-        return ChatEvent(kind=EventKind.REMOVED_FROM_SPACE, **base)
+        return _finish(EventKind.REMOVED_FROM_SPACE, base)
     if payload_name == "buttonClickedPayload":
-        return ChatEvent(kind=EventKind.ACTION, function=_function(common, parameters), parameters=parameters,
-                         form_inputs=_form_inputs(common), **base)
-    return ChatEvent(kind=EventKind.OTHER, **base)
+        return _finish(EventKind.ACTION, base, function=_function(common, parameters), parameters=parameters,
+                       form_inputs=_form_inputs(common))
+    return _finish(EventKind.OTHER, base)
 
 
 def parse_event(body: Any) -> ChatEvent:

@@ -119,7 +119,8 @@ def meeting_from_space(space: dict[str, Any], request: MeetRequest, settings: Me
         dial_in=dial_in_from_space(space),
         source_message=request.source_message,
         event_format=request.event_format,
-        time_zone=request.time_zone,
+        # Shared cards and the summary show times in it; the transcript's dates are read in it.
+        time_zone=request.time_zone or services.storage.time_zone_of(request.organizer.user_name),
     )
 
 

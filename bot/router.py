@@ -36,10 +36,14 @@ class Router:
     def kind(self, kind: EventKind, handler: Handler) -> None:
         self._kinds[kind] = handler
 
+    def command_handler(self, event: ChatEvent) -> Handler:
+        """The handler of the command ``event`` carries (the fallback for an unknown id)."""
+        name = self._config.command_name(event.command_id)
+        return self._commands.get(name or "", self._fallback)
+
     def route(self, event: ChatEvent) -> Handler:
         if event.kind is EventKind.COMMAND:
-            name = self._config.command_name(event.command_id)
-            return self._commands.get(name or "", self._fallback)
+            return self.command_handler(event)
         if event.kind is EventKind.ACTION:
             return self._actions.get(event.function or "", self._fallback)
         return self._kinds.get(event.kind, self._fallback)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, timedelta, timezone
+from datetime import date, timedelta
 from typing import Sequence
 
 from bot.domain import (
@@ -42,6 +42,7 @@ from bot.domain import (
 )
 
 from .markup import bold, clip, escape, fit_lines, json_bytes, lines, single_line, wire_bytes
+from .times import in_zone, zone_of
 from .widgets import Json, decorated_text, section, text_paragraph
 from .words import MAX_NAME_CHARS, MONTHS, WEEKDAYS, participant_label
 
@@ -138,7 +139,7 @@ def next_steps_section(summary: ConferenceSummary, *, max_bytes: int = NEXT_STEP
         return _one_line_section(unsupported_language_words(digest.language), icon="translate")
     if not digest.action_items:
         return _one_line_section(NO_ITEMS_WORDS, icon="info")
-    return section(action_item_widgets(digest.action_items, meeting_year=_utc_year(summary),
+    return section(action_item_widgets(digest.action_items, meeting_year=_summary_year(summary),
                                        max_bytes=max_bytes), header_html=NEXT_STEPS_HEADER)
 
 
@@ -373,11 +374,10 @@ def _more_widget(hidden: int, shown: int) -> Json:
     return text_paragraph(f"and {hidden} more")
 
 
-def _utc_year(summary: ConferenceSummary) -> int:
-    # The conference's year as the summary's date shows it (UTC, see summary.format_date;
-    # naive datetimes in this app are UTC).
-    started = summary.started_at
-    return (started if started.tzinfo is None else started.astimezone(timezone.utc)).year
+def _summary_year(summary: ConferenceSummary) -> int:
+    # The conference's year as the summary's date shows it: in the organizer's zone
+    # (see summary.summary_zone; naive datetimes in this app are UTC).
+    return in_zone(summary.started_at, zone_of(summary.meeting.time_zone)).year
 
 
 def _breakable(text: str) -> str:

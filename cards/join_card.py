@@ -8,12 +8,13 @@ and ends (lifecycle issue), with control buttons added by the controls issue thr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Sequence
 
 from bot.domain import AccessType, Cohost, CohostState, DialIn, Meeting, MeetingSettings, MeetingStatus, Person
 
 from .markup import bold, clip, escape, lines, link, single_line
+from .times import UTC, clock, zone_of
 from .widgets import (
     CardAction,
     Json,
@@ -94,7 +95,8 @@ def status_widgets(meeting: Meeting, call: CallState, *, now: datetime,
     title = card_title(meeting)
     if title != header_title(meeting):
         result.append(text_paragraph(bold(escape(title))))
-    status = status_html(meeting.status, call, now=now)
+    # A shared card: times in the organizer's zone, labelled (Chat has no per-reader time).
+    status = status_html(meeting.status, call, now=now, zone=zone_of(meeting.time_zone))
     result.append(decorated_text(status, top_label="Status", icon=_status_icon(meeting.status)))
     if meeting.status is MeetingStatus.IN_PROGRESS and call.in_call:
         label = f"In the call ({len(call.in_call)})"
@@ -170,15 +172,15 @@ def header_title(meeting: Meeting) -> str:
     return clip(card_title(meeting), HEADER_TITLE_CHARS)
 
 
-def status_html(status: MeetingStatus, call: CallState, *, now: datetime) -> str:
+def status_html(status: MeetingStatus, call: CallState, *, now: datetime, zone: tzinfo = UTC) -> str:
     """The status line: the state in bold, then since when / how long where known."""
     words = bold(STATUS_WORDS[status])
     if status is MeetingStatus.IN_PROGRESS and call.started_at is not None:
         elapsed = format_duration(_utc(now) - _utc(call.started_at))
-        return f"{words} since {format_clock(call.started_at, now=now)} ({elapsed})"
+        return f"{words} since {format_clock(call.started_at, now=now, zone=zone)} ({elapsed})"
     if status is MeetingStatus.ENDED and call.started_at is not None and call.ended_at is not None:
         lasted = format_duration(_utc(call.ended_at) - _utc(call.started_at))
-        return f"{words} at {format_clock(call.ended_at, now=now)}, lasted {lasted}"
+        return f"{words} at {format_clock(call.ended_at, now=now, zone=zone)}, lasted {lasted}"
     return words
 
 
@@ -239,14 +241,10 @@ def format_duration(delta: timedelta) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
-def format_clock(moment: datetime, *, now: datetime) -> str:
-    """A time of day in UTC (a card cannot know each viewer's time zone), with the
-    date when it is not today."""
-    moment, today = _utc(moment), _utc(now).date()
-    clock = moment.strftime("%H:%M UTC")
-    if moment.date() == today:
-        return clock
-    return f"{moment.day} {moment.strftime('%b')}, {clock}"
+def format_clock(moment: datetime, *, now: datetime, zone: tzinfo = UTC) -> str:
+    """A time of day in ``zone`` (the organizer's, on a shared card) labelled with it,
+    with the date when it is not today there."""
+    return clock(moment, now=now, zone=zone)
 
 
 def _utc(moment: datetime) -> datetime:

@@ -8,7 +8,7 @@ gathers the values from storage (no Meet calls: a list of ten meetings must be c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Sequence
 
 from bot.domain import Artifact, ArtifactKind, Meeting, MeetingStatus
@@ -16,6 +16,7 @@ from bot.domain import Artifact, ArtifactKind, Meeting, MeetingStatus
 from .join_card import STATUS_WORDS, card_title, format_duration
 from .markup import bold, clip, escape, link
 from .summary import ARTIFACT_WORDS, format_date, safe_url
+from .times import UTC, clock
 from .widgets import Json, card, card_message, card_with_id, decorated_text, section, text_paragraph
 
 RECENT_CARD_ID = "recent"
@@ -38,7 +39,7 @@ class RecentMeeting:
     artifacts: tuple[Artifact, ...] = ()
 
 
-def recent_widget(entry: RecentMeeting) -> Json:
+def recent_widget(entry: RecentMeeting, zone: tzinfo = UTC) -> Json:
     meeting = entry.meeting
     day = entry.started_at or meeting.created_at
     facts = [STATUS_WORDS[meeting.status]]
@@ -51,7 +52,8 @@ def recent_widget(entry: RecentMeeting) -> Json:
              if a.ready and (url := safe_url(a.url)) is not None]
     if links:
         lines.append(" · ".join(links))
-    return decorated_text("<br>".join(lines), top_label=format_date(day), icon=_STATUS_ICONS[meeting.status])
+    when = f"{format_date(day, zone)}, {clock(day, now=day, zone=zone)}"
+    return decorated_text("<br>".join(lines), top_label=when, icon=_STATUS_ICONS[meeting.status])
 
 
 def _ordered(artifacts: Sequence[Artifact]) -> list[Artifact]:
@@ -59,11 +61,12 @@ def _ordered(artifacts: Sequence[Artifact]) -> list[Artifact]:
     return sorted(artifacts, key=lambda artifact: order[artifact.kind])
 
 
-def recent_meetings_message(entries: Sequence[RecentMeeting]) -> Json:
-    """A ``Message`` body listing ``entries`` (already newest first) as one card."""
+def recent_meetings_message(entries: Sequence[RecentMeeting], zone: tzinfo = UTC) -> Json:
+    """A ``Message`` body listing ``entries`` (already newest first) as one card, its
+    times in ``zone``: the list is private, so the asker's."""
     if not entries:
         widgets = [text_paragraph(escape(EMPTY))]
     else:
-        widgets = [recent_widget(entry) for entry in entries[:MAX_SHOWN]]
+        widgets = [recent_widget(entry, zone) for entry in entries[:MAX_SHOWN]]
     entry = card_with_id(RECENT_CARD_ID, card("Recent meetings", [section(widgets)], subtitle="Google Meet"))
     return card_message(entry, "Recent meetings in this space")

@@ -17,7 +17,7 @@ tests build the worst case to check that.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import Sequence
 from urllib.parse import urlsplit
 
@@ -34,6 +34,7 @@ from bot.domain import (
 from .digest import digest_sections
 from .join_card import card_title, format_clock, format_duration, header_title, person_name
 from .markup import bold, clip, escape, fit_lines, json_bytes, lines
+from .times import UTC, clock, date_words, zone_of
 from .widgets import (
     MAX_MESSAGE_BYTES,
     CardAction,
@@ -46,7 +47,7 @@ from .widgets import (
     section,
     text_paragraph,
 )
-from .words import MAX_NAME_CHARS, MONTHS, WEEKDAYS, participant_label
+from .words import MAX_NAME_CHARS, participant_label
 
 SUMMARY_CARD_ID = "summary"  # stable, so edits as artifacts arrive replace the same card
 SUBTITLE = "Meeting summary"
@@ -103,7 +104,8 @@ def summary_card(summary: ConferenceSummary, *, now: datetime) -> Json:
     absent_total = max(summary.absent_total, len(summary.absent))
     above = [
         section(when_widgets(summary)),
-        _collapsible(section(attendee_widgets(summary.attendees, attendees_total, day=summary.started_at),
+        _collapsible(section(attendee_widgets(summary.attendees, attendees_total, day=summary.started_at,
+                                              zone=summary_zone(summary)),
                              header_html=f"Attendees ({attendees_total})")),
         section(absent_widgets(summary.absent, absent_total), header_html=f"Didn't join ({absent_total})"),
     ]
@@ -120,44 +122,48 @@ def _summary_entry(summary: ConferenceSummary, sections: Sequence[Json]) -> Json
     return card_with_id(SUMMARY_CARD_ID, card(header_title(summary.meeting), sections, subtitle=SUBTITLE))
 
 
+def summary_zone(summary: ConferenceSummary) -> tzinfo:
+    """A summary is shared: its times are the organizer's, labelled with the zone."""
+    return zone_of(summary.meeting.time_zone)
+
+
 def when_widgets(summary: ConferenceSummary) -> list[Json]:
     """The full title when the header had to clip it, then date, time range and duration."""
     result: list[Json] = []
     title = card_title(summary.meeting)
     if title != header_title(summary.meeting):
         result.append(text_paragraph(bold(escape(title))))
-    result.append(decorated_text(escape(when_words(summary.started_at, summary.ended_at)),
+    result.append(decorated_text(escape(when_words(summary.started_at, summary.ended_at, zone=summary_zone(summary))),
                                  top_label="When", icon="event"))
     lasted = format_duration(_utc(summary.ended_at) - _utc(summary.started_at))
     result.append(decorated_text(escape(lasted), top_label="Duration", icon="schedule"))
     return result
 
 
-def when_words(started_at: datetime, ended_at: datetime) -> str:
+def when_words(started_at: datetime, ended_at: datetime, *, zone: tzinfo = UTC) -> str:
     """``"Monday, 6 May 2024, 13:00 – 14:05 UTC"``; the end gets its date if it differs."""
-    return f"{format_date(started_at)}, {time_range(started_at, ended_at, day=started_at)}"
+    return f"{format_date(started_at, zone)}, {time_range(started_at, ended_at, day=started_at, zone=zone)}"
 
 
-def format_date(moment: datetime) -> str:
-    """``"Monday, 6 May 2024"`` in UTC, independent of the process locale."""
-    moment = _utc(moment)
-    return f"{WEEKDAYS[moment.weekday()]}, {moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+def format_date(moment: datetime, zone: tzinfo = UTC) -> str:
+    """``"Monday, 6 May 2024"`` in ``zone``, independent of the process locale."""
+    return date_words(moment, zone)
 
 
-def time_range(start: datetime, end: datetime, *, day: datetime) -> str:
+def time_range(start: datetime, end: datetime, *, day: datetime, zone: tzinfo = UTC) -> str:
     """``"13:00 – 14:05 UTC"``: clock times relative to ``day`` (dates only when they differ)."""
-    first = format_clock(start, now=day).removesuffix(" UTC")
-    return f"{first} – {format_clock(end, now=start)}"
+    first = clock(start, now=day, zone=zone, labelled=False)
+    return f"{first} – {format_clock(end, now=start, zone=zone)}"
 
 
 # -- attendees ----------------------------------------------------------------------------
-def attendee_widgets(attendees: Sequence[Attendee], total: int, *, day: datetime) -> list[Json]:
+def attendee_widgets(attendees: Sequence[Attendee], total: int, *, day: datetime, zone: tzinfo = UTC) -> list[Json]:
     """The attendees, earliest first, ``ATTENDEES_PER_WIDGET`` lines per widget, tail counted.
 
     ``total`` is how many attended in all: the caller may pass only the first of them.
     """
     ordered = sorted(attendees, key=_attendee_order)
-    shown = fit_lines([attendee_html(attendee, day=day) for attendee in ordered],
+    shown = fit_lines([attendee_html(attendee, day=day, zone=zone) for attendee in ordered],
                       max_items=MAX_ATTENDEES_SHOWN, max_bytes=ATTENDEE_LIST_BYTES)
     hidden = max(total, len(attendees)) - len(shown)
     if not shown:
@@ -175,10 +181,10 @@ def attendee_label(attendee: Attendee) -> str:
     return participant_label(attendee.kind, attendee.display_name)
 
 
-def attendee_html(attendee: Attendee, *, day: datetime) -> str:
+def attendee_html(attendee: Attendee, *, day: datetime, zone: tzinfo = UTC) -> str:
     """One line: label in bold, join and leave times, number of sessions when counted."""
     parts = [bold(escape(attendee_label(attendee)))]
-    times = _presence(attendee, day=day)
+    times = _presence(attendee, day=day, zone=zone)
     if times:
         parts.append(times)
     if attendee.sessions is not None:
@@ -186,14 +192,14 @@ def attendee_html(attendee: Attendee, *, day: datetime) -> str:
     return " · ".join(parts)
 
 
-def _presence(attendee: Attendee, *, day: datetime) -> str | None:
+def _presence(attendee: Attendee, *, day: datetime, zone: tzinfo) -> str | None:
     joined, left = attendee.first_joined, attendee.last_left
     if joined is not None and left is not None:
-        return time_range(joined, left, day=day)
+        return time_range(joined, left, day=day, zone=zone)
     if joined is not None:
-        return f"from {format_clock(joined, now=day)}"
+        return f"from {format_clock(joined, now=day, zone=zone)}"
     if left is not None:
-        return f"until {format_clock(left, now=day)}"
+        return f"until {format_clock(left, now=day, zone=zone)}"
     return None
 
 
@@ -304,7 +310,7 @@ def fallback_text(summary: ConferenceSummary) -> str:
     items = len(digest.action_items) if digest is not None and digest.outcome is DigestOutcome.READY else 0
     steps = f", {items} next {_plural(items, 'step', 'steps')}" if items else ""
     return (f"Meeting summary: {header_title(summary.meeting)}. "
-            f"{format_date(summary.started_at)}, {lasted}, {people}{steps}.")
+            f"{format_date(summary.started_at, summary_zone(summary))}, {lasted}, {people}{steps}.")
 
 
 # -- helpers -----------------------------------------------------------------------------

@@ -26,6 +26,6 @@ def build_router(config: Config) -> Router:
     router.action(buttons.REFRESH, controls.refresh_clicked)
     router.action(buttons.SPACE_SETTINGS_SAVE, settings.save_space_settings)
     router.kind(EventKind.MESSAGE, help.plain_message)
-    router.kind(EventKind.ADDED_TO_SPACE, space.added_to_space)
+    router.kind(EventKind.ADDED_TO_SPACE, space.added_to_space_handler(router.command_handler))
     router.kind(EventKind.REMOVED_FROM_SPACE, space.removed_from_space)
     return router

@@ -2,12 +2,14 @@
 
 Durations and links come from the conference summaries the lifecycle keeps, so the
 answer costs two database queries and no Google call. It is private to the person who
-asked: a list they wanted, not a post for the whole space.
+asked: a list they wanted, not a post for the whole space, so its times are in the
+asker's time zone (as this event says it, else as their latest event did, else UTC).
 """
 
 from __future__ import annotations
 
 from cards.recent import MAX_SHOWN, RecentMeeting, recent_meetings_message
+from cards.times import zone_of
 
 from ..events import ChatEvent
 from ..replies import NewMessage, Reply
@@ -25,4 +27,5 @@ def recent_meetings(event: ChatEvent, services: Services) -> Reply:
         entries.append(RecentMeeting(meeting, latest.started_at if latest else None,
                                      latest.ended_at if latest else None, len(calls),
                                      latest.artifacts if latest else ()))
-    return NewMessage(recent_meetings_message(entries), private_to=event.user.user_name)
+    zone = zone_of(event.time_zone or storage.time_zone_of(event.user.user_name))
+    return NewMessage(recent_meetings_message(entries, zone), private_to=event.user.user_name)

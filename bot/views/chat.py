@@ -14,8 +14,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from cards.messages import Problem, error_message
 
 from ..controls.people import remember
-from ..events import MalformedEvent, parse_event
-from ..replies import NewMessage, render
+from ..events import ChatEvent, MalformedEvent, parse_event
+from ..replies import NewMessage, NoReply, Reply, render
 from ..storage import StorageError
 from ..verification import VerificationError
 
@@ -42,7 +42,8 @@ def chat_event() -> Response | tuple[Response, int]:
     # make this person a co-host when someone mentions them later; and their time zone,
     # when the event has one, for the dates they say in meetings.
     try:
-        remember(app.services.storage, event.user, time_zone=event.time_zone)
+        if event.actor is not None:  # a removal may name nobody
+            remember(app.services.storage, event.actor, time_zone=event.time_zone)
     except StorageError:
         log.warning("could not remember a person's email")
     handler = app.router.route(event)
@@ -52,9 +53,17 @@ def chat_event() -> Response | tuple[Response, int]:
         # Our database, not Google: say so (work that needs it was not done, or undone).
         log.exception("handler could not reach the database", extra={"fields": {
             "handler": getattr(handler, "__name__", "?"), "event": event.raw_type}})
-        reply = NewMessage(error_message(Problem.APP_UNAVAILABLE), private_to=event.user.user_name)
+        reply = _apology(event, Problem.APP_UNAVAILABLE)
     except Exception:  # noqa: BLE001 - the user gets an answer whatever went wrong
         log.exception("handler failed", extra={"fields": {"handler": getattr(handler, "__name__", "?"),
                                                           "event": event.raw_type}})
-        reply = NewMessage(error_message(Problem.MEET_UNAVAILABLE), private_to=event.user.user_name)
+        reply = _apology(event, Problem.MEET_UNAVAILABLE)
     return jsonify(render(reply, event, endpoint_url=app.config.chat_endpoint_url))
+
+
+def _apology(event: ChatEvent, problem: Problem) -> Reply:
+    """A private apology to whoever caused the event; nothing when nobody did (a removal
+    by an administrator, which Chat does not answer anyway)."""
+    if event.actor is None:
+        return NoReply()
+    return NewMessage(error_message(problem), private_to=event.actor.user_name)

@@ -17,7 +17,7 @@ from ..control import json_body, state, typed
 from ..errors import ApiError, invalid_argument, not_found, permission_denied
 from ..state import EmulatorState, User
 from . import delivery, events
-from .events import ADDED_TO_SPACE, CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
+from .events import ADDED_TO_SPACE, APP_COMMAND, CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
 from .model import APP_USER, ChatSpace, StoredMessage
 
 blueprint = Blueprint("chat_control", __name__, url_prefix="/_emulator/chat")
@@ -59,7 +59,7 @@ def _visible_message(world: EmulatorState, name: Any, user: User, field_name: st
     return message
 
 
-def _who(body: dict[str, Any]) -> dict[str, str]:
+def _who(body: dict[str, Any]) -> dict[str, Any]:
     """Locale and time zone of the acting person's client for this one event, when the
     call overrides the user's own settings (``POST /_emulator/users`` timeZone/locale)."""
     options = {}
@@ -151,14 +151,18 @@ def remove_member(space_id: str, member: str) -> Response:
 
 @blueprint.post("/spaces/<path:space_id>/remove-app")
 def remove_app(space_id: str) -> Response:
-    """A person removes the app from the space: REMOVED_FROM_SPACE is delivered."""
-    body = json_body("user")
+    """A person removes the app from the space: REMOVED_FROM_SPACE is delivered. Without
+    ``user``, an administrator uninstalls it: the event names nobody, as Google's table
+    shows it (no ``user``; add-on: no ``chat.user``)."""
+    body = json_body()
     who = _who(body)  # first: a bad override changes nothing
     world = state()
     with world.lock:
         space = world.chat.get_space(_space_name(space_id))
-        user = _user(world, body.get("user"))
-        _member(world, space, user)
+        user = None
+        if body.get("user") is not None:
+            user = _user(world, body.get("user"))
+            _member(world, space, user)
         if not space.app_installed or not world.chat.is_member(space.name, APP_USER):
             raise ApiError(400, f"The app is not a member of {space.name}.", "FAILED_PRECONDITION")
         world.chat.remove_member(space, APP_USER)
@@ -193,7 +197,13 @@ def add_app(space_id: str) -> Response:
 # -- people acting -----------------------------------------------------------------------------------
 @blueprint.post("/messages")
 def post_message() -> Response:
-    """A person posts; the app hears it if it is a DM, a slash command or an @mention of it."""
+    """A person posts; the app hears it if it is a DM, a slash command or an @mention of it.
+
+    In a space without the app, a slash command for it or an @mention of it adds it, as
+    Chat does: a classic app gets one ADDED_TO_SPACE carrying the message; an add-on gets
+    ADDED_TO_SPACE (``interactionAdd``) and then the message. ``reply`` is the answer to
+    the message (classic: to that one event); ``appAdded`` says whether it happened.
+    """
     body = json_body("space", "sender", "text")
     who = _who(body)  # first: a bad override changes nothing
     world = state()
@@ -208,14 +218,61 @@ def post_message() -> Response:
             space.name, sender.name, {"text": text}, app_auth=False,
             thread_name=thread, reply_option="REPLY_MESSAGE_OR_FAIL" if thread else "MESSAGE_REPLY_OPTION_UNSPECIFIED",
             annotations=parsed.annotations, argument_text=parsed.argument_text, slash_command=parsed.slash_command)
-        heard = space.app_installed and world.chat.is_member(space.name, APP_USER) and (
-            space.space_type == "DIRECT_MESSAGE" or parsed.slash_command is not None or parsed.mentions_app)
-        spec = EventInput(MESSAGE, space, sender, message=message, **who,
-                          config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
-                                                                           sender.name, message.name))
-    reply = delivery.deliver(world, spec) if heard else None
+        present = space.app_installed and world.chat.is_member(space.name, APP_USER)
+        invoked = parsed.slash_command is not None or parsed.mentions_app
+        heard = present and (space.space_type == "DIRECT_MESSAGE" or invoked)
+        adds_app = not present and invoked and space.space_type != "DIRECT_MESSAGE"
+        config_url = delivery.config_complete_url(world, _base_url(), space.name, sender.name, message.name)
+        specs = [EventInput(MESSAGE, space, sender, message=message, **who, config_complete_url=config_url)]
+        if adds_app:
+            world.chat.add_member(space, APP_USER)
+            space.app_installed = True
+            added = EventInput(ADDED_TO_SPACE, space, sender, message=message, interaction_add=True, **who,
+                               config_complete_url=config_url)
+            if world.config.event_format == "addon":
+                added.message = None  # the add-on hears the message itself in a second event
+                specs.insert(0, added)
+            else:
+                specs = [added]
+    reply = None
+    if heard or adds_app:
+        for spec in specs:
+            reply = delivery.deliver(world, spec)
     with world.lock:
-        return json_response({"message": world.chat.message_json(message), "reply": reply})
+        return json_response({"message": world.chat.message_json(message), "reply": reply, "appAdded": adds_app})
+
+
+@blueprint.post("/commands")
+def quick_command() -> Response:
+    """A person picks one of the app's commands from Chat's menu (a quick command: no
+    message is posted). Classic: ``type: APP_COMMAND`` with ``appCommandMetadata``
+    ``{appCommandId, appCommandType: QUICK_COMMAND}``; add-on: ``appCommandPayload``.
+    ``command`` is a registered command's name (``meet`` or ``/meet``) or its id."""
+    body = json_body("space", "user", "command")
+    who = _who(body)  # first: a bad override changes nothing
+    world = state()
+    command_id = _registered_command(world, body.get("command"))
+    with world.lock:
+        space = _space(world, body.get("space"))
+        user = _user(world, body.get("user"))
+        _member(world, space, user)
+        if not space.app_installed or not world.chat.is_member(space.name, APP_USER):
+            raise ApiError(400, f"The app is not a member of {space.name}: its commands are not offered there.",
+                           "FAILED_PRECONDITION")
+        spec = EventInput(APP_COMMAND, space, user, command_id=command_id, **who,
+                          config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
+                                                                           user.name, None))
+    return json_response({"reply": delivery.deliver(world, spec)})
+
+
+def _registered_command(world: EmulatorState, command: Any) -> int:
+    registered = {name.lstrip("/").lower(): int(number) for name, number in world.config.commands.items()}
+    if isinstance(command, int) and not isinstance(command, bool) and command in registered.values():
+        return command
+    if isinstance(command, str) and command.lstrip("/").lower() in registered:
+        return registered[command.lstrip("/").lower()]
+    raise invalid_argument(f"Field 'command' must name a registered command ({', '.join(sorted(registered))}) "
+                           "or give its id.", "command")
 
 
 @blueprint.post("/clicks")

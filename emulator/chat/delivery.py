@@ -44,7 +44,7 @@ from .events import CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
 from .model import APP_USER, StoredMessage
 
 if TYPE_CHECKING:
-    from ..state import EmulatorState
+    from ..state import EmulatorState, User
 
 log = logging.getLogger(__name__)
 
@@ -365,11 +365,19 @@ def _camel_dict(value: Any, where: str) -> dict[str, Any]:
 
 
 # -- what an answer becomes ------------------------------------------------------------------------
+def _person(spec: EventInput) -> User:
+    """Who the answered event came from. Only removals name nobody, and Chat ignores
+    their answers (``_record_answer``), so an answer always has someone to go to."""
+    if spec.user is None:
+        raise invalid_answer("An event without a user cannot be answered.")
+    return spec.user
+
+
 def _thread_of_trigger(state: "EmulatorState", spec: EventInput) -> str | None:
     """The thread an answer goes to: the triggering message's (or the dialog's origin's)."""
     if spec.message is not None:
         return spec.message.thread_name
-    dialog = open_dialogs(state).get(spec.user.name)
+    dialog = open_dialogs(state).get(_person(spec).name)
     if spec.dialog_event_type and dialog is not None and dialog.space == spec.space.name:
         return dialog.thread
     return None
@@ -380,7 +388,7 @@ def _new_message(state: "EmulatorState", spec: EventInput, message: dict[str, An
     content_keys = ("text", "cardsV2", "cards", "attachment")
     if not any(message.get(key) for key in content_keys):
         if spec.dialog_event_type in (events.SUBMIT_DIALOG, events.CANCEL_DIALOG):
-            open_dialogs(state).pop(spec.user.name, None)
+            open_dialogs(state).pop(_person(spec).name, None)
         return None  # "{}": the app chose not to answer
     if not spec.space.app_installed:
         raise invalid_answer("The app is not a member of this space.")
@@ -394,7 +402,7 @@ def _new_message(state: "EmulatorState", spec: EventInput, message: dict[str, An
         thread_name=thread, reply_option="REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD" if thread else
         "MESSAGE_REPLY_OPTION_UNSPECIFIED", private_viewer=private_viewer)
     if spec.dialog_event_type in (events.SUBMIT_DIALOG, events.CANCEL_DIALOG):
-        open_dialogs(state).pop(spec.user.name, None)  # a message answer closes the dialog
+        open_dialogs(state).pop(_person(spec).name, None)  # a message answer closes the dialog
     return chat.message_json(stored)
 
 
@@ -427,18 +435,18 @@ def _request_config(state: "EmulatorState", spec: EventInput, url: str, action: 
     stored = chat.create_message(
         spec.space.name, APP_USER, {"text": text}, app_auth=True, thread_name=thread,
         reply_option="REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD" if thread else "MESSAGE_REPLY_OPTION_UNSPECIFIED",
-        private_viewer=spec.user.name)
+        private_viewer=_person(spec).name)
     stored.action_response = {k: v for k, v in action.items() if v is not None}
-    if spec.kind == MESSAGE and spec.message is not None and spec.message.sender == spec.user.name:
+    if spec.kind in (MESSAGE, events.ADDED_TO_SPACE) and spec.message is not None and spec.message.sender == _person(spec).name:
         # "Convert the original message to public" happens only once configuration completes.
-        spec.message.private_viewer = spec.user.name
+        spec.message.private_viewer = _person(spec).name
     reply = chat.message_json(stored)
     reply["actionResponse"] = {"type": "REQUEST_CONFIG", "url": url}
     return reply
 
 
 def _dialog(state: "EmulatorState", spec: EventInput, dialog_action: dict[str, Any]) -> Any:
-    if not (spec.dialog_event_type or spec.is_slash_command):
+    if not (spec.dialog_event_type or spec.is_command):
         raise invalid_answer("A DIALOG answer is only permitted on a dialog interaction (a button with "
                              "interaction OPEN_DIALOG, a dialog submission) or a slash command.",
                              "message.action_response.type")
@@ -447,13 +455,13 @@ def _dialog(state: "EmulatorState", spec: EventInput, dialog_action: dict[str, A
         body = (dialog_action.get("dialog") or {}).get("body")
         if not body:
             raise invalid_answer("A dialog needs a body card.", "message.action_response.dialog_action.dialog.body")
-        previous = dialogs.get(spec.user.name)
+        previous = dialogs.get(_person(spec).name)
         origin = spec.message or (state.chat.messages.get(previous.message) if previous and previous.message else None)
-        dialogs[spec.user.name] = OpenDialog(
+        dialogs[_person(spec).name] = OpenDialog(
             space=spec.space.name, message=origin.name if origin else None,
             thread=origin.thread_name if origin else (previous.thread if previous else None), card=body)
     else:
-        dialogs.pop(spec.user.name, None)
+        dialogs.pop(_person(spec).name, None)
     return {"actionResponse": {"type": "DIALOG", "dialogAction": dialog_action}}
 
 

@@ -10,6 +10,18 @@
   (``messagePayload``, ``appCommandPayload``, ``addedToSpacePayload``,
   ``removedFromSpacePayload``, ``buttonClickedPayload``).
 
+Shapes Chat sends besides the everyday ones, each produced here:
+
+* A person adds the app *by* using it (a slash command or an @mention of the app in a
+  space without it): a classic app gets one ``ADDED_TO_SPACE`` carrying the triggering
+  ``message`` (with its ``slashCommand``); an add-on gets two events,
+  ``addedToSpacePayload`` with ``interactionAdd: true``, then the message or command.
+* A quick command (picked from the Chat menu, no message): classic ``type:
+  APP_COMMAND`` with ``appCommandMetadata`` ``{appCommandId, appCommandType:
+  QUICK_COMMAND}``; add-on ``appCommandPayload`` with the same metadata.
+* A removal nobody performed in Chat (an administrator uninstalls the app): a
+  ``REMOVED_FROM_SPACE`` without ``user`` (add-on: without ``chat.user``).
+
 Both formats carry the person's client settings in ``common`` / ``commonEventObject``:
 ``userLocale`` and ``timeZone: {id, offset}`` (IANA id; offset in milliseconds from UTC
 at the event's moment, DST included), from the user's ``timeZone`` / ``locale`` given to
@@ -49,6 +61,7 @@ DEFAULT_LOCALE = "en"
 DEFAULT_TIME_ZONE = i18n.DEFAULT_TIME_ZONE
 
 MESSAGE = "MESSAGE"
+APP_COMMAND = "APP_COMMAND"
 ADDED_TO_SPACE = "ADDED_TO_SPACE"
 REMOVED_FROM_SPACE = "REMOVED_FROM_SPACE"
 CARD_CLICKED = "CARD_CLICKED"
@@ -127,10 +140,10 @@ def _mentions(state: "EmulatorState", space: ChatSpace, text: str,
               skip_until: int = 0) -> Iterable[tuple[int, int, str]]:
     """(start, length, member) for each ``@Display Name`` of a member, longest names first."""
     chat = state.chat
-    names: list[tuple[str, str]] = []  # (display name, member)
+    # The app can be @mentioned where it is not a member: that is one way to add it.
+    names: list[tuple[str, str]] = [(chat.app_display_name, APP_USER)]  # (display name, member)
     for membership in chat.members_of(space.name):
         if membership.member == APP_USER:
-            names.append((chat.app_display_name, APP_USER))
             continue
         try:
             user = state.find_user(membership.member)
@@ -219,9 +232,9 @@ def find_action(body: Any, function: str, parameters: dict[str, str] | None) -> 
 class EventInput:
     """Everything one interaction event is made from."""
 
-    kind: str  # MESSAGE, ADDED_TO_SPACE, REMOVED_FROM_SPACE, CARD_CLICKED
+    kind: str  # MESSAGE, APP_COMMAND, ADDED_TO_SPACE, REMOVED_FROM_SPACE, CARD_CLICKED
     space: ChatSpace
-    user: "User"
+    user: "User | None"  # None: nobody in Chat did it (an administrator's removal)
     message: StoredMessage | None = None
     function: str | None = None
     parameters: dict[str, str] = field(default_factory=dict)
@@ -231,10 +244,32 @@ class EventInput:
     # What the person's client reports; None: the user's own settings (POST /_emulator/users).
     locale: str | None = None
     time_zone: str | None = None
+    # APP_COMMAND: the command picked (quick commands carry no message).
+    command_id: int | None = None
+    command_type: str = "QUICK_COMMAND"
+    # ADDED_TO_SPACE: the person added the app by using it (the add-on's interactionAdd).
+    interaction_add: bool = False
 
     @property
     def is_slash_command(self) -> bool:
-        return bool(self.kind == MESSAGE and self.message is not None and self.message.slash_command)
+        """A MESSAGE with a slash command, or the ADDED_TO_SPACE such a message caused."""
+        return bool(self.kind in (MESSAGE, ADDED_TO_SPACE) and self.message is not None
+                    and self.message.slash_command)
+
+    @property
+    def is_command(self) -> bool:
+        """Whether Chat lets the app answer with a dialog, as it does for any command."""
+        return self.is_slash_command or self.kind == APP_COMMAND
+
+    @property
+    def app_command_metadata(self) -> dict[str, Any] | None:
+        """``AppCommandMetadata`` (``appCommandId`` is int32 there, so a JSON number)."""
+        if self.kind == APP_COMMAND and self.command_id is not None:
+            return {"appCommandId": self.command_id, "appCommandType": self.command_type}
+        if self.is_slash_command:
+            return {"appCommandId": int(self.message.slash_command["commandId"]),  # type: ignore[union-attr,index]
+                    "appCommandType": "SLASH_COMMAND"}
+        return None
 
 
 def build_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
@@ -257,7 +292,11 @@ def _carries_time_zone(state: "EmulatorState", spec: EventInput) -> bool:
     all the Chat reference promises ("Only supported for the event types CARD_CLICKED
     and SUBMIT_DIALOG"): an app must cope with messages that carry none.
     """
-    return state.config.event_time_zone == "every" or spec.kind == CARD_CLICKED
+    # A zone given for this one event (the control plane's ``timeZone``) is what the
+    # person's client reports with it, whatever the kind.
+    if spec.user is None:
+        return False
+    return state.config.event_time_zone == "every" or spec.kind == CARD_CLICKED or spec.time_zone is not None
 
 
 def _common(state: "EmulatorState", spec: EventInput, at: float) -> dict[str, Any]:
@@ -280,31 +319,33 @@ def classic_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
     chat = state.chat
     now = state.clock.time()
     event: dict[str, Any] = {"type": spec.kind, "eventTime": rfc3339(now)}
-    if spec.message is not None and spec.kind in (MESSAGE, CARD_CLICKED):
+    if spec.message is not None and spec.kind in (MESSAGE, APP_COMMAND, ADDED_TO_SPACE, CARD_CLICKED):
         message = chat.message_json(spec.message, with_email=True)
         event["message"] = message
-        if spec.kind == MESSAGE:
+        if spec.kind != CARD_CLICKED:
             event["thread"] = dict(message["thread"])
             if spec.message.thread_key:
                 event["threadKey"] = spec.message.thread_key
-    event["user"] = chat.user_json(spec.user.name, with_email=True)
+    if spec.user is not None:
+        event["user"] = chat.user_json(spec.user.name, with_email=True)
     event["space"] = spec.space.to_json()
     if spec.kind == CARD_CLICKED:
         event["action"] = {
             "actionMethodName": spec.function or "",
             "parameters": [{"key": key, "value": value} for key, value in spec.parameters.items()],
         }
-    if spec.config_complete_url and spec.kind in (MESSAGE, ADDED_TO_SPACE, CARD_CLICKED):
+    if spec.config_complete_url and spec.kind in (MESSAGE, APP_COMMAND, ADDED_TO_SPACE, CARD_CLICKED):
         event["configCompleteRedirectUrl"] = spec.config_complete_url
     if spec.dialog_event_type:
         event["isDialogEvent"] = True
         event["dialogEventType"] = spec.dialog_event_type
     elif spec.kind == CARD_CLICKED:
         event["isDialogEvent"] = False
-    event["common"] = _common(state, spec, now)
-    if spec.is_slash_command:
-        event["appCommandMetadata"] = {"appCommandId": int(spec.message.slash_command["commandId"]),  # type: ignore[union-attr]
-                                       "appCommandType": "SLASH_COMMAND"}
+    if spec.user is not None:  # client settings come from a person's client
+        event["common"] = _common(state, spec, now)
+    metadata = spec.app_command_metadata
+    if metadata is not None:
+        event["appCommandMetadata"] = metadata
     return event
 
 
@@ -312,13 +353,13 @@ def addon_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
     chat = state.chat
     now = state.clock.time()
     space = spec.space.to_json()
-    body: dict[str, Any] = {"user": chat.user_json(spec.user.name, with_email=True), "space": space,
-                            "eventTime": rfc3339(now)}
+    body: dict[str, Any] = {"space": space, "eventTime": rfc3339(now)}
+    if spec.user is not None:
+        body["user"] = chat.user_json(spec.user.name, with_email=True)
     message = chat.message_json(spec.message, with_email=True) if spec.message is not None else None
-    if spec.kind == MESSAGE and spec.is_slash_command:
+    if (spec.kind == MESSAGE and spec.is_slash_command) or spec.kind == APP_COMMAND:
         payload: dict[str, Any] = {
-            "appCommandMetadata": {"appCommandId": int(spec.message.slash_command["commandId"]),  # type: ignore[union-attr]
-                                   "appCommandType": "SLASH_COMMAND"},
+            "appCommandMetadata": spec.app_command_metadata,
             "space": space,
             "thread": dict(message["thread"]) if message else None,
             "message": message,
@@ -335,7 +376,7 @@ def addon_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
             payload["configCompleteRedirectUri"] = spec.config_complete_url
         body["messagePayload"] = payload
     elif spec.kind == ADDED_TO_SPACE:
-        payload = {"space": space, "interactionAdd": False}
+        payload = {"space": space, "interactionAdd": spec.interaction_add}
         if spec.config_complete_url:
             payload["configCompleteRedirectUri"] = spec.config_complete_url
         body["addedToSpacePayload"] = payload
@@ -349,4 +390,7 @@ def addon_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
             payload["isDialogEvent"] = True
             payload["dialogEventType"] = spec.dialog_event_type
         body["buttonClickedPayload"] = payload
-    return {"commonEventObject": _common(state, spec, now), "chat": body}
+    event: dict[str, Any] = {"chat": body}
+    if spec.user is not None:
+        event = {"commonEventObject": _common(state, spec, now), **event}
+    return event

@@ -131,7 +131,7 @@ MEETING = make_meeting(id=4, card_message="spaces/AAAA/messages/card", organizer
 
 def click(parameters: dict[str, str], *, message: str = "spaces/AAAA/messages/card", space: str = "spaces/AAAA",
           user: Person = ALICE) -> ChatEvent:
-    return ChatEvent(format=EventFormat.CLASSIC, kind=EventKind.ACTION, user=user, space=SpaceInfo(space, "SPACE"),
+    return ChatEvent(format=EventFormat.CLASSIC, kind=EventKind.ACTION, actor=user, space=SpaceInfo(space, "SPACE"),
                      message=MessageInfo(message, "", None), function="meeting_end", parameters=parameters)
 
 
@@ -205,7 +205,7 @@ def test_dialog_error_keeps_the_dialog_open_in_both_formats() -> None:
     assert classic == {"actionResponse": {"type": "DIALOG", "dialogAction": {
         "actionStatus": {"statusCode": "INVALID_ARGUMENT", "userFacingMessage": "Turn moderation on"},
         "dialog": {"body": card}}}}
-    addon_event = ChatEvent(format=EventFormat.ADDON, kind=EventKind.ACTION, user=ALICE,
+    addon_event = ChatEvent(format=EventFormat.ADDON, kind=EventKind.ACTION, actor=ALICE,
                             space=SpaceInfo("spaces/AAAA", "SPACE"))
     addon = render(DialogError("Turn moderation on", card=card), addon_event, endpoint_url="https://bot.example/")
     assert addon["action"]["notification"] == {"text": "Turn moderation on"}

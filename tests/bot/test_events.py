@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.events import EventFormat, EventKind, MalformedEvent, parse_event
+from bot.events import EventFormat, EventKind, MalformedEvent, MissingUser, parse_event
 from bot.replies import CloseDialog, NewMessage, NoReply, OpenDialog, RequestConfig, UpdateMessage, render
 
 ALICE = {"name": "users/111", "displayName": "Alice Anders", "email": "alice@example.com", "type": "HUMAN"}
@@ -181,3 +181,98 @@ def test_the_users_time_zone_is_kept_only_when_it_looks_like_one(zone: Any, kept
     added = parse_event(addon("appCommandPayload", {"message": slash_message(), "space": SPACE},
                               common={"userLocale": "en", "hostApp": "CHAT", "timeZone": {"id": zone}}))
     assert added.time_zone == kept
+
+
+# -- shapes from Google's documentation and samples ------------------------------------
+
+
+def test_an_app_added_by_a_slash_command_gets_one_event_with_the_message() -> None:
+    message = slash_message("/meet Kickoff", " Kickoff")
+    event = parse_event(classic("ADDED_TO_SPACE", message=message,
+                                configCompleteRedirectUrl="https://chat.google.com/api/bot_config_complete?t=1"))
+    assert event.kind is EventKind.ADDED_TO_SPACE and event.carries_command
+    assert event.command_id == 1 and event.argument_text == "Kickoff"
+    assert event.thread_name == "spaces/AAA/threads/T1" and event.message and event.message.name == "spaces/AAA/messages/M1"
+    assert event.config_complete_url
+
+
+def test_an_app_added_by_an_at_mention_carries_the_message_but_no_command() -> None:
+    message = {"name": "spaces/AAA/messages/M3", "text": "@Meet hello", "argumentText": " hello", "sender": ALICE,
+               "annotations": [{"type": "USER_MENTION", "startIndex": 0, "length": 5, "userMention": {
+                   "user": {"name": "users/app", "displayName": "Meet", "type": "BOT"}, "type": "ADD"}}]}
+    event = parse_event(classic("ADDED_TO_SPACE", message=message))
+    assert event.kind is EventKind.ADDED_TO_SPACE and not event.carries_command
+    assert parse_event(classic("ADDED_TO_SPACE")).carries_command is False
+
+
+def test_a_classic_quick_command_routes_as_the_addon_one_does() -> None:
+    metadata = {"appCommandId": 5, "appCommandType": "QUICK_COMMAND"}
+    classic_event = parse_event(classic("APP_COMMAND", appCommandMetadata=metadata))
+    addon_event = parse_event(addon("appCommandPayload", {"appCommandMetadata": metadata, "space": SPACE}))
+    for event in (classic_event, addon_event):
+        assert event.kind is EventKind.COMMAND and event.command_id == 5 and event.argument_text == ""
+        assert event.user.user_name == "users/111" and event.message is None
+
+
+def test_a_classic_app_command_for_a_slash_command_keeps_its_message() -> None:
+    event = parse_event(classic("APP_COMMAND", message=slash_message(),
+                                appCommandMetadata={"appCommandId": 1, "appCommandType": "SLASH_COMMAND"}))
+    assert event.kind is EventKind.COMMAND and event.command_id == 1
+    assert event.argument_text == "Weekly sync @Bob Brown" and [p.user_name for p in event.mentions] == ["users/222"]
+
+
+@pytest.mark.parametrize("body", [
+    {"type": "REMOVED_FROM_SPACE", "eventTime": "2026-11-24T10:00:00Z", "space": SPACE},
+    {"type": "WIDGET_UPDATED", "space": SPACE},
+    {"type": "APP_HOME", "space": DM},
+    {"type": "ADDED_TO_SPACE", "space": DM},  # an administrator's install
+    {"chat": {"space": SPACE, "eventTime": "2026-11-24T10:00:00Z", "removedFromSpacePayload": {"space": SPACE}}},
+    {"chat": {"space": SPACE, "widgetUpdatedPayload": {"space": SPACE}}},
+])
+def test_events_without_a_user_are_accepted_where_google_sends_them(body: dict[str, Any]) -> None:
+    event = parse_event(body)
+    assert event.actor is None and event.space.name.startswith("spaces/")
+    with pytest.raises(MissingUser):
+        _ = event.user
+
+
+def test_a_removal_without_a_user_is_still_a_removal() -> None:
+    assert parse_event({"type": "REMOVED_FROM_SPACE", "space": SPACE}).kind is EventKind.REMOVED_FROM_SPACE
+
+
+@pytest.mark.parametrize("body", [
+    {"type": "MESSAGE", "space": SPACE, "message": slash_message()},
+    {"type": "APP_COMMAND", "space": SPACE, "appCommandMetadata": {"appCommandId": 1}},
+    {"type": "CARD_CLICKED", "space": SPACE, "common": {"invokedFunction": "meeting_end"}},
+    {"type": "ADDED_TO_SPACE", "space": SPACE, "message": slash_message()},  # a command needs its person
+    {"type": "APP_COMMAND", "space": SPACE, "user": ALICE},  # which command?
+    {"chat": {"space": SPACE, "appCommandPayload": {"space": SPACE, "appCommandMetadata": {"appCommandId": 1}}}},
+    {"chat": {"user": ALICE, "space": SPACE, "appCommandPayload": {"space": SPACE}}},
+])
+def test_events_that_act_for_someone_still_need_them(body: dict[str, Any]) -> None:
+    with pytest.raises(MalformedEvent):
+        parse_event(body)
+
+
+@pytest.mark.parametrize("value,expected", [(True, True), ("true", True), ("TRUE", True), (False, False),
+                                            ("false", False), (None, False), (1, False)])
+def test_is_dialog_event_may_arrive_as_a_string(value: Any, expected: bool) -> None:
+    classic_event = parse_event(classic("CARD_CLICKED", isDialogEvent=value, dialogEventType="SUBMIT_DIALOG",
+                                        common={"invokedFunction": "space_settings_save"}))
+    addon_event = parse_event(addon("buttonClickedPayload", {"space": SPACE, "isDialogEvent": value,
+                                                             "dialogEventType": "SUBMIT_DIALOG"},
+                                    common={"invokedFunction": "space_settings_save"}))
+    assert classic_event.is_dialog is expected and addon_event.is_dialog is expected
+
+
+def test_submit_form_routes_like_a_click_when_it_names_a_function() -> None:
+    event = parse_event(classic("SUBMIT_FORM", common={"invokedFunction": "space_settings_save",
+                                                       "formInputs": {"access": {"stringInputs": {"value": ["OPEN"]}}}}))
+    assert event.kind is EventKind.ACTION and event.function == "space_settings_save"
+    assert event.form_inputs == {"access": ("OPEN",)}
+    assert parse_event({"type": "SUBMIT_FORM", "user": ALICE, "space": DM}).kind is EventKind.OTHER
+
+
+@pytest.mark.parametrize("event_type", ["APP_HOME", "WIDGET_UPDATED", "SOMETHING_CHAT_ADDS_LATER"])
+def test_unknown_but_valid_events_are_other(event_type: str) -> None:
+    assert parse_event(classic(event_type)).kind is EventKind.OTHER

@@ -547,10 +547,94 @@ def test_removed_from_space_is_delivered_and_the_app_hears_no_more(chat: Emulato
     assert event["user"]["name"] == alice["name"]
     assert messages(chat, space["name"]) == []
     count = len(fake_app.received)
-    assert post(chat, space["name"], alice["email"], "/meet")["reply"] is None
+    answer = post(chat, space["name"], alice["email"], "hello everyone")  # not for the app
+    assert answer["reply"] is None and answer["appAdded"] is False
     assert len(fake_app.received) == count
     chat.control("POST", f"chat/{space['name']}/add-app", {"user": alice["email"]})
     assert fake_app.last()["event"]["type"] == "ADDED_TO_SPACE"
+
+
+def test_a_removal_by_nobody_in_chat_names_no_user(chat: Emulator, fake_app: FakeChatApp) -> None:
+    alice, _ = people(chat)
+    space = make_space(chat, [alice["email"]])
+    chat.control("POST", f"chat/{space['name']}/remove-app", {})
+    event = fake_app.last()["event"]
+    schema.validate("chat", "DeprecatedEvent", event)
+    assert event["type"] == "REMOVED_FROM_SPACE" and "user" not in event
+    assert event["space"]["name"] == space["name"]
+    # Removed for good: a second removal has nothing to remove.
+    error = chat.control("POST", f"chat/{space['name']}/remove-app", {}, expect=400)["error"]
+    assert error["status"] == "FAILED_PRECONDITION"
+
+
+def test_a_slash_command_adds_the_app_back_with_one_event_carrying_the_message(chat: Emulator,
+                                                                              fake_app: FakeChatApp) -> None:
+    alice, _ = people(chat)
+    space = make_space(chat, [alice["email"]])
+    chat.control("POST", f"chat/{space['name']}/remove-app", {"user": alice["email"]})
+    count = len(fake_app.received)
+    fake_app.answer({"text": "Welcome, and here is your meeting"})
+    answer = post(chat, space["name"], alice["email"], "/meet Kickoff")
+    assert answer["appAdded"] is True and answer["reply"]["text"] == "Welcome, and here is your meeting"
+    assert len(fake_app.received) == count + 1  # one event, not two
+    event = fake_app.last()["event"]
+    schema.validate("chat", "DeprecatedEvent", event)
+    assert event["type"] == "ADDED_TO_SPACE" and event["user"]["name"] == alice["name"]
+    assert event["message"]["name"] == answer["message"]["name"]
+    assert event["message"]["slashCommand"] == {"commandId": "1"}
+    assert event["message"]["argumentText"] == " Kickoff"
+    assert event["appCommandMetadata"] == {"appCommandId": 1, "appCommandType": "SLASH_COMMAND"}
+    assert event["thread"]["name"] == answer["message"]["thread"]["name"]
+    assert event["configCompleteRedirectUrl"].startswith(chat.url)
+    listed = chat.control("GET", "chat/spaces")["spaces"]
+    assert next(s for s in listed if s["name"] == space["name"])["appInstalled"] is True
+    # Back in the space: the next command is an ordinary MESSAGE again.
+    post(chat, space["name"], alice["email"], "/meethelp")
+    assert fake_app.last()["event"]["type"] == "MESSAGE"
+
+
+def test_an_at_mention_adds_the_app_back_too(chat: Emulator, fake_app: FakeChatApp) -> None:
+    alice, _ = people(chat)
+    space = make_space(chat, [alice["email"]])
+    chat.control("POST", f"chat/{space['name']}/remove-app", {"user": alice["email"]})
+    answer = post(chat, space["name"], alice["email"], "@Meet what can you do?")
+    event = fake_app.last()["event"]
+    assert answer["appAdded"] is True and event["type"] == "ADDED_TO_SPACE"
+    assert "slashCommand" not in event["message"] and "appCommandMetadata" not in event
+    assert event["message"]["argumentText"] == " what can you do?"
+    assert any(a["type"] == "USER_MENTION" and a["userMention"]["user"]["type"] == "BOT"
+               for a in event["message"]["annotations"])
+
+
+def test_a_quick_command_is_an_app_command_event(chat: Emulator, fake_app: FakeChatApp) -> None:
+    alice, _ = people(chat)
+    space = make_space(chat, [alice["email"]])
+    fake_app.answer({"text": "Recent meetings"})
+    answer = chat.control("POST", "chat/commands", {"space": space["name"], "user": alice["email"],
+                                                    "command": "/meetrecent"})
+    assert answer["reply"]["text"] == "Recent meetings"
+    event = fake_app.last()["event"]
+    schema.validate("chat", "DeprecatedEvent", event)
+    assert event["type"] == "APP_COMMAND" and "message" not in event
+    assert event["appCommandMetadata"] == {"appCommandId": 5, "appCommandType": "QUICK_COMMAND"}
+    assert event["user"]["name"] == alice["name"] and event["configCompleteRedirectUrl"].startswith(chat.url)
+    chat.control("POST", "chat/commands", {"space": space["name"], "user": alice["email"], "command": 1})
+    assert fake_app.last()["event"]["appCommandMetadata"]["appCommandId"] == 1
+
+
+def test_a_quick_command_must_be_registered_and_the_app_present(chat: Emulator, fake_app: FakeChatApp) -> None:
+    alice, _ = people(chat)
+    space = make_space(chat, [alice["email"]])
+    count = len(fake_app.received)
+    for command in ("/nope", 99, True, None):
+        error = chat.control("POST", "chat/commands", {"space": space["name"], "user": alice["email"],
+                                                       "command": command}, expect=400)["error"]
+        assert error["status"] == "INVALID_ARGUMENT"
+    chat.control("POST", f"chat/{space['name']}/remove-app", {"user": alice["email"]})
+    error = chat.control("POST", "chat/commands", {"space": space["name"], "user": alice["email"],
+                                                   "command": "meet"}, expect=400)["error"]
+    assert error["status"] == "FAILED_PRECONDITION"
+    assert len(fake_app.received) == count + 1  # the removal only
 
 
 def test_members_and_space_listing(chat: Emulator, fake_app: FakeChatApp) -> None:
@@ -775,5 +859,9 @@ def test_by_default_only_clicks_carry_the_time_zone_as_the_reference_documents(f
         assert "timeZone" not in added["common"] and "timeZone" not in command["common"]
         assert click["common"]["timeZone"] == expected_time_zone("America/Chicago", click["eventTime"])
         assert all(event["common"]["userLocale"] == "en" for event in (added, command, click))
+        # A zone given for one event is what that person's client reports with it.
+        post(emulator, space["name"], "alice@example.com", "/meet", timeZone="Asia/Tokyo")
+        told = fake_app.last()["event"]
+        assert told["common"]["timeZone"] == expected_time_zone("Asia/Tokyo", told["eventTime"])
     finally:
         server.stop()

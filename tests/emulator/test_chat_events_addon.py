@@ -220,3 +220,42 @@ def test_common_event_object_carries_the_users_time_zone_and_locale(chat: Emulat
         assert common["timeZone"] == expected_time_zone("America/Sao_Paulo", event["chat"]["eventTime"])
         assert common["timeZone"]["offset"] == -10800000  # UTC-3, no daylight saving since 2019
         assert common["userLocale"] == "pt-BR" and common["hostApp"] == "CHAT"
+
+
+def test_a_slash_command_adds_the_app_back_with_two_events(chat: Emulator, fake_app: FakeChatApp) -> None:
+    alice, _ = people(chat)
+    space = make_space(chat, [alice["email"]])
+    chat.control("POST", f"chat/{space['name']}/remove-app", {"user": alice["email"]})
+    count = len(fake_app.received)
+    fake_app.answer(create_message({"text": "Welcome"}), create_message({"text": "Your meeting"}))
+    answer = post(chat, space["name"], alice["email"], "/meet Kickoff")
+    assert answer["appAdded"] is True and answer["reply"]["text"] == "Your meeting"
+    added, command = fake_app.events[count:]
+    assert set(added["chat"]) == {"user", "space", "eventTime", "addedToSpacePayload"}
+    assert added["chat"]["addedToSpacePayload"]["interactionAdd"] is True
+    assert "message" not in added["chat"]["addedToSpacePayload"]
+    payload = command["chat"]["appCommandPayload"]
+    assert payload["appCommandMetadata"] == {"appCommandId": 1, "appCommandType": "SLASH_COMMAND"}
+    assert payload["message"]["name"] == answer["message"]["name"]
+    assert [m["text"] for m in messages(chat, space["name"]) if m["sender"]["type"] == "BOT"] == [
+        "Welcome", "Your meeting"]
+
+
+def test_a_quick_command_is_an_app_command_payload_without_a_message(chat: Emulator, fake_app: FakeChatApp) -> None:
+    alice, _ = people(chat)
+    space = make_space(chat, [alice["email"]])
+    chat.control("POST", "chat/commands", {"space": space["name"], "user": alice["email"], "command": "meet"})
+    event = fake_app.last()["event"]
+    payload = event["chat"]["appCommandPayload"]
+    assert payload["appCommandMetadata"] == {"appCommandId": 1, "appCommandType": "QUICK_COMMAND"}
+    assert "message" not in payload and payload["space"]["name"] == space["name"]
+    assert event["chat"]["user"]["name"] == alice["name"]
+
+
+def test_a_removal_by_nobody_in_chat_has_no_chat_user(chat: Emulator, fake_app: FakeChatApp) -> None:
+    alice, _ = people(chat)
+    space = make_space(chat, [alice["email"]])
+    chat.control("POST", f"chat/{space['name']}/remove-app", {})
+    event = fake_app.last()["event"]
+    assert set(event["chat"]) == {"space", "eventTime", "removedFromSpacePayload"}
+    assert event["chat"]["removedFromSpacePayload"]["space"]["name"] == space["name"]
