@@ -4,6 +4,8 @@
   picker), the scopes can be narrowed one by one as Google's granular consent allows,
   Allow redirects with a code, Deny with ``error=access_denied``.
   ``EMULATOR_AUTO_CONSENT=1`` (``auto_consent``) approves every scope at once.
+  ``include_granted_scopes=true`` makes the new grant cover the scopes the user granted
+  the client before (incremental authorization).
 * ``POST /token`` — authorization_code (with PKCE), refresh_token and the JWT-bearer
   grant of service accounts (``sub`` for domain-wide delegation).
 * ``POST /revoke`` — ends a grant.
@@ -143,11 +145,16 @@ def _validate_consent_request(params: dict[str, str]) -> Response | None:
 
 
 def _issue_code(state: EmulatorState, params: dict[str, str], user: User, scopes: list[str]) -> Response:
+    granted = frozenset(scopes)
+    if params["include_granted_scopes"] == "true":
+        # Incremental authorization: the new grant also covers every scope this user
+        # already granted this client (and not revoked since), as Google's does.
+        granted |= state.tokens.granted_scopes(user.name, params["client_id"])
     grant = state.tokens.grant_for_user(user_name=user.name, email=user.email, client_id=params["client_id"],
-                                        scopes=frozenset(scopes))
+                                        scopes=granted)
     code = state.tokens.new_code(grant, params["redirect_uri"], params["code_challenge"] or None,
                                  params["code_challenge_method"] or ("plain" if params["code_challenge"] else None))
-    reply = {"code": code.code, "scope": " ".join(scopes), "authuser": "0", "prompt": "consent"}
+    reply = {"code": code.code, "scope": " ".join(sorted(granted)), "authuser": "0", "prompt": "consent"}
     if params["state"]:
         reply["state"] = params["state"]
     return _redirect_with(params["redirect_uri"], reply)

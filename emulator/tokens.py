@@ -126,6 +126,13 @@ class TokenStore:
             self.grants[grant.refresh_token] = grant
             return grant
 
+    def granted_scopes(self, user_name: str, client_id: str) -> frozenset[str]:
+        """Every scope ``user_name`` has granted ``client_id`` in grants still alive."""
+        with self._lock:
+            return frozenset().union(*(grant.scopes for grant in self.grants.values()
+                                       if grant.user_name == user_name and grant.client_id == client_id
+                                       and not grant.revoked))
+
     def user_token(self, grant: Grant) -> AccessToken:
         principal = Principal("user", grant.email, grant.scopes, grant.client_id, user_name=grant.user_name)
         return self.issue_access_token(principal, grant)
