@@ -57,14 +57,16 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def register_service_account(state: EmulatorState, *, email: str | None, project_id: str, token_uri: str,
-                             delegation: bool = True) -> dict[str, Any]:
+                             delegation: bool = True, delegated_scopes: list[str] | None = None) -> dict[str, Any]:
     email = email or f"sa-{state.new_id(8).lower()}@{project_id}.iam.gserviceaccount.com"
     if "@" not in email:
         raise ApiError(400, f"Invalid service account email: {email!r}")
     key = generate_key(email)
     client_id = state.new_numeric_id()
     state.keys.add(email, key)
-    state.service_accounts[email] = ServiceAccount(email, client_id, project_id, key.certificate_pem, key.kid, delegation)
+    allowed = frozenset(expand_scope(scope) for scope in delegated_scopes) if delegated_scopes is not None else None
+    state.service_accounts[email] = ServiceAccount(email, client_id, project_id, key.certificate_pem, key.kid, delegation,
+                                                   delegated_scopes=allowed)
     return {
         "type": "service_account",
         "project_id": project_id,
@@ -312,7 +314,10 @@ def _jwt_bearer_grant(state: EmulatorState, form: Any) -> dict[str, Any]:
         raise OAuthError("invalid_scope", "Invalid OAuth scope or ID token audience provided.")
     subject = claims.get("sub")
     if subject and subject != account.email:
-        if not account.delegation:
+        if not account.delegation or (account.delegated_scopes is not None and
+                                      not scopes <= account.delegated_scopes):
+            # Google's answer when delegation is off for the client or the administrator
+            # has not allowed every requested scope for it.
             raise OAuthError("unauthorized_client",
                              "Client is unauthorized to retrieve access tokens using this method, or client not "
                              "authorized for any of the scopes requested.")

@@ -93,6 +93,9 @@ class ServiceAccount:
     kid: str
     delegation: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    # The scopes an administrator allowed this client for domain-wide delegation (Admin
+    # console, "Domain-wide delegation"); None: any scope (the emulator's default).
+    delegated_scopes: frozenset[str] | None = None
 
 
 class TokenStore:

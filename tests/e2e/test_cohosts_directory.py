@@ -16,6 +16,7 @@ from typing import Any
 import requests
 
 from bot.domain import CohostState, Person
+from bot.local import APP_SERVICE_ACCOUNT
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
 
@@ -245,3 +246,23 @@ def test_a_directory_quota_error_is_noted(classic_stack: Stack) -> None:
     assert "Couldn't add Bob Brown as co-host: Google's directory didn't answer" in card_text(stack, space,
                                                                                                "Weekly sync")
     assert cohost_emails(stack, space, "Weekly sync") == {carol["email"]}
+
+
+def test_delegation_without_the_directory_allowed_still_makes_the_meeting(delegation_stack: Stack) -> None:
+    """The administrator allowed the Meet scope only: the directory token is refused,
+    the meeting is made, and the card says who could allow it."""
+    stack = delegation_stack
+    account = stack.state.service_accounts[APP_SERVICE_ACCOUNT]
+    account.delegated_scopes = frozenset({MEET})
+    try:
+        alice, bob = stack.person("Alice Anders"), stack.person("Bob Brown")
+        space = stack.space(alice, bob)
+        stack.say(space, alice, "/meet Weekly sync @Bob Brown")
+        text = card_text(stack, space, "Weekly sync")
+        assert "Couldn't add Bob Brown as co-host: Google didn't let me look them up" in text
+        assert "administrator" in text and cohost_emails(stack, space, "Weekly sync") == set()
+        assert people_calls(stack) == []  # no directory token, so no call
+        refused = [c for c in stack.calls("token") if c["status"] == 400]
+        assert refused, "the directory token was asked for and refused"
+    finally:
+        account.delegated_scopes = None

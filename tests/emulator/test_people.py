@@ -213,3 +213,20 @@ def test_incremental_authorization_adds_the_directory_to_what_was_granted(emulat
         requests.post(f"{emulator.url}/revoke", data={"token": token}, timeout=10)
     again = _consent(emulator, ["openid", DIRECTORY], incremental=True)
     assert set(again["scope"].split()) == {"openid", DIRECTORY}
+
+
+def test_delegation_takes_only_the_scopes_the_administrator_allowed(emulator: Emulator, org: dict[str, Any]) -> None:
+    from google.auth import exceptions as auth_exceptions
+
+    from emulator.clients import service_account_credentials
+
+    info = emulator.control("POST", "service-accounts", {"delegatedScopes": [MEET_SCOPE]})
+    meet_only = service_account_credentials(info, [MEET_SCOPE]).with_subject("alice@example.com")
+    assert emulator.meet(meet_only).spaces().create(body={}).execute()["name"].startswith("spaces/")
+    directory = service_account_credentials(info, [DIRECTORY]).with_subject("alice@example.com")
+    with pytest.raises(auth_exceptions.RefreshError, match="unauthorized_client"):
+        people(emulator, directory).get(resourceName=person_id(org["bob"]), personFields="emailAddresses").execute()
+    bad = emulator.control("POST", "service-accounts", {"delegatedScopes": "meetings.space.created"}, expect=400)
+    assert bad["error"]["status"] == "INVALID_ARGUMENT"
+    bad = emulator.control("POST", "service-accounts", {"delegatedScopes": [7]}, expect=400)
+    assert bad["error"]["status"] == "INVALID_ARGUMENT"
