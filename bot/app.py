@@ -22,6 +22,7 @@ from .digest import Summarizer
 from .google.chat import ChatGateway, app_credentials
 from .google.credentials import DelegatedCredentials, UserCredentialsProvider
 from .google.events import EventsGateway
+from .google.people import PeopleGateway
 from .lifecycle.reconcile import PeriodicReconciler
 from .lifecycle.service import Lifecycle
 from .lifecycle.worker import SyncWorker
@@ -129,6 +130,7 @@ def create_app(
         clock=now,  # type: ignore[arg-type]
         authorization=authorization,
         events=EventsGateway(endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
+        people=PeopleGateway(endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
         lifecycle=Lifecycle(storage),
         summarizer=summarizer or build_summarizer(config),
     )

@@ -200,6 +200,8 @@ class CohostState(str, enum.Enum):
     ADDED = "ADDED"  # a COHOST member of the Meet space
     REFUSED = "REFUSED"  # Meet refused (outside the domain, invalid address, …)
     NO_EMAIL = "NO_EMAIL"  # the app does not know their email, which Meet needs
+    # The organizer has not granted directory lookups (OAuth mode): added once they do.
+    NEEDS_DIRECTORY = "NEEDS_DIRECTORY"
 
 
 @dataclass(frozen=True)
@@ -451,3 +453,7 @@ class PendingAuthorization:
     code_verifier_ciphertext: str  # PKCE verifier, encrypted like refresh tokens
     created_at: datetime
     expires_at: datetime
+    # Set when this asks for directory lookups (directory.readonly, granted incrementally)
+    # because a meeting's mentioned co-hosts need them: that meeting's join card (its
+    # message name), whose waiting co-hosts are added once the user grants it.
+    directory_meeting: str | None = None

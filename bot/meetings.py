@@ -29,7 +29,8 @@ from cards.account import link_needed_after_consent_message, rate_limited_messag
 from cards.messages import Problem, card_delayed_message, error_message
 
 from .controls.card import render_join_card
-from .controls.cohosts import add_cohosts
+from .controls.cohosts import CohostTools, add_cohosts
+from .controls.waiting_cohosts import ask_for_directory
 from .domain import AccessType, DialIn, Meeting, MeetingSettings, MeetRequest
 from .google.credentials import NeedsAuthorization
 from .google.errors import FailureKind, GoogleApiError
@@ -193,8 +194,7 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
     if meeting.requested_cohosts:
         # Before the card is posted, so the card says from the start who is a co-host
         # and who Meet refused (not fatal: the meeting exists either way).
-        meeting = services.storage.set_cohosts(
-            meeting.id, add_cohosts(meeting, credentials, services.meet, services.storage))
+        meeting = services.storage.set_cohosts(meeting.id, add_cohosts(meeting, credentials, CohostTools.of(services)))
     card = render_join_card(meeting, now=services.clock(), config=services.config)
     try:
         posted = services.chat.create_message(request.chat_space, card, message_id=message_id, request_id=message_id)
@@ -222,6 +222,7 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
                       extra={"fields": {"meetSpace": meeting.meet_space}})
         return CardPending(meeting, card_delayed_message())
     log.info("meeting created", extra={"fields": {"meetSpace": meeting.meet_space, "chatSpace": request.chat_space}})
+    ask_for_directory(services, meeting)  # only when mentions wait for the organizer to allow lookups
     return Created(meeting)
 
 

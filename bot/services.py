@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .authorization import Authorization
     from .digest import Summarizer
     from .google.events import EventsGateway
+    from .google.people import PeopleGateway
     from .lifecycle.service import Lifecycle
 
 
@@ -43,6 +44,8 @@ class Services:
     authorization: "Authorization | None" = None
     # The meeting lifecycle (Workspace Events and the sync worker); None in unit tests.
     events: "EventsGateway | None" = None
+    # Directory lookups of mentioned people's emails (People API); None: not looked up.
+    people: "PeopleGateway | None" = None
     lifecycle: "Lifecycle | None" = None
     # Turns a transcript into next steps, decisions and key points (SUMMARIZER).
     summarizer: "Summarizer" = field(default_factory=offline_summarizer)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MultiDict
 
 from . import discovery, schema
 from .errors import ApiError, error_info
@@ -29,7 +30,7 @@ SYSTEM_PARAMETERS = {
     "uploadType", "callback", "$.xgafv", "$fields", "$prettyPrint", "oauth_token",
 }
 
-EMULATED_APIS = ["meet", "chat", "workspaceevents", "aiplatform", "aiplatform.v1"]
+EMULATED_APIS = ["meet", "chat", "workspaceevents", "people", "aiplatform", "aiplatform.v1"]
 
 
 def api_handler(api: str, method_id: str) -> Callable[[Handler], Handler]:
@@ -52,6 +53,12 @@ class ApiContext:
     query: dict[str, str]
     body: dict[str, Any]
     principal: Principal
+
+    def values(self, name: str) -> list[str]:
+        """Every value of a repeated query parameter (``resourceNames=a&resourceNames=b``),
+        which ``query`` holds only the first of."""
+        args = query_arguments()
+        return [value for key in args if key == name or schema.camel(key) == name for value in args.getlist(key)]
 
     @property
     def name(self) -> str:
@@ -81,9 +88,25 @@ class ApiContext:
         return [schema.camel(path) if "." not in path else ".".join(schema.camel(p) for p in path.split(".")) for path in paths]
 
 
+def http_method() -> str:
+    """The request's verb. A GET whose URL would be too long is sent as a POST with
+    ``X-HTTP-Method-Override: GET`` and its query in a form body (google-api-python-client
+    does so past 2,048 characters, e.g. a ``people:batchGet`` of many names); Google's
+    front end serves it as the GET, and so does the emulator."""
+    override = request.headers.get("X-HTTP-Method-Override", "").upper()
+    return "GET" if request.method == "POST" and override == "GET" else request.method
+
+
+def query_arguments() -> MultiDict[str, str]:
+    """The query parameters, including those an overridden GET carries in its body."""
+    if http_method() == "GET" and request.method == "POST":
+        return MultiDict([*request.args.items(multi=True), *request.form.items(multi=True)])
+    return request.args
+
+
 def _bearer_principal(state: EmulatorState) -> Principal:
     header = request.headers.get("Authorization", "")
-    token = request.args.get("access_token") or (header[7:].strip() if header[:7].lower() == "bearer " else "")
+    token = query_arguments().get("access_token") or (header[7:].strip() if header[:7].lower() == "bearer " else "")
     if not token:
         raise ApiError(
             401,
@@ -111,27 +134,33 @@ def _bearer_principal(state: EmulatorState) -> Principal:
     )
 
 
+def insufficient_scopes(method: discovery.ApiMethod, scopes: frozenset[str]) -> ApiError:
+    """Google's 403 for a token without any of ``scopes`` (what the method needs here)."""
+    return ApiError(
+        403,
+        "Request had insufficient authentication scopes.",
+        details=[error_info("ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                            method=f"google.{method.api}.{method.id}", service=f"{method.api}.googleapis.com")],
+        headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="insufficient_scope", '
+                 f'scope="{" ".join(sorted(scopes))}"'},
+    )
+
+
 def _authorise(method: discovery.ApiMethod, principal: Principal) -> None:
     if method.scopes and not (principal.scopes & method.scopes):
-        raise ApiError(
-            403,
-            "Request had insufficient authentication scopes.",
-            details=[error_info("ACCESS_TOKEN_SCOPE_INSUFFICIENT",
-                                method=f"google.{method.api}.{method.id}", service=f"{method.api}.googleapis.com")],
-            headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="insufficient_scope", '
-                     f'scope="{" ".join(sorted(method.scopes))}"'},
-        )
+        raise insufficient_scopes(method, method.scopes)
 
 
 def _query(method: discovery.ApiMethod) -> dict[str, str]:
     query: dict[str, str] = {}
-    for key in request.args:
+    args = query_arguments()
+    for key in args:
         name = key if key in method.parameters or key in SYSTEM_PARAMETERS else schema.camel(key)
         if name not in method.parameters and name not in SYSTEM_PARAMETERS:
             raise ApiError(400, f'Invalid JSON payload received. Unknown name "{key}": Cannot bind query parameter. '
                                 f"Field '{key}' could not be found in request message.")
         spec = method.parameters.get(name, {})
-        value = request.args.get(key, "")
+        value = args.get(key, "")
         if spec.get("type") == "integer" and value and not value.lstrip("-").isdigit():
             raise ApiError(400, f"Invalid value at '{schema.snake(name)}' (TYPE_INT32), \"{value}\"")
         if spec.get("type") == "boolean" and value not in ("", "true", "false", "True", "False", "1", "0"):
@@ -170,13 +199,14 @@ def error_response(error: ApiError) -> Response:
 
 
 def dispatch(state: EmulatorState, path: str) -> Response:
-    method, path_params, path_known = discovery.match_path(EMULATED_APIS, request.method, path)
+    verb = http_method()
+    method, path_params, path_known = discovery.match_path(EMULATED_APIS, verb, path)
     if method is None:
         if path_known:
-            return error_response(ApiError(405, f"Method {request.method} is not allowed for {path}.", "UNIMPLEMENTED"))
+            return error_response(ApiError(405, f"Method {verb} is not allowed for {path}.", "UNIMPLEMENTED"))
         return error_response(ApiError(404, f"The requested URL {path} was not found on this server.", "NOT_FOUND"))
 
-    record = CallRecord(method.api, method.id, request.method, path, dict(request.args.items()), None,
+    record = CallRecord(method.api, method.id, verb, path, dict(query_arguments().items()), None,
                         time=state.clock.time())
     with state.lock:
         state.calls.append(record)
@@ -199,7 +229,7 @@ def dispatch(state: EmulatorState, path: str) -> Response:
         context = ApiContext(state, method, path_params, resource, query, body, principal)
         with state.lock:
             result = handler(context)
-        int_enums = "enum-encoding=int" in request.args.get("$alt", "")
+        int_enums = "enum-encoding=int" in query_arguments().get("$alt", "")
         encoded = schema.encode_response(method.document or method.api, method.response_schema, result or {},
                                          int_enums=int_enums)
         record.status = 200

@@ -27,6 +27,7 @@ def create_emulator(config: EmulatorConfig | None = None) -> Flask:
     from .chat import api as chat_api, control as chat_control  # noqa: F401
     from .events import api as events_api, control as events_control  # noqa: F401
     from .meet import api as meet_api, control as meet_control  # noqa: F401
+    from .people import api as people_api  # noqa: F401
     from .vertex import api as vertex_api, control as vertex_control  # noqa: F401
 
     app.register_blueprint(create_api_blueprint())

@@ -113,16 +113,22 @@ def reset() -> Response:
 
 @blueprint.post("/service-accounts")
 def create_service_account() -> Response:
-    """A service account and its key file, in the JSON format the Cloud console downloads."""
+    """A service account and its key file, in the JSON format the Cloud console downloads.
+    ``domainWideDelegation`` (default true) and ``delegatedScopes`` (default: any) say what
+    an administrator allowed it to do as the domain's users."""
     from .oauth import register_service_account
 
     body = json_body()
+    scopes = typed(body, "delegatedScopes", list)
+    if scopes is not None and not all(isinstance(scope, str) and scope for scope in scopes):
+        raise invalid_argument("delegatedScopes must be a list of OAuth scopes.", "delegatedScopes")
     key_file = register_service_account(
         state(),
         email=typed(body, "email", str),
         project_id=typed(body, "projectId", str, "emulated-project"),
         token_uri=request.host_url.rstrip("/") + "/token",
         delegation=typed(body, "domainWideDelegation", bool, True),
+        delegated_scopes=scopes,
     )
     return json_response(key_file)
 

@@ -21,7 +21,7 @@ DOCUMENTS_DIR = os.path.join(os.path.dirname(googleapiclient.__file__), "discove
 
 # Emulated APIs: short name -> discovery document file.
 DOCUMENTS = {"meet": "meet.v2.json", "chat": "chat.v1.json", "workspaceevents": "workspaceevents.v1.json",
-             "aiplatform": "aiplatform.v1beta1.json", "aiplatform.v1": "aiplatform.v1.json"}
+             "people": "people.v1.json", "aiplatform": "aiplatform.v1beta1.json", "aiplatform.v1": "aiplatform.v1.json"}
 
 # A document that is another version of an API: its calls and faults carry the API's
 # name, and its methods share the API's handlers (Vertex AI serves v1 beside v1beta1).
@@ -30,7 +30,9 @@ API_OF_DOCUMENT = {"aiplatform.v1": "aiplatform"}
 # Documents of which the emulator serves only a few methods (Vertex AI has thousands):
 # only these are routed, so the rest stay a 404 and matching stays cheap.
 _GENERATE_CONTENT = frozenset({"projects.locations.publishers.models.generateContent"})
-ROUTED_METHODS: dict[str, frozenset[str]] = {"aiplatform": _GENERATE_CONTENT, "aiplatform.v1": _GENERATE_CONTENT}
+# The People API: the two directory lookups the app makes (contacts are not emulated).
+ROUTED_METHODS: dict[str, frozenset[str]] = {"aiplatform": _GENERATE_CONTENT, "aiplatform.v1": _GENERATE_CONTENT,
+                                             "people": frozenset({"people.get", "people.getBatchGet"})}
 
 
 @functools.cache

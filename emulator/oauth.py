@@ -4,6 +4,8 @@
   picker), the scopes can be narrowed one by one as Google's granular consent allows,
   Allow redirects with a code, Deny with ``error=access_denied``.
   ``EMULATOR_AUTO_CONSENT=1`` (``auto_consent``) approves every scope at once.
+  ``include_granted_scopes=true`` makes the new grant cover the scopes the user granted
+  the client before (incremental authorization).
 * ``POST /token`` — authorization_code (with PKCE), refresh_token and the JWT-bearer
   grant of service accounts (``sub`` for domain-wide delegation).
 * ``POST /revoke`` — ends a grant.
@@ -55,14 +57,16 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def register_service_account(state: EmulatorState, *, email: str | None, project_id: str, token_uri: str,
-                             delegation: bool = True) -> dict[str, Any]:
+                             delegation: bool = True, delegated_scopes: list[str] | None = None) -> dict[str, Any]:
     email = email or f"sa-{state.new_id(8).lower()}@{project_id}.iam.gserviceaccount.com"
     if "@" not in email:
         raise ApiError(400, f"Invalid service account email: {email!r}")
     key = generate_key(email)
     client_id = state.new_numeric_id()
     state.keys.add(email, key)
-    state.service_accounts[email] = ServiceAccount(email, client_id, project_id, key.certificate_pem, key.kid, delegation)
+    allowed = frozenset(expand_scope(scope) for scope in delegated_scopes) if delegated_scopes is not None else None
+    state.service_accounts[email] = ServiceAccount(email, client_id, project_id, key.certificate_pem, key.kid, delegation,
+                                                   delegated_scopes=allowed)
     return {
         "type": "service_account",
         "project_id": project_id,
@@ -143,11 +147,16 @@ def _validate_consent_request(params: dict[str, str]) -> Response | None:
 
 
 def _issue_code(state: EmulatorState, params: dict[str, str], user: User, scopes: list[str]) -> Response:
+    granted = frozenset(scopes)
+    if params["include_granted_scopes"] == "true":
+        # Incremental authorization: the new grant also covers every scope this user
+        # already granted this client (and not revoked since), as Google's does.
+        granted |= state.tokens.granted_scopes(user.name, params["client_id"])
     grant = state.tokens.grant_for_user(user_name=user.name, email=user.email, client_id=params["client_id"],
-                                        scopes=frozenset(scopes))
+                                        scopes=granted)
     code = state.tokens.new_code(grant, params["redirect_uri"], params["code_challenge"] or None,
                                  params["code_challenge_method"] or ("plain" if params["code_challenge"] else None))
-    reply = {"code": code.code, "scope": " ".join(scopes), "authuser": "0", "prompt": "consent"}
+    reply = {"code": code.code, "scope": " ".join(sorted(granted)), "authuser": "0", "prompt": "consent"}
     if params["state"]:
         reply["state"] = params["state"]
     return _redirect_with(params["redirect_uri"], reply)
@@ -305,7 +314,10 @@ def _jwt_bearer_grant(state: EmulatorState, form: Any) -> dict[str, Any]:
         raise OAuthError("invalid_scope", "Invalid OAuth scope or ID token audience provided.")
     subject = claims.get("sub")
     if subject and subject != account.email:
-        if not account.delegation:
+        if not account.delegation or (account.delegated_scopes is not None and
+                                      not scopes <= account.delegated_scopes):
+            # Google's answer when delegation is off for the client or the administrator
+            # has not allowed every requested scope for it.
             raise OAuthError("unauthorized_client",
                              "Client is unauthorized to retrieve access tokens using this method, or client not "
                              "authorized for any of the scopes requested.")

@@ -93,6 +93,9 @@ class ServiceAccount:
     kid: str
     delegation: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    # The scopes an administrator allowed this client for domain-wide delegation (Admin
+    # console, "Domain-wide delegation"); None: any scope (the emulator's default).
+    delegated_scopes: frozenset[str] | None = None
 
 
 class TokenStore:
@@ -125,6 +128,13 @@ class TokenStore:
             grant = Grant("1//" + secrets.token_urlsafe(40), user_name, email, client_id, scopes)
             self.grants[grant.refresh_token] = grant
             return grant
+
+    def granted_scopes(self, user_name: str, client_id: str) -> frozenset[str]:
+        """Every scope ``user_name`` has granted ``client_id`` in grants still alive."""
+        with self._lock:
+            return frozenset().union(*(grant.scopes for grant in self.grants.values()
+                                       if grant.user_name == user_name and grant.client_id == client_id
+                                       and not grant.revoked))
 
     def user_token(self, grant: Grant) -> AccessToken:
         principal = Principal("user", grant.email, grant.scopes, grant.client_id, user_name=grant.user_name)

@@ -21,7 +21,7 @@ from google.oauth2.credentials import Credentials
 
 from ..config import Config
 from ..domain import Person, UserGrant
-from ..google.credentials import NeedsAuthorization
+from ..google.credentials import DIRECTORY_SCOPE, MissingScope, NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError, call_with_retries
 from ..retry import attempt_timeout
 from ..storage import Storage
@@ -78,6 +78,16 @@ class OAuthCredentials:
         self._remember(grant.user_name, grant.refresh_token_ciphertext, credentials)
         self._rotate_if_needed(grant)
         return credentials
+
+    def for_directory(self, person: Person) -> Credentials:
+        """The same credentials as for Meet, once the user's grant includes
+        ``directory.readonly`` (granted incrementally: their token then carries both)."""
+        grant = self._storage.get_grant(person.user_name)
+        if grant is None:
+            raise NeedsAuthorization("no stored authorization")
+        if DIRECTORY_SCOPE not in grant.scopes:
+            raise MissingScope(DIRECTORY_SCOPE)
+        return self.for_user(person)
 
     def invalidate(self, person: Person) -> None:
         with self._lock:

@@ -20,6 +20,7 @@ from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from ..config import Config
+from ..google.credentials import DIRECTORY_SCOPE
 from ..retry import attempt_timeout, retry_call
 from ..verification import GOOGLE_ISSUERS, CertificateCache, VerificationError, verify_signed_token
 
@@ -29,6 +30,9 @@ MEET_SCOPE = "https://www.googleapis.com/auth/meetings.space.created"
 # openid costs the user nothing on the consent screen and yields an ID token whose
 # ``sub`` proves which Google account consented (it equals the Chat user id).
 REQUESTED_SCOPES = ("openid", MEET_SCOPE)
+# Asked for incrementally, only when a mentioned co-host's email must come from the
+# organization's directory (include_granted_scopes keeps Meet in the same grant).
+DIRECTORY_REQUESTED_SCOPES = ("openid", DIRECTORY_SCOPE)
 _SCOPE_ALIASES = {"https://www.googleapis.com/auth/userinfo.email": "email",
                   "https://www.googleapis.com/auth/userinfo.profile": "profile"}
 
@@ -92,7 +96,7 @@ class GoogleOAuthClient:
         self._sleep = sleep
         _allow_plain_http_to_the_emulator(config)
 
-    def _flow(self, code_verifier: str) -> Flow:
+    def _flow(self, code_verifier: str, scopes: tuple[str, ...] = REQUESTED_SCOPES) -> Flow:
         client_config = {"web": {
             "client_id": self._client_id,
             "client_secret": self._client_secret,
@@ -100,21 +104,23 @@ class GoogleOAuthClient:
             "token_uri": self._config.token_uri,
             "redirect_uris": [self._config.redirect_uri],
         }}
-        return Flow.from_client_config(client_config, scopes=list(REQUESTED_SCOPES),
+        return Flow.from_client_config(client_config, scopes=list(scopes),
                                        redirect_uri=self._config.redirect_uri, code_verifier=code_verifier,
                                        autogenerate_code_verifier=False)
 
-    def authorization_url(self, *, state: str, code_verifier: str, login_hint: str | None) -> str:
+    def authorization_url(self, *, state: str, code_verifier: str, login_hint: str | None,
+                          scopes: tuple[str, ...] = REQUESTED_SCOPES) -> str:
         extra: dict[str, str] = {}
         if login_hint:
             extra["login_hint"] = login_hint
-        url, _ = self._flow(code_verifier).authorization_url(
+        url, _ = self._flow(code_verifier, scopes).authorization_url(
             state=state, access_type="offline", prompt="consent", include_granted_scopes="true", **extra)
         return str(url)
 
-    def exchange_code(self, code: str, code_verifier: str) -> TokenResponse:
+    def exchange_code(self, code: str, code_verifier: str, scopes: tuple[str, ...] = REQUESTED_SCOPES
+                      ) -> TokenResponse:
         """The token response for an authorization code; transient failures are retried."""
-        flow = self._flow(code_verifier)
+        flow = self._flow(code_verifier, scopes)
 
         def attempt() -> dict[str, Any]:
             try:
@@ -188,5 +194,5 @@ class _TransientRevokeError(Exception):
     pass
 
 
-__all__ = ["GoogleOAuthClient", "MEET_SCOPE", "REQUESTED_SCOPES", "TokenExchangeError", "TokenResponse",
-           "VerificationError", "new_code_verifier"]
+__all__ = ["DIRECTORY_REQUESTED_SCOPES", "DIRECTORY_SCOPE", "GoogleOAuthClient", "MEET_SCOPE", "REQUESTED_SCOPES",
+           "TokenExchangeError", "TokenResponse", "VerificationError", "new_code_verifier"]

@@ -3,6 +3,8 @@
     begin   a command needs Meet and the user has no grant: a pending authorization is
             stored (nonce, user, the command, Chat's configCompleteRedirectUrl, the PKCE
             verifier) and the prompt URL ``{PUBLIC_URL}/oauth2/start?state=…`` returned.
+            ``begin_directory`` does the same to add ``directory.readonly`` to a linked
+            user's grant (incremental authorization) for a meeting's waiting co-hosts.
     start   GET /oauth2/start: the state is checked and the browser sent to Google.
     finish  GET /oauth2/callback: state, Google's answer, scopes and identity are all
             checked before anything is stored; only then is the refresh token stored,
@@ -28,7 +30,16 @@ from ..storage import Storage, StorageError
 from . import pages
 from .credentials import OAuthCredentials
 from .crypto import TokenCipher, UndecryptableToken
-from .google_oauth import MEET_SCOPE, GoogleOAuthClient, TokenExchangeError, TokenResponse, new_code_verifier
+from .google_oauth import (
+    DIRECTORY_REQUESTED_SCOPES,
+    DIRECTORY_SCOPE,
+    MEET_SCOPE,
+    REQUESTED_SCOPES,
+    GoogleOAuthClient,
+    TokenExchangeError,
+    TokenResponse,
+    new_code_verifier,
+)
 from .pages import Page
 from .redirects import is_chat_config_complete_url
 from .state import InvalidState, StateSigner, new_nonce
@@ -36,6 +47,12 @@ from .state import InvalidState, StateSigner, new_nonce
 log = logging.getLogger(__name__)
 
 REQUIRED_SCOPES = frozenset({"openid", MEET_SCOPE})
+
+
+def _scopes_for(pending: PendingAuthorization) -> tuple[str, ...]:
+    """What the consent page asks for: linking asks for Meet; a directory grant asks only
+    for directory.readonly (include_granted_scopes brings what was granted before)."""
+    return DIRECTORY_REQUESTED_SCOPES if pending.directory_meeting is not None else REQUESTED_SCOPES
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,19 @@ class Authorization:
             created_at=now, expires_at=now + timedelta(seconds=self._signer.max_age_seconds)))
         return f"{self._config.public_url}/oauth2/start?{urlencode({'state': self._signer.sign(nonce, user.user_name)})}"
 
+    def begin_directory(self, user: Person, meeting_card: str) -> str:
+        """The URL asking ``user`` to allow directory lookups (``directory.readonly``,
+        added to their grant incrementally) for the co-hosts waiting on ``meeting_card``."""
+        now = self._clock()
+        self._storage.prune_pending_authorizations(now)
+        nonce = new_nonce()
+        self._storage.add_pending_authorization(PendingAuthorization(
+            nonce=nonce, user=user, request=None, event_format="classic", config_complete_url=None,
+            code_verifier_ciphertext=self._cipher.encrypt(new_code_verifier()),
+            created_at=now, expires_at=now + timedelta(seconds=self._signer.max_age_seconds),
+            directory_meeting=meeting_card))
+        return f"{self._config.public_url}/oauth2/start?{urlencode({'state': self._signer.sign(nonce, user.user_name)})}"
+
     # -- start ----------------------------------------------------------------------------
     def start(self, state: str | None) -> Redirect | Page:
         """Send the browser to Google's consent page, if the state is good."""
@@ -104,7 +134,7 @@ class Authorization:
             return pages.mismatched_state()
         assert state is not None  # verified above
         return Redirect(self._oauth.authorization_url(state=state, code_verifier=verifier,
-                                                      login_hint=pending.user.email))
+                                                      login_hint=pending.user.email, scopes=_scopes_for(pending)))
 
     # -- finish ---------------------------------------------------------------------------
     def finish(self, args: Mapping[str, str]) -> Linked | Page:
@@ -137,7 +167,7 @@ class Authorization:
             return pages.mismatched_state()
 
         try:
-            tokens = self._oauth.exchange_code(code, verifier)
+            tokens = self._oauth.exchange_code(code, verifier, _scopes_for(pending))
         except TokenExchangeError as failure:
             log.warning("code exchange failed", extra={"fields": {"reason": str(failure)}})
             return pages.exchange_failed(failure.transient)
@@ -159,6 +189,10 @@ class Authorization:
         if not REQUIRED_SCOPES <= tokens.scopes:
             self._discard(tokens, subject)
             return pages.partial_scopes()
+        if pending.directory_meeting is not None and DIRECTORY_SCOPE not in tokens.scopes:
+            # Declined (unticked on the consent page): the link they have stays as it was.
+            self._discard(tokens, subject)
+            return pages.directory_declined()
         if subject is None:
             self._discard(tokens, None)
             return pages.unverified_identity()

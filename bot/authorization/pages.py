@@ -106,6 +106,23 @@ def partial_scopes() -> Page:
                  "Type /meet in Google Chat again and leave both boxes ticked."), reason="partial_scopes")
 
 
+def directory_allowed(app_name: str, added: int) -> Page:
+    who = (f"The {added} people you mentioned are now co-hosts of your meeting." if added > 1
+           else "The person you mentioned is now a co-host of your meeting." if added == 1
+           else "Mentioning people in /meet makes them co-hosts from now on.")
+    return Page(200, f"{app_name}: directory lookups allowed", "Directory lookups allowed",
+                ((f"{app_name} can now find the email address of the people you mention in /meet in your "
+                  f"organization's directory, so that they become co-hosts. {who}"),
+                 "You can close this tab and go back to Google Chat."), reason="directory_allowed")
+
+
+def directory_declined() -> Page:
+    return Page(200, "Directory lookups not allowed", "You did not allow directory lookups",
+                (("That's fine: your account stays linked and your meetings work. People you mention become "
+                  "co-hosts once they have used one of the app's commands."), NOTHING_STORED),
+                reason="directory_declined")
+
+
 def unverified_identity() -> Page:
     return Page(400, "Authorization failed", "Your Google account could not be confirmed",
                 ("Google's answer did not prove which account signed in.", NOTHING_STORED, AGAIN),

@@ -1,25 +1,33 @@
 """Making the people @mentioned in ``/meet`` co-hosts of the new meeting.
 
-Right after Meet created the space, with the organizer's credentials, one
-``spaces.members.create`` (role COHOST) per mention. Meet may refuse someone (outside
-the organization, an address it rejects): that is reported on the card, never fatal
-to the meeting. The outcome is kept with the meeting; the authority check later reads
-the co-host's address from it.
+Right after Meet created the space, with the organizer's credentials: the emails of
+those the app has not seen yet are looked up in the organization's directory (one
+People API call, ``directory``), then one ``spaces.members.create`` (role COHOST) per
+mention. Meet may refuse someone (outside the organization, an address it rejects) and
+the directory may not hold them: that is reported on the card, never fatal to the
+meeting. The outcome is kept with the meeting; the authority check later reads the
+co-host's address from it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 from contextlib import nullcontext
-from typing import Any, ContextManager
+from typing import TYPE_CHECKING, Any, ContextManager
 
-from ..domain import Cohost, CohostState, Meeting
+from ..domain import Cohost, CohostState, Meeting, Person
+from ..google.credentials import UserCredentialsProvider
 from ..google.errors import FailureKind, GoogleApiError
 from ..google.meet import MeetGateway
+from ..google.people import PeopleGateway
 from ..retry import MIN_ATTEMPT_SECONDS, remaining_seconds, request_deadline
 from ..storage import Storage
-from .people import email_for
+from .directory import Unresolved, resolve_emails
+
+if TYPE_CHECKING:
+    from ..services import Services
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +39,6 @@ MAX_COHOSTS = 20
 # no time (the card would then only be "on its way").
 DEADLINE_SHARE = 0.5
 
-NO_EMAIL = ("I don't know their email address yet (Chat doesn't tell me for mentions); once they've "
-            "used any of my commands, mentioning them works")
 REFUSED_PERMISSION = "Google Meet refused (they may be outside your organization)"
 REFUSED_INVALID = "Google Meet doesn't accept their address"
 UNAVAILABLE = "Google Meet didn't answer"
@@ -57,25 +63,47 @@ def _share_of_deadline() -> ContextManager[None]:
     return nullcontext() if left is None else request_deadline(left * DEADLINE_SHARE)
 
 
-def add_cohosts(meeting: Meeting, credentials: Any, meet: MeetGateway, storage: Storage) -> tuple[Cohost, ...]:
-    """Try each requested co-host once; what became of each, in mention order."""
+@dataclasses.dataclass(frozen=True)
+class CohostTools:
+    """What adding co-hosts uses: Meet, the directory (None: not looked up) and storage."""
+
+    meet: MeetGateway
+    people: PeopleGateway | None
+    credentials: UserCredentialsProvider
+    storage: Storage
+
+    @classmethod
+    def of(cls, services: Services) -> CohostTools:
+        return cls(services.meet, services.people, services.credentials, services.storage)
+
+
+def add_cohosts(meeting: Meeting, credentials: Any, tools: CohostTools,
+                people: Sequence[Person] | None = None) -> tuple[Cohost, ...]:
+    """Try each requested co-host (or only ``people`` of them) once; what became of
+    each, in mention order."""
+    wanted = tuple(meeting.requested_cohosts if people is None else people)
     with _share_of_deadline():
-        return _add_each(meeting, credentials, meet, storage)
+        with _share_of_deadline():  # the directory gets half of it: an outage there leaves Meet the rest
+            emails = resolve_emails(wanted[:MAX_COHOSTS], meeting.organizer, tools.storage, tools.people,
+                                    tools.credentials)
+        return _add_each(meeting, wanted, credentials, tools.meet, emails)
 
 
-def _add_each(meeting: Meeting, credentials: Any, meet: MeetGateway, storage: Storage) -> tuple[Cohost, ...]:
+def _add_each(meeting: Meeting, wanted: tuple[Person, ...], credentials: Any, meet: MeetGateway,
+              emails: dict[str, str | Unresolved]) -> tuple[Cohost, ...]:
     outcomes: list[Cohost] = []
-    for index, person in enumerate(meeting.requested_cohosts):
+    for index, person in enumerate(wanted):
         if index >= MAX_COHOSTS:
             outcomes.append(Cohost(person, CohostState.REFUSED, reason=TOO_MANY))
+            continue
+        email = emails.get(person.user_name)
+        if isinstance(email, Unresolved) or email is None:
+            unresolved = email or Unresolved(CohostState.REFUSED, NOT_TRIED)
+            outcomes.append(Cohost(person, unresolved.state, reason=unresolved.reason))
             continue
         left = remaining_seconds()
         if left is not None and left <= MIN_ATTEMPT_SECONDS:  # the share is spent: asking would only time out
             outcomes.append(Cohost(person, CohostState.REFUSED, reason=NOT_TRIED))
-            continue
-        email = email_for(storage, person)
-        if email is None:
-            outcomes.append(Cohost(person, CohostState.NO_EMAIL, reason=NO_EMAIL))
             continue
         known = dataclasses.replace(person, email=email)
         try:

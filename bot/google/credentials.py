@@ -3,12 +3,17 @@
 The Meet REST API accepts only user credentials. Domain-wide delegation lets the app's
 service account act as any user of the domain (``sub`` = the user's email); per-user
 OAuth linking (``bot.authorization.credentials.OAuthCredentials``) is the other.
+
+Directory lookups (the People API, to find a mentioned person's email) take one more
+scope, ``directory.readonly``, asked for separately: in OAuth mode the user grants it
+incrementally, only once a mention needs it; with delegation it is a token of its own,
+so a domain whose administrator has not allowed that scope still creates meetings.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from typing import Any, Protocol
 
 from google.auth.credentials import Credentials
 from google.oauth2 import service_account
@@ -16,10 +21,16 @@ from google.oauth2 import service_account
 from ..domain import Person
 
 MEET_SCOPES = ("https://www.googleapis.com/auth/meetings.space.created",)
+DIRECTORY_SCOPE = "https://www.googleapis.com/auth/directory.readonly"
 
 
 class NeedsAuthorization(Exception):
     """The user has not (or no longer) authorized the app to act for them."""
+
+
+class MissingScope(Exception):
+    """The user's authorization works but does not include a scope this needs (they can
+    grant it incrementally)."""
 
 
 class UserCredentialsProvider(Protocol):
@@ -29,6 +40,11 @@ class UserCredentialsProvider(Protocol):
     def invalidate(self, person: Person) -> None:
         """Google refused ``person``'s credentials as no longer valid (``invalid_grant``):
         forget them, so the next command asks the user again instead of failing again."""
+
+    def for_directory(self, person: Person) -> Credentials:
+        """Credentials acting as ``person`` that read their organization's directory
+        (``directory.readonly``): NeedsAuthorization without any, MissingScope when their
+        authorization lacks that scope."""
 
 
 class DelegatedCredentials:
@@ -45,24 +61,35 @@ class DelegatedCredentials:
             self._base = service_account_credentials(key_info, MEET_SCOPES, token_uri)
         else:
             self._base = service_account.Credentials.from_service_account_info(key_info, scopes=list(MEET_SCOPES))
-        self._cache: dict[str, Credentials] = {}
+        # Directory lookups get tokens of their own (not Meet's scope): an administrator
+        # who has not allowed directory.readonly breaks only them, never Meet.
+        self._directory_base = self._base.with_scopes([DIRECTORY_SCOPE])
+        self._cache: dict[tuple[str, str], Credentials] = {}
         self._lock = threading.Lock()
         self._cache_size = cache_size
 
     def for_user(self, person: Person) -> Credentials:
+        return self._subject(person, "meet", self._base)
+
+    def for_directory(self, person: Person) -> Credentials:
+        return self._subject(person, "directory", self._directory_base)
+
+    def _subject(self, person: Person, purpose: str, base: Any) -> Credentials:
         if not person.email:
             raise NeedsAuthorization("the event carries no email for this user")
+        key = (purpose, person.email)
         with self._lock:
-            found = self._cache.get(person.email)
+            found = self._cache.get(key)
             if found is None:
                 if len(self._cache) >= self._cache_size:
                     self._cache.pop(next(iter(self._cache)))
-                found = self._base.with_subject(person.email)
-                self._cache[person.email] = found
+                found = base.with_subject(person.email)
+                self._cache[key] = found
             return found
 
     def invalidate(self, person: Person) -> None:
         # Nothing is stored per user; a refusal here is the administrator's delegation
-        # setup, so only the cached token goes (the next call asks Google afresh).
+        # setup, so only the cached tokens go (the next call asks Google afresh).
         with self._lock:
-            self._cache.pop(person.email or "", None)
+            for purpose in ("meet", "directory"):
+                self._cache.pop((purpose, person.email or ""), None)

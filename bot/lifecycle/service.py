@@ -35,6 +35,11 @@ class Lifecycle:
         if meeting.id is not None:
             self._sync_soon(meeting.id)
 
+    def cohosts_changed(self, meeting: Meeting) -> None:
+        """Co-hosts were added after the card was posted: the next sync redraws it."""
+        if meeting.id is not None:
+            self._sync_soon(meeting.id)
+
     def _sync_soon(self, meeting_id: int) -> None:
         self.storage.request_sync(meeting_id)
         if self.worker is not None:

@@ -19,6 +19,10 @@ from bot.domain import Meeting, MeetRequest, PendingAuthorization, Person, UserG
 from bot.storage.errors import translate_errors
 from bot.storage.tables import meetings, pending_authorizations, user_grants
 
+# The ``command`` of a pending authorization that asks for directory lookups for a meeting
+# ("meet" is a /meet waiting for the link, None a bare link).
+DIRECTORY_COMMAND = "directory"
+
 
 class AuthorizationStorage:
     """Mixed into ``Storage``; uses its engine, clock and transaction helpers."""
@@ -156,10 +160,11 @@ def _pending_to_row(pending: PendingAuthorization) -> dict[str, Any]:
         "user_name": pending.user.user_name,
         "user_display_name": pending.user.display_name,
         "user_email": pending.user.email,
-        "command": "meet" if request is not None else None,
+        "command": "meet" if request is not None else (DIRECTORY_COMMAND if pending.directory_meeting else None),
         "chat_space": request.chat_space if request else None,
         "thread_name": request.thread_name if request else None,
-        "source_message": request.source_message if request else None,
+        # A directory grant keeps its meeting's card name where a command keeps its message.
+        "source_message": request.source_message if request else pending.directory_meeting,
         "argument_text": request.argument_text if request else None,
         "mentions": [p.to_json() for p in request.mentions] if request else [],
         "event_format": pending.event_format,
@@ -182,4 +187,5 @@ def _row_to_pending(row: sa.RowMapping) -> PendingAuthorization:
     return PendingAuthorization(
         nonce=row["nonce"], user=user, request=request, event_format=row["event_format"],
         config_complete_url=row["config_complete_url"], code_verifier_ciphertext=row["code_verifier_ciphertext"],
-        created_at=row["created_at"], expires_at=row["expires_at"])
+        created_at=row["created_at"], expires_at=row["expires_at"],
+        directory_meeting=row["source_message"] if row["command"] == DIRECTORY_COMMAND else None)

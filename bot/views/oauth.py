@@ -12,6 +12,7 @@ import logging
 from flask import Blueprint, Response, current_app, redirect, request
 
 from ..authorization import Linked, Page, Redirect, pages
+from ..controls.waiting_cohosts import add_waiting_cohosts
 from ..meetings import finish_after_link
 from ..storage import StorageError
 
@@ -72,6 +73,13 @@ def callback() -> Response:
             finish_after_link(result.pending.request, app.services)
         except Exception:  # the link is stored; Chat's re-delivery retries the command
             log.exception("could not finish the command after linking")
+    if result.pending.directory_meeting is not None:
+        added = 0
+        try:
+            added = add_waiting_cohosts(app.services, result.pending.directory_meeting)
+        except Exception:  # the grant is stored: a later /meet with the same mentions adds them
+            log.exception("could not add the co-hosts waiting for directory lookups")
+        return _page(pages.directory_allowed(app.config.app_name, added))
     if result.redirect_url:
         return _redirect(result.redirect_url)
     return _page(pages.linked(app.config.app_name))

@@ -130,7 +130,8 @@ def test_pkce_and_offline_access_are_requested_with_the_minimum_scopes(stack: St
     assert set(params["scope"].split()) == {"openid", MEET_SCOPE}
     assert params["redirect_uri"] == f"{stack.local.app_url}/oauth2/callback"
     with stack.storage.engine.connect() as connection:
-        row = connection.execute(sa.select(pending_authorizations)).mappings().one()
+        row = connection.execute(sa.select(pending_authorizations).where(
+            pending_authorizations.c.user_name == alice["name"])).mappings().one()
     assert params["code_challenge"] not in str(dict(row))  # the verifier is kept, encrypted
 
 

@@ -22,13 +22,15 @@ from tests.storage.test_store_contract import T0, make_meeting
 
 BOB = Person("users/2", "Bob Brown", "bob@example.com")
 CAROL = Person("users/3", "Carol Chen")
+DAVE = Person("users/4", "Dave Dunn")
 
 
 def test_cohost_outcomes_and_format_round_trip(store: Storage) -> None:
-    meeting = store.record_meeting(make_meeting(event_format="addon", requested_cohosts=(BOB, CAROL)))
+    meeting = store.record_meeting(make_meeting(event_format="addon", requested_cohosts=(BOB, CAROL, DAVE)))
     assert meeting.id is not None
     outcomes = (Cohost(BOB, CohostState.ADDED, member="spaces/meet1/members/x"),
-                Cohost(CAROL, CohostState.NO_EMAIL, reason="no email <b>"))
+                Cohost(CAROL, CohostState.NO_EMAIL, reason="no email <b>"),
+                Cohost(DAVE, CohostState.NEEDS_DIRECTORY, reason="waits for the directory"))
     store.set_cohosts(meeting.id, outcomes)
     again = store.get_meeting(meeting.id)
     assert again is not None and again.cohosts == outcomes and again.event_format == "addon"

@@ -114,6 +114,18 @@ def test_pending_authorization_without_a_command(store: Storage) -> None:
     assert store.take_pending_authorization("b" * 43) == bare
 
 
+def test_pending_directory_grant_keeps_its_meeting(store: Storage) -> None:
+    """Asking a linked user for directory lookups: no command, the meeting's card instead."""
+    asking = PendingAuthorization(nonce="d" * 43, user=ALICE, request=None, event_format="classic",
+                                  config_complete_url=None, code_verifier_ciphertext="v", created_at=T0,
+                                  expires_at=T0 + timedelta(minutes=10),
+                                  directory_meeting="spaces/CHAT1/messages/client-meet-abc-defg-hij")
+    store.add_pending_authorization(asking)
+    assert store.get_pending_authorization("d" * 43) == asking
+    assert store.take_pending_authorization("d" * 43) == asking
+    assert pending().directory_meeting is None and store.take_pending_authorization("d" * 43) is None
+
+
 def test_taking_is_single_use(store: Storage) -> None:
     store.add_pending_authorization(pending())
     assert store.take_pending_authorization("n" * 43) == pending()
