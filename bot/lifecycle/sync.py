@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cards.digest import next_steps_reply
-from cards.join_card import card_title
+from cards.join_card import CallState, card_title
 from cards.summary import summary_message
 
 from ..controls.card import render_join_card
@@ -43,6 +43,7 @@ from ..services import Services
 from ..storage import StorageError
 from ..timezones import known_zone
 from ..storage.lifecycle import AWAITING_ORGANIZER, SummaryRecord
+from .paused import pause, prompt_once, resume_subscription, why_paused
 from .reading import parse_time, read_artifacts, read_attendance, read_live_state, read_speakers, read_transcript
 
 log = logging.getLogger(__name__)
@@ -88,15 +89,21 @@ class MeetingSync:
 
     def sync(self, meeting: Meeting, previous_card_hash: str | None) -> SyncOutcome:
         services = self.services
+        paused = services.storage.pause_of(meeting.id) if meeting.id is not None else None
         try:
             credentials = services.credentials.for_user(meeting.organizer)
+            if paused is not None:
+                resume_subscription(services, meeting, credentials)
+            self._ensure_subscription(meeting, credentials)
+            state = read_live_state(services.meet, credentials, meeting.meet_space)
         except NeedsAuthorization:
-            log.warning("organizer's authorization is gone; cannot read the meeting",
-                        extra={"fields": {"meetSpace": meeting.meet_space}})
-            return SyncOutcome(meeting.status, previous_card_hash, needs_more=False)
-
-        self._ensure_subscription(meeting, credentials)
-        state = read_live_state(services.meet, credentials, meeting.meet_space)
+            return self._paused(meeting, previous_card_hash)
+        except GoogleApiError as error:
+            if error.kind is not FailureKind.UNAUTHENTICATED:
+                raise
+            # Google refused the organizer's grant (revoked, invalid_grant): forget it.
+            services.credentials.invalidate(meeting.organizer)
+            return self._paused(meeting, previous_card_hash)
         now = services.clock()
         card_hash = previous_card_hash
         if meeting.card_message and services.storage.is_installed(meeting.chat_space):
@@ -108,7 +115,27 @@ class MeetingSync:
         pending = False
         for record in state.ended_records:
             pending |= not self._summarise(meeting, record, credentials)
+        if paused is not None:  # caught up: the story goes on
+            services.storage.end_pause(paused.meeting_id, paused.since)
         return SyncOutcome(state.status, card_hash, needs_more=pending)
+
+    def _paused(self, meeting: Meeting, previous_card_hash: str | None) -> SyncOutcome:
+        """The organizer's authorization is gone, so Meet cannot be read: redraw the card
+        from what is stored (the last known status, labelled so, and why it stopped, never
+        a state it cannot know) and ask the organizer once to authorize again."""
+        services = self.services
+        episode = pause(services, meeting) if meeting.id is not None else None
+        if episode is None:
+            return SyncOutcome(meeting.status, previous_card_hash, needs_more=False)
+        card_hash = previous_card_hash
+        if meeting.card_message and services.storage.is_installed(meeting.chat_space):
+            body = render_join_card(meeting, now=services.clock(), config=services.config,
+                                    call=CallState(paused=why_paused(services)))
+            card_hash = render_hash(body)
+            if card_hash != previous_card_hash:
+                meeting = self._show_card(meeting, body)
+            prompt_once(services, meeting, episode)
+        return SyncOutcome(meeting.status, card_hash, needs_more=False)
 
     def _show_card(self, meeting: Meeting, body: dict[str, Any]) -> Meeting:
         """Edit the join card in place. A card whose post timed out is known only by its
