@@ -28,18 +28,27 @@ def rate_limited_message(per_minute: int) -> Json:
     )
 
 
-def unlinked_message(outcome: UnlinkOutcome) -> Json:
+def unlinked_message(outcome: UnlinkOutcome, *, paused_meetings: int = 0) -> Json:
+    """The answer to /meetlogout; ``paused_meetings``: their meetings still in use, whose
+    cards stop following Meet until they link again."""
     if outcome is UnlinkOutcome.NOT_LINKED:
         return text_message("Your Google account isn't linked to this app, so there is nothing to unlink. "
                             "The next `/meet` will ask for your permission.")
+    # Meet links keep working (they are Meet's), but nothing can read the meetings now.
+    consequence = ""
+    if paused_meetings == 1:
+        consequence = ("The card of your meeting still in use stops updating, and no summary is posted, until you "
+                       "link your account again; then it catches up by itself. ")
+    elif paused_meetings > 1:
+        consequence = (f"The cards of your {paused_meetings} meetings still in use stop updating, and no summaries "
+                       "are posted, until you link your account again; then they catch up by themselves. ")
     if outcome is UnlinkOutcome.REVOKED:
         return text_message("Done: I've revoked my access to your Google account and deleted what I stored. "
-                            "Meetings you already created keep working. The next `/meet` will ask for your "
-                            "permission again.")
+                            f"{consequence}The next `/meet` will ask for your permission again.")
     return text_message(
         "I've deleted my access to your Google account, but Google didn't confirm the revocation just now. "
         f"To be sure, remove the app at <{PERMISSIONS_URL}|myaccount.google.com/connections>. "
-        "The next `/meet` will ask for your permission again."
+        f"{consequence}The next `/meet` will ask for your permission again."
     )
 
 

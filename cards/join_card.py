@@ -7,6 +7,7 @@ and ends (lifecycle issue), with control buttons added by the controls issue thr
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Sequence
@@ -60,6 +61,13 @@ ACCESS_WORDS: dict[AccessType | None, str] = {
 }
 
 
+class UpdatesPaused(enum.Enum):
+    """Why the card stopped following Meet: the organizer's authorization is gone."""
+
+    LINK = "link"  # the organizer links their account again (AUTH_MODE=oauth)
+    ADMIN = "admin"  # domain-wide delegation: only an administrator can restore access
+
+
 @dataclass(frozen=True)
 class CallState:
     """What the card shows about the live call, when the lifecycle code knows it."""
@@ -67,6 +75,9 @@ class CallState:
     started_at: datetime | None = None  # the current (or last) conference's start
     ended_at: datetime | None = None
     in_call: tuple[str, ...] = ()  # display names of who is in the call right now
+    # Set when the call cannot be read: the card keeps the meeting's last known status,
+    # labelled as such, and says why it stopped updating.
+    paused: UpdatesPaused | None = None
 
 
 def join_action(meeting: Meeting) -> CardAction:
@@ -97,7 +108,10 @@ def status_widgets(meeting: Meeting, call: CallState, *, now: datetime,
         result.append(text_paragraph(bold(escape(title))))
     # A shared card: times in the organizer's zone, labelled (Chat has no per-reader time).
     status = status_html(meeting.status, call, now=now, zone=zone_of(meeting.time_zone))
-    result.append(decorated_text(status, top_label="Status", icon=_status_icon(meeting.status)))
+    status_label = "Status" if call.paused is None else "Last known status"
+    result.append(decorated_text(status, top_label=status_label, icon=_status_icon(meeting.status)))
+    if call.paused is not None:
+        result.append(decorated_text(escape(paused_words(meeting, call.paused)), icon="sync_disabled"))
     if meeting.status is MeetingStatus.IN_PROGRESS and call.in_call:
         label = f"In the call ({len(call.in_call)})"
         result.append(decorated_text(names_html(call.in_call), top_label=label, icon="group"))
@@ -106,6 +120,14 @@ def status_widgets(meeting: Meeting, call: CallState, *, now: datetime,
         result.append(decorated_text(escape(notice), icon="radio_button_checked"))
     result.append(button_list([join_action(meeting), *actions]))
     return result
+
+
+def paused_words(meeting: Meeting, paused: UpdatesPaused) -> str:
+    """The one line a paused card adds (plain text: escape it for a widget)."""
+    organizer = person_name(meeting.organizer)
+    if paused is UpdatesPaused.ADMIN:
+        return f"Updates paused: an administrator needs to restore this app's access to {organizer}'s account"
+    return f"Updates paused: {organizer} needs to link their account"
 
 
 def detail_widgets(meeting: Meeting) -> list[Json]:

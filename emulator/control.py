@@ -133,6 +133,22 @@ def create_service_account() -> Response:
     return json_response(key_file)
 
 
+@blueprint.post("/service-accounts/<email>/delegation")
+def set_delegation(email: str) -> Response:
+    """An administrator grants or removes the service account's domain-wide delegation
+    (Admin console > Security > API controls). Removed, its token requests acting as a
+    user (``sub``) are refused with ``unauthorized_client``, as Google refuses them; access
+    tokens already issued live out their hour, as Google's do."""
+    body = json_body("enabled")
+    enabled = typed(body, "enabled", bool)
+    with state().lock:
+        account = state().service_accounts.get(email)
+        if account is None:
+            raise ApiError(404, f"Service account {email} not found.", "NOT_FOUND")
+        account.delegation = enabled
+    return json_response({"email": email, "domainWideDelegation": enabled})
+
+
 @blueprint.errorhandler(ApiError)
 def api_error(error: ApiError) -> Response:
     return json_response(error.to_json(), error.code, error.headers)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from ..google.credentials import NeedsAuthorization
-from ..google.errors import GoogleApiError
+from ..google.errors import FailureKind, GoogleApiError
 from ..pubsub import WorkspaceEvent
 from ..services import Services
 from .reading import parse_time
@@ -61,11 +61,13 @@ def _lifecycle(services: Services, event: WorkspaceEvent) -> str:
         return "unknown-meeting"
     try:
         credentials = services.credentials.for_user(meeting.organizer)
-    except NeedsAuthorization:
-        return "organizer-unlinked"
-    try:
         current = services.events.get(credentials, record.name)
+    except NeedsAuthorization:
+        return _organizer_gone(services, record.meeting_id)
     except GoogleApiError as error:
+        if error.kind is FailureKind.UNAUTHENTICATED:  # the grant was revoked: no redelivery cures that
+            services.credentials.invalidate(meeting.organizer)
+            return _organizer_gone(services, record.meeting_id)
         if error.status != 404:
             raise  # answered with an error: Pub/Sub delivers the event again later
         services.storage.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
@@ -78,3 +80,11 @@ def _lifecycle(services: Services, event: WorkspaceEvent) -> str:
     if refreshed is not None:
         maintain_subscription(services, refreshed, ReconcileReport())
     return "subscription-" + event.type.rsplit(".", 1)[-1]
+
+
+def _organizer_gone(services: Services, meeting_id: int) -> str:
+    """Nothing can be done with the subscription without the organizer; a sync of the
+    meeting pauses it, so its card says so and the organizer is asked. Linking again
+    brings the subscription back (``bot.lifecycle.paused``)."""
+    services.storage.request_sync(meeting_id)
+    return "organizer-unlinked"

@@ -13,7 +13,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import Meeting
 from ..google.credentials import NeedsAuthorization
@@ -21,7 +21,9 @@ from ..google.errors import GoogleApiError
 from ..services import Services
 from ..storage.lifecycle import AWAITING_ORGANIZER, SubscriptionRecord
 from .reading import parse_time
-from .worker import SyncWorker
+
+if TYPE_CHECKING:  # the sync (and so the worker) uses this module's prompt
+    from .worker import SyncWorker
 
 log = logging.getLogger(__name__)
 
@@ -52,32 +54,45 @@ def _relink_request_id(record: SubscriptionRecord) -> str:
     return f"relink-{digest[:32]}"
 
 
-def ask_organizer_to_relink(services: Services, meeting: Meeting, record: SubscriptionRecord) -> GoogleApiError | None:
-    """Tell the organizer, privately in the meeting's space, that live updates stopped
-    until they authorize the app again (with a fresh link when users link accounts).
+# Why the organizer is asked to authorize again: what stopped, and what follows once they do.
+SUBSCRIPTION_SUSPENDED = (("Google stopped sending this app live updates about this meeting because its access "
+                           "to your Google account was withdrawn."),
+                          "The card and summary are still brought up to date every few minutes.")
+ORGANIZER_UNLINKED = (("This meeting's card and summary have stopped updating because this app no longer has "
+                       "access to your Google account."),
+                      "They then catch up by themselves.")
 
-    The post carries a request id, so however often it is tried, Chat shows one message.
-    The error if it could not be posted (None once it is)."""
-    link = ""
+
+def ask_organizer_to_relink(services: Services, meeting: Meeting, request_id: str, *,
+                            reason: tuple[str, str] = SUBSCRIPTION_SUSPENDED) -> GoogleApiError | None:
+    """Tell the organizer, privately in the meeting's space, what stopped until they
+    authorize the app again (with a fresh link when users link accounts, else to ask
+    their administrator).
+
+    The post carries ``request_id``, so however often it is tried, Chat shows one
+    message. The error if it could not be posted (None once it is)."""
+    stopped, afterwards = reason
     if services.authorization is not None:
         url = services.authorization.begin(meeting.organizer, None, event_format="classic", config_complete_url=None)
-        link = f" <{url}|Authorize again> to bring them back."
+        # The link lives minutes (a signed, single-use state); the page an expired one
+        # opens says how to get a fresh one.
+        remedy = f"<{url}|Authorize again> to bring them back."
+    else:
+        remedy = "Ask your administrator to restore it."
     # Posted in the meeting's own thread, which says which meeting; the title is not
     # repeated because Chat's text markup (<url|label>) cannot be escaped.
-    text = ("Google stopped sending this app live updates about this meeting because its access to your "
-            f"Google account was withdrawn.{link or ' Ask your administrator to restore it.'} "
-            "The card and summary are still brought up to date every few minutes.")
+    text = f"{stopped} {remedy} {afterwards}"
     try:
         services.chat.create_message(meeting.chat_space, {"text": text,
                                                           "privateMessageViewer": {"name": meeting.organizer.user_name}},
-                                     thread_name=meeting.thread_name, request_id=_relink_request_id(record))
+                                     thread_name=meeting.thread_name, request_id=request_id)
     except GoogleApiError as error:
         log.warning("could not ask the organizer to re-link", extra={"fields": {"kind": error.kind.value}})
         return error
     return None
 
 
-def _reactivate(services: Services, credentials: Any, name: str) -> dict[str, Any]:
+def reactivate(services: Services, credentials: Any, name: str) -> dict[str, Any]:
     """Reactivate a suspended subscription; the Subscription afterwards.
 
     Google refuses (400 FAILED_PRECONDITION) to reactivate one that is not suspended,
@@ -110,13 +125,13 @@ def maintain_subscription(services: Services, record: SubscriptionRecord, report
             renewed = services.events.renew(credentials, record.name, ttl)
             report.renewed += 1
         elif record.state == "SUSPENDED" and (record.suspension_reason or "OTHER") in REACTIVATABLE:
-            renewed = _reactivate(services, credentials, record.name)
+            renewed = reactivate(services, credentials, record.name)
             report.reactivated += 1
         elif record.state == "SUSPENDED":
             # Revoked scopes or a failed authorization: only the organizer can fix it.
             # Ask them once; later passes just try to reactivate. A post that failed for a
             # passing reason is tried again by the next pass (same request id: one message).
-            failed = ask_organizer_to_relink(services, meeting, record)
+            failed = ask_organizer_to_relink(services, meeting, _relink_request_id(record))
             if failed is not None and failed.transient:
                 report.errors.append(f"{record.name}: {failed.kind.value}")
                 return
@@ -126,7 +141,7 @@ def maintain_subscription(services: Services, record: SubscriptionRecord, report
             return
         elif record.state == AWAITING_ORGANIZER:
             try:
-                renewed = _reactivate(services, credentials, record.name)
+                renewed = reactivate(services, credentials, record.name)
             except GoogleApiError:
                 return  # not fixed yet: stay quiet, the organizer was told
             report.reactivated += 1

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cards.digest import next_steps_reply
-from cards.join_card import card_title
+from cards.join_card import CallState, card_title
 from cards.summary import summary_message
 
 from ..controls.card import Published, publish_card, render_hash, render_join_card
@@ -42,6 +42,7 @@ from ..services import Services
 from ..storage import StorageError
 from ..timezones import known_zone
 from ..storage.lifecycle import AWAITING_ORGANIZER, SummaryRecord
+from .paused import pause, prompt_once, resume_subscription, why_paused
 from .reading import parse_time, read_artifacts, read_attendance, read_live_state, read_speakers, read_transcript
 
 log = logging.getLogger(__name__)
@@ -85,30 +86,59 @@ class MeetingSync:
         the sync draws is a reading from then on, and never replaces a later one."""
         services = self.services
         observed_at = observed_at or services.clock()
+        paused = services.storage.pause_of(meeting.id) if meeting.id is not None else None
         try:
             credentials = services.credentials.for_user(meeting.organizer)
+            if paused is not None:
+                resume_subscription(services, meeting, credentials)
+            self._ensure_subscription(meeting, credentials)
+            state = read_live_state(services.meet, credentials, meeting.meet_space,
+                                    organizer=meeting.organizer.user_name)
         except NeedsAuthorization:
-            log.warning("organizer's authorization is gone; cannot read the meeting",
-                        extra={"fields": {"meetSpace": meeting.meet_space}})
-            return SyncOutcome(meeting.status, needs_more=False)
-
-        self._ensure_subscription(meeting, credentials)
-        state = read_live_state(services.meet, credentials, meeting.meet_space, organizer=meeting.organizer.user_name)
-        if meeting.card_message and meeting.id is not None and services.storage.is_installed(meeting.chat_space):
-            body = render_join_card(meeting.with_changes(status=state.status), now=services.clock(),
-                                    config=services.config, call=state.call)
-            shown: list[Meeting] = []
-            published = publish_card(services.storage, meeting.id, observed_at, body,
-                                     lambda card: shown.append(self._show_card(meeting, card)))
-            meeting = shown[0] if shown else meeting
-            if published in (Published.SUPERSEDED, Published.BUSY):
-                # A later reading is (being) shown; one more sync makes sure the newest
-                # state wins, whichever reading that is.
-                services.storage.request_sync(meeting.id)
+            return self._paused(meeting, observed_at)
+        except GoogleApiError as error:
+            if error.kind is not FailureKind.UNAUTHENTICATED:
+                raise
+            # Google refused the organizer's grant (revoked, invalid_grant): forget it.
+            services.credentials.invalidate(meeting.organizer)
+            return self._paused(meeting, observed_at)
+        if meeting.card_message and services.storage.is_installed(meeting.chat_space):
+            meeting = self._draw(meeting, render_join_card(meeting.with_changes(status=state.status),
+                                                           now=services.clock(), config=services.config,
+                                                           call=state.call), observed_at)
         pending = False
         for record in state.ended_records:
             pending |= not self._summarise(meeting, record, credentials)
+        if paused is not None:  # caught up: the story goes on
+            services.storage.end_pause(paused.meeting_id, paused.since)
         return SyncOutcome(state.status, needs_more=pending)
+
+    def _paused(self, meeting: Meeting, observed_at: datetime) -> SyncOutcome:
+        """The organizer's authorization is gone, so Meet cannot be read: redraw the card
+        from what is stored (the last known status, labelled so, and why it stopped, never
+        a state it cannot know) and ask the organizer once to authorize again."""
+        services = self.services
+        episode = pause(services, meeting) if meeting.id is not None else None
+        if episode is None:
+            return SyncOutcome(meeting.status, needs_more=False)
+        if meeting.card_message and services.storage.is_installed(meeting.chat_space):
+            meeting = self._draw(meeting, render_join_card(meeting, now=services.clock(), config=services.config,
+                                                           call=CallState(paused=why_paused(services))), observed_at)
+            prompt_once(services, meeting, episode)
+        return SyncOutcome(meeting.status, needs_more=False)
+
+    def _draw(self, meeting: Meeting, body: dict[str, Any], observed_at: datetime) -> Meeting:
+        """Put a drawing on the card through its turn (``publish_card``); the meeting as
+        recorded afterwards (a card adopted by its client-assigned name is attached)."""
+        assert meeting.id is not None
+        shown: list[Meeting] = []
+        published = publish_card(self.services.storage, meeting.id, observed_at, body,
+                                 lambda card: shown.append(self._show_card(meeting, card)))
+        if published in (Published.SUPERSEDED, Published.BUSY):
+            # A later reading is (being) shown; one more sync makes sure the newest state
+            # wins, whichever reading that is.
+            self.services.storage.request_sync(meeting.id)
+        return shown[0] if shown else meeting
 
     def _show_card(self, meeting: Meeting, body: dict[str, Any]) -> Meeting:
         """Edit the join card in place. A card whose post timed out is known only by its

@@ -28,6 +28,7 @@ from bot.storage.errors import (
     StorageUnavailableError,
 )
 from bot.storage.lifecycle import SubscriptionRecord, SummaryRecord, SyncClaim
+from bot.storage.paused import PauseRecord
 from bot.storage.store import Clock, Storage
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "ConflictError",
     "DuplicateMeetingError",
     "MeetingNotFoundError",
+    "PauseRecord",
     "Storage",
     "StorageError",
     "StorageUnavailableError",

@@ -25,6 +25,7 @@ from bot.storage.errors import (
     translate_errors,
 )
 from bot.storage.lifecycle import LifecycleStorage
+from bot.storage.paused import PauseStorage
 from bot.storage.tables import chat_spaces, meetings, processed_events, space_defaults
 
 Clock = Callable[[], datetime]
@@ -39,7 +40,7 @@ def _utc_now() -> datetime:
 
 
 
-class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage):
+class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage, PauseStorage):
     """Meetings, installed Chat spaces, space defaults, processed event ids, and (mixed in)
     the lifecycle's, per-user authorization's and meeting controls' tables.
 

@@ -235,3 +235,18 @@ people = sa.Table(
     sa.Column("time_zone", sa.String, nullable=True),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# -- meetings paused for their organizer (bot/storage/paused.py) ------------------------------
+
+# A meeting whose card stopped following Meet because its organizer's authorization is
+# gone. ``since`` names the episode (the prompt's request id derives from it);
+# ``prompted``: the organizer's private prompt was posted. Deleted on resuming.
+paused_meetings = sa.Table(
+    "paused_meetings",
+    metadata,
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organizer_user_name", sa.String, nullable=False),
+    sa.Column("since", UTCDateTime, nullable=False),
+    sa.Column("prompted", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index(None, "organizer_user_name"),  # resuming everything of one organizer when they link
+)

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, redirect, request
 
 from ..authorization import Linked, Page, Redirect, pages
 from ..controls.waiting_cohosts import add_waiting_cohosts
+from ..lifecycle.paused import organizer_linked
 from ..meetings import finish_after_link
 from ..storage import StorageError
 
@@ -68,6 +69,11 @@ def callback() -> Response:
     if not isinstance(result, Linked):
         log.info("authorization refused", extra={"fields": {"reason": result.reason}})
         return _page(result)
+    try:
+        # Meetings paused while they were unlinked catch up now, not at the next pass.
+        organizer_linked(app.services, result.pending.user)
+    except StorageError:  # the reconciler's next pass gets there too
+        log.exception("could not request the catch-up of the organizer's paused meetings")
     if result.pending.request is not None:
         try:
             finish_after_link(result.pending.request, app.services)

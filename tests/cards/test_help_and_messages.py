@@ -83,3 +83,16 @@ def test_unknown_command_echoes_only_plain_names():
 def test_text_message_is_a_valid_message():
     assert text_message("hello") == {"text": "hello"}
     assert_valid_message(text_message("hello"))
+
+
+@pytest.mark.parametrize("outcome", ["revoked", "deleted_only"])
+def test_meetlogout_says_which_cards_stop_updating_until_the_next_link(outcome):
+    from cards.account import UnlinkOutcome, unlinked_message
+
+    none, one, three = (unlinked_message(UnlinkOutcome(outcome), paused_meetings=n)["text"] for n in (0, 1, 3))
+    for text in (none, one, three):
+        assert "keep working" not in text and "The next `/meet` will ask for your permission again." in text
+    assert "stop" not in none  # nothing is live: no claim about cards
+    assert "The card of your meeting still in use stops updating" in one and "catches up by itself" in one
+    assert "The cards of your 3 meetings still in use stop updating" in three and "no summaries" in three
+    assert_valid_message(unlinked_message(UnlinkOutcome(outcome), paused_meetings=3))

@@ -11,6 +11,7 @@ from cards.join_card import (
     MAX_NAMES_SHOWN,
     STATUS_WORDS,
     CallState,
+    UpdatesPaused,
     auto_start_notice,
     format_clock,
     format_duration,
@@ -290,3 +291,50 @@ def test_format_clock_adds_the_date_when_not_today_and_converts_to_utc():
     cet = timezone(timedelta(hours=2))
     assert format_clock(datetime(2024, 5, 6, 16, 30, tzinfo=cet), now=NOW) == "14:30 UTC"
     assert format_clock(datetime(2024, 5, 6, 8, 0), now=NOW) == "08:00 UTC"  # naive means UTC
+
+
+# -- paused: the organizer's authorization is gone ----------------------------------------------
+def paused_lines(card):
+    return [parse_html(w["decoratedText"]["text"]).text for w in widgets(card)
+            if w.get("decoratedText", {}).get("text", "").startswith("Updates paused")]
+
+
+@pytest.mark.parametrize("status", list(MeetingStatus))
+def test_a_paused_card_keeps_its_last_known_status_labelled_so_and_says_why_once(status):
+    message = join_card_message(make_meeting(status=status), now=NOW, call=CallState(paused=UpdatesPaused.LINK))
+    assert_valid_message(message)
+    card = message["cardsV2"][0]["card"]
+    assert paused_lines(card) == ["Updates paused: Ada Lovelace needs to link their account"]
+    labels = [w["decoratedText"].get("topLabel") for w in widgets(card) if "decoratedText" in w]
+    assert "Last known status" in labels and "Status" not in labels
+    status_widget = next(w["decoratedText"] for w in widgets(card)
+                         if w.get("decoratedText", {}).get("topLabel") == "Last known status")
+    assert parse_html(status_widget["text"]).text == STATUS_WORDS[status]  # no "since", no duration
+
+
+def test_a_paused_card_lists_nobody_in_the_call():
+    # What the lifecycle passes when it cannot read Meet: no call details at all.
+    card = join_card(make_meeting(status=MeetingStatus.IN_PROGRESS), now=NOW,
+                     call=CallState(paused=UpdatesPaused.LINK))["card"]
+    assert "In the call" not in visible_text(card)
+    assert "In progress" in visible_text(card)
+
+
+def test_in_delegation_mode_the_paused_line_names_the_administrator():
+    card = join_card(make_meeting(), now=NOW, call=CallState(paused=UpdatesPaused.ADMIN))["card"]
+    [line] = paused_lines(card)
+    assert "administrator" in line and "Ada Lovelace" in line and "link their account" not in line
+
+
+def test_the_paused_line_escapes_the_organizers_name():
+    organizer = Person("users/1", EVIL, None)
+    card = join_card(make_meeting(organizer=organizer), now=NOW, call=CallState(paused=UpdatesPaused.LINK))["card"]
+    [field] = [w["decoratedText"]["text"] for w in widgets(card)
+               if w.get("decoratedText", {}).get("text", "").startswith("Updates paused")]
+    parsed = parse_html(field)
+    assert parsed.tags == [] and parsed.hrefs == [] and EVIL in parsed.text
+
+
+def test_a_card_that_is_not_paused_has_no_paused_line():
+    card = join_card(make_meeting(status=MeetingStatus.IN_PROGRESS), now=NOW, call=CALL)["card"]
+    assert paused_lines(card) == [] and "Last known status" not in visible_text(card)

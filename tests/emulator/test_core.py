@@ -62,6 +62,33 @@ def test_service_account_jwt_bearer_grant(emulator: Emulator) -> None:
     assert creds.token and creds.token.startswith("ya29.")
 
 
+def test_an_administrator_can_withdraw_and_restore_domain_wide_delegation(emulator: Emulator) -> None:
+    from google.auth import exceptions as auth_exceptions
+
+    from emulator.clients import service_account_credentials
+
+    emulator.add_user("alice@example.com")
+    info = emulator.service_account_info("delegate@example.iam.gserviceaccount.com")
+    acting_as_alice = service_account_credentials(info, [MEET_SCOPE]).with_subject("alice@example.com")
+    acting_as_itself = service_account_credentials(info, [MEET_SCOPE])
+    path = f"service-accounts/{info['client_email']}/delegation"
+    try:
+        assert emulator.control("POST", path, {"enabled": False})["domainWideDelegation"] is False
+        with pytest.raises(auth_exceptions.RefreshError, match="unauthorized_client"):
+            acting_as_alice.refresh(google_requests.Request())
+        acting_as_itself.refresh(google_requests.Request())  # only acting as users is withdrawn
+        assert acting_as_itself.token
+        emulator.control("POST", path, {"enabled": True})
+        acting_as_alice.refresh(google_requests.Request())
+        assert acting_as_alice.token
+    finally:
+        emulator.control("POST", path, {"enabled": True})
+    unknown = emulator.control("POST", "service-accounts/nobody@example.com/delegation", {"enabled": False},
+                               expect=404)
+    assert unknown["error"]["status"] == "NOT_FOUND"
+    assert emulator.control("POST", path, {"enabled": "no"}, expect=400)["error"]["status"] == "INVALID_ARGUMENT"
+
+
 def test_google_id_token_verifies_with_google_auth_against_emulator_certs(emulator: Emulator) -> None:
     from emulator.signing import GOOGLE_SIGNER
     import time
