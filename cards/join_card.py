@@ -44,6 +44,10 @@ STATUS_WORDS: dict[MeetingStatus, str] = {
     MeetingStatus.IN_PROGRESS: "In progress",
     MeetingStatus.ENDED: "Ended",
 }
+# A dormant meeting (never started for a long while): the app stopped watching it, so the
+# card must not claim to know who is waiting, and must say the link still works.
+DORMANT_WORDS = "Never started"
+DORMANT_NOTE = "The link still works: join any time; press Refresh to see who is in."
 
 # Meet's SpaceConfig.AccessType, in the words Meet's own documentation uses.
 ACCESS_WORDS: dict[AccessType | None, str] = {
@@ -94,8 +98,12 @@ def status_widgets(meeting: Meeting, call: CallState, *, now: datetime,
     title = card_title(meeting)
     if title != header_title(meeting):
         result.append(text_paragraph(bold(escape(title))))
-    status = status_html(meeting.status, call, now=now)
-    result.append(decorated_text(status, top_label="Status", icon=_status_icon(meeting.status)))
+    if is_dormant(meeting):
+        result.append(decorated_text(bold(DORMANT_WORDS), top_label="Status", icon="bedtime"))
+        result.append(decorated_text(escape(DORMANT_NOTE), icon="info"))
+    else:
+        status = status_html(meeting.status, call, now=now)
+        result.append(decorated_text(status, top_label="Status", icon=_status_icon(meeting.status)))
     if meeting.status is MeetingStatus.IN_PROGRESS and call.in_call:
         label = f"In the call ({len(call.in_call)})"
         result.append(decorated_text(names_html(call.in_call), top_label=label, icon="group"))
@@ -152,7 +160,13 @@ def join_card_message(meeting: Meeting, *, now: datetime, call: CallState | None
 
 def fallback_text(meeting: Meeting) -> str:
     # fallbackText is plain text: the title goes in as typed (no escaping to show).
-    return f"{card_title(meeting)}: {STATUS_WORDS[meeting.status]}. Join: {meeting.meeting_uri}"
+    words = f"{DORMANT_WORDS} (the link still works)" if is_dormant(meeting) else STATUS_WORDS[meeting.status]
+    return f"{card_title(meeting)}: {words}. Join: {meeting.meeting_uri}"
+
+
+def is_dormant(meeting: Meeting) -> bool:
+    """Shown as dormant: left alone by the app and, as far as it knows, never started."""
+    return meeting.dormant and meeting.status is MeetingStatus.WAITING
 
 
 def card_title(meeting: Meeting) -> str:

@@ -214,8 +214,12 @@ def _note_access(meeting: Meeting, current: AccessType | None, services: Service
 
 def refresh(control: Control, services: Services) -> Redraw:
     """Re-read the meeting (its call and its access type) and redraw; a sync is requested
-    too, so a summary that was missed is caught up as well."""
+    too, so a summary that was missed is caught up as well. A dormant meeting wakes up:
+    watched again, and that sync subscribes it to Meet's events again."""
     meeting = control.meeting
+    if meeting.dormant and meeting.id is not None:
+        services.storage.wake_meetings([meeting.id])
+        meeting = meeting.with_changes(dormant_since=None, woken_at=services.clock())
     _request_sync(meeting, services)
     meeting = _note_access(meeting, _access(services.meet.get_space(control.credentials, meeting.meet_space)),
                            services)

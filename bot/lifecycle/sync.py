@@ -1,9 +1,12 @@
 """A sync: make Chat show what Meet says about one meeting.
 
 1. Make sure the meeting's space is subscribed to its Meet events (when Pub/Sub is
-   configured), with the organizer's credentials.
+   configured), with the organizer's credentials; not for a dormant meeting
+   (``dormancy``), whose subscription is left to lapse.
 2. Read the conference state; redraw the join card; edit it in place only when the
-   rendering changed (``messages.patch`` with an update mask).
+   rendering changed (``messages.patch`` with an update mask). A meeting that may be
+   dormant has its state read first: no conference ever, it is (or goes) dormant; one
+   found, it wakes up and is subscribed again.
 3. For each conference that ended: one summary reply in the meeting's thread, created
    with a ``messageId`` derived from the conference record (so it is one message across
    duplicate deliveries, concurrent workers and restarts) and edited as artifacts
@@ -43,6 +46,7 @@ from ..services import Services
 from ..storage import StorageError
 from ..timezones import known_zone
 from ..storage.lifecycle import AWAITING_ORGANIZER, SummaryRecord
+from .dormancy import may_be_dormant
 from .reading import parse_time, read_artifacts, read_attendance, read_live_state, read_speakers, read_transcript
 
 log = logging.getLogger(__name__)
@@ -80,6 +84,7 @@ class SyncOutcome:
     status: MeetingStatus
     card_hash: str | None
     needs_more: bool  # something is still pending (artifacts not ready): look again later
+    dormant: bool | None = None  # what the sync found; None: it could not tell (state unchanged)
 
 
 class MeetingSync:
@@ -95,20 +100,28 @@ class MeetingSync:
                         extra={"fields": {"meetSpace": meeting.meet_space}})
             return SyncOutcome(meeting.status, previous_card_hash, needs_more=False)
 
-        self._ensure_subscription(meeting, credentials)
-        state = read_live_state(services.meet, credentials, meeting.meet_space)
         now = services.clock()
+        maybe_dormant = may_be_dormant(meeting, now, services.config.dormant_after_seconds)
+        if not maybe_dormant:
+            # Subscribed before reading, so a change after the read still brings an event.
+            self._ensure_subscription(meeting, credentials)
+        state = read_live_state(services.meet, credentials, meeting.meet_space)
+        dormant = maybe_dormant and state.latest_record is None  # never a conference: never a summary
+        if maybe_dormant and not dormant:
+            log.info("a conference woke up a meeting", extra={"fields": {"meetSpace": meeting.meet_space}})
+            self._ensure_subscription(meeting, credentials)
+        shown = meeting.with_changes(status=state.status,
+                                     dormant_since=(meeting.dormant_since or now) if dormant else None)
         card_hash = previous_card_hash
         if meeting.card_message and services.storage.is_installed(meeting.chat_space):
-            body = render_join_card(meeting.with_changes(status=state.status), now=now, config=services.config,
-                                    call=state.call)
+            body = render_join_card(shown, now=now, config=services.config, call=state.call)
             card_hash = render_hash(body)
             if card_hash != previous_card_hash:
                 meeting = self._show_card(meeting, body)
         pending = False
         for record in state.ended_records:
             pending |= not self._summarise(meeting, record, credentials)
-        return SyncOutcome(state.status, card_hash, needs_more=pending)
+        return SyncOutcome(state.status, card_hash, needs_more=pending, dormant=dormant)
 
     def _show_card(self, meeting: Meeting, body: dict[str, Any]) -> Meeting:
         """Edit the join card in place. A card whose post timed out is known only by its
