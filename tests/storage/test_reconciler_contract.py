@@ -191,3 +191,15 @@ def test_subscriptions_of_dormant_meetings_lapse_and_the_rest_are_shared_fairly(
     capped = store.subscriptions_to_maintain(expiring_before=now + timedelta(hours=13), live_after=now - MONTH,
                                              limit=2, per_organizer=3)
     assert [s.name for s in capped] == ["subscriptions/a0", "subscriptions/a1"]
+
+
+def test_a_woken_meeting_left_unused_again_goes_dormant_again(store: Storage, clock: FakeClock) -> None:
+    made = meeting(store, 1, clock.now - timedelta(days=20), dormant_since=clock.now - timedelta(days=10))
+    assert made.id is not None
+    store.wake_meetings([made.id])
+    sync_all(store, dormant=False)  # the wake's sync: awake
+    clock.advance(days=8)
+    store.request_sync(made.id)
+    sync_all(store, dormant=True)  # the sync saw the same wake time the row has: recorded
+    again = store.get_meeting(made.id)
+    assert again is not None and again.dormant_since == clock.now
