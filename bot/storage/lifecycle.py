@@ -391,8 +391,9 @@ class LifecycleStorage:
                                   per_organizer: int = 50) -> list[SubscriptionRecord]:
         """Subscriptions of live meetings that expire soon or are not active, the soonest
         to expire first, at most ``per_organizer`` of any one organizer and ``limit`` in
-        all. A dormant meeting's subscription is left to lapse; a meeting that is over
-        stops being renewed once it is no longer recent (in use since ``live_after``)."""
+        all. A dormant meeting's subscription is left to lapse, and one without a call
+        running stops being renewed once it has not been in use since ``live_after``
+        (made or woken up before it)."""
         candidates = (sa.select(subscriptions.c.name).join(meetings, meetings.c.id == subscriptions.c.meeting_id)
                       .where(sa.or_(subscriptions.c.expire_time < expiring_before,
                                     subscriptions.c.state != "ACTIVE"))
