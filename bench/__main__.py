@@ -15,13 +15,14 @@ import sys
 import time
 from typing import Any, Callable
 
-from . import burst, chat_endpoint, digest_quality, emulator_throughput, lifecycle, meet_overhead
+from . import burst, chat_endpoint, digest_quality, emulator_throughput, lifecycle, meet_overhead, reconciler
 from .harness import ROOT
 
 BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "emulator": emulator_throughput.run,
     "chat_endpoint": chat_endpoint.run,
     "lifecycle": lifecycle.run,
+    "reconciler": reconciler.run,
     "meet_overhead": meet_overhead.run,
     "burst": burst.run,
     "digest": digest_quality.run,
@@ -60,6 +61,19 @@ DESCRIPTIONS = {
     "big_meeting_card_bytes": "the summary message's size, bytes (Chat's limit: 32,000)",
     "big_meeting_peak_ratio_100x_entries": "peak memory with 100× the transcript entries ÷ without (1 = flat)",
     "big_meeting_card_within_limits": "1 when the summary fits Chat's limits (must be 1)",
+    "dormant_cost_ratio": "Google calls per reconcile pass with 1,000 meetings of which 950 dormant ÷ with the 50 "
+                          "in use alone (goal ≤ 1.2; quick runs: 100 of which 95 dormant ÷ 5)",
+    "dormant_meetings": "meetings never started for over a week (they go dormant at their first pass)",
+    "dormant_live_meetings": "meetings in use, in both worlds",
+    "dormant_passes": "reconcile passes measured, spread over 6.5 days of the emulator's clock",
+    "dormant_busy_calls_per_pass": "Google API calls per pass, dormant meetings and those in use (OAuth excluded)",
+    "dormant_lean_calls_per_pass": "Google API calls per pass, the meetings in use alone",
+    "dormant_busy_syncs_per_pass": "meeting syncs per pass, dormant meetings and those in use",
+    "dormant_lean_syncs_per_pass": "meeting syncs per pass, the meetings in use alone",
+    "dormant_busy_renewals_per_pass": "subscriptions renewed per pass, dormant meetings and those in use",
+    "dormant_lean_renewals_per_pass": "subscriptions renewed per pass, the meetings in use alone",
+    "dormant_transition_calls_per_meeting": "Google calls it took, once, for each never-started meeting to go "
+                                            "dormant (the read that finds no conference, the card edit)",
     "meet_overhead_ratio": "app's own time on the `/meet` answer (answer time minus every Google call on its path) "
                            "÷ Meet `spaces.create` time, medians (goal < 0.10)",
     "meet_overhead_total_ratio": "whole answer time ÷ Meet `spaces.create` time, medians (Chat post and token "

@@ -126,6 +126,13 @@ class Config:
     # A Refresh this soon after the card's last reading of Meet answers "Up to date" unread.
     refresh_interval_seconds: float = 5.0
     sync_lease_seconds: float = 60.0  # a sync's claim; a dead worker's claim expires after it
+    # A meeting never started for this long goes dormant: its card says so, its subscription
+    # lapses and the reconciler leaves it alone until Refresh, /meetrecent or a Meet event.
+    dormant_after_seconds: float = 7 * 24 * 3600
+    # What one reconciler pass takes on at most: meetings to sync (and subscriptions to
+    # maintain) in all, and of any one organizer; the next pass carries on.
+    reconcile_meetings_per_pass: int = 500
+    reconcile_meetings_per_organizer: int = 50
 
     # Next steps from transcripts: "extractive" (offline, the default) or "gemini" (Vertex AI,
     # as the app's service account, falling back to extractive on any failure).
@@ -221,6 +228,10 @@ class Config:
             sync_debounce_seconds=number("SYNC_DEBOUNCE_SECONDS", cls.sync_debounce_seconds),
             refresh_interval_seconds=number("REFRESH_INTERVAL_SECONDS", cls.refresh_interval_seconds),
             sync_lease_seconds=number("SYNC_LEASE_SECONDS", cls.sync_lease_seconds),
+            dormant_after_seconds=number("DORMANT_AFTER_SECONDS", cls.dormant_after_seconds),
+            reconcile_meetings_per_pass=whole("RECONCILE_MEETINGS_PER_PASS", cls.reconcile_meetings_per_pass),
+            reconcile_meetings_per_organizer=whole("RECONCILE_MEETINGS_PER_ORGANIZER",
+                                                   cls.reconcile_meetings_per_organizer),
             summarizer=(environ.get("SUMMARIZER") or cls.summarizer).strip().lower(),
             gemini_model=environ.get("GEMINI_MODEL") or cls.gemini_model,
             vertex_project=environ.get("VERTEX_PROJECT") or environ.get("GOOGLE_CLOUD_PROJECT") or None,
@@ -265,6 +276,8 @@ class Config:
                             "(they pin the push subscription's OIDC token)")
         if self.sync_lease_seconds <= self.meet_timeout_seconds:
             problems.append("SYNC_LEASE_SECONDS must exceed MEET_TIMEOUT_SECONDS")
+        if self.reconcile_meetings_per_organizer > self.reconcile_meetings_per_pass:
+            problems.append("RECONCILE_MEETINGS_PER_ORGANIZER must not exceed RECONCILE_MEETINGS_PER_PASS")
         if self.meet_timeout_seconds >= self.sync_budget_seconds:
             problems.append("MEET_TIMEOUT_SECONDS must be smaller than SYNC_BUDGET_SECONDS")
         if self.summarizer not in SUMMARIZERS:

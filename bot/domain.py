@@ -247,7 +247,16 @@ class Meeting:
     # The organizer's IANA time zone as Chat reported it with their /meet ("by Friday" in
     # a transcript is Friday where they are); None when Chat sent none (read as UTC).
     time_zone: str | None = None
+    # Dormancy (bot/lifecycle/dormancy.py): since when the meeting, never started for a
+    # long while, is left alone (None: it is watched); and when someone last woke it up
+    # (its quiet time counts from then rather than from its creation).
+    dormant_since: datetime | None = None
+    woken_at: datetime | None = None
     id: int | None = None
+
+    @property
+    def dormant(self) -> bool:
+        return self.dormant_since is not None
 
     def with_changes(self, **changes: object) -> "Meeting":
         return replace(self, **changes)  # type: ignore[arg-type]

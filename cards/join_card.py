@@ -46,6 +46,10 @@ STATUS_WORDS: dict[MeetingStatus, str] = {
     MeetingStatus.IN_PROGRESS: "In progress",
     MeetingStatus.ENDED: "Ended",
 }
+# A dormant meeting (never started for a long while): the app stopped watching it, so the
+# card must not claim to know who is waiting, and must say the link still works.
+DORMANT_WORDS = "Never started"
+DORMANT_NOTE = "The link still works: join any time; press Refresh to see who is in."
 
 # Meet's SpaceConfig.AccessType, in the words Meet's own documentation uses.
 ACCESS_WORDS: dict[AccessType | None, str] = {
@@ -106,12 +110,16 @@ def status_widgets(meeting: Meeting, call: CallState, *, now: datetime,
     title = card_title(meeting)
     if title != header_title(meeting):
         result.append(text_paragraph(bold(escape(title))))
-    # A shared card: times in the organizer's zone, labelled (Chat has no per-reader time).
-    status = status_html(meeting.status, call, now=now, zone=zone_of(meeting.time_zone))
-    status_label = "Status" if call.paused is None else "Last known status"
-    result.append(decorated_text(status, top_label=status_label, icon=_status_icon(meeting.status)))
-    if call.paused is not None:
-        result.append(decorated_text(escape(paused_words(meeting, call.paused)), icon="sync_disabled"))
+    if is_dormant(meeting):
+        result.append(decorated_text(bold(DORMANT_WORDS), top_label="Status", icon="bedtime"))
+        result.append(decorated_text(escape(DORMANT_NOTE), icon="info"))
+    else:
+        # A shared card: times in the organizer's zone, labelled (Chat has no per-reader time).
+        status = status_html(meeting.status, call, now=now, zone=zone_of(meeting.time_zone))
+        status_label = "Status" if call.paused is None else "Last known status"
+        result.append(decorated_text(status, top_label=status_label, icon=_status_icon(meeting.status)))
+        if call.paused is not None:
+            result.append(decorated_text(escape(paused_words(meeting, call.paused)), icon="sync_disabled"))
     if meeting.status is MeetingStatus.IN_PROGRESS and call.in_call:
         label = f"In the call ({len(call.in_call)})"
         result.append(decorated_text(names_html(call.in_call), top_label=label, icon="group"))
@@ -182,6 +190,11 @@ def fallback_text(meeting: Meeting) -> str:
     never names a status that a later edit would make false. Plain text: the title and
     name go in as typed (no escaping to show)."""
     return f"{card_title(meeting)}: Google Meet meeting by {person_name(meeting.organizer)}. Join: {meeting.meeting_uri}"
+
+
+def is_dormant(meeting: Meeting) -> bool:
+    """Shown as dormant: left alone by the app and, as far as it knows, never started."""
+    return meeting.dormant and meeting.status is MeetingStatus.WAITING
 
 
 def card_title(meeting: Meeting) -> str:

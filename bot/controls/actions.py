@@ -224,7 +224,8 @@ def _note_access(meeting: Meeting, current: AccessType | None, services: Service
 
 def refresh(control: Control, services: Services) -> Redraw:
     """Re-read the meeting (its call and its access type) and redraw; a sync is requested
-    too, so a summary that was missed is caught up as well.
+    too, so a summary that was missed is caught up as well. A dormant meeting wakes up:
+    watched again, and that sync subscribes it to Meet's events again.
 
     Refresh costs Meet reads with the organizer's credentials whoever clicks, so clicks
     coalesce: while the card shows a reading of Meet younger than
@@ -233,7 +234,10 @@ def refresh(control: Control, services: Services) -> Redraw:
     meeting = control.meeting
     assert meeting.id is not None
     read_at = services.storage.card_observed_at(meeting.id)
-    if read_at is not None and services.clock() - read_at < timedelta(seconds=services.config.refresh_interval_seconds):
+    if meeting.dormant:
+        services.storage.wake_meetings([meeting.id])
+        meeting = meeting.with_changes(dormant_since=None, woken_at=services.clock())
+    elif read_at is not None and services.clock() - read_at < timedelta(seconds=services.config.refresh_interval_seconds):
         return Redraw(None, note=up_to_date(services.clock() - read_at))
     _request_sync(meeting, services)
     meeting = _note_access(meeting, _access(services.meet.get_space(control.credentials, meeting.meet_space)),

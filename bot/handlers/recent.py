@@ -4,6 +4,8 @@ Durations and links come from the conference summaries the lifecycle keeps, so t
 answer costs two database queries and no Google call. It is private to the person who
 asked: a list they wanted, not a post for the whole space, so its times are in the
 asker's time zone (as this event says it, else as their latest event did, else UTC).
+Dormant meetings it lists wake up (someone is looking at them again): their cards go
+live on the next sync.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ def recent_meetings(event: ChatEvent, services: Services) -> Reply:
     storage = services.storage
     meetings = storage.recent_meetings(event.space.name, limit=MAX_SHOWN)
     summaries = storage.summaries_of_meetings([m.id for m in meetings if m.id is not None])
+    if services.lifecycle is not None:
+        services.lifecycle.wake(meetings)
     entries = []
     for meeting in meetings:
         calls = summaries.get(meeting.id or 0, [])

@@ -59,6 +59,8 @@ def _lifecycle(services: Services, event: WorkspaceEvent) -> str:
     meeting = services.storage.get_meeting(record.meeting_id)
     if meeting is None:
         return "unknown-meeting"
+    if meeting.dormant:
+        return "dormant"  # its subscription is meant to lapse: nothing to renew or tell anyone
     try:
         credentials = services.credentials.for_user(meeting.organizer)
         current = services.events.get(credentials, record.name)

@@ -5,6 +5,12 @@ not bring: every meeting that is not over, or whose summary is not final, gets a
 With Pub/Sub not configured at all this alone keeps the product correct, only slower.
 It is safe on several instances at once: syncs are claimed (SKIP LOCKED on
 PostgreSQL), and subscription calls are idempotent.
+
+It is fair and bounded: each pass takes the meetings (and subscriptions) that have
+waited longest, at most ``RECONCILE_MEETINGS_PER_ORGANIZER`` of one organizer and
+``RECONCILE_MEETINGS_PER_PASS`` in all, and the next pass carries on from there, so
+however many meetings one person makes, everyone's are looked at every few passes.
+Dormant meetings (``dormancy``) are not visited at all.
 """
 
 from __future__ import annotations
@@ -112,8 +118,8 @@ def reactivate(services: Services, credentials: Any, name: str) -> dict[str, Any
 def maintain_subscription(services: Services, record: SubscriptionRecord, report: ReconcileReport) -> None:
     """Renew, reactivate or replace one subscription, as its state requires."""
     meeting = services.storage.get_meeting(record.meeting_id)
-    if meeting is None or not services.config.pubsub_topic:
-        return
+    if meeting is None or meeting.dormant or not services.config.pubsub_topic:
+        return  # a dormant meeting's subscription is left to lapse; waking it subscribes again
     try:
         credentials = services.credentials.for_user(meeting.organizer)
     except NeedsAuthorization:
@@ -165,14 +171,17 @@ def maintain_subscription(services: Services, record: SubscriptionRecord, report
 def reconcile(services: Services, worker: SyncWorker, *, budget_seconds: float = 50.0) -> ReconcileReport:
     report = ReconcileReport()
     now = services.clock()
-    if services.config.pubsub_topic:
-        for record in services.storage.subscriptions_to_maintain(expiring_before=now + RENEW_MARGIN,
-                                                                 live_after=now - LIVE_FOR):
+    config = services.config
+    limit, per_organizer = config.reconcile_meetings_per_pass, config.reconcile_meetings_per_organizer
+    if config.pubsub_topic:
+        for record in services.storage.subscriptions_to_maintain(
+                expiring_before=now + RENEW_MARGIN, live_after=now - LIVE_FOR, limit=limit,
+                per_organizer=per_organizer):
             maintain_subscription(services, record, report)
-    for meeting in services.storage.meetings_to_catch_up(created_after=now - LIVE_FOR):
-        if meeting.id is not None:
-            services.storage.request_sync(meeting.id)
-            report.syncs_requested += 1
+    report.syncs_requested = services.storage.request_catch_up(created_after=now - LIVE_FOR, limit=limit,
+                                                               per_organizer=per_organizer)
+    # Due syncs are claimed longest-waiting first; what the budget does not reach stays
+    # requested and is first in line for the worker and the next pass.
     report.syncs_run = worker.drain(budget_seconds=budget_seconds)
     services.storage.prune_processed(now - timedelta(days=8))  # Pub/Sub keeps messages 7 days at most
     return report

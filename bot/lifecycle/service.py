@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from cards.join_card import join_card_message
@@ -39,6 +40,14 @@ class Lifecycle:
         """Co-hosts were added after the card was posted: the next sync redraws it."""
         if meeting.id is not None:
             self._sync_soon(meeting.id)
+
+    def wake(self, meetings: Iterable[Meeting]) -> list[int]:
+        """Someone showed interest (Refresh, /meetrecent): wake the dormant ones among
+        ``meetings`` and have them synced soon (subscribed again, card live); their ids."""
+        woken = self.storage.wake_meetings([m.id for m in meetings if m.dormant and m.id is not None])
+        if woken and self.worker is not None:
+            self.worker.kick()
+        return woken
 
     def _sync_soon(self, meeting_id: int) -> None:
         self.storage.request_sync(meeting_id)

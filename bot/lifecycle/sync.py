@@ -1,9 +1,12 @@
 """A sync: make Chat show what Meet says about one meeting.
 
 1. Make sure the meeting's space is subscribed to its Meet events (when Pub/Sub is
-   configured), with the organizer's credentials.
+   configured), with the organizer's credentials; not for a dormant meeting
+   (``dormancy``), whose subscription is left to lapse.
 2. Read the conference state; redraw the join card; edit it in place only when the
-   rendering changed (``messages.patch`` with an update mask).
+   rendering changed (``messages.patch`` with an update mask). A meeting that may be
+   dormant has its state read first: no conference ever, it is (or goes) dormant; one
+   found, it wakes up and is subscribed again.
 3. For each conference that ended: one summary reply in the meeting's thread, created
    with a ``messageId`` derived from the conference record (so it is one message across
    duplicate deliveries, concurrent workers and restarts) and edited as artifacts
@@ -42,6 +45,7 @@ from ..services import Services
 from ..storage import StorageError
 from ..timezones import known_zone
 from ..storage.lifecycle import AWAITING_ORGANIZER, SummaryRecord
+from .dormancy import may_be_dormant
 from .paused import pause, prompt_once, resume_subscription, why_paused
 from .reading import parse_time, read_artifacts, read_attendance, read_live_state, read_speakers, read_transcript
 
@@ -75,6 +79,7 @@ def _has_transcript(artifacts: tuple[Artifact, ...]) -> bool:
 class SyncOutcome:
     status: MeetingStatus
     needs_more: bool  # something is still pending (artifacts not ready): look again later
+    dormant: bool | None = None  # what the sync found; None: it could not tell (state unchanged)
 
 
 class MeetingSync:
@@ -91,7 +96,11 @@ class MeetingSync:
             credentials = services.credentials.for_user(meeting.organizer)
             if paused is not None:
                 resume_subscription(services, meeting, credentials)
-            self._ensure_subscription(meeting, credentials)
+            now = services.clock()
+            maybe_dormant = may_be_dormant(meeting, now, services.config.dormant_after_seconds)
+            if not maybe_dormant:
+                # Subscribed before reading, so a change after the read still brings an event.
+                self._ensure_subscription(meeting, credentials)
             state = read_live_state(services.meet, credentials, meeting.meet_space,
                                     organizer=meeting.organizer.user_name)
         except NeedsAuthorization:
@@ -102,16 +111,21 @@ class MeetingSync:
             # Google refused the organizer's grant (revoked, invalid_grant): forget it.
             services.credentials.invalidate(meeting.organizer)
             return self._paused(meeting, observed_at)
+        dormant = maybe_dormant and state.latest_record is None  # never a conference: never a summary
+        if maybe_dormant and not dormant:
+            log.info("a conference woke up a meeting", extra={"fields": {"meetSpace": meeting.meet_space}})
+            self._ensure_subscription(meeting, credentials)
+        shown = meeting.with_changes(status=state.status,
+                                     dormant_since=(meeting.dormant_since or now) if dormant else None)
         if meeting.card_message and services.storage.is_installed(meeting.chat_space):
-            meeting = self._draw(meeting, render_join_card(meeting.with_changes(status=state.status),
-                                                           now=services.clock(), config=services.config,
+            meeting = self._draw(meeting, render_join_card(shown, now=services.clock(), config=services.config,
                                                            call=state.call), observed_at)
         pending = False
         for record in state.ended_records:
             pending |= not self._summarise(meeting, record, credentials)
         if paused is not None:  # caught up: the story goes on
             services.storage.end_pause(paused.meeting_id, paused.since)
-        return SyncOutcome(state.status, needs_more=pending)
+        return SyncOutcome(state.status, needs_more=pending, dormant=dormant)
 
     def _paused(self, meeting: Meeting, observed_at: datetime) -> SyncOutcome:
         """The organizer's authorization is gone, so Meet cannot be read: redraw the card

@@ -75,7 +75,7 @@ class SyncWorker:
             log.exception("meeting sync failed; it will be retried", extra={"fields": {"meetSpace": meeting.meet_space}})
             storage.release_sync(claim)
             return
-        storage.finish_sync(claim, status=outcome.status)
+        storage.finish_sync(claim, status=outcome.status, dormant=outcome.dormant)
 
     def drain(self, *, budget_seconds: float, debounce_seconds: float = 0.0) -> int:
         """Run what is due until nothing is or the budget is spent (the reconciler's pass);

@@ -13,6 +13,11 @@ past its lease (a slow Meet read) finishes after the next one did, with an older
 So every drawing of the card takes a *card turn* (``card_turn``): one writer at a time per
 meeting, and a drawing whose reading of Meet began before the one the card shows is
 never written.
+
+Fairness: whatever is due is taken in the order it has waited, the meeting synced
+longest ago first (``_waited_since``), and the reconciler asks for a bounded number of
+syncs per pass and per organizer, so one person's hundreds of meetings cannot keep
+anyone else's from being looked at; the next pass carries on where this one stopped.
 """
 
 from __future__ import annotations
@@ -115,6 +120,23 @@ _SQLITE_CARD_LOCKS = _MeetingLocks()
 # The app's own subscription state beside Google's: suspended, and the organizer has been
 # asked to authorize again (only they can cure it).
 AWAITING_ORGANIZER = "AWAITING_ORGANIZER"
+
+# How long a meeting has waited for attention: since its last sync, or since it was made.
+_waited_since = sa.func.coalesce(meetings.c.last_synced_at, meetings.c.created_at)
+# Since when a meeting has been in use: woken up (Refresh, /meetrecent) or made.
+_awake_since = sa.func.coalesce(meetings.c.woken_at, meetings.c.created_at)
+
+
+def _fair_share(query: sa.Select[Any], *, waited: Any, key: Any, per_organizer: int, limit: int) -> sa.Select[Any]:
+    """The rows of ``query`` that waited longest, at most ``per_organizer`` of any one
+    organizer and ``limit`` in all: a window ranks each organizer's rows by waiting time
+    (both backends have ``row_number()``)."""
+    ranked = query.add_columns(
+        waited.label("waited"), key.label("key"),
+        sa.func.row_number().over(partition_by=meetings.c.organizer_user_name,
+                                  order_by=(waited, key)).label("rank")).subquery()
+    return (sa.select(ranked).where(ranked.c.rank <= per_organizer)
+            .order_by(ranked.c.waited, ranked.c.key).limit(limit))
 
 
 @dataclass(frozen=True)
@@ -380,7 +402,7 @@ class LifecycleStorage:
             .where(sa.or_(meetings.c.sync_claimed_until.is_(None), meetings.c.sync_claimed_until < now))
             .where(sa.or_(meetings.c.last_synced_at.is_(None),
                           meetings.c.last_synced_at < now - timedelta(seconds=debounce_seconds)))
-            .order_by(meetings.c.id)
+            .order_by(_waited_since, meetings.c.id)  # the longest wait first
             .limit(limit)
         )
         if exclude:
@@ -395,24 +417,37 @@ class LifecycleStorage:
         return [SyncClaim(_row_to_meeting(row), int(row["sync_requested"]), row["card_hash"], now) for row in rows]
 
     @translate_errors
-    def finish_sync(self, claim: SyncClaim, *, status: MeetingStatus) -> None:
+    def finish_sync(self, claim: SyncClaim, *, status: MeetingStatus, dormant: bool | None = None) -> None:
         """Record a finished sync; a request that arrived meanwhile stays pending.
 
         The status it read is kept unless the card already shows a later reading (a sync
         that outlived its lease must not set an ended meeting back to "in progress").
+        ``dormant``: what the sync found the meeting to be (None: it could not tell, the
+        state stays). A meeting found dormant is recorded so only if nobody woke it up
+        while the sync ran (``woken_at`` as the sync saw it): the wake wins.
+
         Things still on their way (artifact files) are not polled for here: their
         fileGenerated events, or the reconciler's periodic catch-up, request the next sync.
         """
-        observed = claim.claimed_at or self._clock()  # type: ignore[attr-defined]
+        now = self._clock()  # type: ignore[attr-defined]
+        observed = claim.claimed_at or now
+        values: dict[str, Any] = {}
+        if dormant is False:
+            values["dormant_since"] = None
+        elif dormant:
+            seen = claim.meeting.woken_at
+            unwoken = meetings.c.woken_at.is_(None) if seen is None else meetings.c.woken_at == seen
+            values["dormant_since"] = sa.case((unwoken, sa.func.coalesce(meetings.c.dormant_since, now)),
+                                              else_=meetings.c.dormant_since)
         with self._writing() as connection:  # type: ignore[attr-defined]
             greatest = sa.func.max if connection.dialect.name == "sqlite" else sa.func.greatest
             current = sa.or_(meetings.c.card_observed_at.is_(None), meetings.c.card_observed_at <= observed)
             connection.execute(
                 sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
                     sync_done=greatest(meetings.c.sync_done, claim.requested),
-                    sync_claimed_until=None, last_synced_at=self._clock(),  # type: ignore[attr-defined]
+                    sync_claimed_until=None, last_synced_at=now,
                     status=sa.case((current, status.value), else_=meetings.c.status),
-                    updated_at=self._clock()))  # type: ignore[attr-defined]
+                    updated_at=now, **values))
 
     @translate_errors
     def release_sync(self, claim: SyncClaim, *, retry_after_seconds: float = 30.0) -> None:
@@ -430,24 +465,53 @@ class LifecycleStorage:
                                           .where(meetings.c.sync_requested > meetings.c.sync_done)).scalar_one())
 
     @translate_errors
-    def meetings_to_catch_up(self, *, created_after: datetime, recently: timedelta = timedelta(days=1),
-                             limit: int = 500) -> list[Meeting]:
-        """Meetings the reconciler should sync: not over yet, created recently (their
-        link may be used again), or with a summary still waiting for files."""
-        from bot.storage.store import _row_to_meeting
+    def request_catch_up(self, *, created_after: datetime, recently: timedelta = timedelta(days=1),
+                         limit: int = 500, per_organizer: int = 50) -> int:
+        """The reconciler's share of work for one pass: request a sync of the meetings that
+        have waited longest among those it should look at, at most ``per_organizer`` of any
+        one organizer and ``limit`` in all; how many were requested.
 
+        Looked at: not dormant, and not over yet (in use since ``created_after``), or made
+        ``recently`` (the link may be used again), or with a summary still waiting for
+        files. A meeting with a sync already pending is left out (it is in the queue), so
+        the next pass carries on with the ones this pass did not reach. Several instances
+        at once request each meeting once: the update checks again that it is not pending.
+        """
         now = self._clock()  # type: ignore[attr-defined]
         incomplete = (sa.select(conference_summaries.c.meeting_id)
                       .where(conference_summaries.c.complete.is_(False)))
-        query = (sa.select(meetings)
-                 .where(meetings.c.card_message.is_not(None))
-                 .where(sa.or_(
-                     sa.and_(meetings.c.status != MeetingStatus.ENDED.value, meetings.c.created_at > created_after),
-                     meetings.c.created_at > now - recently,
-                     meetings.c.id.in_(incomplete)))
-                 .order_by(meetings.c.created_at.desc()).limit(limit))
-        with self._reading() as connection:  # type: ignore[attr-defined]
-            return [_row_to_meeting(row) for row in connection.execute(query).mappings()]
+        idle = meetings.c.sync_requested <= meetings.c.sync_done
+        candidates = (sa.select(meetings.c.id)
+                      .where(meetings.c.card_message.is_not(None), meetings.c.dormant_since.is_(None), idle)
+                      .where(sa.or_(
+                          sa.and_(meetings.c.status != MeetingStatus.ENDED.value, _awake_since > created_after),
+                          meetings.c.created_at > now - recently,
+                          meetings.c.id.in_(incomplete))))
+        chosen = _fair_share(candidates, waited=_waited_since, key=meetings.c.id, per_organizer=per_organizer,
+                             limit=limit)
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            ids = [row.id for row in connection.execute(chosen)]
+            if not ids:
+                return 0
+            result = connection.execute(
+                sa.update(meetings).where(meetings.c.id.in_(ids), idle, meetings.c.dormant_since.is_(None))
+                .values(sync_requested=meetings.c.sync_requested + 1))
+            return int(result.rowcount)
+
+    @translate_errors
+    def wake_meetings(self, meeting_ids: list[int]) -> list[int]:
+        """Wake the dormant ones among these meetings (Refresh, /meetrecent): watched again,
+        their quiet time counted from now, and a sync requested (which subscribes them
+        again and redraws their cards). The ids of those that were dormant."""
+        if not meeting_ids:
+            return []
+        now = self._clock()  # type: ignore[attr-defined]
+        with self._writing() as connection:  # type: ignore[attr-defined]
+            rows = connection.execute(
+                sa.update(meetings).where(meetings.c.id.in_(meeting_ids), meetings.c.dormant_since.is_not(None))
+                .values(dormant_since=None, woken_at=now, sync_requested=meetings.c.sync_requested + 1,
+                        updated_at=now).returning(meetings.c.id))
+            return sorted(row.id for row in rows)
 
     # -- subscriptions ------------------------------------------------------------------------
     @translate_errors
@@ -479,11 +543,23 @@ class LifecycleStorage:
         return _subscription(row) if row is not None else None
 
     @translate_errors
-    def subscriptions_to_maintain(self, *, expiring_before: datetime, live_after: datetime) -> list[SubscriptionRecord]:
-        """Subscriptions of live meetings that expire soon or are not active."""
-        query = (sa.select(subscriptions).join(meetings, meetings.c.id == subscriptions.c.meeting_id)
-                 .where(sa.or_(subscriptions.c.expire_time < expiring_before, subscriptions.c.state != "ACTIVE"))
-                 .where(sa.or_(meetings.c.status != MeetingStatus.ENDED.value, meetings.c.created_at > live_after)))
+    def subscriptions_to_maintain(self, *, expiring_before: datetime, live_after: datetime, limit: int = 500,
+                                  per_organizer: int = 50) -> list[SubscriptionRecord]:
+        """Subscriptions of live meetings that expire soon or are not active, the soonest
+        to expire first, at most ``per_organizer`` of any one organizer and ``limit`` in
+        all. A dormant meeting's subscription is left to lapse, and one without a call
+        running stops being renewed once it has not been in use since ``live_after``
+        (made or woken up before it)."""
+        candidates = (sa.select(subscriptions.c.name).join(meetings, meetings.c.id == subscriptions.c.meeting_id)
+                      .where(sa.or_(subscriptions.c.expire_time < expiring_before,
+                                    subscriptions.c.state != "ACTIVE"))
+                      .where(meetings.c.dormant_since.is_(None))
+                      .where(sa.or_(meetings.c.status == MeetingStatus.IN_PROGRESS.value,
+                                    _awake_since > live_after)))
+        chosen = _fair_share(candidates, waited=subscriptions.c.expire_time, key=subscriptions.c.name,
+                             per_organizer=per_organizer, limit=limit).subquery()
+        query = (sa.select(subscriptions).join(chosen, chosen.c.name == subscriptions.c.name)
+                 .order_by(subscriptions.c.expire_time, subscriptions.c.name))
         with self._reading() as connection:  # type: ignore[attr-defined]
             return [_subscription(row) for row in connection.execute(query).mappings()]
 

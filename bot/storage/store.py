@@ -321,6 +321,8 @@ def _meeting_to_row(meeting: Meeting) -> dict[str, Any]:
         "unlocked_access_type": meeting.unlocked_access_type.value if meeting.unlocked_access_type else None,
         "event_format": meeting.event_format,
         "time_zone": meeting.time_zone,
+        "dormant_since": meeting.dormant_since,
+        "woken_at": meeting.woken_at,
     }
 
 
@@ -346,6 +348,8 @@ def _row_to_meeting(row: sa.RowMapping) -> Meeting:
         unlocked_access_type=AccessType(row["unlocked_access_type"]) if row["unlocked_access_type"] else None,
         event_format=row["event_format"] or "classic",
         time_zone=row["time_zone"],
+        dormant_since=row["dormant_since"],
+        woken_at=row["woken_at"],
     )
 
 

@@ -104,6 +104,10 @@ meetings = sa.Table(
     sa.Column("event_format", sa.String, nullable=True),  # NULL: classic
     # The organizer's IANA time zone from their /meet (NULL: Chat sent none; read as UTC).
     sa.Column("time_zone", sa.String, nullable=True),
+    # Dormancy: since when a meeting never started is left alone (NULL: watched), and when
+    # it was last woken up (its quiet time counts from then; NULL: from its creation).
+    sa.Column("dormant_since", UTCDateTime, nullable=True),
+    sa.Column("woken_at", UTCDateTime, nullable=True),
     # "Recent meetings of this space", newest first.
     sa.Index(None, "chat_space", "created_at"),
     # Per-organizer lookups (rate limits, /meetlogout clean-up) in the next issues.

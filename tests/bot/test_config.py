@@ -196,3 +196,24 @@ def test_the_gemini_budget_must_fit_in_the_syncs_lease() -> None:
     assert Config.from_env({**settings, "SUMMARIZER_BUDGET_SECONDS": "29"}).problems() == []
     # The offline summariser has no budget to fit.
     assert Config.from_env({**VALID, "SYNC_LEASE_SECONDS": "30", "SUMMARIZER_BUDGET_SECONDS": "50"}).problems() == []
+
+
+def test_dormancy_and_the_reconcilers_shares_default_and_are_read() -> None:
+    default = Config.from_env(VALID)
+    assert default.dormant_after_seconds == 7 * 24 * 3600
+    assert (default.reconcile_meetings_per_pass, default.reconcile_meetings_per_organizer) == (500, 50)
+    config = Config.from_env({**VALID, "DORMANT_AFTER_SECONDS": "3600", "RECONCILE_MEETINGS_PER_PASS": "100",
+                              "RECONCILE_MEETINGS_PER_ORGANIZER": "10"})
+    assert (config.dormant_after_seconds, config.reconcile_meetings_per_pass,
+            config.reconcile_meetings_per_organizer) == (3600, 100, 10)
+
+
+def test_bad_dormancy_and_reconciler_shares_are_named() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Config.from_env({**VALID, "DORMANT_AFTER_SECONDS": "0", "RECONCILE_MEETINGS_PER_PASS": "many",
+                         "RECONCILE_MEETINGS_PER_ORGANIZER": "-3"})
+    message = str(caught.value)
+    for name in ("DORMANT_AFTER_SECONDS", "RECONCILE_MEETINGS_PER_PASS", "RECONCILE_MEETINGS_PER_ORGANIZER"):
+        assert name in message
+    shares = Config.from_env({**VALID, "RECONCILE_MEETINGS_PER_PASS": "10", "RECONCILE_MEETINGS_PER_ORGANIZER": "20"})
+    assert any("must not exceed RECONCILE_MEETINGS_PER_PASS" in p for p in shares.problems())

@@ -269,6 +269,27 @@ def test_fallback_text_stays_true_whatever_the_card_later_says(status: MeetingSt
     assert not any(words in first for words in ("Waiting", "In progress", "Ended"))
 
 
+def test_a_dormant_meeting_says_it_was_never_started_and_still_works():
+    meeting = make_meeting(dormant_since=NOW - timedelta(days=1))
+    message = join_card_message(meeting, now=NOW, actions=[CardAction("Refresh", function="meeting_refresh")])
+    assert_valid_message(message)
+    card = message["cardsV2"][0]["card"]
+    assert status_text(card) == "Never started"
+    text = visible_text(card)
+    assert "join any time; press Refresh to see who is in" in text
+    assert STATUS_WORDS[MeetingStatus.WAITING] not in text  # nobody watches it: no claim about who waits
+    assert [b["text"] for b in buttons(card)] == ["Join meeting", "Refresh"]  # the link and Refresh still work
+    # Chat cannot edit fallbackText: it stays what the card was posted with, true for ever.
+    assert message["fallbackText"] == join_card_message(make_meeting(), now=NOW)["fallbackText"]
+
+
+def test_a_dormant_meeting_with_a_call_found_shows_the_call():
+    # The sync that finds a conference wakes the meeting; until then nothing dormant is shown over a call.
+    meeting = make_meeting(status=MeetingStatus.IN_PROGRESS, dormant_since=NOW - timedelta(days=1))
+    card = join_card(meeting, now=NOW, call=CALL)["card"]
+    assert status_text(card).startswith("In progress") and "Never started" not in visible_text(card)
+
+
 def test_same_input_same_card():
     meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
     assert join_card(meeting, now=NOW, call=CALL) == join_card(meeting, now=NOW, call=CALL)

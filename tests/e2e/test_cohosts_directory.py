@@ -220,8 +220,8 @@ def test_a_directory_outage_is_noted_and_the_meeting_still_made(stack: Stack) ->
     space = stack.space(alice, bob)
     stack.fault("people", "people.get", status=503, times=100)
     stack.say(space, alice, "/meet Weekly sync @Olu Outage")
-    text = card_text(stack, space, "Weekly sync")  # the meeting exists, its card posted
-    assert "Couldn't add Olu Outage as co-host: Google's directory didn't answer" in text
+    wait_until(lambda: "Couldn't add Olu Outage as co-host: Google's directory didn't answer"
+               in card_text(stack, space, "Weekly sync"), what="the directory note on the card")  # the meeting exists
     assert cohost_emails(stack, space, "Weekly sync") == set()
     assert {c["status"] for c in people_calls(stack)} == {503}
     assert [c.state for c in record(stack, space, "Weekly sync").cohosts] == [CohostState.NO_EMAIL]
@@ -244,9 +244,10 @@ def test_a_directory_quota_error_is_noted(classic_stack: Stack) -> None:
     stack.say(space, carol, "/meethelp")  # Carol's email is known: she is added whatever the directory says
     stack.fault("people", "people.get", status=429, times=100)
     stack.say(space, alice, "/meet Weekly sync @Quinn Quota @Carol Chen")
-    text = card_text(stack, space, "Weekly sync"); print("CARDTEXT", text[text.find("Quinn") - 300:text.find("Quinn") + 300])
-    assert "Couldn't add Quinn Quota as co-host: Google's directory didn't answer" in card_text(stack, space,
-                                                                                               "Weekly sync")
+    # On a busy machine the retried lookup can outlast the answer's deadline: the card is
+    # then posted on its way and redrawn with the co-hosts' notes once they are known.
+    wait_until(lambda: "Couldn't add Quinn Quota as co-host: Google's directory didn't answer"
+               in card_text(stack, space, "Weekly sync"), what="the directory note on the card")
     assert cohost_emails(stack, space, "Weekly sync") == {carol["email"]}
 
 

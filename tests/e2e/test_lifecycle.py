@@ -262,8 +262,11 @@ def test_subscriptions_are_renewed_and_recreated_on_the_emulator_clock(events_st
     current = [s for s in events_stack.control("GET", "events/subscriptions")["subscriptions"]
                if s["name"] == first["name"]]
     assert current and current[0]["state"] == "ACTIVE"
-    # Past its expiry (renewals stopped: the meeting is ended and old), Google deletes it;
-    # a meeting still in use gets a new subscription on its next sync.
+    # Past its expiry Google deletes it; a meeting still in use (a call is running, so it
+    # cannot have gone dormant) gets a new subscription on its next sync.
+    meeting.join(user=meeting.alice["name"])
+    meeting.flush()
+    wait_until(lambda: "In the call (1)" in meeting.card_text(), what="Alice in the call")
     events_stack.control("POST", "clock", {"advanceSeconds": 8 * 24 * 3600})
     meeting.flush()
     reconcile(events_stack)
