@@ -145,33 +145,40 @@ class MeetingSync:
         """Put a drawing on the card through its turn (``publish_card``); the meeting as
         recorded afterwards (a card adopted by its client-assigned name is attached)."""
         assert meeting.id is not None
-        shown: list[Meeting] = []
+        shown: list[dict[str, Any]] = []
         published = publish_card(self.services.storage, meeting.id, observed_at, body,
                                  lambda card: shown.append(self._show_card(meeting, card)))
         if published in (Published.SUPERSEDED, Published.BUSY):
             # A later reading is (being) shown; one more sync makes sure the newest state
             # wins, whichever reading that is.
             self.services.storage.request_sync(meeting.id)
-        return shown[0] if shown else meeting
+        # Recorded after the turn: on PostgreSQL the turn holds the meeting's row, so
+        # writing it from inside the turn would wait on itself.
+        return self._adopt(meeting, shown[0]) if shown else meeting
 
-    def _show_card(self, meeting: Meeting, body: dict[str, Any]) -> Meeting:
-        """Edit the join card in place. A card whose post timed out is known only by its
-        client-assigned name: the edit adopts it (its real name and thread are recorded,
-        for clicks and the summary), or, if the post never landed, posts it now with the
-        same id and request id, so there is never a second card."""
+    def _show_card(self, meeting: Meeting, body: dict[str, Any]) -> dict[str, Any]:
+        """Edit the join card in place; the message Chat shows. A card whose post timed out
+        is known only by its client-assigned name: the edit reaches it by that name, or,
+        if the post never landed, posts it now with the same id and request id, so there
+        is never a second card."""
         services = self.services
-        assert meeting.card_message is not None and meeting.id is not None
+        assert meeting.card_message is not None
         try:
-            shown = services.chat.update_message(meeting.card_message, body, ["cards_v2"])
+            return services.chat.update_message(meeting.card_message, body, ["cards_v2"])
         except GoogleApiError as error:
             if error.kind is not FailureKind.NOT_FOUND or "/messages/client-" not in meeting.card_message:
                 raise
             message_id = meeting.card_message.rsplit("/", 1)[1]
-            shown = services.chat.create_message(meeting.chat_space, body, message_id=message_id,
-                                                 request_id=message_id)
+            return services.chat.create_message(meeting.chat_space, body, message_id=message_id,
+                                                request_id=message_id)
+
+    def _adopt(self, meeting: Meeting, shown: dict[str, Any]) -> Meeting:
+        """Record the card's real name and thread (for clicks and the summary) when Chat
+        named it differently from what the app knew (a post that timed out)."""
+        assert meeting.id is not None
         thread = (shown.get("thread") or {}).get("name") or meeting.thread_name
         if shown.get("name") and (shown["name"] != meeting.card_message or thread != meeting.thread_name):
-            return services.storage.attach_card(meeting.id, shown["name"], thread)
+            return self.services.storage.attach_card(meeting.id, shown["name"], thread)
         return meeting
 
     # -- subscriptions ---------------------------------------------------------------
