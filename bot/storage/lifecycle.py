@@ -53,8 +53,7 @@ from bot.storage.tables import conference_summaries, meetings, subscriptions
 class SyncClaim:
     meeting: Meeting
     requested: int  # the request counter this sync covers
-    card_hash: str | None  # what the card showed after the last sync
-    claimed_at: datetime | None = None  # when the meeting was read: its sync observes from then on
+    claimed_at: datetime  # when the meeting was read: its sync observes from then on
 
 
 # How long a drawing waits for another one of the same meeting (its Chat edit) to finish
@@ -339,8 +338,7 @@ class LifecycleStorage:
             try:
                 transaction = connection.begin()
                 connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(CARD_TURN_WAIT_SECONDS * 1000)}ms'")
-                row = connection.execute(sa.select(meetings.c.card_hash, meetings.c.card_observed_at)
-                                         .where(meetings.c.id == meeting_id).with_for_update()).first()
+                row = connection.execute(_card_state(meeting_id).with_for_update()).first()
             except sa.exc.OperationalError as error:
                 if getattr(error.orig, "sqlstate", None) == "55P03":  # lock_not_available: the wait ran out
                     raise CardBusyError(f"meeting {meeting_id}'s card is being drawn") from error
@@ -350,8 +348,7 @@ class LifecycleStorage:
 
             def record(card_hash: str) -> None:
                 try:
-                    connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
-                                       .values(card_hash=card_hash, card_observed_at=observed_at))
+                    connection.execute(_card_shown(meeting_id, card_hash, observed_at))
                 except sa.exc.SQLAlchemyError as error:
                     raise StorageError(str(error)) from error
 
@@ -376,14 +373,12 @@ class LifecycleStorage:
     @translate_errors
     def _card_row(self, meeting_id: int) -> Any:
         with self._reading() as connection:  # type: ignore[attr-defined]
-            return connection.execute(sa.select(meetings.c.card_hash, meetings.c.card_observed_at)
-                                      .where(meetings.c.id == meeting_id)).first()
+            return connection.execute(_card_state(meeting_id)).first()
 
     @translate_errors
     def _record_card(self, meeting_id: int, card_hash: str, observed_at: datetime) -> None:
         with self._writing() as connection:  # type: ignore[attr-defined]
-            connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
-                               .values(card_hash=card_hash, card_observed_at=observed_at))
+            connection.execute(_card_shown(meeting_id, card_hash, observed_at))
 
     @translate_errors
     def claim_syncs(self, *, lease_seconds: float, debounce_seconds: float, limit: int = 10,
@@ -414,7 +409,7 @@ class LifecycleStorage:
             if rows:
                 connection.execute(sa.update(meetings).where(meetings.c.id.in_([r["id"] for r in rows]))
                                    .values(sync_claimed_until=now + timedelta(seconds=lease_seconds)))
-        return [SyncClaim(_row_to_meeting(row), int(row["sync_requested"]), row["card_hash"], now) for row in rows]
+        return [SyncClaim(_row_to_meeting(row), int(row["sync_requested"]), now) for row in rows]
 
     @translate_errors
     def finish_sync(self, claim: SyncClaim, *, status: MeetingStatus, dormant: bool | None = None) -> None:
@@ -430,7 +425,6 @@ class LifecycleStorage:
         fileGenerated events, or the reconciler's periodic catch-up, request the next sync.
         """
         now = self._clock()  # type: ignore[attr-defined]
-        observed = claim.claimed_at or now
         values: dict[str, Any] = {}
         if dormant is False:
             values["dormant_since"] = None
@@ -441,7 +435,7 @@ class LifecycleStorage:
                                               else_=meetings.c.dormant_since)
         with self._writing() as connection:  # type: ignore[attr-defined]
             greatest = sa.func.max if connection.dialect.name == "sqlite" else sa.func.greatest
-            current = sa.or_(meetings.c.card_observed_at.is_(None), meetings.c.card_observed_at <= observed)
+            current = sa.or_(meetings.c.card_observed_at.is_(None), meetings.c.card_observed_at <= claim.claimed_at)
             connection.execute(
                 sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
                     sync_done=greatest(meetings.c.sync_done, claim.requested),
@@ -610,6 +604,17 @@ class LifecycleStorage:
             for row in connection.execute(query).mappings():
                 found[row["meeting_id"]].append(_summary(row))
         return found
+
+
+def _card_state(meeting_id: int) -> sa.Select[Any]:
+    """What a meeting's card shows and when the reading it shows began."""
+    return sa.select(meetings.c.card_hash, meetings.c.card_observed_at).where(meetings.c.id == meeting_id)
+
+
+def _card_shown(meeting_id: int, card_hash: str, observed_at: datetime) -> sa.Update:
+    """Record a drawing as shown, with the time its reading began."""
+    return sa.update(meetings).where(meetings.c.id == meeting_id).values(card_hash=card_hash,
+                                                                         card_observed_at=observed_at)
 
 
 def _turn(meeting_id: int, row: Any, observed_at: datetime, record: Callable[[str], None]) -> CardTurn:

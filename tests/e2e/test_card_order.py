@@ -59,6 +59,17 @@ def press_refresh(meeting: Meeting, user: dict[str, Any]) -> Any:
     return click(meeting.stack, meeting.card_name, user, buttons.REFRESH, meeting=str(record.id))
 
 
+def alice_in_the_call(stack: Stack) -> Meeting:
+    """A fresh meeting, subscribed to its events, whose card shows Alice in the call."""
+    stack.control("POST", "reset")
+    meeting = Meeting(stack)
+    wait_until(lambda: stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
+    meeting.join(user=meeting.alice["name"])
+    meeting.flush()
+    wait_until(lambda: "In the call (1)" in meeting.card_text(), what="Alice in the call")
+    return meeting
+
+
 def participants_list_in_flight(stack: Stack) -> bool:
     return any(c["method"] == "conferenceRecords.participants.list" and not c["status"]
                for c in stack.control("GET", "calls")["calls"])
@@ -66,12 +77,7 @@ def participants_list_in_flight(stack: Stack) -> bool:
 
 def test_a_sync_that_outlived_its_lease_does_not_undo_a_newer_card(slow_meet_stack: Stack) -> None:
     stack = slow_meet_stack
-    stack.control("POST", "reset")
-    meeting = Meeting(stack)
-    wait_until(lambda: stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
-    meeting.join(user=meeting.alice["name"])
-    meeting.flush()
-    wait_until(lambda: "In the call (1)" in meeting.card_text(), what="Alice in the call")
+    meeting = alice_in_the_call(stack)
 
     # The next sync reads "a call is running", then waits 4 s for the participants...
     stack.fault("meet", "conferenceRecords.participants.list", delayMs=4000, times=1)
@@ -180,12 +186,7 @@ def test_the_call_lists_people_in_the_order_they_joined_organizer_first(slow_mee
 
 def test_refresh_clicks_share_one_read_of_meet_and_say_when_nothing_changed(slow_meet_stack: Stack) -> None:
     stack = slow_meet_stack
-    stack.control("POST", "reset")
-    meeting = Meeting(stack)
-    wait_until(lambda: stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
-    meeting.join(user=meeting.alice["name"])
-    meeting.flush()
-    wait_until(lambda: "In the call (1)" in meeting.card_text(), what="Alice in the call")
+    meeting = alice_in_the_call(stack)
     stack.control("POST", "pubsub", {"paused": True})  # only Refresh reads Meet from now on
     try:
         # The sync just read Meet: Carol's and Bob's clicks read nothing more.

@@ -120,7 +120,7 @@ def test_finish_sync_keeps_a_later_readings_status(store: Storage, clock: FakeCl
     clock.advance(seconds=5)  # the lease runs out; the next sync reads "ended" and shows it
     store.request_sync(meeting_id)
     [fresh] = store.claim_syncs(lease_seconds=60, debounce_seconds=0)
-    assert fresh.claimed_at is not None and stale.claimed_at is not None and fresh.claimed_at > stale.claimed_at
+    assert fresh.claimed_at > stale.claimed_at
     with store.card_turn(meeting_id, fresh.claimed_at) as turn:
         turn.shown("ended")
     store.finish_sync(fresh, status=MeetingStatus.ENDED)
