@@ -23,20 +23,20 @@ from ..services import Services
 Action = Callable[[Control, Services], Redraw]
 
 
-def _private(event: ChatEvent, refusal: Refusal) -> Reply:
-    return NewMessage(notice_message(refusal.message), private_to=event.user.user_name)
+def _private(event: ChatEvent, words: str) -> Reply:
+    return NewMessage(notice_message(words), private_to=event.user.user_name)
 
 
 def _button(event: ChatEvent, services: Services, action: Action, verb: str | None) -> Reply:
     control = actions.prepare(event, services, verb=verb)
     if isinstance(control, Refusal):
-        return _private(event, control)
+        return _private(event, control.message)
     try:
         redraw = action(control, services)
     except GoogleApiError as error:
-        return _private(event, actions.explain(error, services, control.meeting))
+        return _private(event, actions.explain(error, services, control.meeting).message)
     if redraw.note is not None:
-        return NewMessage(notice_message(redraw.note), private_to=event.user.user_name)
+        return _private(event, redraw.note)
     if redraw.body is None:
         return NoReply()  # the card already shows a later reading than this click made
     return UpdateMessage(redraw.body)
