@@ -229,11 +229,11 @@ def refresh(control: Control, services: Services) -> Redraw:
 
     Refresh costs Meet reads with the organizer's credentials whoever clicks, so clicks
     coalesce: while the card shows a reading of Meet younger than
-    ``REFRESH_INTERVAL_SECONDS`` (a sync's or another click's), the answer is "Up to
-    date" and nothing is read."""
+    ``REFRESH_INTERVAL_SECONDS`` (a sync's or another click's) and no event has asked for
+    a newer one since, the answer is "Up to date" and nothing is read."""
     meeting = control.meeting
     assert meeting.id is not None
-    read_at = services.storage.card_observed_at(meeting.id)
+    read_at = services.storage.card_reading(meeting.id)
     if meeting.dormant:
         services.storage.wake_meetings([meeting.id])
         meeting = meeting.with_changes(dormant_since=None, woken_at=services.clock())

@@ -56,6 +56,8 @@ class SyncClaim:
     claimed_at: datetime  # when the meeting was read: its sync observes from then on
 
 
+# How long Chat waits for the answer to a command: a /meet still making its card is over by then.
+ANSWER_WINDOW = timedelta(seconds=30)
 # How long a drawing waits for another one of the same meeting (its Chat edit) to finish
 # before giving up its turn; the sync that gave up asks for another sync.
 CARD_TURN_WAIT_SECONDS = 15.0
@@ -363,12 +365,16 @@ class LifecycleStorage:
                 raise StorageUnavailableError(str(error)) from error
 
     @translate_errors
-    def card_observed_at(self, meeting_id: int) -> datetime | None:
-        """When the reading of Meet that the join card shows began (None: not known)."""
+    def card_reading(self, meeting_id: int) -> datetime | None:
+        """When the reading of Meet that the join card shows began, while it is the newest
+        one asked for; None when not known, or when an event has asked for a sync since
+        (the card is about to change: a Refresh must not call it up to date)."""
         with self._reading() as connection:  # type: ignore[attr-defined]
-            value = connection.execute(sa.select(meetings.c.card_observed_at)
-                                       .where(meetings.c.id == meeting_id)).scalar_one_or_none()
-        return value if isinstance(value, datetime) else None
+            row = connection.execute(sa.select(meetings.c.card_observed_at, meetings.c.sync_requested,
+                                               meetings.c.sync_done).where(meetings.c.id == meeting_id)).first()
+        if row is None or row.sync_requested > row.sync_done:
+            return None
+        return row.card_observed_at if isinstance(row.card_observed_at, datetime) else None
 
     @translate_errors
     def _card_row(self, meeting_id: int) -> Any:
@@ -475,8 +481,16 @@ class LifecycleStorage:
         incomplete = (sa.select(conference_summaries.c.meeting_id)
                       .where(conference_summaries.c.complete.is_(False)))
         idle = meetings.c.sync_requested <= meetings.c.sync_done
+        # A card never shown yet is its /meet's to post while that answer may still be under
+        # way: a sync now would post it first, drawn before the co-hosts were tried, and the
+        # /meet's own post (same request id) would then change nothing. Past the answer's
+        # window (a crashed /meet) the sync adopts or posts it; a /meet that gave up on its
+        # post asks for that sync itself (Lifecycle.card_unconfirmed).
+        posted_or_abandoned = sa.or_(meetings.c.card_hash.is_not(None),
+                                     meetings.c.created_at < now - ANSWER_WINDOW)
         candidates = (sa.select(meetings.c.id)
-                      .where(meetings.c.card_message.is_not(None), meetings.c.dormant_since.is_(None), idle)
+                      .where(meetings.c.card_message.is_not(None), meetings.c.dormant_since.is_(None), idle,
+                             posted_or_abandoned)
                       .where(sa.or_(
                           sa.and_(meetings.c.status != MeetingStatus.ENDED.value, _awake_since > created_after),
                           meetings.c.created_at > now - recently,

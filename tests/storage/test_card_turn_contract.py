@@ -24,13 +24,26 @@ def recorded(store: Storage) -> int:
 
 def test_a_turn_records_the_hash_with_the_time_of_its_reading(store: Storage) -> None:
     meeting_id = recorded(store)
-    assert store.card_observed_at(meeting_id) is None
+    assert store.card_reading(meeting_id) is None
     with store.card_turn(meeting_id, T0) as turn:
         assert not turn.superseded and turn.shown_hash is None
         turn.shown("h1")
-    assert store.card_observed_at(meeting_id) == T0
+    assert store.card_reading(meeting_id) == T0
     with store.card_turn(meeting_id, T0 + timedelta(seconds=5)) as turn:
         assert turn.shown_hash == "h1"
+
+
+def test_a_reading_is_not_the_newest_once_an_event_asks_for_a_sync(store: Storage) -> None:
+    meeting_id = recorded(store)
+    with store.card_turn(meeting_id, T0) as turn:
+        turn.shown("h1")
+    store.request_sync(meeting_id)
+    assert store.card_reading(meeting_id) is None  # a Refresh now must read Meet
+    [claim] = store.claim_syncs(lease_seconds=60, debounce_seconds=0)
+    with store.card_turn(meeting_id, claim.claimed_at) as turn:
+        turn.shown("h2")
+    store.finish_sync(claim, status=MeetingStatus.WAITING)
+    assert store.card_reading(meeting_id) == claim.claimed_at
 
 
 def test_an_older_reading_is_superseded_and_cannot_be_recorded(store: Storage) -> None:
@@ -50,7 +63,7 @@ def test_a_failed_write_records_nothing(store: Storage) -> None:
     with pytest.raises(ConnectionError):
         with store.card_turn(meeting_id, T0) as turn:
             raise ConnectionError("Chat did not take the edit")
-    assert store.card_observed_at(meeting_id) is None
+    assert store.card_reading(meeting_id) is None
     with store.card_turn(meeting_id, T0) as turn:
         assert turn.shown_hash is None
 

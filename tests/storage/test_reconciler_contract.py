@@ -124,6 +124,20 @@ def test_a_meeting_without_a_card_is_not_looked_at(store: Storage, clock: FakeCl
     assert recorded.id is not None and store.meetings_needing_sync() == 0
 
 
+def test_a_card_its_meet_is_still_posting_is_left_to_it(store: Storage, clock: FakeClock) -> None:
+    """A /meet records its meeting (and the card's client-assigned name) before trying the
+    co-hosts and posting the card. A pass in between must not sync it: the sync would post
+    the card first, drawn before the co-hosts were tried, and the /meet's post would then
+    change nothing. Once the card is shown, or the answer's window is over (a crashed
+    /meet), the reconciler looks at it."""
+    young, shown = meeting(store, 1, clock.now), meeting(store, 2, clock.now)
+    assert young.id is not None and shown.id is not None
+    store.note_card(shown.id, "posted-card")
+    assert catch_up(store, clock) == 1 and sync_all(store) == [shown.id]
+    clock.advance(seconds=31)
+    assert catch_up(store, clock) == 2 and set(sync_all(store)) == {young.id, shown.id}
+
+
 def test_a_sync_that_finds_it_dormant_records_it_and_one_that_does_not_clears_it(store: Storage,
                                                                                  clock: FakeClock) -> None:
     made = meeting(store, 1, clock.now - timedelta(days=8))
