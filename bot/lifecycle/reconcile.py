@@ -178,8 +178,9 @@ def reconcile(services: Services, worker: SyncWorker, *, budget_seconds: float =
                 expiring_before=now + RENEW_MARGIN, live_after=now - LIVE_FOR, limit=limit,
                 per_organizer=per_organizer):
             maintain_subscription(services, record, report)
-    report.syncs_requested = services.storage.request_catch_up(created_after=now - LIVE_FOR, limit=limit,
-                                                               per_organizer=per_organizer)
+    report.syncs_requested = services.storage.request_catch_up(
+        created_after=now - LIVE_FOR, limit=limit, per_organizer=per_organizer,
+        answer_window=timedelta(seconds=services.config.sync_budget_seconds))
     # Due syncs are claimed longest-waiting first; what the budget does not reach stays
     # requested and is first in line for the worker and the next pass.
     report.syncs_run = worker.drain(budget_seconds=budget_seconds)

@@ -56,8 +56,6 @@ class SyncClaim:
     claimed_at: datetime  # when the meeting was read: its sync observes from then on
 
 
-# How long Chat waits for the answer to a command: a /meet still making its card is over by then.
-ANSWER_WINDOW = timedelta(seconds=30)
 # How long a drawing waits for another one of the same meeting (its Chat edit) to finish
 # before giving up its turn; the sync that gave up asks for another sync.
 CARD_TURN_WAIT_SECONDS = 15.0
@@ -466,7 +464,8 @@ class LifecycleStorage:
 
     @translate_errors
     def request_catch_up(self, *, created_after: datetime, recently: timedelta = timedelta(days=1),
-                         limit: int = 500, per_organizer: int = 50) -> int:
+                         limit: int = 500, per_organizer: int = 50,
+                         answer_window: timedelta = timedelta(seconds=30)) -> int:
         """The reconciler's share of work for one pass: request a sync of the meetings that
         have waited longest among those it should look at, at most ``per_organizer`` of any
         one organizer and ``limit`` in all; how many were requested.
@@ -482,12 +481,12 @@ class LifecycleStorage:
                       .where(conference_summaries.c.complete.is_(False)))
         idle = meetings.c.sync_requested <= meetings.c.sync_done
         # A card never shown yet is its /meet's to post while that answer may still be under
-        # way: a sync now would post it first, drawn before the co-hosts were tried, and the
-        # /meet's own post (same request id) would then change nothing. Past the answer's
-        # window (a crashed /meet) the sync adopts or posts it; a /meet that gave up on its
-        # post asks for that sync itself (Lifecycle.card_unconfirmed).
+        # way (``answer_window``: the app's budget before its answer): a sync now would post
+        # it first, drawn before the co-hosts were tried, and the /meet's own post (same
+        # request id) would then change nothing. Past the window (the /meet gave up or its
+        # process died) the sync adopts or posts it.
         posted_or_abandoned = sa.or_(meetings.c.card_hash.is_not(None),
-                                     meetings.c.created_at < now - ANSWER_WINDOW)
+                                     meetings.c.created_at < now - answer_window)
         candidates = (sa.select(meetings.c.id)
                       .where(meetings.c.card_message.is_not(None), meetings.c.dormant_since.is_(None), idle,
                              posted_or_abandoned)
