@@ -16,6 +16,7 @@ from bot.domain import AccessType, MeetingSettings
 from cards import controls as buttons
 from emulator.chat import delivery, events as chat_events
 from tests.e2e.conftest import Stack
+from tests.support import wait_until
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -108,12 +109,13 @@ class Meeting:
 
     def start_call(self) -> None:
         """Alice joins; after her Refresh the card shows the call in progress (End appears).
-        Refresh answers with the redrawn card, or with "Up to date" when a sync has just
-        drawn it from a reading taken after her join (REFRESH_INTERVAL_SECONDS)."""
+        Refresh answers with the redrawn card, or with "Up to date" while a sync's fresh
+        reading is on the card (REFRESH_INTERVAL_SECONDS); the join's own sync then draws it."""
         self.join(self.alice)
         answer = self.click(self.alice, buttons.REFRESH)
         assert "In progress" in json.dumps(answer.get("cardsV2")) or "Up to date" in json.dumps(answer), answer
-        assert "In progress" in self.card_text() and "End for everyone" in self.card_text()
+        wait_until(lambda: "In progress" in self.card_text() and "End for everyone" in self.card_text(),
+                   what="the card showing the call, with End")
 
 
 def button_labels(message: dict[str, Any]) -> list[str]:
