@@ -40,10 +40,16 @@ class Clock:
 
 
 def rfc3339(timestamp: float) -> str:
-    """RFC 3339 in UTC with a Z and microseconds, as Google's JSON mapping writes it."""
+    """RFC 3339 in UTC with a Z, as Google's JSON mapping writes a Timestamp: 0, 3, 6 or 9
+    fractional digits, never another count (so timestamps of one resource sort as text,
+    and Python 3.10's fromisoformat reads them)."""
     moment = datetime.fromtimestamp(timestamp, tz=timezone.utc)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S.%f")
-    return text.rstrip("0").rstrip(".") + "Z" if moment.microsecond else text[:-7] + "Z"
+    whole = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if not moment.microsecond:
+        return whole + "Z"
+    if moment.microsecond % 1000 == 0:
+        return f"{whole}.{moment.microsecond // 1000:03d}Z"
+    return f"{whole}.{moment.microsecond:06d}Z"
 
 
 def parse_rfc3339(text: str) -> float:

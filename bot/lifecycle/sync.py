@@ -92,25 +92,30 @@ class MeetingSync:
         services = self.services
         observed_at = observed_at or services.clock()
         paused = services.storage.pause_of(meeting.id) if meeting.id is not None else None
-        try:
-            credentials = services.credentials.for_user(meeting.organizer)
-            if paused is not None:
-                resume_subscription(services, meeting, credentials)
-            now = services.clock()
-            maybe_dormant = may_be_dormant(meeting, now, services.config.dormant_after_seconds)
-            if not maybe_dormant:
-                # Subscribed before reading, so a change after the read still brings an event.
-                self._ensure_subscription(meeting, credentials)
-            state = read_live_state(services.meet, credentials, meeting.meet_space,
-                                    organizer=meeting.organizer.user_name)
-        except NeedsAuthorization:
-            return self._paused(meeting, observed_at)
-        except GoogleApiError as error:
-            if error.kind is not FailureKind.UNAUTHENTICATED:
-                raise
-            # Google refused the organizer's grant (revoked, invalid_grant): forget it.
-            services.credentials.invalidate(meeting.organizer)
-            return self._paused(meeting, observed_at)
+        now = services.clock()
+        maybe_dormant = may_be_dormant(meeting, now, services.config.dormant_after_seconds)
+        # A refused access token is first only that token (Google expired it before the app
+        # thought, say): forgotten, and the read tried once more with a fresh one. Refused
+        # again, or no token to be had, the organizer's authorization is gone: paused.
+        for last_try in (False, True):
+            try:
+                credentials = services.credentials.for_user(meeting.organizer)
+                if paused is not None:
+                    resume_subscription(services, meeting, credentials)
+                if not maybe_dormant:
+                    # Subscribed before reading, so a change after the read still brings an event.
+                    self._ensure_subscription(meeting, credentials)
+                state = read_live_state(services.meet, credentials, meeting.meet_space,
+                                        organizer=meeting.organizer.user_name)
+                break
+            except NeedsAuthorization:
+                return self._paused(meeting, observed_at)
+            except GoogleApiError as error:
+                if error.kind is not FailureKind.UNAUTHENTICATED:
+                    raise
+                services.credentials.invalidate(meeting.organizer)
+                if last_try:
+                    return self._paused(meeting, observed_at)
         dormant = maybe_dormant and state.latest_record is None  # never a conference: never a summary
         if maybe_dormant and not dormant:
             log.info("a conference woke up a meeting", extra={"fields": {"meetSpace": meeting.meet_space}})

@@ -154,3 +154,16 @@ def test_page_size_limits_read_from_discovery() -> None:
     assert parse_page_size_limits("If unspecified, at most 25 are returned. The maximum value is 100") == (25, 100)
     assert all(m.api == "meet" for m in api_methods("meet"))
     _ = MEET_SCOPE
+
+
+@pytest.mark.parametrize("timestamp,text", [
+    (1764500000.0, "2025-11-30T10:53:20Z"),
+    (1764500000.5, "2025-11-30T10:53:20.500Z"),
+    (1764500000.128, "2025-11-30T10:53:20.128Z"),
+    (1764500000.1281, "2025-11-30T10:53:20.128100Z"),  # never "…20.1281Z"
+    (1764500000.128144, "2025-11-30T10:53:20.128144Z"),
+])
+def test_timestamps_have_0_3_6_or_9_fractional_digits_as_googles_json(timestamp: float, text: str) -> None:
+    from emulator.clock import rfc3339
+
+    assert rfc3339(timestamp) == text
