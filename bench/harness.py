@@ -311,7 +311,7 @@ def gunicorn_app(*, workers: int, threads: int, database_url: str | None = None,
     try:
         key_path = write_app_key(state, emulator.url, directory)
         app_env = {
-            "CHAT_PROJECT_NUMBER": PROJECT_NUMBER, "GOOGLE_API_ENDPOINT": emulator.url,
+            "CHAT_EVENT_FORMAT": "classic", "CHAT_PROJECT_NUMBER": PROJECT_NUMBER, "GOOGLE_API_ENDPOINT": emulator.url,
             "CHAT_CREDENTIALS_FILE": key_path, "AUTH_MODE": "delegation", "DELEGATION_CREDENTIALS_FILE": key_path,
             "DATABASE_URL": database_url or f"sqlite:///{os.path.join(directory, 'meetbot.db')}",
             "LOG_LEVEL": "WARNING", "RECONCILE_INTERVAL_SECONDS": "0",

@@ -109,6 +109,7 @@ def create_app(
 
     now = clock or utc_now
     if storage is None:
+        assert config.database_url is not None  # config.check() refused it unset
         _sqlite_directory(config.database_url)
         # The same clock as everything else: processed-event claims are pruned by age.
         storage = open_storage(config.database_url, clock=now)  # type: ignore[arg-type]

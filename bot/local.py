@@ -83,6 +83,7 @@ class LocalStack:
         key_path = write_app_key(self.emulator_state, self.emulator_url, self.directory)
         env = {
             "LOCAL_MODE": "1",
+            "CHAT_EVENT_FORMAT": self.event_format,
             "DATABASE_URL": self.database_url or f"sqlite:///{os.path.join(self.directory, 'meetbot.db')}",
             "CHAT_PROJECT_NUMBER": PROJECT_NUMBER,
             # Add-on events are signed for the endpoint URL as audience.

@@ -18,7 +18,7 @@ from bot.local import LocalStack
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
 
-RECONCILE_SECRET = "test-reconcile-secret"
+RECONCILE_SECRET = "test-reconcile-secret-R8tY2wE6uI0oP4aS"
 
 
 def _lifecycle_stack(pubsub: bool, database_url: str | None = None,
