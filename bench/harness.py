@@ -118,7 +118,7 @@ def closed_loop(call: Callable[[requests.Session, int], bool], *, total: int, co
 # -- shared by the benchmarks that run the real app on gunicorn against the emulator ------
 
 # The same world as local mode (bot/local.py).
-from bot.local import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_SERVICE_ACCOUNT  # noqa: E402
+from local.stack import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_SERVICE_ACCOUNT  # noqa: E402
 
 DEFAULT_POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -293,7 +293,7 @@ def gunicorn_app(*, workers: int, threads: int, database_url: str | None = None,
     import tempfile
 
     from emulator import BackgroundServer, EmulatorConfig, create_emulator
-    from bot.local import write_app_key
+    from local.stack import write_app_key
 
     directory = tempfile.mkdtemp(prefix="meetbot-bench-")
     app_url = f"http://127.0.0.1:{free_port()}"

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from bot.lifecycle.worker import SyncWorker
-from bot.local import LocalStack
+from local.stack import LocalStack
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
 

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from bot.local import LocalStack
+from local.stack import LocalStack
 from emulator.state import Faults
 from tests.e2e.conftest import Stack
 

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 
 import requests
 
-from bot.local import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_PATH, PUSH_SERVICE_ACCOUNT, write_app_key
+from local.stack import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_PATH, PUSH_SERVICE_ACCOUNT, write_app_key
 from bot.storage import Storage
 from bot.storage.engine import create_engine
 from emulator import BackgroundServer, EmulatorConfig, create_emulator
