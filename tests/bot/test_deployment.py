@@ -107,3 +107,97 @@ def test_the_blocker_does_block(tmp_path: pathlib.Path) -> None:
     script = BLOCKER.format(blocked=set(NOT_DEPLOYED), root=str(ROOT)).split("import main")[0] + "import emulator\n"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert result.returncode == 1 and "emulator is not deployed" in result.stderr
+
+
+# -- app.yaml and the guide agree with the start-up checks ----------------------------------------
+PLACEHOLDER_VALUES = {"<PROJECT_ID>": "my-meet-bot", "<PROJECT_NUMBER>": "123456789012",
+                      "<APP_URL>": "https://my-meet-bot.ew.r.appspot.com",
+                      "<OAUTH_CLIENT_ID>": "123-abc.apps.googleusercontent.com"}
+
+
+def app_yaml_environment() -> dict[str, str]:
+    """app.yaml's env_variables (its active lines), as App Engine hands them to the app."""
+    environment: dict[str, str] = {}
+    inside = False
+    for line in (ROOT / "app.yaml").read_text(encoding="utf-8").splitlines():
+        if not line.startswith(" ") and line.strip():
+            inside = line.startswith("env_variables:")
+            continue
+        stripped = line.strip()
+        if inside and stripped and not stripped.startswith("#"):
+            key, _, value = stripped.partition(":")
+            environment[key.strip()] = value.strip().strip('"')
+    return environment
+
+
+def filled_in(environment: dict[str, str]) -> dict[str, str]:
+    """Step 7's sed: every placeholder replaced by the shell variable's value."""
+    def fill(value: str) -> str:
+        for placeholder, replacement in PLACEHOLDER_VALUES.items():
+            value = value.replace(placeholder, replacement)
+        return value
+
+    return {key: fill(value) for key, value in environment.items()}
+
+
+def test_app_yaml_uses_only_the_guides_placeholders() -> None:
+    import re
+
+    used = set(re.findall(r"<[A-Z_]+>", (ROOT / "app.yaml").read_text(encoding="utf-8")))
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert used == set(PLACEHOLDER_VALUES)
+    for placeholder in used:  # each one is named in the guide and filled in by its step 7
+        assert f"s|{placeholder}|${placeholder[1:-1]}|g" in guide, placeholder
+    assert "REPLACE_WITH" not in (ROOT / "app.yaml").read_text(encoding="utf-8")
+
+
+def test_app_yaml_filled_in_passes_the_start_up_check() -> None:
+    from cryptography.fernet import Fernet
+
+    from bot.config import Config
+    from bot.secrets import resolve_secrets
+
+    secrets = {"meetbot-database-url": "postgresql://meetbot:pw@/meetbot?host=/cloudsql/my-meet-bot:europe-west1:meetbot",
+               "meetbot-oauth-client-secret": "GOCSPX-secret", "meetbot-token-keys": Fernet.generate_key().decode()}
+    environment = resolve_secrets(filled_in(app_yaml_environment()), lambda name: secrets[name.split("/")[3]])
+    config = Config.from_env(environment)
+    assert config.problems() == []
+    assert config.chat_event_format == "addon" and config.chat_endpoint_url == "https://my-meet-bot.ew.r.appspot.com/"
+    assert config.database_url is not None and config.database_url.startswith("postgresql://")
+
+
+def test_app_yaml_without_its_endpoint_url_would_stop_at_start_up_not_answer_401() -> None:
+    from bot.config import Config
+
+    environment = filled_in(app_yaml_environment())
+    del environment["CHAT_ENDPOINT_URL"]
+    environment = {k: v for k, v in environment.items() if not k.endswith("_SECRET")}
+    problems = Config.from_env(environment).problems()
+    assert any(p.startswith("CHAT_ENDPOINT_URL") and "CHAT_EVENT_FORMAT=addon" in p for p in problems)
+
+
+def test_app_yaml_has_no_flexible_environment_settings() -> None:
+    # beta_settings.cloud_sql_instances is App Engine flexible's; standard connects over
+    # /cloudsql/<connection name> with roles/cloudsql.client alone.
+    text = (ROOT / "app.yaml").read_text(encoding="utf-8")
+    assert "beta_settings:" not in [line.strip() for line in text.splitlines()]
+    assert "env: flex" not in text
+
+
+def test_the_guide_names_app_engine_and_cloud_sql_regions_apart() -> None:
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert "gcloud app create --region=$APP_REGION" in guide
+    assert "--region=$SQL_REGION" in guide and "--server-ca-mode=GOOGLE_MANAGED_INTERNAL_CA" in guide
+    assert "$REGION" not in guide.replace("$APP_REGION", "").replace("$SQL_REGION", "")
+
+
+def test_readme_links_stay_inside_the_repository() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme):
+        if target.startswith(("http://", "https://", "mailto:")):
+            continue
+        resolved = (ROOT / target).resolve()
+        assert ROOT in resolved.parents or resolved == ROOT, f"{target} leaves the repository"
+        assert resolved.exists(), f"{target} does not exist"
