@@ -69,3 +69,25 @@ def test_subscriptions_go_on_without_smart_notes_and_the_reconciler_brings_them(
     wait_until(lambda: "being prepared" not in json.dumps(first.summaries()), what="smart notes in the summary")
     summaries = first.summaries()
     assert len(summaries) == 1 and "docs.google.com" in json.dumps(summaries[0]["cardsV2"])
+
+
+def test_a_refusal_for_another_reason_is_raised_and_smart_notes_stay_in(emulator) -> None:  # type: ignore[no-untyped-def]
+    """Refused without smart notes too, the request's other parts were the problem: that
+    answer is raised and nothing is learnt, so the next subscription still asks for them."""
+    from bot.google.errors import FailureKind, GoogleApiError
+    from bot.google.events import EventsGateway
+    from tests.support import MEET_SCOPE
+
+    emulator.add_user("alice@example.com")
+    emulator.add_user("mallory@example.com")
+    alice = emulator.authorize("alice@example.com", scopes=[MEET_SCOPE])
+    mallory = emulator.authorize("mallory@example.com", scopes=[MEET_SCOPE])
+    space = emulator.meet(alice).spaces().create(body={}).execute()["name"]
+    gateway = EventsGateway(emulator.url, budget_seconds=5)
+    topic = "projects/local-project/topics/meet-events"
+    with pytest.raises(GoogleApiError) as refused:
+        gateway.subscribe(mallory, space, topic, 3600)  # she cannot see Alice's space
+    assert refused.value.kind is FailureKind.PERMISSION and not gateway.smart_notes_refused
+    creates = [c for c in emulator.calls("workspaceevents") if c["method"] == "subscriptions.create"]
+    assert [c["status"] for c in creates] == [403, 403]  # asked as is, then without smart notes
+    assert SMART_NOTE in gateway.subscribe(alice, space, topic, 3600)["eventTypes"]
