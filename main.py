@@ -40,7 +40,7 @@ def __getattr__(name: str) -> Any:
 
 
 def main(argv: list[str]) -> int:
-    from bot.cli import run_demo, run_local
+    from local.cli import run_demo, run_local
 
     if argv[:1] == ["demo"]:
         return run_demo()

@@ -50,7 +50,8 @@ def run(quick: bool) -> dict[str, Any]:
         key_path = os.path.join(directory, "key.json")
         with open(key_path, "w", encoding="utf-8") as handle:
             json.dump(key, handle)
-        env = {"CHAT_PROJECT_NUMBER": PROJECT_NUMBER, "GOOGLE_API_ENDPOINT": emulator.url, "AUTH_MODE": "delegation",
+        env = {"CHAT_EVENT_FORMAT": "classic", "CHAT_PROJECT_NUMBER": PROJECT_NUMBER,
+               "GOOGLE_API_ENDPOINT": emulator.url, "AUTH_MODE": "delegation",
                "DELEGATION_CREDENTIALS_FILE": key_path, "CHAT_CREDENTIALS_FILE": key_path, "LOG_LEVEL": "WARNING",
                "DATABASE_URL": f"sqlite:///{os.path.join(directory, 'bench.db')}"}
         now = int(time.time())

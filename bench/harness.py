@@ -118,7 +118,7 @@ def closed_loop(call: Callable[[requests.Session, int], bool], *, total: int, co
 # -- shared by the benchmarks that run the real app on gunicorn against the emulator ------
 
 # The same world as local mode (bot/local.py).
-from bot.local import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_SERVICE_ACCOUNT  # noqa: E402
+from local.stack import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_SERVICE_ACCOUNT  # noqa: E402
 
 DEFAULT_POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -293,7 +293,7 @@ def gunicorn_app(*, workers: int, threads: int, database_url: str | None = None,
     import tempfile
 
     from emulator import BackgroundServer, EmulatorConfig, create_emulator
-    from bot.local import write_app_key
+    from local.stack import write_app_key
 
     directory = tempfile.mkdtemp(prefix="meetbot-bench-")
     app_url = f"http://127.0.0.1:{free_port()}"
@@ -311,7 +311,7 @@ def gunicorn_app(*, workers: int, threads: int, database_url: str | None = None,
     try:
         key_path = write_app_key(state, emulator.url, directory)
         app_env = {
-            "CHAT_PROJECT_NUMBER": PROJECT_NUMBER, "GOOGLE_API_ENDPOINT": emulator.url,
+            "CHAT_EVENT_FORMAT": "classic", "CHAT_PROJECT_NUMBER": PROJECT_NUMBER, "GOOGLE_API_ENDPOINT": emulator.url,
             "CHAT_CREDENTIALS_FILE": key_path, "AUTH_MODE": "delegation", "DELEGATION_CREDENTIALS_FILE": key_path,
             "DATABASE_URL": database_url or f"sqlite:///{os.path.join(directory, 'meetbot.db')}",
             "LOG_LEVEL": "WARNING", "RECONCILE_INTERVAL_SECONDS": "0",

@@ -21,7 +21,7 @@ import time
 import tracemalloc
 from typing import Any, Callable
 
-from bot.local import LocalStack
+from local.stack import LocalStack
 
 # The fewest calls for one meeting of 10 people with a recording and a transcript:
 MINIMUM_CALLS = {

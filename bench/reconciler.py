@@ -41,7 +41,7 @@ from bot.controls.card import render_join_card
 from bot.domain import Meeting, Person
 from bot.lifecycle.reconcile import reconcile
 from bot.lifecycle.sync import render_hash
-from bot.local import APP_SERVICE_ACCOUNT, LocalStack
+from local.stack import APP_SERVICE_ACCOUNT, LocalStack
 from emulator.chat.model import APP_USER
 
 ORGANIZERS = 20  # the meetings are spread over this many people (10 per Chat space)

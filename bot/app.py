@@ -20,7 +20,7 @@ from .authorization import Authorization, build_authorization
 from .config import Config, ConfigError
 from .digest import Summarizer
 from .google.chat import ChatGateway, app_credentials
-from .google.credentials import DelegatedCredentials, UserCredentialsProvider
+from .google.credentials import DelegatedCredentials, ServiceAccounts, UserCredentialsProvider, google_service_accounts
 from .google.events import EventsGateway
 from .google.people import PeopleGateway
 from .lifecycle.reconcile import PeriodicReconciler
@@ -78,7 +78,7 @@ def _sqlite_directory(url: str) -> None:
             os.makedirs(directory, exist_ok=True)
 
 
-def _delegation(config: Config) -> UserCredentialsProvider:
+def _delegation(config: Config, service_accounts: ServiceAccounts) -> UserCredentialsProvider:
     if config.delegation_credentials_json:
         key = json.loads(config.delegation_credentials_json)
     elif config.delegation_credentials_file:
@@ -87,7 +87,7 @@ def _delegation(config: Config) -> UserCredentialsProvider:
     else:
         raise ConfigError(["DELEGATION_CREDENTIALS_FILE or DELEGATION_CREDENTIALS_JSON is required "
                            "when AUTH_MODE=delegation"])
-    return DelegatedCredentials(key, token_uri=config.token_uri if config.google_api_endpoint else None)
+    return DelegatedCredentials(key, service_accounts)
 
 
 def create_app(
@@ -101,7 +101,11 @@ def create_app(
     verifier: ChatRequestVerifier | None = None,
     clock: Callable[..., object] | None = None,
     summarizer: "Summarizer | None" = None,
+    service_accounts: ServiceAccounts | None = None,
 ) -> Flask:
+    """``service_accounts`` builds the app's service-account credentials from their keys:
+    google-auth's by default (token endpoint GOOGLE_TOKEN_URI when GOOGLE_API_ENDPOINT is
+    set); local mode passes the emulator's."""
     config.check()
     from .digest.factory import build_summarizer
     from .handlers import build_router
@@ -109,22 +113,24 @@ def create_app(
 
     now = clock or utc_now
     if storage is None:
+        assert config.database_url is not None  # config.check() refused it unset
         _sqlite_directory(config.database_url)
         # The same clock as everything else: processed-event claims are pruned by age.
         storage = open_storage(config.database_url, clock=now)  # type: ignore[arg-type]
     endpoint = config.google_api_endpoint
     budget = config.sync_budget_seconds
+    service_accounts = service_accounts or google_service_accounts(config.token_uri if endpoint else None)
     if credentials is None:
         if config.auth_mode == "oauth":
             authorization = authorization or build_authorization(config, storage, now)  # type: ignore[arg-type]
             credentials = authorization.credentials
         else:
-            credentials = _delegation(config)
+            credentials = _delegation(config, service_accounts)
     services = Services(
         config=config,
         storage=storage,
         meet=meet or MeetGateway(endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
-        chat=chat or ChatGateway(app_credentials(config.chat_credentials_file, config.token_uri if endpoint else None),
+        chat=chat or ChatGateway(app_credentials(config.chat_credentials_file, service_accounts=service_accounts),
                                  endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
         credentials=credentials,
         clock=now,  # type: ignore[arg-type]
@@ -132,7 +138,7 @@ def create_app(
         events=EventsGateway(endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
         people=PeopleGateway(endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
         lifecycle=Lifecycle(storage),
-        summarizer=summarizer or build_summarizer(config),
+        summarizer=summarizer or build_summarizer(config, service_accounts=service_accounts),
     )
     worker = SyncWorker(services).start()
     assert services.lifecycle is not None

@@ -8,6 +8,7 @@ process environment.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -32,6 +33,17 @@ MEET_CREATE_QUOTA_PER_USER_PER_MINUTE = 10
 DEFAULT_COMMAND_IDS = {"meet": 1, "meethelp": 2, "meetsettings": 3, "meetlogout": 4, "meetrecent": 5}
 
 AUDIENCE_TYPES = ("project-number", "endpoint-url")
+# What kind of Chat app the Cloud console has: "classic" (a Chat app receiving Chat
+# interaction events, signed per CHAT_AUDIENCE) or "addon" (a Chat app built as a Google
+# Workspace add-on, the console's default for new apps: its events are ID tokens of the
+# add-ons service agent with the endpoint URL as audience). Local mode tells its emulated
+# Chat the same setting.
+EVENT_FORMATS = ("classic", "addon")
+# Local mode's database: a throwaway file, never production's (see ``problems``).
+LOCAL_DATABASE_URL = "sqlite:///./.local/meetbot.db"
+# Shared secrets compared with a request's header: long and varied enough not to be guessed.
+MIN_SECRET_CHARACTERS = 32
+MIN_SECRET_DISTINCT_CHARACTERS = 10
 AUTH_MODES = ("oauth", "delegation")
 SUMMARIZERS = ("extractive", "gemini")
 DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
@@ -51,9 +63,43 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _is_local_http(url: str) -> bool:
-    """Plain http is acceptable only on this machine (local mode and tests)."""
-    return url.startswith(("http://127.0.0.1", "http://localhost"))
+def is_loopback_host(host: str | None) -> bool:
+    """``localhost``, 127.0.0.0/8 or ::1: this machine, where plain http cannot be overheard.
+    Decided on the parsed host, never on a string prefix (``localhost.evil.example`` is not)."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def url_problem(name: str, url: str) -> str | None:
+    """Why ``url`` may not be used for ``name``, or None: it must be https with a host,
+    or plain http to this machine only (local mode and tests)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - a malformed port raises here
+    except ValueError:
+        return f"{name} is not a valid URL"
+    if parts.scheme == "https" and host:
+        return None
+    if parts.scheme == "http" and is_loopback_host(host):
+        return None
+    return (f"{name} must be an https:// URL (plain http only to this machine: localhost, 127.0.0.0/8 or [::1]), "
+            f"got {url!r}")
+
+
+def secret_problem(name: str, value: str) -> str | None:
+    """Why a shared secret is too weak, without ever echoing it."""
+    if len(value) < MIN_SECRET_CHARACTERS or len(set(value)) < MIN_SECRET_DISTINCT_CHARACTERS:
+        return (f"{name} is too weak: use at least {MIN_SECRET_CHARACTERS} random characters (e.g. `python3 -c "
+                f"'import secrets; print(secrets.token_urlsafe(32))'`); it has {len(value)} characters, "
+                f"{len(set(value))} of them distinct")
+    return None
 
 
 def _origin(url: str | None) -> str | None:
@@ -78,12 +124,14 @@ def _fernet_key_problem(position: int, key: str) -> str | None:
 class Config:
     # Where the app stands.
     local_mode: bool = False
-    database_url: str = "sqlite:///./.local/meetbot.db"
+    # None: not set. Local mode defaults to LOCAL_DATABASE_URL; production must say where.
+    database_url: str | None = None
     log_level: str = "INFO"
     google_cloud_project: str | None = None  # for Cloud Logging trace correlation
 
     # Verifying that requests come from Google Chat.
-    chat_audience: str = "project-number"  # or "endpoint-url"
+    chat_event_format: str | None = None  # "classic" or "addon"; required in production
+    chat_audience: str = "project-number"  # or "endpoint-url" (classic apps only)
     chat_project_number: str | None = None
     chat_endpoint_url: str | None = None  # the public URL of POST / (endpoint-url and add-on tokens)
     chat_certs_url: str = GOOGLE_CHAT_CERTS_URL
@@ -188,9 +236,12 @@ class Config:
         base = endpoint.rstrip("/") if endpoint else None
         endpoint_url = environ.get("CHAT_ENDPOINT_URL") or None
         keys = tuple(key.strip() for key in (environ.get("TOKEN_ENCRYPTION_KEYS") or "").split(",") if key.strip())
+        local_mode = _bool(environ.get("LOCAL_MODE"))
+        event_format = (environ.get("CHAT_EVENT_FORMAT") or "").strip().lower() or None
         config = cls(
-            local_mode=_bool(environ.get("LOCAL_MODE")),
-            database_url=environ.get("DATABASE_URL") or cls.database_url,
+            local_mode=local_mode,
+            database_url=environ.get("DATABASE_URL") or (LOCAL_DATABASE_URL if local_mode else None),
+            chat_event_format=event_format or ("classic" if local_mode else None),
             log_level=(environ.get("LOG_LEVEL") or "INFO").upper(),
             google_cloud_project=environ.get("GOOGLE_CLOUD_PROJECT") or None,
             chat_audience=environ.get("CHAT_AUDIENCE") or "project-number",
@@ -244,16 +295,7 @@ class Config:
 
     def problems(self) -> list[str]:
         """Every missing or inconsistent setting, each named (empty when start-up may go on)."""
-        problems: list[str] = []
-        if self.chat_audience not in AUDIENCE_TYPES:
-            problems.append(f"CHAT_AUDIENCE must be one of {', '.join(AUDIENCE_TYPES)}, got {self.chat_audience!r}")
-        if self.chat_audience == "project-number" and not (self.chat_project_number or "").isdigit():
-            problems.append("CHAT_PROJECT_NUMBER (the numeric Google Cloud project number) is required when "
-                            "CHAT_AUDIENCE=project-number")
-        if self.chat_audience == "endpoint-url" and not self.chat_endpoint_url:
-            problems.append("CHAT_ENDPOINT_URL is required when CHAT_AUDIENCE=endpoint-url")
-        if self.chat_endpoint_url and not self.chat_endpoint_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            problems.append("CHAT_ENDPOINT_URL must be an https:// URL")
+        problems: list[str] = self._chat_problems()
         if self.auth_mode not in AUTH_MODES:
             problems.append(f"AUTH_MODE must be one of {', '.join(AUTH_MODES)}, got {self.auth_mode!r}")
         if self.auth_mode == "delegation" and not (self.delegation_credentials_file or self.delegation_credentials_json):
@@ -263,8 +305,23 @@ class Config:
             problems.extend(self._oauth_problems())
         if self.delegation_credentials_file and self.delegation_credentials_json:
             problems.append("DELEGATION_CREDENTIALS_FILE and DELEGATION_CREDENTIALS_JSON are both set: use one")
-        if not self.database_url.startswith(("sqlite:", "postgresql", "postgres:")):
+        if self.database_url is None:
+            problems.append("DATABASE_URL (or DATABASE_URL_SECRET) is required in production: postgresql://… for "
+                            "Cloud SQL (docs/deploy.md step 3); unset, the data would go to a SQLite file under "
+                            "./.local/ that every new instance starts without (only local mode uses that)")
+        elif not self.database_url.startswith(("sqlite:", "postgresql", "postgres:")):
             problems.append("DATABASE_URL must be a sqlite:/// or postgresql:// URL")
+        # Where the app fetches the keys that prove Google signed a request, and where it
+        # trades credentials for tokens: nothing on the way may read or change them.
+        for name, url in (("GOOGLE_API_ENDPOINT", self.google_api_endpoint), ("CHAT_CERTS_URL", self.chat_certs_url),
+                          ("GOOGLE_CERTS_URL", self.google_certs_url), ("GOOGLE_TOKEN_URI", self.token_uri)):
+            problem = url_problem(name, url) if url else None
+            if problem:
+                problems.append(problem)
+        if self.reconcile_secret is not None:
+            problem = secret_problem("RECONCILE_SECRET", self.reconcile_secret)
+            if problem:
+                problems.append(problem)
         if len(set(self.command_ids.values())) != len(self.command_ids):
             problems.append("COMMAND_ID_* values must be distinct")
         if self.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
@@ -290,6 +347,46 @@ class Config:
                             "Cloud project whose Vertex AI the app's service account calls")
         return problems
 
+    def _chat_problems(self) -> list[str]:
+        """How Chat's requests are proven: the app's kind decides which token it sends."""
+        problems: list[str] = []
+        number_ok = (self.chat_project_number or "").isdigit()
+        if self.chat_event_format is None:
+            problems.append("CHAT_EVENT_FORMAT is required: `addon` for a Chat app built as a Google Workspace add-on "
+                            "(the Cloud console's default for new Chat apps; needs CHAT_PROJECT_NUMBER and "
+                            "CHAT_ENDPOINT_URL) or `classic` for a Chat app receiving Chat interaction events "
+                            "(CHAT_AUDIENCE says how it is signed); docs/deploy.md step 6 tells which you have")
+        elif self.chat_event_format not in EVENT_FORMATS:
+            problems.append(f"CHAT_EVENT_FORMAT must be one of {', '.join(EVENT_FORMATS)}, "
+                            f"got {self.chat_event_format!r}")
+        elif self.chat_event_format == "addon":
+            # Every event is an ID token of service-{number}@gcp-sa-gsuiteaddons with the
+            # endpoint URL as audience: without both, each one would be refused with 401.
+            if not number_ok:
+                problems.append("CHAT_PROJECT_NUMBER (the numeric Google Cloud project number; it names the add-ons "
+                                "service agent that signs the events) is required when CHAT_EVENT_FORMAT=addon")
+            if not self.chat_endpoint_url:
+                problems.append("CHAT_ENDPOINT_URL (the HTTP endpoint URL set in the Chat app's configuration, exactly "
+                                "as entered there: it is the audience of every add-on event's token) is required "
+                                "when CHAT_EVENT_FORMAT=addon")
+        else:
+            if self.chat_audience not in AUDIENCE_TYPES:
+                problems.append(f"CHAT_AUDIENCE must be one of {', '.join(AUDIENCE_TYPES)}, "
+                                f"got {self.chat_audience!r}")
+            if self.chat_audience == "project-number" and not number_ok:
+                problems.append("CHAT_PROJECT_NUMBER (the numeric Google Cloud project number) is required when "
+                                "CHAT_AUDIENCE=project-number")
+            if self.chat_audience == "endpoint-url" and not self.chat_endpoint_url:
+                problems.append("CHAT_ENDPOINT_URL is required when CHAT_AUDIENCE=endpoint-url")
+        if self.chat_project_number and not number_ok:
+            if not any(p.startswith("CHAT_PROJECT_NUMBER") for p in problems):
+                problems.append("CHAT_PROJECT_NUMBER must be the numeric Google Cloud project number")
+        if self.chat_endpoint_url:
+            problem = url_problem("CHAT_ENDPOINT_URL", self.chat_endpoint_url)
+            if problem:
+                problems.append(problem)
+        return problems
+
     def _oauth_problems(self) -> list[str]:
         """What per-user linking needs: an OAuth client, encryption keys, a public URL."""
         problems: list[str] = []
@@ -305,19 +402,20 @@ class Config:
             problem = _fernet_key_problem(position, key)
             if problem:
                 problems.append(problem)
-        if self.state_signing_key is not None and len(self.state_signing_key) < 32:
-            problems.append("STATE_SIGNING_KEY must be at least 32 characters (or leave it unset to derive it from "
-                            "TOKEN_ENCRYPTION_KEYS)")
+        if self.state_signing_key is not None and secret_problem("STATE_SIGNING_KEY", self.state_signing_key):
+            problems.append(f"{secret_problem('STATE_SIGNING_KEY', self.state_signing_key)} (or leave it unset to "
+                            "derive it from TOKEN_ENCRYPTION_KEYS)")
         if not self.public_url:
             problems.append("PUBLIC_URL (the app's public https:// base URL; {PUBLIC_URL}/oauth2/callback is the "
                             "OAuth redirect URI) is required when AUTH_MODE=oauth, unless CHAT_ENDPOINT_URL gives it")
-        elif not (self.public_url.startswith("https://") or _is_local_http(self.public_url)) or \
-                urlsplit(self.public_url).query or urlsplit(self.public_url).fragment:
+        elif url_problem("PUBLIC_URL", self.public_url):
+            problems.append(str(url_problem("PUBLIC_URL", self.public_url)))
+        elif urlsplit(self.public_url).query or urlsplit(self.public_url).fragment:
             problems.append("PUBLIC_URL must be an https:// URL without query or fragment")
-        for name, url in (("GOOGLE_AUTH_URI", self.auth_uri), ("GOOGLE_TOKEN_URI", self.token_uri),
-                          ("GOOGLE_REVOKE_URI", self.revoke_uri)):
-            if not (url.startswith("https://") or _is_local_http(url)):
-                problems.append(f"{name} must be an https:// URL")
+        for name, url in (("GOOGLE_AUTH_URI", self.auth_uri), ("GOOGLE_REVOKE_URI", self.revoke_uri)):
+            problem = url_problem(name, url)
+            if problem:
+                problems.append(problem)
         return problems
 
     @property

@@ -17,6 +17,7 @@ from google.auth.credentials import Credentials
 
 from bot.config import Config
 from bot.google.chat import app_credentials
+from bot.google.credentials import ServiceAccounts
 
 from . import Summarizer
 from .extractive import ExtractiveSummarizer
@@ -25,12 +26,11 @@ if TYPE_CHECKING:
     from google.genai import Client
 
 
-def vertex_credentials(config: Config) -> Credentials:
+def vertex_credentials(config: Config, service_accounts: ServiceAccounts | None = None) -> Credentials:
     """The app's service account, scoped for Vertex AI."""
     from .gemini import CLOUD_PLATFORM_SCOPE
 
-    return app_credentials(config.chat_credentials_file, config.token_uri if config.google_api_endpoint else None,
-                           scopes=(CLOUD_PLATFORM_SCOPE,))
+    return app_credentials(config.chat_credentials_file, (CLOUD_PLATFORM_SCOPE,), service_accounts=service_accounts)
 
 
 def vertex_client(config: Config, credentials: Credentials) -> Client:
@@ -48,13 +48,14 @@ def vertex_client(config: Config, credentials: Credentials) -> Client:
                   credentials=credentials, http_options=options)
 
 
-def build_summarizer(config: Config, credentials: Credentials | None = None) -> Summarizer:
+def build_summarizer(config: Config, credentials: Credentials | None = None,
+                     service_accounts: ServiceAccounts | None = None) -> Summarizer:
     """The summariser ``config.summarizer`` names; Gemini's falls back to the extractive one."""
     extractive = ExtractiveSummarizer()
     if config.summarizer != "gemini":
         return extractive
     from .gemini import GeminiSummarizer
 
-    client = vertex_client(config, credentials or vertex_credentials(config))
+    client = vertex_client(config, credentials or vertex_credentials(config, service_accounts))
     return GeminiSummarizer(client, model=config.gemini_model, fallback=extractive,
                             budget_seconds=config.summarizer_budget_seconds)

@@ -12,27 +12,23 @@ from typing import Any, Callable
 import google.auth
 from google.apps import chat_v1
 from google.auth.credentials import Credentials
-from google.oauth2 import service_account
 from google.protobuf import field_mask_pb2
 
 from ..retry import attempt_timeout
+from .credentials import ServiceAccounts, google_service_accounts
 from .errors import call_with_retries
 
 CHAT_BOT_SCOPE = "https://www.googleapis.com/auth/chat.bot"
 
 
-def app_credentials(key_file: str | None, token_uri: str | None = None,
-                    scopes: tuple[str, ...] = (CHAT_BOT_SCOPE,)) -> Credentials:
+def app_credentials(key_file: str | None, scopes: tuple[str, ...] = (CHAT_BOT_SCOPE,), *,
+                    service_accounts: ServiceAccounts | None = None) -> Credentials:
     """The app's own credentials (its service account, never a user's) for ``scopes``: a key
-    file when given, else Application Default Credentials."""
+    file when given (built by ``service_accounts``), else Application Default Credentials."""
     if key_file:
         with open(key_file, encoding="utf-8") as handle:
             info = json.load(handle)
-        if token_uri:  # the emulator (local mode and tests)
-            from emulator.clients import service_account_credentials
-
-            return service_account_credentials(info, list(scopes), token_uri)
-        return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
+        return (service_accounts or google_service_accounts())(info, scopes)
     credentials, _ = google.auth.default(scopes=list(scopes))
     return credentials
 

@@ -13,7 +13,7 @@ so a domain whose administrator has not allowed that scope still creates meeting
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from google.auth.credentials import Credentials
 from google.oauth2 import service_account
@@ -22,6 +22,23 @@ from ..domain import Person
 
 MEET_SCOPES = ("https://www.googleapis.com/auth/meetings.space.created",)
 DIRECTORY_SCOPE = "https://www.googleapis.com/auth/directory.readonly"
+
+
+# Builds a service account's credentials from its key (the JSON the Cloud console
+# downloads) for some scopes. Production uses Google's own (``google_service_accounts``);
+# local mode passes the emulator's in through ``create_app``, so nothing under ``bot/``
+# ever imports the emulator (which is not deployed).
+ServiceAccounts = Callable[[Mapping[str, Any], Sequence[str]], Credentials]
+
+
+def google_service_accounts(token_uri: str | None = None) -> ServiceAccounts:
+    """google-auth's service-account credentials; ``token_uri`` (GOOGLE_TOKEN_URI) replaces
+    the key file's own when set."""
+    def build(info: Mapping[str, Any], scopes: Sequence[str]) -> Credentials:
+        key = {**info, "token_uri": token_uri} if token_uri else dict(info)
+        return service_account.Credentials.from_service_account_info(key, scopes=list(scopes))
+
+    return build
 
 
 class NeedsAuthorization(Exception):
@@ -54,13 +71,9 @@ class DelegatedCredentials:
     expire, instead of one token request per Meet call.
     """
 
-    def __init__(self, key_info: dict[str, str], token_uri: str | None = None, cache_size: int = 1024) -> None:
-        if token_uri:  # the emulator (local mode and tests)
-            from emulator.clients import service_account_credentials
-
-            self._base = service_account_credentials(key_info, MEET_SCOPES, token_uri)
-        else:
-            self._base = service_account.Credentials.from_service_account_info(key_info, scopes=list(MEET_SCOPES))
+    def __init__(self, key_info: Mapping[str, Any], service_accounts: ServiceAccounts | None = None,
+                 cache_size: int = 1024) -> None:
+        self._base: Any = (service_accounts or google_service_accounts())(key_info, MEET_SCOPES)
         # Directory lookups get tokens of their own (not Meet's scope): an administrator
         # who has not allowed directory.readonly breaks only them, never Meet.
         self._directory_base = self._base.with_scopes([DIRECTORY_SCOPE])

@@ -111,6 +111,14 @@ def _validate_event_types(event_types: list[str] | None, target: str) -> list[st
     return unique
 
 
+def _check_allowed(store: EventsStore, event_types: list[str]) -> None:
+    """The project may not use every type (a preview one, outside the Developer Preview Program)."""
+    refused = [event_type for event_type in event_types if event_type in store.refused_event_types]
+    if refused:
+        raise permission_denied(f"This project can't subscribe to event type(s) {', '.join(refused)}: they are "
+                                "available only to projects in the Google Workspace Developer Preview Program.")
+
+
 def _duration(value: str, where: str) -> float:
     match = _DURATION.match(value.strip())
     if not match:
@@ -163,6 +171,7 @@ def create_subscription(ctx: ApiContext) -> dict[str, Any]:
     target = body.get("targetResource") or ""
     _validate_target(target)
     event_types = _validate_event_types(body.get("eventTypes"), target)
+    _check_allowed(store, event_types)
     topic = (body.get("notificationEndpoint") or {}).get("pubsubTopic") or ""
     if not topic:
         raise invalid_argument("notification_endpoint.pubsub_topic is required.",
@@ -258,6 +267,7 @@ def patch_subscription(ctx: ApiContext) -> dict[str, Any]:
     expire = subscription.expire
     if "eventTypes" in paths:
         event_types = _validate_event_types(body.get("eventTypes"), subscription.target)
+        _check_allowed(store, event_types)
     if "ttl" in paths or "expireTime" in paths:
         expire = _expiry(now, body.get("ttl") if "ttl" in paths else None,
                          body.get("expireTime") if "expireTime" in paths else None, "subscription")

@@ -19,6 +19,10 @@
 * ``POST /_emulator/events/suspend`` ``{subscription, reason?: "OTHER"}`` — suspend it with a
   ``Subscription.suspensionReason`` value; the ``suspended`` lifecycle event is published.
 * ``POST /_emulator/events/settle`` — let lifecycle events that are due fall now.
+* ``GET /_emulator/events/settings``, ``POST /_emulator/events/settings`` ``{refusedEventTypes?: [...]}`` —
+  Meet event types this project may not subscribe to, as for a project outside the Developer Preview
+  Program asking for a preview type (``google.workspace.meet.smartNote.v2.fileGenerated``): a create or
+  an ``eventTypes`` update naming one is 403 PERMISSION_DENIED. Default (and after a reset): none.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from flask import Blueprint, Response, request
 from ..api import json_response
 from ..control import json_body, state, typed
 from ..errors import ApiError, failed_precondition, invalid_argument, not_found
+from ..meet.model import EVENT_TYPES as MEET_EVENT_TYPES
 from .model import ACTIVE, SUSPENSION_REASONS, EventsStore
 
 blueprint = Blueprint("events_control", __name__, url_prefix="/_emulator")
@@ -141,6 +146,33 @@ def suspend() -> Response:
 def settle() -> Response:
     _store().settle()
     return json_response({})
+
+
+def _events_settings() -> dict[str, Any]:
+    return {"refusedEventTypes": sorted(_store().refused_event_types)}
+
+
+@blueprint.get("/events/settings")
+def read_events_settings() -> Response:
+    return json_response(_events_settings())
+
+
+@blueprint.post("/events/settings")
+def configure_events() -> Response:
+    body = json_body()
+    unknown = [key for key in body if key != "refusedEventTypes"]
+    if unknown:
+        raise invalid_argument(f"Unknown field(s): {', '.join(unknown)}. Allowed: refusedEventTypes.", unknown[0])
+    if "refusedEventTypes" in body:
+        refused = typed(body, "refusedEventTypes", list)
+        if refused is None or not all(isinstance(t, str) for t in refused):
+            raise invalid_argument("refusedEventTypes must be a list of event types.", "refusedEventTypes")
+        unknown_types = [t for t in refused if t not in MEET_EVENT_TYPES]
+        if unknown_types:
+            raise invalid_argument(f"Not a Meet event type: {', '.join(unknown_types)}.", "refusedEventTypes")
+        with state().lock:
+            _store().refused_event_types = frozenset(refused)
+    return json_response(_events_settings())
 
 
 @blueprint.errorhandler(ApiError)

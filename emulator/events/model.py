@@ -6,7 +6,10 @@ Rules, as Google's Workspace Events API applies them to Meet targets
   ``//cloudidentity.googleapis.com/users/{user}`` (every space the user owns; only the
   caller themself). Chat and Drive targets are not emulated (501).
 * Event types: Meet's (``emulator.meet.model.EVENT_TYPES``); anything else (lifecycle types included: they
-  come without asking) is 400 INVALID_ARGUMENT.
+  come without asking) is 400 INVALID_ARGUMENT. Types the project may not use (``refused_event_types``,
+  set through ``POST /_emulator/events/settings``: a project outside the Developer Preview Program
+  asking for a preview type such as smart notes' ``fileGenerated``) are 403 PERMISSION_DENIED, on
+  create and on an ``eventTypes`` update alike.
 * User authentication only: a service account acting as itself is 403. The token needs
   ``meetings.space.created`` (spaces created through the same OAuth client) or
   ``meetings.space.readonly``, and the user must be able to see the space (its owner, a
@@ -160,6 +163,9 @@ class EventsStore:
         self.state = state
         self.subscriptions: dict[str, Subscription] = {}
         self.operations: dict[str, Operation] = {}
+        # Event types this project may not subscribe to (the control plane's setting; empty:
+        # every Meet type, as for a project in the Developer Preview Program).
+        self.refused_event_types: frozenset[str] = frozenset()
         self.pubsub = PubSub(state.config, state.keys, state.clock, tick=self._tick)
         self._closed = False
         state.meet.add_listener(self._on_meet_event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 import subprocess
 import sys
 
@@ -9,7 +10,12 @@ import pytest
 
 from bot.config import Config, ConfigError
 
-VALID = {"CHAT_PROJECT_NUMBER": "123456789012", "AUTH_MODE": "delegation", "DELEGATION_CREDENTIALS_FILE": "/k.json"}
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+# What every production configuration says: the Chat app's kind and where its data lives.
+BASE = {"CHAT_EVENT_FORMAT": "classic", "DATABASE_URL": "postgresql://meetbot@/meetbot?host=/cloudsql/p:r:i"}
+VALID = {**BASE, "CHAT_PROJECT_NUMBER": "123456789012", "AUTH_MODE": "delegation",
+         "DELEGATION_CREDENTIALS_FILE": "/k.json"}
 
 
 def test_valid_production_settings() -> None:
@@ -21,7 +27,8 @@ def test_valid_production_settings() -> None:
 
 def test_every_problem_is_named_in_one_message() -> None:
     with pytest.raises(ConfigError) as caught:
-        Config.from_env({"CHAT_AUDIENCE": "endpoint-url", "AUTH_MODE": "delegation", "COMMAND_ID_MEET": "x",
+        Config.from_env({"CHAT_EVENT_FORMAT": "classic", "CHAT_AUDIENCE": "endpoint-url", "AUTH_MODE": "delegation",
+                         "COMMAND_ID_MEET": "x",
                          "DATABASE_URL": "mysql://db", "LOG_LEVEL": "chatty"})
     message = str(caught.value)
     for name in ("COMMAND_ID_MEET", "CHAT_ENDPOINT_URL", "DELEGATION_CREDENTIALS_FILE", "DATABASE_URL", "LOG_LEVEL"):
@@ -46,7 +53,7 @@ def test_emulator_endpoint_points_every_google_url_at_it() -> None:
 
 def test_gunicorn_entry_refuses_to_start_half_configured() -> None:
     result = subprocess.run([sys.executable, "-c", "import main; main.app"], capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "CHAT_AUDIENCE": "bogus"}, timeout=60)
+                            env={"PATH": "/usr/bin:/bin", "CHAT_EVENT_FORMAT": "classic", "CHAT_AUDIENCE": "bogus"}, timeout=60)
     assert result.returncode == 1
     assert "CHAT_AUDIENCE" in result.stderr and "Traceback" not in result.stderr
 
@@ -64,7 +71,7 @@ def test_secret_references_resolve_into_their_variables() -> None:
                                 "OTHER": "x"}, fetch)
     assert resolved["DELEGATION_CREDENTIALS_JSON"] == '{"private_key": "TOP-SECRET-KEY"}'
     assert asked == ["projects/p/secrets/key/versions/latest"]
-    config = Config.from_env({**resolved, "CHAT_PROJECT_NUMBER": "1", "AUTH_MODE": "delegation"})
+    config = Config.from_env({**BASE, **resolved, "CHAT_PROJECT_NUMBER": "1", "AUTH_MODE": "delegation"})
     assert config.problems() == [] and "TOP-SECRET-KEY" not in repr(config)  # secrets stay out of logs
 
 
@@ -94,7 +101,7 @@ def test_settings_named_secret_hold_values_and_take_references_with_one_more_suf
 
 # -- AUTH_MODE=oauth (the default) --------------------------------------------------------------
 FERNET_KEY = "8Yx7c6QeVt0m0Kk3bqfK0cU6P7S7bS1s2v4m9yN3JqA="
-OAUTH = {"CHAT_PROJECT_NUMBER": "123456789012", "OAUTH_CLIENT_ID": "123-abc.apps.googleusercontent.com",
+OAUTH = {**BASE, "CHAT_PROJECT_NUMBER": "123456789012", "OAUTH_CLIENT_ID": "123-abc.apps.googleusercontent.com",
          "OAUTH_CLIENT_SECRET": "GOCSPX-client-secret", "TOKEN_ENCRYPTION_KEYS": FERNET_KEY,
          "PUBLIC_URL": "https://meet-bot.example.com"}
 
@@ -110,7 +117,7 @@ def test_oauth_is_the_default_and_valid_with_its_settings() -> None:
 
 
 def test_oauth_names_everything_it_lacks() -> None:
-    problems = Config.from_env({"CHAT_PROJECT_NUMBER": "1"}).problems()
+    problems = Config.from_env({**BASE, "CHAT_PROJECT_NUMBER": "1"}).problems()
     for name in ("OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET", "TOKEN_ENCRYPTION_KEYS", "PUBLIC_URL"):
         assert any(name in problem for problem in problems), name
     assert not any("DELEGATION" in problem for problem in problems)
@@ -217,3 +224,112 @@ def test_bad_dormancy_and_reconciler_shares_are_named() -> None:
         assert name in message
     shares = Config.from_env({**VALID, "RECONCILE_MEETINGS_PER_PASS": "10", "RECONCILE_MEETINGS_PER_ORGANIZER": "20"})
     assert any("must not exceed RECONCILE_MEETINGS_PER_PASS" in p for p in shares.problems())
+
+
+# -- the Chat app's kind (CHAT_EVENT_FORMAT) -----------------------------------------------------
+ADDON = {**VALID, "CHAT_EVENT_FORMAT": "addon", "CHAT_ENDPOINT_URL": "https://meet-bot.example.com/"}
+
+
+def test_production_must_say_what_kind_of_chat_app_it_is() -> None:
+    unsaid = {key: value for key, value in VALID.items() if key != "CHAT_EVENT_FORMAT"}
+    problems = Config.from_env(unsaid).problems()
+    assert len(problems) == 1 and problems[0].startswith("CHAT_EVENT_FORMAT is required")
+    assert "addon" in problems[0] and "classic" in problems[0]
+    assert any("CHAT_EVENT_FORMAT must be one of classic, addon" in p
+               for p in Config.from_env({**VALID, "CHAT_EVENT_FORMAT": "workspace"}).problems())
+    # Local mode keeps its default (its emulated Chat sends classic events unless told otherwise).
+    assert Config.from_env({**unsaid, "LOCAL_MODE": "1"}).chat_event_format == "classic"
+
+
+def test_an_addon_without_its_endpoint_url_stops_start_up_instead_of_refusing_every_event() -> None:
+    # app.yaml's classic settings on an add-on app: every event would be a 401 in production.
+    lacking = {key: value for key, value in ADDON.items() if key != "CHAT_ENDPOINT_URL"}
+    problems = Config.from_env(lacking).problems()
+    assert len(problems) == 1 and problems[0].startswith("CHAT_ENDPOINT_URL")
+    assert "CHAT_EVENT_FORMAT=addon" in problems[0]
+    no_number = {key: value for key, value in ADDON.items() if key != "CHAT_PROJECT_NUMBER"}
+    assert [p.split(" ")[0] for p in Config.from_env(no_number).problems()] == ["CHAT_PROJECT_NUMBER"]
+    assert Config.from_env(ADDON).problems() == []
+    # An add-on's tokens always carry the endpoint URL as audience: CHAT_AUDIENCE plays no part.
+    assert Config.from_env({**ADDON, "CHAT_AUDIENCE": "endpoint-url"}).problems() == []
+
+
+def test_a_configured_addon_accepts_its_service_agents_tokens(emulator) -> None:  # type: ignore[no-untyped-def]
+    """What start-up demands is what verification needs: an add-on configured as the check
+    allows verifies an add-on event's token (signed by the emulator's Google key)."""
+    import time
+
+    from bot.verification import ChatRequestVerifier
+    from emulator.signing import GOOGLE_SIGNER
+
+    config = Config.from_env({**ADDON, "GOOGLE_API_ENDPOINT": emulator.url})
+    assert config.problems() == []
+    now = int(time.time())
+    token = emulator.state.keys.key_for(GOOGLE_SIGNER).sign({
+        "iss": "https://accounts.google.com", "aud": ADDON["CHAT_ENDPOINT_URL"], "email_verified": True,
+        "email": f"service-{ADDON['CHAT_PROJECT_NUMBER']}@gcp-sa-gsuiteaddons.iam.gserviceaccount.com",
+        "sub": "1", "iat": now, "exp": now + 3600})
+    assert ChatRequestVerifier(config).verify(f"Bearer {token}").kind == "addon"
+
+
+# -- where the data lives (DATABASE_URL) ---------------------------------------------------------
+def test_production_never_falls_back_to_a_throwaway_sqlite_file() -> None:
+    unset = {key: value for key, value in VALID.items() if key != "DATABASE_URL"}
+    config = Config.from_env(unset)
+    assert config.database_url is None
+    problems = config.problems()
+    assert len(problems) == 1 and problems[0].startswith("DATABASE_URL") and "required in production" in problems[0]
+    # Local mode keeps its SQLite file; a database named explicitly is taken as given.
+    local = Config.from_env({**unset, "LOCAL_MODE": "1"})
+    assert local.database_url == "sqlite:///./.local/meetbot.db" and local.problems() == []
+    assert Config.from_env({**unset, "DATABASE_URL": "sqlite:////srv/meetbot.db"}).problems() == []
+
+
+def test_gunicorn_entry_without_a_database_names_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {"PATH": "/usr/bin:/bin", "CHAT_EVENT_FORMAT": "classic", "CHAT_PROJECT_NUMBER": "1",
+           "AUTH_MODE": "delegation", "DELEGATION_CREDENTIALS_FILE": "/k.json"}
+    result = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); import main; main.app"],
+                            capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / ".local").exists()  # nothing was created on the way
+
+
+# -- URLs and shared secrets ---------------------------------------------------------------------
+@pytest.mark.parametrize("url", ["http://localhost.evil.example/", "http://127.0.0.1.evil.example/",
+                                 "http://localhost@evil.example/", "http://evil.example/", "ftp://127.0.0.1/",
+                                 "https:///no-host", "http://[::2]/", "http://10.0.0.1/"])
+@pytest.mark.parametrize("name", ["CHAT_ENDPOINT_URL", "PUBLIC_URL", "GOOGLE_TOKEN_URI", "GOOGLE_AUTH_URI",
+                                  "CHAT_CERTS_URL", "GOOGLE_CERTS_URL", "GOOGLE_API_ENDPOINT"])
+def test_urls_are_https_or_loopback_by_their_parsed_host(name: str, url: str) -> None:
+    problems = Config.from_env({**OAUTH, name: url}).problems()
+    assert any(p.startswith(f"{name} must be an https:// URL") for p in problems), problems
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8080/", "http://127.0.0.1:8085", "http://127.9.8.7/",
+                                 "http://[::1]:9000/", "https://meet-bot.example.com/"])
+def test_loopback_http_and_https_urls_are_accepted(url: str) -> None:
+    settings = {**OAUTH, "CHAT_ENDPOINT_URL": url, "GOOGLE_CERTS_URL": url.rstrip("/") + "/certs",
+                "CHAT_CERTS_URL": url.rstrip("/") + "/x509",
+                "GOOGLE_API_ENDPOINT": url}
+    assert Config.from_env(settings).problems() == []
+
+
+def test_certificate_urls_over_plain_http_are_refused() -> None:
+    # The keys that prove a request came from Google, fetched where anyone on the path could swap them.
+    problems = Config.from_env({**VALID, "GOOGLE_CERTS_URL": "http://www.googleapis.com/oauth2/v1/certs"}).problems()
+    assert len(problems) == 1 and problems[0].startswith("GOOGLE_CERTS_URL must be an https:// URL")
+
+
+@pytest.mark.parametrize("secret", ["a", "short-secret", "a" * 40, "ab" * 20, "0123456789abcdefghijklmnopqrstu"])
+def test_a_weak_reconcile_secret_is_refused_without_being_echoed(secret: str) -> None:
+    problems = Config.from_env({**VALID, "RECONCILE_SECRET": secret}).problems()
+    assert len(problems) == 1 and problems[0].startswith("RECONCILE_SECRET is too weak")
+    assert "32" in problems[0] and (len(secret) < 4 or secret not in problems[0])
+
+
+def test_a_random_reconcile_secret_is_accepted() -> None:
+    import secrets
+
+    assert Config.from_env({**VALID, "RECONCILE_SECRET": secrets.token_urlsafe(32)}).problems() == []
+    assert Config.from_env({**VALID, "RECONCILE_SECRET": secrets.token_hex(16)}).problems() == []

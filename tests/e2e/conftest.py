@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from bot.domain import Person
-from bot.local import LocalStack
+from local.stack import LocalStack
 
 UNKNOWN_COMMAND = ("meetpoll", 42)  # registered in Chat, unknown to the app
 _ids = itertools.count(1)

@@ -14,11 +14,11 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from bot.lifecycle.worker import SyncWorker
-from bot.local import LocalStack
+from local.stack import LocalStack
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
 
-RECONCILE_SECRET = "test-reconcile-secret"
+RECONCILE_SECRET = "test-reconcile-secret-R8tY2wE6uI0oP4aS"
 
 
 def _lifecycle_stack(pubsub: bool, database_url: str | None = None,

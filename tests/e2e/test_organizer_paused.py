@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 
-from bot.local import APP_SERVICE_ACCOUNT
+from local.stack import APP_SERVICE_ACCOUNT
 from tests.e2e.conftest import Stack
 from tests.e2e.test_lifecycle import Meeting, _lifecycle_stack, reconcile
 from tests.support import wait_until

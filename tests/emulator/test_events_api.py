@@ -14,7 +14,7 @@ from emulator.discovery import api_methods
 from emulator.errors import ApiError
 from emulator.events import api as _handlers, filter as list_filter  # noqa: F401  (registers handlers)
 from tests.emulator.test_events_support import (  # noqa: F401  (fixtures)
-    ALL_MEET, DAY, ENDED, JOINED, LEFT, READONLY_SCOPE, STARTED, TOPIC, World, events_client, events_world,
+    ALL_MEET, DAY, ENDED, JOINED, LEFT, READONLY_SCOPE, SMART_NOTE, STARTED, TOPIC, World, events_client, events_world,
     expect_error, organizer, subscribe, subscription_body, validate, world,
 )
 from tests.support import MEET_SCOPE
@@ -336,3 +336,33 @@ def test_calls_are_logged_and_faults_injectable(world: World) -> None:
     subscribe(alice)
     calls = [c["method"] for c in world.emulator.calls("workspaceevents")]
     assert calls == ["subscriptions.create", "subscriptions.create"]
+
+
+# -- event types the project may not use (a preview type outside the Developer Preview Program) ----
+def test_a_refused_event_type_is_permission_denied_on_create_and_update_until_allowed(world: World) -> None:
+    assert world.control("GET", "events/settings") == {"refusedEventTypes": []}
+    assert world.control("POST", "events/settings", {"refusedEventTypes": [SMART_NOTE]}) == {
+        "refusedEventTypes": [SMART_NOTE]}
+    alice = organizer(world.emulator)
+    error = expect_error(alice.events.subscriptions().create(body=subscription_body(alice.target)),
+                         403, "PERMISSION_DENIED")
+    assert SMART_NOTE in error["message"] and "Developer Preview" in error["message"]
+    assert world.control("GET", "events/subscriptions")["subscriptions"] == []  # nothing was made
+    without = [t for t in ALL_MEET if t != SMART_NOTE]
+    created = subscribe(alice, without)
+    assert created["eventTypes"] == without
+    expect_error(alice.events.subscriptions().patch(name=created["name"], updateMask="eventTypes",
+                                                    body={"eventTypes": ALL_MEET}), 403, "PERMISSION_DENIED")
+    world.control("POST", "events/settings", {"refusedEventTypes": []})
+    patched = alice.events.subscriptions().patch(name=created["name"], updateMask="eventTypes",
+                                                 body={"eventTypes": ALL_MEET}).execute()
+    assert patched["response"]["eventTypes"] == ALL_MEET
+
+
+def test_events_settings_are_checked_and_cleared_by_a_reset(world: World) -> None:
+    for body in ({"refusedEventTypes": ["google.workspace.chat.message.v1.created"]}, {"refusedEventTypes": "x"},
+                 {"refused": []}):
+        assert world.control("POST", "events/settings", body, expect=400)["error"]["status"] == "INVALID_ARGUMENT"
+    world.control("POST", "events/settings", {"refusedEventTypes": [SMART_NOTE]})
+    world.control("POST", "reset")
+    assert world.control("GET", "events/settings") == {"refusedEventTypes": []}

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from bot.local import LocalStack
+from local.stack import LocalStack
 from emulator.state import Faults
 from tests.e2e.conftest import Stack
 
@@ -24,7 +24,7 @@ MEET_TIMEOUT = 0.5  # MEET_TIMEOUT_SECONDS: one Google call
 SYNC_BUDGET = 2.0  # SYNC_BUDGET_SECONDS: everything before Chat's answer
 CHAT_DEADLINE = 3.0  # the emulator's Chat drops answers after this (Chat: 30 s)
 STALL_MS = 1500  # a stall: three times one call's timeout
-RECONCILE_SECRET = "faults-reconcile-secret"
+RECONCILE_SECRET = "faults-reconcile-secret-7Qm2xZ9pL4vB8nK3"
 
 # The four failures every Google call is put through.
 FAULTS: dict[str, dict[str, int]] = {

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 
 import requests
 
-from bot.local import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_PATH, PUSH_SERVICE_ACCOUNT, write_app_key
+from local.stack import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_PATH, PUSH_SERVICE_ACCOUNT, write_app_key
 from bot.storage import Storage
 from bot.storage.engine import create_engine
 from emulator import BackgroundServer, EmulatorConfig, create_emulator
@@ -155,7 +155,7 @@ class GunicornStack(Stack):
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root"),
             "PYTHONDONTWRITEBYTECODE": "1",
             "DATABASE_URL": f"sqlite:///{os.path.join(self.directory, 'meetbot.db')}",
-            "CHAT_PROJECT_NUMBER": PROJECT_NUMBER, "CHAT_ENDPOINT_URL": self.app_url + "/",
+            "CHAT_EVENT_FORMAT": "classic", "CHAT_PROJECT_NUMBER": PROJECT_NUMBER, "CHAT_ENDPOINT_URL": self.app_url + "/",
             "GOOGLE_API_ENDPOINT": self.url, "CHAT_CREDENTIALS_FILE": key_path,
             "AUTH_MODE": "delegation", "DELEGATION_CREDENTIALS_FILE": key_path,
             "PUBSUB_TOPIC": PUBSUB_TOPIC, "PUBSUB_AUDIENCE": push_url, "PUBSUB_SERVICE_ACCOUNT": PUSH_SERVICE_ACCOUNT,

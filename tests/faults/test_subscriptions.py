@@ -40,7 +40,7 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from bot.local import PUSH_PATH, PUSH_SERVICE_ACCOUNT
+from local.stack import PUSH_PATH, PUSH_SERVICE_ACCOUNT
 from bot.storage.errors import StorageUnavailableError
 from emulator.clock import parse_rfc3339
 from emulator.signing import GOOGLE_SIGNER

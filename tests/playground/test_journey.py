@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bot.local import LocalStack
+from local.stack import LocalStack
 from tests.playground.conftest import screenshot, watch
 
 pytestmark = pytest.mark.browser

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from bot.local import LocalStack
+from local.stack import LocalStack
 from emulator.chat import delivery, events as chat_events
 from tests.e2e.conftest import Stack
 

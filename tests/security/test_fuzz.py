@@ -28,7 +28,7 @@ import requests
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.local import PUSH_SERVICE_ACCOUNT
+from local.stack import PUSH_SERVICE_ACCOUNT
 from emulator.signing import GOOGLE_SIGNER
 from tests.e2e.conftest import Stack
 

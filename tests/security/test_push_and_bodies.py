@@ -22,7 +22,7 @@ import requests
 import sqlalchemy as sa
 
 from bot.config import GOOGLE_CHAT_ISSUER
-from bot.local import PROJECT_NUMBER, PUSH_SERVICE_ACCOUNT, LocalStack
+from local.stack import PROJECT_NUMBER, PUSH_SERVICE_ACCOUNT, LocalStack
 from bot.storage.tables import meetings, processed_events
 from emulator.signing import GOOGLE_SIGNER, generate_key
 from tests.e2e.conftest import Stack

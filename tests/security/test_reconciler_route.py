@@ -17,7 +17,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from bot.local import LocalStack
+from local.stack import LocalStack
 from bot.storage.tables import meetings
 from tests.e2e.conftest import Stack
 

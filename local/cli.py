@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import requests
 
 
-from .local import LocalStack
+from .stack import LocalStack
 
 
 def describe_message(message: dict[str, Any]) -> str:

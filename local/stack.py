@@ -21,8 +21,9 @@ from emulator import BackgroundServer, EmulatorConfig, create_emulator
 from emulator.config import DEFAULT_COMMANDS
 from emulator.oauth import register_service_account
 
-from .app import create_app
-from .config import Config
+from bot.app import create_app
+from bot.config import Config
+from emulator.clients import service_account_credentials
 
 PROJECT_NUMBER = "123456789012"
 APP_SERVICE_ACCOUNT = "meet-bot@local-project.iam.gserviceaccount.com"
@@ -83,6 +84,7 @@ class LocalStack:
         key_path = write_app_key(self.emulator_state, self.emulator_url, self.directory)
         env = {
             "LOCAL_MODE": "1",
+            "CHAT_EVENT_FORMAT": self.event_format,
             "DATABASE_URL": self.database_url or f"sqlite:///{os.path.join(self.directory, 'meetbot.db')}",
             "CHAT_PROJECT_NUMBER": PROJECT_NUMBER,
             # Add-on events are signed for the endpoint URL as audience.
@@ -106,7 +108,9 @@ class LocalStack:
         self.config = Config.from_env(env)
         # The app lives in the emulated world's time, so advancing the emulator's clock
         # moves the card's "since" and the summary's durations too.
-        self.app = create_app(self.config, clock=self.emulator_state.clock.now)
+        token_uri = self.emulator_url + "/token"
+        self.app = create_app(self.config, clock=self.emulator_state.clock.now,
+                              service_accounts=lambda info, scopes: service_account_credentials(info, scopes, token_uri))
         self._app_server.app.target = self.app
         self._app_server.start()
         return self
