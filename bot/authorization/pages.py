@@ -74,16 +74,28 @@ def bad_return_address() -> Page:
                  "somewhere else.", NOTHING_STORED, AGAIN), reason="bad_redirect")
 
 
-def access_denied() -> Page:
+def _again_within(minutes_left: int) -> str:
+    return (f"If you change your mind, go back to Google Chat and click Configure on the app's message again: it "
+            f"works for {minutes_left} more minute{'s' if minutes_left != 1 else ''}. After that, type /meet again "
+            "for a fresh link.")
+
+
+def access_denied(minutes_left: int, *, directory: bool = False) -> Page:
+    if directory:
+        return Page(200, "Directory lookups not allowed", "You did not allow directory lookups",
+                    ("That's fine: your account stays linked and your meetings work. People you mention become "
+                     "co-hosts once they have used one of the app's commands.", NOTHING_STORED,
+                     f"If you change your mind, the link in the app's message works for {minutes_left} more "
+                     f"minute{'s' if minutes_left != 1 else ''}."), reason="access_denied")
     return Page(200, "Authorization cancelled", "You did not allow access",
                 ("That's fine: without your permission the app cannot create Meet meetings for you.",
-                 NOTHING_STORED, "If you change your mind, type /meet in Google Chat again."),
-                reason="access_denied")
+                 NOTHING_STORED, _again_within(minutes_left)), reason="access_denied")
 
 
-def google_error(code: str) -> Page:
+def google_error(code: str, minutes_left: int) -> Page:
     return Page(400, "Authorization failed", "Google did not complete the authorization",
-                (f"Google answered: {code[:100]}.", NOTHING_STORED, AGAIN), reason="oauth_error")
+                (f"Google answered: {code[:100]}.", NOTHING_STORED, _again_within(minutes_left).replace(
+                    "If you change your mind, go back", "Go back")), reason="oauth_error")
 
 
 def missing_code() -> Page:
