@@ -443,4 +443,7 @@ def test_delegation_logout_is_honest_and_linking_is_off(delegation_stack: Stack)
 def test_oauth_pages_cannot_be_framed_or_cached(stack: Stack, path: str) -> None:
     response = requests.get(f"{stack.local.app_url}{path}", timeout=10)
     assert response.headers["X-Frame-Options"] == "DENY" and response.headers["Referrer-Policy"] == "no-referrer"
-    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy
+    # Its icon is inline (the app serves no /favicon.ico): allowed as a data: image, nothing else.
+    assert '<link rel="icon" href="data:image/svg+xml,' in response.text and "img-src data:;" in policy
