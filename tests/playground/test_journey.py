@@ -286,6 +286,18 @@ def test_ending_the_call_posts_the_summary_and_its_links_arrive_with_the_clock(j
     screenshot(page, "playground-summary")
 
 
+def test_the_page_fits_a_phone_screen(journey: Journey) -> None:
+    page = journey.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        journey.join_card().scroll_into_view_if_needed()
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{overflow}px of horizontal scrolling"
+        screenshot(page, "playground-narrow")
+    finally:
+        page.set_viewport_size({"width": 1360, "height": 900})
+
+
 def test_refresh_refused_is_a_private_message_too(journey: Journey) -> None:
     page = journey.page
     journey.act_as("Alice")
@@ -299,18 +311,6 @@ def test_refresh_refused_is_a_private_message_too(journey: Journey) -> None:
     refusal.wait_for()
     assert "Alice Anders (the organizer)" in refusal.inner_text()
     assert page.locator(".toast").count() == 0
-
-
-def test_the_page_fits_a_phone_screen(journey: Journey) -> None:
-    page = journey.page
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        journey.join_card().scroll_into_view_if_needed()
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{overflow}px of horizontal scrolling"
-        screenshot(page, "playground-narrow")
-    finally:
-        page.set_viewport_size({"width": 1360, "height": 900})
 
 
 def test_no_script_errors_on_the_way(journey: Journey) -> None:
