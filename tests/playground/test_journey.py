@@ -198,9 +198,10 @@ def test_a_non_organizer_cannot_use_the_controls(journey: Journey) -> None:
         card.get_by_role("button", name=name, exact=True).click()
         refusal = private_answers(journey, f"Only the organizer, Alice Anders, can {verb} this meeting.")
         refusal.wait_for()
-        refusal.evaluate("(el) => new Promise((done) => new IntersectionObserver((seen, watcher) => { "
-                         "if (seen.some((entry) => entry.isIntersecting)) { watcher.disconnect(); done(); } })"
-                         ".observe(el))")  # brought into view
+        page.wait_for_function("(el) => { const r = el.getBoundingClientRect(), "
+                               "pane = document.getElementById('messages').getBoundingClientRect(); "
+                               "return r.bottom > pane.top && r.top < pane.bottom; }",
+                               arg=refusal.element_handle())  # brought into view in the messages pane
         assert page.get_by_role("dialog").count() == 0 and page.locator(".toast").count() == 0
     assert "In progress" in journey.join_card().inner_text()  # nothing ended
     space = journey.stack.control("GET", f"meet/spaces/{journey.meeting_panel().get_attribute('data-meeting')}")
