@@ -117,7 +117,7 @@ def closed_loop(call: Callable[[requests.Session, int], bool], *, total: int, co
 
 # -- shared by the benchmarks that run the real app on gunicorn against the emulator ------
 
-# The same world as local mode (bot/local.py).
+# The same world as local mode (local/stack.py).
 from local.stack import APP_SERVICE_ACCOUNT, PROJECT_NUMBER, PUBSUB_TOPIC, PUSH_SERVICE_ACCOUNT  # noqa: E402
 
 DEFAULT_POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

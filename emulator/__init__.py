@@ -7,6 +7,6 @@ Google's own client libraries work against it unchanged when pointed at it with
 
 from .app import create_emulator
 from .config import EmulatorConfig
-from .server import BackgroundServer
+from .server import BackgroundServer, PortInUse
 
-__all__ = ["create_emulator", "EmulatorConfig", "BackgroundServer"]
+__all__ = ["create_emulator", "EmulatorConfig", "BackgroundServer", "PortInUse"]

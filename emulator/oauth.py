@@ -102,6 +102,7 @@ def _apply_fault(state: EmulatorState, method: str) -> None:
 
 # -- the consent page --------------------------------------------------------------------
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<link rel="icon" href="/favicon.ico">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#202124}}
 .card{{border:1px solid #dadce0;border-radius:8px;padding:1.5rem}}h1{{font-size:1.4rem;font-weight:400}}

@@ -18,11 +18,13 @@ import requests
 from .stack import LocalStack
 
 
-def describe_message(message: dict[str, Any]) -> str:
-    """A Chat message as readable text: its text, or its cards' header and widgets."""
+def describe_message(message: dict[str, Any], names: Mapping[str, str] | None = None) -> str:
+    """A Chat message as readable text: its text (mentions and links as Chat shows them),
+    or its cards' header and widgets. ``names``: display names by user resource name."""
+    known = names or {}
     lines: list[str] = []
     if message.get("text"):
-        lines.append(str(message["text"]))
+        lines.append(chat_text(str(message["text"]), known).replace("\n", "\n    "))
     for entry in message.get("cardsV2") or []:
         card = entry.get("card") or {}
         header = card.get("header") or {}
@@ -34,8 +36,20 @@ def describe_message(message: dict[str, Any]) -> str:
             for widget in section.get("widgets") or []:
                 lines.extend(_widget_lines(widget))
     viewer = (message.get("privateMessageViewer") or {}).get("name")
-    prefix = f"(only visible to {viewer}) " if viewer else ""
+    prefix = f"(only visible to {known.get(viewer, viewer)}) " if viewer else ""
     return prefix + "\n    ".join(lines)
+
+
+_MENTION = re.compile(r"<(users/[^>|\s]+)>")
+_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)\|([^>]*)>")
+
+
+def chat_text(text: str, names: Mapping[str, str]) -> str:
+    """Chat's text markup as a person reads it: ``<users/…>`` as @Name, ``<url|label>``
+    as ``label (url)``."""
+    text = _MENTION.sub(lambda found: "@" + names.get(found.group(1), "all" if found.group(1) == "users/all"
+                                                       else found.group(1)), text)
+    return _LINK.sub(lambda found: f"{found.group(2)} ({found.group(1)})", text)
 
 
 def _plain(markup: str) -> str:
@@ -111,10 +125,8 @@ def event_format(environ: Mapping[str, str]) -> str:
     return chosen
 
 
-def run_local() -> int:
+def run_local(*, app_port: int = 8080, emulator_port: int = 8085) -> int:
     chosen_format = event_format(os.environ)  # first: a bad setting starts nothing
-    app_port = int(os.environ.get("PORT", "8080"))
-    emulator_port = int(os.environ.get("EMULATOR_PORT", "8085"))
     directory = ".local"
     database = os.path.join(directory, "meetbot.db")
     # The emulator keeps its world in memory, so a database left by an earlier run
@@ -157,15 +169,23 @@ def demo_transcript(alice: str, bob: str) -> list[dict[str, str]]:
     ]
 
 
-def run_demo() -> int:
+def run_demo(*, app_port: int = 0, emulator_port: int = 0) -> int:
+    """The scripted meeting; a port of 0 is any free one."""
     directory = tempfile.mkdtemp(prefix="meetbot-demo-")
-    stack = LocalStack(directory=directory, auto_consent=True, event_format=event_format(os.environ),
-                       extra_env=local_settings(os.environ)).start()
+    try:
+        stack = LocalStack(directory=directory, app_port=app_port, emulator_port=emulator_port, auto_consent=True,
+                           event_format=event_format(os.environ), extra_env=local_settings(os.environ)).start()
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
     try:
         seeded = stack.seed()
         space = seeded["space"]["name"]
         alice = seeded["people"][0]
+        names = {person["name"]: person["displayName"] for person in seeded["people"]}
         seen: set[str] = set()
+        print(f"Google Workspace emulator on {stack.emulator_url}/ (EMULATOR_PORT), Chat app on {stack.app_url}/ "
+              f"(PORT){'' if app_port and emulator_port else '; unset ports are any free one'}.", flush=True)
 
         def show(step: str) -> None:
             print(f"\n== {step}", flush=True)
@@ -173,7 +193,7 @@ def run_demo() -> int:
                 key = message["name"] + str(message.get("lastUpdateTime", ""))
                 if key not in seen:
                     seen.add(key)
-                    print("  " + describe_message(message), flush=True)
+                    print("  " + describe_message(message, names), flush=True)
 
         show("The app is added to the space 'Team'")
         answer = stack.control("POST", "chat/messages", {"space": space, "sender": alice["name"],

@@ -11,8 +11,10 @@
             encrypted. Every refusal stores nothing and explains itself on a page.
     unlink  /meetlogout: revoke at Google, delete the grant.
 
-The state is single-use because ``finish`` deletes the pending row atomically before
-it looks at anything else: a replay finds nothing.
+A state is single-use for codes: ``finish`` deletes the pending row atomically before it
+looks at a code, so a replay finds nothing. Google's refusal (Cancel on the consent page:
+``error=access_denied``, no code) leaves the row in place, so the same prompt's link
+works again until it expires.
 """
 
 from __future__ import annotations
@@ -144,8 +146,16 @@ class Authorization:
         except InvalidState as error:
             log.warning("callback with a bad state", extra={"fields": {"reason": str(error)}})
             return pages.invalid_state(str(error), expired=error.expired)
-        # Taken (deleted) first, whatever follows: the state can never be used twice.
-        pending = self._storage.take_pending_authorization(claims.nonce)
+        error = args.get("error")
+        # Google's refusal (the person clicked Cancel) carries no code, so nothing can be
+        # replayed with it: the pending authorization is only looked at, and the prompt's
+        # link still works, as a person expects of a Configure button clicked again.
+        # Anything carrying a code (even beside an error) takes (deletes) it first,
+        # whatever follows: such a state can never be used twice.
+        if error and "code" not in args:
+            pending = self._storage.get_pending_authorization(claims.nonce)
+        else:
+            pending = self._storage.take_pending_authorization(claims.nonce)
         if pending is None or pending.expires_at <= self._clock():
             log.warning("callback for a used or expired state")
             return pages.already_used()
@@ -155,9 +165,11 @@ class Authorization:
         if not self._redirect_acceptable(pending.config_complete_url):
             log.warning("pending authorization with a return address that is not Google Chat")
             return pages.bad_return_address()
-        error = args.get("error")
         if error:
-            return pages.access_denied() if error == "access_denied" else pages.google_error(error)
+            minutes_left = max(1, int((pending.expires_at - self._clock()).total_seconds() // 60))
+            if error == "access_denied":
+                return pages.access_denied(minutes_left, directory=pending.directory_meeting is not None)
+            return pages.google_error(error, minutes_left)
         code = args.get("code")
         if not code:
             return pages.missing_code()

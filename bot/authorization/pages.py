@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from urllib.parse import quote
 
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="{icon}">
 <title>{title}</title>
 <style>body{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:36rem;margin:3rem auto;
 padding:0 1rem;color:#202124;line-height:1.5}}main{{border:1px solid #dadce0;border-radius:8px;padding:1.5rem}}
@@ -22,6 +24,13 @@ h1{{font-size:1.4rem;font-weight:500;margin-top:0}}</style>
 <h1>{heading}</h1>
 {paragraphs}
 </main></body></html>"""
+
+
+# The app's icon, inline: the browser has nothing to fetch from the app for it (without
+# one it asks for /favicon.ico, which the app does not serve: a 404 in its console).
+ICON = ("data:image/svg+xml," + quote('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+                                      '<rect width="32" height="32" rx="8" fill="#00832d"/>'
+                                      '<path d="M12 9v14l11-7z" fill="#fff"/></svg>'))
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ class Page:
     def render(self) -> str:
         paragraphs = "\n".join(f"<p>{html.escape(text)}</p>" for text in self.paragraphs)
         return _TEMPLATE.format(title=html.escape(self.title), heading=html.escape(self.heading),
-                                paragraphs=paragraphs)
+                                paragraphs=paragraphs, icon=html.escape(ICON))
 
 
 AGAIN = "Go back to Google Chat and type /meet again to get a fresh link."
@@ -74,16 +83,28 @@ def bad_return_address() -> Page:
                  "somewhere else.", NOTHING_STORED, AGAIN), reason="bad_redirect")
 
 
-def access_denied() -> Page:
+def _again_within(minutes_left: int) -> str:
+    return (f"If you change your mind, go back to Google Chat and click Configure on the app's message again: it "
+            f"works for {minutes_left} more minute{'s' if minutes_left != 1 else ''}. After that, type /meet again "
+            "for a fresh link.")
+
+
+def access_denied(minutes_left: int, *, directory: bool = False) -> Page:
+    if directory:
+        return Page(200, "Directory lookups not allowed", "You did not allow directory lookups",
+                    ("That's fine: your account stays linked and your meetings work. People you mention become "
+                     "co-hosts once they have used one of the app's commands.", NOTHING_STORED,
+                     f"If you change your mind, the link in the app's message works for {minutes_left} more "
+                     f"minute{'s' if minutes_left != 1 else ''}."), reason="access_denied")
     return Page(200, "Authorization cancelled", "You did not allow access",
                 ("That's fine: without your permission the app cannot create Meet meetings for you.",
-                 NOTHING_STORED, "If you change your mind, type /meet in Google Chat again."),
-                reason="access_denied")
+                 NOTHING_STORED, _again_within(minutes_left)), reason="access_denied")
 
 
-def google_error(code: str) -> Page:
+def google_error(code: str, minutes_left: int) -> Page:
     return Page(400, "Authorization failed", "Google did not complete the authorization",
-                (f"Google answered: {code[:100]}.", NOTHING_STORED, AGAIN), reason="oauth_error")
+                (f"Google answered: {code[:100]}.", NOTHING_STORED, _again_within(minutes_left).replace(
+                    "If you change your mind, go back", "Go back")), reason="oauth_error")
 
 
 def missing_code() -> Page:

@@ -25,7 +25,7 @@ from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..lifecycle.reading import read_live_state
 from ..services import Services
-from .authority import Role, Stale, clicked_meeting, role_of, who_can
+from .authority import Role, Stale, clicked_meeting, only_who_can, role_of
 from .card import Published, publish_card, render_join_card
 from .forms import FormError, parse_meeting_settings, space_config_changes
 
@@ -87,7 +87,7 @@ def prepare(event: ChatEvent, services: Services, *, verb: str | None) -> Union[
         return Refusal("I couldn't check with Google Meet who co-hosts this meeting, so I didn't change anything. "
                        "Please try again in a minute.", "UNAVAILABLE")
     if role is None:
-        return Refusal(f"Only {who_can(meeting)} can {verb} this meeting. Nothing was changed.")
+        return Refusal(f"{only_who_can(meeting, verb)} Nothing was changed.")
     return Control(meeting, role, credentials)
 
 

@@ -79,11 +79,12 @@ def role_of(meeting: Meeting, person: Person, meet: MeetGateway, organizer_crede
     return None
 
 
-def who_can(meeting: Meeting) -> str:
-    """Plain words naming who may control the meeting, for a refusal."""
+def only_who_can(meeting: Meeting, verb: str) -> str:
+    """The refusal's sentence naming who may ``verb`` the meeting, e.g. "Only the
+    organizer, Alice Anders, can end this meeting." (the name set off by commas)."""
     cohosts = [person_name(c.person) for c in meeting.cohosts if c.state is CohostState.ADDED]
-    organizer = person_name(meeting.organizer)
-    if not cohosts:
-        return f"the organizer, {organizer}"
-    listed = cohosts[0] if len(cohosts) == 1 else ", ".join(cohosts[:-1]) + " and " + cohosts[-1]
-    return f"the organizer, {organizer}, and the co-{'host' if len(cohosts) == 1 else 'hosts'} {listed}"
+    who = f"the organizer, {person_name(meeting.organizer)},"
+    if cohosts:
+        listed = cohosts[0] if len(cohosts) == 1 else ", ".join(cohosts[:-1]) + " and " + cohosts[-1]
+        who += f" and the co-{'host' if len(cohosts) == 1 else 'hosts'} {listed}"
+    return f"Only {who} can {verb} this meeting."

@@ -2,8 +2,9 @@
 
 Thin: find the meeting and check the clicker's right (``bot.controls.actions.prepare``),
 run the action, and answer. A button answers by redrawing the card in place
-(``UpdateMessage``); a refusal is a private note to the clicker alone; in a dialog, a
-refusal is the dialog's own error status.
+(``UpdateMessage``); a refusal of any of the card's buttons, Settings included, is a
+private note to the clicker alone; in an open dialog (Save), a refusal is the dialog's
+own error status.
 """
 
 from __future__ import annotations
@@ -61,15 +62,16 @@ def refresh_clicked(event: ChatEvent, services: Services) -> Reply:
 
 
 def settings_clicked(event: ChatEvent, services: Services) -> Reply:
-    """Open the meeting's Settings dialog, filled in from Meet's current settings."""
+    """Open the meeting's Settings dialog, filled in from Meet's current settings. When it
+    cannot open, the clicker is told in a private message, like every other button of the
+    card (no dialog is open yet for an error status to show in)."""
     control = actions.prepare(event, services, verb="change the settings of")
     if isinstance(control, Refusal):
-        return DialogError(control.message, status_code=control.status_code)
+        return _private(event, control.message)
     try:
         return OpenDialog(actions.settings_dialog(control, services))
     except GoogleApiError as error:
-        refusal = actions.explain(error, services, control.meeting)
-        return DialogError(refusal.message, status_code=refusal.status_code)
+        return _private(event, actions.explain(error, services, control.meeting).message)
 
 
 def settings_saved(event: ChatEvent, services: Services) -> Reply:

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from bot.controls.authority import Role, Stale, clicked_meeting, role_of, who_can
+from bot.controls.authority import Role, Stale, clicked_meeting, only_who_can, role_of
 from bot.controls.forms import (
     ABSENT_NEEDS_SUMMARY,
     NEXT_STEPS_NEED_SUMMARY,
@@ -163,8 +163,11 @@ def test_meet_unreachable_fails_closed() -> None:
 
 
 def test_who_can_names_organizer_and_cohosts() -> None:
-    assert who_can(MEETING) == "the organizer, Ada Lovelace, and the co-host Bob Brown"
-    assert who_can(MEETING.with_changes(cohosts=())) == "the organizer, Ada Lovelace"
+    assert only_who_can(MEETING, "end") == \
+        "Only the organizer, Ada Lovelace, and the co-host Bob Brown can end this meeting."
+    # The organizer's name alone is still set off by a comma on both sides.
+    assert only_who_can(MEETING.with_changes(cohosts=()), "lock") == \
+        "Only the organizer, Ada Lovelace, can lock this meeting."
 
 
 # -- space managers ---------------------------------------------------------------------------

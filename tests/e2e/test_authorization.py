@@ -9,6 +9,7 @@ and delivers the original message to the app again.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -347,6 +348,33 @@ def test_access_denied_stores_nothing_and_says_so(consent_stack: Stack) -> None:
     assert codes_exchanged(stack) == 0
 
 
+def test_after_cancel_on_the_consent_page_the_same_prompt_links_and_the_meet_completes(consent_stack: Stack) -> None:
+    stack = consent_stack
+    alice = stack.person("Alice Anders")
+    space = stack.space(alice)
+    prompt = stack.prompt_url(stack.say(space, alice, "/meet Retro"))
+    consent, params = stack.consent_form(prompt)
+    denied = requests.post(consent.split("?")[0], data={**params, "user": alice["email"], "decision": "deny"},
+                           timeout=30)  # Cancel: Google sends the browser back with error=access_denied
+    assert urlsplit(denied.url).path == "/oauth2/callback" and "error=access_denied" in denied.url
+    assert "click Configure" in denied.text and "more minute" in denied.text  # says the link still works
+    assert_nothing_stored(stack, alice)
+    [still_there] = prompts(stack, space)  # Chat keeps the prompt until configuration completes
+    assert prompt in still_there["text"] and cards(stack, space) == []
+
+    # Alice changes her mind: Configure on the same prompt, and Allow this time.
+    consent, params = stack.consent_form(prompt)
+    allowed = requests.post(consent.split("?")[0], data=[*params.items(), ("user", alice["email"]),
+                                                         ("decision", "allow"), ("scope", "openid"),
+                                                         ("scope", MEET_SCOPE)], timeout=30)
+    assert urlsplit(allowed.url).path == "/_emulator/chat/config-complete", allowed.url
+    assert stack.storage.get_grant(alice["name"]) is not None
+    [card] = cards(stack, space)  # the pending /meet went through, with its title
+    assert "Retro" in json.dumps(card["cardsV2"]) and prompts(stack, space) == []
+    # Now that it has served, the link is spent.
+    assert "already used" in requests.get(prompt, timeout=30).text
+
+
 def test_a_missing_code_stores_nothing_and_uses_up_the_state(consent_stack: Stack) -> None:
     stack = consent_stack
     alice = stack.person("Alice Anders")
@@ -415,4 +443,7 @@ def test_delegation_logout_is_honest_and_linking_is_off(delegation_stack: Stack)
 def test_oauth_pages_cannot_be_framed_or_cached(stack: Stack, path: str) -> None:
     response = requests.get(f"{stack.local.app_url}{path}", timeout=10)
     assert response.headers["X-Frame-Options"] == "DENY" and response.headers["Referrer-Policy"] == "no-referrer"
-    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy
+    # Its icon is inline (the app serves no /favicon.ico): allowed as a data: image, nothing else.
+    assert '<link rel="icon" href="data:image/svg+xml,' in response.text and "img-src data:;" in policy

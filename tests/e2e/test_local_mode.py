@@ -76,3 +76,45 @@ def test_an_unknown_event_format_stops_local_mode_with_one_message() -> None:
     process, printed, _ = start_local(CHAT_EVENT_FORMAT="carrier-pigeon")
     assert process.wait(timeout=60) != 0
     assert "CHAT_EVENT_FORMAT must be one of classic, addon" in "".join(printed)
+
+
+@pytest.mark.parametrize("demo", [False, True], ids=["local", "demo"])
+@pytest.mark.parametrize("setting", ["PORT", "EMULATOR_PORT"])
+def test_a_busy_port_stops_start_up_with_one_line_naming_its_setting(setting: str, demo: bool) -> None:
+    with socket.socket() as squatter:  # another program holds the port
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        busy = squatter.getsockname()[1]
+        other = "EMULATOR_PORT" if setting == "PORT" else "PORT"
+        env = {**os.environ, setting: str(busy), other: str(free_port())}
+        finished = subprocess.run([sys.executable, str(ROOT / "main.py"), *(["demo"] if demo else [])],
+                                  cwd=tempfile.mkdtemp(prefix="meetbot-local-"), env=env, capture_output=True,
+                                  text=True, timeout=120)
+    assert finished.returncode == 1, finished.stdout + finished.stderr
+    [line] = finished.stderr.strip().splitlines()  # one line: no traceback, no werkzeug message
+    assert f"Port {busy} " in line and f"set {setting} to a free port" in line, line
+    assert ("the Chat app" if setting == "PORT" else "the Google Workspace emulator") in line, line
+
+
+@pytest.mark.parametrize("value, problem", [("eighty", "PORT must be a port number"),
+                                            ("same", "PORT and EMULATOR_PORT are both")])
+def test_an_unusable_port_setting_starts_nothing(value: str, problem: str) -> None:
+    port = str(free_port())
+    env = {**os.environ, "PORT": port if value == "same" else value, "EMULATOR_PORT": port}
+    finished = subprocess.run([sys.executable, str(ROOT / "main.py")], cwd=tempfile.mkdtemp(prefix="meetbot-local-"),
+                              env=env, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 2 and problem in finished.stderr, finished.stderr
+
+
+def test_the_demo_honours_the_port_settings_and_names_people() -> None:
+    app_port, emulator_port = free_port(), free_port()
+    env = {**os.environ, "PORT": str(app_port), "EMULATOR_PORT": str(emulator_port)}
+    finished = subprocess.run([sys.executable, str(ROOT / "main.py"), "demo"], cwd=tempfile.mkdtemp(prefix="meetbot-demo-"),
+                              env=env, capture_output=True, text=True, timeout=300)
+    output = finished.stdout
+    assert finished.returncode == 0, output + finished.stderr
+    assert f"http://127.0.0.1:{emulator_port}/" in output and f"http://127.0.0.1:{app_port}/oauth2/start" in output
+    assert "(only visible to Alice Anders)" in output  # the authorization prompt, Alice's alone
+    assert "@Bob Brown: write the announcement" in output  # the next steps' mentions, as Chat shows them
+    assert "users/" not in output, [line for line in output.splitlines() if "users/" in line]
+    assert output.rstrip().endswith("Demo finished.")

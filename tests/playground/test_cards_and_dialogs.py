@@ -8,7 +8,9 @@ emulator would refuse (it validates answers), straight through the page's render
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -263,6 +265,47 @@ def test_chat_text_formatting_is_rendered_safely(world: World) -> None:
     assert '<a href="https://example.com/" target="_blank" rel="noopener noreferrer">site</a>' in html
     assert "javascript" not in html.replace("&lt;javascript:alert(1)|bad&gt;", "")
     assert "@Dana Diaz" in fragment["text"] and "&lt;b&gt;raw&lt;/b&gt;" in html
+
+
+CARDS_PACKAGE = Path(__file__).resolve().parents[2] / "cards"
+
+
+def icons_the_app_uses() -> set[str]:
+    """Every Material Symbols name the app's cards can carry: ``icon="…"`` arguments,
+    ``material_icon("…")`` calls and the values of the ``…_ICONS`` tables in ``cards/``."""
+    names: set[str] = set()
+    for source in CARDS_PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    if keyword.arg == "icon" and isinstance(keyword.value, ast.Constant) and keyword.value.value:
+                        names.add(keyword.value.value)
+                if getattr(node.func, "id", None) == "material_icon" and node.args and \
+                        isinstance(node.args[0], ast.Constant):
+                    names.add(node.args[0].value)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and any(
+                    isinstance(target, ast.Name) and target.id.endswith("_ICONS") for target in node.targets):
+                names.update(value.value for value in node.value.values if isinstance(value, ast.Constant))
+    return names
+
+
+def test_every_icon_the_app_uses_is_drawn_not_lettered(world: World) -> None:
+    names = sorted(icons_the_app_uses())
+    assert {"person_off", "event_available", "videocam", "call_end"} <= set(names), names  # the walk finds them
+    drawn = world.page.evaluate("""(names) => names.map((name) => {
+        const host = document.createElement('div');
+        document.body.append(host);
+        const svg = window.Cards.icon({materialIcon: {name}});
+        host.append(svg);
+        const shapes = Array.from(svg.children).filter((el) => el.tagName !== 'title');
+        const box = svg.getBBox();
+        host.remove();
+        return {name, letters: svg.querySelectorAll('text').length, shapes: shapes.length, width: box.width};
+    })""", names)
+    lettered = [icon["name"] for icon in drawn if icon["letters"] or not icon["shapes"]]
+    assert lettered == [], f"drawn as a letter in a circle (unknown to cards.js): {lettered}"
+    # A glyph, not a one-letter stand-in: it spans most of its 24-unit box.
+    assert all(icon["width"] >= 10 for icon in drawn), drawn
 
 
 def test_no_script_errors(world: World) -> None:

@@ -32,6 +32,11 @@ class Journey:
         self.people = {p["displayName"].split()[0]: p for p in seeded["people"]}
         self.space = seeded["space"]
         self.errors = watch(page)
+        self.failed_loads: list[str] = []  # every HTTP answer >= 400, of the page and its popups
+
+    def watch_loads(self, context: Any) -> None:
+        context.on("response", lambda response: self.failed_loads.append(f"{response.status} {response.url}")
+                   if response.status >= 400 else None)
 
     def act_as(self, first_name: str) -> None:
         self.page.select_option("#user-switch", self.people[first_name]["name"])
@@ -56,8 +61,10 @@ def journey(browser_context: Any) -> Iterator[Journey]:
     try:
         seeded = stack.seed()
         page = browser_context.new_page()
+        journey = Journey(stack, seeded, page)
+        journey.watch_loads(browser_context)
         page.goto(stack.emulator_url + "/")
-        yield Journey(stack, seeded, page)
+        yield journey
         page.close()
     finally:
         stack.stop()
@@ -85,6 +92,34 @@ def test_the_page_shows_the_space_and_suggests_commands(journey: Journey) -> Non
     page.locator(".msg", has_text=f"/meet {TITLE}").wait_for()
 
 
+def boxes_overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+def assert_toasts_cover_no_control(page: Any) -> None:
+    """Each note on screen leaves every button and field of the page uncovered."""
+    toasts = [box for box in page.locator(".toast").evaluate_all(
+        "(els) => els.map((el) => { const r = el.getBoundingClientRect(); "
+        "return {x: r.x, y: r.y, width: r.width, height: r.height}; })")]
+    assert toasts, "no note on screen to check"
+    # Each control's visible part: its box clipped by the scrolling panes it sits in.
+    controls = page.locator("button:visible, select:visible, input:visible").evaluate_all("""(els) => els
+        .filter((el) => !el.closest('.toast')).map((el) => {
+            let {left, top, right, bottom} = el.getBoundingClientRect();
+            for (let pane = el.parentElement; pane; pane = pane.parentElement) {
+                if (getComputedStyle(pane).overflowY === 'visible') continue;
+                const clip = pane.getBoundingClientRect();
+                left = Math.max(left, clip.left); top = Math.max(top, clip.top);
+                right = Math.min(right, clip.right); bottom = Math.min(bottom, clip.bottom);
+            }
+            return {x: left, y: top, width: Math.max(0, right - left), height: Math.max(0, bottom - top),
+                    label: el.innerText || el.getAttribute('aria-label') || el.id};
+        })""")
+    covered = [c["label"] for c in controls for t in toasts if c["width"] and c["height"] and boxes_overlap(t, c)]
+    assert covered == [], f"a note covers {covered}"
+
+
 def test_the_authorization_prompt_is_private_and_its_configure_button_links_the_account(journey: Journey) -> None:
     page = journey.page
     prompt = page.locator(".config-prompt")
@@ -98,13 +133,27 @@ def test_the_authorization_prompt_is_private_and_its_configure_button_links_the_
     assert page.locator(".msg", has_text=f"/meet {TITLE}").count() == 0
 
     journey.act_as("Alice")
+    # First she changes her mind on the consent page: Cancel.
     with page.expect_popup() as opened:
         page.locator(".config-prompt").get_by_role("button", name="Configure").click()
     consent = opened.value
     consent.wait_for_load_state()
     assert "/o/oauth2/auth" in consent.url
     consent.get_by_text("allow access?").wait_for()
+    assert consent.evaluate("() => document.querySelector('link[rel~=icon]').getAttribute('href')") == "/favicon.ico"
+    assert consent.request.get(journey.stack.emulator_url + "/favicon.ico").ok  # the icon a browser asks for
     screenshot(consent, "playground-consent")
+    consent.get_by_role("button", name="Cancel").click()  # -> the app's callback with error=access_denied
+    consent.get_by_role("heading", name="You did not allow access").wait_for()
+    assert "click Configure" in consent.inner_text("main")
+    assert consent.evaluate("() => document.querySelector('link[rel~=icon]').href").startswith("data:image/svg+xml")
+    consent.close()
+    assert page.locator(".config-prompt").count() == 1  # the prompt is still there, and still works
+
+    with page.expect_popup() as opened:
+        page.locator(".config-prompt").get_by_role("button", name="Configure").click()
+    consent = opened.value
+    consent.get_by_text("allow access?").wait_for()
     with consent.expect_event("close", timeout=30_000):
         consent.get_by_role("button", name="Allow").click()  # -> app callback -> Chat's config-complete
 
@@ -136,16 +185,24 @@ def test_people_join_from_the_meet_panel_and_the_card_follows(journey: Journey) 
     screenshot(page, "playground-in-call")
 
 
+def private_answers(journey: Journey, words: str) -> Any:
+    return journey.page.locator(".msg.private", has=journey.page.locator(".private-badge")).filter(has_text=words)
+
+
 def test_a_non_organizer_cannot_use_the_controls(journey: Journey) -> None:
     page = journey.page
     journey.act_as("Bob")
     card = journey.join_card()
-    control = card.get_by_role("button", name=re.compile(r"^(End for everyone|Lock)$"))
-    if control.count() == 0:
-        pytest.skip("the join card has no controlling button yet (End for everyone / Lock)")
-    control.first.click()
-    refusal = page.locator(".toast, .msg.private").filter(has_text=re.compile("organizer|co-host", re.IGNORECASE))
-    refusal.first.wait_for()
+    # Every refused button answers in the same place: a message only Bob sees, in the card's thread.
+    for name, verb in (("End for everyone", "end"), ("Lock", "lock"), ("Settings", "change the settings of")):
+        card.get_by_role("button", name=name, exact=True).click()
+        refusal = private_answers(journey, f"Only the organizer, Alice Anders, can {verb} this meeting.")
+        refusal.wait_for()
+        page.wait_for_function("(el) => { const r = el.getBoundingClientRect(), "
+                               "pane = document.getElementById('messages').getBoundingClientRect(); "
+                               "return r.bottom > pane.top && r.top < pane.bottom; }",
+                               arg=refusal.element_handle())  # brought into view in the messages pane
+        assert page.get_by_role("dialog").count() == 0 and page.locator(".toast").count() == 0
     assert "In progress" in journey.join_card().inner_text()  # nothing ended
     space = journey.stack.control("GET", f"meet/spaces/{journey.meeting_panel().get_attribute('data-meeting')}")
     assert "activeConference" in space and space["config"].get("accessType") != "RESTRICTED"
@@ -189,6 +246,11 @@ def test_ending_the_call_posts_the_summary_and_its_links_arrive_with_the_clock(j
     journey.act_as("Alice")
     panel = journey.meeting_panel()
     page.get_by_role("button", name="+10 min").click()  # ten minutes into the call, Bob leaves
+    page.locator(".toast", has_text="Clock advanced by 10 min").wait_for()
+    assert_toasts_cover_no_control(page)  # the clock buttons, the Meet panel, the card stay usable
+    journey.act_as("Bob")
+    assert page.locator(".toast").count() == 0  # Alice's notes went with her
+    journey.act_as("Alice")
     panel.get_by_role("button", name="Bob Brown leaves").click()
     journey.join_card().locator(".dt-top", has_text="In the call (2)").wait_for(timeout=30_000)
     page.get_by_role("button", name="+10 min").click()
@@ -237,5 +299,24 @@ def test_the_page_fits_a_phone_screen(journey: Journey) -> None:
         page.set_viewport_size({"width": 1360, "height": 900})
 
 
+def test_refresh_refused_is_a_private_message_too(journey: Journey) -> None:
+    page = journey.page
+    journey.act_as("Alice")
+    box = page.get_by_role("combobox", name="Message")
+    box.fill("/meetlogout")
+    box.press("Escape")
+    box.press("Enter")  # the organizer unlinks her account: nobody can read the meeting now
+    journey.act_as("Bob")
+    journey.join_card().get_by_role("button", name="Refresh", exact=True).click()
+    refusal = private_answers(journey, "needs to link their Google account again")
+    refusal.wait_for()
+    assert "Alice Anders (the organizer)" in refusal.inner_text()
+    assert page.locator(".toast").count() == 0
+
+
 def test_no_script_errors_on_the_way(journey: Journey) -> None:
     assert list(journey.errors) == []
+
+
+def test_nothing_failed_to_load_on_the_way(journey: Journey) -> None:
+    assert journey.failed_loads == []

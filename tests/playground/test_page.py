@@ -19,6 +19,18 @@ def test_the_page_and_its_assets_are_served_with_a_strict_policy(emulator: Emula
     assert requests.get(emulator.url + "/_playground/static/../app.py", timeout=10).status_code == 404
 
 
+def test_every_emulator_page_has_an_icon_to_load(emulator: Emulator) -> None:
+    # Browsers ask any page's origin for /favicon.ico unless the page names an icon.
+    icon = requests.get(emulator.url + "/favicon.ico", timeout=10)
+    assert icon.status_code == 200 and icon.headers["Content-Type"].startswith("image/svg+xml")
+    assert icon.content.startswith(b"<svg")
+    consent = requests.get(emulator.url + "/o/oauth2/auth", timeout=10, params={
+        "client_id": "x", "redirect_uri": "http://127.0.0.1:9/cb", "response_type": "code", "scope": "openid"})
+    assert consent.status_code == 200 and '<link rel="icon" href="/favicon.ico">' in consent.text
+    page = requests.get(emulator.url + "/", timeout=10).text
+    assert '<link rel="icon" href="/_playground/static/favicon.svg"' in page
+
+
 def test_the_snapshot_has_people_spaces_commands_and_only_the_asked_space_messages(emulator: Emulator) -> None:
     def control(path: str, body: dict) -> dict:
         response = requests.post(f"{emulator.url}/_emulator/{path}", json=body, timeout=10)

@@ -31,6 +31,9 @@ SETTINGS_INPUTS = {"access_type": "OPEN", "moderation": "ON", "restrictions": ["
 SPACE_DEFAULTS = {"access_type": "RESTRICTED", "moderation": "OFF", "auto": ["transcription"],
                   "summary": ["post_summary"]}
 DIALOG_ACTIONS = (buttons.SETTINGS, buttons.SETTINGS_SAVE)
+# Refused in the open dialog itself; a refused Settings click is a private message, as for
+# every other button of the card (no dialog is open yet).
+DIALOG_SUBMITS = (buttons.SETTINGS_SAVE,)
 
 
 @dataclass
@@ -143,7 +146,7 @@ def assert_dialog_refusal(stack: Stack, answer: dict[str, Any], words: str) -> N
 
 def assert_refused(world: World, action: str | None, answer: dict[str, Any], user: dict[str, Any],
                    words: str) -> None:
-    if action in DIALOG_ACTIONS:
+    if action in DIALOG_SUBMITS:
         assert_dialog_refusal(world.stack, answer, words)
     else:
         assert_private_notice(answer, user, words)

@@ -228,9 +228,14 @@ def test_google_errors_and_bad_codes_store_nothing(stack: Stack) -> None:
         assert_refusal_page(response, status, words)
         assert "<script>" not in response.text, name
         watch.assert_unchanged()
-        # The state is used up whatever happened: the genuine code cannot follow it in.
-        again = callback(stack, {"state": answer["state"], "code": answer["code"]})
-        assert_refusal_page(again, 400, "already used")
+        if name in ("access denied", "another error"):
+            # Google's refusal carries no code: the prompt's link stays good (Configure clicked
+            # again works), and the state is only used up by a callback with a code.
+            assert stack.storage.get_pending_authorization(nonce_of(stack, answer["state"])) is not None, name
+        else:
+            # Used up whatever happened: the genuine code cannot follow it in.
+            again = callback(stack, {"state": answer["state"], "code": answer["code"]})
+            assert_refusal_page(again, 400, "already used")
         assert stack.storage.get_grant(flow.person["name"]) is None, name
     assert stack.storage.get_pending_authorization(nonce_of(stack, bob.start_state)) is not None  # Bob's waits
 

@@ -164,6 +164,12 @@
     list: '<path d="M8 6h12M8 12h12M8 18h12M4 6h0M4 12h0M4 18h0"/>',
     folder: '<path d="M3 6.5a1.5 1.5 0 0 1 1.5-1.5H9l2 2h8.5A1.5 1.5 0 0 1 21 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5z"/>',
     save: '<path d="M5 3.5h11l3.5 3.5v13H5z"/><path d="M8 3.5v5h7v-5M8 20.5v-6h8v6"/>',
+    person_off: '<circle cx="12" cy="8" r="4"/><path d="M4 20.5c0-4.2 3.6-6.5 8-6.5s8 2.3 8 6.5"/><path d="M3.5 3.5l17 17"/>',
+    event_available: '<rect x="3.5" y="5" width="17" height="15.5" rx="2"/><path d="M3.5 10h17M8 3v4M16 3v4"/><path d="M8.5 15.2l2.4 2.4 4.6-4.6"/>',
+    task: '<path d="M20.5 11.2V12a8.5 8.5 0 1 1-5-7.75"/><path d="M8 11.5l3.5 3.5L21 5.5"/>',
+    moon: '<path d="M20 14.5A8.5 8.5 0 1 1 9.5 4a7 7 0 0 0 10.5 10.5z"/>',
+    sync_off: '<path d="M20 12a8 8 0 1 1-2.4-5.7"/><path d="M20 4v4.5h-4.5"/><path d="M4 4l16 16"/>',
+    translate: '<path d="M3 5.5h10M8 3.5v2M5 5.5c1 4 4 7 7.5 8.5M11 5.5c-1 4-4 7-7.5 8.5"/><path d="M12.5 21l4-10 4 10M14 17.5h5"/>',
   };
   const ICON_NAMES = {
     videocam: "camera", video_camera: "camera", video_call: "camera", schedule: "clock", clock: "clock", history: "clock",
@@ -181,7 +187,9 @@
     close: "close", cancel: "close", info: "info", help: "help", help_outline: "help", warning: "warning",
     error: "warning", stop: "stop", stop_circle: "stop", open_in_new: "open", launch: "open", logout: "logout",
     map_pin: "pin", place: "pin", list: "list", description_icon: "doc", folder: "folder", folder_shared: "folder",
-    folder_open: "folder", drive_file_move: "folder", save: "save",
+    folder_open: "folder", drive_file_move: "folder", save: "save", person_off: "person_off",
+    event_available: "event_available", event_busy: "calendar", task_alt: "task", task: "task", bedtime: "moon",
+    dark_mode: "moon", sync_disabled: "sync_off", translate: "translate", g_translate: "translate",
   };
   const SVG = "http://www.w3.org/2000/svg";
 

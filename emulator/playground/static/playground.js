@@ -18,6 +18,7 @@
     user: localStorage.getItem("playground.user") || null,
     space: localStorage.getItem("playground.space") || null,
     replyThread: null,
+    reveal: null, // the message that answered this person's last click, to bring into view
     dialog: null, // {card, space, message, element, returnFocus}
     keys: {},
     pollTimer: null,
@@ -135,12 +136,18 @@
     if (target) target.focus({ preventScroll: true });
   }
 
-  function toast(text, kind) {
+  /** A short note above the composer (in the page's flow, so it never covers a control).
+   *  Notes belong to the person who caused them: switching person clears them
+   *  (``clearToasts``), and a late answer to someone else's action shows none. */
+  function toast(text, kind, forUser) {
+    if (forUser !== undefined && forUser !== S.user) return;
     const el = h("div", { class: `toast ${kind || ""}` }, h("span", {}, text),
       h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", onclick: () => el.remove() }, "✕"));
     $("toasts").append(el);
     setTimeout(() => el.remove(), kind === "error" ? 9000 : 4000);
   }
+
+  function clearToasts() { $("toasts").replaceChildren(); }
 
   // -- rendering ----------------------------------------------------------------------------
   function render() {
@@ -215,6 +222,18 @@
       }
       return Array.from(threads, ([thread, list]) => renderThread(thread, list));
     }, { stickToBottom: true });
+    revealAnswer();
+  }
+
+  /** Scroll the app's answer to the last click into view, once it is on the page. */
+  function revealAnswer() {
+    if (!S.reveal) return;
+    const shown = $("messages").querySelector(`[data-message="${CSS.escape(S.reveal)}"]`);
+    if (!shown) return;
+    S.reveal = null;
+    shown.scrollIntoView({ block: "nearest" });
+    shown.classList.add("just-answered");
+    setTimeout(() => shown.classList.remove("just-answered"), 2000);
   }
 
   function renderThread(thread, list) {
@@ -308,22 +327,27 @@
     const card = info && info.element ? info.element.closest(".msg") : null;
     const button = info && info.element;
     if (button && !info.change) button.setAttribute("aria-busy", "true");
+    const user = S.user;
     const reply = await act("Click", api("POST", "/_emulator/chat/clicks", {
-      message: message.name, user: S.user, function: action.function, parameters: parameters(action),
+      message: message.name, user, function: action.function, parameters: parameters(action),
       formInputs: card ? collectInputs(card) : {},
     }));
     if (button) button.removeAttribute("aria-busy");
-    handleReply(reply, { message: message.name, space: S.space });
+    handleReply(reply, { message: message.name, space: S.space, user });
   }
 
-  /** What Chat shows for an app's answer, beyond the messages that appear in the space. */
+  /** What Chat shows for an app's answer, beyond the messages that appear in the space.
+   *  An answer that is a message (a refusal or a note, private to the clicker, or a
+   *  public reply) is brought into view where it lands, in its thread. */
   function handleReply(reply, origin) {
     if (!reply) return;
+    if (origin.user !== undefined && origin.user !== S.user) return;  // answered after a switch of person
     if (reply.error) {
       const text = reply.error.message || "The app could not answer.";
       if (S.dialog) showDialogError(text); else toast(text, "error");
       return;
     }
+    if (reply.name && reply.space && reply.space.name === S.space) { S.reveal = reply.name; refreshSoon(); }
     const response = reply.actionResponse || {};
     if (response.type === "DIALOG") {
       const dialogAction = response.dialogAction || {};
@@ -768,6 +792,8 @@
       S.user = event.target.value;
       localStorage.setItem("playground.user", S.user);
       if (S.dialog && S.dialog.user !== S.user) closeDialog({ keepFocus: true });  // it stays open for its owner
+      clearToasts();  // the last person's notes are not this one's
+      S.reveal = null;
       S.keys = {};
       if (S.data) { reconcileSelection(); render(); }  // at once: the data is everyone's, only the view differs
       refreshSoon();
