@@ -1,5 +1,6 @@
-"""Storage for per-user authorization: grants, pending authorizations, and the meeting
-lookups that make ``/meet`` idempotent and rate-limited.
+"""Storage for per-user authorization: grants, pending authorizations (one per person and
+purpose), and the meeting lookups that make ``/meet`` idempotent. (Its rate limit is
+``bot/storage/limits.py``: a count of meetings made before creating one races.)
 
 Refresh tokens arrive here already encrypted (``bot.authorization.crypto``): storage
 never holds one in the clear, nor any access token or client secret. Pending
@@ -119,7 +120,7 @@ class AuthorizationStorage:
         with self._writing() as connection:  # type: ignore[attr-defined]
             return connection.execute(delete).rowcount
 
-    # -- meetings: idempotency and rate limit ---------------------------------------------
+    # -- meetings: idempotency, and per-organizer counts -----------------------------------
     @translate_errors
     def get_meeting_by_source_message(self, source_message: str) -> Meeting | None:
         """The meeting a Chat message's /meet created, if any."""
