@@ -370,14 +370,28 @@ def parse_addon(body: dict[str, Any]) -> ChatEvent:
     return _finish(EventKind.OTHER, base)
 
 
+def format_of(body: Any) -> EventFormat | None:
+    """Which of Chat's two formats a decoded body is in (None: neither). The one place
+    that decides it: the parser follows it, and so does the check that the body's format
+    is the one its token's signer sends (``bot.verification``)."""
+    if not isinstance(body, dict):
+        return None
+    if "chat" in body or "commonEventObject" in body:
+        return EventFormat.ADDON
+    if "type" in body:
+        return EventFormat.CLASSIC
+    return None
+
+
 def parse_event(body: Any) -> ChatEvent:
     """The typed event for a decoded JSON body, or MalformedEvent saying what is wrong."""
     if not isinstance(body, dict):
         raise MalformedEvent("the event must be a JSON object")
     if has_unstorable_text(body):
         raise MalformedEvent("the event contains text that is not valid Unicode, or a NUL")
-    if "chat" in body or "commonEventObject" in body:
+    event_format = format_of(body)
+    if event_format is EventFormat.ADDON:
         return parse_addon(body)
-    if "type" in body:
+    if event_format is EventFormat.CLASSIC:
         return parse_classic(body)
     raise MalformedEvent("neither a Chat interaction event nor a Workspace add-on event")

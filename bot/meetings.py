@@ -40,7 +40,8 @@ from .storage import ConflictError, StorageError
 log = logging.getLogger(__name__)
 
 MAX_TITLE_LENGTH = 200  # longer titles are clipped: a title, not an essay
-RATE_WINDOW = timedelta(minutes=1)
+RATE_WINDOW = timedelta(minutes=1)  # the limit is per minute, like Meet's spaces.create quota per user
+RATE_KEY_PREFIX = "meet:"  # rate-limit keys of /meet, per organizer
 CLAIM_PREFIX = "meet-command:"  # namespace of the command claims among processed ids
 
 
@@ -146,20 +147,27 @@ def create_meeting(request: MeetRequest, services: Services) -> Outcome:
         log.warning("could not refresh the organizer's token", extra={"fields": {"kind": error.kind.value}})
         return Refused(error_message(Problem.MEET_UNAVAILABLE))
 
+    # A place in the organizer's window is taken before anything else, atomically in the
+    # database: simultaneous commands (any worker, any instance) cannot all pass the check.
     limit = services.config.rate_limit_meetings_per_minute
-    if storage.count_meetings_by_organizer(request.organizer.user_name, since=services.clock() - RATE_WINDOW) >= limit:
+    reservation = storage.reserve(RATE_KEY_PREFIX + request.organizer.user_name, limit=limit, window=RATE_WINDOW)
+    if reservation is None:
         log.info("meeting rate limit reached", extra={"fields": {"user": request.organizer.user_name}})
         return Refused(rate_limited_message(limit))
 
     claim = CLAIM_PREFIX + request.source_message if request.source_message else None
     if claim is not None and not storage.mark_processed(claim):
+        storage.release(reservation)
         return AlreadyHandled()
     try:
         outcome = _create(request, credentials, services)
     except BaseException:
+        # The place is kept: the failure may have come after Meet created the space.
         if claim is not None:
             storage.forget_processed(claim)
         raise
+    if not isinstance(outcome, (Created, CardPending)):
+        storage.release(reservation)  # no meeting came of it: it does not count
     if claim is not None and not isinstance(outcome, (Created, CardPending, AlreadyHandled)):
         storage.forget_processed(claim)  # nothing was created: a later delivery may try again
     return outcome

@@ -10,8 +10,10 @@ Google Chat signs every request it sends to an HTTP endpoint app in one of three
   ``service-{PROJECT_NUMBER}@gcp-sa-gsuiteaddons.iam.gserviceaccount.com``.
 
 Any doubt is a refusal: no header, another scheme, a token too large to be Google's, an
-algorithm other than RS256, an unknown key id, an expired or not-yet-valid token, a
-wrong audience, issuer or email. The audience always comes from configuration, never
+algorithm other than RS256, an unknown key id, an expired or not-yet-valid token (``nbf``
+included), one that claims to live longer than Google's hour, a wrong audience, issuer
+or email, and a token of one kind with a body of the other format (``VerifiedCaller.
+require_event_format``). The audience always comes from configuration, never
 from the request's Host or forwarding headers.
 """
 
@@ -34,6 +36,10 @@ from .config import GOOGLE_CHAT_ISSUER, Config
 GOOGLE_ISSUERS = {"https://accounts.google.com", "accounts.google.com"}
 MAX_TOKEN_BYTES = 8192  # Google's tokens are ~1 KB; anything this big is not one
 CLOCK_SKEW_SECONDS = 10
+# Google's ID tokens, Chat's JWTs and Pub/Sub's OIDC tokens are all issued for exactly one
+# hour (exp - iat = 3600). The skew allowance on top only absorbs rounding by an issuer;
+# a longer-lived token is refused, whatever else is right about it.
+MAX_TOKEN_LIFETIME_SECONDS = 3600
 UNKNOWN_KID_REFETCH_SECONDS = 60.0  # a rotated key is fetched early, at most this often
 
 
@@ -45,6 +51,23 @@ class VerificationError(Exception):
 class VerifiedCaller:
     kind: str  # "chat" (classic Chat app) or "addon" (Workspace add-on)
     claims: dict[str, Any]
+
+    def require_event_format(self, event_format: str | None) -> None:
+        """The body must be in the format this signer sends: Chat's own token (either
+        audience) comes with classic interaction events, the add-on service agent's with
+        add-on events. A token of one kind carrying a body of the other was not sent by
+        Google like that: refuse it rather than guess (``event_format`` None: neither
+        format, which the parser refuses anyway)."""
+        if event_format is None:
+            return
+        expected = _FORMAT_OF_KIND.get(self.kind)
+        if event_format != expected:
+            raise VerificationError(f"token kind {self.kind!r} does not match the {event_format!r} event body "
+                                    f"(that signer sends {expected!r} events)")
+
+
+# The event format (``bot.events.EventFormat`` values) each kind of signer sends.
+_FORMAT_OF_KIND = {"chat": "classic", "addon": "addon"}
 
 
 class CertificateCache:
@@ -144,7 +167,27 @@ def verify_signed_token(token: str, *, certs_url: str, audience: str, issuers: s
         raise VerificationError(f"token rejected: {error}") from None
     if claims.get("iss") not in issuers:
         raise VerificationError(f"unexpected issuer {claims.get('iss')!r}")
+    _check_validity_period(claims, now=time.time())
     return claims
+
+
+def _check_validity_period(claims: dict[str, Any], *, now: float) -> None:
+    """What google-auth leaves unchecked: ``nbf`` (with the same skew as ``iat`` and
+    ``exp``) and the token's lifetime. Google's tokens live one hour; one that claims to
+    live longer was not issued by Google, and would make a stolen token useful for longer."""
+    not_before = claims.get("nbf")
+    if not_before is not None:
+        if isinstance(not_before, bool) or not isinstance(not_before, (int, float)):
+            raise VerificationError("token's nbf is not a time")
+        if not_before > now + CLOCK_SKEW_SECONDS:
+            raise VerificationError("token not yet valid (nbf is in the future)")
+    issued, expires = claims.get("iat"), claims.get("exp")
+    if isinstance(issued, bool) or isinstance(expires, bool) or not isinstance(issued, (int, float)) \
+            or not isinstance(expires, (int, float)):
+        raise VerificationError("token's iat or exp is not a time")
+    if expires - issued > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS:
+        raise VerificationError(f"token lifetime too long ({int(expires - issued)} s; Google's tokens live "
+                                f"{MAX_TOKEN_LIFETIME_SECONDS} s)")
 
 
 class ChatRequestVerifier:

@@ -66,8 +66,9 @@ def invalid_state(detail: str, *, expired: bool = False) -> Page:
 
 
 def already_used() -> Page:
-    return Page(400, "Link already used", "This link was already used or has expired",
-                ("Each authorization link works once and only for a few minutes.", NOTHING_STORED, AGAIN),
+    return Page(400, "Link already used", "This link was already used, has expired or was replaced",
+                ("Each authorization link works once, only for a few minutes, and only the newest one: asking "
+                 "again in the same space replaces the link you were sent before.", NOTHING_STORED, AGAIN),
                 reason="used_state")
 
 

@@ -28,6 +28,7 @@ from ..services import Services
 from .authority import Role, Stale, clicked_meeting, only_who_can, role_of
 from .card import Published, publish_card, render_join_card
 from .forms import FormError, parse_meeting_settings, space_config_changes
+from .freshness import stale_click
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,13 @@ class Redraw:
 
 def prepare(event: ChatEvent, services: Services, *, verb: str | None) -> Union[Control, Refusal]:
     """Find the clicked meeting and, for a controlling action (``verb`` given, e.g.
-    "end"), check the clicker's right to it. Fails closed: any doubt is a refusal."""
+    "end"), check that the click is recent (``freshness``) and the clicker's right to
+    it. Fails closed: any doubt is a refusal."""
+    if verb is not None:
+        stale = stale_click(event, services.clock())
+        if stale is not None:  # an old click replayed (End from years ago): change nothing
+            log.warning("refused a stale click")
+            return Refusal(stale, "FAILED_PRECONDITION")
     target = clicked_meeting(event, services.storage)
     if isinstance(target, Stale):
         return Refusal(target.message, "NOT_FOUND")

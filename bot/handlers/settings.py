@@ -11,6 +11,7 @@ from cards.controls import notice_message
 from cards.settings import space_settings_dialog
 
 from ..controls.forms import FormError, parse_space_settings
+from ..controls.freshness import stale_click
 from ..controls.space_settings import Denied, may_change_defaults
 from ..domain import MeetingSettings
 from ..events import ChatEvent
@@ -37,6 +38,9 @@ def open_space_settings(event: ChatEvent, services: Services) -> Reply:
 def save_space_settings(event: ChatEvent, services: Services) -> Reply:
     if event.dialog_event_type == "CANCEL_DIALOG":
         return CloseDialog()
+    stale = stale_click(event, services.clock())
+    if stale is not None:  # an old Save replayed: the defaults stay as they are
+        return DialogError(stale, status_code="FAILED_PRECONDITION")
     allowed = may_change_defaults(services.chat, event.space.name, event.user)
     if isinstance(allowed, Denied):
         return DialogError(allowed.message, status_code=allowed.status_code)

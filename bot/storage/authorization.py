@@ -1,5 +1,6 @@
-"""Storage for per-user authorization: grants, pending authorizations, and the meeting
-lookups that make ``/meet`` idempotent and rate-limited.
+"""Storage for per-user authorization: grants, pending authorizations (one per person and
+purpose), and the meeting lookups that make ``/meet`` idempotent. (Its rate limit is
+``bot/storage/limits.py``: a count of meetings made before creating one races.)
 
 Refresh tokens arrive here already encrypted (``bot.authorization.crypto``): storage
 never holds one in the clear, nor any access token or client secret. Pending
@@ -75,12 +76,21 @@ class AuthorizationStorage:
     # -- pending authorizations -----------------------------------------------------------
     @translate_errors
     def add_pending_authorization(self, pending: PendingAuthorization) -> None:
-        from bot.storage.store import _require_aware
+        """Store it, replacing the person's pending authorization for the same purpose
+        (``purpose_of``): of one person's prompts for one space (or meeting), only the
+        newest link works, and only its command is carried out once they link. One
+        upsert, so concurrent prompts of one person leave exactly one row either way."""
+        from bot.storage.store import _dialect_insert, _require_aware
 
         _require_aware(pending.created_at)
         _require_aware(pending.expires_at)
+        row = _pending_to_row(pending)
+        insert = _dialect_insert(self._engine, pending_authorizations).values(row)  # type: ignore[attr-defined]
+        insert = insert.on_conflict_do_update(
+            index_elements=["user_name", "purpose"],
+            set_={column: insert.excluded[column] for column in row if column not in ("user_name", "purpose")})
         with self._writing() as connection:  # type: ignore[attr-defined]
-            connection.execute(sa.insert(pending_authorizations).values(_pending_to_row(pending)))
+            connection.execute(insert)
 
     @translate_errors
     def get_pending_authorization(self, nonce: str) -> PendingAuthorization | None:
@@ -110,7 +120,7 @@ class AuthorizationStorage:
         with self._writing() as connection:  # type: ignore[attr-defined]
             return connection.execute(delete).rowcount
 
-    # -- meetings: idempotency and rate limit ---------------------------------------------
+    # -- meetings: idempotency, and per-organizer counts -----------------------------------
     @translate_errors
     def get_meeting_by_source_message(self, source_message: str) -> Meeting | None:
         """The meeting a Chat message's /meet created, if any."""
@@ -153,9 +163,19 @@ def _row_to_grant(row: sa.RowMapping) -> UserGrant:
     )
 
 
+def purpose_of(pending: PendingAuthorization) -> str:
+    """What a pending authorization is for; a person has at most one per purpose."""
+    if pending.request is not None:
+        return f"meet:{pending.request.chat_space}"
+    if pending.directory_meeting is not None:
+        return f"{DIRECTORY_COMMAND}:{pending.directory_meeting}"
+    return "link"
+
+
 def _pending_to_row(pending: PendingAuthorization) -> dict[str, Any]:
     request = pending.request
     return {
+        "purpose": purpose_of(pending),
         "nonce": pending.nonce,
         "user_name": pending.user.user_name,
         "user_display_name": pending.user.display_name,

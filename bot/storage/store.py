@@ -25,6 +25,7 @@ from bot.storage.errors import (
     translate_errors,
 )
 from bot.storage.lifecycle import LifecycleStorage
+from bot.storage.limits import LimitStorage
 from bot.storage.paused import PauseStorage
 from bot.storage.tables import chat_spaces, meetings, processed_events, space_defaults
 
@@ -40,9 +41,9 @@ def _utc_now() -> datetime:
 
 
 
-class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage, PauseStorage):
+class Storage(LifecycleStorage, AuthorizationStorage, ControlsStorage, PauseStorage, LimitStorage):
     """Meetings, installed Chat spaces, space defaults, processed event ids, and (mixed in)
-    the lifecycle's, per-user authorization's and meeting controls' tables.
+    the lifecycle's, per-user authorization's, meeting controls' and rate limits' tables.
 
     Build it with ``open_storage(url)``, which also migrates the schema. Thread-safe:
     one instance is shared by every request thread of a worker.

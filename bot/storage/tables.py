@@ -110,7 +110,7 @@ meetings = sa.Table(
     sa.Column("woken_at", UTCDateTime, nullable=True),
     # "Recent meetings of this space", newest first.
     sa.Index(None, "chat_space", "created_at"),
-    # Per-organizer lookups (rate limits, /meetlogout clean-up) in the next issues.
+    # Per-organizer lookups (/meetlogout clean-up, counting an organizer's meetings).
     sa.Index(None, "organizer_user_name", "created_at"),
 )
 
@@ -222,6 +222,12 @@ pending_authorizations = sa.Table(
     sa.Column("code_verifier_ciphertext", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime, nullable=False),
+    # What the link is for (``meet:{chat space}``, ``directory:{card}`` or ``link``): a
+    # person has one pending authorization per purpose, the newest replacing the one
+    # before, so however many times someone who never linked types /meet in a space, one
+    # row waits (the last request), not one per attempt.
+    sa.Column("purpose", sa.String, nullable=False),
+    sa.UniqueConstraint("user_name", "purpose"),
     sa.Index(None, "expires_at"),  # pruning
 )
 
@@ -253,4 +259,28 @@ paused_meetings = sa.Table(
     sa.Column("since", UTCDateTime, nullable=False),
     sa.Column("prompted", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index(None, "organizer_user_name"),  # resuming everything of one organizer when they link
+)
+
+# -- rate limits (bot/storage/limits.py) -------------------------------------------------------
+
+# One row per limited key (``meet:users/…``: a person's /meet). Reserving upserts it first,
+# which on PostgreSQL holds the row's lock to the end of the transaction: reservations of
+# one key queue there, across workers and instances (SQLite's write transaction runs alone
+# anyway). The rows hold nothing else; there is one per person who ever reserved.
+rate_limit_keys = sa.Table(
+    "rate_limit_keys",
+    metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# The reservations inside each key's sliding window; older ones are deleted as the key
+# reserves again.
+rate_limit_reservations = sa.Table(
+    "rate_limit_reservations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String, sa.ForeignKey("rate_limit_keys.key", ondelete="CASCADE"), nullable=False),
+    sa.Column("reserved_at", UTCDateTime, nullable=False),
+    sa.Index(None, "key", "reserved_at"),
 )

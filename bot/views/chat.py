@@ -1,6 +1,7 @@
 """``POST /``: Chat interaction events, in either format.
 
-Verify first (a 401 before the body is read), then parse into a typed event, route,
+Verify first (a 401 before the body is read; then a 401 too if the body is not in the
+format the token's signer sends), then parse into a typed event, route,
 and render the reply in the event's own format. A handler's failure is logged and
 answered with an apology, never a 500: Chat would show the user "not responding".
 """
@@ -14,7 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from cards.messages import Problem, error_message
 
 from ..controls.people import remember
-from ..events import ChatEvent, MalformedEvent, parse_event
+from ..events import ChatEvent, MalformedEvent, format_of, parse_event
 from ..replies import NewMessage, NoReply, Reply, render
 from ..storage import StorageError
 from ..verification import VerificationError
@@ -27,13 +28,15 @@ blueprint = Blueprint("chat", __name__)
 def chat_event() -> Response | tuple[Response, int]:
     app = current_app.extensions["meetbot"]
     try:
-        app.verifier.verify(request.headers.get("Authorization"))
+        caller = app.verifier.verify(request.headers.get("Authorization"))
+        body = request.get_json(silent=True)  # read only once the token is Google's
+        caller.require_event_format(_format_value(body))
     except VerificationError as error:
         log.warning("refused a Chat request", extra={"fields": {"reason": str(error)}})
         return jsonify({"error": "unauthenticated"}), 401
 
     try:
-        event = parse_event(request.get_json(silent=True))
+        event = parse_event(body)
     except MalformedEvent as error:
         log.warning("malformed Chat event", extra={"fields": {"reason": str(error)}})
         return jsonify({"error": f"malformed event: {error}", **error_message(Problem.MALFORMED_REQUEST)}), 400
@@ -59,6 +62,11 @@ def chat_event() -> Response | tuple[Response, int]:
                                                           "event": event.raw_type}})
         reply = _apology(event, Problem.MEET_UNAVAILABLE)
     return jsonify(render(reply, event, endpoint_url=app.config.chat_endpoint_url))
+
+
+def _format_value(body: object) -> str | None:
+    event_format = format_of(body)
+    return event_format.value if event_format is not None else None
 
 
 def _apology(event: ChatEvent, problem: Problem) -> Reply:

@@ -237,3 +237,69 @@ def test_unknown_kid_refetch_is_rate_limited(emulator: Emulator) -> None:
     with pytest.raises(VerificationError):  # at 100: a minute passed, one refetch allowed
         verifier.verify(bearer(rogue.sign(chat_claims())))
     assert len(fetches) == 2
+
+
+# -- validity period: nbf and lifetime (what google-auth leaves unchecked) ------------------
+TOKENS = {
+    "project-number": lambda emulator, **claims: emulator.state.keys.key_for(GOOGLE_CHAT_ISSUER).sign(
+        chat_claims(**claims)),
+    "endpoint-url": lambda emulator, **claims: emulator.state.keys.key_for(GOOGLE_SIGNER).sign(id_claims(**claims)),
+}
+
+
+@pytest.mark.parametrize("mode", ["project-number", "endpoint-url"])
+def test_token_not_yet_valid_is_refused(emulator: Emulator, verifiers: dict[str, ChatRequestVerifier],
+                                        mode: str) -> None:
+    token = TOKENS[mode](emulator, nbf=int(time.time()) + 120)
+    with pytest.raises(VerificationError, match=r"not yet valid \(nbf is in the future\)"):
+        verifiers[mode].verify(bearer(token))
+
+
+@pytest.mark.parametrize("mode", ["project-number", "endpoint-url"])
+def test_nbf_within_the_clock_skew_or_past_is_accepted(emulator: Emulator, verifiers: dict[str, ChatRequestVerifier],
+                                                       mode: str) -> None:
+    for not_before in (int(time.time()) + 5, int(time.time()) - 60):
+        assert verifiers[mode].verify(bearer(TOKENS[mode](emulator, nbf=not_before))).kind == "chat"
+
+
+@pytest.mark.parametrize("nbf", ["soon", True, [1], {"at": 0}])
+def test_nbf_that_is_not_a_time_is_refused(emulator: Emulator, verifiers: dict[str, ChatRequestVerifier],
+                                           nbf: Any) -> None:
+    with pytest.raises(VerificationError, match="nbf is not a time"):
+        verifiers["project-number"].verify(bearer(TOKENS["project-number"](emulator, nbf=nbf)))
+
+
+@pytest.mark.parametrize("mode", ["project-number", "endpoint-url"])
+def test_token_living_longer_than_googles_hour_is_refused(emulator: Emulator,
+                                                          verifiers: dict[str, ChatRequestVerifier], mode: str) -> None:
+    now = int(time.time())
+    token = TOKENS[mode](emulator, iat=now - 60, exp=now + 7 * 24 * 3600)
+    with pytest.raises(VerificationError, match=r"token lifetime too long \(604860 s"):
+        verifiers[mode].verify(bearer(token))
+
+
+def test_a_lifetime_of_one_hour_and_the_skew_is_accepted_and_a_second_more_is_not(
+        emulator: Emulator, verifiers: dict[str, ChatRequestVerifier]) -> None:
+    now = int(time.time())
+    verifier = verifiers["project-number"]
+    assert verifier.verify(bearer(TOKENS["project-number"](emulator, iat=now, exp=now + 3610))).kind == "chat"
+    with pytest.raises(VerificationError, match="token lifetime too long"):
+        verifier.verify(bearer(TOKENS["project-number"](emulator, iat=now, exp=now + 3611)))
+
+
+# -- the token's kind decides the body's format -----------------------------------------------
+@pytest.mark.parametrize("mode", ["project-number", "endpoint-url"])
+def test_chat_token_goes_with_classic_events_only(emulator: Emulator, verifiers: dict[str, ChatRequestVerifier],
+                                                  mode: str) -> None:
+    caller = verifiers[mode].verify(bearer(TOKENS[mode](emulator)))
+    caller.require_event_format("classic")
+    with pytest.raises(VerificationError, match="token kind 'chat' does not match the 'addon' event body"):
+        caller.require_event_format("addon")
+
+
+def test_addon_token_goes_with_addon_events_only(emulator: Emulator, verifiers: dict[str, ChatRequestVerifier]) -> None:
+    caller = verifiers["endpoint-url"].verify(bearer(emulator.state.keys.key_for(GOOGLE_SIGNER).sign(
+        id_claims(ADDON_EMAIL))))
+    caller.require_event_format("addon")
+    with pytest.raises(VerificationError, match="token kind 'addon' does not match the 'classic' event body"):
+        caller.require_event_format("classic")

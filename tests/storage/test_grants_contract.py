@@ -149,7 +149,7 @@ def test_nonces_are_unique(store: Storage) -> None:
 
 def test_prune_removes_only_expired_pending_authorizations(store: Storage) -> None:
     store.add_pending_authorization(pending("a" * 43, expires_at=T0 + timedelta(minutes=1)))
-    store.add_pending_authorization(pending("b" * 43, expires_at=T0 + timedelta(minutes=20)))
+    store.add_pending_authorization(pending("b" * 43, BOB, expires_at=T0 + timedelta(minutes=20)))
     assert store.prune_pending_authorizations(T0 + timedelta(minutes=5)) == 1
     assert store.get_pending_authorization("a" * 43) is None
     assert store.get_pending_authorization("b" * 43) is not None
