@@ -28,6 +28,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--pubsub-audience", help="audience of Pub/Sub push OIDC tokens (default: the push URL)")
     parser.add_argument("--pubsub-service-account", default="pubsub-push@emulated-project.iam.gserviceaccount.com",
                         help="the email Pub/Sub push OIDC tokens carry")
+    parser.add_argument("--quotas", choices=["on", "off"], default="on",
+                        help="Google's published rate quotas (429 RESOURCE_EXHAUSTED past them); benchmarks turn them off")
+    parser.add_argument("--chat-space-quotas", choices=["on", "off"], default="off",
+                        help="also count Chat's per-space quotas (1 write, 15 reads per second per space)")
     return parser.parse_args(argv)
 
 
@@ -45,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         pubsub_audience=args.pubsub_audience,
         pubsub_service_account=args.pubsub_service_account,
         auto_consent=os.environ.get("EMULATOR_AUTO_CONSENT") == "1",
+        quotas=args.quotas == "on",
+        chat_space_quotas=args.chat_space_quotas == "on",
     )
     app = create_emulator(config)
     print(f"Google Workspace emulator on http://{args.host}:{args.port}", flush=True)
