@@ -65,7 +65,8 @@ class Quota:
     @property
     def unit(self) -> str:
         period = "min" if self.window == 60 else "s"
-        return "1/" + period + "/{project}" + {"user": "/{user}", "space": "/{space}", "project": ""}[self.scope]
+        per = {"user": "/{project}/{user}", "space": "/{space}", "project": "/{project}"}[self.scope]
+        return f"1/{period}{per}"  # a space's quota is shared by every app in it: no project
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "api": self.api, "methods": sorted(self.methods), "metric": self.metric,

@@ -129,7 +129,7 @@ def test_chat_per_space_writes_when_switched_on(emulator: Emulator) -> None:
     messages.create(parent=team.name, body={"text": "three"}).execute()
     body, _ = refusal(messages.create(parent=team.name, body={"text": "four"}))
     metadata = body["details"][0]["metadata"]
-    assert metadata["quota_limit"] == "WritesPerSecondPerSpace" and metadata["quota_unit"] == "1/s/{project}/{space}"
+    assert metadata["quota_limit"] == "WritesPerSecondPerSpace" and metadata["quota_unit"] == "1/s/{space}"
     assert metadata["service"] == "chat.googleapis.com"
     messages.create(parent=other.name, body={"text": "elsewhere"}).execute()  # another space's second
     advance(emulator, 1)
