@@ -69,7 +69,8 @@ def run(quick: bool) -> dict[str, Any]:
     total, concurrency = (300, 4) if quick else (3000, 8)
     emulator_port, bare_port = free_port(), free_port()
     emulator_url, bare_url = f"http://127.0.0.1:{emulator_port}", f"http://127.0.0.1:{bare_port}"
-    with process(python("-m", "emulator", "--port", str(emulator_port)), f"{emulator_url}/_emulator/clock",
+    with process(python("-m", "emulator", "--port", str(emulator_port), "--quotas", "off"),  # measured, not limited
+                 f"{emulator_url}/_emulator/clock",
                  env={"EMULATOR_AUTO_CONSENT": "1"}):
         meet_token = _user_token(emulator_url, "bench@example.com")
         space = requests.post(f"{emulator_url}/v2/spaces", json={}, timeout=10,

@@ -298,7 +298,10 @@ def gunicorn_app(*, workers: int, threads: int, database_url: str | None = None,
     directory = tempfile.mkdtemp(prefix="meetbot-bench-")
     app_url = f"http://127.0.0.1:{free_port()}"
     push_url = app_url + "/pubsub/push"
+    # Google's quotas off: a benchmark measures the code, not how Meet's 10 meetings per
+    # user per minute spread a burst over time (tests/e2e keep them on).
     emulator_app = create_emulator(EmulatorConfig(
+        quotas=False,
         app_url=app_url + "/", chat_audience="project-number", project_number=PROJECT_NUMBER,
         app_service_account=APP_SERVICE_ACCOUNT, auto_consent=True,
         push_url=push_url if pubsub else None, pubsub_audience=push_url, pubsub_service_account=PUSH_SERVICE_ACCOUNT))

@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import discovery, schema
 from .errors import ApiError, error_info
+from .quotas import Caller
 from .state import CallRecord, EmulatorState
 from .tokens import Principal
 
@@ -220,6 +221,10 @@ def dispatch(state: EmulatorState, path: str) -> Response:
         principal = _bearer_principal(state)
         record.principal = principal.email
         _authorise(method, principal)
+        # Quota is charged once the caller is known, before the request is validated (as
+        # Google's front end does): a malformed call still spends it.
+        space = f"spaces/{path_params['spacesId']}" if path_params.get("spacesId") else None
+        state.quotas.charge(method.api, method.id, Caller(principal.client_id, principal.email, space))
         query = _query(method)
         body = _body(method)
         handler = HANDLERS.get(method.full_id)

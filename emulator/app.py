@@ -23,7 +23,7 @@ def create_emulator(config: EmulatorConfig | None = None) -> Flask:
     app.extensions["emulator"] = state
 
     # Importing the API modules registers their handlers with the dispatcher.
-    from . import control, oauth, playground
+    from . import control, oauth, playground, quota_control
     from .chat import api as chat_api, control as chat_control  # noqa: F401
     from .events import api as events_api, control as events_control  # noqa: F401
     from .meet import api as meet_api, control as meet_control  # noqa: F401
@@ -32,6 +32,7 @@ def create_emulator(config: EmulatorConfig | None = None) -> Flask:
 
     app.register_blueprint(create_api_blueprint())
     app.register_blueprint(control.blueprint)
+    app.register_blueprint(quota_control.blueprint)
     app.register_blueprint(oauth.blueprint)
     app.register_blueprint(meet_control.blueprint)
     app.register_blueprint(chat_control.blueprint)

@@ -119,6 +119,7 @@ class EmulatorState:
         from .chat.model import ChatStore
         from .events.model import EventsStore
         from .meet.model import MeetStore
+        from .quotas import QuotaBook
         from .vertex.model import VertexStore
 
         with self.lock:
@@ -127,6 +128,8 @@ class EmulatorState:
             self.tokens = TokenStore(self.clock, self.config.access_token_lifetime, self.service_accounts)
             self.calls: list[CallRecord] = []
             self.faults = Faults()
+            self.quotas = QuotaBook(enabled=self.config.quotas, chat_space_quotas=self.config.chat_space_quotas,
+                                    clock=self.clock.time, project_number=self.config.project_number)
             self.meet = MeetStore(self)
             self.chat = ChatStore(self)
             self.events = EventsStore(self)  # stops the previous store's Pub/Sub pushes

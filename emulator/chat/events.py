@@ -334,7 +334,9 @@ def classic_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
             "actionMethodName": spec.function or "",
             "parameters": [{"key": key, "value": value} for key, value in spec.parameters.items()],
         }
-    if spec.config_complete_url and spec.kind in (MESSAGE, APP_COMMAND, ADDED_TO_SPACE, CARD_CLICKED):
+    # "This URL is populated for MESSAGE, ADDED_TO_SPACE, and APP_COMMAND interaction
+    # events" (DeprecatedEvent.configCompleteRedirectUrl, chat.v1 discovery): not on clicks.
+    if spec.config_complete_url and spec.kind in CONFIG_COMPLETE_EVENT_TYPES:
         event["configCompleteRedirectUrl"] = spec.config_complete_url
     if spec.dialog_event_type:
         event["isDialogEvent"] = True
@@ -347,6 +349,9 @@ def classic_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
     if metadata is not None:
         event["appCommandMetadata"] = metadata
     return event
+
+
+CONFIG_COMPLETE_EVENT_TYPES = (MESSAGE, ADDED_TO_SPACE, APP_COMMAND)
 
 
 def addon_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:

@@ -35,6 +35,10 @@ class ChatSpace:
     single_user_bot_dm: bool = False
     external_user_allowed: bool = False
     app_installed: bool = True
+    # Kept by ChatStore as members come and go and messages are posted: Space's
+    # output-only membershipCount and lastActiveTime ("Timestamp of the last message").
+    joined_humans: int = 0
+    last_active_time: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -51,6 +55,13 @@ class ChatSpace:
         }
         if self.space_type != "DIRECT_MESSAGE":
             body["displayName"] = self.display_name
+        if self.last_active_time is not None:
+            body["lastActiveTime"] = rfc3339(self.last_active_time)
+        # "Populated when the space_type is SPACE, DIRECT_MESSAGE or GROUP_CHAT" (every
+        # type here). The emulator has no Google Groups: joinedGroupCount is 0, which
+        # proto3 JSON leaves out, as it leaves out a zero human count.
+        counts = {"joinedDirectHumanUserCount": self.joined_humans} if self.joined_humans else {}
+        body["membershipCount"] = counts
         return body
 
 
@@ -125,6 +136,8 @@ class ChatStore:
     def add_member(self, space: ChatSpace, member: str, role: str = "ROLE_MEMBER") -> Membership:
         member_id = "app" if member == APP_USER else member.split("/", 1)[1]
         membership = Membership(f"{space.name}/members/{member_id}", member, role, self.state.clock.time())
+        if member != APP_USER and membership.name not in self.memberships:
+            space.joined_humans += 1
         self.memberships[membership.name] = membership
         return membership
 
@@ -135,6 +148,8 @@ class ChatStore:
         del self.memberships[membership.name]
         if member == APP_USER:
             space.app_installed = False
+        else:
+            space.joined_humans -= 1
         return membership
 
     def get_space(self, name: str) -> ChatSpace:
@@ -256,6 +271,7 @@ class ChatStore:
         )
         message.revisions.append(content)
         self.messages[message.name] = message
+        space.last_active_time = now
         if request_id:
             self.request_ids[(space_name, sender, request_id)] = message.name
         if message_id:

@@ -21,8 +21,9 @@ from ..meet.model import EVENT_TYPES as MEET_EVENT_TYPES
 from . import filter as list_filter
 from .model import (
     ACTIVE, CHECKED_REASONS, DELETED, LIFECYCLE_EVENT_TYPES, MAX_TTL_SECONDS, MEET_SCOPES,
-    NOT_EMULATED_PREFIXES, STATE_SUSPENDED, TYPE_PREFIX, EventsStore, Subscription, valid_topic,
+    NOT_EMULATED_PREFIXES, STATE_SUSPENDED, TYPE_PREFIX, EventsStore, Subscription,
 )
+from .topics import check_topic_name
 
 SUBSCRIPTION_TYPE = TYPE_PREFIX + "Subscription"
 EMPTY_TYPE = "type.googleapis.com/google.protobuf.Empty"
@@ -176,9 +177,7 @@ def create_subscription(ctx: ApiContext) -> dict[str, Any]:
     if not topic:
         raise invalid_argument("notification_endpoint.pubsub_topic is required.",
                                "subscription.notification_endpoint.pubsub_topic")
-    if not valid_topic(topic):
-        raise invalid_argument(f"Invalid Pub/Sub topic {topic}: the format is projects/{{project}}/topics/{{topic}}.",
-                               "subscription.notification_endpoint.pubsub_topic")
+    check_topic_name(topic, "subscription.notification_endpoint.pubsub_topic")
     payload_options = body.get("payloadOptions") or None
     if payload_options and payload_options.get("includeResource"):
         raise invalid_argument("payload_options.include_resource is not supported for Google Meet events: they "

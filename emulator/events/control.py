@@ -2,14 +2,19 @@
 
 * ``POST /_emulator/pubsub`` ``{duplicates?, shuffle?, paused?, pushUrl?, audience?, serviceAccount?,
   subscription?, shuffleWindowSeconds?, minBackoffSeconds?, maxBackoffSeconds?, ackDeadlineSeconds?,
-  maxDeliveryAttempts?, concurrency?, seed?}`` — change delivery behaviour: push each message
-  ``duplicates`` extra times, push ``shuffle``d (held ``shuffleWindowSeconds``, then random
-  order), hold everything while ``paused`` (unpausing releases what was held). ``{"reset": true}``
-  restores the start-up settings. Returns what ``GET`` returns.
+  deadLetterTopic?, maxDeliveryAttempts?, messageOrdering?, concurrency?, seed?}`` — change delivery
+  behaviour: push each message ``duplicates`` extra times, push ``shuffle``d (held
+  ``shuffleWindowSeconds``, then random order), hold everything while ``paused`` (unpausing
+  releases what was held). ``deadLetterTopic`` (``projects/{project}/topics/{topic}``, null to
+  remove) gives the push subscription a dead-letter policy, with ``maxDeliveryAttempts`` (5 to
+  100, default 5; refused without a dead-letter topic, as Pub/Sub's policy holds both): pushes
+  then carry ``deliveryAttempt``. ``messageOrdering`` makes pushes carry ``orderingKey``.
+  ``{"reset": true}`` restores the start-up settings. Returns what ``GET`` returns.
 * ``GET /_emulator/pubsub`` — ``{settings, stats: {published, delivered, pending, inFlight, held,
-  attempts, failedAttempts, dropped, topics}, deliveries: [...]}``; each delivery is one push
+  attempts, failedAttempts, deadLettered, topics}, deliveries: [...]}``; each delivery is one push
   attempt: ``{messageId, topic, subscription, url, ceType, ceId, deliveryAttempt, copy,
-  status, outcome: acked|nacked|dropped, error, time, elapsedMs}``.
+  status, outcome: acked|nacked|deadLettered, error, time, elapsedMs}`` (``deliveryAttempt``
+  here counts attempts whatever the subscription's policy).
 * ``GET /_emulator/pubsub/messages`` — every published message, payload decoded:
   ``{messages: [{messageId, topic, attributes, data, orderingKey, publishTime}]}``
   (``?type=`` filters by ``ce-type``).
@@ -36,6 +41,8 @@ from ..control import json_body, state, typed
 from ..errors import ApiError, failed_precondition, invalid_argument, not_found
 from ..meet.model import EVENT_TYPES as MEET_EVENT_TYPES
 from .model import ACTIVE, SUSPENSION_REASONS, EventsStore
+from .pubsub import MAX_DELIVERY_ATTEMPTS_RANGE
+from .topics import check_topic_name
 
 blueprint = Blueprint("events_control", __name__, url_prefix="/_emulator")
 
@@ -47,9 +54,10 @@ _SETTING_TYPES: dict[str, tuple[str, Any]] = {
     "maxBackoffSeconds": ("max_backoff_seconds", (int, float)),
     "ackDeadlineSeconds": ("ack_deadline_seconds", (int, float)),
     "maxDeliveryAttempts": ("max_delivery_attempts", int), "concurrency": ("concurrency", int), "seed": ("seed", int),
+    "deadLetterTopic": ("dead_letter_topic", str), "messageOrdering": ("message_ordering", bool),
 }
-_NULLABLE = {"pushUrl", "audience", "subscription", "seed"}
-_LIMITS = {"duplicates": (0, 100), "concurrency": (1, 8), "maxDeliveryAttempts": (0, 10000)}
+_NULLABLE = {"pushUrl", "audience", "subscription", "seed", "deadLetterTopic"}
+_LIMITS = {"duplicates": (0, 100), "concurrency": (1, 8), "maxDeliveryAttempts": MAX_DELIVERY_ATTEMPTS_RANGE}
 
 
 def _store() -> EventsStore:
@@ -90,6 +98,16 @@ def configure_pubsub() -> Response:
             if not low <= value <= high:
                 raise invalid_argument(f"Field '{key}' must be between {low} and {high:g}.", key)
         changes[attribute] = value
+    if changes.get("dead_letter_topic"):
+        check_topic_name(changes["dead_letter_topic"], "deadLetterTopic")
+    dead_letter_topic = changes.get("dead_letter_topic", None if typed(body, "reset", bool, False)
+                                    else pubsub.settings.dead_letter_topic)
+    if changes.get("max_delivery_attempts") and not dead_letter_topic:
+        raise invalid_argument("maxDeliveryAttempts belongs to a dead-letter policy: set deadLetterTopic too "
+                               "(without one, Pub/Sub retries a message until it is acknowledged).",
+                               "maxDeliveryAttempts")
+    if "dead_letter_topic" in changes and changes["dead_letter_topic"] is None:
+        changes["max_delivery_attempts"] = 0  # the policy goes as a whole
     if typed(body, "reset", bool, False):
         pubsub.reset_settings()
     if changes:

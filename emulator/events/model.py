@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import logging
-import re
 import secrets
 import uuid
 import weakref
@@ -79,9 +78,6 @@ READONLY_SCOPE = SCOPE_PREFIX + "meetings.space.readonly"
 MEET_SCOPES = (CREATED_SCOPE, READONLY_SCOPE)
 
 TYPE_PREFIX = "type.googleapis.com/google.apps.events.subscriptions.v1."
-TOPIC = re.compile(r"^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/topics/[A-Za-z][A-Za-z0-9._~%+-]{2,254}$")
-
-
 @dataclass(eq=False)
 class Subscription:
     id: str
@@ -313,10 +309,6 @@ class EventsStore:
                     and subscription.client_id == client_id:
                 return subscription
         return None
-
-
-def valid_topic(topic: str) -> bool:
-    return bool(TOPIC.match(topic))
 
 
 def ensure(condition: bool, error: ApiError) -> None:

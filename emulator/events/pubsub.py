@@ -12,16 +12,24 @@ Every message published to a topic is pushed to the push endpoint (``--push-url`
      "subscription": "projects/{project}/subscriptions/{topic}-push",
      "deliveryAttempt": 1}
 
+As Pub/Sub documents the push message: ``deliveryAttempt`` is there only when the
+subscription has a dead-letter policy (``deadLetterTopic``; "the field will be populated
+if a DeadLetterPolicy is set on the subscription"), and ``orderingKey`` only when the
+subscription delivers in order (``messageOrdering``) and the message was published with
+one (Workspace Events publishes with the subscription's name). Both are off by default,
+as on a subscription created without them.
+
 The ID token is what Pub/Sub mints for an authenticated push subscription: issuer
 ``https://accounts.google.com``, audience the configured one (default: the push URL),
 ``email`` the push service account with ``email_verified`` true, signed by Google's key
-(verifiable against ``/oauth2/v1/certs`` or ``/oauth2/v3/certs``). ``deliveryAttempt`` is
-always present, as with a dead-letter policy configured.
+(verifiable against ``/oauth2/v1/certs`` or ``/oauth2/v3/certs``).
 
 A 102/200/201/202/204 answer acknowledges; any other status, a connection error or no
 answer within the ack deadline is a negative acknowledgement, retried after an
 exponential backoff (``minBackoffSeconds`` doubling up to ``maxBackoffSeconds``, scaled
-down from Pub/Sub's 10 s/600 s so tests stay fast), with ``deliveryAttempt`` counting up.
+down from Pub/Sub's 10 s/600 s so tests stay fast). Without a dead-letter policy a
+message is retried until acknowledged; with one, after ``maxDeliveryAttempts`` (5 to 100,
+default 5, Pub/Sub's range) it is forwarded to the dead-letter topic and pushed no more.
 
 Deliveries run on background worker threads, never holding ``state.lock``: the app
 calls the emulator's APIs back while it handles an event. Test knobs: ``duplicates``
@@ -61,6 +69,8 @@ ACK_STATUSES = frozenset({102, 200, 201, 202, 204})  # what Pub/Sub push counts 
 TOKEN_LIFETIME = 3600
 WORKERS = 8  # threads per PubSub; ``concurrency`` says how many may push at once
 TICK_SECONDS = 2.0  # how often idle workers let lifecycle events fall due in real time
+DEFAULT_MAX_DELIVERY_ATTEMPTS = 5  # Pub/Sub's dead-letter policy: 5 to 100, default 5
+MAX_DELIVERY_ATTEMPTS_RANGE = (5, 100)
 
 
 @dataclass
@@ -78,7 +88,11 @@ class Settings:
     min_backoff_seconds: float = 0.05
     max_backoff_seconds: float = 2.0
     ack_deadline_seconds: float = 10.0
-    max_delivery_attempts: int = 0  # 0: retry until the message is acknowledged (no dead-letter topic)
+    # The dead-letter policy: a topic ("projects/p/topics/t") and its attempts (0: Pub/Sub's
+    # default, 5). No topic: retried until acknowledged, and pushes carry no deliveryAttempt.
+    dead_letter_topic: str | None = None
+    max_delivery_attempts: int = 0
+    message_ordering: bool = False  # pushes carry the message's orderingKey
     concurrency: int = 1
     seed: int | None = None  # makes shuffle reproducible
 
@@ -87,10 +101,18 @@ class Settings:
                   "shuffle_window_seconds": "shuffleWindowSeconds", "paused": "paused",
                   "min_backoff_seconds": "minBackoffSeconds", "max_backoff_seconds": "maxBackoffSeconds",
                   "ack_deadline_seconds": "ackDeadlineSeconds", "max_delivery_attempts": "maxDeliveryAttempts",
+                  "dead_letter_topic": "deadLetterTopic", "message_ordering": "messageOrdering",
                   "concurrency": "concurrency", "seed": "seed"}
 
     def to_json(self) -> dict[str, Any]:
         return {self.JSON_NAMES[f.name]: getattr(self, f.name) for f in fields(self)}
+
+    @property
+    def delivery_limit(self) -> int | None:
+        """Attempts before a message is dead-lettered; None without a dead-letter policy."""
+        if not self.dead_letter_topic:
+            return None
+        return self.max_delivery_attempts or DEFAULT_MAX_DELIVERY_ATTEMPTS
 
 
 @dataclass
@@ -102,11 +124,11 @@ class Message:
     publish_time: float
     ordering_key: str | None = None
 
-    def to_push_json(self) -> dict[str, Any]:
+    def to_push_json(self, *, ordering: bool = False) -> dict[str, Any]:
         published = rfc3339(self.publish_time)
         body: dict[str, Any] = {"attributes": dict(self.attributes), "data": base64.b64encode(self.data).decode(),
                                 "messageId": self.id, "message_id": self.id}
-        if self.ordering_key:
+        if ordering and self.ordering_key:
             body["orderingKey"] = self.ordering_key
         body["publishTime"] = published
         body["publish_time"] = published
@@ -139,11 +161,11 @@ class Counters:
     delivered: int = 0  # acknowledged pushes (duplicates included)
     attempts: int = 0  # every POST made
     failed_attempts: int = 0
-    dropped: int = 0  # gave up after maxDeliveryAttempts
+    dead_lettered: int = 0  # forwarded to the dead-letter topic after maxDeliveryAttempts
 
     def to_json(self) -> dict[str, int]:
         return {"published": self.published, "delivered": self.delivered, "attempts": self.attempts,
-                "failedAttempts": self.failed_attempts, "dropped": self.dropped}
+                "failedAttempts": self.failed_attempts, "deadLettered": self.dead_lettered}
 
 
 def push_service_account_id(email: str) -> str:
@@ -317,10 +339,13 @@ class PubSub:
                     self._forget(delivery)
                 else:
                     self.counters.failed_attempts += 1
-                    limit = settings.max_delivery_attempts
-                    if limit and delivery.attempts >= limit:
-                        self.counters.dropped += 1
-                        entry["outcome"] = "dropped"
+                    limit = settings.delivery_limit
+                    if limit is not None and delivery.attempts >= limit:
+                        self.counters.dead_lettered += 1
+                        entry["outcome"] = "deadLettered"
+                        entry["deadLetterTopic"] = settings.dead_letter_topic
+                        dead_topic = settings.dead_letter_topic or ""
+                        self.topics[dead_topic] = self.topics.get(dead_topic, 0) + 1
                         self._forget(delivery)
                     else:
                         backoff = min(settings.min_backoff_seconds * 2 ** (delivery.attempts - 1),
@@ -351,8 +376,10 @@ class PubSub:
     def _push(self, delivery: Delivery, settings: Settings) -> dict[str, Any]:
         url = settings.push_url or ""
         message = delivery.message
-        envelope = {"message": message.to_push_json(), "subscription": delivery.subscription,
-                    "deliveryAttempt": delivery.attempts}
+        envelope: dict[str, Any] = {"message": message.to_push_json(ordering=settings.message_ordering),
+                                    "subscription": delivery.subscription}
+        if settings.dead_letter_topic:
+            envelope["deliveryAttempt"] = delivery.attempts
         entry: dict[str, Any] = {
             "messageId": message.id, "topic": message.topic, "subscription": delivery.subscription, "url": url,
             "ceType": message.attributes.get("ce-type"), "ceId": message.attributes.get("ce-id"),

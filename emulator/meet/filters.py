@@ -1,64 +1,76 @@
-"""The ``filter`` query parameter of the Meet list methods, as the document describes it.
+"""The ``filter`` query parameter of the Meet list methods: AIP-160, over the fields the reference names.
 
-The discovery document names, per method, the filterable fields and gives examples:
+The discovery document (``meet.v2.json``) names, per method, the filterable fields and
+gives examples; the grammar is Google's list-filter language (AIP-160, parsed by
+:mod:`emulator.aip160`: ``AND``, ``OR`` — which binds tighter than ``AND`` — ``NOT`` and
+``-``, parentheses, comparisons):
 
 * ``conferenceRecords.list``: ``space.name``, ``space.meeting_code``, ``start_time``,
   ``end_time`` — ``space.name = "spaces/NAME"``, ``space.meeting_code = "abc-mnop-xyz"``,
   ``start_time>="2024-01-01T00:00:00.000Z" AND start_time<="2024-01-02T00:00:00.000Z"``,
   ``end_time IS NULL``.
 * ``participants.list``: ``earliest_start_time``, ``latest_end_time`` —
-  ``latest_end_time IS NULL``.
-* ``participantSessions.list``: ``start_time``, ``end_time`` — ``end_time IS NULL``.
+  ``latest_end_time IS NULL`` ("returns active participants").
+* ``participantSessions.list``: ``start_time``, ``end_time`` — ``end_time IS NULL``
+  ("returns active participant sessions").
 
-The grammar accepted here is exactly that: comparisons (``= != < <= > >=``) of a field
-with a literal (quoted, or bare for timestamps), ``field IS NULL``, joined by ``AND``.
-Anything else — an unknown field, ``OR``, an unparsable timestamp, a dangling
-operator — is a 400 INVALID_ARGUMENT naming what was wrong, never a silent match-all.
+What each field accepts (:class:`FieldSpec`): timestamps compare with ``= != < <= > >=``
+against an RFC 3339 value (quoted, or bare); resource names and meeting codes with
+``=`` and ``!=`` (meeting codes case-insensitively, as Meet resolves them); ``IS NULL``
+only on the fields the reference shows it on, the end times that are unset while
+something is still running (``NOT end_time IS NULL`` asks for the ended ones). Anything
+else — an unknown field, a bare value, ``:``, a function, an unparsable timestamp, a
+dangling operator — is a 400 INVALID_ARGUMENT naming what was wrong, never a silent
+match-all.
 
-A parsed filter is a list of :class:`Condition`; :func:`matches` evaluates it against
-a record exposed as a mapping ``field -> value`` (float epoch seconds for timestamps,
-``None`` when unset, ``str`` for strings). An unset field never satisfies a
-comparison, only ``IS NULL`` (SQL semantics, as Google's filters behave).
+Evaluation follows AIP-160: a comparison on an unset field is false (whatever the
+operator, ``!=`` included); only ``IS NULL`` matches it.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from .. import aip160
+from ..aip160 import IS_NULL, Expression, Junction, Not, Restriction
 from ..clock import parse_rfc3339
-from ..errors import ApiError
 
 TIMESTAMP = "timestamp"
 STRING = "string"
 CODE = "meeting_code"  # a string compared case-insensitively
 
-# Filterable fields per list method, with their kinds.
-CONFERENCE_RECORD_FIELDS: dict[str, str] = {
-    "space.name": STRING, "space.meeting_code": CODE, "start_time": TIMESTAMP, "end_time": TIMESTAMP}
-PARTICIPANT_FIELDS: dict[str, str] = {"earliest_start_time": TIMESTAMP, "latest_end_time": TIMESTAMP}
-PARTICIPANT_SESSION_FIELDS: dict[str, str] = {"start_time": TIMESTAMP, "end_time": TIMESTAMP}
-
-OPERATORS = ("<=", ">=", "!=", "=", "<", ">")
-
-_TOKEN = re.compile(
-    r"""\s*(?:
-        (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
-      | (?P<op><=|>=|!=|=|<|>)
-      | (?P<paren>[()])
-      | (?P<word>[^\s"'()<>=!]+)
-    )""",
-    re.VERBOSE,
-)
+ORDERING = frozenset({"=", "!=", "<", "<=", ">", ">="})
+EQUALITY = frozenset({"=", "!="})
 
 
 @dataclass(frozen=True)
-class Condition:
-    field: str
-    operator: str  # one of OPERATORS, or "IS NULL"
-    value: Any = None  # integer microseconds for timestamps, str for strings
-    kind: str = STRING
+class FieldSpec:
+    kind: str
+    operators: frozenset[str]
+
+
+def _timestamp(nullable: bool = False) -> FieldSpec:
+    return FieldSpec(TIMESTAMP, ORDERING | ({IS_NULL} if nullable else frozenset()))
+
+
+# Filterable fields per list method, with what each accepts.
+CONFERENCE_RECORD_FIELDS: dict[str, FieldSpec] = {
+    "space.name": FieldSpec(STRING, EQUALITY), "space.meeting_code": FieldSpec(CODE, EQUALITY),
+    "start_time": _timestamp(), "end_time": _timestamp(nullable=True)}
+PARTICIPANT_FIELDS: dict[str, FieldSpec] = {
+    "earliest_start_time": _timestamp(), "latest_end_time": _timestamp(nullable=True)}
+PARTICIPANT_SESSION_FIELDS: dict[str, FieldSpec] = {
+    "start_time": _timestamp(), "end_time": _timestamp(nullable=True)}
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A checked filter: the tree, with every literal converted to its field's type."""
+
+    tree: Expression | None
+    values: dict[int, Any]  # id(restriction) -> converted value
+    fields: Mapping[str, FieldSpec]
 
 
 def micros(timestamp: float) -> int:
@@ -66,90 +78,39 @@ def micros(timestamp: float) -> int:
     return int(round(timestamp * 1_000_000))
 
 
-def _invalid(message: str) -> ApiError:
-    return ApiError(400, f"Invalid filter: {message}", "INVALID_ARGUMENT", details=[{
-        "@type": "type.googleapis.com/google.rpc.BadRequest",
-        "fieldViolations": [{"field": "filter", "description": message}]}])
+def parse(text: str | None, fields: Mapping[str, FieldSpec]) -> Filter:
+    """Parse and check ``text`` against ``fields``; an empty filter matches everything."""
+    tree = aip160.parse(text)
+    values: dict[int, Any] = {}
+    for restriction in aip160.restrictions(tree):
+        values[id(restriction)] = _check(restriction, fields)
+    return Filter(tree, values, fields)
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
-    tokens: list[tuple[str, str]] = []
-    position = 0
-    text = text.rstrip()
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None or match.end() == position:
-            raise _invalid(f"unexpected character {text[position:].lstrip()[:1]!r} at position {position}.")
-        kind = match.lastgroup or ""
-        tokens.append((kind, match.group(kind)))
-        position = match.end()
-    return tokens
-
-
-def _literal(kind: str, raw: str) -> str:
-    if kind == "string":
-        body = raw[1:-1]
-        return re.sub(r"\\(.)", r"\1", body)
-    return raw
-
-
-def parse(text: str | None, fields: Mapping[str, str]) -> list[Condition]:
-    """Parse ``text`` into conditions over ``fields``; an empty filter matches everything."""
-    if text is None or not text.strip():
-        return []
-    tokens = _tokens(text)
-    conditions: list[Condition] = []
-    index = 0
-
-    def expect_more(what: str) -> tuple[str, str]:
-        if index >= len(tokens):
-            raise _invalid(f"expected {what} at the end of the filter.")
-        return tokens[index]
-
-    while True:
-        kind, field = expect_more("a field name")
-        if kind != "word":
-            raise _invalid(f"expected a field name, found {field!r}.")
-        if field not in fields:
-            allowed = ", ".join(f"`{name}`" for name in fields)
-            raise _invalid(f"unknown field {field!r}; the filterable fields are {allowed}.")
-        index += 1
-        kind, token = expect_more("an operator after " + repr(field))
-        if kind == "op":
-            index += 1
-            value_kind, raw = expect_more(f"a value after {field} {token}")
-            if value_kind not in ("string", "word") or (value_kind == "word" and raw in ("AND", "OR", "NOT")):
-                raise _invalid(f"expected a value after {field} {token}, found {raw!r}.")
-            index += 1
-            conditions.append(_condition(field, fields[field], token, _literal(value_kind, raw)))
-        elif kind == "word" and token == "IS":
-            index += 1
-            _, null = expect_more("NULL after IS")
-            if null != "NULL":
-                raise _invalid(f"expected NULL after {field} IS, found {null!r}.")
-            index += 1
-            conditions.append(Condition(field, "IS NULL", kind=fields[field]))
-        else:
-            raise _invalid(f"expected a comparison operator (= != < <= > >=) or IS NULL after {field!r}, "
-                           f"found {token!r}.")
-        if index == len(tokens):
-            return conditions
-        kind, joiner = tokens[index]
-        if joiner != "AND":
-            raise _invalid(f"expected AND between conditions, found {joiner!r} (only AND is supported).")
-        index += 1
-
-
-def _condition(field: str, kind: str, operator: str, raw: str) -> Condition:
-    if kind == TIMESTAMP:
+def _check(restriction: Restriction, fields: Mapping[str, FieldSpec]) -> Any:
+    allowed = ", ".join(f"`{name}`" for name in fields)
+    if restriction.field is None:
+        assert restriction.value is not None
+        raise aip160.invalid(f"a bare value ({restriction.value.text!r}) is not supported; compare one of the "
+                             f"filterable fields ({allowed}) with it.")
+    field, op = restriction.field, restriction.op or ""
+    spec = fields.get(field)
+    if spec is None:
+        raise aip160.invalid(f"unknown field {field!r}; the filterable fields are {allowed}.")
+    if op not in spec.operators:
+        accepted = " ".join(sorted(spec.operators - {IS_NULL})) + (" or IS NULL" if IS_NULL in spec.operators else "")
+        raise aip160.invalid(f"operator {op!r} is not supported for field {field!r}; use {accepted}.")
+    if op == IS_NULL:
+        return None
+    assert restriction.value is not None
+    raw = restriction.value.text
+    if spec.kind == TIMESTAMP:
         try:
-            return Condition(field, operator, micros(parse_rfc3339(raw)), TIMESTAMP)
+            return micros(parse_rfc3339(raw))
         except ValueError:
-            raise _invalid(f"{raw!r} is not an RFC 3339 timestamp (for example \"2024-01-01T00:00:00Z\") "
-                           f"for field {field!r}.") from None
-    if operator not in ("=", "!="):
-        raise _invalid(f"operator {operator!r} is not supported for string field {field!r}; use = or !=.")
-    return Condition(field, operator, raw.lower() if kind == CODE else raw, kind)
+            raise aip160.invalid(f"{raw!r} is not an RFC 3339 timestamp (for example \"2024-01-01T00:00:00Z\") "
+                                 f"for field {field!r}.") from None
+    return raw.lower() if spec.kind == CODE else raw
 
 
 def _compare(left: Any, operator: str, right: Any) -> bool:
@@ -166,19 +127,26 @@ def _compare(left: Any, operator: str, right: Any) -> bool:
     return bool(left >= right)
 
 
-def matches(conditions: list[Condition], record: Mapping[str, Any]) -> bool:
-    for condition in conditions:
-        value = record.get(condition.field)
-        if condition.operator == "IS NULL":
-            if value is not None:
-                return False
-            continue
+def matches(checked: Filter, record: Mapping[str, Any]) -> bool:
+    """Does ``record`` (field -> float epoch seconds, str, or None when unset) pass?"""
+
+    def evaluate(node: Expression) -> bool:
+        if isinstance(node, Junction):
+            results = (evaluate(child) for child in node.children)
+            return all(results) if node.op == "AND" else any(results)
+        if isinstance(node, Not):
+            return not evaluate(node.child)
+        assert node.field is not None and node.op is not None
+        value = record.get(node.field)
+        if node.op == IS_NULL:
+            return value is None
         if value is None:
             return False
-        if condition.kind == TIMESTAMP:
+        kind = checked.fields[node.field].kind
+        if kind == TIMESTAMP:
             value = micros(float(value))
-        elif condition.kind == CODE:
+        elif kind == CODE:
             value = str(value).lower()
-        if not _compare(value, condition.operator, condition.value):
-            return False
-    return True
+        return _compare(value, node.op, checked.values[id(node)])
+
+    return checked.tree is None or evaluate(checked.tree)

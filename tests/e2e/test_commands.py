@@ -160,6 +160,24 @@ def test_quota_error_is_retried_with_backoff_and_succeeds(stack: Stack) -> None:
     assert len([m for m in stack.app_messages(space) if m.get("cardsV2")]) == 1
 
 
+def test_meets_own_quota_refusal_gets_a_clear_answer_and_records_nothing(stack: Stack) -> None:
+    """Not an injected fault: the emulator's model of Meet's per-user quota on spaces.create
+    (set to 1 a minute here), answered as Google answers it (429 RESOURCE_EXHAUSTED)."""
+    alice = stack.linked_person("Alice Anders")
+    bob = stack.linked_person("Bob Berg")
+    space = stack.space(alice, bob)
+    stack.control("POST", "quotas", {"limits": {"meet.reduced_write_requests.per_user": 1}})
+    stack.say(space, alice, "/meet First")
+    reply = stack.say(space, alice, "/meet Second")["reply"]
+    assert "quota exceeded" in reply["text"] and "again in a minute" in reply["text"]
+    assert reply["privateMessageViewer"]["name"] == alice["name"]
+    statuses = [c["status"] for c in stack.calls("spaces.create")]
+    assert statuses[0] == 200 and statuses[1:] and set(statuses[1:]) == {429}
+    assert [m.title for m in stack.storage.recent_meetings(space["name"])] == ["First"]
+    stack.say(space, bob, "/meet Third")  # the quota is per user: Bob's is untouched
+    assert [m.title for m in stack.storage.recent_meetings(space["name"])] == ["Third", "First"]
+
+
 def test_persistent_outage_gets_an_honest_answer_within_the_deadline(stack: Stack) -> None:
     alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)

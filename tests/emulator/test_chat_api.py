@@ -120,6 +120,32 @@ def test_spaces_get_discovery_app_and_user(world: World) -> None:
         assert body["displayName"] == "Team"
 
 
+def test_space_membership_count_and_last_active_time(world: World) -> None:
+    """Space.membershipCount (output only, "populated when the space_type is SPACE,
+    DIRECT_MESSAGE or GROUP_CHAT") counts joined humans, not the app; lastActiveTime is
+    "the timestamp of the last message in the space", absent before the first."""
+    chat = world.emulator.chat_discovery(world.emulator.app_credentials())
+    assert set(schema.schemas("chat")["MembershipCount"]["properties"]) == {
+        "joinedDirectHumanUserCount", "joinedGroupCount"}
+    body = chat.spaces().get(name=world.space.name).execute()
+    validate("Space", body)
+    assert body["membershipCount"] == {"joinedDirectHumanUserCount": 2}  # alice and bob; no groups
+    assert "lastActiveTime" not in body
+    dm = chat.spaces().get(name=world.dm.name).execute()
+    assert dm["membershipCount"] == {"joinedDirectHumanUserCount": 1}
+    world.emulator.control("POST", "clock", {"advanceSeconds": 90})
+    posted = chat.spaces().messages().create(parent=world.space.name, body={"text": "hello"}).execute()
+    body = chat.spaces().get(name=world.space.name).execute()
+    assert body["lastActiveTime"] == posted["createTime"]
+    with world.emulator.state.lock:
+        world.emulator.state.chat.remove_member(world.space, world.bob.name)
+    assert chat.spaces().get(name=world.space.name).execute()["membershipCount"] == {"joinedDirectHumanUserCount": 1}
+    # The GAPIC client reads them too.
+    space = world.emulator.chat(world.emulator.app_credentials()).get_space(name=world.space.name)
+    assert space.membership_count.joined_direct_human_user_count == 1
+    assert space.last_active_time.isoformat().startswith(posted["createTime"][:19])
+
+
 def test_spaces_get_gapic_round_trips_int_enums(world: World) -> None:
     client = world.emulator.chat(world.emulator.app_credentials())
     space = client.get_space(name=world.space.name)

@@ -341,6 +341,8 @@ def test_card_click_updates_the_apps_message(chat: Emulator, fake_app: FakeChatA
     assert event["common"]["invokedFunction"] == "lockMeeting"
     assert event["common"]["parameters"] == {"meeting": "m-1"}
     assert event["isDialogEvent"] is False
+    # "populated for MESSAGE, ADDED_TO_SPACE, and APP_COMMAND interaction events" only.
+    assert "configCompleteRedirectUrl" not in event
     assert event["message"]["name"] == card["name"] and event["message"]["sender"]["type"] == "BOT"
     assert event["user"]["name"] == bob["name"]
     assert answer["name"] == card["name"] and answer["text"] == "Locked" and "lastUpdateTime" in answer

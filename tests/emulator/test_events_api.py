@@ -106,6 +106,37 @@ def test_invalid_subscriptions_are_400(world: World, change: dict[str, Any], fie
     assert error["details"][0]["fieldViolations"][0]["field"] == field
 
 
+@pytest.mark.parametrize("topic,reason", [
+    ("meet-events", "the format is projects/{project}/topics/{topic}"),
+    ("projects/p/topics/meet-events", "a project id has 6 to 30"),  # 1 character
+    ("projects/abcde/topics/meet-events", "a project id has 6 to 30"),  # 5
+    ("projects/" + "a" * 31 + "/topics/meet-events", "a project id has 6 to 30"),
+    ("projects/My-Project/topics/meet-events", "must start with a lowercase letter"),
+    ("projects/1project/topics/meet-events", "must start with a lowercase letter"),
+    ("projects/my-project-/topics/meet-events", "not ending with a hyphen"),
+    ("projects/my_project/topics/meet-events", "only lowercase letters, digits and hyphens"),
+    ("projects/my-project/topics/ab", "a topic id has 3 to 255"),
+    ("projects/my-project/topics/google-events", 'must not start with "goog"'),
+    ("projects/my-project/topics/1events", "must start with a letter"),
+])
+def test_a_bad_topic_is_refused_for_its_reason(world: World, topic: str, reason: str) -> None:
+    alice = organizer(world.emulator)
+    body = {**subscription_body(alice.target), "notificationEndpoint": {"pubsubTopic": topic}}
+    error = expect_error(alice.events.subscriptions().create(body=body), 400, "INVALID_ARGUMENT")
+    assert reason in error["message"], error["message"]
+    assert error["details"][0]["fieldViolations"][0]["field"] == "subscription.notification_endpoint.pubsub_topic"
+
+
+def test_the_shortest_and_longest_project_ids_are_accepted(world: World) -> None:
+    alice = organizer(world.emulator)
+    for project in ("abcdef", "a" + "b" * 28 + "c"):
+        body = {**subscription_body(alice.target), "notificationEndpoint": {
+            "pubsubTopic": f"projects/{project}/topics/meet-events"}}
+        assert alice.events.subscriptions().create(body=body).execute()["done"]
+        alice.events.subscriptions().delete(name=alice.events.subscriptions().list(
+            filter=f'event_types:"{STARTED}"').execute()["subscriptions"][0]["name"]).execute()
+
+
 def test_unknown_fields_and_bad_enums_are_rejected_by_the_parser(world: World) -> None:
     alice = organizer(world.emulator)
     error = expect_error(alice.events.subscriptions().create(body={**subscription_body(alice.target), "colour": 1}),

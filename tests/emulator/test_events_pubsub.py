@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 
+import pytest
+
 from google.auth.transport import requests as google_requests
 from google.oauth2 import id_token
 
@@ -27,11 +29,11 @@ def test_push_envelope_and_oidc_token(world: World) -> None:
     world.flush()
     [received] = world.push.received
     envelope = received["body"]
-    assert set(envelope) == {"message", "subscription", "deliveryAttempt"}
-    assert envelope["subscription"] == PUSH_SUBSCRIPTION and envelope["deliveryAttempt"] == 1
+    # No dead-letter policy, no message ordering: no deliveryAttempt, no orderingKey.
+    assert set(envelope) == {"message", "subscription"}
+    assert envelope["subscription"] == PUSH_SUBSCRIPTION
     message = envelope["message"]
-    assert set(message) == {"attributes", "data", "messageId", "message_id", "orderingKey", "publishTime",
-                            "publish_time"}
+    assert set(message) == {"attributes", "data", "messageId", "message_id", "publishTime", "publish_time"}
     assert message["messageId"] == message["message_id"] and message["messageId"].isdigit()
     assert message["publishTime"] == message["publish_time"] and message["publishTime"].endswith("Z")
     assert json.loads(base64.b64decode(message["data"])) == {"conferenceRecord": {"name": joined["conferenceRecord"]}}
@@ -41,7 +43,6 @@ def test_push_envelope_and_oidc_token(world: World) -> None:
     assert attributes["ce-source"] == f"//workspaceevents.googleapis.com/{subscription['name']}"
     assert attributes["ce-subject"] == alice.target
     assert attributes["ce-datacontenttype"] == "application/json"
-    assert message["orderingKey"] == attributes["ce-source"]
     # The OIDC token, verified as the app verifies it.
     headers = received["headers"]
     assert headers["Content-Type"] == "application/json" and headers["User-Agent"].startswith("APIs-Google")
@@ -75,9 +76,36 @@ def test_configured_audience_and_service_account(world: World) -> None:
     assert claims["email"] == "other@p.iam.gserviceaccount.com"
 
 
+def test_dead_letter_policy_and_ordering_add_their_fields(world: World) -> None:
+    alice = organizer(world.emulator)
+    subscribe(alice, [STARTED])
+    settings = world.control("POST", "pubsub", {"deadLetterTopic": "projects/emulated-project/topics/dead-letters",
+                                                "messageOrdering": True})["settings"]
+    assert settings["deadLetterTopic"] == "projects/emulated-project/topics/dead-letters"
+    assert settings["maxDeliveryAttempts"] == 0  # Pub/Sub's default applies: 5
+    join(world, alice.space["name"], anonymous=True)
+    world.flush()
+    envelope = world.push.received[0]["body"]
+    assert set(envelope) == {"message", "subscription", "deliveryAttempt"} and envelope["deliveryAttempt"] == 1
+    assert envelope["message"]["orderingKey"] == envelope["message"]["attributes"]["ce-source"]
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"maxDeliveryAttempts": 5}, "maxDeliveryAttempts"),  # without a dead-letter topic
+    ({"deadLetterTopic": "projects/p/topics/dead", "maxDeliveryAttempts": 5}, "deadLetterTopic"),  # project id short
+    ({"deadLetterTopic": "projects/emulated-project/topics/dead", "maxDeliveryAttempts": 4}, "maxDeliveryAttempts"),
+    ({"deadLetterTopic": "projects/emulated-project/topics/dead", "maxDeliveryAttempts": 101}, "maxDeliveryAttempts"),
+    ({"messageOrdering": "yes"}, "messageOrdering"),
+])
+def test_dead_letter_policy_is_checked(world: World, body: dict, field: str) -> None:
+    reply = world.control("POST", "pubsub", body, expect=400)
+    assert reply["error"]["details"][0]["fieldViolations"][0]["field"] == field
+
+
 def test_non_2xx_is_retried_with_backoff_and_increasing_delivery_attempt(world: World) -> None:
     alice = organizer(world.emulator)
     subscribe(alice, [STARTED])
+    world.control("POST", "pubsub", {"deadLetterTopic": "projects/emulated-project/topics/dead-letters"})
     world.push.statuses.extend([500, 503, 429])
     join(world, alice.space["name"], anonymous=True)
     world.flush()
@@ -96,13 +124,17 @@ def test_non_2xx_is_retried_with_backoff_and_increasing_delivery_attempt(world: 
 def test_unreachable_endpoint_and_max_delivery_attempts(world: World) -> None:
     alice = organizer(world.emulator)
     subscribe(alice, [STARTED])
-    world.control("POST", "pubsub", {"pushUrl": "http://127.0.0.1:9/push", "maxDeliveryAttempts": 2})
+    dead = "projects/emulated-project/topics/dead-letters"
+    world.control("POST", "pubsub", {"pushUrl": "http://127.0.0.1:9/push", "deadLetterTopic": dead,
+                                     "maxDeliveryAttempts": 5})
     join(world, alice.space["name"], anonymous=True)
     world.flush()
     deliveries = world.control("GET", "pubsub")["deliveries"]
-    assert [d["outcome"] for d in deliveries] == ["nacked", "dropped"]
+    assert [d["outcome"] for d in deliveries] == ["nacked"] * 4 + ["deadLettered"]
+    assert deliveries[-1]["deadLetterTopic"] == dead
     assert deliveries[0]["status"] is None and "Connection" in deliveries[0]["error"]
-    assert world.control("GET", "pubsub")["stats"]["dropped"] == 1
+    stats = world.control("GET", "pubsub")["stats"]
+    assert stats["deadLettered"] == 1 and {"name": dead, "published": 1} in stats["topics"]
 
 
 def test_duplicates_repeat_each_message_with_its_message_id(world: World) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import requests
 
+from emulator.aip160 import Junction, Restriction, Value
 from emulator.api import HANDLERS
 from emulator.discovery import api_methods
 from emulator.errors import ApiError
@@ -169,23 +170,25 @@ def test_unknown_fields_in_member_and_patch_bodies(emulator: Emulator, space: di
 # -- the filter parser on its own -----------------------------------------------------------------------
 def test_filter_parser_accepts_the_documented_forms() -> None:
     fields = filters.CONFERENCE_RECORD_FIELDS
-    assert filters.parse(' space.name = "spaces/NAME" ', fields) == [
-        filters.Condition("space.name", "=", "spaces/NAME", filters.STRING)]
-    assert filters.parse("space.meeting_code = 'ABC-MNOP-XYZ'", fields)[0].value == "abc-mnop-xyz"
+    named = filters.parse(' space.name = "spaces/NAME" ', fields)
+    assert named.tree == Restriction("space.name", "=", Value("spaces/NAME", True))
+    assert filters.matches(named, {"space.name": "spaces/NAME"}) and not filters.matches(named, {"space.name": "x"})
+    coded = filters.parse("space.meeting_code = 'ABC-MNOP-XYZ'", fields)
+    assert filters.matches(coded, {"space.meeting_code": "abc-mnop-xyz"})
     both = filters.parse('start_time>="2024-01-01T00:00:00.000Z" AND start_time<="2024-01-02T00:00:00.000Z"', fields)
-    assert [c.operator for c in both] == [">=", "<="]
-    assert both[1].value - both[0].value == 24 * 3600 * 1_000_000
-    assert filters.parse("end_time IS NULL", fields) == [
-        filters.Condition("end_time", "IS NULL", None, filters.TIMESTAMP)]
-    assert filters.parse("", fields) == [] and filters.parse(None, fields) == []
-    conditions = filters.parse('start_time > "2024-01-01T00:00:00+02:00" AND end_time IS NULL', fields)
-    assert filters.matches(conditions, {"start_time": 1704060000.5, "end_time": None})
-    assert not filters.matches(conditions, {"start_time": 1704060000.5, "end_time": 1704060001.0})
-    assert not filters.matches(conditions, {"start_time": 1704000000.0, "end_time": None})
+    assert isinstance(both.tree, Junction) and both.tree.op == "AND"
+    low, high = (both.values[id(child)] for child in both.tree.children)
+    assert high - low == 24 * 3600 * 1_000_000
+    assert filters.parse("end_time IS NULL", fields).tree == Restriction("end_time", "IS NULL", None)
+    assert filters.parse("", fields).tree is None and filters.parse(None, fields).tree is None
+    checked = filters.parse('start_time > "2024-01-01T00:00:00+02:00" AND end_time IS NULL', fields)
+    assert filters.matches(checked, {"start_time": 1704060000.5, "end_time": None})
+    assert not filters.matches(checked, {"start_time": 1704060000.5, "end_time": 1704060001.0})
+    assert not filters.matches(checked, {"start_time": 1704000000.0, "end_time": None})
 
 
 @pytest.mark.parametrize("text", [
-    "OR", "AND end_time IS NULL", "end_time == 'x'", "end_time IS NULL end_time IS NULL", "space.name = spaces/x AND",
+    "OR", "AND end_time IS NULL", "end_time == 'x'", "space.name = spaces/x AND",
     "space.name ~ 'x'", "start_time > '2024-13-01T00:00:00Z'", "start_time > '2024-01-01T00:00:00'"])
 def test_filter_parser_rejects_everything_else(text: str) -> None:
     with pytest.raises(ApiError) as raised:
