@@ -141,7 +141,9 @@ def test_a_conference_wakes_a_dormant_meeting_and_its_summary_comes_as_usual(sta
     meeting.join(user=meeting.bob["name"])
     meeting.flush()
     wait_until(lambda: "In the call (2)" in meeting.card_text(), what="the call on the card")
-    assert not stored(stack, meeting).dormant and "Never started" not in meeting.card_text()
+    # The sync draws the card first and records the wake-up after it: wait for the record.
+    wait_until(lambda: not stored(stack, meeting).dormant, what="the meeting recorded awake")
+    assert "Never started" not in meeting.card_text()
     meeting.end(recording=True)
     meeting.flush()
     wait_until(meeting.summaries, what="the summary")
@@ -169,7 +171,7 @@ def test_meetrecent_wakes_a_dormant_meeting_whose_subscription_lapsed(stack: Sta
     assert "Weekly sync" in json.dumps(answer["reply"])
     wait_until(lambda: subscriptions(stack, meeting), what="subscribed again")
     wait_until(lambda: "Waiting for people to join" in meeting.card_text(), what="the live card")
-    assert not stored(stack, meeting).dormant
+    wait_until(lambda: not stored(stack, meeting).dormant, what="the meeting recorded awake")
     meeting.join(user=meeting.carol["name"])
     meeting.flush()
     wait_until(lambda: "In the call (1)" in meeting.card_text(), what="the call on the card, through events")
