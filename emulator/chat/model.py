@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
 APP_USER = "users/app"  # how Chat names the calling app (memberships, senders)
 MESSAGE_BYTES_LIMIT = 32_000  # Chat refuses larger messages
-WIDGETS_PER_CARD_LIMIT = 100  # Chat drops widgets beyond this, silently
+# Chat's card limit, as GoogleAppsCardV1Card documents it: "If a section's widgets push
+# the total count above 100, that entire section and all following sections are ignored"
+# (card messages and dialogs alike), silently.
+WIDGETS_PER_CARD_LIMIT = 100
 SPACE_TYPES = {"SPACE", "GROUP_CHAT", "DIRECT_MESSAGE"}
 MAX_REVISIONS_KEPT = 500  # per message: a long-lived card's history stays bounded
 
@@ -86,6 +89,22 @@ class StoredMessage:
     # Every body the message had, in the order Chat applied them (the control plane's
     # ``?revisions=true``): tests check that a card never went backwards.
     revisions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def drop_sections_past_widget_limit(card: dict[str, Any]) -> None:
+    """Chat's widget limit, in place: the section whose widgets take the card's count past
+    ``WIDGETS_PER_CARD_LIMIT`` goes, with every section after it; the sections before stay
+    whole (a section is never cut in the middle). The count is of each section's widgets."""
+    sections = card.get("sections")
+    if not isinstance(sections, list):
+        return
+    count = 0
+    for index, section in enumerate(sections):
+        widgets = section.get("widgets") if isinstance(section, dict) else None
+        count += len(widgets) if isinstance(widgets, list) else 0
+        if count > WIDGETS_PER_CARD_LIMIT:
+            del sections[index:]
+            return
 
 
 class ChatStore:
@@ -185,20 +204,12 @@ class ChatStore:
         if not any(content.get(k) for k in ("text", "cardsV2", "cards", "attachment")):
             raise invalid_argument("Message cannot be empty. Discarding an empty message.", "message")
         for card in content.get("cardsV2") or []:
-            self._drop_excess_widgets(card.get("card") or {})
+            drop_sections_past_widget_limit(card.get("card") or {})
         size = len(json.dumps(content, separators=(",", ":")).encode())
         if size > MESSAGE_BYTES_LIMIT:
             raise invalid_argument(
                 f"Message too large: {size} bytes exceeds the limit of {MESSAGE_BYTES_LIMIT} bytes.", "message")
         return content
-
-    @staticmethod
-    def _drop_excess_widgets(card: dict[str, Any]) -> None:
-        remaining = WIDGETS_PER_CARD_LIMIT
-        for section in card.get("sections") or []:
-            widgets = section.get("widgets") or []
-            section["widgets"] = widgets[: max(remaining, 0)]
-            remaining -= len(widgets)
 
     def create_message(
         self,

@@ -481,12 +481,6 @@ def test_int_encoded_message_validates_against_schema(world: World) -> None:
                      params={"messageReplyOption": "9"}, body={"text": "x"}), 400, "INVALID_ARGUMENT")
 
 
-def test_widgets_beyond_100_are_dropped(world: World) -> None:
-    chat = world.emulator.chat_discovery(world.emulator.app_credentials())
-    body = chat.spaces().messages().create(parent=world.space.name, body={"cardsV2": [card(120)]}).execute()
-    assert len(body["cardsV2"][0]["card"]["sections"][0]["widgets"]) == 100
-
-
 def test_message_over_32000_bytes_is_refused(world: World) -> None:
     chat = world.emulator.chat_discovery(world.emulator.app_credentials())
     with pytest.raises(HttpError) as caught:
