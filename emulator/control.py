@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from .api import json_response
+from .clock import rfc3339
 from .errors import ApiError, invalid_argument
 from .state import EmulatorState, Fault
 
@@ -65,12 +66,12 @@ def advance_clock() -> Response:
     if seconds < 0:
         raise invalid_argument("advanceSeconds must not be negative.", "advanceSeconds")
     state().clock.advance(float(seconds))
-    return json_response({"now": state().clock.now().isoformat().replace("+00:00", "Z")})
+    return json_response({"now": rfc3339(state().clock.time())})
 
 
 @blueprint.get("/clock")
 def read_clock() -> Response:
-    return json_response({"now": state().clock.now().isoformat().replace("+00:00", "Z")})
+    return json_response({"now": rfc3339(state().clock.time())})
 
 
 @blueprint.post("/faults")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import i18n
-from .clock import Clock
+from .clock import Clock, rfc3339
 from .config import EmulatorConfig
 from .errors import ApiError, invalid_argument, not_found
 from .signing import KeyRing
@@ -62,7 +62,7 @@ class CallRecord:
 
     def to_json(self) -> dict[str, Any]:
         return {"api": self.api, "method": self.method, "httpMethod": self.http_method, "path": self.path,
-                "query": self.query, "principal": self.principal, "status": self.status, "time": self.time}
+                "query": self.query, "principal": self.principal, "status": self.status, "time": rfc3339(self.time)}
 
 
 @dataclass
