@@ -44,6 +44,12 @@ class User:
     def id(self) -> str:
         return self.name.split("/", 1)[1]
 
+    @property
+    def avatar_url(self) -> str:
+        """Where Chat says the person's picture is (``User.avatarUrl``); the emulator serves
+        no pictures, so it is a Google-like address that is never fetched."""
+        return f"https://lh3.googleusercontent.com/a/emulated-{self.id}=s64"
+
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "email": self.email, "displayName": self.display_name, "domain": self.domain,
                 "timeZone": self.time_zone, "locale": self.locale}
@@ -170,8 +176,11 @@ class EmulatorState:
                 existing.time_zone = zone or existing.time_zone
                 existing.locale = tag or existing.locale
                 return existing
+            name = f"users/{self.new_numeric_id()}"
+            while name == self.chat.app_user_name:  # the app's id is a user id too
+                name = f"users/{self.new_numeric_id()}"
             user = User(
-                name=f"users/{self.new_numeric_id()}",
+                name=name,
                 email=email,
                 display_name=display_name or email.split("@", 1)[0].replace(".", " ").title(),
                 domain=email.split("@", 1)[1],
