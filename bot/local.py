@@ -19,7 +19,8 @@ from cryptography.fernet import Fernet
 
 from emulator import BackgroundServer, EmulatorConfig, create_emulator
 from emulator.config import DEFAULT_COMMANDS
-from emulator.oauth import register_service_account
+from emulator.hostcheck import LoopbackOnly
+from emulator.oauth import register_oauth_client, register_service_account
 
 from .app import create_app
 from .config import Config
@@ -29,7 +30,7 @@ APP_SERVICE_ACCOUNT = "meet-bot@local-project.iam.gserviceaccount.com"
 PUBSUB_TOPIC = "projects/local-project/topics/meet-events"
 PUSH_PATH = "/pubsub/push"
 PUSH_SERVICE_ACCOUNT = "pubsub-push@local-project.iam.gserviceaccount.com"
-# Any client id works with the emulator; this one reads like Google's.
+# Registered with the emulator at start (its secret checked, its redirect URI the only one).
 LOCAL_OAUTH_CLIENT_ID = "meetbot-local.apps.googleusercontent.com"
 LOCAL_OAUTH_CLIENT_SECRET = "local-only-client-secret"
 SAMPLE_PEOPLE = [("alice@example.com", "Alice Anders"), ("bob@example.com", "Bob Brown"),
@@ -107,7 +108,13 @@ class LocalStack:
         # The app lives in the emulated world's time, so advancing the emulator's clock
         # moves the card's "since" and the summary's durations too.
         self.app = create_app(self.config, clock=self.emulator_state.clock.now)
-        self._app_server.app.target = self.app
+        # The app's OAuth client, registered as in the Cloud console: the emulator checks its
+        # secret at /token and redirects its consent page only to the app's callback.
+        register_oauth_client(self.emulator_state, client_id=LOCAL_OAUTH_CLIENT_ID,
+                              client_secret=LOCAL_OAUTH_CLIENT_SECRET, redirect_uris=[self.config.redirect_uri])
+        # Local mode only: the app answers loopback names, so a web page cannot reach it by
+        # DNS rebinding (a production app answers its real host name).
+        self._app_server.app.target = LoopbackOnly(self.app)
         self._app_server.start()
         return self
 

@@ -33,6 +33,10 @@ class EmulatorConfig:
     app_avatar_url: str = "https://developers.google.com/chat/images/quickstart-app-avatar.png"
     commands: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_COMMANDS))
     access_token_lifetime: int = 3599
+    # Host names (``name`` or ``name:port``) besides loopback ones under which the control
+    # plane, the playground and the consent page answer (emulator.hostcheck): for an
+    # emulator deliberately reached by another name, e.g. a container's.
+    allowed_hosts: tuple[str, ...] = ()
     auto_consent: bool = False
     chat_deadline_seconds: float = 30.0  # Chat drops an app's answer after this
     pubsub_audience: str | None = None

@@ -134,6 +134,27 @@ def create_service_account() -> Response:
     return json_response(key_file)
 
 
+@blueprint.post("/oauth/clients")
+def register_client() -> Response:
+    """An OAuth client as the Cloud console's Credentials page creates one (type *Web
+    application*): ``{clientId, clientSecret, redirectUris}``. From then on ``/token``
+    checks its secret (``401 invalid_client`` otherwise) and its consent page redirects
+    only to those URIs (``redirect_uri_mismatch``). Registering the same id again replaces
+    it. Answers ``{clientId, redirectUris}``: the secret is never echoed."""
+    from .oauth import register_oauth_client
+
+    body = json_body("clientId", "clientSecret", "redirectUris")
+    client = register_oauth_client(state(), client_id=body["clientId"], client_secret=body["clientSecret"],
+                                   redirect_uris=body["redirectUris"])
+    return json_response(client.to_json())
+
+
+@blueprint.get("/oauth/clients")
+def list_clients() -> Response:
+    with state().lock:
+        return json_response({"clients": [client.to_json() for client in state().oauth_clients.values()]})
+
+
 @blueprint.post("/service-accounts/<email>/delegation")
 def set_delegation(email: str) -> Response:
     """An administrator grants or removes the service account's domain-wide delegation

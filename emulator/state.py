@@ -23,7 +23,7 @@ from .clock import Clock, rfc3339
 from .config import EmulatorConfig
 from .errors import ApiError, invalid_argument, not_found
 from .signing import KeyRing
-from .tokens import ServiceAccount, TokenStore
+from .tokens import OAuthClient, ServiceAccount, TokenStore
 
 DEFAULT_TIME_ZONE = i18n.DEFAULT_TIME_ZONE
 DEFAULT_USER_LOCALE = "en"  # Chat's userLocale for a person who set nothing else
@@ -118,6 +118,9 @@ class EmulatorState:
         self._secret = secrets.token_bytes(32)
         self._counter = itertools.count(1)
         self.service_accounts: dict[str, ServiceAccount] = {}
+        # Registered OAuth clients (POST /_emulator/oauth/clients): configuration like the
+        # service accounts, so they outlive a reset too.
+        self.oauth_clients: dict[str, OAuthClient] = {}
         self.reset()
 
     def reset(self) -> None:
