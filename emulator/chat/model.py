@@ -184,14 +184,13 @@ class ChatStore:
         member_id = self._member_id(self.internal_member(member))
         return self.memberships.get(f"{space_name}/members/{member_id}")
 
+    def is_member(self, space_name: str, member: str) -> bool:
+        return self.membership_of(space_name, member) is not None
+
     # -- the app's identity ----------------------------------------------------------
     def internal_member(self, name: str) -> str:
         """APP_USER for the app under any of its names (``users/app``, its numeric id)."""
         return APP_USER if name in (APP_USER, self.app_user_name) else name
-
-    def public_member(self, member: str) -> str:
-        """The name Chat returns: the app's numeric ``users/{id}``, anyone else as is."""
-        return self.app_user_name if member == APP_USER else member
 
     @staticmethod
     def _member_id(member: str) -> str:
@@ -204,16 +203,18 @@ class ChatStore:
 
     def set_app_identity(self, *, user_id: str | None = None, display_name: str | None = None,
                          avatar_url: str | None = None) -> None:
-        """Change how Chat names the app (the control plane's ``POST /_emulator/chat/app``)."""
+        """Change how Chat names the app (the control plane's ``POST /_emulator/chat/app``).
+        Everything is checked before anything changes."""
         if user_id is not None:
             if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 40:
                 raise invalid_argument("userId must be the app's numeric Chat user id (digits only).", "userId")
             if f"users/{user_id}" in self.state.users:
                 raise already_exists(f"users/{user_id} is a person's id.")
+        if display_name is not None and not display_name.strip():
+            raise invalid_argument("displayName must not be empty.", "displayName")
+        if user_id is not None:
             self.app_user_name = f"users/{user_id}"
         if display_name is not None:
-            if not display_name.strip():
-                raise invalid_argument("displayName must not be empty.", "displayName")
             self.app_display_name = display_name
         if avatar_url is not None:
             self.app_avatar_url = avatar_url
@@ -221,9 +222,6 @@ class ChatStore:
     def app_json(self) -> dict[str, Any]:
         return {"name": self.app_user_name, "displayName": self.app_display_name, "type": "BOT",
                 "avatarUrl": self.app_avatar_url}
-
-    def is_member(self, space_name: str, member: str) -> bool:
-        return self.membership_of(space_name, member) is not None
 
     # -- users as Chat shows them ----------------------------------------------------
     def user_json(self, member: str, *, avatar: bool = False, email: bool = False) -> dict[str, Any]:

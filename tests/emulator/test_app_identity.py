@@ -143,7 +143,8 @@ def test_the_control_plane_reads_and_sets_the_apps_identity(chat: Emulator, fake
     mention = fake_app.last()["event"]["message"]["annotations"][0]["userMention"]["user"]
     assert mention["name"] == "users/123456789" and mention["displayName"] == "Meetings"
     # Bad input changes nothing.
-    for body in ({"userId": "app"}, {"userId": "12a"}, {"displayName": " "}, {"userId": 5}):
+    for body in ({"userId": "app"}, {"userId": "12a"}, {"displayName": " "}, {"userId": 5},
+                 {"userId": "999", "displayName": " "}):
         chat.control("POST", "chat/app", body, expect=400)
     chat.control("POST", "chat/app", {"userId": alice["name"].split("/", 1)[1]}, expect=409)
     assert chat.control("GET", "chat/app")["name"] == "users/123456789"
