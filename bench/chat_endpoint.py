@@ -34,7 +34,7 @@ def _event(kind: str) -> dict[str, Any]:
         return {"type": "MESSAGE", "eventTime": "2026-11-24T10:00:00Z", "user": user, "space": space,
                 "message": message, "common": {"hostApp": "CHAT"}}
     return {"type": "CARD_CLICKED", "eventTime": "2026-11-24T10:00:00Z", "user": user, "space": space,
-            "message": {"name": "spaces/BENCH/messages/2", "sender": {"name": "users/app", "type": "BOT"}},
+            "message": {"name": "spaces/BENCH/messages/2", "sender": {"name": "users/104710123456789012345", "type": "BOT"}},
             "action": {"actionMethodName": "bench_unknown", "parameters": []},
             "common": {"hostApp": "CHAT", "invokedFunction": "bench_unknown"}}
 

@@ -42,6 +42,8 @@ from typing import Any
 
 import requests
 
+from emulator.chat.model import APP_USER
+
 from .harness import (CallTimer, GunicornApp, TimedCall, gunicorn_app, postgres_database, process_tree_cpu_seconds,
                       union_seconds)
 
@@ -99,7 +101,7 @@ def _join_card_posted(app: GunicornApp, space_name: str, before: int) -> bool:
     state: Any = app.state
     with state.lock:
         new = state.chat.messages_in(space_name, include_private=True)[before:]
-        return any(m.sender == "users/app" and (m.client_assigned_id or "").startswith("client-meet-") for m in new)
+        return any(m.sender == APP_USER and (m.client_assigned_id or "").startswith("client-meet-") for m in new)
 
 
 def _message_count(app: GunicornApp, space_name: str) -> int:

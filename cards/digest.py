@@ -91,7 +91,8 @@ _KEPT_FORMAT = {"\u200c", "\u200d"}  # ZWNJ / ZWJ: needed by emoji sequences and
 _MARKS = {"Mn", "Me"}
 _LONG_RUN = re.compile(rf"\S{{{LONG_RUN_CHARS}}}(?=\S)")
 _BCP47 = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
-# Chat user ids are numbers; anything else (``users/all``, ``users/app``) is no one to mention.
+# Chat user ids are numbers; anything else (``users/all``, or an alias such as ``users/app``
+# or ``users/{email}``) is no one to mention.
 _CHAT_USER = re.compile(r"users/[0-9]{1,40}")
 
 # Chat text syntax (``<users/1>``, ``<url|label>``, `` ``` `` blocks, Markdown ``[x](url)``)

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from .api import create_api_blueprint, error_response
 from .config import EmulatorConfig
 from .errors import ApiError
+from .hostcheck import LoopbackOnly
 from .state import EmulatorState
 
 log = logging.getLogger(__name__)
@@ -67,4 +68,19 @@ def create_emulator(config: EmulatorConfig | None = None) -> Flask:
         log.exception("emulator error")
         return error_response(ApiError(500, "Internal error encountered."))
 
+    # What a web page in the developer's browser could otherwise drive or read through DNS
+    # rebinding or a cross-origin form: the control plane, the playground and the consent
+    # page answer loopback names only (Google's API paths are the client libraries', and
+    # need a token anyway).
+    app.wsgi_app = LoopbackOnly(app.wsgi_app, guarded=local_only_path,  # type: ignore[method-assign]
+                                extra_hosts=config.allowed_hosts)
+
     return app
+
+
+CONSENT_PATHS = frozenset({"/o/oauth2/auth", "/o/oauth2/v2/auth"})
+
+
+def local_only_path(path: str) -> bool:
+    """The emulator's own surfaces: control plane, playground (page and files), consent page."""
+    return path == "/" or path.startswith(("/_emulator/", "/_playground/")) or path in CONSENT_PATHS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 DEFAULT_COMMANDS = {"meet": 1, "meethelp": 2, "meetsettings": 3, "meetlogout": 4, "meetrecent": 5}
@@ -23,8 +24,19 @@ class EmulatorConfig:
     # types CARD_CLICKED and SUBMIT_DIALOG"), or "every" event a person causes.
     event_time_zone: str = "clicks"
     app_service_account: str = "meet-bot@emulated-project.iam.gserviceaccount.com"
+    # The app as Chat names it in responses and events: a user id of digits like any
+    # user's (``users/{app_user_id}``, type BOT); ``users/app`` is only an alias callers
+    # may use. None: derived from app_service_account, so each app has its own, stable id.
+    app_user_id: str | None = None
+    app_display_name: str = "Meet"
+    # The avatar set in the Chat app's configuration (Google's sample avatar by default).
+    app_avatar_url: str = "https://developers.google.com/chat/images/quickstart-app-avatar.png"
     commands: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_COMMANDS))
     access_token_lifetime: int = 3599
+    # Host names (``name`` or ``name:port``) besides loopback ones under which the control
+    # plane, the playground and the consent page answer (emulator.hostcheck): for an
+    # emulator deliberately reached by another name, e.g. a container's.
+    allowed_hosts: tuple[str, ...] = ()
     auto_consent: bool = False
     chat_deadline_seconds: float = 30.0  # Chat drops an app's answer after this
     pubsub_audience: str | None = None
@@ -47,3 +59,13 @@ class EmulatorConfig:
             raise ValueError("event_format must be 'classic' or 'addon'")
         if self.event_time_zone not in {"every", "clicks"}:
             raise ValueError("event_time_zone must be 'every' or 'clicks'")
+        if self.app_user_id is not None and not (self.app_user_id.isascii() and self.app_user_id.isdigit()):
+            raise ValueError("app_user_id must be digits, as Chat's user ids are")
+
+    @property
+    def app_user_name(self) -> str:
+        """``users/{digits}``: the configured id, else one derived from the app's service account."""
+        if self.app_user_id:
+            return f"users/{self.app_user_id}"
+        digest = hashlib.sha256(self.app_service_account.encode()).digest()
+        return f"users/{10**20 + int.from_bytes(digest[:8], 'big') % 10**20}"

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from .api import json_response
+from .clock import rfc3339
 from .errors import ApiError, invalid_argument
 from .state import EmulatorState, Fault
 
@@ -65,12 +66,12 @@ def advance_clock() -> Response:
     if seconds < 0:
         raise invalid_argument("advanceSeconds must not be negative.", "advanceSeconds")
     state().clock.advance(float(seconds))
-    return json_response({"now": state().clock.now().isoformat().replace("+00:00", "Z")})
+    return json_response({"now": rfc3339(state().clock.time())})
 
 
 @blueprint.get("/clock")
 def read_clock() -> Response:
-    return json_response({"now": state().clock.now().isoformat().replace("+00:00", "Z")})
+    return json_response({"now": rfc3339(state().clock.time())})
 
 
 @blueprint.post("/faults")
@@ -131,6 +132,27 @@ def create_service_account() -> Response:
         delegated_scopes=scopes,
     )
     return json_response(key_file)
+
+
+@blueprint.post("/oauth/clients")
+def register_client() -> Response:
+    """An OAuth client as the Cloud console's Credentials page creates one (type *Web
+    application*): ``{clientId, clientSecret, redirectUris}``. From then on ``/token``
+    checks its secret (``401 invalid_client`` otherwise) and its consent page redirects
+    only to those URIs (``redirect_uri_mismatch``). Registering the same id again replaces
+    it. Answers ``{clientId, redirectUris}``: the secret is never echoed."""
+    from .oauth import register_oauth_client
+
+    body = json_body("clientId", "clientSecret", "redirectUris")
+    client = register_oauth_client(state(), client_id=body["clientId"], client_secret=body["clientSecret"],
+                                   redirect_uris=body["redirectUris"])
+    return json_response(client.to_json())
+
+
+@blueprint.get("/oauth/clients")
+def list_clients() -> Response:
+    with state().lock:
+        return json_response({"clients": [client.to_json() for client in state().oauth_clients.values()]})
 
 
 @blueprint.post("/service-accounts/<email>/delegation")

@@ -6,8 +6,15 @@
   ``EMULATOR_AUTO_CONSENT=1`` (``auto_consent``) approves every scope at once.
   ``include_granted_scopes=true`` makes the new grant cover the scopes the user granted
   the client before (incremental authorization).
+  A client registered through ``POST /_emulator/oauth/clients`` redirects only to its
+  registered redirect URIs (anything else is Google's ``redirect_uri_mismatch`` page);
+  any other client id is accepted, as the emulator always has, but auto-consent then
+  approves only for a loopback redirect URI (a web page cannot collect a code elsewhere
+  without a person clicking Allow).
 * ``POST /token`` — authorization_code (with PKCE), refresh_token and the JWT-bearer
-  grant of service accounts (``sub`` for domain-wide delegation).
+  grant of service accounts (``sub`` for domain-wide delegation). A registered client
+  must authenticate with its secret (in the body or HTTP Basic), as Google's web clients
+  do: a wrong one is ``401 invalid_client``.
 * ``POST /revoke`` — ends a grant.
 * Certificates: ``/oauth2/v3/certs`` (JWKS) and ``/oauth2/v1/certs`` (x509) for Google's
   own tokens, ``/service_accounts/v1/metadata/{x509,jwk}/{email}`` for a service account.
@@ -17,11 +24,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import html
 import json
 import time
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit
 
 from flask import Blueprint, Response, current_app, redirect, request
 from google.auth import exceptions as auth_exceptions
@@ -30,7 +38,8 @@ from google.auth import jwt
 from .errors import ApiError
 from .signing import GOOGLE_SIGNER, generate_key
 from .state import CallRecord, EmulatorState, User
-from .tokens import Grant, Principal, ServiceAccount, expand_scope
+from .hostcheck import LOOPBACK_NAMES
+from .tokens import Grant, OAuthClient, Principal, ServiceAccount, expand_scope
 
 blueprint = Blueprint("oauth", __name__)
 
@@ -82,6 +91,36 @@ def register_service_account(state: EmulatorState, *, email: str | None, project
     }
 
 
+def register_oauth_client(state: EmulatorState, *, client_id: Any, client_secret: Any,
+                          redirect_uris: Any) -> OAuthClient:
+    """Register (or replace) an OAuth client as the Cloud console creates one: its secret is
+    then checked at ``/token`` and its consent page redirects only to ``redirect_uris``."""
+    if not isinstance(client_id, str) or not client_id.strip():
+        raise ApiError(400, "clientId must be a non-empty string.", "INVALID_ARGUMENT")
+    if not isinstance(client_secret, str) or not client_secret:
+        raise ApiError(400, "clientSecret must be a non-empty string.", "INVALID_ARGUMENT")
+    if not isinstance(redirect_uris, list) or not redirect_uris:
+        raise ApiError(400, "redirectUris must be a non-empty list of URIs.", "INVALID_ARGUMENT")
+    for uri in redirect_uris:
+        parts = urlsplit(uri) if isinstance(uri, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+            raise ApiError(400, f"Invalid redirect URI {uri!r}: an absolute http(s) URI without a fragment.",
+                           "INVALID_ARGUMENT")
+    client = OAuthClient(client_id.strip(), client_secret, tuple(redirect_uris))
+    with state.lock:
+        state.oauth_clients[client.client_id] = client
+    return client
+
+
+def is_loopback_uri(uri: str) -> bool:
+    """A redirect URI on this machine (Google's loopback IP address flow): http(s) to
+    ``localhost``, ``127.0.0.1`` or ``[::1]``, any port."""
+    parts = urlsplit(uri)
+    host = parts.netloc.rsplit("@", 1)[-1].lower()
+    name = host[: host.find("]") + 1] if host.startswith("[") else host.split(":", 1)[0]
+    return parts.scheme in ("http", "https") and name in LOOPBACK_NAMES
+
+
 def _log(state: EmulatorState, method: str) -> CallRecord:
     record = CallRecord("oauth2", method, request.method, request.path, {}, None, time=state.clock.time())
     with state.lock:
@@ -131,13 +170,18 @@ def _consent_request() -> dict[str, str]:
         "prompt", "code_challenge", "code_challenge_method", "include_granted_scopes", "nonce")}
 
 
-def _validate_consent_request(params: dict[str, str]) -> Response | None:
+def _validate_consent_request(state: EmulatorState, params: dict[str, str]) -> Response | None:
     if not params["client_id"]:
         return _error_page("invalid_client", "The OAuth client was not found.")
     redirect_uri = params["redirect_uri"]
     parts = urlsplit(redirect_uri)
     if not redirect_uri or parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
         return _error_page("redirect_uri_mismatch", "The redirect URI in the request is missing or invalid.")
+    client = state.oauth_clients.get(params["client_id"])
+    if client is not None and redirect_uri not in client.redirect_uris:
+        return _error_page("redirect_uri_mismatch",
+                           f"The redirect URI in the request, {redirect_uri}, does not match the ones authorized "
+                           f"for the OAuth client {params['client_id']}.")
     if params["response_type"] != "code":
         return _error_page("unsupported_response_type", "Only response_type=code is supported.")
     if not params["scope"].split():
@@ -168,10 +212,14 @@ def _issue_code(state: EmulatorState, params: dict[str, str], user: User, scopes
 def consent() -> Response:
     state = _state()
     params = _consent_request()
-    problem = _validate_consent_request(params)
+    problem = _validate_consent_request(state, params)
     if problem is not None:
         return problem
     requested = [expand_scope(scope) for scope in params["scope"].split()]
+    # Auto-consent hands a code to the redirect URI with nobody looking: only to one the
+    # client registered, or to this machine. Elsewhere a person clicks Allow.
+    auto_consent = state.config.auto_consent and (
+        params["client_id"] in state.oauth_clients or is_loopback_uri(params["redirect_uri"]))
 
     user: User | None = None
     chosen = request.form.get("user") or params["login_hint"]
@@ -179,13 +227,13 @@ def consent() -> Response:
         try:
             user = state.find_user(chosen)
         except ApiError:
-            if request.method == "POST" or state.config.auto_consent:
+            if request.method == "POST" or auto_consent:
                 return _error_page("invalid_request", f"No account {chosen} in this emulated domain.")
             user = None
 
     decision = request.form.get("decision") if request.method == "POST" else None
-    if user is not None and (state.config.auto_consent or decision == "allow"):
-        granted = requested if state.config.auto_consent else [s for s in requested if s in request.form.getlist("scope")]
+    if user is not None and (auto_consent or decision == "allow"):
+        granted = requested if auto_consent else [s for s in requested if s in request.form.getlist("scope")]
         if not granted:
             decision = "deny"
         else:
@@ -198,6 +246,9 @@ def consent() -> Response:
 
     hidden = "".join(f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in params.items())
     client = html.escape(params["client_id"])
+    if state.config.auto_consent and not auto_consent:  # on, but not for this request: say why
+        hidden += (f"<p>Auto-consent approves only redirects to this machine or to a redirect URI registered for "
+                   f"the client; <b>{html.escape(params['redirect_uri'])}</b> is neither.</p>")
     if user is None:
         with state.lock:
             users = list(state.users.values())
@@ -247,13 +298,44 @@ def _id_token_for(state: EmulatorState, grant: Grant) -> str | None:
     })
 
 
+def _client_credentials(form: Any) -> tuple[str, str | None]:
+    """(client id, client secret or None) from HTTP Basic or the body, as Google reads them."""
+    auth = request.authorization
+    if auth is not None and auth.type == "basic" and auth.username:
+        # RFC 6749 2.3.1: both form-urlencoded inside the Basic credentials.
+        return unquote_plus(auth.username), unquote_plus(auth.password or "")
+    secret = form.get("client_secret")
+    return str(form.get("client_id") or ""), (str(secret) if secret is not None else None)
+
+
+def _authenticate_client(state: EmulatorState, form: Any) -> str:
+    """The client id the request names; a registered one must prove it with its secret."""
+    client_id, secret = _client_credentials(form)
+    client = state.oauth_clients.get(client_id) if client_id else None
+    if client is not None:
+        if not secret:
+            raise OAuthError("invalid_request", "client_secret is missing.")
+        if not hmac.compare_digest(secret.encode(), client.client_secret.encode()):
+            raise OAuthError("invalid_client", "Unauthorized", 401)
+    return client_id
+
+
+def _check_grant_client(state: EmulatorState, claimed: str, owner: str) -> None:
+    """The code or refresh token belongs to the client that authenticated (a registered
+    client's must be claimed, hence authenticated)."""
+    if claimed and claimed != owner:
+        raise OAuthError("unauthorized_client", "Unauthorized")
+    if not claimed and owner in state.oauth_clients:
+        raise OAuthError("invalid_request", "Could not determine client ID from request.")
+
+
 def _authorization_code_grant(state: EmulatorState, form: Any) -> dict[str, Any]:
+    claimed = _authenticate_client(state, form)  # before the code is spent
     code = state.tokens.codes.get(form.get("code", ""))
     if code is None or code.used or code.expires_at <= state.clock.time():
         raise OAuthError("invalid_grant", "Malformed auth code." if code is None else "Bad Request")
     code.used = True  # single use, even when the rest of the exchange fails
-    if form.get("client_id") and form.get("client_id") != code.grant.client_id:
-        raise OAuthError("unauthorized_client", "Unauthorized")
+    _check_grant_client(state, claimed, code.grant.client_id)
     if form.get("redirect_uri", "") != code.redirect_uri:
         raise OAuthError("redirect_uri_mismatch", "Bad Request")
     if code.code_challenge:
@@ -272,11 +354,11 @@ def _authorization_code_grant(state: EmulatorState, form: Any) -> dict[str, Any]
 
 
 def _refresh_token_grant(state: EmulatorState, form: Any) -> dict[str, Any]:
+    claimed = _authenticate_client(state, form)
     grant = state.tokens.grants.get(form.get("refresh_token", ""))
     if grant is None or grant.revoked:
         raise OAuthError("invalid_grant", "Token has been expired or revoked.")
-    if form.get("client_id") and form.get("client_id") != grant.client_id:
-        raise OAuthError("unauthorized_client", "Unauthorized")
+    _check_grant_client(state, claimed, grant.client_id)
     scopes = grant.scopes
     if form.get("scope"):
         asked = frozenset(expand_scope(s) for s in form["scope"].split())

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import i18n
-from .clock import Clock
+from .clock import Clock, rfc3339
 from .config import EmulatorConfig
 from .errors import ApiError, invalid_argument, not_found
 from .signing import KeyRing
-from .tokens import ServiceAccount, TokenStore
+from .tokens import OAuthClient, ServiceAccount, TokenStore
 
 DEFAULT_TIME_ZONE = i18n.DEFAULT_TIME_ZONE
 DEFAULT_USER_LOCALE = "en"  # Chat's userLocale for a person who set nothing else
@@ -44,6 +44,12 @@ class User:
     def id(self) -> str:
         return self.name.split("/", 1)[1]
 
+    @property
+    def avatar_url(self) -> str:
+        """Where Chat says the person's picture is (``User.avatarUrl``); the emulator serves
+        no pictures, so it is a Google-like address that is never fetched."""
+        return f"https://lh3.googleusercontent.com/a/emulated-{self.id}=s64"
+
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "email": self.email, "displayName": self.display_name, "domain": self.domain,
                 "timeZone": self.time_zone, "locale": self.locale}
@@ -62,7 +68,7 @@ class CallRecord:
 
     def to_json(self) -> dict[str, Any]:
         return {"api": self.api, "method": self.method, "httpMethod": self.http_method, "path": self.path,
-                "query": self.query, "principal": self.principal, "status": self.status, "time": self.time}
+                "query": self.query, "principal": self.principal, "status": self.status, "time": rfc3339(self.time)}
 
 
 @dataclass
@@ -112,6 +118,9 @@ class EmulatorState:
         self._secret = secrets.token_bytes(32)
         self._counter = itertools.count(1)
         self.service_accounts: dict[str, ServiceAccount] = {}
+        # Registered OAuth clients (POST /_emulator/oauth/clients): configuration like the
+        # service accounts, so they outlive a reset too.
+        self.oauth_clients: dict[str, OAuthClient] = {}
         self.reset()
 
     def reset(self) -> None:
@@ -173,8 +182,11 @@ class EmulatorState:
                 existing.time_zone = zone or existing.time_zone
                 existing.locale = tag or existing.locale
                 return existing
+            name = f"users/{self.new_numeric_id()}"
+            while name == self.chat.app_user_name:  # the app's id is a user id too
+                name = f"users/{self.new_numeric_id()}"
             user = User(
-                name=f"users/{self.new_numeric_id()}",
+                name=name,
                 email=email,
                 display_name=display_name or email.split("@", 1)[0].replace(".", " ").title(),
                 domain=email.split("@", 1)[1],

@@ -98,6 +98,20 @@ class ServiceAccount:
     delegated_scopes: frozenset[str] | None = None
 
 
+@dataclass
+class OAuthClient:
+    """An OAuth client registered as in the Cloud console's Credentials page (type *Web
+    application*): its secret, checked at ``/token``, and its authorized redirect URIs,
+    the only ones its consent page redirects to."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    redirect_uris: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"clientId": self.client_id, "redirectUris": list(self.redirect_uris)}  # never the secret
+
+
 class TokenStore:
     def __init__(self, clock: Clock, access_token_lifetime: int = 3599,
                  service_accounts: dict[str, ServiceAccount] | None = None) -> None:

@@ -17,20 +17,20 @@ from typing import Any
 import requests
 from cryptography.fernet import Fernet
 
-from emulator import BackgroundServer, EmulatorConfig, create_emulator
-from emulator.config import DEFAULT_COMMANDS
-from emulator.oauth import register_service_account
-
 from bot.app import create_app
 from bot.config import Config
+from emulator import BackgroundServer, EmulatorConfig, create_emulator
 from emulator.clients import service_account_credentials
+from emulator.config import DEFAULT_COMMANDS
+from emulator.hostcheck import LoopbackOnly
+from emulator.oauth import register_oauth_client, register_service_account
 
 PROJECT_NUMBER = "123456789012"
 APP_SERVICE_ACCOUNT = "meet-bot@local-project.iam.gserviceaccount.com"
 PUBSUB_TOPIC = "projects/local-project/topics/meet-events"
 PUSH_PATH = "/pubsub/push"
 PUSH_SERVICE_ACCOUNT = "pubsub-push@local-project.iam.gserviceaccount.com"
-# Any client id works with the emulator; this one reads like Google's.
+# Registered with the emulator at start (its secret checked, its redirect URI the only one).
 LOCAL_OAUTH_CLIENT_ID = "meetbot-local.apps.googleusercontent.com"
 LOCAL_OAUTH_CLIENT_SECRET = "local-only-client-secret"
 SAMPLE_PEOPLE = [("alice@example.com", "Alice Anders"), ("bob@example.com", "Bob Brown"),
@@ -111,7 +111,13 @@ class LocalStack:
         token_uri = self.emulator_url + "/token"
         self.app = create_app(self.config, clock=self.emulator_state.clock.now,
                               service_accounts=lambda info, scopes: service_account_credentials(info, scopes, token_uri))
-        self._app_server.app.target = self.app
+        # The app's OAuth client, registered as in the Cloud console: the emulator checks its
+        # secret at /token and redirects its consent page only to the app's callback.
+        register_oauth_client(self.emulator_state, client_id=LOCAL_OAUTH_CLIENT_ID,
+                              client_secret=LOCAL_OAUTH_CLIENT_SECRET, redirect_uris=[self.config.redirect_uri])
+        # Local mode only: the app answers loopback names, so a web page cannot reach it by
+        # DNS rebinding (a production app answers its real host name).
+        self._app_server.app.target = LoopbackOnly(self.app)
         self._app_server.start()
         return self
 

@@ -24,7 +24,8 @@ from typing import Any
 from ..api import ApiContext, api_handler
 from ..clock import parse_rfc3339, rfc3339
 from ..errors import ApiError, failed_precondition, invalid_argument, not_found, permission_denied
-from .model import APP_USER, ChatSpace, ChatStore, Membership, StoredMessage
+from .model import (APP_MEMBER_ID, APP_USER, APP_VIEW, USER_VIEW, ChatSpace, ChatStore, Membership,
+                    StoredMessage)
 
 NOT_FOUND_MESSAGE = "Requested entity was not found."
 NO_PERMISSION_MESSAGE = "The caller does not have permission"
@@ -34,7 +35,7 @@ _TRUE = ("true", "True", "1")
 
 # -- who is calling ----------------------------------------------------------------------
 def _caller(ctx: ApiContext) -> str:
-    """The Chat member the caller acts as: ``users/app`` for app auth, the user otherwise."""
+    """The Chat member the caller acts as: APP_USER for app auth, the user otherwise."""
     if ctx.principal.is_app:
         return APP_USER
     if not ctx.principal.user_name:
@@ -68,8 +69,12 @@ def _space_of(name: str) -> str:
 
 
 # -- views -------------------------------------------------------------------------------
+def _view(ctx: ApiContext) -> str:
+    return USER_VIEW if ctx.principal.is_user else APP_VIEW
+
+
 def _message_view(ctx: ApiContext, message: StoredMessage) -> dict[str, Any]:
-    body = _store(ctx).message_json(message)
+    body = _store(ctx).message_json(message, _view(ctx))
     if ctx.principal.is_user:
         # With user authentication Chat populates only the space's name.
         body["space"] = {"name": message.space}
@@ -77,7 +82,7 @@ def _message_view(ctx: ApiContext, message: StoredMessage) -> dict[str, Any]:
 
 
 def _membership_view(ctx: ApiContext, membership: Membership) -> dict[str, Any]:
-    return _store(ctx).membership_json(membership)
+    return _store(ctx).membership_json(membership, _view(ctx))
 
 
 def _app_can_read(ctx: ApiContext, message: StoredMessage, space: ChatSpace) -> bool:
@@ -88,7 +93,7 @@ def _app_can_read(ctx: ApiContext, message: StoredMessage, space: ChatSpace) -> 
         return True
     for annotation in message.annotations:
         user = (annotation.get("userMention") or {}).get("user") or {}
-        if user.get("name") == APP_USER or user.get("type") == "BOT":
+        if user.get("name") == APP_USER:  # stored annotations name the app internally
             return True
     # chat.app.messages.readonly (with administrator approval) reads every public message.
     return APP_MESSAGES_READONLY in ctx.principal.scopes and not message.private_viewer
@@ -191,7 +196,8 @@ def get_member(ctx: ApiContext) -> dict[str, Any]:
     space = _space(ctx, _space_of(ctx.name))
     member_id = ctx.name.split("/members/", 1)[1]
     store = _store(ctx)
-    if member_id == "app":
+    if member_id == APP_MEMBER_ID or f"users/{member_id}" == store.app_user_name:
+        # ``spaces/{space}/members/app`` is Chat's alias for the app's own membership.
         membership = store.membership_of(space.name, APP_USER)
     else:
         try:

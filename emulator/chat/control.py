@@ -72,6 +72,30 @@ def _who(body: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
+# -- the app -------------------------------------------------------------------------------------
+@blueprint.get("/app")
+def read_app() -> Response:
+    """How Chat names the app: ``{name: "users/{digits}", displayName, type: "BOT", avatarUrl}``."""
+    world = state()
+    with world.lock:
+        return json_response(world.chat.app_json())
+
+
+@blueprint.post("/app")
+def configure_app() -> Response:
+    """Set the app's Chat identity (``userId``: digits; ``displayName``; ``avatarUrl``), as the
+    Chat API configuration page in Google Cloud does; it holds until ``/_emulator/reset``,
+    which goes back to the emulator's configuration."""
+    body = json_body()
+    user_id = typed(body, "userId", str)
+    display_name = typed(body, "displayName", str)
+    avatar_url = typed(body, "avatarUrl", str)
+    world = state()
+    with world.lock:
+        world.chat.set_app_identity(user_id=user_id, display_name=display_name, avatar_url=avatar_url)
+        return json_response(world.chat.app_json())
+
+
 # -- spaces --------------------------------------------------------------------------------------
 @blueprint.post("/spaces")
 def create_space() -> Response:

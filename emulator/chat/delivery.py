@@ -41,7 +41,7 @@ from ..errors import ApiError, error_info
 from ..signing import GOOGLE_SIGNER
 from . import events
 from .events import CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
-from .model import APP_USER, StoredMessage
+from .model import APP_USER, StoredMessage, drop_sections_past_widget_limit
 
 if TYPE_CHECKING:
     from ..state import EmulatorState, User
@@ -455,6 +455,7 @@ def _dialog(state: "EmulatorState", spec: EventInput, dialog_action: dict[str, A
         body = (dialog_action.get("dialog") or {}).get("body")
         if not body:
             raise invalid_answer("A dialog needs a body card.", "message.action_response.dialog_action.dialog.body")
+        drop_sections_past_widget_limit(body)  # the limit applies to dialogs too
         previous = dialogs.get(_person(spec).name)
         origin = spec.message or (state.chat.messages.get(previous.message) if previous and previous.message else None)
         dialogs[_person(spec).name] = OpenDialog(

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from .. import i18n
 from ..clock import rfc3339
 from ..errors import invalid_argument
-from .model import APP_USER, ChatSpace, StoredMessage
+from .model import APP_USER, EVENT_VIEW, ChatSpace, StoredMessage
 
 if TYPE_CHECKING:
     from ..state import EmulatorState, User
@@ -86,7 +86,6 @@ class ParsedText:
 
 def parse_text(state: "EmulatorState", space: ChatSpace, text: str) -> ParsedText:
     """Annotations, argumentText and slash command of a message a person posts."""
-    chat = state.chat
     parsed = ParsedText()
     app_spans: list[tuple[int, int]] = []
     command = _leading_command(text, state.config.commands)
@@ -100,7 +99,7 @@ def parse_text(state: "EmulatorState", space: ChatSpace, text: str) -> ParsedTex
             "startIndex": 0,
             "length": len(name) + 1,
             "slashCommand": {
-                "bot": chat.user_json(APP_USER),
+                "bot": {"name": APP_USER},  # drawn as Chat names the app by ChatStore.message_json
                 "type": "INVOKE",
                 "commandName": f"/{name}",
                 "commandId": str(command_id),
@@ -112,7 +111,7 @@ def parse_text(state: "EmulatorState", space: ChatSpace, text: str) -> ParsedTex
             "type": "USER_MENTION",
             "startIndex": start,
             "length": length,
-            "userMention": {"user": chat.user_json(member), "type": "MENTION"},
+            "userMention": {"user": {"name": member}, "type": "MENTION"},
         })
         if member == APP_USER:
             parsed.mentions_app = True
@@ -320,14 +319,14 @@ def classic_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
     now = state.clock.time()
     event: dict[str, Any] = {"type": spec.kind, "eventTime": rfc3339(now)}
     if spec.message is not None and spec.kind in (MESSAGE, APP_COMMAND, ADDED_TO_SPACE, CARD_CLICKED):
-        message = chat.message_json(spec.message, with_email=True)
+        message = chat.message_json(spec.message, EVENT_VIEW)
         event["message"] = message
         if spec.kind != CARD_CLICKED:
             event["thread"] = dict(message["thread"])
             if spec.message.thread_key:
                 event["threadKey"] = spec.message.thread_key
     if spec.user is not None:
-        event["user"] = chat.user_json(spec.user.name, with_email=True)
+        event["user"] = chat.user_json(spec.user.name, avatar=True, email=True)
     event["space"] = spec.space.to_json()
     if spec.kind == CARD_CLICKED:
         event["action"] = {
@@ -360,8 +359,8 @@ def addon_event(state: "EmulatorState", spec: EventInput) -> dict[str, Any]:
     space = spec.space.to_json()
     body: dict[str, Any] = {"space": space, "eventTime": rfc3339(now)}
     if spec.user is not None:
-        body["user"] = chat.user_json(spec.user.name, with_email=True)
-    message = chat.message_json(spec.message, with_email=True) if spec.message is not None else None
+        body["user"] = chat.user_json(spec.user.name, avatar=True, email=True)
+    message = chat.message_json(spec.message, EVENT_VIEW) if spec.message is not None else None
     if (spec.kind == MESSAGE and spec.is_slash_command) or spec.kind == APP_COMMAND:
         payload: dict[str, Any] = {
             "appCommandMetadata": spec.app_command_metadata,

@@ -19,9 +19,19 @@ from ..errors import ApiError, already_exists, invalid_argument, not_found, perm
 if TYPE_CHECKING:
     from ..state import EmulatorState, User
 
-APP_USER = "users/app"  # how Chat names the calling app (memberships, senders)
+# ``users/app`` is Chat's alias for the calling app in requests ("users/app can be used as
+# an alias for the calling app bot user"); here it is also how the model refers to the app
+# internally. What Chat *returns* names the app by its numeric user id like any user
+# (``ChatStore.app_user_name``), with type BOT: senders, memberships, annotations, events.
+APP_USER = "users/app"
+APP_MEMBER_ID = "app"  # spaces/{space}/members/app: the alias of the app's membership
+# Who a resource is drawn for: the fields Chat fills differ (see ``ChatStore.user_json``).
+APP_VIEW, USER_VIEW, EVENT_VIEW = "app", "user", "event"
 MESSAGE_BYTES_LIMIT = 32_000  # Chat refuses larger messages
-WIDGETS_PER_CARD_LIMIT = 100  # Chat drops widgets beyond this, silently
+# Chat's card limit, as GoogleAppsCardV1Card documents it: "If a section's widgets push
+# the total count above 100, that entire section and all following sections are ignored"
+# (card messages and dialogs alike), silently.
+WIDGETS_PER_CARD_LIMIT = 100
 SPACE_TYPES = {"SPACE", "GROUP_CHAT", "DIRECT_MESSAGE"}
 MAX_REVISIONS_KEPT = 500  # per message: a long-lived card's history stays bounded
 
@@ -68,7 +78,7 @@ class ChatSpace:
 @dataclass
 class Membership:
     name: str  # spaces/{space}/members/{member}
-    member: str  # users/{id} or users/app
+    member: str  # users/{id}, or APP_USER for the app
     role: str
     create_time: float
     state: str = "JOINED"
@@ -78,7 +88,7 @@ class Membership:
 class StoredMessage:
     name: str
     space: str
-    sender: str  # users/{id} or users/app
+    sender: str  # users/{id}, or APP_USER for the app
     body: dict[str, Any]  # text, cardsV2, accessoryWidgets, fallbackText, ...
     thread_name: str
     thread_key: str | None
@@ -90,6 +100,8 @@ class StoredMessage:
     request_id: str | None = None
     delete_time: float | None = None
     deletion_type: str | None = None  # DeletionMetadata.deletionType once deleted
+    # As parsed, each user in them ({"name"}) an internal reference (APP_USER for the app),
+    # drawn in full as Chat shows it by ``message_json``.
     annotations: list[dict[str, Any]] = field(default_factory=list)
     argument_text: str | None = None
     slash_command: dict[str, Any] | None = None
@@ -99,10 +111,29 @@ class StoredMessage:
     revisions: list[dict[str, Any]] = field(default_factory=list)
 
 
+def drop_sections_past_widget_limit(card: dict[str, Any]) -> None:
+    """Chat's widget limit, in place: the section whose widgets take the card's count past
+    ``WIDGETS_PER_CARD_LIMIT`` goes, with every section after it; the sections before stay
+    whole (a section is never cut in the middle). The count is of each section's widgets."""
+    sections = card.get("sections")
+    if not isinstance(sections, list):
+        return
+    count = 0
+    for index, section in enumerate(sections):
+        widgets = section.get("widgets") if isinstance(section, dict) else None
+        count += len(widgets) if isinstance(widgets, list) else 0
+        if count > WIDGETS_PER_CARD_LIMIT:
+            del sections[index:]
+            return
+
+
 class ChatStore:
     def __init__(self, state: "EmulatorState") -> None:
         self.state = state
-        self.app_display_name = "Meet"
+        config = state.config
+        self.app_user_name = config.app_user_name  # users/{digits}: the app as Chat names it
+        self.app_display_name = config.app_display_name
+        self.app_avatar_url = config.app_avatar_url
         self.spaces: dict[str, ChatSpace] = {}
         self.memberships: dict[str, Membership] = {}  # by membership name
         self.messages: dict[str, StoredMessage] = {}  # by name, in creation order
@@ -134,14 +165,16 @@ class ChatStore:
         return space
 
     def add_member(self, space: ChatSpace, member: str, role: str = "ROLE_MEMBER") -> Membership:
-        member_id = "app" if member == APP_USER else member.split("/", 1)[1]
-        membership = Membership(f"{space.name}/members/{member_id}", member, role, self.state.clock.time())
+        member = self.internal_member(member)
+        membership = Membership(f"{space.name}/members/{self._member_id(member)}", member, role,
+                                self.state.clock.time())
         if member != APP_USER and membership.name not in self.memberships:
             space.joined_humans += 1
         self.memberships[membership.name] = membership
         return membership
 
     def remove_member(self, space: ChatSpace, member: str) -> Membership:
+        member = self.internal_member(member)
         membership = self.membership_of(space.name, member)
         if membership is None:
             raise not_found(f"Membership of {member} in {space.name} not found.")
@@ -163,31 +196,83 @@ class ChatStore:
         return [m for m in self.memberships.values() if m.name.startswith(prefix)]
 
     def membership_of(self, space_name: str, member: str) -> Membership | None:
-        member_id = "app" if member == APP_USER else member.split("/", 1)[-1]
+        member_id = self._member_id(self.internal_member(member))
         return self.memberships.get(f"{space_name}/members/{member_id}")
 
     def is_member(self, space_name: str, member: str) -> bool:
         return self.membership_of(space_name, member) is not None
 
+    # -- the app's identity ----------------------------------------------------------
+    def internal_member(self, name: str) -> str:
+        """APP_USER for the app under any of its names (``users/app``, its numeric id)."""
+        return APP_USER if name in (APP_USER, self.app_user_name) else name
+
+    @staticmethod
+    def _member_id(member: str) -> str:
+        return APP_MEMBER_ID if member == APP_USER else member.split("/", 1)[-1]
+
+    def public_membership_name(self, membership: Membership) -> str:
+        if membership.member != APP_USER:
+            return membership.name
+        return membership.name.rsplit("/", 1)[0] + "/" + self.app_user_name.split("/", 1)[1]
+
+    def set_app_identity(self, *, user_id: str | None = None, display_name: str | None = None,
+                         avatar_url: str | None = None) -> None:
+        """Change how Chat names the app (the control plane's ``POST /_emulator/chat/app``).
+        Everything is checked before anything changes."""
+        if user_id is not None:
+            if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 40:
+                raise invalid_argument("userId must be the app's numeric Chat user id (digits only).", "userId")
+            if f"users/{user_id}" in self.state.users:
+                raise already_exists(f"users/{user_id} is a person's id.")
+        if display_name is not None and not display_name.strip():
+            raise invalid_argument("displayName must not be empty.", "displayName")
+        if user_id is not None:
+            self.app_user_name = f"users/{user_id}"
+        if display_name is not None:
+            self.app_display_name = display_name
+        if avatar_url is not None:
+            self.app_avatar_url = avatar_url
+
+    def app_json(self) -> dict[str, Any]:
+        return {"name": self.app_user_name, "displayName": self.app_display_name, "type": "BOT",
+                "avatarUrl": self.app_avatar_url}
+
     # -- users as Chat shows them ----------------------------------------------------
-    def user_json(self, member: str, *, with_email: bool = False) -> dict[str, Any]:
-        if member == APP_USER:
-            return {"name": APP_USER, "displayName": self.app_display_name, "type": "BOT"}
+    def user_json(self, member: str, *, avatar: bool = False, email: bool = False) -> dict[str, Any]:
+        """A ``User`` as Chat shows it. ``avatar``: with ``avatarUrl`` (interaction events, and
+        the API with user authentication, as the discovery document's ``User`` says);
+        ``email``: with the email (the person of an interaction event and its sender)."""
+        if self.internal_member(member) == APP_USER:
+            body: dict[str, Any] = {"name": self.app_user_name, "displayName": self.app_display_name, "type": "BOT"}
+            if avatar:
+                body["avatarUrl"] = self.app_avatar_url
+            return body
         user = self.state.find_user(member)
-        body: dict[str, Any] = {"name": user.name, "displayName": user.display_name, "type": "HUMAN",
-                                "domainId": user.domain}
-        if with_email:  # interaction events carry the email; the REST API does not
+        body = {"name": user.name, "displayName": user.display_name, "type": "HUMAN", "domainId": user.domain}
+        if avatar:
+            body["avatarUrl"] = user.avatar_url
+        if email:
             body["email"] = user.email
         return body
 
-    def membership_json(self, membership: Membership) -> dict[str, Any]:
+    def membership_json(self, membership: Membership, view: str = APP_VIEW) -> dict[str, Any]:
         return {
-            "name": membership.name,
+            "name": self.public_membership_name(membership),
             "state": membership.state,
             "role": membership.role,
-            "member": self.user_json(membership.member),
+            "member": self.user_json(membership.member, avatar=view != APP_VIEW),
             "createTime": rfc3339(membership.create_time),
         }
+
+    def _annotation_json(self, annotation: dict[str, Any], view: str) -> dict[str, Any]:
+        """A stored annotation with its user drawn as Chat shows users (never an email in one)."""
+        drawn = json.loads(json.dumps(annotation))
+        for holder, key in (("userMention", "user"), ("slashCommand", "bot")):
+            inner = drawn.get(holder)
+            if isinstance(inner, dict) and isinstance(inner.get(key), dict) and inner[key].get("name"):
+                inner[key] = self.user_json(inner[key]["name"], avatar=view != APP_VIEW)
+        return drawn
 
     # -- messages --------------------------------------------------------------------
     def prepare_body(self, body: dict[str, Any], *, app_auth: bool) -> dict[str, Any]:
@@ -200,20 +285,12 @@ class ChatStore:
         if not any(content.get(k) for k in ("text", "cardsV2", "cards", "attachment")):
             raise invalid_argument("Message cannot be empty. Discarding an empty message.", "message")
         for card in content.get("cardsV2") or []:
-            self._drop_excess_widgets(card.get("card") or {})
+            drop_sections_past_widget_limit(card.get("card") or {})
         size = len(json.dumps(content, separators=(",", ":")).encode())
         if size > MESSAGE_BYTES_LIMIT:
             raise invalid_argument(
                 f"Message too large: {size} bytes exceeds the limit of {MESSAGE_BYTES_LIMIT} bytes.", "message")
         return content
-
-    @staticmethod
-    def _drop_excess_widgets(card: dict[str, Any]) -> None:
-        remaining = WIDGETS_PER_CARD_LIMIT
-        for section in card.get("sections") or []:
-            widgets = section.get("widgets") or []
-            section["widgets"] = widgets[: max(remaining, 0)]
-            remaining -= len(widgets)
 
     def create_message(
         self,
@@ -233,6 +310,7 @@ class ChatStore:
         slash_command: dict[str, Any] | None = None,
     ) -> StoredMessage:
         space = self.get_space(space_name)
+        sender = self.internal_member(sender)
         if request_id:
             existing = self.request_ids.get((space_name, sender, request_id))
             if existing:
@@ -344,10 +422,12 @@ class ChatStore:
             found.append(message)
         return found
 
-    def message_json(self, message: StoredMessage, *, with_email: bool = False) -> dict[str, Any]:
+    def message_json(self, message: StoredMessage, view: str = APP_VIEW) -> dict[str, Any]:
+        """The ``Message`` as Chat shows it to ``view``: APP_VIEW (app authentication and the
+        control plane), USER_VIEW (user authentication) or EVENT_VIEW (interaction events)."""
         body: dict[str, Any] = {
             "name": message.name,
-            "sender": self.user_json(message.sender, with_email=with_email),
+            "sender": self.user_json(message.sender, avatar=view != APP_VIEW, email=view == EVENT_VIEW),
             "createTime": rfc3339(message.create_time),
             "thread": {"name": message.thread_name},
             "space": self.get_space(message.space).to_json(),
@@ -370,7 +450,7 @@ class ChatStore:
         if message.client_assigned_id:
             body["clientAssignedMessageId"] = message.client_assigned_id
         if message.annotations:
-            body["annotations"] = message.annotations
+            body["annotations"] = [self._annotation_json(a, view) for a in message.annotations]
         if message.argument_text is not None:
             body["argumentText"] = message.argument_text
         elif "text" in message.body:

@@ -44,7 +44,7 @@ def snapshot(world: EmulatorState, space_name: str | None) -> dict[str, Any]:
                 messages.append(message)
         return {
             "now": rfc3339(now),
-            "app": {"displayName": chat.app_display_name},
+            "app": {"name": chat.app_user_name, "displayName": chat.app_display_name},
             "commands": [{"name": name, "id": str(command_id), "hint": COMMAND_HINTS.get(name, "")}
                          for name, command_id in sorted(world.config.commands.items(), key=lambda kv: kv[1])],
             "users": [user.to_json() for user in world.users.values()],

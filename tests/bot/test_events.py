@@ -15,6 +15,10 @@ ALICE = {"name": "users/111", "displayName": "Alice Anders", "email": "alice@exa
 BOB = {"name": "users/222", "displayName": "Bob Brown", "email": "bob@example.com", "type": "HUMAN"}
 SPACE = {"name": "spaces/AAA", "type": "ROOM", "spaceType": "SPACE", "displayName": "Team"}
 DM = {"name": "spaces/DDD", "type": "DM", "spaceType": "DIRECT_MESSAGE", "singleUserBotDm": True}
+# The app as Google names it in events: a numeric user id like anyone's, type BOT
+# (the ``users/app`` alias is for requests; Chat never sends it).
+APP = {"name": "users/104710123456789012345", "displayName": "Meet", "type": "BOT",
+       "avatarUrl": "https://developers.google.com/chat/images/quickstart-app-avatar.png"}
 
 
 def slash_message(text: str = "/meet Weekly sync @Bob Brown", argument: str = " Weekly sync @Bob Brown") -> dict[str, Any]:
@@ -24,11 +28,11 @@ def slash_message(text: str = "/meet Weekly sync @Bob Brown", argument: str = " 
         "slashCommand": {"commandId": "1"},
         "annotations": [
             {"type": "SLASH_COMMAND", "startIndex": 0, "length": 5,
-             "slashCommand": {"bot": {"name": "users/app", "type": "BOT"}, "type": "INVOKE", "commandName": "/meet",
+             "slashCommand": {"bot": APP, "type": "INVOKE", "commandName": "/meet",
                               "commandId": "1"}},
             {"type": "USER_MENTION", "startIndex": 18, "length": 10, "userMention": {"user": BOB, "type": "MENTION"}},
             {"type": "USER_MENTION", "startIndex": 0, "length": 5,
-             "userMention": {"user": {"name": "users/app", "displayName": "Meet", "type": "BOT"}, "type": "MENTION"}},
+             "userMention": {"user": APP, "type": "MENTION"}},
         ],
     }
 
@@ -90,7 +94,7 @@ def test_dm_space_type_from_legacy_type() -> None:
 
 def test_classic_card_click_and_dialog_submission() -> None:
     event = parse_event(classic(
-        "CARD_CLICKED", message={"name": "spaces/AAA/messages/M2", "sender": {"name": "users/app", "type": "BOT"}},
+        "CARD_CLICKED", message={"name": "spaces/AAA/messages/M2", "sender": APP},
         action={"actionMethodName": "end_meeting", "parameters": [{"key": "meeting", "value": "7"}]},
         common={"invokedFunction": "end_meeting", "parameters": {"meeting": "7"},
                 "formInputs": {"access": {"stringInputs": {"value": ["OPEN"]}},
@@ -199,7 +203,7 @@ def test_an_app_added_by_a_slash_command_gets_one_event_with_the_message() -> No
 def test_an_app_added_by_an_at_mention_carries_the_message_but_no_command() -> None:
     message = {"name": "spaces/AAA/messages/M3", "text": "@Meet hello", "argumentText": " hello", "sender": ALICE,
                "annotations": [{"type": "USER_MENTION", "startIndex": 0, "length": 5, "userMention": {
-                   "user": {"name": "users/app", "displayName": "Meet", "type": "BOT"}, "type": "ADD"}}]}
+                   "user": APP, "type": "ADD"}}]}
     event = parse_event(classic("ADDED_TO_SPACE", message=message))
     assert event.kind is EventKind.ADDED_TO_SPACE and not event.carries_command
     assert parse_event(classic("ADDED_TO_SPACE")).carries_command is False

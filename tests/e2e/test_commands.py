@@ -66,6 +66,26 @@ def test_mentions_become_requested_cohosts_not_part_of_the_title(stack: Stack) -
     assert meeting is not None and [p.user_name for p in meeting.requested_cohosts] == [bob["name"]]
 
 
+def test_the_apps_own_mention_is_neither_a_cohost_nor_in_the_title(stack: Stack) -> None:
+    """Chat names the app by a numeric user id like anyone's (type BOT), in the mention and
+    the slash command's annotation alike; the app must know itself by that, not by a name."""
+    alice, bob = stack.linked_person("Alice Anders"), stack.person("Bob Brown")
+    space = stack.space(alice, bob)
+    app = stack.control("GET", "chat/app")
+    assert app["type"] == "BOT" and app["name"].split("/", 1)[1].isdigit()
+    answer = stack.say(space, alice, "/meet Design review @Meet @Bob Brown")
+    annotations = answer["message"]["annotations"]
+    app_mentions = [a for a in annotations if a["type"] == "USER_MENTION" and a["userMention"]["user"]["type"] == "BOT"]
+    assert [a["userMention"]["user"]["name"] for a in app_mentions] == [app["name"]]
+    slash = next(a for a in annotations if a["type"] == "SLASH_COMMAND")
+    assert slash["slashCommand"]["bot"]["name"] == app["name"]
+    card = next(m for m in stack.app_messages(space) if m.get("cardsV2"))
+    assert card["sender"]["name"] == app["name"] and card["sender"]["type"] == "BOT"
+    assert card_of(card)["header"]["title"] == "Design review"
+    meeting = stack.storage.get_meeting_by_card_message(card["name"])
+    assert meeting is not None and [p.user_name for p in meeting.requested_cohosts] == [bob["name"]]
+
+
 def html_fields(card: dict) -> list[str]:
     """The card texts Chat renders as HTML (the header title is plain text)."""
     found = []

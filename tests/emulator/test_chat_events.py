@@ -222,7 +222,8 @@ def test_added_to_space_event_and_welcome_message(chat: Emulator, fake_app: Fake
     assert event["type"] == "ADDED_TO_SPACE"
     assert event["space"]["name"] == space["name"]
     assert event["user"] == {"name": alice["name"], "displayName": "Alice Smith", "type": "HUMAN",
-                             "domainId": "example.com", "email": "alice@example.com"}
+                             "domainId": "example.com", "email": "alice@example.com",
+                             "avatarUrl": chat.state.find_user(alice["name"]).avatar_url}
     assert event["eventTime"].endswith("Z")
     assert event["common"]["hostApp"] == "CHAT"
     assert event["configCompleteRedirectUrl"].startswith(chat.url)
@@ -248,7 +249,8 @@ def test_slash_command_with_arguments_and_mentions(chat: Emulator, fake_app: Fak
     assert message["argumentText"] == " Weekly sync @Bob Jones"  # the command stripped, people's mentions kept
     slash, mention = message["annotations"]
     assert slash == {"type": "SLASH_COMMAND", "startIndex": 0, "length": 5, "slashCommand": {
-        "bot": {"name": "users/app", "displayName": "Meet", "type": "BOT"}, "type": "INVOKE",
+        "bot": {"name": chat.state.chat.app_user_name, "displayName": "Meet", "type": "BOT",
+                "avatarUrl": chat.state.config.app_avatar_url}, "type": "INVOKE",
         "commandName": "/meet", "commandId": "1"}}
     assert mention["type"] == "USER_MENTION"
     assert text[mention["startIndex"]:mention["startIndex"] + mention["length"]] == "@Bob Jones"
@@ -649,7 +651,8 @@ def test_members_and_space_listing(chat: Emulator, fake_app: FakeChatApp) -> Non
     assert fake_app.last()["event"]["user"]["name"] == bob["name"]
     listed = chat.control("GET", "chat/spaces")["spaces"]
     assert [s["name"] for s in listed] == [space["name"]]
-    assert {m["member"]["name"] for m in listed[0]["members"]} == {alice["name"], bob["name"], "users/app"}
+    assert {m["member"]["name"] for m in listed[0]["members"]} == {alice["name"], bob["name"],
+                                                                   chat.state.chat.app_user_name}
     chat.control("DELETE", f"chat/{space['name']}/members/{bob['email']}")
     error = chat.control("POST", "chat/messages", {"space": space["name"], "sender": bob["email"], "text": "hi"},
                          expect=403)["error"]

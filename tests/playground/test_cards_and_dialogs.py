@@ -311,3 +311,22 @@ def test_every_icon_the_app_uses_is_drawn_not_lettered(world: World) -> None:
 def test_no_script_errors(world: World) -> None:
     # Card images point at example.com, unreachable offline: those load failures are expected.
     assert [e for e in world.errors if "ERR_" not in e and "Failed to load resource" not in e] == []
+
+
+def test_a_card_past_100_widgets_loses_the_crossing_section_and_all_after_it(world: World) -> None:
+    """Chat's rule (GoogleAppsCardV1Card): the section whose widgets push the count above 100
+    is ignored with every section after it. The page applies it to any card it renders
+    (a dialog's body as much as a message's card)."""
+    sizes = [60, 30, 20, 5]
+    card = {"header": {"title": "Big"}, "sections": [
+        {"header": f"Section {s}", "widgets": [{"textParagraph": {"text": f"s{s} w{i}"}} for i in range(size)]}
+        for s, size in enumerate(sizes)]}
+    shown = world.page.evaluate("""(card) => {
+        const el = window.Cards.renderCard(card, {onAction: () => {}});
+        return {sections: Array.from(el.querySelectorAll('.card-section .section-header')).map((h) => h.textContent),
+                widgets: el.querySelectorAll('.widget').length,
+                kept: window.Cards.sectionsWithinLimit(card.sections).length,
+                exactly100: window.Cards.sectionsWithinLimit([{widgets: new Array(100).fill({})}]).length};
+    }""", card)
+    assert shown["sections"] == ["Section 0", "Section 1"]
+    assert shown["widgets"] == 90 and shown["kept"] == 2 and shown["exactly100"] == 1

@@ -555,6 +555,24 @@
         header.subtitle ? h("div", { class: "card-subtitle" }, header.subtitle) : null));
   }
 
+  // Chat's card limit (GoogleAppsCardV1Card): "If a section's widgets push the total count
+  // above 100, that entire section and all following sections are ignored." The emulator
+  // applies it to what it stores; the page applies it again to whatever it is given.
+  const WIDGETS_PER_CARD = 100;
+
+  /** The sections Chat shows: those before the one whose widgets take the count past 100. */
+  function sectionsWithinLimit(sections) {
+    const shown = [];
+    let count = 0;
+    for (const section of Array.isArray(sections) ? sections : []) {
+      const widgets = section && Array.isArray(section.widgets) ? section.widgets.length : 0;
+      count += widgets;
+      if (count > WIDGETS_PER_CARD) break;
+      shown.push(section);
+    }
+    return shown;
+  }
+
   /** The DOM for one ``GoogleAppsCardV1Card``. ``ctx.onAction(action, info)`` receives clicks. */
   function renderCard(card, ctx) {
     const el = h("article", { class: "card", "aria-label": (card.header && card.header.title) || "Card" });
@@ -564,7 +582,7 @@
         clickable(item.actionLabel, item.actionLabel || "", item.onClick, ctx, { class: "overflow-item" })))) : null;
     const header = renderHeader(card.header);
     if (header || menu) el.append(h("div", { class: "card-top" }, header, menu));
-    const sections = card.sections || [];
+    const sections = sectionsWithinLimit(card.sections);
     sections.forEach((section, index) => {
       if (index && card.sectionDividerStyle !== "NO_DIVIDER") el.append(h("hr", { class: "section-divider" }));
       el.append(renderSection(section, ctx));
@@ -579,5 +597,5 @@
     return el;
   }
 
-  window.Cards = { h, sanitize, chatText, renderCard, renderWidget, collectInputs, safeUrl, icon };
+  window.Cards = { h, sanitize, chatText, renderCard, renderWidget, collectInputs, safeUrl, icon, sectionsWithinLimit };
 })();
