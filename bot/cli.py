@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -16,6 +17,7 @@ import requests
 
 
 from .local import LocalStack
+from .log import configure_logging
 
 
 def describe_message(message: dict[str, Any]) -> str:
@@ -90,7 +92,8 @@ def link_alice(stack: LocalStack, answer: dict[str, Any]) -> None:
 
 # Production settings that mean something locally too: taken from the environment as
 # they are (the rest of local mode's configuration is fixed by LocalStack).
-LOCAL_SETTINGS = ("AUTH_MODE", "SUMMARIZER", "GEMINI_MODEL", "SUMMARIZER_BUDGET_SECONDS")
+LOCAL_SETTINGS = ("AUTH_MODE", "SUMMARIZER", "GEMINI_MODEL", "SUMMARIZER_BUDGET_SECONDS", "LOG_LEVEL")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def local_settings(environ: Mapping[str, str]) -> dict[str, str]:
@@ -111,8 +114,19 @@ def event_format(environ: Mapping[str, str]) -> str:
     return chosen
 
 
+def local_logging(environ: Mapping[str, str]) -> None:
+    """``LOG_LEVEL`` locally: every logger's records (the app's, the emulator's and the
+    libraries'), redacted as in production, as readable lines on stderr. Without it only
+    warnings and errors, so the console shows the URLs and what went wrong."""
+    level = (environ.get("LOG_LEVEL") or "WARNING").strip().upper()
+    if level not in LOG_LEVELS:
+        raise SystemExit(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {environ['LOG_LEVEL']!r})")
+    configure_logging(level, stream=sys.stderr, console=True)
+
+
 def run_local() -> int:
     chosen_format = event_format(os.environ)  # first: a bad setting starts nothing
+    local_logging(os.environ)
     app_port = int(os.environ.get("PORT", "8080"))
     emulator_port = int(os.environ.get("EMULATOR_PORT", "8085"))
     directory = ".local"
@@ -158,6 +172,7 @@ def demo_transcript(alice: str, bob: str) -> list[dict[str, str]]:
 
 
 def run_demo() -> int:
+    local_logging(os.environ)
     directory = tempfile.mkdtemp(prefix="meetbot-demo-")
     stack = LocalStack(directory=directory, auto_consent=True, event_format=event_format(os.environ),
                        extra_env=local_settings(os.environ)).start()
