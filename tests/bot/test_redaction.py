@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import sys
+from typing import Any
 
 import pytest
 
@@ -96,6 +97,19 @@ def test_structures_are_redacted_by_key_and_by_value() -> None:
     assert redacted["httpRequest"]["headers"]["Content-Type"] == "application/json" and redacted["count"] == 2
 
 
+@pytest.fixture
+def logging_restored() -> Any:
+    """Whatever configure_logging changes (handlers, levels, warnings capture), put back."""
+    loggers = [logging.getLogger()] + [logger for logger in logging.root.manager.loggerDict.values()
+                                      if isinstance(logger, logging.Logger)]
+    saved = [(logger, logger.level, logger.handlers[:]) for logger in loggers]
+    yield
+    for logger, level, handlers in saved:
+        logger.setLevel(level)
+        logger.handlers[:] = handlers
+    logging.captureWarnings(False)
+
+
 def record(msg: object, *args: object, **extra: object) -> logging.LogRecord:
     install_redaction()
     return logging.getLogger("test.redaction").makeRecord("test.redaction", logging.WARNING, __file__, 1, msg, args,
@@ -128,18 +142,12 @@ def test_a_record_whose_arguments_do_not_fit_its_message_is_still_redacted() -> 
     assert REFRESH not in made.getMessage() and "and" in made.getMessage()
 
 
-def test_records_not_made_by_a_logger_are_redacted_by_the_handler(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_records_not_made_by_a_logger_are_redacted_by_the_handler(logging_restored: None) -> None:
     stream = io.StringIO()
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level)
-    try:
-        configure_logging("DEBUG", stream=stream, console=True)
-        queued = logging.makeLogRecord({"name": "q", "levelno": logging.WARNING, "levelname": "WARNING",
-                                        "msg": "from a queue: %s", "args": (f"Bearer {ACCESS}",)})
-        root.handle(queued)
-    finally:
-        root.handlers[:], _ = saved
-        root.setLevel(saved[1])
+    configure_logging("DEBUG", stream=stream, console=True)
+    queued = logging.makeLogRecord({"name": "q", "levelno": logging.WARNING, "levelname": "WARNING",
+                                    "msg": "from a queue: %s", "args": (f"Bearer {ACCESS}",)})
+    logging.getLogger().handle(queued)
     assert "from a queue" in stream.getvalue() and ACCESS not in stream.getvalue()
 
 
@@ -178,3 +186,25 @@ def test_untrusted_values_are_quoted_and_escaped(value: object, expected: str) -
 def test_untrusted_values_are_bounded_and_say_so() -> None:
     shown = untrusted("i" * 100_000, limit=10)
     assert shown == "'iiiiiiiiii'… (99990 more characters)"
+
+
+def test_local_mode_refuses_an_unknown_log_level_with_one_message() -> None:
+    from bot.cli import local_logging
+
+    with pytest.raises(SystemExit) as stopped:
+        local_logging({"LOG_LEVEL": "chatty"})
+    assert "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got 'chatty')" in str(stopped.value)
+
+
+def test_local_mode_logs_readable_lines_to_stderr_at_the_level_asked(monkeypatch: pytest.MonkeyPatch,
+                                                                      logging_restored: None) -> None:
+    from bot.cli import local_logging
+
+    stderr = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    local_logging({"LOG_LEVEL": "debug"})
+    logging.getLogger("google.auth.example").debug("refreshing with refresh_token=%s", REFRESH)
+    logging.getLogger("bot.example").info("linked", extra={"fields": {"user": "users/1"}})
+    written = stderr.getvalue().splitlines()
+    assert any(" DEBUG google.auth.example: refreshing with refresh_token=[REDACTED]" in line for line in written)
+    assert any(line.endswith('INFO bot.example: linked {"user": "users/1"}') for line in written)

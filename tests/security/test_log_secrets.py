@@ -86,6 +86,7 @@ def every_log_record() -> Iterator[CaptureEverything]:
             logger.setLevel(level)
             logger.disabled, logger.propagate = disabled, propagate
             logger.handlers[:] = handlers
+        logging.captureWarnings(False)
 
 
 class Spies:
