@@ -92,7 +92,7 @@ _registry = _Registry()
 
 
 def register_secrets(values: Iterable[str | None]) -> None:
-    """Mask these exact values (and their URL-encoded and base64 spellings) everywhere."""
+    """Mask these exact values (and their URL-encoded spellings) everywhere."""
     _registry.add(values)
 
 
@@ -120,16 +120,22 @@ def redact(text: str) -> str:
     return _KEY_VALUE.sub(_mask_value, text)
 
 
+_SCALARS = (bool, int, float, type(None))
+
+
 def redact_data(value: Any, _depth: int = 0) -> Any:
-    """A copy of a structure (dicts, lists, tuples of strings and scalars) with every
-    string redacted and the value of every sensitive key masked."""
+    """A copy of a structure (what a log record's extras hold) with every string redacted,
+    the value of every sensitive key masked, and any other object replaced by its redacted
+    text (a formatter would print that text anyway)."""
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, str):
         return redact(value)
     if _depth > 20:
         return MASK  # deeper than any log payload should be: safer to drop than to walk
     if isinstance(value, dict):
-        return {key: (MASK if isinstance(key, str) and _is_sensitive_key(key) and item not in (None, "")
-                      else redact_data(item, _depth + 1))
+        return {key: (MASK if isinstance(key, str) and _is_sensitive_key(key) and not isinstance(item, _SCALARS)
+                      and item != "" else redact_data(item, _depth + 1))
                 for key, item in value.items()}
     if isinstance(value, tuple):
         return tuple(redact_data(item, _depth + 1) for item in value)
@@ -137,7 +143,7 @@ def redact_data(value: Any, _depth: int = 0) -> Any:
         return [redact_data(item, _depth + 1) for item in value]
     if isinstance(value, (bytes, bytearray)):
         return redact(bytes(value).decode("utf-8", "replace"))
-    return value
+    return redact(str(value))
 
 
 def _is_sensitive_key(key: str) -> bool:
