@@ -75,7 +75,9 @@ def _clean(text: str, limit: int) -> str:
 
 def _bounded_data(value: Any) -> Any:
     if isinstance(value, str):
-        return value if len(value) <= MAX_FIELD_CHARS else f"{value[:MAX_FIELD_CHARS]}… [{len(value) - MAX_FIELD_CHARS} more characters]"
+        if len(value) <= MAX_FIELD_CHARS:
+            return value
+        return f"{value[:MAX_FIELD_CHARS]}… [{len(value) - MAX_FIELD_CHARS} more characters]"
     if isinstance(value, dict):
         return {key: _bounded_data(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

@@ -89,12 +89,14 @@ def test_registered_values_are_masked_whatever_surrounds_them() -> None:
 
 def test_structures_are_redacted_by_key_and_by_value() -> None:
     data = {"httpRequest": {"headers": {"Authorization": "Bearer x", "Content-Type": "application/json"},
-                            "body": {"assertion": "anything", "grant_type": "jwt"}, "url": f"https://h/?token={ACCESS}"},
-            "list": [ACCESS, 3, None], "count": 2}
+                            "body": {"assertion": "anything", "grant_type": "jwt"},
+                            "url": f"https://h/?token={ACCESS}"},
+            "list": [ACCESS, 3, None], "count": 2, "object": Exception(f"refused {ACCESS}")}
     redacted = redact_data(data)
     text = json.dumps(redacted)
     assert ACCESS not in text and "anything" not in text and "Bearer x" not in text
     assert redacted["httpRequest"]["headers"]["Content-Type"] == "application/json" and redacted["count"] == 2
+    assert redacted["object"] == f"refused {MASK}"
 
 
 @pytest.fixture

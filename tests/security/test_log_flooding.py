@@ -56,6 +56,10 @@ def assert_short_single_lines(written: list[str]) -> None:
         assert len(line) < MAX_LINE, f"{len(line)} characters: {line[:300]}"
 
 
+def genuine_push_headers(stack: Stack) -> dict[str, str]:
+    return {"Authorization": f"Bearer {google_key(stack).sign(push_claims(stack))}"}
+
+
 def chat_claims(**changes: Any) -> dict[str, Any]:
     now = int(time.time())
     return {"iss": GOOGLE_CHAT_ISSUER, "aud": PROJECT_NUMBER, "iat": now, "exp": now + 600, **changes}
@@ -119,7 +123,7 @@ def test_a_push_with_an_attribute_longer_than_pubsub_allows_is_dropped(security_
     body["message"]["attributes"][attribute] = "google.workspace.meet." + "x" * 200_000 + FORGED_LINE
     before = snapshot(security_stack)
     response = requests.post(security_stack.local.app_url + "/pubsub/push", json=body, timeout=30,
-                             headers={"Authorization": f"Bearer {google_key(security_stack).sign(push_claims(security_stack))}"})
+                             headers=genuine_push_headers(security_stack))
     # Acknowledged (Pub/Sub would redeliver a refusal forever), and nothing kept.
     assert response.status_code == 204
     assert snapshot(security_stack) == before
@@ -132,6 +136,6 @@ def test_a_push_at_pubsubs_attribute_limit_is_still_taken(security_stack: Stack)
     event_id = "e" * 1024  # Pub/Sub's limit exactly: a genuine event could carry it
     before = snapshot(security_stack)
     response = requests.post(security_stack.local.app_url + "/pubsub/push", json=event_body(event_id), timeout=30,
-                             headers={"Authorization": f"Bearer {google_key(security_stack).sign(push_claims(security_stack))}"})
+                             headers=genuine_push_headers(security_stack))
     assert response.status_code == 204
     assert snapshot(security_stack)[0] == before[0] + 1  # recorded as processed: the bound is not too tight
