@@ -39,6 +39,7 @@ SPAN_KEY = "logging.googleapis.com/spanId"
 # short enough that no request can make one log line megabytes long.
 MAX_MESSAGE_CHARS = 16_000
 MAX_FIELD_CHARS = 4_000
+MAX_TRACEBACK_CHARS = 32_000  # a deep stack fits; an exception quoting a huge body is cut
 REDACTED_FLAG = "meetbot_redacted"
 
 # What a bare LogRecord carries; anything else on a record came in as ``extra``.
@@ -102,9 +103,9 @@ def redact_record(record: logging.LogRecord) -> logging.LogRecord:
         record.exc_text = record.exc_text or _exception_formatter.formatException(record.exc_info)
         record.exc_info = None
     if record.exc_text:
-        record.exc_text = redact(record.exc_text)
+        record.exc_text = _clean(record.exc_text, MAX_TRACEBACK_CHARS)
     if record.stack_info:
-        record.stack_info = redact(record.stack_info)
+        record.stack_info = _clean(record.stack_info, MAX_TRACEBACK_CHARS)
     for key in [key for key in record.__dict__ if key not in _RECORD_ATTRIBUTES]:
         record.__dict__[key] = _bounded_data(redact_data(record.__dict__[key]))
     record.__dict__[REDACTED_FLAG] = True
