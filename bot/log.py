@@ -245,9 +245,12 @@ def configure_logging(level: str = "INFO", *, stream: IO[str] | None = None, con
     debugging = logging.getLevelName(level) == logging.DEBUG
     # Werkzeug logs each request line (query strings and all): only when debugging.
     logging.getLogger("werkzeug").setLevel(level if debugging else "WARNING")
-    # google-auth stops "google" propagating to the root unless someone configured it:
-    # configure it, so that Google's client libraries log through this handler.
-    logging.getLogger("google").setLevel(level)
+    # google-auth stops "google" propagating to the root unless someone configured it
+    # (and may have done so already, e.g. reading Secret Manager): configure it, so that
+    # Google's client libraries log through this handler.
+    google = logging.getLogger("google")
+    google.setLevel(level)
+    google.propagate = True
     if debugging:
         # SQLAlchemy quiets itself to WARNING; statements (with their parameters hidden,
         # see bot.storage.engine) help a developer, result rows are only noise.

@@ -104,10 +104,11 @@ def logging_restored() -> Any:
     """Whatever configure_logging changes (handlers, levels, warnings capture), put back."""
     loggers = [logging.getLogger()] + [logger for logger in logging.root.manager.loggerDict.values()
                                       if isinstance(logger, logging.Logger)]
-    saved = [(logger, logger.level, logger.handlers[:]) for logger in loggers]
+    saved = [(logger, logger.level, logger.propagate, logger.handlers[:]) for logger in loggers]
     yield
-    for logger, level, handlers in saved:
+    for logger, level, propagate, handlers in saved:
         logger.setLevel(level)
+        logger.propagate = propagate
         logger.handlers[:] = handlers
     logging.captureWarnings(False)
 
@@ -204,6 +205,7 @@ def test_local_mode_logs_readable_lines_to_stderr_at_the_level_asked(monkeypatch
 
     stderr = io.StringIO()
     monkeypatch.setattr(sys, "stderr", stderr)
+    logging.getLogger("google").propagate = False  # what google-auth does when nobody configured "google"
     local_logging({"LOG_LEVEL": "debug"})
     logging.getLogger("google.auth.example").debug("refreshing with refresh_token=%s", REFRESH)
     logging.getLogger("bot.example").info("linked", extra={"fields": {"user": "users/1"}})
