@@ -28,7 +28,7 @@ from .lifecycle.service import Lifecycle
 from .lifecycle.worker import SyncWorker
 from .pubsub import PushVerifier
 from .google.meet import MeetGateway
-from .log import set_trace
+from .log import config_secrets, install_redaction, set_trace
 from .retry import request_deadline
 from .router import Router
 from .services import Services, utc_now
@@ -107,6 +107,9 @@ def create_app(
     google-auth's by default (token endpoint GOOGLE_TOKEN_URI when GOOGLE_API_ENDPOINT is
     set); local mode passes the emulator's."""
     config.check()
+    # Before anything can log: every record of every logger is redacted, and the
+    # configured secrets are masked by value wherever they appear.
+    install_redaction(config_secrets(config))
     from .digest.factory import build_summarizer
     from .handlers import build_router
     from .views import chat as chat_view, health, oauth, pubsub, tasks

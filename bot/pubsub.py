@@ -19,8 +19,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .text import has_unstorable_text
+from .text import has_unstorable_text, untrusted
 from .verification import GOOGLE_ISSUERS, CertificateCache, VerificationError, bearer_token, verify_signed_token
+
+
+# Pub/Sub refuses to publish an attribute value longer than this (bytes), so a longer
+# ce-* attribute did not come through Pub/Sub as Google runs it: refused before any of it
+# is stored (the event id becomes a processed-event key) or logged.
+MAX_ATTRIBUTE_BYTES = 1024
+CLOUDEVENT_ATTRIBUTES = ("ce-id", "ce-type", "ce-source", "ce-subject", "ce-time")
 
 
 class MalformedPush(ValueError):
@@ -64,7 +71,7 @@ class PushVerifier:
         claims = verify_signed_token(bearer_token(authorization), certs_url=self.certs_url, audience=self.audience,
                                      issuers=GOOGLE_ISSUERS, cache=self.cache)
         if claims.get("email") != self.service_account:
-            raise VerificationError(f"unexpected push identity {claims.get('email')!r}")
+            raise VerificationError(f"unexpected push identity {untrusted(claims.get('email'))}")
         if claims.get("email_verified") is not True:
             raise VerificationError("push identity email not verified")
         return claims
@@ -83,6 +90,11 @@ def parse_push(body: Any) -> WorkspaceEvent:
         raise MalformedPush(f"missing CloudEvent attributes: {', '.join(missing)}")
     if has_unstorable_text(attributes):
         raise MalformedPush("the attributes contain text that is not valid Unicode, or a NUL")
+    for name in CLOUDEVENT_ATTRIBUTES:
+        value = attributes.get(name)
+        if isinstance(value, str) and (len(value) > MAX_ATTRIBUTE_BYTES or len(value.encode()) > MAX_ATTRIBUTE_BYTES):
+            raise MalformedPush(f"the {name} attribute is longer than Pub/Sub allows "
+                                f"({len(value.encode())} bytes, at most {MAX_ATTRIBUTE_BYTES})")
     data: dict[str, Any] = {}
     raw = message.get("data")
     if raw:

@@ -31,3 +31,22 @@ def has_unstorable_text(body: Any) -> bool:
         elif isinstance(item, list):
             pending.extend(item)
     return False
+
+
+UNTRUSTED_LIMIT = 64  # characters of an untrusted value worth showing: enough to recognise it
+
+
+def untrusted(value: Any, limit: int = UNTRUSTED_LIMIT) -> str:
+    """An untrusted value (from an unverified token, a request, an event) fit for a log line,
+    an error message or a stored reason: quoted, at most ``limit`` of its characters, every
+    control character, line break and invisible character escaped (no forged log lines),
+    and a note of how much was cut. Works without copying a huge value whole."""
+    if not isinstance(value, str):
+        if value is None or isinstance(value, (bool, int, float)):
+            return repr(value)
+        kind = type(value).__name__
+        return f"<{kind}>" if not isinstance(value, (list, dict)) else f"<{kind} of {len(value)}>"
+    shown = repr(value[:limit])  # repr escapes \n, \r, \x1b, \u2028, … and quotes the text
+    if len(value) > limit:
+        shown += f"… ({len(value) - limit} more characters)"
+    return shown

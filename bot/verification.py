@@ -32,6 +32,7 @@ from google.auth import exceptions as auth_exceptions
 from google.auth import jwt
 
 from .config import GOOGLE_CHAT_ISSUER, Config
+from .text import untrusted
 
 GOOGLE_ISSUERS = {"https://accounts.google.com", "accounts.google.com"}
 MAX_TOKEN_BYTES = 8192  # Google's tokens are ~1 KB; anything this big is not one
@@ -153,7 +154,7 @@ def verify_signed_token(token: str, *, certs_url: str, audience: str, issuers: s
     """Signature (RS256 only), key id, issuer, audience and time checks; returns the claims."""
     header = _segment(token, 0)
     if header.get("alg") != "RS256":
-        raise VerificationError(f"unexpected algorithm {header.get('alg')!r}")
+        raise VerificationError(f"unexpected algorithm {untrusted(header.get('alg'))}")
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise VerificationError("token has no key id")
@@ -164,9 +165,9 @@ def verify_signed_token(token: str, *, certs_url: str, audience: str, issuers: s
         claims = jwt.decode(token, certs={kid: certs[kid]}, audience=audience,
                             clock_skew_in_seconds=CLOCK_SKEW_SECONDS)
     except (ValueError, auth_exceptions.GoogleAuthError) as error:
-        raise VerificationError(f"token rejected: {error}") from None
+        raise VerificationError(f"token rejected: {untrusted(str(error), 200)}") from None
     if claims.get("iss") not in issuers:
-        raise VerificationError(f"unexpected issuer {claims.get('iss')!r}")
+        raise VerificationError(f"unexpected issuer {untrusted(claims.get('iss'))}")
     _check_validity_period(claims, now=time.time())
     return claims
 
@@ -220,5 +221,5 @@ class ChatRequestVerifier:
                 return VerifiedCaller("chat", claims)
             if self.addon_email is not None and email == self.addon_email:
                 return VerifiedCaller("addon", claims)
-            raise VerificationError(f"unexpected signer {email!r}")
-        raise VerificationError(f"unexpected issuer {issuer!r}")
+            raise VerificationError(f"unexpected signer {untrusted(email)}")
+        raise VerificationError(f"unexpected issuer {untrusted(issuer)}")

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -14,6 +15,7 @@ from typing import Any, Mapping
 
 import requests
 
+from bot.log import configure_logging
 
 from .stack import LocalStack
 
@@ -104,7 +106,8 @@ def link_alice(stack: LocalStack, answer: dict[str, Any]) -> None:
 
 # Production settings that mean something locally too: taken from the environment as
 # they are (the rest of local mode's configuration is fixed by LocalStack).
-LOCAL_SETTINGS = ("AUTH_MODE", "SUMMARIZER", "GEMINI_MODEL", "SUMMARIZER_BUDGET_SECONDS")
+LOCAL_SETTINGS = ("AUTH_MODE", "SUMMARIZER", "GEMINI_MODEL", "SUMMARIZER_BUDGET_SECONDS", "LOG_LEVEL")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def local_settings(environ: Mapping[str, str]) -> dict[str, str]:
@@ -125,8 +128,19 @@ def event_format(environ: Mapping[str, str]) -> str:
     return chosen
 
 
+def local_logging(environ: Mapping[str, str]) -> None:
+    """``LOG_LEVEL`` locally: every logger's records (the app's, the emulator's and the
+    libraries'), redacted as in production, as readable lines on stderr. Without it only
+    warnings and errors, so the console shows the URLs and what went wrong."""
+    level = (environ.get("LOG_LEVEL") or "WARNING").strip().upper()
+    if level not in LOG_LEVELS:
+        raise SystemExit(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {environ['LOG_LEVEL']!r})")
+    configure_logging(level, stream=sys.stderr, console=True)
+
+
 def run_local(*, app_port: int = 8080, emulator_port: int = 8085) -> int:
     chosen_format = event_format(os.environ)  # first: a bad setting starts nothing
+    local_logging(os.environ)
     directory = ".local"
     database = os.path.join(directory, "meetbot.db")
     # The emulator keeps its world in memory, so a database left by an earlier run
@@ -171,6 +185,7 @@ def demo_transcript(alice: str, bob: str) -> list[dict[str, str]]:
 
 def run_demo(*, app_port: int = 0, emulator_port: int = 0) -> int:
     """The scripted meeting; a port of 0 is any free one."""
+    local_logging(os.environ)
     directory = tempfile.mkdtemp(prefix="meetbot-demo-")
     try:
         stack = LocalStack(directory=directory, app_port=app_port, emulator_port=emulator_port, auto_consent=True,

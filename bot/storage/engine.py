@@ -66,6 +66,7 @@ def create_engine(url: str | URL, *, pool_size: int = 5, echo: bool = False) -> 
         engine = sa.create_engine(
             url,
             echo=echo,
+            hide_parameters=True,  # bound values include encrypted tokens: never in a log line or error
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_timeout=30,
@@ -95,6 +96,7 @@ def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:
     engine = sa.create_engine(
         url,
         echo=echo,
+        hide_parameters=True,  # bound values include encrypted tokens: never in a log line or error
         # gunicorn threads share pooled connections; the pool hands each to one
         # thread at a time, so sqlite3's same-thread check only gets in the way.
         connect_args={"check_same_thread": False, "timeout": busy_timeout},
