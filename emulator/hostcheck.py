@@ -10,7 +10,7 @@ listens on, and its ``Origin``, when the browser sends one, is such a name and p
 
 ``LoopbackOnly`` is plain WSGI middleware: the emulator wraps its control plane,
 playground and consent page with it (``emulator.app``), and local mode wraps the Chat
-app it runs (``bot.local``). A production app never uses it: it must answer its real
+app it runs (``local.stack``). A production app never uses it: it must answer its real
 host name.
 """
 

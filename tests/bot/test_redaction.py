@@ -192,7 +192,7 @@ def test_untrusted_values_are_bounded_and_say_so() -> None:
 
 
 def test_local_mode_refuses_an_unknown_log_level_with_one_message() -> None:
-    from bot.cli import local_logging
+    from local.cli import local_logging
 
     with pytest.raises(SystemExit) as stopped:
         local_logging({"LOG_LEVEL": "chatty"})
@@ -201,7 +201,7 @@ def test_local_mode_refuses_an_unknown_log_level_with_one_message() -> None:
 
 def test_local_mode_logs_readable_lines_to_stderr_at_the_level_asked(monkeypatch: pytest.MonkeyPatch,
                                                                       logging_restored: None) -> None:
-    from bot.cli import local_logging
+    from local.cli import local_logging
 
     stderr = io.StringIO()
     monkeypatch.setattr(sys, "stderr", stderr)

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from bot.local import LOCAL_OAUTH_CLIENT_ID, LOCAL_OAUTH_CLIENT_SECRET
+from local.stack import LOCAL_OAUTH_CLIENT_ID, LOCAL_OAUTH_CLIENT_SECRET
 from tests.e2e.test_local_mode import free_port
 from tests.support import wait_until
 

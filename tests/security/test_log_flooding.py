@@ -20,7 +20,7 @@ import requests
 
 from bot.config import GOOGLE_CHAT_ISSUER
 from bot.log import CloudLoggingFormatter, ConsoleFormatter
-from bot.local import PROJECT_NUMBER
+from local.stack import PROJECT_NUMBER
 from bot.verification import VerificationError
 from tests.e2e.conftest import Stack
 from tests.security.test_push_and_bodies import event_body, google_key, push_claims, snapshot

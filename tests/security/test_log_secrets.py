@@ -28,7 +28,7 @@ import pytest
 import requests
 
 import bot.authorization.linking as linking
-from bot.local import LocalStack
+from local.stack import LocalStack
 from bot.log import configure_logging
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
