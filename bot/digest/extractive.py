@@ -396,7 +396,9 @@ class Digester:
             return None  # "I'll probably leave…", "I'll try to get it out early": a hedge
         if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
             return None  # "can you let me know" is a request, not a promise
-        raw = body[cue.end():].strip(" ,:")
+        raw = rules.STUTTER.sub("", body[cue.end():]).strip(" ,:")
+        if rules.conditional(" " + raw):
+            return None  # "I'll bring the stickers if someone reminds me": a contingency
         if rules.CONCESSION.match(raw):
             return None  # "I can, but I'm out till the new year": what comes next decides
         if rules.NOT_A_TASK.match(raw):

@@ -85,6 +85,39 @@ HEDGED = re.compile(
     r"(?:probably|maybe|possibly|perhaps|hopefully|try\s+(?:to|and)|see\s+if\s+I\s+can|attempt\s+to)\b",
     re.IGNORECASE,
 )
+# "I'll, I'll stop sharing": the cue said twice while thinking; the task starts after both.
+STUTTER = re.compile(r"^[\s,]*(?:(?:I'll|I\s+will|I'm\s+going\s+to|I'm\s+gonna|let\s+me)\b[\s,]*)+(?=\w)", re.IGNORECASE)
+# Rule CONDITIONAL_TAIL: a promise that holds only if something else happens first ("I'll
+# bring the stickers if someone reminds me", "I'll file a ticket if it's on our side", "I'll
+# call them Thursday if nobody's come") is a contingency, not a commitment: the labelling
+# rules leave hypotheticals and conditional offers out. Not conditions: courtesies ("if
+# that works", "if you want", "if needed", "if any"), "even if", "if not" ("today, if not tomorrow"),
+# and the "if" of a question being looked into ("check if", "ask him if he can").
+CONDITIONAL_TAIL = re.compile(
+    r"(?<!\beven)\s(?:if|provided(?:\s+that)?|as\s+long\s+as)\s+(?!not\b|so\b|needed\b|necessary\b|possible\b|required\b"
+    r"|any\b|anything\b|applicable\b|relevant\b|there\s+(?:are|is)\s+any\b"
+    r"|(?:that|this|it)(?:\s+still)?\s+(?:works|helps|suits|is\s+\w+|'s\s+\w+|would\s+help)\b"
+    r"|(?:you|they|he|she|anyone|everyone|people|y'all)\s+(?:(?:still|really)\s+)?(?:want|wants|like|likes|prefer|prefers|need|needs)\b"
+    r"|(?:you|that)'d\s+like\b|you\s+(?:don't|do\s+not)\s+mind\b)",
+    re.IGNORECASE,
+)
+# The verbs after which "if" asks a question rather than sets a condition.
+_WHETHER = re.compile(r"\b(?:check|checking|see|ask|asking|find\s+out|confirm|verify|know|test|figure\s+out|look|investigate"
+                      r"|tell|wonder|clarify|determine|understand|explore|double[\s-]check|sure|doubt)\b(?:\s+\S+){0,3}\s*$",
+                      re.IGNORECASE)
+
+
+def conditional(after_cue: str) -> bool:
+    """Whether the words after a commitment's cue make it depend on a condition (see
+    CONDITIONAL_TAIL)."""
+    if " if " not in after_cue and "provided" not in after_cue and "as long as" not in after_cue:
+        return False
+    for match in CONDITIONAL_TAIL.finditer(after_cue):
+        if not _WHETHER.search(after_cue[: match.start()]):
+            return True
+    return False
+
+
 # "I can, but I'm out from tomorrow": a concession, not yet a promise (what follows decides).
 CONCESSION = re.compile(r"^(?:but|though|although|only|except)\b", re.IGNORECASE)
 # "Can you all see the Figma?": a check of what the call shows, asking no work of anyone.
@@ -163,12 +196,26 @@ _CALL_FORMS = [
     r"keep\s+(?:watching|listening)\b", r"call\s+(?:\w+\s+){0,8}?to\s+order\b",
     # A need is not a promise: "I'll need the numbers from Amina".
     r"need\b(?!\s+to\b)", r"remember\s*$",
+    # Opening one's own turn: "I'll start: huge thanks to Finn", "I'll go bed by bed".
+    r"(?:start|begin|go\s+first)\s*:", r"go\s+(?:(?:\w+\s+){1,2}by\s+\w+|round|in\s+order|one\s+at\s+a\s+time)\b",
+    # Passing the floor: "I'll pass to Chloe for the pipeline", "I'll let Niall show the roadmap".
+    r"pass\s+(?:it\s+)?to\b", r"let\s+\w+\s+(?:take\s+(?:it|this|over)|show|present|walk|lead|continue|kick|run\s+(?:it|this|through))\b",
+    # Figures of speech that promise nothing: "I'll hold you to that", "I'll take your word
+    # for it", "I'll keep that in mind", "I'll take that as a yes", "I'll drink to that".
+    r"hold\s+(?:you|him|her|them|\w+)\s+to\s+(?:that|it|this)\b", r"take\s+(?:your|his|her|their)\s+word\b",
+    r"(?:keep|bear)\s+(?:that|it|this)\s+in\s+mind", r"take\s+(?:that|it)\s+as\s+a\b", r"drink\s+to\b",
+    r"take\s+(?:you|him|her|them)\s+up\s+on\b", r"leave\s+(?:you|y'all|you\s+all|them)\s+(?:to\s+it|be)\b",
+    r"(?:keep\s+my\s+fingers|cross\s+my\s+fingers)", r"believe\s+it\s+when", r"think\s+(?:about\s+it|it\s+over|on\s+it)\s*$",
+    # Treating someone is social, whatever the treat: "I'll buy you a pint", "I'll shout you lunch".
+    r"(?:buy|shout|treat)\s+(?:you|him|her|them|us|everyone|everybody|the\s+team|y'all|you\s+all|[A-Z]\w+\s+(?:a|an|some|lunch|dinner|coffee|drinks?|breakfast))\b",
+    # Joining someone is being there, not a task: "I'll join you", "I'll join Ahmed's team".
+    r"join\s+(?:you|him|her|them|us)\b",
 ]
 CHATTER = re.compile("^(?:" + "|".join(_CALL_FORMS) + r")(?![\w'])", re.IGNORECASE)
 LEISURE = re.compile(
     r"\b(?:coffee|lunch|dinner|breakfast|drinks?|beers?|cake|pizza|ramen|restaurant|vacation|gym|party|movie|nap|sleep"
     r"|a\s+round\s+of|game\s+night|bathroom|restroom|snacks?|explore\s+the\s+city|sightseeing|museum|hike|hiking"
-    r"|beach|concert|festival|dessert|chai|tea|a\s+bite)\b"
+    r"|beach|concert|festival|dessert|chai|tea|a\s+bite|pints?|wine|cocktails?|brunch|barbecue|bbq|picnic|karaoke)\b"
     # …unless it only modifies the noun after it: "set up the lunch bunch", "fix the party
     # invite list" are work. A preposition, a time word, a comma or the end may follow.
     r"(?!\s+(?!(?:with|at|in|on|for|after|before|during|tonight|today|tomorrow|later|together|and|or|then|first"
@@ -198,7 +245,10 @@ LET_ME_CHATTER = re.compile(
     r"|find\s*(?:$|it|that|the\s+(?:link|doc|slide|tab|page|file))"
     r"|open\s+(?:it|that|the\s+(?:doc|link|slide|deck|tab|page|file|dashboard))"
     r"|turn\s+(?:on|off|it)|get\s+(?:this|my|the)\s+(?:screen|camera|mic|slide|slides|doc|tab)"
-    r"|share\s*(?:$|my\b|the\s+screen|this|it\s+real)|stop\s*(?:$|there|here|you|sharing|presenting|the\s+recording)"
+    r"|share\s*(?:$|my\b|the\s+screen|this|it\s+real)"
+    # "Let me share the planning sheet": shown now, in the call, unless it goes to someone or later.
+    r"|share\s+(?:the|our|this)\s+(?:[\w-]+\s+){0,2}(?:doc|document|sheet|spreadsheet|deck|slides?|board|dashboard|figma|notebook"
+    r"|tab|window|plan|file|agenda|tracker|draft|diagram|mock-?ups?|designs?|numbers|results|chart|graph)\s*(?:quickly|real\s+quick|now|here)?\s*$|stop\s*(?:$|there|here|you|sharing|presenting|the\s+recording)"
     r"|present\s*(?:$|my|the\s+(?:slides|deck|screen))"
     r"|go\s+(?:back|ahead)|go\s+(?:through|over)\s+(?:it|this|that|the\s+(?:slides?|deck|agenda|numbers|list))"
     r"|look\s*$|check\s*$|double[\s-]check\s*$|confirm\s*$|dig\s*$|see\s+if|just\s+check\s*$)",
