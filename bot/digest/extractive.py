@@ -72,7 +72,7 @@ _PROMISE_WORDS = frozenset("i'll i'm i've i'd me consider got todo to-do action 
 _I_VERBS = frozenset("will shall am can need have got would".split())
 _WEAK_WORDS = frozenset("can need have got happy".split())  # "I can…", "I need to…", "I'd be happy to…"
 _WITHDRAW_WORDS = frozenset("mind nevermind scratch forget ignore".split())
-_REQUEST_WORDS = frozenset("you you'll you'd you're please someone somebody anyone anybody everyone everybody who volunteer "
+_REQUEST_WORDS = frozenset("you your you'll you'd you're please someone somebody anyone anybody everyone everybody who volunteer "
                            "volunteers".split())
 _DECISION_WORDS = frozenset("agreed decided decision settled consensus aligned final".split())
 _DECISION_VERBS = frozenset("go stick going".split())  # "let's go with", "we're going with"
@@ -127,6 +127,7 @@ class _Item:
     weak: bool = False  # an "I can…" awaiting confirmation within its own entry
     words: frozenset[str] = frozenset()
     adopted: bool = False  # taken on with "I'll take it": its words are someone else's
+    asked: bool = False  # a request taken on with "sure" or "I'll do it": the words are the requester's
 
 
 @dataclass(slots=True)
@@ -156,6 +157,7 @@ class _Commitment:
     weak: bool
     shape: str  # "full", "referring", "thin" or "anaphoric" (see ``rules.shape``)
     after_so: bool = False
+    further: bool = False  # "I'll also…", "…as well": another task, not the one just taken on
 
 
 @dataclass(order=True)
@@ -418,7 +420,8 @@ class Digester:
             form = "anaphoric"
         else:
             form = rules.shape(task)
-        return _Commitment(index, task, due, weak=cue is weak or looking, shape=form, after_so=sentence.after_so)
+        return _Commitment(index, task, due, weak=cue is weak or looking, shape=form, after_so=sentence.after_so,
+                           further=rules.ANOTHER_TASK.search(body) is not None)
 
     def _place_commitment(self, commitment: _Commitment, line: TranscriptLine, entry: int, made: list[_Item],
                           accepted: bool) -> None:
@@ -430,6 +433,16 @@ class Digester:
         # its words says how and when that item gets done, not a second task.
         elaborates = (previous is not None and previous.adopted
                       and not previous.words.isdisjoint(content_words(commitment.task)))
+        if (previous is not None and previous.asked and commitment.shape == "full" and not commitment.after_so
+                and not commitment.further and self._restates(previous, commitment.task)):
+            # Rule REQUEST_ELABORATION: "Can you look at tuning those?" "Yeah, I'll do it. I'll
+            # tune the webhook alert thresholds.": the reply's own words say what was taken
+            # on; one item, in those words.
+            previous.task, previous.words = commitment.task, frozenset(content_words(commitment.task))
+            previous.asked = False
+            if commitment.due is not None:
+                previous.due = commitment.due
+            return
         if previous is None and rules.DELIVERY.match(commitment.task):
             # "I'll have all of it in by Wednesday" in a later turn: when the speaker's
             # recent item will be ready. A date for it, never an item of its own.
@@ -457,6 +470,14 @@ class Digester:
             return
         self._add_item(speaker, commitment.task, line.offset, commitment.due, entry, made,
                        weak=commitment.weak and not accepted)
+
+    @staticmethod
+    def _restates(item: _Item, task: str) -> bool:
+        """Whether a promise says again, in the speaker's words, the request just taken on:
+        they share a word that is no generic verb, or the request only pointed at its object
+        ("look at tuning those")."""
+        shared = (item.words - rules.GENERIC_VERBS) & frozenset(content_words(task))
+        return bool(shared) or rules.POINTING.search(item.task) is not None
 
     def _due_follow_up(self, sentence: _Sentence, speaker: Speaker, entry: int, made: list[_Item]) -> None:
         """"Tomorrow at the latest.", "Yeah, by Friday, no problem.": a date for the
@@ -606,8 +627,8 @@ class Digester:
             decision = rules.DECISION.search(sentence.body)
             if decision and not sentence.question:
                 raw = sentence.body[decision.end():]
-        if not raw:
-            return
+        if not raw or _PERFECT.match(raw):
+            return  # "we should have flagged it sooner": regret about the past, nothing to take on
         task, _ = self._task(raw)
         if task and rules.shape(task) != "anaphoric" and len(content_words(task)) >= 2 and not rules.is_chatter(task):
             self._proposals.append((task, entry))
@@ -653,7 +674,7 @@ class Digester:
         whole = " ".join(sentence.text for sentence in sentences)
         others = [person for _, _, person in self._names.find(whole) if person.participant != speaker.participant]
         taken_at: int | None = None  # the entry whose request this reply took on
-        taken: list[tuple[int, str, date | None]] = []
+        taken: list[tuple[int, str, date | None, bool]] = []
         for request in reversed(waiting):  # the latest request first: replies answer the last question
             if taken_at is not None and (request.entry != taken_at or request.offer_by is not None):
                 continue  # "Bob, can you draft the notes? And book the room?" "Sure.": both, nothing older
@@ -705,11 +726,15 @@ class Digester:
             if task:
                 # "send me your notes" was said by the one who asked, and so was "you" in
                 # "I'll send it to you": name them, as everyone reads the card.
-                taken.append((waiting.index(request), rules.personal(task, me=request.asker, you=request.asker), due))
+                taken.append((waiting.index(request), rules.personal(task, me=request.asker, you=request.asker), due,
+                              task == request.task))
                 taken_at = request.entry
                 commitments = [None] * len(commitments)  # the reply's own words went to this one
-        for _, task, due in sorted(taken, key=lambda found: found[0]):  # in the order they were asked
+        for _, task, due, asked in sorted(taken, key=lambda found: found[0]):  # in the order they were asked
+            before = len(made)
             self._add_item(speaker, task, line.offset, due, entry, made)
+            if asked and len(made) > before:
+                made[-1].asked = True
         return taken_at is not None
 
     @staticmethod
@@ -796,6 +821,8 @@ class Digester:
         # same words are never work: the call itself, small talk, a someday intention.
         if not task or rules.is_chatter(task) or rules.is_vague(task):
             return
+        if rules.shape(task) == "anaphoric":
+            return  # "take it", "own that": no one reading the card could tell what was taken on
         new_words = frozenset(content_words(task))
         # The same promise said again names its recipient or not ("I'll have it to you",
         # "I'll get the memo to Diane"): participants' names do not tell two tasks apart.

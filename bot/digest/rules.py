@@ -87,6 +87,10 @@ HEDGED = re.compile(
 )
 # "I'll, I'll stop sharing": the cue said twice while thinking; the task starts after both.
 STUTTER = re.compile(r"^[\s,]*(?:(?:I'll|I\s+will|I'm\s+going\s+to|I'm\s+gonna|let\s+me)\b[\s,]*)+(?=\w)", re.IGNORECASE)
+# A task that only points at its object: "look at tuning those", "pair with Mei on it".
+POINTING = re.compile(r"\b(?:it|them|those|these|that(?:\s+one)?|this(?:\s+one)?)\s*$", re.IGNORECASE)
+# "…I'll also send the minutes", "…as well": a further task, not the same one said again.
+ANOTHER_TASK = re.compile(r"\b(?:also|too|as\s+well|another|separately|on\s+top\s+of\s+that|plus)\b", re.IGNORECASE)
 # Rule CONDITIONAL_TAIL: a promise that holds only if something else happens first ("I'll
 # bring the stickers if someone reminds me", "I'll file a ticket if it's on our side", "I'll
 # call them Thursday if nobody's come") is a contingency, not a commitment: the labelling
@@ -321,7 +325,8 @@ VAGUE_WORDS = frozenset("it that this them those these one both everything somet
 _REQUEST_FORMS: list[tuple[frozenset[str], re.Pattern[str]]] = [(frozenset(gate.split()), re.compile(pattern, re.IGNORECASE))
                                                                 for gate, pattern in [
     ("could can would will",
-     r"\b(?:could|can|would|will)\s+you\s+(?!mind\b)(?:two\s+|both\s+|all\s+)?"
+     # "Could your team send us the logs?": asked of the addressee, for their side to do.
+     r"\b(?:could|can|would|will)\s+(?:you|your\s+(?:team|folks|people|side|guys|office|group|department|crew))\s+(?!mind\b)(?:two\s+|both\s+|all\s+)?"
      r"(?:please\s+|also\s+|maybe\s+|possibly\s+|just\s+|quickly\s+|perhaps\s+)*(?P<t>.+)"),
     ("mind", r"\b(?:would|do)\s+you\s+mind\s+(?P<t>.+)"),
     ("able", r"\bare\s+you\s+able\s+to\s+(?P<t>.+)"),
