@@ -157,6 +157,7 @@ class _Commitment:
     weak: bool
     shape: str  # "full", "referring", "thin" or "anaphoric" (see ``rules.shape``)
     after_so: bool = False
+    lead: str = ""  # the sentence's words before the cue ("the SOC 2 report, I'll email it to you")
     further: bool = False  # "I'll also…", "…as well": another task, not the one just taken on
 
 
@@ -341,12 +342,14 @@ class Digester:
                 used.add(index)
                 if not personal_plans:  # a plan answering "any plans for the weekend?" is no item
                     commitment.task = rules.personal(commitment.task, me=None, you=listener)
-                    self._place_commitment(commitment, line, entry, made, accepted)
+                    before = " ".join(earlier.text for earlier in sentences[:index])
+                    self._place_commitment(commitment, line, entry, made, accepted, before)
                 continue
             if sentence.named and self._assignment_in(sentence, line, entry):
                 used.add(index)
                 continue
-            if sentence.may_ask and self._request_in(sentence, index, vocatives, speaker, entry):
+            if sentence.may_ask and self._request_in(sentence, index, vocatives, speaker, entry,
+                                                     " ".join(earlier.text for earlier in sentences[:index])):
                 used.add(index)
                 continue
             if made or speaker.participant in self._last_item:
@@ -421,10 +424,12 @@ class Digester:
         else:
             form = rules.shape(task)
         return _Commitment(index, task, due, weak=cue is weak or looking, shape=form, after_so=sentence.after_so,
-                           further=rules.ANOTHER_TASK.search(body) is not None)
+                           lead=body[: cue.start()], further=rules.ANOTHER_TASK.search(body) is not None)
 
     def _place_commitment(self, commitment: _Commitment, line: TranscriptLine, entry: int, made: list[_Item],
-                          accepted: bool) -> None:
+                          accepted: bool, before: str = "") -> None:
+        """Make the item a commitment is, or add what it says to one just made. ``before``:
+        the words of the entry before it (what "it" may point back to)."""
         speaker = line.speaker
         previous = next((item for item in reversed(made) if item.owner.participant == speaker.participant), None)
         thin = commitment.shape == "thin" and len(content_words(commitment.task)) <= 2
@@ -465,11 +470,14 @@ class Digester:
                 self._add_item(speaker, antecedent, line.offset, commitment.due, entry, made)
                 if made and made[-1].owner.participant == speaker.participant:
                     made[-1].adopted = True
-            return  # "I'll take it" about nothing we can name: no item
+            # "I'll take it", "I'll submit it tonight" about nothing we can name for sure: no
+            # item (POINTED_OBJECT only completes tasks that say more than their pronoun).
+            return
         if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
             return
-        self._add_item(speaker, commitment.task, line.offset, commitment.due, entry, made,
-                       weak=commitment.weak and not accepted)
+        context = f"{before} {commitment.lead}".strip()
+        self._add_item(speaker, self._resolve_pointed(commitment.task, entry, context), line.offset, commitment.due,
+                       entry, made, weak=commitment.weak and not accepted)
 
     @staticmethod
     def _restates(item: _Item, task: str) -> bool:
@@ -509,6 +517,16 @@ class Digester:
         if previous is None or previous[1] != entry - 1 or previous[0].participant == speaker.participant:
             return None
         return previous[0]
+
+    def _resolve_pointed(self, task: str, entry: int, before: str) -> str:
+        """POINTED_OBJECT: "put up the PR for it" with the thing "it" stands for, looked for
+        in the entry's words before the task, then in the two entries before it."""
+        match = rules.pointed(task)
+        if match is None:
+            return task
+        texts = [before] if before else []
+        texts += [text for text, said in reversed(self._recent_texts) if said != entry and entry - said <= 2]
+        return rules.resolve_pointed(task, match, texts)
 
     def _spoken_of(self, entry: int) -> str | None:
         """THIRD_PERSON_REFERENCE: the person the last few entries spoke of by name."""
@@ -561,8 +579,9 @@ class Digester:
         return found
 
     def _request_in(self, sentence: _Sentence, index: int, vocatives: list[tuple[int, Speaker | None]],
-                    speaker: Speaker, entry: int) -> bool:
-        """A request, open request or offer made in this sentence (True: it was one)."""
+                    speaker: Speaker, entry: int, before: str = "") -> bool:
+        """A request, open request or offer made in this sentence (True: it was one).
+        ``before``: the entry's words before the sentence."""
         if not sentence.may_ask:
             return False
         body = sentence.body
@@ -598,6 +617,11 @@ class Digester:
         task, due = self._task(rules.strip_vocative(raw, self._names))
         if task and (rules.is_chatter(task) or (sentence.question and rules.PERCEPTION.match(task))):
             return True  # "can you hear me?", "could you walk us through it?": the call itself
+        if task and rules.shape(task) != "anaphoric":
+            # "the flaky checkout tests… Could you pair with Mei on those?", "Marcus, the
+            # webhook one, can you pair with Ana on it?" (POINTED_OBJECT)
+            lead = body[: max(0, body.find(raw))] if raw else ""
+            task = self._resolve_pointed(task, entry, f"{before} {lead}".strip())
         if task and rules.shape(task) == "anaphoric":
             # "Then Dana, could you do it?": the request just declined, or what "we should" do.
             earlier = next((old.task for old in reversed(self._requests)

@@ -12,7 +12,7 @@ from typing import Callable
 from collections import Counter
 
 from bot.digest.names import Names
-from bot.digest.sentences import content_words
+from bot.digest.sentences import STOPWORDS, content_words
 from bot.domain import Speaker
 
 APOSTROPHE = re.compile(r"[’‘`]")
@@ -629,6 +629,96 @@ def similar(first: frozenset[str], second: frozenset[str]) -> bool:
     shared = len(first & second)
     shorter = min(len(first), len(second))
     return shared == shorter if shorter <= 4 else shared / shorter >= 0.8
+
+
+# -- pointed objects ---------------------------------------------------------------------
+# Rule POINTED_OBJECT: "I'll put up the PR for it", "could you pair with Mei on those?",
+# "I'll email it to you right after this call": the pronoun stands for the thing just
+# spoken of ("Our auditors want the SOC 2 report"). A note-taker writes the thing, as no
+# reader of the card knows what "it" was. The antecedent is the last noun phrase with a
+# determiner ("the…", "your…") said before, in this entry or the two before it, that agrees
+# in number (it/that/this one: singular; them/those/these: plural) and names no part of the
+# call itself (the call, the week, the screen…). People are never looked for: "chase them"
+# after "legal said…" stays as said.
+POINTED = re.compile(
+    r"(?<=\s)(?P<p>it|them|those|these|that\s+one|this\s+one|that)"
+    r"(?=\s+(?:to|for|in|into|on|with|by|at|up|over|out|back|down|off|through|tonight|today|tomorrow|after|before|first"
+    r"|later|now|and|next|this|properly|again|asap|once|when|so|as|from|across)\b|\s*[,.;!?]?\s*$)",
+    re.IGNORECASE,
+)
+_PERSON_VERBS = frozenset("tell ask call email e-mail ping message text remind let reply thank meet contact invite introduce "
+                          "chase nudge pay brief loop cc update follow talk check get join help".split())
+_NP = re.compile(r"\b(?:the|your|our|my|their|that|these|those)\s+((?:[A-Za-z0-9][\w'-]*)(?:\s+[A-Za-z0-9][\w'-]*){0,4})")
+_NP_STOP = STOPWORDS | frozenset("first last next whole other same new old one ones for from with into onto at by in on to of "
+                                 "about over after before across like".split()) - frozenset(["whole"])
+# Heads that name the call, a time or nothing in particular: never what "it" was.
+_NOT_REFERENTS = frozenset("call meeting meetings week weeks day days end time times moment chat screen way thing things "
+                           "point points question questions idea agenda minute minutes second seconds hour hours morning "
+                           "afternoon evening night weekend rest bit lot kind sort part start beginning middle side guys folks "
+                           "floor room people everyone team teams stuff sense record same deal problem issue case fact today "
+                           "tomorrow month quarter year sprint standup sync list top bottom front back page beginning".split())
+
+
+def noun_phrases(text: str) -> list[str]:
+    """The determiner-led noun phrases of ``text``, in order, each cut at its first
+    function word or verb-looking word ("the flaky checkout e2e tests, they failed" →
+    "flaky checkout e2e tests")."""
+    found = []
+    for match in _NP.finditer(text):
+        kept: list[str] = []
+        for word in match.group(1).split():
+            bare = word.lower().strip("'")
+            if kept and bare == "one":  # "the webhook one": the webhook ticket
+                kept.append(word)
+                break
+            if bare in _NP_STOP or (kept and bare.endswith("ed") and len(bare) > 4) or "'" in bare:
+                break
+            kept.append(word)
+        if kept and kept[-1].lower() not in _NOT_REFERENTS:
+            found.append(" ".join(kept))
+    return found
+
+
+def _plural(head: str) -> bool:
+    head = head.lower()
+    return head.endswith("s") and not head.endswith(("ss", "us", "is", "ics"))
+
+
+def pointed(task: str) -> re.Match[str] | None:
+    """The pronoun a task points at its object with, if it has one worth resolving."""
+    if " " not in task:
+        return None
+    match = POINTED.search(task)
+    if match is None:
+        return None
+    before = task[: match.start()].split()
+    if not before or before[-1].lower() == "of" or (match.group("p").lower() == "them"
+                                                     and before[-1].lower() in _PERSON_VERBS):
+        return None  # "all of it" is no object of its own; "chase them" speaks of people
+    return match
+
+
+def resolve_pointed(task: str, match: re.Match[str], texts: list[str]) -> str:
+    """``task`` with its pronoun replaced by the antecedent found in ``texts`` (nearest
+    first), or unchanged when none agrees."""
+    plural = match.group("p").lower() in ("them", "those", "these")
+    task_words = {word.lower() for word in task.split()}
+    # The same verb said with an object just before names it ("Can you walk the whole level
+    # five perimeter…?" … "I'll walk it with their foreman"): that object, whatever came between.
+    verb = re.escape(task.split()[0].lower())
+    for text in texts:
+        for said in re.finditer(rf"\b{verb}\w*\s+(?:(?:up|out|over|through|back|down|off)\s+)?(?=(?:the|your|our|my|their)\s)",
+                                text, re.IGNORECASE):
+            phrases = noun_phrases(text[said.end():])
+            if phrases and phrases[0].split()[-1].lower() not in task_words:
+                return f"{task[: match.start()]}the {phrases[0]}{task[match.end():]}"
+    for text in texts:
+        for phrase in reversed(noun_phrases(text)):
+            head = phrase.split()[-1]
+            if _plural(head) != plural or head.lower() in task_words:
+                continue  # "put up the PR for it" is not "the PR"
+            return f"{task[: match.start()]}the {phrase}{task[match.end():]}"
+    return task
 
 
 # -- third-person references -------------------------------------------------------------
