@@ -881,7 +881,7 @@ class Digester:
     def _task(self, raw: str) -> tuple[str, date | None]:
         """A task from the words after a cue: the main clause without its date phrase,
         and the date (from the clause, or else from the rest of the sentence)."""
-        text = raw.strip(" ,:;")
+        text = rules.WHETHER_IF.sub(r"\1 whether", raw.strip(" ,:;"))
         clause = rules.CLAUSE.search(text)
         main, rest = (text[: clause.start()], text[clause.start():]) if clause else (text, "")
         found = self._dates.find(main)

@@ -53,7 +53,9 @@ ANAPHORIC_CUE = re.compile(
 # reported there ("if we had budget I would…", "maybe I'll", "I said I'd") disqualifies.
 BAD_PREFIX = re.compile(
     r"\b(?:if|unless|in\s+case|assuming|suppose|supposing|whether|wish|hope|maybe|perhaps|possibly|might"
-    r"|don't|do\s+not|doubt|not\s+sure|never|said|told|thought|promised|mentioned|wondering|wonder)\b"
+    r"|don't|do\s+not|doubt|not\s+sure|never|said|told|thought|promised|mentioned|wondering|wonder"
+    # Hearsay: "Apparently Carol is going to own the launch", "I heard Tom will take over".
+    r"|apparently|supposedly|reportedly|allegedly|heard|rumou?r|word\s+is)\b"
     r"|\b(?:that|which|who|thing|things|stuff|what|how|where|why)\s*$",
     re.IGNORECASE,
 )
@@ -91,6 +93,10 @@ STUTTER = re.compile(r"^[\s,]*(?:(?:I'll|I\s+will|I'm\s+going\s+to|I'm\s+gonna|l
 POINTING = re.compile(r"\b(?:it|them|those|these|that(?:\s+one)?|this(?:\s+one)?)\s*$", re.IGNORECASE)
 # "…I'll also send the minutes", "…as well": a further task, not the same one said again.
 ANOTHER_TASK = re.compile(r"\b(?:also|too|as\s+well|another|separately|on\s+top\s+of\s+that|plus)\b", re.IGNORECASE)
+# "check if the vendor supports SSO", "ask Dana if she can cover": the "if" of a question
+# being looked into, part of the task (read as "whether", so no clause is cut there).
+WHETHER_IF = re.compile(r"^((?:double[\s-]check|check|ask|see|find\s+out|confirm|verify|figure\s+out|test|look\s+into)\b"
+                        r"(?:\s+[\w'-]+){0,3}?)\s+if\b", re.IGNORECASE)
 # Rule CONDITIONAL_TAIL: a promise that holds only if something else happens first ("I'll
 # bring the stickers if someone reminds me", "I'll file a ticket if it's on our side", "I'll
 # call them Thursday if nobody's come") is a contingency, not a commitment: the labelling
@@ -187,7 +193,7 @@ _CALL_FORMS = [
     r"(?:feel|love|hate|regret|appreciate|worry)\b",
     # A framed speech act: "I'm going to be annoying and say…", "be the devil's advocate and ask…".
     # ("be" itself may already be cut off as a task lead: "annoying and say").
-    r"(?:be\s+)?(?:[\w']+\s+){1,4}?and\s+(?:say|ask|admit|suggest|point\s+out|push\s+back)\b",
+    r"(?:be\s+)?(?:[\w']+\s+){1,6}?and\s+(?:say|ask|admit|suggest|point\s+out|push\s+back)\b",
     # Finding a colleague for a chat: "I'll grab you after, about the SDK thing".
     r"(?:grab|catch|find|nab)\s+(?:you|him|her|them|\w+)\s+(?:after|later|afterwards|offline|in\s+a\s+bit)\b",
     r"(?:grab|catch|nab)\s+(?:you|him|her|them)\b",
@@ -214,12 +220,33 @@ _CALL_FORMS = [
     r"(?:buy|shout|treat)\s+(?:you|him|her|them|us|everyone|everybody|the\s+team|y'all|you\s+all|[A-Z]\w+\s+(?:a|an|some|lunch|dinner|coffee|drinks?|breakfast))\b",
     # Joining someone is being there, not a task: "I'll join you", "I'll join Ahmed's team".
     r"join\s+(?:you|him|her|them|us)\b",
+    # Running the call: "I'll keep an eye on the time", "I'll open it up for questions", "I'll
+    # give you the short version", "I'll let you get back to your day", "I'll try sharing again".
+    r"keep\s+(?:an\s+eye\s+on\s+|track\s+of\s+)?(?:the\s+)?time\b", r"keep\s+time\b",
+    r"open\s+(?:it|this|things|the\s+floor)\s+(?:up\s+)?(?:for|to)\s+(?:questions|discussion|comments|q\s*&\s*a)",
+    r"take\s+(?:a\s+few\s+|some\s+|any\s+)?questions\b",
+    r"give\s+(?:you|everyone|everybody|us|y'all)\s+(?:the|a)\s+(?:short|long|quick|brief|high-level|tl;?dr)\s+(?:version|answer)",
+    r"let\s+(?:you|everyone|everybody|y'all|you\s+all|people|folks)\s+(?:go|get\s+(?:back|on)|have|enjoy)\b",
+    r"get\s+back\s+to\s+(?:the\s+)?(?:agenda|topic|point|question|list|slides?|discussion|main\s+\w+)\b",
+    r"try\s+(?:sharing|presenting|again|reconnecting|rejoining|another\s+(?:browser|tab|link))\b",
+    r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:numbers|timeline|results|options|highlights"
+    r"|background|context|details|questions)\s*(?:first|quickly|now|briefly)?\s*$",
+    # One's own devices are the call itself: "I'm going to turn my camera off".
+    r"(?:turn|switch|put|get|fix|restart|plug\s+in|reset)\s+(?:on\s+|off\s+)?(?:my|the)\s+(?:camera|cam|mic|microphone|video|audio"
+    r"|headset|headphones|connection|wi-?fi|internet|laptop\s+charger)\b",
+    # Idioms: "I'll level with you", "I'm going to go out on a limb and say…".
+    r"level\s+with\b", r"go\s+out\s+on\s+a\s+limb\b", r"save\s+(?:you|him|her|them|\w+)\s+a\s+(?:seat|spot|place|slice|plate)\b",
+    r"(?:get|buy)\s+(?:the\s+)?(?:next|first)\s+round\s*$",
+    # Thinking is no deliverable: "I'll think about whether we need a new vendor".
+    r"think\s+(?:about|over|on)\b(?!.*\b(?:and|then)\s+(?:send|write|share|come\s+back|get\s+back|let|report|propose))",
 ]
 CHATTER = re.compile("^(?:" + "|".join(_CALL_FORMS) + r")(?![\w'])", re.IGNORECASE)
 LEISURE = re.compile(
     r"\b(?:coffee|lunch|dinner|breakfast|drinks?|beers?|cake|pizza|ramen|restaurant|vacation|gym|party|movie|nap|sleep"
     r"|a\s+round\s+of|game\s+night|bathroom|restroom|snacks?|explore\s+the\s+city|sightseeing|museum|hike|hiking"
-    r"|beach|concert|festival|dessert|chai|tea|a\s+bite|pints?|wine|cocktails?|brunch|barbecue|bbq|picnic|karaoke)\b"
+    r"|beach|concert|festival|dessert|chai|tea|a\s+bite|pints?|wine|cocktails?|brunch|barbecue|bbq|picnic|karaoke"
+    r"|cookies|donuts|doughnuts|cupcakes|muffins|bagels|treats|sweets|chocolates?|recipes?|zoo|photos?\s+of\s+(?:the|my|our)"
+    r"\s+(?:dog|cat|puppy|kitten|baby|kids|trip|holiday|vacation|wedding|garden))\b"
     # …unless it only modifies the noun after it: "set up the lunch bunch", "fix the party
     # invite list" are work. A preposition, a time word, a comma or the end may follow.
     r"(?!\s+(?!(?:with|at|in|on|for|after|before|during|tonight|today|tomorrow|later|together|and|or|then|first"
@@ -229,13 +256,17 @@ LEISURE = re.compile(
     # hand, give me a minute"; and home life: "try it with my partner".
     r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b"
     r"|\bgive\s+me\s+(?:a|one)\s+(?:minute|min|sec|second|moment)\b|\b(?:right\s+now|as\s+we\s+speak)\b"
-    r"|\bwith\s+my\s+(?:partner|wife|husband|kids?|family|girlfriend|boyfriend|dog|mum|mom|dad|parents)\b",
+    r"|\b(?:with|take)\s+(?:my|the)\s+(?:partner|wife|husband|kids?|family|girlfriend|boyfriend|dog|mum|mom|dad|parents)\b",
     re.IGNORECASE,
 )
 # Feedback with no object to deliver: "I'll leave a few comments in the doc". The
 # labelling rules call it vague (ambiguous), unlike "send comments on the draft to Legal".
 _VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+couple\s+of\s+|more\s+)?"
-                r"(?:comments?|notes?|thoughts)\b(?!\s+(?:for|to)\s+\w)"]
+                r"(?:comments?|notes?|thoughts)\b(?!\s+(?:for|to)\s+\w)",
+                # "I'll keep you posted": a courtesy with no subject ("keep the customer updated
+                # on the timeouts" names one and stays).
+                r"keep\s+(?:you|everyone|everybody|us|y'all|you\s+all|you\s+guys|the\s+team|people|folks|[A-Z]\w+)\s+"
+                r"(?:posted|updated|informed|in\s+the\s+loop)\s*$"]
 VAGUE_TASK = re.compile("^(?:" + "|".join(_VAGUE_FORMS) + r")", re.IGNORECASE)
 # "Let me…" that is the call itself ("let me share my screen", "let me see", "let me
 # know"); "let me check with legal" or "let me share the doc after the call" is not.
@@ -255,7 +286,8 @@ LET_ME_CHATTER = re.compile(
     r"|tab|window|plan|file|agenda|tracker|draft|diagram|mock-?ups?|designs?|numbers|results|chart|graph)\s*(?:quickly|real\s+quick|now|here)?\s*$|stop\s*(?:$|there|here|you|sharing|presenting|the\s+recording)"
     r"|present\s*(?:$|my|the\s+(?:slides|deck|screen))"
     r"|go\s+(?:back|ahead)|go\s+(?:through|over)\s+(?:it|this|that|the\s+(?:slides?|deck|agenda|numbers|list))"
-    r"|look\s*$|check\s*$|double[\s-]check\s*$|confirm\s*$|dig\s*$|see\s+if|just\s+check\s*$)",
+    r"|look\s*$|check\s*$|double[\s-]check\s*$|confirm\s*$|dig\s*$|see\s+if|just\s+check\s*$"
+    r"|(?:bring|pull|open)\s+up\b|get\s+back\s+to\s+(?:the\s+)?(?:agenda|topic|point|question|list|slides?))",
     re.IGNORECASE,
 )
 
@@ -276,7 +308,7 @@ CLAUSE = re.compile(
 # Words that end a task without being part of it ("send the draft by Tuesday then").
 _TRAILING_WORDS = ("then", "too", "also", "anyway", "as well", "though", "for now", "real quick", "right now", "myself",
                    "for this", "for that", "okay", "ok", "right", "promise", "please", "again", "on that", "on this",
-                   "no problem", "either", "at least")
+                   "no problem", "either", "at least", "even")
 
 
 _TRAILING = re.compile(r"[\s,](?:" + "|".join(word.replace(" ", r"\s+") for word in _TRAILING_WORDS) + r")$",
@@ -400,7 +432,8 @@ DECLINE = re.compile(
     r"|don't\s+have\s+(?:the\s+)?(?:time|bandwidth|capacity|cycles)|no\s+bandwidth|(?:too|really|pretty)\s+(?:busy|swamped|slammed)"
     r"|I'm\s+(?:swamped|slammed|out|off|away)|not\s+this\s+week|not\s+me|I'd\s+rather\s+not|not\s+really|I've\s+never"
     r"|nope|already\s+(?:did|done|sent|have|has)|I\s+already|it's\s+(?:already\s+)?done|not\s+the\s+right\s+person"
-    r"|don't\s+think\s+I\s+(?:can|could|will|have)|not\s+sure\s+I\s+(?:can|could|will|have))\b"
+    r"|don't\s+think\s+I\s+(?:can|could|will|have)|not\s+sure\s+I\s+(?:can|could|will|have)"
+    r"|(?:don't\s+think|not\s+sure)\s+I(?:'ll|'d|\s+would))\b"
     r"|^no\b(?![,\s]+(?:problem|worries|issue|sweat))"
     # "Yes, it did." answers a question; it takes nothing on.
     r"|^(?:yes|yeah|yep|yup)[,.]?\s+(?:it|that|they|he|she)\s+(?:did|does|was|were|is|are|has|have)\b",
