@@ -237,6 +237,22 @@ _CALL_FORMS = [
     # Idioms: "I'll level with you", "I'm going to go out on a limb and say…".
     r"level\s+with\b", r"go\s+out\s+on\s+a\s+limb\b", r"save\s+(?:you|him|her|them|\w+)\s+a\s+(?:seat|spot|place|slice|plate)\b",
     r"(?:get|buy)\s+(?:the\s+)?(?:next|first)\s+round\s*$",
+    # Time off and where one works are personal plans: "Bob is taking the day off", "I'll be
+    # working from home tomorrow".
+    r"(?:the\s+|a\s+|some\s+|next\s+|two\s+|three\s+|a\s+few\s+|a\s+couple\s+of\s+)*(?:days?|weeks?|afternoon|morning"
+    r"|time|weekend|\w+day)\s+off\b",
+    r"(?:working|work)\s+(?:from\s+(?:home|the\s+office|the\s+cottage)|remotely|in\s+the\s+office|late|from\s+\w+\s+(?:today|tomorrow|this|next))\b",
+    # Deferring to someone is no task: "I'll leave that to Carol", "I'll defer to Bob",
+    # "I'll trust your judgement", "I'll follow your lead", "I'll do whatever you need".
+    r"(?:leave|defer)\s+(?:that|this|it|the\s+call|the\s+decision)?\s*(?:to|with)\s+(?:you|him|her|them|\w+)"
+    r"(?:\s+on\s+(?:that|this|it))?\s*$", r"defer\s+to\b",
+    r"trust\s+(?:you|your|him|his|her|them|their)\b", r"follow\s+(?:your|his|her|their)\s+lead\b",
+    r"do\s+(?:whatever|anything)\s+(?:you|it|is|needs)\b", r"get\s+the\s+hang\s+of\b", r"drop\s+(?:you|\w+)\s+a\s+line\b",
+    # One's own calendar and the meeting's recording: "I'll check my calendar", "I'll watch
+    # the recording later".
+    r"check\s+my\s+(?:calendar|schedule|diary|availability)\b",
+    r"(?:catch\s+up\s+on|watch|listen\s+to|rewatch)\s+(?:the\s+|this\s+)?recording\b",
+    r"tell\s+(?:you|us|everyone|everybody)\s+the\s+same\b",
     # Thinking is no deliverable: "I'll think about whether we need a new vendor".
     r"think\s+(?:about|over|on)\b(?!.*\b(?:and|then)\s+(?:send|write|share|come\s+back|get\s+back|let|report|propose))",
 ]
@@ -565,6 +581,7 @@ def is_chatter(task: str) -> bool:
 # "…at some point", "eventually": no time, no promise. The labelling rules leave these
 # out as vague intentions ("I need to redo the plan at some point").
 SOMEDAY = re.compile(r"\b(?:at\s+some\s+point|eventually|some\s*day|one\s+of\s+these\s+days|sometime\s+down\s+the\s+line"
+                     r"|sometime\s*$"
                      r"|whenever\s+I\s+(?:get|can|have))\b", re.IGNORECASE)
 
 
