@@ -83,6 +83,8 @@ _EXPRESSIONS: list[tuple[str, frozenset[str], bool, str]] = [
      r"|(?:over\s+)?the\s+weekend|asap|as\s+soon\s+as\s+possible|right\s+away|soon|later(?:\s+on)?"
      r"|after\s+(?:this|the\s+(?:call|meeting))|(?:early|mid|late)[\s-]+(?:next\s+)?(?:week|month)"),
 ]
+# Days with a name of their own: "Black Friday" is a shopping day, not this Friday.
+_NAMED_DAY = re.compile(r"\b(?:black|cyber|good|casual|giving|super|ash|boxing)\s+$", re.IGNORECASE)
 _PREPOSITION = r"(?:(?:by|before|on|for|until|till|no\s+later\s+than|due|sometime|around|at\s+the\s+latest\s+by)\s+)?"
 _KINDS = [kind for kind, _, _, _ in _EXPRESSIONS]
 _LETTERS = re.compile(r"[a-z]+")
@@ -139,6 +141,8 @@ class DueDates:
         if not indices:
             return found  # most sentences: no word a date is made of
         for match in _expression(tuple(sorted(indices))).finditer(text):
+            if _NAMED_DAY.search(text, max(0, match.start() - 8), match.start()):
+                continue  # "the Black Friday traffic profile": a name, not a date
             kind = next(_KINDS[int(name[1:])] for name, value in match.groupdict().items()
                         if value is not None and name.startswith("k") and name[1:].isdigit())
             found.append(DueMatch(match.start(), match.end(), match.group(0), self._read(kind, match)))

@@ -74,6 +74,7 @@ _WEAK_WORDS = frozenset("can need have got happy".split())  # "I can…", "I nee
 _WITHDRAW_WORDS = frozenset("mind nevermind scratch forget ignore".split())
 _REQUEST_WORDS = frozenset("you your you'll you'd you're please someone somebody anyone anybody everyone everybody who volunteer "
                            "volunteers".split())
+_INTENTION_WORDS = frozenset("going want wanted need needed should meant like planning planned".split())
 _DECISION_WORDS = frozenset("agreed decided decision settled consensus aligned final".split())
 _DECISION_VERBS = frozenset("go stick going".split())  # "let's go with", "we're going with"
 _PROPOSAL_WORDS = frozenset("should need have must ought someone somebody".split())
@@ -327,6 +328,8 @@ class Digester:
                 used.add(index)  # listed as a decision: no key point as well
             if sentence.may_propose or sentence.may_decide:
                 self._proposal_in(sentence, entry)
+            elif "i" in sentence.wordset and not sentence.wordset.isdisjoint(_INTENTION_WORDS) and commitments[index] is None:
+                self._intention_in(sentence, entry)
             if not sentence.wordset.isdisjoint(_WITHDRAW_WORDS) and rules.WITHDRAWN.search(sentence.lower):
                 # "Let me send you the passwords. Actually no, never mind."
                 for item in [item for item in made if item.owner.participant == speaker.participant][-1:]:
@@ -356,6 +359,8 @@ class Digester:
                 self._due_follow_up(sentence, speaker, entry, made)
         if any(sentence.question for sentence in sentences):
             self._note_plans_question(sentences, entry, speaker.participant)
+        if "see" in line.text or "visible" in line.text or "showing" in line.text:
+            self._shown(line.text, speaker, entry)
         # An "I can…" that nothing in its entry confirmed was an ability, not a promise,
         # unless the next speaker takes up the offer ("I can send the recording." "Please do.").
         for item in made:
@@ -363,6 +368,15 @@ class Digester:
                 self._discard(item)
                 self._open(_Request(speaker.participant, item.task, item.due, entry, entry, asker=speaker,
                                     offer_by=speaker, next_speaker_only=True))
+
+    def _shown(self, text: str, speaker: Speaker, entry: int) -> None:
+        """"I'll share the forecast sheet." … "Okay, you should see it now.": what the speaker
+        just said they would share is on the screen, in the call; no item."""
+        if rules.SHOWN.search(text) is None:
+            return
+        last = self._last_item.get(speaker.participant)
+        if last is not None and entry - last.entry <= 1 and rules.SHARE_TASK.match(last.task):
+            self._discard(last)
 
     def _awaits(self, speaker: Speaker, entry: int) -> bool:
         """Whether words without any cue may still matter: an answer to a request, or a
@@ -408,6 +422,8 @@ class Digester:
             return None  # "I can, but I'm out till the new year": what comes next decides
         if rules.NOT_A_TASK.match(raw):
             return None  # "I will not…", "I'll maybe…"
+        # "I'll need to brief the COO", "I'll have to check": an obligation, not yet a promise.
+        obliged = strong is cue and re.match(r"(?:need|have|want)\s+to\b", raw, re.IGNORECASE) is not None
         raw = rules.TASK_LEAD.sub("", raw)
         if let_me and rules.LET_ME_CHATTER.match(raw):
             return None
@@ -423,7 +439,7 @@ class Digester:
             form = "anaphoric"
         else:
             form = rules.shape(task)
-        return _Commitment(index, task, due, weak=cue is weak or looking, shape=form, after_so=sentence.after_so,
+        return _Commitment(index, task, due, weak=cue is weak or looking or obliged, shape=form, after_so=sentence.after_so,
                            lead=body[: cue.start()], further=rules.ANOTHER_TASK.search(body) is not None)
 
     def _place_commitment(self, commitment: _Commitment, line: TranscriptLine, entry: int, made: list[_Item],
@@ -438,12 +454,17 @@ class Digester:
         # its words says how and when that item gets done, not a second task.
         elaborates = (previous is not None and previous.adopted
                       and not previous.words.isdisjoint(content_words(commitment.task)))
-        if (previous is not None and previous.asked and commitment.shape == "full" and not commitment.after_so
-                and not commitment.further and self._restates(previous, commitment.task)):
+        if (previous is not None and previous.asked and not commitment.after_so and not commitment.further
+                and ((commitment.shape == "referring" and not rules.DELIVERY.match(commitment.task))
+                     or (commitment.shape == "full"
+                                                          and self._restates(previous, commitment.task)))):
             # Rule REQUEST_ELABORATION: "Can you look at tuning those?" "Yeah, I'll do it. I'll
             # tune the webhook alert thresholds.": the reply's own words say what was taken
-            # on; one item, in those words.
-            previous.task, previous.words = commitment.task, frozenset(content_words(commitment.task))
+            # on; one item, in those words ("I'll run it against staging": the request's object).
+            task = commitment.task
+            if commitment.shape == "referring":
+                task = rules.substitute(task, previous.task)
+            previous.task, previous.words = task, frozenset(content_words(task))
             previous.asked = False
             if commitment.due is not None:
                 previous.due = commitment.due
@@ -617,6 +638,13 @@ class Digester:
         task, due = self._task(rules.strip_vocative(raw, self._names))
         if task and (rules.is_chatter(task) or (sentence.question and rules.PERCEPTION.match(task))):
             return True  # "can you hear me?", "could you walk us through it?": the call itself
+        do_that = rules.DO_THAT.match(task) if task else None
+        if do_that is not None:
+            # "I was going to add dashboards for hit rate…" "Can you do that as part of the
+            # implementation?": the work just named, with what the request adds to it.
+            named = self._recent_proposal(entry, consume=True)
+            if named:
+                task = f"{named}{do_that.group('rest')}"
         if task and rules.shape(task) != "anaphoric":
             # "the flaky checkout tests… Could you pair with Mei on those?", "Marcus, the
             # webhook one, can you pair with Ana on it?" (POINTED_OBJECT)
@@ -655,6 +683,17 @@ class Digester:
             return  # "we should have flagged it sooner": regret about the past, nothing to take on
         task, _ = self._task(raw)
         if task and rules.shape(task) != "anaphoric" and len(content_words(task)) >= 2 and not rules.is_chatter(task):
+            self._proposals.append((task, entry))
+            del self._proposals[:-3]
+
+    def _intention_in(self, sentence: _Sentence, entry: int) -> None:
+        """"I was going to add dashboards for hit rate and staleness, but I haven't started":
+        no promise, but what a later "can you do that?" or "I'll do it" points to."""
+        intention = rules.INTENTION.search(sentence.body)
+        if intention is None or sentence.question:
+            return
+        task, _ = self._task(intention.group("t"))
+        if task and rules.shape(task) == "full" and len(content_words(task)) >= 2 and not rules.is_chatter(task):
             self._proposals.append((task, entry))
             del self._proposals[:-3]
 
@@ -750,8 +789,10 @@ class Digester:
             if task:
                 # "send me your notes" was said by the one who asked, and so was "you" in
                 # "I'll send it to you": name them, as everyone reads the card.
+                # Taken on with no words of its own ("Sure.", "I'll do it"): the request's words.
+                bare = commitment is None or commitment.shape == "anaphoric"
                 taken.append((waiting.index(request), rules.personal(task, me=request.asker, you=request.asker), due,
-                              task == request.task))
+                              bare and task == request.task))
                 taken_at = request.entry
                 commitments = [None] * len(commitments)  # the reply's own words went to this one
         for _, task, due, asked in sorted(taken, key=lambda found: found[0]):  # in the order they were asked

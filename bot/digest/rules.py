@@ -97,6 +97,17 @@ ANOTHER_TASK = re.compile(r"\b(?:also|too|as\s+well|another|separately|on\s+top\
 # being looked into, part of the task (read as "whether", so no clause is cut there).
 WHETHER_IF = re.compile(r"^((?:double[\s-]check|check|ask|see|find\s+out|confirm|verify|figure\s+out|test|look\s+into)\b"
                         r"(?:\s+[\w'-]+){0,3}?)\s+if\b", re.IGNORECASE)
+# "Can you all see it?", "you should see it now": the thing just "shared" is on the screen.
+SHOWN = re.compile(r"\b(?:can\s+(?:you|everyone|everybody|you\s+all|y'all)\s+(?:all\s+)?see|you\s+should\s+(?:be\s+able\s+to\s+)?see"
+                   r"|do\s+you\s+see|is\s+(?:that|it|this)\s+(?:visible|showing|coming\s+through)|everyone\s+see)\b", re.IGNORECASE)
+SHARE_TASK = re.compile(r"^(?:share|show|present|pull\s+up|bring\s+up)\b(?!.*\b(?:with|to|after|later|by|via|in\s+the\s+channel)\b)",
+                        re.IGNORECASE)
+# "Can you do that as part of the implementation?": "do that" stands for the work just named.
+DO_THAT = re.compile(r"^(?:do|handle|take\s+care\s+of|take\s+on|own|pick\s+up)\s+(?:that|it|this)\b(?P<rest>.*)$", re.IGNORECASE)
+# What someone meant, wants or needs to do, not yet a promise ("I was going to add dashboards
+# for hit rate, but I haven't started"): what a later "can you do that?" points to.
+INTENTION = re.compile(r"\bI\s+(?:was\s+going\s+to|(?:really\s+)?want(?:ed)?\s+to|need(?:ed)?\s+to|should|meant\s+to|(?:'d|would)\s+like\s+to"
+                       r"|was\s+planning\s+to|planned\s+to)\s+(?P<t>[a-z].+)", re.IGNORECASE)
 # Rule CONDITIONAL_TAIL: a promise that holds only if something else happens first ("I'll
 # bring the stickers if someone reminds me", "I'll file a ticket if it's on our side", "I'll
 # call them Thursday if nobody's come") is a contingency, not a commitment: the labelling
@@ -268,6 +279,14 @@ LEISURE = re.compile(
     r"(?!\s+(?!(?:with|at|in|on|for|after|before|during|tonight|today|tomorrow|later|together|and|or|then|first"
     r"|now|soon|this|next|again|sometime|some|real|quick|break|time|somewhere|place|spot|near|nearby|around|one"
     r"|day|night|too|while|once|when|if|to|the|a|an|by|over|instead|since|until|plans?|straight|quickly)\b)[a-z])"
+    # Keeping in touch, visits and hobbies: "I'll add you on LinkedIn", "I'll come visit you in
+    # Montreal", "I'll send you all a photo when it arrives", "I'm going to learn French".
+    r"|^(?:add|follow|friend|connect\s+with)\s+(?:you|him|her|them|us|everyone|[A-Z]\w+)\s+on\s+(?:linkedin|facebook|instagram|twitter|whatsapp"
+    r"|tiktok|strava|signal)\b"
+    r"|^(?:come\s+(?:and\s+)?)?visit\s+(?:you|him|her|them|us|[A-Z]\w+)\b(?!\s+(?:about|to\s+(?:discuss|review|go\s+over)))"
+    r"|^send\s+(?:you|everyone|everybody|y'all|you\s+all|us)(?:\s+all)?\s+(?:a\s+|some\s+)?(?:photos?|pics?|pictures?|selfies?|postcards?)\s*$"
+    r"|^learn\s+(?:(?:to\s+)?(?:speak\s+)?(?:French|Spanish|German|Italian|Japanese|Mandarin|Chinese|Portuguese|Korean|Arabic|Dutch|Swahili"
+    r"|Hindi)|to\s+(?:cook|surf|ski|drive|swim|sail|knit|dance)|the\s+(?:guitar|piano|violin|drums|ukulele))\b"
     # Things done in the call itself: "I'll drop the link in the chat", "I'll reset them by
     # hand, give me a minute"; and home life: "try it with my partner".
     r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b"
@@ -299,7 +318,8 @@ LET_ME_CHATTER = re.compile(
     r"|share\s*(?:$|my\b|the\s+screen|this|it\s+real)"
     # "Let me share the planning sheet": shown now, in the call, unless it goes to someone or later.
     r"|share\s+(?:the|our|this)\s+(?:[\w-]+\s+){0,2}(?:doc|document|sheet|spreadsheet|deck|slides?|board|dashboard|figma|notebook"
-    r"|tab|window|plan|file|agenda|tracker|draft|diagram|mock-?ups?|designs?|numbers|results|chart|graph)\s*(?:quickly|real\s+quick|now|here)?\s*$|stop\s*(?:$|there|here|you|sharing|presenting|the\s+recording)"
+    r"|tab|window|plan|file|agenda|tracker|draft|diagram|mock-?ups?|designs?|numbers|results|chart|graph)\s*(?:quickly|real\s+quick|now|here)?"
+    r"\s*[.!]?\s*$|stop\s*(?:$|there|here|you|sharing|presenting|the\s+recording)"
     r"|present\s*(?:$|my|the\s+(?:slides|deck|screen))"
     r"|go\s+(?:back|ahead)|go\s+(?:through|over)\s+(?:it|this|that|the\s+(?:slides?|deck|agenda|numbers|list))"
     r"|look\s*$|check\s*$|double[\s-]check\s*$|confirm\s*$|dig\s*$|see\s+if|just\s+check\s*$"
@@ -355,7 +375,8 @@ DELIVERY = re.compile(
     r"^have\s+(?:(?:it|that|this|them|everything|something)(?:\s+all)?|all\s+of\s+(?:it|that|them)"
     r"|(?:a|the|my|our)\s+(?:first\s+|rough\s+|final\s+|new\s+|updated\s+)?(?:draft|version|cut|pass|copy|go))"
     # …and nothing more that names the work ("a draft seating plan out" is a task).
-    r"(?:\s+(?:in|ready|done|up|over|out|back|through|to\s+(?:you|everyone|them|him|her|us|you\s+all|the\s+team)))*"
+    r"(?:\s+(?:in|ready|done|up|over|out|back|through|to\s+(?:you|everyone|them|him|her|us|you\s+all|the\s+team)"
+    r"|for\s+(?:you|everyone|them|him|her|us|you\s+all|the\s+team|[A-Z][\w'-]+)))*"
     r"\s*[,.!]?\s*$",
     re.IGNORECASE,
 )
@@ -572,10 +593,19 @@ SHARING = re.compile(
 STOP_SHARING = re.compile(r"\b(?:stop|done)\s+(?:sharing|presenting)\b", re.IGNORECASE)
 
 
+# Writing to someone about a thing is work, whatever the thing: "email the principal about
+# using the gym", "ask the venue about the dinner menu".
+_ABOUT = re.compile(r"^(?:e-?mail|ask|call|ring|phone|message|contact|write\s+to|talk\s+to|speak\s+to|check\s+with|follow\s+up\s+with"
+                    r"|remind|notify)\s+(?!(?:you|him|her|them|us|me)\b)[^,]*?\s(?:about|regarding|re)\s", re.IGNORECASE)
+
+
 def is_chatter(task: str) -> bool:
     """Whether a would-be task is the call itself, a state or small talk, not work."""
-    return bool(task) and (CHATTER.match(task) is not None or UI_ACTION.match(task) is not None
-                           or LEISURE.search(_MEAL_TIME.sub("", task)) is not None)
+    if not task or CHATTER.match(task) is not None or UI_ACTION.match(task) is not None:
+        return bool(task)
+    about = _ABOUT.match(task)
+    subject = task[: about.end()] if about else task
+    return LEISURE.search(_MEAL_TIME.sub("", subject)) is not None
 
 
 # "…at some point", "eventually": no time, no promise. The labelling rules leave these
