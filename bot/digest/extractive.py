@@ -751,7 +751,8 @@ class Digester:
                     self._add_item(request.offer_by, request.task, line.offset, request.due, entry, made)
                 continue
             redirected = [person for person in others if person.participant != request.requester]
-            declined = rules.DECLINE.search(first) is not None
+            # "Honestly, no." declines as plainly as "No."
+            declined = rules.DECLINE.search(first) is not None or rules.DECLINE.match(rules.LEAD.sub("", first)) is not None
             commitment = next((c for c in commitments if c is not None), None)
             # A reply that takes the work on itself ("I can get one of them to translate it,
             # Sofia, just send me the file") is no redirection, whoever else it names.
@@ -816,6 +817,15 @@ class Digester:
             return (reply if commitment.shape != "anaphoric" else ""), due
         reply_verb, asked_verb = reply.split()[0].lower(), asked.split()[0].lower()
         if reply_verb == asked_verb or reply_verb in rules.GENERIC_VERBS:
+            # "Could you go to Kisumu for the photos?" "I'll take the photos on Tuesday, at the
+            # two schools and the kiosk": a reply that says more, in words of its own, wins.
+            # Only about the same thing ("grab lunch early" in the same breath is not it), and
+            # not "have the truck there at eight", which says when, not what.
+            said, wanted = set(content_words(reply)), set(content_words(asked))
+            extra = said - wanted - rules.GENERIC_VERBS
+            if commitment.shape == "full" and reply_verb != "have" and len(extra) >= 2 \
+                    and not (said & wanted).issubset(rules.GENERIC_VERBS):
+                return reply, due
             return asked, due
         if rules.REFERRING.match(reply):
             # "write it up" to "please put your written feedback into the system":
@@ -858,7 +868,7 @@ class Digester:
             if rules.NOT_A_TASK.match(raw):
                 return False
             task, due = self._task(raw)
-            if not task or rules.is_chatter(task) or rules.shape(task) == "anaphoric":
+            if not task or rules.is_chatter(task) or rules.shape(task) == "anaphoric" or rules.NOT_A_VERB.match(task):
                 return False
             if asking:
                 self._open(_Request(line.speaker.participant, task, due, entry, entry, asker=line.speaker,
@@ -886,8 +896,10 @@ class Digester:
         # same words are never work: the call itself, small talk, a someday intention.
         if not task or rules.is_chatter(task) or rules.is_vague(task):
             return
-        if rules.shape(task) == "anaphoric":
-            return  # "take it", "own that": no one reading the card could tell what was taken on
+        if rules.shape(task) == "anaphoric" or rules.DELIVERY.match(task) or rules.NOT_A_VERB.match(task):
+            # "take it", "own that", "have all of it in": no one reading the card could tell
+            # what was taken on; "going to Kisumu" is a trip.
+            return
         new_words = frozenset(content_words(task))
         # The same promise said again names its recipient or not ("I'll have it to you",
         # "I'll get the memo to Diane"): participants' names do not tell two tasks apart.

@@ -108,6 +108,10 @@ DO_THAT = re.compile(r"^(?:do|handle|take\s+care\s+of|take\s+on|own|pick\s+up)\s
 # for hit rate, but I haven't started"): what a later "can you do that?" points to.
 INTENTION = re.compile(r"\bI\s+(?:was\s+going\s+to|(?:really\s+)?want(?:ed)?\s+to|need(?:ed)?\s+to|should|meant\s+to|(?:'d|would)\s+like\s+to"
                        r"|was\s+planning\s+to|planned\s+to)\s+(?P<t>[a-z].+)", re.IGNORECASE)
+# A task names work with a verb. "I'm going to Kisumu", "Amina is going to the offsite": a
+# place, not work (a brand used as a verb, "I'll Slack Bob", stays).
+NOT_A_VERB = re.compile(r"^(?:(?:the|a|an|my|our|your|his|her|their|this|that|these|those)\b"
+                        r"|(?!(?:Slack|Google|Venmo|Zoom|Loom|Jira|WhatsApp|Ping|Email|Text|Call|DM)\b)[A-Z][a-z])")
 # Rule CONDITIONAL_TAIL: a promise that holds only if something else happens first ("I'll
 # bring the stickers if someone reminds me", "I'll file a ticket if it's on our side", "I'll
 # call them Thursday if nobody's come") is a contingency, not a commitment: the labelling
@@ -278,7 +282,7 @@ LEISURE = re.compile(
     # invite list" are work. A preposition, a time word, a comma or the end may follow.
     r"(?!\s+(?!(?:with|at|in|on|for|after|before|during|tonight|today|tomorrow|later|together|and|or|then|first"
     r"|now|soon|this|next|again|sometime|some|real|quick|break|time|somewhere|place|spot|near|nearby|around|one"
-    r"|day|night|too|while|once|when|if|to|the|a|an|by|over|instead|since|until|plans?|straight|quickly)\b)[a-z])"
+    r"|day|night|too|while|once|when|if|to|the|a|an|by|over|instead|since|until|plans?|straight|quickly|early|late)\b)[a-z])"
     # Keeping in touch, visits and hobbies: "I'll add you on LinkedIn", "I'll come visit you in
     # Montreal", "I'll send you all a photo when it arrives", "I'm going to learn French".
     r"|^(?:add|follow|friend|connect\s+with)\s+(?:you|him|her|them|us|everyone|[A-Z]\w+)\s+on\s+(?:linkedin|facebook|instagram|twitter|whatsapp"
@@ -338,7 +342,7 @@ CLAUSE = re.compile(
     r"|\s+(?=(?:so\s+that|so|because|since|while|whereas|although|unless|if|but|in\s+case|just\s+so"
     r"|and\s+then\s+(?:we|you|they|he|she)|then\s+we|once\s+(?:you|we|they|he|she|it|I)"
     r"|when\s+(?:you|we|they|he|she|it|I)|until\s+(?:you|we|they|he|she|it|then)"
-    r"|before\s+(?:you|we|they|he|she|it|I)|after\s+(?:you|we|they|he|she|I))\b)",
+    r"|before\s+(?:you|we|they|he|she|it|I)|after\s+(?:you|we|they|he|she|I)|as\s+soon\s+as)\b)",
     re.IGNORECASE,
 )
 # Words that end a task without being part of it ("send the draft by Tuesday then").
@@ -413,6 +417,8 @@ _OPEN_REQUEST_FORMS: list[tuple[frozenset[str], re.Pattern[str]]] = [(frozenset(
     ("who", r"\bwho\s+(?:can|could|wants\s+to|will|would\s+like\s+to|has\s+(?:time|bandwidth|capacity)\s+to)\s+(?P<t>.+)"),
     ("who", r"\bwho\s+has\s+(?:time|bandwidth|capacity)\b(?P<t>)"),
     ("who who's who'll", r"\bwho(?:(?:'s|\s+is)\s+(?:going\s+to|gonna)|'ll)\s+(?P<t>.+)"),
+    # "Who's sending the recap?": the work named by its -ing form (a reply's "I'll send it" names it).
+    ("who who's", r"\bwho(?:'s|\s+is)\s+(?P<t>(?!going\b|gonna\b|doing\s+(?:what|okay|ok|well)\b)[a-z]+ing\s+(?:the|a|an|our|this|that)\s.+)"),
     ("someone somebody volunteer", r"\b(?:we|I)\s+need\s+(?:someone|somebody|a\s+volunteer)\s+to\s+(?P<t>.+)"),
     ("volunteer volunteers", r"\bany\s+volunteers?\s+(?:to|for)\s+(?P<t>.+)"),
 ]]
