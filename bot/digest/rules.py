@@ -268,6 +268,17 @@ _CALL_FORMS = [
     r"check\s+my\s+(?:calendar|schedule|diary|availability)\b",
     r"(?:catch\s+up\s+on|watch|listen\s+to|rewatch)\s+(?:the\s+|this\s+)?recording\b",
     r"tell\s+(?:you|us|everyone|everybody)\s+the\s+same\b",
+    # Ongoing work is a status, not a new promise: "I'll continue with the backend work", "I'm
+    # going to keep pushing on the migration", "I'll be working on the pricing page today".
+    r"continue\s+(?:with|on|working|to\s+work)\b", r"keep\s+(?:pushing|plugging|chipping|grinding|working|at\s+it)\b",
+    r"working\s+on\b", r"spend\s+(?:the|my|this)\s+(?:day|morning|afternoon|evening|week|time)\s+on\b",
+    # Stances and speech acts about what was said: "I'm going to assume…", "I'll echo what Bob
+    # said", "I'll second that", "I'm going to push back on that", "I'll put it another way".
+    r"(?:assume|presume|suppose|echo|second|ditto|agree|disagree)\b", r"push\s+back\s+on\s+(?:that|this|it)\b",
+    r"put\s+it\s+(?:another|this|that|differently|a\s+different|simply|bluntly)\b",
+    r"get\s+out\s+of\s+(?:your|the|y'all's)\s+(?:hair|way)\b", r"keep\s+(?:it|that|this)\s+in\s+(?:the\s+back\s+of\s+)?my\s+mind",
+    r"(?:close|end|adjourn)\s+(?:the|this|our)\s+(?:meeting|call|session)\b",
+    r"talk\s+to\s+(?:you|y'all|you\s+all|everyone|everybody)\s*(?:soon|later|then|again)?\s*$",
     # Thinking is no deliverable: "I'll think about whether we need a new vendor".
     r"think\s+(?:about|over|on)\b(?!.*\b(?:and|then)\s+(?:send|write|share|come\s+back|get\s+back|let|report|propose))",
 ]
@@ -305,7 +316,12 @@ _VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+coupl
                 # "I'll keep you posted": a courtesy with no subject ("keep the customer updated
                 # on the timeouts" names one and stays).
                 r"keep\s+(?:you|everyone|everybody|us|y'all|you\s+all|you\s+guys|the\s+team|people|folks|[A-Z]\w+)\s+"
-                r"(?:posted|updated|informed|in\s+the\s+loop)\s*$"]
+                r"(?:posted|updated|informed|in\s+the\s+loop)\s*$",
+                # "I'll let the team know", "I'll come back to you on that one", "I'll circle back":
+                # an answer promised with nothing said about what it will be.
+                r"let\s+(?:you|everyone|everybody|the\s+team|people|folks|them|him|her|us|[A-Z]\w+)\s+know\s*$",
+                r"(?:come|get|circle)\s+back(?:\s+to\s+(?:you|him|her|them|us|everyone|[A-Z]\w+))?"
+                r"(?:\s+(?:on|about)\s+(?:that|this|it)(?:\s+one)?)?\s*$"]
 VAGUE_TASK = re.compile("^(?:" + "|".join(_VAGUE_FORMS) + r")", re.IGNORECASE)
 # "Let me…" that is the call itself ("let me share my screen", "let me see", "let me
 # know"); "let me check with legal" or "let me share the doc after the call" is not.
