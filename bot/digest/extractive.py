@@ -241,7 +241,8 @@ class Digester:
             agenda = rules.agenda_item(text)
             if agenda is not None:
                 self._agenda = (agenda, speaker, entry)
-        if any(s.may_promise or s.may_ask or s.may_decide or s.may_propose or s.named for s in sentences) \
+        if any(s.may_promise or s.may_ask or s.may_decide or s.may_propose or s.named
+               or ("i" in s.wordset and not s.wordset.isdisjoint(_INTENTION_WORDS)) for s in sentences) \
                 or self._awaits(line.speaker, entry):
             self._read_entry(line, sentences, entry, used)
         elif any(sentence.question for sentence in sentences):
@@ -491,6 +492,12 @@ class Digester:
                 self._add_item(speaker, antecedent, line.offset, commitment.due, entry, made)
                 if made and made[-1].owner.participant == speaker.participant:
                     made[-1].adopted = True
+            elif not accepted and not commitment.weak and _HANDED_OVER.match(commitment.task):
+                # "…the SOC 2 report." "I'll email it to you right after this call": a thing
+                # handed to someone, named from what was just said (POINTED_OBJECT).
+                task = self._resolve_pointed(commitment.task, entry, f"{before} {commitment.lead}".strip())
+                if task != commitment.task:
+                    self._add_item(speaker, task, line.offset, commitment.due, entry, made)
             # "I'll take it", "I'll submit it tonight" about nothing we can name for sure: no
             # item (POINTED_OBJECT only completes tasks that say more than their pronoun).
             return
@@ -1079,6 +1086,9 @@ class ExtractiveSummarizer:
         return digester.finish()
 
 
+# "email it to you", "send them over to Bob": a thing handed to someone.
+_HANDED_OVER = re.compile(r"^(?:send|email|e-mail|forward|mail|post|give|bring|hand|pass|share|show)\s+(?:it|them|those|these|that)"
+                          r"(?:\s+(?:over|across|along|on))?\s+to\s+\S", re.IGNORECASE)
 _ADDRESS_TURN = re.compile(r",\s+(?:just|please|can|could|would|will)\s+(?:you\s+)?[a-z]", re.IGNORECASE)
 # Rule HESITANT_COORDINATION: speech puts fillers between the conjunction and the second
 # promise ("I'll update the board, and, um, I'll send the numbers to Jorge"): still two.
