@@ -761,6 +761,10 @@ _NOT_REFERENTS = frozenset("call meeting meetings week weeks day days end time t
                            "tomorrow month quarter year sprint standup sync list top bottom front back page beginning".split())
 
 
+_VERB_BEFORE_NP = re.compile(r"\b([a-z][\w'-]*)\s+(?:(?:up|out|over|through|back|down|off)\s+)?(?=(?:the|your|our|my|their)\s)",
+                             re.IGNORECASE)
+
+
 def noun_phrases(text: str) -> list[str]:
     """The determiner-led noun phrases of ``text``, in order, each cut at its first
     function word or verb-looking word ("the flaky checkout e2e tests, they failed" →
@@ -807,10 +811,11 @@ def resolve_pointed(task: str, match: re.Match[str], texts: list[str]) -> str:
     task_words = {word.lower() for word in task.split()}
     # The same verb said with an object just before names it ("Can you walk the whole level
     # five perimeter…?" … "I'll walk it with their foreman"): that object, whatever came between.
-    verb = re.escape(task.split()[0].lower())
+    verb = task.split()[0].lower()
     for text in texts:
-        for said in re.finditer(rf"\b{verb}\w*\s+(?:(?:up|out|over|through|back|down|off)\s+)?(?=(?:the|your|our|my|their)\s)",
-                                text, re.IGNORECASE):
+        for said in _VERB_BEFORE_NP.finditer(text):
+            if not said.group(1).lower().startswith(verb):
+                continue
             phrases = noun_phrases(text[said.end():])
             if phrases and phrases[0].split()[-1].lower() not in task_words:
                 return f"{task[: match.start()]}the {phrases[0]}{task[match.end():]}"
