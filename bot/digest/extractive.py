@@ -910,9 +910,11 @@ class Digester:
         new_words = frozenset(content_words(task))
         # The same promise said again names its recipient or not ("I'll have it to you",
         # "I'll get the memo to Diane"): participants' names do not tell two tasks apart.
-        bare = new_words - self._people_words
+        # …and "draft the release notes" is "get the release notes drafted": word forms do not either.
+        bare = rules.stems(new_words - self._people_words)
         for item in self._items:
-            if item.owner.participant != owner.participant or not rules.similar(item.words - self._people_words, bare):
+            if item.owner.participant != owner.participant \
+                    or not rules.similar(rules.stems(item.words - self._people_words), bare):
                 continue
             # The same promise again ("to recap, Bob sends the deck"): one item, the first,
             # in its more specific wording, with any date said later.

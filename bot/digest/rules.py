@@ -279,6 +279,13 @@ _CALL_FORMS = [
     r"get\s+out\s+of\s+(?:your|the|y'all's)\s+(?:hair|way)\b", r"keep\s+(?:it|that|this)\s+in\s+(?:the\s+back\s+of\s+)?my\s+mind",
     r"(?:close|end|adjourn)\s+(?:the|this|our)\s+(?:meeting|call|session)\b",
     r"talk\s+to\s+(?:you|y'all|you\s+all|everyone|everybody)\s*(?:soon|later|then|again)?\s*$",
+    # Asked and answered in the call: "can you tell me more about the outage?", "could you
+    # explain the graph?", "can you take us through the roadmap?", "can you stay a few minutes?"
+    r"tell\s+(?:me|us|everyone|everybody|the\s+group)\s+more\b",
+    r"explain\s+(?:the|this|that|these|those|your|my)\s+(?:[\w-]+\s+)?(?:graph|chart|slide|diagram|numbers?|table|dashboard"
+    r"|screen|figure|plot|drop|spike|dip|jump|trend|gap)s?\b",
+    r"take\s+(?:us|me|everyone|everybody|them|the\s+group)\s+through\b",
+    r"stay\s+(?:a\s+(?:few|couple|bit)|(?:\w+\s+)?extra|longer|late)\b",
     # Thinking is no deliverable: "I'll think about whether we need a new vendor".
     r"think\s+(?:about|over|on)\b(?!.*\b(?:and|then)\s+(?:send|write|share|come\s+back|get\s+back|let|report|propose))",
 ]
@@ -720,6 +727,20 @@ def strip_vocative(text: str, names: Names) -> str:
     if names.resolve(tail) is not None or (re.fullmatch(r"[A-Z][a-z]+", tail) and tail.lower() not in NOT_NAMES):
         return head.rstrip(" ,")
     return stripped
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(found: frozenset[str]) -> frozenset[str]:
+    """Words without their inflection ("drafted", "drafts", "drafting" → "draft"), and
+    without the causative "get"/"have" ("get the notes drafted"), for telling whether two
+    wordings are one task."""
+    return frozenset(_stem(word) for word in found if word not in ("get", "have"))
 
 
 def similar(first: frozenset[str], second: frozenset[str]) -> bool:

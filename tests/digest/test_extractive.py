@@ -773,3 +773,19 @@ def test_writing_to_someone_about_a_leisure_thing_is_work() -> None:
                     (BOB, "I'll post the flyer on Instagram."))
     assert owned(result) == [("Alice Chen", "email the principal about using the gym"),
                              ("Alice Chen", "book the PA system"), ("Bob Okafor", "post the flyer on Instagram")]
+
+
+def test_the_same_promise_in_other_word_forms_is_one_item() -> None:
+    result = digest((ALICE, "I'll draft the release notes."), (BOB, "Cool."),
+                    (ALICE, "I'll get the release notes drafted by Thursday."))
+    assert [(item.task, item.due) for item in result.action_items] == [("draft the release notes", THURSDAY)]
+
+
+@pytest.mark.parametrize(("asked", "answer"), [
+    ("Bob, can you tell me more about the outage?", "Sure, it started at noon."),
+    ("Bob, could you explain the graph?", "Sure, it's latency by region."),
+    ("Bob, are you able to stay a few extra minutes?", "Yes, I can."),
+    ("Bob, can you take us through the roadmap?", "Sure."),
+])
+def test_a_request_answered_in_the_call_is_no_item(asked: str, answer: str) -> None:
+    assert digest((ALICE, asked), (BOB, answer), (ALICE, "Thanks.")).action_items == ()
