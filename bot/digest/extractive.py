@@ -871,7 +871,10 @@ class Digester:
                 continue
             if rules.BAD_PREFIX.search(rules.LEAD.sub("", before)) or rules.QUESTION_START.match(body):
                 return False
-            raw = rules.TASK_LEAD.sub("", match.group("t").strip(" ,:"))
+            raw = match.group("t").strip(" ,:")
+            if re.match(r"(?:need|have|want)\s+to\b", raw, re.IGNORECASE):
+                return False  # "Carol will have to approve the budget": a requirement, not an assignment
+            raw = rules.TASK_LEAD.sub("", raw)
             if rules.NOT_A_TASK.match(raw):
                 return False
             task, due = self._task(raw)

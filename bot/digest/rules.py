@@ -204,8 +204,10 @@ _CALL_FORMS = [
     r"stay\s+(?:on|behind)", r"believe", r"imagine", r"let\s+\w+\s+(?:answer|speak|talk|go|finish|jump)",
     # Perception in the call: "can you all see it?" "Yep." asks nothing to be done.
     r"(?:see|hear|read)\s*(?:it|that|this|them|me|us|everything|ok(?:ay)?|alright|fine)?\s*$",
-    # Feelings and reactions are states, not work: "I'll feel a lot better once…".
-    r"(?:feel|love|hate|regret|appreciate|worry)\b",
+    # Feelings, reactions and knowing are states, not work: "I'll feel a lot better once…",
+    # "Bob will like the new design", "Carol will know the answer", "Bob's going to kill me".
+    r"(?:feel|love|hate|regret|appreciate|worry|know|like|enjoy|understand|notice|care)\b",
+    r"kill\s+(?:me|us|you|him|her|them)\b",
     # A framed speech act: "I'm going to be annoying and say…", "be the devil's advocate and ask…".
     # ("be" itself may already be cut off as a task lead: "annoying and say").
     r"(?:be\s+)?(?:[\w']+\s+){1,6}?and\s+(?:say|ask|admit|suggest|point\s+out|push\s+back)\b",
