@@ -640,6 +640,8 @@ class Digester:
         raw = asked if asked is not None else asked_anyone or ""
         if re.match(r"(?:not|never)\b", raw, re.IGNORECASE):
             return False
+        if asked is not None and rules.GROUP_ADDRESS.search(body[: max(0, body.find(raw))] + " " + raw[:12]):
+            return True  # "Could you all review the doc?": asked of the group, no one's item
         raw = re.sub(r",?\s+or\s+(?:should|shall|do|can|will)\s+I\b.*$", "", raw, flags=re.IGNORECASE)
         raw = rules.TASK_LEAD.sub("", raw)  # "would you be able to review…"
         task, due = self._task(rules.strip_vocative(raw, self._names))

@@ -112,6 +112,10 @@ INTENTION = re.compile(r"\bI\s+(?:was\s+going\s+to|(?:really\s+)?want(?:ed)?\s+t
 # place, not work (a brand used as a verb, "I'll Slack Bob", stays).
 NOT_A_VERB = re.compile(r"^(?:(?:the|a|an|my|our|your|his|her|their|this|that|these|those)\b"
                         r"|(?!(?:Slack|Google|Venmo|Zoom|Loom|Jira|WhatsApp|Ping|Email|Text|Call|DM)\b)[A-Z][a-z])")
+# A request to the whole group ("could you all…", "can you both…", "everyone, please…") is a
+# wish for the group, like "let's…": no one person takes it on by saying "yeah".
+GROUP_ADDRESS = re.compile(r"\b(?:you\s+(?:all|both|two|three|guys|folks|lot|everyone|people)|y'all|all\s+of\s+you|both\s+of\s+you"
+                           r"|everyone|everybody|folks|guys)\b", re.IGNORECASE)
 # Rule CONDITIONAL_TAIL: a promise that holds only if something else happens first ("I'll
 # bring the stickers if someone reminds me", "I'll file a ticket if it's on our side", "I'll
 # call them Thursday if nobody's come") is a contingency, not a commitment: the labelling

@@ -789,3 +789,25 @@ def test_the_same_promise_in_other_word_forms_is_one_item() -> None:
 ])
 def test_a_request_answered_in_the_call_is_no_item(asked: str, answer: str) -> None:
     assert digest((ALICE, asked), (BOB, answer), (ALICE, "Thanks.")).action_items == ()
+
+
+@pytest.mark.parametrize("asked", [
+    "Could you all review the doc before Friday?",
+    "Can you both send me your slides by Monday?",
+    "Everyone, please submit your timesheets by Friday.",
+    "Can you guys update your tickets before the demo?",
+])
+def test_a_request_to_the_whole_group_is_no_ones_item(asked: str) -> None:
+    assert digest((ALICE, asked), (BOB, "Yeah."), (CAROL, "Sure.")).action_items == ()
+
+
+def test_a_request_to_the_addressees_team_is_theirs() -> None:
+    result = digest((ALICE, "Bob, can your team keep the neuro obs two hourly overnight?"),
+                    (BOB, "Yes, we'll keep the neuro obs two hourly overnight."))
+    assert owned(result) == [("Bob Okafor", "keep the neuro obs two hourly overnight")]
+
+
+def test_a_requirement_is_no_assignment_and_states_are_no_work() -> None:
+    result = digest((ALICE, "Carol will have to approve the budget first."), (BOB, "Carol will know the answer."),
+                    (ALICE, "Bob's going to kill me."))
+    assert result.action_items == ()
