@@ -292,6 +292,18 @@ _CALL_FORMS = [
     r"|screen|figure|plot|drop|spike|dip|jump|trend|gap)s?\b",
     r"take\s+(?:us|me|everyone|everybody|them|the\s+group)\s+through\b",
     r"stay\s+(?:a\s+(?:few|couple|bit)|(?:\w+\s+)?extra|longer|late)\b",
+    # Presenting: what a speaker says they will say or show next is the talk itself ("I'll cover
+    # three things", "I'll touch on the risks", "I'll flag that the vendor is late", "I'll call
+    # out the support team", "I'll skip the appendix", "I'll close with the ask"). Said to
+    # someone outside the call ("flag it to legal", "mention it to the vendor") it is work;
+    # presenting or showing may be a later event's ("Gabriel, you'd present?"), so both stay.
+    r"(?:touch\s+on|highlight|mention|flag|note|call\s+out|shout\s+out|point\s+out|speak\s+to|talk\s+about)\b"
+    r"(?!.*\b(?:to|with)\s+(?!the\s+(?:end|start|beginning)\b|(?:a|some)\s)[\w'-]+|.*\b(?:after|later|tomorrow|tonight|offline)\b)",
+    r"cover\s+(?:a\s+few|a\s+couple\s+of|two|three|four|five|some|the\s+main|the\s+key|my)\s+(?:\w+\s+)?(?:things|topics|points|areas|items)\b",
+    r"(?:jump|skip)\s+(?:to|ahead|back|over|forward|the\s+(?:appendix|rest|details|intro|next|last|first))\b",
+    r"(?:close|end|finish|wrap\s+up|open)\s+(?:with|on)\b", r"leave\s+(?:\w+\s+){0,2}(?:minutes?|time)\s+(?:for|at)\b",
+    r"take\s+(?:the\s+)?(?:first|next|last|one|a|this|that|your|any)\s+(?:more\s+)?questions?\b",
+    r"give\s+(?:some|a\s+bit\s+of|more|a\s+little)\s+(?:context|background|colou?r|detail)\b",
     # Thinking is no deliverable: "I'll think about whether we need a new vendor".
     r"think\s+(?:about|over|on)\b(?!.*\b(?:and|then)\s+(?:send|write|share|come\s+back|get\s+back|let|report|propose))",
 ]
@@ -334,7 +346,8 @@ _VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+coupl
                 # an answer promised with nothing said about what it will be.
                 r"let\s+(?:you|everyone|everybody|the\s+team|people|folks|them|him|her|us|[A-Z]\w+)\s+know\s*$",
                 r"(?:come|get|circle)\s+back(?:\s+to\s+(?:you|him|her|them|us|everyone|[A-Z]\w+))?"
-                r"(?:\s+(?:on|about)\s+(?:that|this|it)(?:\s+one)?)?\s*$"]
+                r"(?:\s+(?:on|about)\s+(?:that|this|it)(?:\s+one)?)?\s*$",
+                r"share\s+more\s+(?:details?|info|information|colou?r|news)\s*$"]
 VAGUE_TASK = re.compile("^(?:" + "|".join(_VAGUE_FORMS) + r")", re.IGNORECASE)
 # "Let me…" that is the call itself ("let me share my screen", "let me see", "let me
 # know"); "let me check with legal" or "let me share the doc after the call" is not.

@@ -811,3 +811,22 @@ def test_a_requirement_is_no_assignment_and_states_are_no_work() -> None:
     result = digest((ALICE, "Carol will have to approve the budget first."), (BOB, "Carol will know the answer."),
                     (ALICE, "Bob's going to kill me."))
     assert result.action_items == ()
+
+
+@pytest.mark.parametrize("said", [
+    "I'll cover three things today: revenue, hiring and the roadmap.",
+    "I'll touch on the risks at the end.",
+    "I'll flag that the vendor is late.",
+    "I'm going to call out the support team for a great quarter.",
+    "I'm going to jump to slide seven.",
+    "I'll close with the ask.",
+    "I'll leave five minutes for questions.",
+    "I'll take the first question.",
+])
+def test_what_a_presenter_will_say_next_is_no_item(said: str) -> None:
+    assert digest((ALICE, said), (BOB, "Okay.")).action_items == ()
+
+
+def test_flagging_to_someone_outside_the_call_and_presenting_later_are_work() -> None:
+    result = digest((ALICE, "I'll flag it to legal tomorrow."), (BOB, "Gabriel is out, so I'll present the webinar."))
+    assert owned(result) == [("Alice Chen", "flag it to legal"), ("Bob Okafor", "present the webinar")]
