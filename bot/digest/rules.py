@@ -304,6 +304,11 @@ _CALL_FORMS = [
     r"(?:close|end|finish|wrap\s+up|open)\s+(?:with|on)\b", r"leave\s+(?:\w+\s+){0,2}(?:minutes?|time)\s+(?:for|at)\b",
     r"take\s+(?:the\s+)?(?:first|next|last|one|a|this|that|your|any)\s+(?:more\s+)?questions?\b",
     r"give\s+(?:some|a\s+bit\s+of|more|a\s+little)\s+(?:context|background|colou?r|detail)\b",
+    # Small moves in the call: "let me grab a pen", "let me take a step back", "let me put you
+    # on the spot", "I'll make a note of it", "I'll take that offline".
+    r"(?:grab|get|find)\s+(?:a|my|some)\s+(?:pen|pencil|paper|notebook|water|glass|charger|headset|headphones|jacket|coat)\b",
+    r"(?:take\s+a\s+)?step\s+back\b", r"put\s+(?:you|him|her|them|\w+)\s+on\s+the\s+spot\b",
+    r"make\s+a\s+(?:mental\s+|quick\s+)?note\b", r"take\s+(?:that|this|it)\s+offline\b",
     # Thinking is no deliverable: "I'll think about whether we need a new vendor".
     r"think\s+(?:about|over|on)\b(?!.*\b(?:and|then)\s+(?:send|write|share|come\s+back|get\s+back|let|report|propose))",
 ]

@@ -763,6 +763,9 @@ def test_sharing_a_document_on_screen_is_no_item() -> None:
     "I'm going to Kisumu next week anyway.",
     "I'll need to brief the COO before we sign anything.",
     "I'll echo what Bob said.",
+    "Let me grab a pen.",
+    "Let me take a step back.",
+    "I'll make a note of it.",
 ])
 def test_call_talk_social_talk_and_status_are_no_items(said: str) -> None:
     assert digest((ALICE, said), (BOB, "Okay.")).action_items == ()
