@@ -13,14 +13,19 @@ How an action item is recognised (English only; the patterns live in ``rules.py`
   item for me: …"; and the weaker "I can…" / "I need to…" / "let me check…" when the
   same entry confirms it ("I can write up the list… I'll share it by Monday") or it
   answers a request. Not: questions ("Should I…?"), conditionals and wishes ("if we had
-  budget I would…", "I might", "I'd love to"), negations ("I won't…"), reported speech,
-  states ("I'll be on vacation"), call mechanics ("let me share my screen") and small
-  talk ("I'll grab a coffee", personal plans asked about).
+  budget I would…", "I might", "I'd love to"), contingencies ("I'll bring the stickers if
+  someone reminds me"), negations ("I won't…"), reported speech and hearsay, states ("I'll
+  be on vacation"), ongoing work ("I'll continue with…"), call mechanics and presenting
+  ("let me share my screen", "I'll touch on the risks") and small talk ("I'll grab a
+  coffee", "I'll add you on LinkedIn", personal plans asked about).
 - A request to a named participant ("Bob, could you…?", "can you…, Bob?") that the
   addressee accepts within the next few entries ("Sure", "will do", "yes I'll do that");
   a refusal leaves it open for a little while, and if the refusal names someone else
   ("maybe Dana?") that person may take it. A request to no one by name may be taken by
-  the next speaker; "can someone…?" by whoever volunteers.
+  the next speaker; "can someone…?" by whoever volunteers; "could you all…?" by no one.
+  The reply's own words name the task when they say more ("Yeah, I'll do it. I'll tune the
+  alert thresholds"), and a pronoun object is named from what was just said ("I'll put up
+  the PR for it").
 - An offer ("Should I also add…?") answered yes by someone else: the offerer's item.
 - A third-person assignment ("Carol will own the migration", "action item for Bob: …")
   when the name is a participant's.
@@ -457,8 +462,7 @@ class Digester:
                       and not previous.words.isdisjoint(content_words(commitment.task)))
         if (previous is not None and previous.asked and not commitment.after_so and not commitment.further
                 and ((commitment.shape == "referring" and not rules.DELIVERY.match(commitment.task))
-                     or (commitment.shape == "full"
-                                                          and self._restates(previous, commitment.task)))):
+                     or (commitment.shape == "full" and self._restates(previous, commitment.task)))):
             # Rule REQUEST_ELABORATION: "Can you look at tuning those?" "Yeah, I'll do it. I'll
             # tune the webhook alert thresholds.": the reply's own words say what was taken
             # on; one item, in those words ("I'll run it against staging": the request's object).
