@@ -66,8 +66,8 @@ _EXPRESSIONS: list[tuple[str, frozenset[str], bool, str]] = [
      r"(?:the\s+)?(?:beginning|start|middle|end)\s+of\s+(?:the\s+|this\s+|next\s+)?\w+"),
     ("plus2", frozenset(["tomorrow"]), False, r"(?:the\s+)?day\s+after\s+tomorrow"),
     ("plus1", frozenset(["tomorrow"]), False, rf"(?:first\s+thing\s+)?tomorrow{_PART}"),
-    ("today", frozenset("today tonight morning afternoon evening".split()), False,
-     r"(?:later\s+)?today|tonight|this\s+(?:morning|afternoon|evening)|(?:first\s+thing|later)\s+today"),
+    ("today", frozenset("today tonight morning afternoon evening arvo".split()), False,
+     r"(?:later\s+)?today|tonight|this\s+(?:morning|afternoon|evening|arvo)|(?:first\s+thing|later)\s+today"),
     ("weekday_next_week", frozenset(_WEEKDAYS), False, rf"(?P<wd_nw>{_WD}){_PART}\s+next\s+week"),
     ("weekday", frozenset(_WEEKDAYS), False,
      rf"(?:first\s+thing\s+)?(?:(?P<wd_mod>this\s+coming|this|next|coming)\s+)?(?P<wd>{_WD}){_PART}"),
@@ -81,8 +81,11 @@ _EXPRESSIONS: list[tuple[str, frozenset[str], bool, str]] = [
     ("vague", _VAGUE_HEADS, False,
      r"(?:next|this|the\s+following|the\s+coming)\s+(?:week|month|quarter|year|sprint|weekend)"
      r"|(?:over\s+)?the\s+weekend|asap|as\s+soon\s+as\s+possible|right\s+away|soon|later(?:\s+on)?"
-     r"|after\s+(?:this|the\s+(?:call|meeting))|(?:early|mid|late)[\s-]+(?:next\s+)?(?:week|month)"),
+     r"|(?:right\s+|straight\s+|just\s+)?after\s+(?:this|the)(?:\s+(?:call|meeting|sync|standup|session))?(?![\w'])"
+     r"|(?:early|mid|late)[\s-]+(?:next\s+)?(?:week|month)"),
 ]
+# Days with a name of their own: "Black Friday" is a shopping day, not this Friday.
+_NAMED_DAY = re.compile(r"\b(?:black|cyber|good|casual|giving|super|ash|boxing)\s+$", re.IGNORECASE)
 _PREPOSITION = r"(?:(?:by|before|on|for|until|till|no\s+later\s+than|due|sometime|around|at\s+the\s+latest\s+by)\s+)?"
 _KINDS = [kind for kind, _, _, _ in _EXPRESSIONS]
 _LETTERS = re.compile(r"[a-z]+")
@@ -139,6 +142,8 @@ class DueDates:
         if not indices:
             return found  # most sentences: no word a date is made of
         for match in _expression(tuple(sorted(indices))).finditer(text):
+            if _NAMED_DAY.search(text, max(0, match.start() - 8), match.start()):
+                continue  # "the Black Friday traffic profile": a name, not a date
             kind = next(_KINDS[int(name[1:])] for name, value in match.groupdict().items()
                         if value is not None and name.startswith("k") and name[1:].isdigit())
             found.append(DueMatch(match.start(), match.end(), match.group(0), self._read(kind, match)))

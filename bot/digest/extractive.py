@@ -13,14 +13,19 @@ How an action item is recognised (English only; the patterns live in ``rules.py`
   item for me: …"; and the weaker "I can…" / "I need to…" / "let me check…" when the
   same entry confirms it ("I can write up the list… I'll share it by Monday") or it
   answers a request. Not: questions ("Should I…?"), conditionals and wishes ("if we had
-  budget I would…", "I might", "I'd love to"), negations ("I won't…"), reported speech,
-  states ("I'll be on vacation"), call mechanics ("let me share my screen") and small
-  talk ("I'll grab a coffee", personal plans asked about).
+  budget I would…", "I might", "I'd love to"), contingencies ("I'll bring the stickers if
+  someone reminds me"), negations ("I won't…"), reported speech and hearsay, states ("I'll
+  be on vacation"), ongoing work ("I'll continue with…"), call mechanics and presenting
+  ("let me share my screen", "I'll touch on the risks") and small talk ("I'll grab a
+  coffee", "I'll add you on LinkedIn", personal plans asked about).
 - A request to a named participant ("Bob, could you…?", "can you…, Bob?") that the
   addressee accepts within the next few entries ("Sure", "will do", "yes I'll do that");
   a refusal leaves it open for a little while, and if the refusal names someone else
   ("maybe Dana?") that person may take it. A request to no one by name may be taken by
-  the next speaker; "can someone…?" by whoever volunteers.
+  the next speaker; "can someone…?" by whoever volunteers; "could you all…?" by no one.
+  The reply's own words name the task when they say more ("Yeah, I'll do it. I'll tune the
+  alert thresholds"), and a pronoun object is named from what was just said ("I'll put up
+  the PR for it").
 - An offer ("Should I also add…?") answered yes by someone else: the offerer's item.
 - A third-person assignment ("Carol will own the migration", "action item for Bob: …")
   when the name is a participant's.
@@ -72,8 +77,9 @@ _PROMISE_WORDS = frozenset("i'll i'm i've i'd me consider got todo to-do action 
 _I_VERBS = frozenset("will shall am can need have got would".split())
 _WEAK_WORDS = frozenset("can need have got happy".split())  # "I can…", "I need to…", "I'd be happy to…"
 _WITHDRAW_WORDS = frozenset("mind nevermind scratch forget ignore".split())
-_REQUEST_WORDS = frozenset("you you'll you'd you're please someone somebody anyone anybody everyone everybody who volunteer "
+_REQUEST_WORDS = frozenset("you your you'll you'd you're please someone somebody anyone anybody everyone everybody who volunteer "
                            "volunteers".split())
+_INTENTION_WORDS = frozenset("going want wanted need needed should meant like planning planned".split())
 _DECISION_WORDS = frozenset("agreed decided decision settled consensus aligned final".split())
 _DECISION_VERBS = frozenset("go stick going".split())  # "let's go with", "we're going with"
 _PROPOSAL_WORDS = frozenset("should need have must ought someone somebody".split())
@@ -127,6 +133,7 @@ class _Item:
     weak: bool = False  # an "I can…" awaiting confirmation within its own entry
     words: frozenset[str] = frozenset()
     adopted: bool = False  # taken on with "I'll take it": its words are someone else's
+    asked: bool = False  # a request taken on with "sure" or "I'll do it": the words are the requester's
 
 
 @dataclass(slots=True)
@@ -156,6 +163,8 @@ class _Commitment:
     weak: bool
     shape: str  # "full", "referring", "thin" or "anaphoric" (see ``rules.shape``)
     after_so: bool = False
+    lead: str = ""  # the sentence's words before the cue ("the SOC 2 report, I'll email it to you")
+    further: bool = False  # "I'll also…", "…as well": another task, not the one just taken on
 
 
 @dataclass(order=True)
@@ -237,7 +246,8 @@ class Digester:
             agenda = rules.agenda_item(text)
             if agenda is not None:
                 self._agenda = (agenda, speaker, entry)
-        if any(s.may_promise or s.may_ask or s.may_decide or s.may_propose or s.named for s in sentences) \
+        if any(s.may_promise or s.may_ask or s.may_decide or s.may_propose or s.named
+               or ("i" in s.wordset and not s.wordset.isdisjoint(_INTENTION_WORDS)) for s in sentences) \
                 or self._awaits(line.speaker, entry):
             self._read_entry(line, sentences, entry, used)
         elif any(sentence.question for sentence in sentences):
@@ -324,6 +334,8 @@ class Digester:
                 used.add(index)  # listed as a decision: no key point as well
             if sentence.may_propose or sentence.may_decide:
                 self._proposal_in(sentence, entry)
+            elif "i" in sentence.wordset and not sentence.wordset.isdisjoint(_INTENTION_WORDS) and commitments[index] is None:
+                self._intention_in(sentence, entry)
             if not sentence.wordset.isdisjoint(_WITHDRAW_WORDS) and rules.WITHDRAWN.search(sentence.lower):
                 # "Let me send you the passwords. Actually no, never mind."
                 for item in [item for item in made if item.owner.participant == speaker.participant][-1:]:
@@ -339,18 +351,22 @@ class Digester:
                 used.add(index)
                 if not personal_plans:  # a plan answering "any plans for the weekend?" is no item
                     commitment.task = rules.personal(commitment.task, me=None, you=listener)
-                    self._place_commitment(commitment, line, entry, made, accepted)
+                    before = " ".join(earlier.text for earlier in sentences[:index])
+                    self._place_commitment(commitment, line, entry, made, accepted, before)
                 continue
             if sentence.named and self._assignment_in(sentence, line, entry):
                 used.add(index)
                 continue
-            if sentence.may_ask and self._request_in(sentence, index, vocatives, speaker, entry):
+            if sentence.may_ask and self._request_in(sentence, index, vocatives, speaker, entry,
+                                                     " ".join(earlier.text for earlier in sentences[:index])):
                 used.add(index)
                 continue
             if made or speaker.participant in self._last_item:
                 self._due_follow_up(sentence, speaker, entry, made)
         if any(sentence.question for sentence in sentences):
             self._note_plans_question(sentences, entry, speaker.participant)
+        if "see" in line.text or "visible" in line.text or "showing" in line.text:
+            self._shown(line.text, speaker, entry)
         # An "I can…" that nothing in its entry confirmed was an ability, not a promise,
         # unless the next speaker takes up the offer ("I can send the recording." "Please do.").
         for item in made:
@@ -358,6 +374,15 @@ class Digester:
                 self._discard(item)
                 self._open(_Request(speaker.participant, item.task, item.due, entry, entry, asker=speaker,
                                     offer_by=speaker, next_speaker_only=True))
+
+    def _shown(self, text: str, speaker: Speaker, entry: int) -> None:
+        """"I'll share the forecast sheet." … "Okay, you should see it now.": what the speaker
+        just said they would share is on the screen, in the call; no item."""
+        if rules.SHOWN.search(text) is None:
+            return
+        last = self._last_item.get(speaker.participant)
+        if last is not None and entry - last.entry <= 1 and rules.SHARE_TASK.match(last.task):
+            self._discard(last)
 
     def _awaits(self, speaker: Speaker, entry: int) -> bool:
         """Whether words without any cue may still matter: an answer to a request, or a
@@ -396,11 +421,15 @@ class Digester:
             return None  # "I'll probably leave…", "I'll try to get it out early": a hedge
         if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
             return None  # "can you let me know" is a request, not a promise
-        raw = body[cue.end():].strip(" ,:")
+        raw = rules.STUTTER.sub("", body[cue.end():]).strip(" ,:")
+        if rules.conditional(" " + raw):
+            return None  # "I'll bring the stickers if someone reminds me": a contingency
         if rules.CONCESSION.match(raw):
             return None  # "I can, but I'm out till the new year": what comes next decides
         if rules.NOT_A_TASK.match(raw):
             return None  # "I will not…", "I'll maybe…"
+        # "I'll need to brief the COO", "I'll have to check": an obligation, not yet a promise.
+        obliged = strong is cue and re.match(r"(?:need|have|want)\s+to\b", raw, re.IGNORECASE) is not None
         raw = rules.TASK_LEAD.sub("", raw)
         if let_me and rules.LET_ME_CHATTER.match(raw):
             return None
@@ -416,10 +445,13 @@ class Digester:
             form = "anaphoric"
         else:
             form = rules.shape(task)
-        return _Commitment(index, task, due, weak=cue is weak or looking, shape=form, after_so=sentence.after_so)
+        return _Commitment(index, task, due, weak=cue is weak or looking or obliged, shape=form, after_so=sentence.after_so,
+                           lead=body[: cue.start()], further=rules.ANOTHER_TASK.search(body) is not None)
 
     def _place_commitment(self, commitment: _Commitment, line: TranscriptLine, entry: int, made: list[_Item],
-                          accepted: bool) -> None:
+                          accepted: bool, before: str = "") -> None:
+        """Make the item a commitment is, or add what it says to one just made. ``before``:
+        the words of the entry before it (what "it" may point back to)."""
         speaker = line.speaker
         previous = next((item for item in reversed(made) if item.owner.participant == speaker.participant), None)
         thin = commitment.shape == "thin" and len(content_words(commitment.task)) <= 2
@@ -428,6 +460,20 @@ class Digester:
         # its words says how and when that item gets done, not a second task.
         elaborates = (previous is not None and previous.adopted
                       and not previous.words.isdisjoint(content_words(commitment.task)))
+        if (previous is not None and previous.asked and not commitment.after_so and not commitment.further
+                and ((commitment.shape == "referring" and not rules.DELIVERY.match(commitment.task))
+                     or (commitment.shape == "full" and self._restates(previous, commitment.task)))):
+            # Rule REQUEST_ELABORATION: "Can you look at tuning those?" "Yeah, I'll do it. I'll
+            # tune the webhook alert thresholds.": the reply's own words say what was taken
+            # on; one item, in those words ("I'll run it against staging": the request's object).
+            task = commitment.task
+            if commitment.shape == "referring":
+                task = rules.substitute(task, previous.task)
+            previous.task, previous.words = task, frozenset(content_words(task))
+            previous.asked = False
+            if commitment.due is not None:
+                previous.due = commitment.due
+            return
         if previous is None and rules.DELIVERY.match(commitment.task):
             # "I'll have all of it in by Wednesday" in a later turn: when the speaker's
             # recent item will be ready. A date for it, never an item of its own.
@@ -450,11 +496,28 @@ class Digester:
                 self._add_item(speaker, antecedent, line.offset, commitment.due, entry, made)
                 if made and made[-1].owner.participant == speaker.participant:
                     made[-1].adopted = True
-            return  # "I'll take it" about nothing we can name: no item
+            elif not accepted and not commitment.weak and _HANDED_OVER.match(commitment.task):
+                # "…the SOC 2 report." "I'll email it to you right after this call": a thing
+                # handed to someone, named from what was just said (POINTED_OBJECT).
+                task = self._resolve_pointed(commitment.task, entry, f"{before} {commitment.lead}".strip())
+                if task != commitment.task:
+                    self._add_item(speaker, task, line.offset, commitment.due, entry, made)
+            # "I'll take it", "I'll submit it tonight" about nothing we can name for sure: no
+            # item (POINTED_OBJECT only completes tasks that say more than their pronoun).
+            return
         if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
             return
-        self._add_item(speaker, commitment.task, line.offset, commitment.due, entry, made,
-                       weak=commitment.weak and not accepted)
+        context = f"{before} {commitment.lead}".strip()
+        self._add_item(speaker, self._resolve_pointed(commitment.task, entry, context), line.offset, commitment.due,
+                       entry, made, weak=commitment.weak and not accepted)
+
+    @staticmethod
+    def _restates(item: _Item, task: str) -> bool:
+        """Whether a promise says again, in the speaker's words, the request just taken on:
+        they share a word that is no generic verb, or the request only pointed at its object
+        ("look at tuning those")."""
+        shared = (item.words - rules.GENERIC_VERBS) & frozenset(content_words(task))
+        return bool(shared) or rules.POINTING.search(item.task) is not None
 
     def _due_follow_up(self, sentence: _Sentence, speaker: Speaker, entry: int, made: list[_Item]) -> None:
         """"Tomorrow at the latest.", "Yeah, by Friday, no problem.": a date for the
@@ -486,6 +549,16 @@ class Digester:
         if previous is None or previous[1] != entry - 1 or previous[0].participant == speaker.participant:
             return None
         return previous[0]
+
+    def _resolve_pointed(self, task: str, entry: int, before: str) -> str:
+        """POINTED_OBJECT: "put up the PR for it" with the thing "it" stands for, looked for
+        in the entry's words before the task, then in the two entries before it."""
+        match = rules.pointed(task)
+        if match is None:
+            return task
+        texts = [before] if before else []
+        texts += [text for text, said in reversed(self._recent_texts) if said != entry and entry - said <= 2]
+        return rules.resolve_pointed(task, match, texts)
 
     def _spoken_of(self, entry: int) -> str | None:
         """THIRD_PERSON_REFERENCE: the person the last few entries spoke of by name."""
@@ -538,8 +611,9 @@ class Digester:
         return found
 
     def _request_in(self, sentence: _Sentence, index: int, vocatives: list[tuple[int, Speaker | None]],
-                    speaker: Speaker, entry: int) -> bool:
-        """A request, open request or offer made in this sentence (True: it was one)."""
+                    speaker: Speaker, entry: int, before: str = "") -> bool:
+        """A request, open request or offer made in this sentence (True: it was one).
+        ``before``: the entry's words before the sentence."""
         if not sentence.may_ask:
             return False
         body = sentence.body
@@ -570,11 +644,25 @@ class Digester:
         raw = asked if asked is not None else asked_anyone or ""
         if re.match(r"(?:not|never)\b", raw, re.IGNORECASE):
             return False
+        if asked is not None and rules.GROUP_ADDRESS.search(body[: max(0, body.find(raw))] + " " + raw[:12]):
+            return True  # "Could you all review the doc?": asked of the group, no one's item
         raw = re.sub(r",?\s+or\s+(?:should|shall|do|can|will)\s+I\b.*$", "", raw, flags=re.IGNORECASE)
         raw = rules.TASK_LEAD.sub("", raw)  # "would you be able to review…"
         task, due = self._task(rules.strip_vocative(raw, self._names))
         if task and (rules.is_chatter(task) or (sentence.question and rules.PERCEPTION.match(task))):
             return True  # "can you hear me?", "could you walk us through it?": the call itself
+        do_that = rules.DO_THAT.match(task) if task else None
+        if do_that is not None:
+            # "I was going to add dashboards for hit rate…" "Can you do that as part of the
+            # implementation?": the work just named, with what the request adds to it.
+            named = self._recent_proposal(entry, consume=True)
+            if named:
+                task = f"{named}{do_that.group('rest')}"
+        if task and rules.shape(task) != "anaphoric":
+            # "the flaky checkout tests… Could you pair with Mei on those?", "Marcus, the
+            # webhook one, can you pair with Ana on it?" (POINTED_OBJECT)
+            lead = body[: max(0, body.find(raw))] if raw else ""
+            task = self._resolve_pointed(task, entry, f"{before} {lead}".strip())
         if task and rules.shape(task) == "anaphoric":
             # "Then Dana, could you do it?": the request just declined, or what "we should" do.
             earlier = next((old.task for old in reversed(self._requests)
@@ -604,10 +692,21 @@ class Digester:
             decision = rules.DECISION.search(sentence.body)
             if decision and not sentence.question:
                 raw = sentence.body[decision.end():]
-        if not raw:
-            return
+        if not raw or _PERFECT.match(raw):
+            return  # "we should have flagged it sooner": regret about the past, nothing to take on
         task, _ = self._task(raw)
         if task and rules.shape(task) != "anaphoric" and len(content_words(task)) >= 2 and not rules.is_chatter(task):
+            self._proposals.append((task, entry))
+            del self._proposals[:-3]
+
+    def _intention_in(self, sentence: _Sentence, entry: int) -> None:
+        """"I was going to add dashboards for hit rate and staleness, but I haven't started":
+        no promise, but what a later "can you do that?" or "I'll do it" points to."""
+        intention = rules.INTENTION.search(sentence.body)
+        if intention is None or sentence.question:
+            return
+        task, _ = self._task(intention.group("t"))
+        if task and rules.shape(task) == "full" and len(content_words(task)) >= 2 and not rules.is_chatter(task):
             self._proposals.append((task, entry))
             del self._proposals[:-3]
 
@@ -651,7 +750,7 @@ class Digester:
         whole = " ".join(sentence.text for sentence in sentences)
         others = [person for _, _, person in self._names.find(whole) if person.participant != speaker.participant]
         taken_at: int | None = None  # the entry whose request this reply took on
-        taken: list[tuple[int, str, date | None]] = []
+        taken: list[tuple[int, str, date | None, bool]] = []
         for request in reversed(waiting):  # the latest request first: replies answer the last question
             if taken_at is not None and (request.entry != taken_at or request.offer_by is not None):
                 continue  # "Bob, can you draft the notes? And book the room?" "Sure.": both, nothing older
@@ -665,7 +764,8 @@ class Digester:
                     self._add_item(request.offer_by, request.task, line.offset, request.due, entry, made)
                 continue
             redirected = [person for person in others if person.participant != request.requester]
-            declined = rules.DECLINE.search(first) is not None
+            # "Honestly, no." declines as plainly as "No."
+            declined = rules.DECLINE.search(first) is not None or rules.DECLINE.match(rules.LEAD.sub("", first)) is not None
             commitment = next((c for c in commitments if c is not None), None)
             # A reply that takes the work on itself ("I can get one of them to translate it,
             # Sofia, just send me the file") is no redirection, whoever else it names.
@@ -703,11 +803,17 @@ class Digester:
             if task:
                 # "send me your notes" was said by the one who asked, and so was "you" in
                 # "I'll send it to you": name them, as everyone reads the card.
-                taken.append((waiting.index(request), rules.personal(task, me=request.asker, you=request.asker), due))
+                # Taken on with no words of its own ("Sure.", "I'll do it"): the request's words.
+                bare = commitment is None or commitment.shape == "anaphoric"
+                taken.append((waiting.index(request), rules.personal(task, me=request.asker, you=request.asker), due,
+                              bare and task == request.task))
                 taken_at = request.entry
                 commitments = [None] * len(commitments)  # the reply's own words went to this one
-        for _, task, due in sorted(taken, key=lambda found: found[0]):  # in the order they were asked
+        for _, task, due, asked in sorted(taken, key=lambda found: found[0]):  # in the order they were asked
+            before = len(made)
             self._add_item(speaker, task, line.offset, due, entry, made)
+            if asked and len(made) > before:
+                made[-1].asked = True
         return taken_at is not None
 
     @staticmethod
@@ -724,6 +830,15 @@ class Digester:
             return (reply if commitment.shape != "anaphoric" else ""), due
         reply_verb, asked_verb = reply.split()[0].lower(), asked.split()[0].lower()
         if reply_verb == asked_verb or reply_verb in rules.GENERIC_VERBS:
+            # "Could you go to Kisumu for the photos?" "I'll take the photos on Tuesday, at the
+            # two schools and the kiosk": a reply that says more, in words of its own, wins.
+            # Only about the same thing ("grab lunch early" in the same breath is not it), and
+            # not "have the truck there at eight", which says when, not what.
+            said, wanted = set(content_words(reply)), set(content_words(asked))
+            extra = said - wanted - rules.GENERIC_VERBS
+            if commitment.shape == "full" and reply_verb != "have" and len(extra) >= 2 \
+                    and not (said & wanted).issubset(rules.GENERIC_VERBS):
+                return reply, due
             return asked, due
         if rules.REFERRING.match(reply):
             # "write it up" to "please put your written feedback into the system":
@@ -762,11 +877,14 @@ class Digester:
                 continue
             if rules.BAD_PREFIX.search(rules.LEAD.sub("", before)) or rules.QUESTION_START.match(body):
                 return False
-            raw = rules.TASK_LEAD.sub("", match.group("t").strip(" ,:"))
+            raw = match.group("t").strip(" ,:")
+            if re.match(r"(?:need|have|want)\s+to\b", raw, re.IGNORECASE):
+                return False  # "Carol will have to approve the budget": a requirement, not an assignment
+            raw = rules.TASK_LEAD.sub("", raw)
             if rules.NOT_A_TASK.match(raw):
                 return False
             task, due = self._task(raw)
-            if not task or rules.is_chatter(task) or rules.shape(task) == "anaphoric":
+            if not task or rules.is_chatter(task) or rules.shape(task) == "anaphoric" or rules.NOT_A_VERB.match(task):
                 return False
             if asking:
                 self._open(_Request(line.speaker.participant, task, due, entry, entry, asker=line.speaker,
@@ -794,12 +912,18 @@ class Digester:
         # same words are never work: the call itself, small talk, a someday intention.
         if not task or rules.is_chatter(task) or rules.is_vague(task):
             return
+        if rules.shape(task) == "anaphoric" or rules.DELIVERY.match(task) or rules.NOT_A_VERB.match(task):
+            # "take it", "own that", "have all of it in": no one reading the card could tell
+            # what was taken on; "going to Kisumu" is a trip.
+            return
         new_words = frozenset(content_words(task))
         # The same promise said again names its recipient or not ("I'll have it to you",
         # "I'll get the memo to Diane"): participants' names do not tell two tasks apart.
-        bare = new_words - self._people_words
+        # …and "draft the release notes" is "get the release notes drafted": word forms do not either.
+        bare = rules.stems(new_words - self._people_words)
         for item in self._items:
-            if item.owner.participant != owner.participant or not rules.similar(item.words - self._people_words, bare):
+            if item.owner.participant != owner.participant \
+                    or not rules.similar(rules.stems(item.words - self._people_words), bare):
                 continue
             # The same promise again ("to recap, Bob sends the deck"): one item, the first,
             # in its more specific wording, with any date said later.
@@ -828,7 +952,7 @@ class Digester:
     def _task(self, raw: str) -> tuple[str, date | None]:
         """A task from the words after a cue: the main clause without its date phrase,
         and the date (from the clause, or else from the rest of the sentence)."""
-        text = raw.strip(" ,:;")
+        text = rules.WHETHER_IF.sub(r"\1 whether", raw.strip(" ,:;"))
         clause = rules.CLAUSE.search(text)
         main, rest = (text[: clause.start()], text[clause.start():]) if clause else (text, "")
         found = self._dates.find(main)
@@ -973,6 +1097,9 @@ class ExtractiveSummarizer:
         return digester.finish()
 
 
+# "email it to you", "send them over to Bob": a thing handed to someone.
+_HANDED_OVER = re.compile(r"^(?:send|email|e-mail|forward|mail|post|give|bring|hand|pass|share|show)\s+(?:it|them|those|these|that)"
+                          r"(?:\s+(?:over|across|along|on))?\s+to\s+\S", re.IGNORECASE)
 _ADDRESS_TURN = re.compile(r",\s+(?:just|please|can|could|would|will)\s+(?:you\s+)?[a-z]", re.IGNORECASE)
 # Rule HESITANT_COORDINATION: speech puts fillers between the conjunction and the second
 # promise ("I'll update the board, and, um, I'll send the numbers to Jorge"): still two.

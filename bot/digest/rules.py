@@ -12,7 +12,7 @@ from typing import Callable
 from collections import Counter
 
 from bot.digest.names import Names
-from bot.digest.sentences import content_words
+from bot.digest.sentences import STOPWORDS, content_words
 from bot.domain import Speaker
 
 APOSTROPHE = re.compile(r"[’‘`]")
@@ -53,7 +53,9 @@ ANAPHORIC_CUE = re.compile(
 # reported there ("if we had budget I would…", "maybe I'll", "I said I'd") disqualifies.
 BAD_PREFIX = re.compile(
     r"\b(?:if|unless|in\s+case|assuming|suppose|supposing|whether|wish|hope|maybe|perhaps|possibly|might"
-    r"|don't|do\s+not|doubt|not\s+sure|never|said|told|thought|promised|mentioned|wondering|wonder)\b"
+    r"|don't|do\s+not|doubt|not\s+sure|never|said|told|thought|promised|mentioned|wondering|wonder"
+    # Hearsay: "Apparently Carol is going to own the launch", "I heard Tom will take over".
+    r"|apparently|supposedly|reportedly|allegedly|heard|rumou?r|word\s+is)\b"
     r"|\b(?:that|which|who|thing|things|stuff|what|how|where|why)\s*$",
     re.IGNORECASE,
 )
@@ -85,6 +87,66 @@ HEDGED = re.compile(
     r"(?:probably|maybe|possibly|perhaps|hopefully|try\s+(?:to|and)|see\s+if\s+I\s+can|attempt\s+to)\b",
     re.IGNORECASE,
 )
+# "I'll, I'll stop sharing": the cue said twice while thinking; the task starts after both.
+STUTTER = re.compile(r"^[\s,]*(?:(?:I'll|I\s+will|I'm\s+going\s+to|I'm\s+gonna|let\s+me)\b[\s,]*)+(?=\w)", re.IGNORECASE)
+# A task that only points at its object: "look at tuning those", "pair with Mei on it".
+POINTING = re.compile(r"\b(?:it|them|those|these|that(?:\s+one)?|this(?:\s+one)?)\s*$", re.IGNORECASE)
+# "…I'll also send the minutes", "…as well": a further task, not the same one said again.
+ANOTHER_TASK = re.compile(r"\b(?:also|too|as\s+well|another|separately|on\s+top\s+of\s+that|plus)\b", re.IGNORECASE)
+# "check if the vendor supports SSO", "ask Dana if she can cover": the "if" of a question
+# being looked into, part of the task (read as "whether", so no clause is cut there).
+WHETHER_IF = re.compile(r"^((?:double[\s-]check|check|ask|see|find\s+out|confirm|verify|figure\s+out|test|look\s+into)\b"
+                        r"(?:\s+[\w'-]+){0,3}?)\s+if\b", re.IGNORECASE)
+# "Can you all see it?", "you should see it now": the thing just "shared" is on the screen.
+SHOWN = re.compile(r"\b(?:can\s+(?:you|everyone|everybody|you\s+all|y'all)\s+(?:all\s+)?see|you\s+should\s+(?:be\s+able\s+to\s+)?see"
+                   r"|do\s+you\s+see|is\s+(?:that|it|this)\s+(?:visible|showing|coming\s+through)|everyone\s+see)\b", re.IGNORECASE)
+SHARE_TASK = re.compile(r"^(?:share|show|present|pull\s+up|bring\s+up)\b(?!.*\b(?:with|to|after|later|by|via|in\s+the\s+channel)\b)",
+                        re.IGNORECASE)
+# "Can you do that as part of the implementation?": "do that" stands for the work just named.
+DO_THAT = re.compile(r"^(?:do|handle|take\s+care\s+of|take\s+on|own|pick\s+up)\s+(?:that|it|this)\b(?P<rest>.*)$", re.IGNORECASE)
+# What someone meant, wants or needs to do, not yet a promise ("I was going to add dashboards
+# for hit rate, but I haven't started"): what a later "can you do that?" points to.
+INTENTION = re.compile(r"\bI\s+(?:was\s+going\s+to|(?:really\s+)?want(?:ed)?\s+to|need(?:ed)?\s+to|should|meant\s+to|(?:'d|would)\s+like\s+to"
+                       r"|was\s+planning\s+to|planned\s+to)\s+(?P<t>[a-z].+)", re.IGNORECASE)
+# A task names work with a verb. "I'm going to Kisumu", "Amina is going to the offsite": a
+# place, not work (a brand used as a verb, "I'll Slack Bob", stays).
+NOT_A_VERB = re.compile(r"^(?:(?:the|a|an|my|our|your|his|her|their|this|that|these|those)\b"
+                        r"|(?!(?:Slack|Google|Venmo|Zoom|Loom|Jira|WhatsApp|Ping|Email|Text|Call|DM)\b)[A-Z][a-z])")
+# A request to the whole group ("could you all…", "can you both…", "everyone, please…") is a
+# wish for the group, like "let's…": no one person takes it on by saying "yeah".
+GROUP_ADDRESS = re.compile(r"\b(?:you\s+(?:all|both|two|three|guys|folks|lot|everyone|people)|y'all|all\s+of\s+you|both\s+of\s+you"
+                           r"|everyone|everybody|folks|guys)\b", re.IGNORECASE)
+# Rule CONDITIONAL_TAIL: a promise that holds only if something else happens first ("I'll
+# bring the stickers if someone reminds me", "I'll file a ticket if it's on our side", "I'll
+# call them Thursday if nobody's come") is a contingency, not a commitment: the labelling
+# rules leave hypotheticals and conditional offers out. Not conditions: courtesies ("if
+# that works", "if you want", "if needed", "if any"), "even if", "if not" ("today, if not tomorrow"),
+# and the "if" of a question being looked into ("check if", "ask him if he can").
+CONDITIONAL_TAIL = re.compile(
+    r"(?<!\beven)\s(?:if|provided(?:\s+that)?|as\s+long\s+as)\s+(?!not\b|so\b|needed\b|necessary\b|possible\b|required\b"
+    r"|any\b|anything\b|applicable\b|relevant\b|there\s+(?:are|is)\s+any\b"
+    r"|(?:that|this|it)(?:\s+still)?\s+(?:works|helps|suits|is\s+\w+|'s\s+\w+|would\s+help)\b"
+    r"|(?:you|they|he|she|anyone|everyone|people|y'all)\s+(?:(?:still|really)\s+)?(?:want|wants|like|likes|prefer|prefers|need|needs)\b"
+    r"|(?:you|that)'d\s+like\b|you\s+(?:don't|do\s+not)\s+mind\b)",
+    re.IGNORECASE,
+)
+# The verbs after which "if" asks a question rather than sets a condition.
+_WHETHER = re.compile(r"\b(?:check|checking|see|ask|asking|find\s+out|confirm|verify|know|test|figure\s+out|look|investigate"
+                      r"|tell|wonder|clarify|determine|understand|explore|double[\s-]check|sure|doubt)\b(?:\s+\S+){0,3}\s*$",
+                      re.IGNORECASE)
+
+
+def conditional(after_cue: str) -> bool:
+    """Whether the words after a commitment's cue make it depend on a condition (see
+    CONDITIONAL_TAIL)."""
+    if " if " not in after_cue and "provided" not in after_cue and "as long as" not in after_cue:
+        return False
+    for match in CONDITIONAL_TAIL.finditer(after_cue):
+        if not _WHETHER.search(after_cue[: match.start()]):
+            return True
+    return False
+
+
 # "I can, but I'm out from tomorrow": a concession, not yet a promise (what follows decides).
 CONCESSION = re.compile(r"^(?:but|though|although|only|except)\b", re.IGNORECASE)
 # "Can you all see the Figma?": a check of what the call shows, asking no work of anyone.
@@ -146,11 +208,13 @@ _CALL_FORMS = [
     r"stay\s+(?:on|behind)", r"believe", r"imagine", r"let\s+\w+\s+(?:answer|speak|talk|go|finish|jump)",
     # Perception in the call: "can you all see it?" "Yep." asks nothing to be done.
     r"(?:see|hear|read)\s*(?:it|that|this|them|me|us|everything|ok(?:ay)?|alright|fine)?\s*$",
-    # Feelings and reactions are states, not work: "I'll feel a lot better once…".
-    r"(?:feel|love|hate|regret|appreciate|worry)\b",
+    # Feelings, reactions and knowing are states, not work: "I'll feel a lot better once…",
+    # "Bob will like the new design", "Carol will know the answer", "Bob's going to kill me".
+    r"(?:feel|love|hate|regret|appreciate|worry|know|like|enjoy|understand|notice|care)\b",
+    r"kill\s+(?:me|us|you|him|her|them)\b",
     # A framed speech act: "I'm going to be annoying and say…", "be the devil's advocate and ask…".
     # ("be" itself may already be cut off as a task lead: "annoying and say").
-    r"(?:be\s+)?(?:[\w']+\s+){1,4}?and\s+(?:say|ask|admit|suggest|point\s+out|push\s+back)\b",
+    r"(?:be\s+)?(?:[\w']+\s+){1,6}?and\s+(?:say|ask|admit|suggest|point\s+out|push\s+back)\b",
     # Finding a colleague for a chat: "I'll grab you after, about the SDK thing".
     r"(?:grab|catch|find|nab)\s+(?:you|him|her|them|\w+)\s+(?:after|later|afterwards|offline|in\s+a\s+bit)\b",
     r"(?:grab|catch|nab)\s+(?:you|him|her|them)\b",
@@ -163,28 +227,132 @@ _CALL_FORMS = [
     r"keep\s+(?:watching|listening)\b", r"call\s+(?:\w+\s+){0,8}?to\s+order\b",
     # A need is not a promise: "I'll need the numbers from Amina".
     r"need\b(?!\s+to\b)", r"remember\s*$",
+    # Opening one's own turn: "I'll start: huge thanks to Finn", "I'll go bed by bed".
+    r"(?:start|begin|go\s+first)\s*:", r"go\s+(?:(?:\w+\s+){1,2}by\s+\w+|round|in\s+order|one\s+at\s+a\s+time)\b",
+    # Passing the floor: "I'll pass to Chloe for the pipeline", "I'll let Niall show the roadmap".
+    r"pass\s+(?:it\s+)?to\b", r"let\s+\w+\s+(?:take\s+(?:it|this|over)|show|present|walk|lead|continue|kick|run\s+(?:it|this|through))\b",
+    # Figures of speech that promise nothing: "I'll hold you to that", "I'll take your word
+    # for it", "I'll keep that in mind", "I'll take that as a yes", "I'll drink to that".
+    r"hold\s+(?:you|him|her|them|\w+)\s+to\s+(?:that|it|this)\b", r"take\s+(?:your|his|her|their)\s+word\b",
+    r"(?:keep|bear)\s+(?:that|it|this)\s+in\s+mind", r"take\s+(?:that|it)\s+as\s+a\b", r"drink\s+to\b",
+    r"take\s+(?:you|him|her|them)\s+up\s+on\b", r"leave\s+(?:you|y'all|you\s+all|them)\s+(?:to\s+it|be)\b",
+    r"(?:keep\s+my\s+fingers|cross\s+my\s+fingers)", r"believe\s+it\s+when", r"think\s+(?:about\s+it|it\s+over|on\s+it)\s*$",
+    # Treating someone is social, whatever the treat: "I'll buy you a pint", "I'll shout you lunch".
+    r"(?:buy|shout|treat)\s+(?:you|him|her|them|us|everyone|everybody|the\s+team|y'all|you\s+all|[A-Z]\w+\s+(?:a|an|some|lunch|dinner|coffee|drinks?|breakfast))\b",
+    # Joining someone is being there, not a task: "I'll join you", "I'll join Ahmed's team".
+    r"join\s+(?:you|him|her|them|us)\b",
+    # Running the call: "I'll keep an eye on the time", "I'll open it up for questions", "I'll
+    # give you the short version", "I'll let you get back to your day", "I'll try sharing again".
+    r"keep\s+(?:an\s+eye\s+on\s+|track\s+of\s+)?(?:the\s+)?time\b", r"keep\s+time\b",
+    r"open\s+(?:it|this|things|the\s+floor)\s+(?:up\s+)?(?:for|to)\s+(?:questions|discussion|comments|q\s*&\s*a)",
+    r"take\s+(?:a\s+few\s+|some\s+|any\s+)?questions\b",
+    r"give\s+(?:you|everyone|everybody|us|y'all)\s+(?:the|a)\s+(?:short|long|quick|brief|high-level|tl;?dr)\s+(?:version|answer)",
+    r"let\s+(?:you|everyone|everybody|y'all|you\s+all|people|folks)\s+(?:go|get\s+(?:back|on)|have|enjoy)\b",
+    r"get\s+back\s+to\s+(?:the\s+)?(?:agenda|topic|point|question|list|slides?|discussion|main\s+\w+)\b",
+    r"try\s+(?:sharing|presenting|again|reconnecting|rejoining|another\s+(?:browser|tab|link))\b",
+    r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:numbers|timeline|results|options|highlights"
+    r"|background|context|details|questions)\s*(?:first|quickly|now|briefly)?\s*$",
+    # One's own devices are the call itself: "I'm going to turn my camera off".
+    r"(?:turn|switch|put|get|fix|restart|plug\s+in|reset)\s+(?:on\s+|off\s+)?(?:my|the)\s+(?:camera|cam|mic|microphone|video|audio"
+    r"|headset|headphones|connection|wi-?fi|internet|laptop\s+charger)\b",
+    # Idioms: "I'll level with you", "I'm going to go out on a limb and say…".
+    r"level\s+with\b", r"go\s+out\s+on\s+a\s+limb\b", r"save\s+(?:you|him|her|them|\w+)\s+a\s+(?:seat|spot|place|slice|plate)\b",
+    r"(?:get|buy)\s+(?:the\s+)?(?:next|first)\s+round\s*$",
+    # Time off and where one works are personal plans: "Bob is taking the day off", "I'll be
+    # working from home tomorrow".
+    r"(?:the\s+|a\s+|some\s+|next\s+|two\s+|three\s+|a\s+few\s+|a\s+couple\s+of\s+)*(?:days?|weeks?|afternoon|morning"
+    r"|time|weekend|\w+day)\s+off\b",
+    r"(?:working|work)\s+(?:from\s+(?:home|the\s+office|the\s+cottage)|remotely|in\s+the\s+office|late|from\s+\w+\s+(?:today|tomorrow|this|next))\b",
+    # Deferring to someone is no task: "I'll leave that to Carol", "I'll defer to Bob",
+    # "I'll trust your judgement", "I'll follow your lead", "I'll do whatever you need".
+    r"(?:leave|defer)\s+(?:that|this|it|the\s+call|the\s+decision)?\s*(?:to|with)\s+(?:you|him|her|them|\w+)"
+    r"(?:\s+on\s+(?:that|this|it))?\s*$", r"defer\s+to\b",
+    r"trust\s+(?:you|your|him|his|her|them|their)\b", r"follow\s+(?:your|his|her|their)\s+lead\b",
+    r"do\s+(?:whatever|anything)\s+(?:you|it|is|needs)\b", r"get\s+the\s+hang\s+of\b", r"drop\s+(?:you|\w+)\s+a\s+line\b",
+    # One's own calendar and the meeting's recording: "I'll check my calendar", "I'll watch
+    # the recording later".
+    r"check\s+my\s+(?:calendar|schedule|diary|availability)\b",
+    r"(?:catch\s+up\s+on|watch|listen\s+to|rewatch)\s+(?:the\s+|this\s+)?recording\b",
+    r"tell\s+(?:you|us|everyone|everybody)\s+the\s+same\b",
+    # Ongoing work is a status, not a new promise: "I'll continue with the backend work", "I'm
+    # going to keep pushing on the migration", "I'll be working on the pricing page today".
+    r"continue\s+(?:with|on|working|to\s+work)\b", r"keep\s+(?:pushing|plugging|chipping|grinding|working|at\s+it)\b",
+    r"working\s+on\b", r"spend\s+(?:the|my|this)\s+(?:day|morning|afternoon|evening|week|time)\s+on\b",
+    # Stances and speech acts about what was said: "I'm going to assume…", "I'll echo what Bob
+    # said", "I'll second that", "I'm going to push back on that", "I'll put it another way".
+    r"(?:assume|presume|suppose|echo|second|ditto|agree|disagree)\b", r"push\s+back\s+on\s+(?:that|this|it)\b",
+    r"put\s+it\s+(?:another|this|that|differently|a\s+different|simply|bluntly)\b",
+    r"get\s+out\s+of\s+(?:your|the|y'all's)\s+(?:hair|way)\b", r"keep\s+(?:it|that|this)\s+in\s+(?:the\s+back\s+of\s+)?my\s+mind",
+    r"(?:close|end|adjourn)\s+(?:the|this|our)\s+(?:meeting|call|session)\b",
+    r"talk\s+to\s+(?:you|y'all|you\s+all|everyone|everybody)\s*(?:soon|later|then|again)?\s*$",
+    # Asked and answered in the call: "can you tell me more about the outage?", "could you
+    # explain the graph?", "can you take us through the roadmap?", "can you stay a few minutes?"
+    r"tell\s+(?:me|us|everyone|everybody|the\s+group)\s+more\b",
+    r"explain\s+(?:the|this|that|these|those|your|my)\s+(?:[\w-]+\s+)?(?:graph|chart|slide|diagram|numbers?|table|dashboard"
+    r"|screen|figure|plot|drop|spike|dip|jump|trend|gap)s?\b",
+    r"take\s+(?:us|me|everyone|everybody|them|the\s+group)\s+through\b",
+    r"stay\s+(?:a\s+(?:few|couple|bit)|(?:\w+\s+)?extra|longer|late)\b",
+    # Presenting: what a speaker says they will say or show next is the talk itself ("I'll cover
+    # three things", "I'll touch on the risks", "I'll flag that the vendor is late", "I'll call
+    # out the support team", "I'll skip the appendix", "I'll close with the ask"). Said to
+    # someone outside the call ("flag it to legal", "mention it to the vendor") it is work;
+    # presenting or showing may be a later event's ("Gabriel, you'd present?"), so both stay.
+    r"(?:touch\s+on|highlight|mention|flag|note|call\s+out|shout\s+out|point\s+out|speak\s+to|talk\s+about)\b"
+    r"(?!.*\b(?:to|with)\s+(?!the\s+(?:end|start|beginning)\b|(?:a|some)\s)[\w'-]+|.*\b(?:after|later|tomorrow|tonight|offline)\b)",
+    r"cover\s+(?:a\s+few|a\s+couple\s+of|two|three|four|five|some|the\s+main|the\s+key|my)\s+(?:\w+\s+)?(?:things|topics|points|areas|items)\b",
+    r"(?:jump|skip)\s+(?:to|ahead|back|over|forward|the\s+(?:appendix|rest|details|intro|next|last|first))\b",
+    r"(?:close|end|finish|wrap\s+up|open)\s+(?:with|on)\b", r"leave\s+(?:\w+\s+){0,2}(?:minutes?|time)\s+(?:for|at)\b",
+    r"take\s+(?:the\s+)?(?:first|next|last|one|a|this|that|your|any)\s+(?:more\s+)?questions?\b",
+    r"give\s+(?:some|a\s+bit\s+of|more|a\s+little)\s+(?:context|background|colou?r|detail)\b",
+    # Small moves in the call: "let me grab a pen", "let me take a step back", "let me put you
+    # on the spot", "I'll make a note of it", "I'll take that offline".
+    r"(?:grab|get|find)\s+(?:a|my|some)\s+(?:pen|pencil|paper|notebook|water|glass|charger|headset|headphones|jacket|coat)\b",
+    r"(?:take\s+a\s+)?step\s+back\b", r"put\s+(?:you|him|her|them|\w+)\s+on\s+the\s+spot\b",
+    r"make\s+a\s+(?:mental\s+|quick\s+)?note\b", r"take\s+(?:that|this|it)\s+offline\b",
+    # Thinking is no deliverable: "I'll think about whether we need a new vendor".
+    r"think\s+(?:about|over|on)\b(?!.*\b(?:and|then)\s+(?:send|write|share|come\s+back|get\s+back|let|report|propose))",
 ]
 CHATTER = re.compile("^(?:" + "|".join(_CALL_FORMS) + r")(?![\w'])", re.IGNORECASE)
 LEISURE = re.compile(
     r"\b(?:coffee|lunch|dinner|breakfast|drinks?|beers?|cake|pizza|ramen|restaurant|vacation|gym|party|movie|nap|sleep"
     r"|a\s+round\s+of|game\s+night|bathroom|restroom|snacks?|explore\s+the\s+city|sightseeing|museum|hike|hiking"
-    r"|beach|concert|festival|dessert|chai|tea|a\s+bite)\b"
+    r"|beach|concert|festival|dessert|chai|tea|a\s+bite|pints?|wine|cocktails?|brunch|barbecue|bbq|picnic|karaoke"
+    r"|cookies|donuts|doughnuts|cupcakes|muffins|bagels|treats|sweets|chocolates?|recipes?|zoo|photos?\s+of\s+(?:the|my|our)"
+    r"\s+(?:dog|cat|puppy|kitten|baby|kids|trip|holiday|vacation|wedding|garden))\b"
     # …unless it only modifies the noun after it: "set up the lunch bunch", "fix the party
     # invite list" are work. A preposition, a time word, a comma or the end may follow.
     r"(?!\s+(?!(?:with|at|in|on|for|after|before|during|tonight|today|tomorrow|later|together|and|or|then|first"
     r"|now|soon|this|next|again|sometime|some|real|quick|break|time|somewhere|place|spot|near|nearby|around|one"
-    r"|day|night|too|while|once|when|if|to|the|a|an|by|over|instead|since|until|plans?|straight|quickly)\b)[a-z])"
+    r"|day|night|too|while|once|when|if|to|the|a|an|by|over|instead|since|until|plans?|straight|quickly|early|late)\b)[a-z])"
+    # Keeping in touch, visits and hobbies: "I'll add you on LinkedIn", "I'll come visit you in
+    # Montreal", "I'll send you all a photo when it arrives", "I'm going to learn French".
+    r"|^(?:add|follow|friend|connect\s+with)\s+(?:you|him|her|them|us|everyone|[A-Z]\w+)\s+on\s+(?:linkedin|facebook|instagram|twitter|whatsapp"
+    r"|tiktok|strava|signal)\b"
+    r"|^(?:come\s+(?:and\s+)?)?visit\s+(?:you|him|her|them|us|[A-Z]\w+)\b(?!\s+(?:about|to\s+(?:discuss|review|go\s+over)))"
+    r"|^send\s+(?:you|everyone|everybody|y'all|you\s+all|us)(?:\s+all)?\s+(?:a\s+|some\s+)?(?:photos?|pics?|pictures?|selfies?|postcards?)\s*$"
+    r"|^learn\s+(?:(?:to\s+)?(?:speak\s+)?(?:French|Spanish|German|Italian|Japanese|Mandarin|Chinese|Portuguese|Korean|Arabic|Dutch|Swahili"
+    r"|Hindi)|to\s+(?:cook|surf|ski|drive|swim|sail|knit|dance)|the\s+(?:guitar|piano|violin|drums|ukulele))\b"
     # Things done in the call itself: "I'll drop the link in the chat", "I'll reset them by
     # hand, give me a minute"; and home life: "try it with my partner".
     r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b"
     r"|\bgive\s+me\s+(?:a|one)\s+(?:minute|min|sec|second|moment)\b|\b(?:right\s+now|as\s+we\s+speak)\b"
-    r"|\bwith\s+my\s+(?:partner|wife|husband|kids?|family|girlfriend|boyfriend|dog|mum|mom|dad|parents)\b",
+    r"|\b(?:with|take)\s+(?:my|the)\s+(?:partner|wife|husband|kids?|family|girlfriend|boyfriend|dog|mum|mom|dad|parents)\b",
     re.IGNORECASE,
 )
 # Feedback with no object to deliver: "I'll leave a few comments in the doc". The
 # labelling rules call it vague (ambiguous), unlike "send comments on the draft to Legal".
 _VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+couple\s+of\s+|more\s+)?"
-                r"(?:comments?|notes?|thoughts)\b(?!\s+(?:for|to)\s+\w)"]
+                r"(?:comments?|notes?|thoughts)\b(?!\s+(?:for|to)\s+\w)",
+                # "I'll keep you posted": a courtesy with no subject ("keep the customer updated
+                # on the timeouts" names one and stays).
+                r"keep\s+(?:you|everyone|everybody|us|y'all|you\s+all|you\s+guys|the\s+team|people|folks|[A-Z]\w+)\s+"
+                r"(?:posted|updated|informed|in\s+the\s+loop)\s*$",
+                # "I'll let the team know", "I'll come back to you on that one", "I'll circle back":
+                # an answer promised with nothing said about what it will be.
+                r"let\s+(?:you|everyone|everybody|the\s+team|people|folks|them|him|her|us|[A-Z]\w+)\s+know\s*$",
+                r"(?:come|get|circle)\s+back(?:\s+to\s+(?:you|him|her|them|us|everyone|[A-Z]\w+))?"
+                r"(?:\s+(?:on|about)\s+(?:that|this|it)(?:\s+one)?)?\s*$",
+                r"share\s+more\s+(?:details?|info|information|colou?r|news)\s*$"]
 VAGUE_TASK = re.compile("^(?:" + "|".join(_VAGUE_FORMS) + r")", re.IGNORECASE)
 # "Let me…" that is the call itself ("let me share my screen", "let me see", "let me
 # know"); "let me check with legal" or "let me share the doc after the call" is not.
@@ -198,10 +366,15 @@ LET_ME_CHATTER = re.compile(
     r"|find\s*(?:$|it|that|the\s+(?:link|doc|slide|tab|page|file))"
     r"|open\s+(?:it|that|the\s+(?:doc|link|slide|deck|tab|page|file|dashboard))"
     r"|turn\s+(?:on|off|it)|get\s+(?:this|my|the)\s+(?:screen|camera|mic|slide|slides|doc|tab)"
-    r"|share\s*(?:$|my\b|the\s+screen|this|it\s+real)|stop\s*(?:$|there|here|you|sharing|presenting|the\s+recording)"
+    r"|share\s*(?:$|my\b|the\s+screen|this|it\s+real)"
+    # "Let me share the planning sheet": shown now, in the call, unless it goes to someone or later.
+    r"|share\s+(?:the|our|this)\s+(?:[\w-]+\s+){0,2}(?:doc|document|sheet|spreadsheet|deck|slides?|board|dashboard|figma|notebook"
+    r"|tab|window|plan|file|agenda|tracker|draft|diagram|mock-?ups?|designs?|numbers|results|chart|graph)\s*(?:quickly|real\s+quick|now|here)?"
+    r"\s*[.!]?\s*$|stop\s*(?:$|there|here|you|sharing|presenting|the\s+recording)"
     r"|present\s*(?:$|my|the\s+(?:slides|deck|screen))"
     r"|go\s+(?:back|ahead)|go\s+(?:through|over)\s+(?:it|this|that|the\s+(?:slides?|deck|agenda|numbers|list))"
-    r"|look\s*$|check\s*$|double[\s-]check\s*$|confirm\s*$|dig\s*$|see\s+if|just\s+check\s*$)",
+    r"|look\s*$|check\s*$|double[\s-]check\s*$|confirm\s*$|dig\s*$|see\s+if|just\s+check\s*$"
+    r"|(?:bring|pull|open)\s+up\b|get\s+back\s+to\s+(?:the\s+)?(?:agenda|topic|point|question|list|slides?))",
     re.IGNORECASE,
 )
 
@@ -216,13 +389,13 @@ CLAUSE = re.compile(
     r"|\s+(?=(?:so\s+that|so|because|since|while|whereas|although|unless|if|but|in\s+case|just\s+so"
     r"|and\s+then\s+(?:we|you|they|he|she)|then\s+we|once\s+(?:you|we|they|he|she|it|I)"
     r"|when\s+(?:you|we|they|he|she|it|I)|until\s+(?:you|we|they|he|she|it|then)"
-    r"|before\s+(?:you|we|they|he|she|it|I)|after\s+(?:you|we|they|he|she|I))\b)",
+    r"|before\s+(?:you|we|they|he|she|it|I)|after\s+(?:you|we|they|he|she|I)|as\s+soon\s+as)\b)",
     re.IGNORECASE,
 )
 # Words that end a task without being part of it ("send the draft by Tuesday then").
 _TRAILING_WORDS = ("then", "too", "also", "anyway", "as well", "though", "for now", "real quick", "right now", "myself",
                    "for this", "for that", "okay", "ok", "right", "promise", "please", "again", "on that", "on this",
-                   "no problem", "either", "at least")
+                   "no problem", "either", "at least", "even")
 
 
 _TRAILING = re.compile(r"[\s,](?:" + "|".join(word.replace(" ", r"\s+") for word in _TRAILING_WORDS) + r")$",
@@ -253,7 +426,8 @@ DELIVERY = re.compile(
     r"^have\s+(?:(?:it|that|this|them|everything|something)(?:\s+all)?|all\s+of\s+(?:it|that|them)"
     r"|(?:a|the|my|our)\s+(?:first\s+|rough\s+|final\s+|new\s+|updated\s+)?(?:draft|version|cut|pass|copy|go))"
     # …and nothing more that names the work ("a draft seating plan out" is a task).
-    r"(?:\s+(?:in|ready|done|up|over|out|back|through|to\s+(?:you|everyone|them|him|her|us|you\s+all|the\s+team)))*"
+    r"(?:\s+(?:in|ready|done|up|over|out|back|through|to\s+(?:you|everyone|them|him|her|us|you\s+all|the\s+team)"
+    r"|for\s+(?:you|everyone|them|him|her|us|you\s+all|the\s+team|[A-Z][\w'-]+)))*"
     r"\s*[,.!]?\s*$",
     re.IGNORECASE,
 )
@@ -271,7 +445,8 @@ VAGUE_WORDS = frozenset("it that this them those these one both everything somet
 _REQUEST_FORMS: list[tuple[frozenset[str], re.Pattern[str]]] = [(frozenset(gate.split()), re.compile(pattern, re.IGNORECASE))
                                                                 for gate, pattern in [
     ("could can would will",
-     r"\b(?:could|can|would|will)\s+you\s+(?!mind\b)(?:two\s+|both\s+|all\s+)?"
+     # "Could your team send us the logs?": asked of the addressee, for their side to do.
+     r"\b(?:could|can|would|will)\s+(?:you|your\s+(?:team|folks|people|side|guys|office|group|department|crew))\s+(?!mind\b)(?:two\s+|both\s+|all\s+)?"
      r"(?:please\s+|also\s+|maybe\s+|possibly\s+|just\s+|quickly\s+|perhaps\s+)*(?P<t>.+)"),
     ("mind", r"\b(?:would|do)\s+you\s+mind\s+(?P<t>.+)"),
     ("able", r"\bare\s+you\s+able\s+to\s+(?P<t>.+)"),
@@ -289,6 +464,8 @@ _OPEN_REQUEST_FORMS: list[tuple[frozenset[str], re.Pattern[str]]] = [(frozenset(
     ("who", r"\bwho\s+(?:can|could|wants\s+to|will|would\s+like\s+to|has\s+(?:time|bandwidth|capacity)\s+to)\s+(?P<t>.+)"),
     ("who", r"\bwho\s+has\s+(?:time|bandwidth|capacity)\b(?P<t>)"),
     ("who who's who'll", r"\bwho(?:(?:'s|\s+is)\s+(?:going\s+to|gonna)|'ll)\s+(?P<t>.+)"),
+    # "Who's sending the recap?": the work named by its -ing form (a reply's "I'll send it" names it).
+    ("who who's", r"\bwho(?:'s|\s+is)\s+(?P<t>(?!going\b|gonna\b|doing\s+(?:what|okay|ok|well)\b)[a-z]+ing\s+(?:the|a|an|our|this|that)\s.+)"),
     ("someone somebody volunteer", r"\b(?:we|I)\s+need\s+(?:someone|somebody|a\s+volunteer)\s+to\s+(?P<t>.+)"),
     ("volunteer volunteers", r"\bany\s+volunteers?\s+(?:to|for)\s+(?P<t>.+)"),
 ]]
@@ -345,7 +522,8 @@ DECLINE = re.compile(
     r"|don't\s+have\s+(?:the\s+)?(?:time|bandwidth|capacity|cycles)|no\s+bandwidth|(?:too|really|pretty)\s+(?:busy|swamped|slammed)"
     r"|I'm\s+(?:swamped|slammed|out|off|away)|not\s+this\s+week|not\s+me|I'd\s+rather\s+not|not\s+really|I've\s+never"
     r"|nope|already\s+(?:did|done|sent|have|has)|I\s+already|it's\s+(?:already\s+)?done|not\s+the\s+right\s+person"
-    r"|don't\s+think\s+I\s+(?:can|could|will|have)|not\s+sure\s+I\s+(?:can|could|will|have))\b"
+    r"|don't\s+think\s+I\s+(?:can|could|will|have)|not\s+sure\s+I\s+(?:can|could|will|have)"
+    r"|(?:don't\s+think|not\s+sure)\s+I(?:'ll|'d|\s+would))\b"
     r"|^no\b(?![,\s]+(?:problem|worries|issue|sweat))"
     # "Yes, it did." answers a question; it takes nothing on.
     r"|^(?:yes|yeah|yep|yup)[,.]?\s+(?:it|that|they|he|she)\s+(?:did|does|was|were|is|are|has|have)\b",
@@ -468,15 +646,25 @@ SHARING = re.compile(
 STOP_SHARING = re.compile(r"\b(?:stop|done)\s+(?:sharing|presenting)\b", re.IGNORECASE)
 
 
+# Writing to someone about a thing is work, whatever the thing: "email the principal about
+# using the gym", "ask the venue about the dinner menu".
+_ABOUT = re.compile(r"^(?:e-?mail|ask|call|ring|phone|message|contact|write\s+to|talk\s+to|speak\s+to|check\s+with|follow\s+up\s+with"
+                    r"|remind|notify)\s+(?!(?:you|him|her|them|us|me)\b)[^,]*?\s(?:about|regarding|re)\s", re.IGNORECASE)
+
+
 def is_chatter(task: str) -> bool:
     """Whether a would-be task is the call itself, a state or small talk, not work."""
-    return bool(task) and (CHATTER.match(task) is not None or UI_ACTION.match(task) is not None
-                           or LEISURE.search(_MEAL_TIME.sub("", task)) is not None)
+    if not task or CHATTER.match(task) is not None or UI_ACTION.match(task) is not None:
+        return bool(task)
+    about = _ABOUT.match(task)
+    subject = task[: about.end()] if about else task
+    return LEISURE.search(_MEAL_TIME.sub("", subject)) is not None
 
 
 # "…at some point", "eventually": no time, no promise. The labelling rules leave these
 # out as vague intentions ("I need to redo the plan at some point").
 SOMEDAY = re.compile(r"\b(?:at\s+some\s+point|eventually|some\s*day|one\s+of\s+these\s+days|sometime\s+down\s+the\s+line"
+                     r"|sometime\s*$"
                      r"|whenever\s+I\s+(?:get|can|have))\b", re.IGNORECASE)
 
 
@@ -565,6 +753,20 @@ def strip_vocative(text: str, names: Names) -> str:
     return stripped
 
 
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(found: frozenset[str]) -> frozenset[str]:
+    """Words without their inflection ("drafted", "drafts", "drafting" → "draft"), and
+    without the causative "get"/"have" ("get the notes drafted"), for telling whether two
+    wordings are one task."""
+    return frozenset(_stem(word) for word in found if word not in ("get", "have"))
+
+
 def similar(first: frozenset[str], second: frozenset[str]) -> bool:
     """Near-identical: (nearly) all of the shorter one's words are in the other. Not
     "update the client SDK" and "update the server SDK": one different word of three is
@@ -574,6 +776,101 @@ def similar(first: frozenset[str], second: frozenset[str]) -> bool:
     shared = len(first & second)
     shorter = min(len(first), len(second))
     return shared == shorter if shorter <= 4 else shared / shorter >= 0.8
+
+
+# -- pointed objects ---------------------------------------------------------------------
+# Rule POINTED_OBJECT: "I'll put up the PR for it", "could you pair with Mei on those?",
+# "I'll email it to you right after this call": the pronoun stands for the thing just
+# spoken of ("Our auditors want the SOC 2 report"). A note-taker writes the thing, as no
+# reader of the card knows what "it" was. The antecedent is the last noun phrase with a
+# determiner ("the…", "your…") said before, in this entry or the two before it, that agrees
+# in number (it/that/this one: singular; them/those/these: plural) and names no part of the
+# call itself (the call, the week, the screen…). People are never looked for: "chase them"
+# after "legal said…" stays as said.
+POINTED = re.compile(
+    r"(?<=\s)(?P<p>it|them|those|these|that\s+one|this\s+one|that)"
+    r"(?=\s+(?:to|for|in|into|on|with|by|at|up|over|out|back|down|off|through|tonight|today|tomorrow|after|before|first"
+    r"|later|now|and|next|this|properly|again|asap|once|when|so|as|from|across)\b|\s*[,.;!?]?\s*$)",
+    re.IGNORECASE,
+)
+_PERSON_VERBS = frozenset("tell ask call email e-mail ping message text remind let reply thank meet contact invite introduce "
+                          "chase nudge pay brief loop cc update follow talk check get join help".split())
+_NP = re.compile(r"\b(?:the|your|our|my|their|that|these|those)\s+((?:[A-Za-z0-9][\w'-]*)(?:\s+[A-Za-z0-9][\w'-]*){0,4})")
+_NP_STOP = STOPWORDS | frozenset("first last next whole other same new old one ones for from with into onto at by in on to of "
+                                 "about over after before across like".split()) - frozenset(["whole"])
+# Heads that name the call, a time or nothing in particular: never what "it" was.
+_NOT_REFERENTS = frozenset("call meeting meetings week weeks day days end time times moment chat screen way thing things "
+                           "point points question questions idea agenda minute minutes second seconds hour hours morning "
+                           "afternoon evening night weekend rest bit lot kind sort part start beginning middle side guys folks "
+                           "floor room people everyone team teams stuff sense record same deal problem issue case fact today "
+                           "tomorrow month quarter year sprint standup sync list top bottom front back page beginning".split())
+
+
+_VERB_BEFORE_NP = re.compile(r"\b([a-z][\w'-]*)\s+(?:(?:up|out|over|through|back|down|off)\s+)?(?=(?:the|your|our|my|their)\s)",
+                             re.IGNORECASE)
+
+
+def noun_phrases(text: str) -> list[str]:
+    """The determiner-led noun phrases of ``text``, in order, each cut at its first
+    function word or verb-looking word ("the flaky checkout e2e tests, they failed" →
+    "flaky checkout e2e tests")."""
+    found = []
+    for match in _NP.finditer(text):
+        kept: list[str] = []
+        for word in match.group(1).split():
+            bare = word.lower().strip("'")
+            if kept and bare == "one":  # "the webhook one": the webhook ticket
+                kept.append(word)
+                break
+            if bare in _NP_STOP or (kept and bare.endswith("ed") and len(bare) > 4) or "'" in bare:
+                break
+            kept.append(word)
+        if kept and kept[-1].lower() not in _NOT_REFERENTS:
+            found.append(" ".join(kept))
+    return found
+
+
+def _plural(head: str) -> bool:
+    head = head.lower()
+    return head.endswith("s") and not head.endswith(("ss", "us", "is", "ics"))
+
+
+def pointed(task: str) -> re.Match[str] | None:
+    """The pronoun a task points at its object with, if it has one worth resolving."""
+    if " " not in task:
+        return None
+    match = POINTED.search(task)
+    if match is None:
+        return None
+    before = task[: match.start()].split()
+    if not before or before[-1].lower() == "of" or (match.group("p").lower() == "them"
+                                                     and before[-1].lower() in _PERSON_VERBS):
+        return None  # "all of it" is no object of its own; "chase them" speaks of people
+    return match
+
+
+def resolve_pointed(task: str, match: re.Match[str], texts: list[str]) -> str:
+    """``task`` with its pronoun replaced by the antecedent found in ``texts`` (nearest
+    first), or unchanged when none agrees."""
+    plural = match.group("p").lower() in ("them", "those", "these")
+    task_words = {word.lower() for word in task.split()}
+    # The same verb said with an object just before names it ("Can you walk the whole level
+    # five perimeter…?" … "I'll walk it with their foreman"): that object, whatever came between.
+    verb = task.split()[0].lower()
+    for text in texts:
+        for said in _VERB_BEFORE_NP.finditer(text):
+            if not said.group(1).lower().startswith(verb):
+                continue
+            phrases = noun_phrases(text[said.end():])
+            if phrases and phrases[0].split()[-1].lower() not in task_words:
+                return f"{task[: match.start()]}the {phrases[0]}{task[match.end():]}"
+    for text in texts:
+        for phrase in reversed(noun_phrases(text)):
+            head = phrase.split()[-1]
+            if _plural(head) != plural or head.lower() in task_words:
+                continue  # "put up the PR for it" is not "the PR"
+            return f"{task[: match.start()]}the {phrase}{task[match.end():]}"
+    return task
 
 
 # -- third-person references -------------------------------------------------------------

@@ -117,7 +117,9 @@ def test_each_split_has_its_minimum_size_and_coverage(splits: dict[str, list[dq.
     dev, heldout = splits["dev"], splits["heldout"]
     total = len(dev) + len(heldout)
     assert total >= 32
-    assert 0.5 <= len(dev) / total <= 0.7  # about 60 / 40
+    # About 60 / 40 to 75 / 25: dev also grows by the batches rule writers write to check
+    # themselves (dev5*), held-out only by fresh batches no rule writer studies.
+    assert 0.5 <= len(dev) / total <= 0.75
     assert sum(len(labels.action_items) for _, _, labels in heldout) >= 60
     ids = [labels.meeting_id for split in splits.values() for _, _, labels in split]
     assert len(ids) == len(set(ids)), "meeting ids must be unique across splits"

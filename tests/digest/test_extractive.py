@@ -623,3 +623,184 @@ def test_two_promises_joined_with_a_filler_are_two_items() -> None:
                             "I'll send the capacity numbers to Jorge today, he asked on Friday."))
     assert [item.task for item in result.action_items] == [
         "update the sprint goal on the board", "send the capacity numbers to Jorge"]
+
+
+# -- round 5: conditions, pointed objects, elaborations, social and call talk -------------------
+@pytest.mark.parametrize("said", [
+    "I'll bring the stickers if someone reminds me.",
+    "Once I have it I'll file a ticket with engineering if it's on our side.",
+    "I'll call them Thursday afternoon if nobody's come.",
+])
+def test_a_promise_with_a_trailing_condition_is_no_item(said: str) -> None:
+    assert digest((ALICE, said), (BOB, "Okay.")).action_items == ()
+
+
+@pytest.mark.parametrize(("said", "task"), [
+    ("I'll update the runbook if needed.", "update the runbook"),
+    ("I'll send the minutes, if that works for everyone.", "send the minutes"),
+    ("I'll rerun the benchmark even if it takes all night.", "rerun the benchmark"),
+    ("I'll check if the vendor supports SSO.", "check whether the vendor supports SSO"),
+])
+def test_courtesies_and_questions_looked_into_are_no_conditions(said: str, task: str) -> None:
+    assert owned(digest((ALICE, said))) == [("Alice Chen", task)]
+
+
+def test_a_pronoun_object_names_the_thing_just_spoken_of() -> None:
+    result = digest(
+        (BOB, "Our auditors want the SOC 2 report. Who do I talk to?"),
+        (ALICE, "I'll email it to you right after this call."),
+        (CAROL, "And, Dana, the flaky checkout tests, they failed the pipeline twice. Could you pair with Rahul on those?"),
+        (DANA, "Yep, will do."),
+    )
+    assert owned(result) == [("Alice Chen", "email the SOC 2 report to Bob"),
+                             ("Dana Whitfield", "pair with Rahul on the flaky checkout tests")]
+
+
+def test_the_same_verbs_object_wins_over_a_nearer_noun() -> None:
+    result = digest(
+        (ALICE, "Can you walk the level five perimeter with their foreman tomorrow?"),
+        (BOB, "I can't tomorrow, I'm at the Burnaby site all day. But you could, Alice."),
+        (ALICE, "Yeah, fine. I'll walk it with their foreman first thing tomorrow."),
+    )
+    assert [item.task for item in result.action_items] == ["walk the level five perimeter with their foreman"]
+
+
+def test_a_task_that_is_only_its_pronoun_is_no_item() -> None:
+    result = digest((ALICE, "Bob, I was hoping you'd take it. Could you start on the settings page next sprint?"),
+                    (BOB, "Yeah, I'll take it."))
+    assert owned(result) == [("Bob Okafor", "start on the settings page")]
+
+
+def test_the_replys_own_words_say_what_a_request_became() -> None:
+    result = digest(
+        (ALICE, "Bob, the webhook alerts are noisy. Can you look at tuning those?"),
+        (BOB, "Yeah, I'll do it. I'll tune the webhook alert thresholds."),
+        (ALICE, "Carol, could you own the load test?"),
+        (CAROL, "Sure, I can take it. I'll run it against staging with the Black Friday traffic profile."),
+    )
+    assert [(item.owner, item.task, item.due) for item in result.action_items] == [
+        (BOB, "tune the webhook alert thresholds", None),
+        (CAROL, "run the load test against staging with the Black Friday traffic profile", None),  # no date
+    ]
+
+
+def test_another_task_in_the_reply_stays_another_item() -> None:
+    result = digest((ALICE, "Bob, could you update the pricing page?"),
+                    (BOB, "Sure, I'll do it. I'll also send the minutes."))
+    assert owned(result) == [("Bob Okafor", "update the pricing page"), ("Bob Okafor", "send the minutes")]
+
+
+def test_do_that_points_to_the_work_just_named() -> None:
+    result = digest((ALICE, "I was going to add dashboards for hit rate and staleness, but I haven't started."),
+                    (BOB, "Alice, can you do that as part of the implementation?"),
+                    (ALICE, "Yes."))
+    assert owned(result) == [("Alice Chen", "add dashboards for hit rate and staleness as part of the implementation")]
+
+
+def test_regret_about_the_past_is_no_proposal_and_your_team_is_asked() -> None:
+    result = digest((GUEST, "Honestly we should have flagged it to you sooner."),
+                    (ALICE, "Thanks. Could your team send us the resolver logs for that window?"),
+                    (GUEST, "Yes, I'll get those over to you by tomorrow."))
+    assert [(item.owner, item.task, item.due) for item in result.action_items] == [
+        (GUEST, "send us the resolver logs for that window", THURSDAY)]
+
+
+def test_sharing_a_document_on_screen_is_no_item() -> None:
+    result = digest((ALICE, "Let's go through the pipeline, I'll share the forecast sheet."),
+                    (ALICE, "Okay, you should see it now."),
+                    (BOB, "Let me share the planning doc."),
+                    (ALICE, "I'll share the deck with the board after the call."))
+    assert owned(result) == [("Alice Chen", "share the deck with the board")]
+
+
+@pytest.mark.parametrize("said", [
+    "I'll start: huge thanks to Bob for covering the weekend.",
+    "I'll pass to Carol for the pipeline.",
+    "I'll, I'll stop sharing and Carol can show the roadmap.",
+    "I'll hold you to that.",
+    "I'll buy you a pint on Friday.",
+    "I'll come visit you in Montreal, I promise.",
+    "I'll add you on LinkedIn.",
+    "I'm going to learn French properly this time.",
+    "I'll send you all a photo when it arrives.",
+    "Apparently Carol is going to own the launch.",
+    "Bob is taking the day off tomorrow.",
+    "I'll be working on the pricing page today.",
+    "I'll continue with the backend work.",
+    "I'll keep you posted.",
+    "I'll let the team know.",
+    "I'm going to turn my camera off, my connection is bad.",
+    "I'll keep an eye on the time.",
+    "I'm going to Kisumu next week anyway.",
+    "I'll need to brief the COO before we sign anything.",
+    "I'll echo what Bob said.",
+    "Let me grab a pen.",
+    "Let me take a step back.",
+    "I'll make a note of it.",
+])
+def test_call_talk_social_talk_and_status_are_no_items(said: str) -> None:
+    assert digest((ALICE, said), (BOB, "Okay.")).action_items == ()
+
+
+def test_writing_to_someone_about_a_leisure_thing_is_work() -> None:
+    result = digest((ALICE, "I'll email the principal about using the gym, and I'll book the PA system."),
+                    (BOB, "I'll post the flyer on Instagram."))
+    assert owned(result) == [("Alice Chen", "email the principal about using the gym"),
+                             ("Alice Chen", "book the PA system"), ("Bob Okafor", "post the flyer on Instagram")]
+
+
+def test_the_same_promise_in_other_word_forms_is_one_item() -> None:
+    result = digest((ALICE, "I'll draft the release notes."), (BOB, "Cool."),
+                    (ALICE, "I'll get the release notes drafted by Thursday."))
+    assert [(item.task, item.due) for item in result.action_items] == [("draft the release notes", THURSDAY)]
+
+
+@pytest.mark.parametrize(("asked", "answer"), [
+    ("Bob, can you tell me more about the outage?", "Sure, it started at noon."),
+    ("Bob, could you explain the graph?", "Sure, it's latency by region."),
+    ("Bob, are you able to stay a few extra minutes?", "Yes, I can."),
+    ("Bob, can you take us through the roadmap?", "Sure."),
+])
+def test_a_request_answered_in_the_call_is_no_item(asked: str, answer: str) -> None:
+    assert digest((ALICE, asked), (BOB, answer), (ALICE, "Thanks.")).action_items == ()
+
+
+@pytest.mark.parametrize("asked", [
+    "Could you all review the doc before Friday?",
+    "Can you both send me your slides by Monday?",
+    "Everyone, please submit your timesheets by Friday.",
+    "Can you guys update your tickets before the demo?",
+])
+def test_a_request_to_the_whole_group_is_no_ones_item(asked: str) -> None:
+    assert digest((ALICE, asked), (BOB, "Yeah."), (CAROL, "Sure.")).action_items == ()
+
+
+def test_a_request_to_the_addressees_team_is_theirs() -> None:
+    result = digest((ALICE, "Bob, can your team keep the neuro obs two hourly overnight?"),
+                    (BOB, "Yes, we'll keep the neuro obs two hourly overnight."))
+    assert owned(result) == [("Bob Okafor", "keep the neuro obs two hourly overnight")]
+
+
+def test_a_requirement_is_no_assignment_and_states_are_no_work() -> None:
+    result = digest((ALICE, "Carol will have to approve the budget first."), (BOB, "Carol will know the answer."),
+                    (ALICE, "Bob's going to kill me."))
+    assert result.action_items == ()
+
+
+@pytest.mark.parametrize("said", [
+    "I'll cover three things today: revenue, hiring and the roadmap.",
+    "I'll touch on the risks at the end.",
+    "I'll flag that the vendor is late.",
+    "I'm going to call out the support team for a great quarter.",
+    "I'm going to jump to slide seven.",
+    "I'll close with the ask.",
+    "I'll leave five minutes for questions.",
+    "I'll take the first question.",
+])
+def test_what_a_presenter_will_say_next_is_no_item(said: str) -> None:
+    assert digest((ALICE, said), (BOB, "Okay.")).action_items == ()
+
+
+def test_flagging_to_someone_outside_the_call_and_presenting_later_are_work() -> None:
+    result = digest((ALICE, "I'll flag it to legal tomorrow."), (BOB, "Gabriel is out, so I'll present the webinar."))
+    assert owned(result) == [("Alice Chen", "flag it to legal"), ("Bob Okafor", "present the webinar")]
