@@ -66,7 +66,7 @@ def run(quick: bool) -> dict[str, Any]:
             gunicorn = gunicorn_command(target, port=port, workers=2, threads=4)
             with process(gunicorn, f"{url}/healthz", env=env):
                 for kind, body in bodies.items():
-                    def call(session: requests.Session, _: int, body: str = body) -> bool:
+                    def call(session: requests.Session, _: int, body: str = body, url: str = url) -> bool:
                         return session.post(url + "/", data=body, headers=headers, timeout=30).status_code == 200
 
                     closed_loop(call, total=max(20, total // 10), concurrency=concurrency)  # warm up both workers

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 
 class AccessType(str, enum.Enum):
@@ -130,7 +131,8 @@ class MeetingSettings:
         """What a Meet ``SpaceConfig`` (as Meet reports it) amounts to; the app's own
         summary options are taken from ``keep``."""
         data = config if isinstance(config, dict) else {}
-        artifacts = data.get("artifactConfig") if isinstance(data.get("artifactConfig"), dict) else {}
+        found = data.get("artifactConfig")
+        artifacts: dict[str, Any] = found if isinstance(found, dict) else {}
 
         def switch(section: str, key: str) -> bool:
             part = artifacts.get(section)
@@ -253,6 +255,13 @@ class Meeting:
     dormant_since: datetime | None = None
     woken_at: datetime | None = None
     id: int | None = None
+
+    @property
+    def stored_id(self) -> int:
+        """The id of a meeting read from storage (only one still being created has none)."""
+        if self.id is None:
+            raise ValueError(f"meeting {self.meet_space} is not stored yet")
+        return self.id
 
     @property
     def dormant(self) -> bool:

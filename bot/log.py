@@ -160,7 +160,9 @@ def config_secrets(config: Any) -> list[str]:
     values.extend(_key_file_secrets(text=config.delegation_credentials_json))
     for path in {config.chat_credentials_file, config.delegation_credentials_file} - {None}:
         values.extend(_key_file_secrets(path=path))
-    values.append(_database_password(config.database_url))
+    password = _database_password(config.database_url)
+    if password:
+        values.append(password)
     return [value for value in values if value]
 
 

@@ -215,11 +215,11 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
             if services.lifecycle is not None:
                 services.lifecycle.card_unconfirmed(meeting)
             return CardPending(meeting, card_delayed_message())
-        services.storage.delete_meeting(meeting.id)
+        services.storage.delete_meeting(meeting.stored_id)
         log.error("could not post the join card", extra={"fields": {"kind": error.kind.value, "status": error.status}})
         return Refused(error_message(Problem.MEET_UNAVAILABLE))
     try:
-        meeting = services.storage.attach_card(meeting.id, posted.get("name", ""),
+        meeting = services.storage.attach_card(meeting.stored_id, posted.get("name", ""),
                                                (posted.get("thread") or {}).get("name"))
         if services.lifecycle is not None:
             services.lifecycle.meeting_created(meeting, posted_card=card)

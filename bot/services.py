@@ -49,3 +49,10 @@ class Services:
     lifecycle: "Lifecycle | None" = None
     # Turns a transcript into next steps, decisions and key points (SUMMARIZER).
     summarizer: "Summarizer" = field(default_factory=offline_summarizer)
+
+    def subscriptions(self) -> "EventsGateway":
+        """The Workspace Events gateway (the app always builds one; only unit tests that
+        never reach subscriptions leave it out)."""
+        if self.events is None:
+            raise RuntimeError("Workspace Events are not configured (PUBSUB_TOPIC is unset)")
+        return self.events

@@ -10,7 +10,7 @@ included, and copies keep the class.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from google.oauth2 import service_account
 
@@ -20,7 +20,7 @@ class EmulatorServiceAccountCredentials(service_account.Credentials):
         return False
 
 
-def service_account_credentials(info: dict[str, Any], scopes: Sequence[str], token_uri: str | None = None
+def service_account_credentials(info: Mapping[str, Any], scopes: Sequence[str], token_uri: str | None = None
                                 ) -> service_account.Credentials:
     if token_uri:
         info = {**info, "token_uri": token_uri}

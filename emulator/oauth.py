@@ -31,7 +31,7 @@ import time
 from typing import Any
 from urllib.parse import unquote_plus, urlencode, urlsplit
 
-from flask import Blueprint, Response, current_app, redirect, request
+from flask import Blueprint, Response, current_app, request
 from google.auth import exceptions as auth_exceptions
 from google.auth import jwt
 
@@ -160,7 +160,8 @@ def _error_page(error: str, description: str) -> Response:
 
 def _redirect_with(redirect_uri: str, params: dict[str, str]) -> Response:
     separator = "&" if urlsplit(redirect_uri).query else "?"
-    return redirect(redirect_uri + separator + urlencode(params), code=302)
+    # As Google's consent endpoint answers: a 302 whose Location carries the result.
+    return Response(status=302, headers={"Location": redirect_uri + separator + urlencode(params)})
 
 
 def _consent_request() -> dict[str, str]:

@@ -141,9 +141,9 @@ class GoogleOAuthClient:
             except ValueError as error:  # a body that is not a token response
                 raise TokenExchangeError(f"unreadable token response: {error}", transient=True) from error
 
-        extra = {"sleep": self._sleep} if self._sleep else {}
+        retry_options: dict[str, Any] = {"sleep": self._sleep} if self._sleep else {}
         token = retry_call(attempt, is_transient=lambda e: isinstance(e, TokenExchangeError) and e.transient,
-                           budget_seconds=self._budget / 2, **extra)
+                           budget_seconds=self._budget / 2, **retry_options)
         expires_in = token.get("expires_in")
         expires_at = (datetime.now(timezone.utc) + timedelta(seconds=float(expires_in))
                       if isinstance(expires_in, (int, float, str)) and str(expires_in).replace(".", "", 1).isdigit()
@@ -181,10 +181,10 @@ class GoogleOAuthClient:
             log.warning("revoke refused", extra={"fields": {"status": response.status_code}})
             return False
 
-        extra = {"sleep": self._sleep} if self._sleep else {}
+        retry_options: dict[str, Any] = {"sleep": self._sleep} if self._sleep else {}
         try:
             return retry_call(attempt, is_transient=lambda e: isinstance(e, _TransientRevokeError),
-                              budget_seconds=self._budget / 2, **extra)
+                              budget_seconds=self._budget / 2, **retry_options)
         except _TransientRevokeError as error:
             log.warning("revoke unavailable", extra={"fields": {"reason": str(error)}})
             return False

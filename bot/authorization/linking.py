@@ -146,13 +146,13 @@ class Authorization:
         except InvalidState as error:
             log.warning("callback with a bad state", extra={"fields": {"reason": str(error)}})
             return pages.invalid_state(str(error), expired=error.expired)
-        error = args.get("error")
+        refusal = args.get("error")
         # Google's refusal (the person clicked Cancel) carries no code, so nothing can be
         # replayed with it: the pending authorization is only looked at, and the prompt's
         # link still works, as a person expects of a Configure button clicked again.
         # Anything carrying a code (even beside an error) takes (deletes) it first,
         # whatever follows: such a state can never be used twice.
-        if error and "code" not in args:
+        if refusal and "code" not in args:
             pending = self._storage.get_pending_authorization(claims.nonce)
         else:
             pending = self._storage.take_pending_authorization(claims.nonce)
@@ -165,11 +165,11 @@ class Authorization:
         if not self._redirect_acceptable(pending.config_complete_url):
             log.warning("pending authorization with a return address that is not Google Chat")
             return pages.bad_return_address()
-        if error:
+        if refusal:
             minutes_left = max(1, int((pending.expires_at - self._clock()).total_seconds() // 60))
-            if error == "access_denied":
+            if refusal == "access_denied":
                 return pages.access_denied(minutes_left, directory=pending.directory_meeting is not None)
-            return pages.google_error(error, minutes_left)
+            return pages.google_error(refusal, minutes_left)
         code = args.get("code")
         if not code:
             return pages.missing_code()

@@ -57,7 +57,7 @@ class StateSigner:
         if not keys:
             raise ValueError("at least one signing key is required")
         # itsdangerous signs with the last key and accepts any of them (rotation).
-        self._serializer = URLSafeTimedSerializer(list(keys), salt=_SALT, signer=_signer_with_clock(clock))
+        self._serializer = URLSafeTimedSerializer([key.encode() if isinstance(key, str) else key for key in keys], salt=_SALT, signer=_signer_with_clock(clock))
         self.max_age_seconds = max_age_seconds
 
     def sign(self, nonce: str, user_name: str) -> str:

@@ -192,7 +192,7 @@ def lock(control: Control, services: Services) -> Redraw:
     else:
         _change(services.meet.patch_space, credentials, meeting.meet_space,
                 {"accessType": AccessType.RESTRICTED.value}, ["config.accessType"])
-        meeting = services.storage.set_access(meeting.id, AccessType.RESTRICTED, current)
+        meeting = services.storage.set_access(meeting.stored_id, AccessType.RESTRICTED, current)
     return Redraw(current_card(meeting, credentials, services)[0])
 
 
@@ -209,7 +209,7 @@ def unlock(control: Control, services: Services) -> Redraw:
             or UNLOCKED_FALLBACK
         _change(services.meet.patch_space, credentials, meeting.meet_space, {"accessType": target.value},
                 ["config.accessType"])
-        meeting = services.storage.set_access(meeting.id, target, None)
+        meeting = services.storage.set_access(meeting.stored_id, target, None)
     return Redraw(current_card(meeting, credentials, services)[0])
 
 
@@ -223,10 +223,10 @@ def _note_access(meeting: Meeting, current: AccessType | None, services: Service
             return meeting
         before = meeting.access_type or meeting.settings.access_type
         unlocked = meeting.unlocked_access_type or (before if before is not AccessType.RESTRICTED else None)
-        return services.storage.set_access(meeting.id, current, unlocked)
+        return services.storage.set_access(meeting.stored_id, current, unlocked)
     if current is None or (meeting.access_type is current and meeting.unlocked_access_type is None):
         return meeting
-    return services.storage.set_access(meeting.id, current, None)
+    return services.storage.set_access(meeting.stored_id, current, None)
 
 
 def refresh(control: Control, services: Services) -> Redraw:
@@ -303,7 +303,7 @@ def save_settings(control: Control, inputs: dict[str, tuple[str, ...]], services
     meeting = services.storage.set_meeting_settings(meeting.id, dataclasses.replace(
         wanted, post_summary=meeting.settings.post_summary, list_absent=meeting.settings.list_absent,
         next_steps=meeting.settings.next_steps))
-    meeting = services.storage.set_access(meeting.id, wanted.access_type, unlocked)
+    meeting = services.storage.set_access(meeting.stored_id, wanted.access_type, unlocked)
     if meeting.card_message:
         # A dialog's answer cannot also edit the card, so the card is edited here. Meet
         # has the change already: if Chat fails now, the next sync redraws the card.

@@ -28,13 +28,13 @@ DIRECTORY_SCOPE = "https://www.googleapis.com/auth/directory.readonly"
 # downloads) for some scopes. Production uses Google's own (``google_service_accounts``);
 # local mode passes the emulator's in through ``create_app``, so nothing under ``bot/``
 # ever imports the emulator (which is not deployed).
-ServiceAccounts = Callable[[Mapping[str, Any], Sequence[str]], Credentials]
+ServiceAccounts = Callable[[Mapping[str, Any], Sequence[str]], service_account.Credentials]
 
 
 def google_service_accounts(token_uri: str | None = None) -> ServiceAccounts:
     """google-auth's service-account credentials; ``token_uri`` (GOOGLE_TOKEN_URI) replaces
     the key file's own when set."""
-    def build(info: Mapping[str, Any], scopes: Sequence[str]) -> Credentials:
+    def build(info: Mapping[str, Any], scopes: Sequence[str]) -> service_account.Credentials:
         key = {**info, "token_uri": token_uri} if token_uri else dict(info)
         return service_account.Credentials.from_service_account_info(key, scopes=list(scopes))
 

@@ -109,7 +109,7 @@ def call_with_retries(attempt: Callable[[], T], *, budget_seconds: float,
                 raise
             raise failure from error
 
-    extra = {"sleep": sleep} if sleep else {}
+    extra: dict[str, Any] = {"sleep": sleep} if sleep else {}
     try:
         return retry_call(classified_attempt, is_transient=lambda e: isinstance(e, GoogleApiError) and e.transient,
                           budget_seconds=budget_seconds, **extra)

@@ -59,8 +59,9 @@ class MeetGateway(DiscoveryGateway):
         found: dict[str, list[dict[str, Any]]] = {}
         for key, collection in (("recordings", resource.recordings()), ("transcripts", resource.transcripts()),
                                 ("smartNotes", resource.smartNotes())):
-            found[key] = list(self._pages(credentials, lambda token, c=collection: c.list(
-                parent=record, pageSize=100, pageToken=token), key))
+            def page(token: str | None, collection: Any = collection) -> Any:
+                return collection.list(parent=record, pageSize=100, pageToken=token)
+            found[key] = list(self._pages(credentials, page, key))
         return found
 
     def transcript_entries(self, credentials: Credentials, transcript: str) -> Iterator[dict[str, Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, redirect, request
+from flask import Blueprint, Response, current_app, request
 
 from ..authorization import Linked, Page, Redirect, pages
 from ..controls.waiting_cohosts import add_waiting_cohosts
@@ -37,9 +37,8 @@ def _page(page: Page) -> Response:
 
 
 def _redirect(url: str) -> Response:
-    response = redirect(url, code=302)
-    response.headers.update(_HEADERS)
-    return response
+    # A bare 302 (no HTML body): the browser follows Location, nothing renders.
+    return Response(status=302, headers={**_HEADERS, "Location": url})
 
 
 @blueprint.get("/oauth2/start")

@@ -315,7 +315,7 @@ def click() -> Response:
         _member(world, space, user)
         action = events.find_action(message.body, function, wanted)
         if action is None:
-            available = sorted({a.get("function") for a in events.card_actions(message.body)})
+            available = sorted({str(a["function"]) for a in events.card_actions(message.body) if a.get("function")})
             raise invalid_argument(
                 f"Message {message.name} has no button invoking {function!r}"
                 + (f" with parameters {wanted}" if wanted else "")

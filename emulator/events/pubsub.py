@@ -326,6 +326,7 @@ class PubSub:
             if tick:
                 self._run_tick()
                 continue
+            assert delivery is not None  # the inner loop leaves only with one, or to tick
             entry = self._push(delivery, settings)
             with self._cond:
                 self._in_flight -= 1

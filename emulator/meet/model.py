@@ -648,7 +648,7 @@ class MeetStore:
                 running = self._running(conference, TRANSCRIPT) or self._start_artifact(conference, TRANSCRIPT,
                                                                                         conference.start)
                 taken = {entry.id for entry in running.entries}  # one set: 20,000 lines stay linear
-                for line, (start, end) in zip(transcript, times):
+                for line, (start, end) in zip(transcript, times, strict=True):
                     entry_id = self._unique(taken, 16)
                     taken.add(entry_id)
                     running.entries.append(TranscriptEntry(entry_id, running, line["participant"].name, line["text"],

@@ -250,7 +250,8 @@ def test_synthetic_transcript_is_streamed_with_increasing_offsets() -> None:
     previous = timedelta(seconds=-1)
     count = 0
     participants = {s.participant for s in context.participants}
-    for count, line in enumerate(lines, start=1):
+    for line in lines:
+        count += 1
         assert line.offset > previous and line.language == "en-US" and line.speaker.participant in participants
         previous = line.offset
     assert count == 3_000

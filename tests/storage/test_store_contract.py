@@ -359,7 +359,7 @@ def test_take_meet_event_keeps_no_claim_when_its_sync_request_fails(store: Stora
 
     sa.event.listen(engine, "before_cursor_execute", fail_the_update)
     try:
-        with pytest.raises(Exception):
+        with pytest.raises(Exception, match="the database went away"):
             store.take_meet_event("e1", subscription=None, meet_space=meeting.meet_space)
     finally:
         sa.event.remove(engine, "before_cursor_execute", fail_the_update)
@@ -381,7 +381,7 @@ def test_prune_processed_forgets_only_old_claims(store: Storage, clock: FakeCloc
 
 def test_racing_claims_of_one_event_have_exactly_one_winner(store: Storage) -> None:
     for round_ in range(3):
-        results = race(12, lambda _: store.mark_processed(f"event-{round_}"))
+        results = race(12, lambda _, round_=round_: store.mark_processed(f"event-{round_}"))
         assert results.count(True) == 1, results
 
 
