@@ -131,7 +131,9 @@ DESCRIPTIONS = {
 
 def render_markdown(results: dict[str, Any]) -> str:
     lines = ["# Benchmarks", "", "Produced by `python -m bench` (full size) and recorded in `bench/results.json`.",
-             "Timing figures come from one run on one machine; compare ratios, not absolute numbers.", ""]
+             "Timing figures come from one run on one machine; compare ratios, not absolute numbers.",
+             "What these figures mean for one App Engine instance and for Google's quotas: "
+             "[capacity.md](capacity.md).", ""]
     for name, run in results.get("runs", {}).items():
         lines += [f"## {name}", "", f"Measured {run['measuredAt']} ({run['size']} size) on {run['machine']}.", "",
                   "| key | value | meaning |", "|---|---|---|"]
