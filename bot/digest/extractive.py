@@ -37,7 +37,6 @@ phrase, which becomes ``due``. Nothing here logs or keeps transcript text.
 
 from __future__ import annotations
 
-import functools
 import heapq
 import logging
 import math
@@ -47,23 +46,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable
 
-from bot.digest import item_filter, rules
+from bot.digest import rules
 from bot.digest.dates import DueDates
-from bot.digest.item_filter import Evidence, ItemFilter
 from bot.digest.names import Names
 from bot.digest.sentences import STOPWORDS, clip, content_words, remove_filler, split_sentences, words
 from bot.domain import (
-    MAX_KEY_POINTS, ActionItem, AttendeeKind, Digest, DigestContext, DigestOutcome, Note, Speaker, TranscriptLine,
+    MAX_KEY_POINTS, ActionItem, Digest, DigestContext, DigestOutcome, Note, Speaker, TranscriptLine,
 )
 
 log = logging.getLogger(__name__)
-
-COMMITTED_FILTER = object()  # Digester's default: the learned filter whose weights are committed
-
-
-@functools.cache
-def _committed_filter() -> ItemFilter | None:
-    return item_filter.load()
 
 TASK_LIMIT = 120  # characters: a task is a line on a card, not a paragraph
 NOTE_LIMIT = 160
@@ -79,7 +70,6 @@ MAX_VOCABULARY = 50_000  # word counts for key points stay bounded on pathologic
 MAX_LANGUAGES = 64
 SHORT_SENTENCE = 24  # characters: "Yeah, that works for me." and shorter
 MAX_SHORT_SENTENCES = 256
-MAX_AWAITING_REPLY = 16  # items of one turn whose reply the filter reads
 
 # Cheap gates: a sentence is only matched against a family of patterns when it holds one
 # of that family's words. Most sentences hold none, and the patterns cost microseconds.
@@ -144,7 +134,6 @@ class _Item:
     words: frozenset[str] = frozenset()
     adopted: bool = False  # taken on with "I'll take it": its words are someone else's
     asked: bool = False  # a request taken on with "sure" or "I'll do it": the words are the requester's
-    evidence: Evidence | None = None  # what the learned filter reads about it (see ``item_filter``)
 
 
 @dataclass(slots=True)
@@ -194,10 +183,7 @@ class Digester:
     number of lines: only bounded state is kept between lines.
     """
 
-    def __init__(self, context: DigestContext, item_filter: ItemFilter | None | object = COMMITTED_FILTER) -> None:
-        # The learned precision filter: the committed weights unless told otherwise (None:
-        # the rules alone, as the filter's training reads them).
-        self._filter: ItemFilter | None = _committed_filter() if item_filter is COMMITTED_FILTER else item_filter  # type: ignore[assignment]
+    def __init__(self, context: DigestContext) -> None:
         self._names = Names(context.participants)
         self._dates = DueDates(context.started_at, context.time_zone)
         people = {speaker.participant for speaker in context.participants}
@@ -225,10 +211,6 @@ class Digester:
         self._candidate_keys: dict[frozenset[str], _Candidate] = {}  # their words -> candidate
         self._short: dict[tuple[str, bool], _Sentence] = {}
         self._finished: Digest | None = None
-        self._first_names = frozenset(rules.first_name(person).lower() for person in context.participants)
-        self._line_text = ""  # the entry being read (what a new item's evidence is taken from)
-        self._line_speaker: str | None = None
-        self._awaiting_reply: list[_Item] = []  # items of the last entry: the next speaker's reply is evidence
 
     # -- streaming ---------------------------------------------------------------------
     def add(self, line: TranscriptLine) -> None:
@@ -245,13 +227,6 @@ class Digester:
         if not text:
             return
         self._expire(entry)
-        speaker_id = line.speaker.participant
-        if self._awaiting_reply and speaker_id != self._line_speaker:
-            for waiting in self._awaiting_reply:
-                if waiting.evidence is not None:
-                    waiting.evidence.hear_reply(text)
-            self._awaiting_reply = []
-        self._line_text, self._line_speaker = text, speaker_id
         parts = [clause for part in split_sentences(text) for piece in self._split_address(part)
                  for clause in _split_promises(piece)]
         sentences = [self._sentence(part, after_so) for part, after_so in parts]
@@ -325,26 +300,14 @@ class Digester:
             log.info("extractive digest: %d of %d entries in English: unsupported", self._english, self._total)
             return Digest(DigestOutcome.UNSUPPORTED_LANGUAGE, language=language, summarizer="extractive")
         english = Counter({tag: n for tag, n in self._languages.items() if rules.is_english(tag)})
-        chosen = self._filter
-        action_items = tuple(item for item, values in self.candidates() if chosen is None or chosen.keeps(values))
+        items = sorted((item for item in self._items if not item.weak), key=lambda item: (item.said_at, item.sequence))
+        action_items = tuple(ActionItem(owner=item.owner, task=item.task, said_at=item.said_at, due=item.due)
+                             for item in items)
         key_points = self._key_points()
         log.info("extractive digest: %d entries read, %d action items, %d decisions, %d key points",
                  self._total, len(action_items), len(self._decisions), len(key_points))
         return Digest(DigestOutcome.READY, action_items=action_items, decisions=tuple(self._decisions),
                       key_points=key_points, language=rules.most_common(english), summarizer="extractive")
-
-    def candidates(self) -> list[tuple[ActionItem, dict[str, float]]]:
-        """Every item the rules propose, in order, with the features the filter reads
-        (the filter's training scores these against the labels)."""
-        items = sorted((item for item in self._items if not item.weak), key=lambda item: (item.said_at, item.sequence))
-        per_entry = Counter(item.entry for item in items)
-        found = []
-        for item in items:
-            evidence = item.evidence or Evidence("promise", "", True, False)
-            evidence.items_in_entry = per_entry[item.entry]
-            values = evidence.complete(due=item.due is not None, entry=item.entry, entries=self._english)
-            found.append((ActionItem(owner=item.owner, task=item.task, said_at=item.said_at, due=item.due), values))
-        return found
 
     # -- one entry ---------------------------------------------------------------------
     def _read_entry(self, line: TranscriptLine, sentences: list[_Sentence], entry: int, used: set[int]) -> None:
@@ -530,7 +493,7 @@ class Digester:
             antecedent = None if accepted else (self._recent_proposal(entry, consume=True)
                                                  or self._recent_agenda(speaker, entry))
             if antecedent is not None:  # "we should have a runbook…" "I can take that."
-                self._add_item(speaker, antecedent, line.offset, commitment.due, entry, made, route="adopted")
+                self._add_item(speaker, antecedent, line.offset, commitment.due, entry, made)
                 if made and made[-1].owner.participant == speaker.participant:
                     made[-1].adopted = True
             elif not accepted and not commitment.weak and _HANDED_OVER.match(commitment.task):
@@ -538,7 +501,7 @@ class Digester:
                 # handed to someone, named from what was just said (POINTED_OBJECT).
                 task = self._resolve_pointed(commitment.task, entry, f"{before} {commitment.lead}".strip())
                 if task != commitment.task:
-                    self._add_item(speaker, task, line.offset, commitment.due, entry, made, route="pointed")
+                    self._add_item(speaker, task, line.offset, commitment.due, entry, made)
             # "I'll take it", "I'll submit it tonight" about nothing we can name for sure: no
             # item (POINTED_OBJECT only completes tasks that say more than their pronoun).
             return
@@ -798,7 +761,7 @@ class Digester:
             if request.offer_by is not None:
                 self._requests.remove(request)
                 if rules.AFFIRM.match(first) and not rules.DECLINE.search(first):
-                    self._add_item(request.offer_by, request.task, line.offset, request.due, entry, made, route="offer")
+                    self._add_item(request.offer_by, request.task, line.offset, request.due, entry, made)
                 continue
             redirected = [person for person in others if person.participant != request.requester]
             # "Honestly, no." declines as plainly as "No."
@@ -848,7 +811,7 @@ class Digester:
                 commitments = [None] * len(commitments)  # the reply's own words went to this one
         for _, task, due, asked in sorted(taken, key=lambda found: found[0]):  # in the order they were asked
             before = len(made)
-            self._add_item(speaker, task, line.offset, due, entry, made, route="request")
+            self._add_item(speaker, task, line.offset, due, entry, made)
             if asked and len(made) > before:
                 made[-1].asked = True
         return taken_at is not None
@@ -927,7 +890,7 @@ class Digester:
                 self._open(_Request(line.speaker.participant, task, due, entry, entry, asker=line.speaker,
                                     addressees={person.participant}))
                 return True
-            self._add_item(person, task, line.offset, due, entry, [], route="assignment")
+            self._add_item(person, task, line.offset, due, entry, [])
             # "Ben, can you get the numbers into the template?" "I can't…" "Jamal will fold
             # the numbers into the template then": the assignment settles that open request.
             assigned = frozenset(content_words(task)) - rules.GENERIC_VERBS
@@ -939,7 +902,7 @@ class Digester:
 
     # -- items ---------------------------------------------------------------------------
     def _add_item(self, owner: Speaker, task: str, said_at: timedelta, due: date | None, entry: int,
-                  made: list[_Item], weak: bool = False, route: str = "promise") -> None:
+                  made: list[_Item], weak: bool = False) -> None:
         if ("him" in task or "her" in task) and rules.HIM_HER.search(task):
             spoken_of = self._spoken_of(entry)
             if spoken_of is not None:
@@ -969,20 +932,13 @@ class Digester:
             if item.due is None:
                 item.due = due
             item.weak = item.weak and weak
-            if item.evidence is not None and entry != item.entry:
-                item.evidence.mentions += 1
             made.append(item)
             self._last_item[owner.participant] = item
             return
         if sum(1 for item in self._items if not item.weak) >= MAX_ACTION_ITEMS:
             return
         self._sequence += 1
-        evidence = Evidence(route, self._line_text, owner_is_speaker=owner.participant == self._line_speaker,
-                            owner_unnamed=owner.kind is not AttendeeKind.SIGNED_IN)
-        evidence.freeze(task, self._first_names)
-        item = _Item(owner, task, said_at, due, entry, self._sequence, weak=weak, words=new_words, evidence=evidence)
-        if len(self._awaiting_reply) < MAX_AWAITING_REPLY:
-            self._awaiting_reply.append(item)
+        item = _Item(owner, task, said_at, due, entry, self._sequence, weak=weak, words=new_words)
         self._items.append(item)
         made.append(item)
         self._last_item[owner.participant] = item
