@@ -1,0 +1,176 @@
+"""The rules a mutation run showed were unstated: each test names one rule and breaks it once.
+
+Every token here is genuinely signed by the emulator's keys (published in Google's
+certificate formats), so a refusal can only come from the rule the test is about.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+import pytest
+
+from bot.authorization.google_oauth import GoogleOAuthClient
+from bot.config import GOOGLE_CHAT_ISSUER, Config
+from bot.pubsub import MalformedPush, PushVerifier, parse_push
+from bot.verification import CLOCK_SKEW_SECONDS, CertificateCache, ChatRequestVerifier, VerificationError
+from emulator.signing import GOOGLE_SIGNER
+from tests.support import Emulator
+
+PROJECT_NUMBER = "123456789012"
+ENDPOINT = "https://meet-bot.example.com/"
+PUSH_AUDIENCE = "https://meet-bot.example.com/pubsub/push"
+PUSH_ACCOUNT = "pubsub-push@example-project.iam.gserviceaccount.com"
+CLIENT_ID = "meet-bot.apps.googleusercontent.com"
+
+
+def bearer(token: str) -> str:
+    return f"Bearer {token}"
+
+
+def id_claims(*, aud: str, email: str, **changes: Any) -> dict[str, Any]:
+    now = int(time.time())
+    return {"iss": "https://accounts.google.com", "aud": aud, "email": email, "email_verified": True, "sub": "1",
+            "iat": now, "exp": now + 3600, **changes}
+
+
+def chat_claims(**changes: Any) -> dict[str, Any]:
+    now = int(time.time())
+    return {"iss": GOOGLE_CHAT_ISSUER, "aud": PROJECT_NUMBER, "iat": now, "exp": now + 3600, **changes}
+
+
+def chat_verifier(emulator: Emulator, audience: str) -> ChatRequestVerifier:
+    return ChatRequestVerifier(Config(
+        chat_audience=audience, chat_project_number=PROJECT_NUMBER, chat_endpoint_url=ENDPOINT,
+        chat_certs_url=f"{emulator.url}/service_accounts/v1/metadata/x509/{GOOGLE_CHAT_ISSUER}",
+        google_certs_url=f"{emulator.url}/oauth2/v1/certs"), CertificateCache())
+
+
+# -- Chat: the configured mode decides which kind of token is Chat's ------------------
+def test_project_number_mode_refuses_chats_endpoint_url_id_token(emulator: Emulator) -> None:
+    """The same Google-signed ID token that endpoint-URL mode accepts as Chat's is not
+    Chat's in project-number mode (an endpoint URL is configured there only for add-ons)."""
+    token = emulator.state.keys.key_for(GOOGLE_SIGNER).sign(id_claims(aud=ENDPOINT, email=GOOGLE_CHAT_ISSUER))
+    assert chat_verifier(emulator, "endpoint-url").verify(bearer(token)).kind == "chat"
+    with pytest.raises(VerificationError, match="unexpected signer"):
+        chat_verifier(emulator, "project-number").verify(bearer(token))
+
+
+# -- clock skew: seconds, not minutes ----------------------------------------------------
+def test_the_clock_skew_allowance_is_seconds() -> None:
+    assert 0 < CLOCK_SKEW_SECONDS <= 30
+
+
+def test_a_token_a_minute_early_is_refused(emulator: Emulator) -> None:
+    now = int(time.time())
+    token = emulator.state.keys.key_for(GOOGLE_CHAT_ISSUER).sign(chat_claims(iat=now + 60, exp=now + 3660))
+    with pytest.raises(VerificationError, match="too early"):
+        chat_verifier(emulator, "project-number").verify(bearer(token))
+
+
+def test_a_token_a_minute_past_expiry_is_refused(emulator: Emulator) -> None:
+    now = int(time.time())
+    token = emulator.state.keys.key_for(GOOGLE_CHAT_ISSUER).sign(chat_claims(iat=now - 3660, exp=now - 60))
+    with pytest.raises(VerificationError, match="expired"):
+        chat_verifier(emulator, "project-number").verify(bearer(token))
+
+
+def test_a_clock_a_few_seconds_off_is_tolerated(emulator: Emulator) -> None:
+    now = int(time.time())
+    token = emulator.state.keys.key_for(GOOGLE_CHAT_ISSUER).sign(chat_claims(iat=now + 3, exp=now + 3603))
+    assert chat_verifier(emulator, "project-number").verify(bearer(token)).kind == "chat"
+
+
+# -- Pub/Sub push: the push identity ---------------------------------------------------
+@pytest.fixture
+def push_verifier(emulator: Emulator) -> PushVerifier:
+    return PushVerifier(PUSH_AUDIENCE, PUSH_ACCOUNT, f"{emulator.url}/oauth2/v1/certs", CertificateCache())
+
+
+def push_token(emulator: Emulator, **changes: Any) -> str:
+    claims = {**id_claims(aud=PUSH_AUDIENCE, email=PUSH_ACCOUNT), **changes}
+    claims = {name: value for name, value in claims.items() if value is not None}
+    return emulator.state.keys.key_for(GOOGLE_SIGNER).sign(claims)
+
+
+def test_the_genuine_push_identity_is_accepted(emulator: Emulator, push_verifier: PushVerifier) -> None:
+    assert push_verifier.verify(bearer(push_token(emulator)))["email"] == PUSH_ACCOUNT
+
+
+@pytest.mark.parametrize("verified", [None, False, "true", 1], ids=["absent", "false", "string", "one"])
+def test_a_push_identity_must_be_verified_exactly_true(emulator: Emulator, push_verifier: PushVerifier,
+                                                       verified: Any) -> None:
+    """``email_verified`` absent, or anything but JSON true, is not a verified email."""
+    with pytest.raises(VerificationError, match="not verified"):
+        push_verifier.verify(bearer(push_token(emulator, email_verified=verified)))
+
+
+def test_a_push_token_of_another_account_is_refused(emulator: Emulator, push_verifier: PushVerifier) -> None:
+    with pytest.raises(VerificationError, match="unexpected push identity"):
+        push_verifier.verify(bearer(push_token(emulator, email="someone@gmail.com")))
+
+
+def test_a_push_token_for_another_audience_is_refused(emulator: Emulator, push_verifier: PushVerifier) -> None:
+    with pytest.raises(VerificationError, match="wrong audience"):
+        push_verifier.verify(bearer(push_token(emulator, aud="https://attacker.example/push")))
+
+
+# -- Pub/Sub push: the envelope ----------------------------------------------------------
+ATTRIBUTES = {"ce-id": "event-1", "ce-type": "google.workspace.meet.conference.v2.ended",
+              "ce-source": "//workspaceevents.googleapis.com/subscriptions/sub-1",
+              "ce-subject": "//meet.googleapis.com/spaces/abc", "ce-time": "2026-11-30T10:00:00.000Z"}
+DATA = base64.b64encode(json.dumps({"conferenceRecord": {"name": "conferenceRecords/r1"}}).encode()).decode()
+
+
+def envelope(attributes: dict[str, str] | None = None, data: Any = DATA) -> dict[str, Any]:
+    return {"message": {"attributes": ATTRIBUTES if attributes is None else attributes, "data": data,
+                        "messageId": "1"}, "subscription": "projects/p/subscriptions/s", "deliveryAttempt": 2}
+
+
+def test_a_complete_envelope_is_read() -> None:
+    event = parse_push(envelope())
+    assert (event.id, event.subscription, event.meet_space, event.delivery_attempt) == (
+        "event-1", "subscriptions/sub-1", "spaces/abc", 2)
+    assert event.data == {"conferenceRecord": {"name": "conferenceRecords/r1"}}
+
+
+@pytest.mark.parametrize("name", ["ce-id", "ce-type", "ce-source"])
+@pytest.mark.parametrize("how", ["absent", "empty", "not text"])
+def test_each_required_cloudevent_attribute_must_be_there(name: str, how: str) -> None:
+    attributes = dict(ATTRIBUTES)
+    if how == "absent":
+        del attributes[name]
+    else:
+        attributes[name] = "" if how == "empty" else 7  # type: ignore[assignment]
+    with pytest.raises(MalformedPush, match=f"missing CloudEvent attributes: {name}$"):
+        parse_push(envelope(attributes))
+
+
+@pytest.mark.parametrize("data", [
+    DATA[:8] + "*" + DATA[8:],  # a character outside base64's alphabet, which a lenient decoder skips
+    DATA[:8] + "\n" + DATA[8:],
+    DATA.replace("+", "-").replace("/", "_") + "-_",  # URL-safe alphabet: not what Pub/Sub sends
+], ids=["star", "newline", "urlsafe"])
+def test_data_must_be_strict_base64(data: str) -> None:
+    with pytest.raises(MalformedPush, match="not base64-encoded JSON"):
+        parse_push(envelope(data=data))
+
+
+# -- OAuth: an ID token is this client's, or nobody's --------------------------------------
+def oauth_client(emulator: Emulator) -> GoogleOAuthClient:
+    return GoogleOAuthClient(Config(oauth_client_id=CLIENT_ID, oauth_client_secret="secret",
+                                    google_certs_url=f"{emulator.url}/oauth2/v1/certs"))
+
+
+def test_the_callbacks_id_token_must_be_issued_to_this_client(emulator: Emulator) -> None:
+    """Any site can get a Google-signed ID token for its own users: one issued to another
+    client id proves nothing about who consented to ours."""
+    key = emulator.state.keys.key_for(GOOGLE_SIGNER)
+    client = oauth_client(emulator)
+    assert client.verify_id_token(key.sign(id_claims(aud=CLIENT_ID, email="alice@example.com")))["sub"] == "1"
+    with pytest.raises(VerificationError, match="wrong audience"):
+        client.verify_id_token(key.sign(id_claims(aud="another-app.apps.googleusercontent.com",
+                                                  email="alice@example.com")))
