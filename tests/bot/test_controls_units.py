@@ -156,6 +156,37 @@ def test_a_cohost_only_while_meet_lists_them_as_one() -> None:
     assert role_of(MEETING, MALLORY, FakeMeet([{"email": "bob@example.com", "role": "COHOST"}]), None) is None  # type: ignore[arg-type]
 
 
+def test_a_cohost_is_matched_by_the_address_the_app_made_cohost() -> None:
+    """Added by the app under the directory's address, they are found by that address,
+    whatever email Chat sends with the click."""
+    robert = Cohost(Person(BOB.user_name, "Bob Brown", "Robert@Example.com"), CohostState.ADDED)
+    meeting = MEETING.with_changes(cohosts=(robert,))
+    assert role_of(meeting, BOB, FakeMeet([{"email": "robert@example.com", "role": "COHOST"}]), None) is Role.COHOST  # type: ignore[arg-type]
+    assert role_of(meeting, BOB, FakeMeet([{"email": "bob@example.com", "role": "COHOST"}]), None) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("state", [s for s in CohostState if s is not CohostState.ADDED])
+def test_a_cohost_the_app_did_not_add_is_matched_by_the_events_email(state: CohostState) -> None:
+    """A mention Meet refused (or that waits for an address) recorded an address Meet never
+    made co-host: only the verified event's email can match (say the organizer made them
+    co-host in Meet by hand)."""
+    recorded = Cohost(Person(BOB.user_name, "Bob Brown", "bob@old.example.com"), state)
+    meeting = MEETING.with_changes(cohosts=(recorded,))
+    listed = FakeMeet([{"email": "bob@example.com", "role": "COHOST"}, {"email": "bob@old.example.com"}])
+    assert role_of(meeting, BOB, listed, None) is Role.COHOST  # type: ignore[arg-type]
+    assert role_of(meeting, BOB, FakeMeet([{"email": "bob@old.example.com", "role": "COHOST"}]), None) is None  # type: ignore[arg-type]
+
+
+def test_someone_made_cohost_in_meet_by_hand_is_matched_by_the_events_email() -> None:
+    meeting = MEETING.with_changes(cohosts=())
+    shouting = Person(MALLORY.user_name, "Mallory", "Mallory@Example.com")
+    assert role_of(meeting, shouting, FakeMeet([{"email": "mallory@example.com", "role": "COHOST"}]), None) \
+        is Role.COHOST  # type: ignore[arg-type]
+    nameless = FakeMeet([{"email": "", "role": "COHOST"}])
+    assert role_of(meeting, Person(MALLORY.user_name, "Mallory", None), nameless, None) is None  # type: ignore[arg-type]
+    assert nameless.listed == 0  # no address to match: Meet is not asked
+
+
 def test_meet_unreachable_fails_closed() -> None:
     error = GoogleApiError(FailureKind.UNAVAILABLE, 503, "down")
     with pytest.raises(GoogleApiError):
