@@ -1,0 +1,43 @@
+"""What the mutation run covers: the security and exactly-once code, each part with the
+fast tests that must catch a bug in it (unit tests, and in-process stacks; never the
+multi-process, browser or fault-matrix suites, which are too slow to run per mutant)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    module: str  # dotted name, as imported
+    path: str  # relative to the repository root
+    tests: tuple[str, ...]  # pytest node ids or files, fastest and most specific first
+    functions: frozenset[str] | None = None  # qualified names; None: every function in the module
+    constants: frozenset[str] = field(default_factory=frozenset)  # module-level names whose values are mutated
+
+
+TOKEN_TESTS = ("tests/bot/test_token_rules.py", "tests/bot/test_verification.py")
+
+TARGETS: tuple[Target, ...] = (
+    Target("verification", "bot.verification", "bot/verification.py", TOKEN_TESTS,
+           constants=frozenset({"GOOGLE_ISSUERS", "MAX_TOKEN_BYTES", "CLOCK_SKEW_SECONDS",
+                                "UNKNOWN_KID_REFETCH_SECONDS"})),
+    Target("pubsub push checks", "bot.pubsub", "bot/pubsub.py", ("tests/bot/test_token_rules.py",),
+           functions=frozenset({"PushVerifier.verify", "parse_push", "WorkspaceEvent.subscription",
+                                "WorkspaceEvent.meet_space"})),
+    Target("oauth ID token", "bot.authorization.google_oauth", "bot/authorization/google_oauth.py",
+           ("tests/bot/test_token_rules.py",), functions=frozenset({"GoogleOAuthClient.verify_id_token"})),
+    Target("oauth callback", "bot.authorization.linking", "bot/authorization/linking.py",
+           ("tests/bot/test_oauth_callback.py", "tests/security/test_oauth_routes.py"),
+           functions=frozenset({"Authorization.finish", "Authorization._discard", "Authorization._redirect_acceptable"}),
+           constants=frozenset({"REQUIRED_SCOPES"})),
+    Target("co-host authority", "bot.controls.authority", "bot/controls/authority.py",
+           ("tests/bot/test_controls_units.py",)),
+    Target("meeting rate limit", "bot.meetings", "bot/meetings.py",
+           ("tests/e2e/test_exactly_once_rules.py::test_the_meeting_rate_is_per_minute",),
+           functions=frozenset(), constants=frozenset({"RATE_WINDOW"})),
+    Target("summary exactly once", "bot.lifecycle.sync", "bot/lifecycle/sync.py",
+           ("tests/e2e/test_exactly_once_rules.py",),
+           functions=frozenset({"conference_message_id", "summary_message_id", "MeetingSync._post_summary"})),
+)
