@@ -29,7 +29,7 @@ TARGETS: tuple[Target, ...] = (
     Target("oauth ID token", "bot.authorization.google_oauth", "bot/authorization/google_oauth.py",
            ("tests/bot/test_token_rules.py",), functions=frozenset({"GoogleOAuthClient.verify_id_token"})),
     Target("oauth callback", "bot.authorization.linking", "bot/authorization/linking.py",
-           ("tests/bot/test_oauth_callback.py", "tests/security/test_oauth_routes.py"),
+           ("tests/bot/test_oauth_callback.py",),
            functions=frozenset({"Authorization.finish", "Authorization._discard", "Authorization._redirect_acceptable"}),
            constants=frozenset({"REQUIRED_SCOPES"})),
     Target("co-host authority", "bot.controls.authority", "bot/controls/authority.py",
