@@ -12,12 +12,20 @@ import time
 from typing import Any
 
 import pytest
+import requests
 
 from bot.authorization.google_oauth import GoogleOAuthClient
 from bot.config import GOOGLE_CHAT_ISSUER, Config
 from bot.pubsub import MalformedPush, PushVerifier, parse_push
-from bot.verification import CLOCK_SKEW_SECONDS, CertificateCache, ChatRequestVerifier, VerificationError
-from emulator.signing import GOOGLE_SIGNER
+from bot.verification import (
+    CLOCK_SKEW_SECONDS,
+    UNKNOWN_KID_REFETCH_SECONDS,
+    CertificateCache,
+    ChatRequestVerifier,
+    VerificationError,
+    _jwks_to_pem,
+)
+from emulator.signing import GOOGLE_SIGNER, generate_key
 from tests.support import Emulator
 
 PROJECT_NUMBER = "123456789012"
@@ -174,3 +182,118 @@ def test_the_callbacks_id_token_must_be_issued_to_this_client(emulator: Emulator
     with pytest.raises(VerificationError, match="wrong audience"):
         client.verify_id_token(key.sign(id_claims(aud="another-app.apps.googleusercontent.com",
                                                   email="alice@example.com")))
+
+
+# -- the signed-token checks every caller shares ------------------------------------------
+def test_both_spellings_of_googles_issuer_are_accepted(emulator: Emulator, push_verifier: PushVerifier) -> None:
+    """Google's ID tokens say ``https://accounts.google.com`` or ``accounts.google.com``."""
+    for issuer in ("https://accounts.google.com", "accounts.google.com"):
+        assert push_verifier.verify(bearer(push_token(emulator, iss=issuer)))["iss"] == issuer
+
+
+def test_a_google_signed_token_of_another_issuer_is_refused(emulator: Emulator, push_verifier: PushVerifier) -> None:
+    """The Pub/Sub and OAuth paths have no issuer pre-check: the signed claims are checked."""
+    with pytest.raises(VerificationError, match="unexpected issuer"):
+        push_verifier.verify(bearer(push_token(emulator, iss="https://securetoken.google.com/other")))
+
+
+@pytest.mark.parametrize("kid", [None, "", 7], ids=["absent", "empty", "not text"])
+def test_a_token_without_a_usable_key_id_is_refused(emulator: Emulator, kid: Any) -> None:
+    key = emulator.state.keys.key_for(GOOGLE_CHAT_ISSUER)
+    genuine = key.sign(chat_claims())
+    header = {"alg": "RS256", "typ": "JWT", **({} if kid is None else {"kid": kid})}
+    encoded = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
+    token = encoded + genuine[genuine.index("."):]
+    with pytest.raises(VerificationError, match="no key id"):
+        chat_verifier(emulator, "project-number").verify(bearer(token))
+
+
+def test_project_number_mode_without_a_project_number_accepts_no_chat_token(emulator: Emulator) -> None:
+    """Its audience would be missing, and a token checked against no audience is anyone's."""
+    verifier = ChatRequestVerifier(Config(
+        chat_audience="project-number", chat_project_number=None, chat_endpoint_url=ENDPOINT,
+        chat_certs_url=f"{emulator.url}/service_accounts/v1/metadata/x509/{GOOGLE_CHAT_ISSUER}",
+        google_certs_url=f"{emulator.url}/oauth2/v1/certs"), CertificateCache())
+    token = emulator.state.keys.key_for(GOOGLE_CHAT_ISSUER).sign(chat_claims(aud="999999999999"))
+    with pytest.raises(VerificationError, match="not accepted by this configuration"):
+        verifier.verify(bearer(token))
+
+
+def test_endpoint_url_mode_without_an_endpoint_accepts_no_id_token(emulator: Emulator) -> None:
+    verifier = ChatRequestVerifier(Config(
+        chat_audience="endpoint-url", chat_project_number=PROJECT_NUMBER, chat_endpoint_url=None,
+        google_certs_url=f"{emulator.url}/oauth2/v1/certs"), CertificateCache())
+    token = emulator.state.keys.key_for(GOOGLE_SIGNER).sign(id_claims(aud="", email=GOOGLE_CHAT_ISSUER))
+    with pytest.raises(VerificationError, match="CHAT_ENDPOINT_URL"):
+        verifier.verify(bearer(token))
+
+
+def test_a_verifier_made_without_a_cache_has_its_own(emulator: Emulator) -> None:
+    config = Config(chat_audience="project-number", chat_project_number=PROJECT_NUMBER,
+                    chat_certs_url=f"{emulator.url}/service_accounts/v1/metadata/x509/{GOOGLE_CHAT_ISSUER}")
+    token = emulator.state.keys.key_for(GOOGLE_CHAT_ISSUER).sign(chat_claims())
+    assert ChatRequestVerifier(config).verify(bearer(token)).kind == "chat"
+    push = PushVerifier(PUSH_AUDIENCE, PUSH_ACCOUNT, f"{emulator.url}/oauth2/v1/certs")
+    assert push.verify(bearer(push_token(emulator)))["email"] == PUSH_ACCOUNT
+
+
+# -- certificates: Google's two formats, kept as long as Google says ----------------------
+class Fetches:
+    """A requests session that counts certificate fetches."""
+
+    def __init__(self) -> None:
+        self.session = requests.Session()
+        self.urls: list[str] = []
+
+    def get(self, url: str, timeout: float) -> Any:
+        self.urls.append(url)
+        return self.session.get(url, timeout=timeout)
+
+
+def test_jwks_and_x509_documents_give_the_same_keys(emulator: Emulator) -> None:
+    """``/oauth2/v3/certs`` is a JWK set, ``/oauth2/v1/certs`` PEM certificates: either
+    verifies Google's ID tokens (keys of another type, or without a key id, are skipped)."""
+    token = push_token(emulator)
+    for path in ("/oauth2/v3/certs", "/oauth2/v1/certs"):
+        verifier = PushVerifier(PUSH_AUDIENCE, PUSH_ACCOUNT, emulator.url + path, CertificateCache())
+        assert verifier.verify(bearer(token))["email"] == PUSH_ACCOUNT
+    jwks = requests.get(emulator.url + "/oauth2/v3/certs", timeout=10).json()["keys"]
+    assert jwks, "the emulator publishes keys"
+    odd = [{**jwks[0], "kty": "EC"}, {k: v for k, v in jwks[0].items() if k != "kid"}]
+    assert _jwks_to_pem(odd) == {}
+    assert set(_jwks_to_pem(jwks)) == {key["kid"] for key in jwks}
+
+
+def test_certificates_are_kept_for_their_max_age_and_no_longer(emulator: Emulator) -> None:
+    """Google sends ``max-age=21600``: certificates are used for that long, then fetched
+    again; a known key id never causes a fetch inside that time."""
+    now = [0.0]
+    fetches = Fetches()
+    cache = CertificateCache(fetches, clock=lambda: now[0])  # type: ignore[arg-type]
+    verifier = PushVerifier(PUSH_AUDIENCE, PUSH_ACCOUNT, f"{emulator.url}/oauth2/v1/certs", cache)
+    for moment in (0.0, 61.0, 21599.0):
+        now[0] = moment
+        verifier.verify(bearer(push_token(emulator)))
+    assert len(fetches.urls) == 1
+    now[0] = 21600.0
+    verifier.verify(bearer(push_token(emulator)))
+    assert len(fetches.urls) == 2
+
+
+def test_an_unknown_key_id_is_looked_up_again_after_a_minute_exactly(emulator: Emulator) -> None:
+    now = [0.0]
+    fetches = Fetches()
+    cache = CertificateCache(fetches, clock=lambda: now[0])  # type: ignore[arg-type]
+    verifier = chat_verifier(emulator, "project-number")
+    verifier.cache = cache
+    rogue = generate_key("attacker")
+    for moment in (0.0, UNKNOWN_KID_REFETCH_SECONDS - 1):
+        now[0] = moment
+        with pytest.raises(VerificationError, match="unknown key id"):
+            verifier.verify(bearer(rogue.sign(chat_claims())))
+    assert len(fetches.urls) == 1
+    now[0] = UNKNOWN_KID_REFETCH_SECONDS
+    with pytest.raises(VerificationError, match="unknown key id"):
+        verifier.verify(bearer(rogue.sign(chat_claims())))
+    assert len(fetches.urls) == 2
+    assert 30 <= UNKNOWN_KID_REFETCH_SECONDS <= 600  # a rotated key is found soon, and Google is not hammered
