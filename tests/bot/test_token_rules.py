@@ -297,3 +297,34 @@ def test_an_unknown_key_id_is_looked_up_again_after_a_minute_exactly(emulator: E
         verifier.verify(bearer(rogue.sign(chat_claims())))
     assert len(fetches.urls) == 2
     assert 30 <= UNKNOWN_KID_REFETCH_SECONDS <= 600  # a rotated key is found soon, and Google is not hammered
+
+
+def test_what_an_event_names_is_read_only_from_googles_own_prefixes() -> None:
+    event = parse_push(envelope({**ATTRIBUTES, "ce-source": "//elsewhere.example/subscriptions/sub-1",
+                                 "ce-subject": "//meet.googleapis.com/conferenceRecords/r1"}))
+    assert event.subscription is None and event.meet_space is None
+    nested = parse_push(envelope({**ATTRIBUTES, "ce-subject": "//meet.googleapis.com/spaces/abc/participants/p"}))
+    assert nested.meet_space == "spaces/abc"
+
+
+def test_optional_parts_of_an_envelope() -> None:
+    bare = {name: value for name, value in ATTRIBUTES.items() if name not in {"ce-subject", "ce-time"}}
+    event = parse_push({"message": {"attributes": bare}, "deliveryAttempt": "2"})
+    assert (event.subject, event.time, event.data, event.delivery_attempt) == ("", None, {}, None)
+
+
+@pytest.mark.parametrize("body, reason", [
+    ([], "not a Pub/Sub push envelope"),
+    ({"message": "x"}, "not a Pub/Sub push envelope"),
+    ({"message": {"data": DATA}}, "no attributes"),
+    ({"message": {"attributes": ["ce-id"]}}, "no attributes"),
+    (envelope({**ATTRIBUTES, "ce-type": "joined\ud800"}), "not valid Unicode"),
+    (envelope(data=7), "base64 text"),
+    (envelope(data=base64.b64encode(b"[1, 2]").decode()), "JSON object"),
+    (envelope(data=base64.b64encode(b'{"a": "\\u0000"}').decode()), "JSON object of valid Unicode"),
+    (envelope(data=base64.b64encode(b"\xff\xfe").decode()), "not base64-encoded JSON"),
+], ids=["list", "message not an object", "no attributes", "attributes not an object", "lone surrogate",
+        "data not text", "data a list", "data with NUL", "data not UTF-8"])
+def test_malformed_envelopes_are_named(body: Any, reason: str) -> None:
+    with pytest.raises(MalformedPush, match=reason):
+        parse_push(body)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.mutation.mutants import Mutant, find_mutants, mutated_code
-from tests.mutation.targets import TARGETS, Target
+from tests.mutation.targets import EQUIVALENT, TARGETS, Equivalent, Target
 
 ROOT = Path(__file__).resolve().parents[2]
 # Imported once in the parent so that forked children start warm; none of them is the app's.
@@ -129,15 +129,23 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     targets = [t for t in TARGETS if not args.target or any(k in t.name for k in args.target)]
     plan: list[tuple[Target, Mutant]] = []
+    equivalent: list[tuple[Mutant, Equivalent]] = []
     for target in targets:
         source = (ROOT / target.path).read_text(encoding="utf-8")
+        lines = source.splitlines()
         mutants = find_mutants(target.path, source, set(target.functions) if target.functions is not None else None,
                                set(target.constants))
-        plan += [(target, mutant) for mutant in mutants]
+        for mutant in mutants:
+            known = next((e for e in EQUIVALENT if e.path == mutant.path and e.description == mutant.description
+                          and e.line_contains in lines[mutant.line - 1]), None)
+            if known is not None:
+                equivalent.append((mutant, known))
+            else:
+                plan.append((target, mutant))
     if args.list:
         for target, mutant in plan:
             print(f"{target.name:24} {mutant.where:40} {mutant.description}")
-        print(f"{len(plan)} mutants")
+        print(f"{len(plan)} mutants (and {len(equivalent)} equivalent ones, not run)")
         return 0
     for name in WARM:
         __import__(name)
@@ -191,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     all_killed = sum(killed.values())
     score = 100.0 * all_killed / len(plan) if plan else 100.0
     print(f"score: {all_killed}/{len(plan)} killed ({score:.1f} %), threshold {args.threshold:.0f} %")
+    for mutant, known in equivalent:
+        print(f"  equivalent, not run: {mutant.where} {mutant.description} ({known.reason})")
     if survivors:
         print("survivors (bugs no test catches):")
         for target, mutant in survivors:

@@ -8,6 +8,17 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Equivalent:
+    """A mutant that cannot change behaviour, so no test can kill it: not run, not counted,
+    listed. Found by the source line's text (line numbers move) and the change made."""
+
+    path: str
+    line_contains: str
+    description: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Target:
     name: str
     module: str  # dotted name, as imported
@@ -40,4 +51,10 @@ TARGETS: tuple[Target, ...] = (
     Target("summary exactly once", "bot.lifecycle.sync", "bot/lifecycle/sync.py",
            ("tests/e2e/test_exactly_once_rules.py",),
            functions=frozenset({"conference_message_id", "summary_message_id", "MeetingSync._post_summary"})),
+)
+
+
+EQUIVALENT: tuple[Equivalent, ...] = (
+    Equivalent("bot/verification.py", '"=" * (-len(part) % 4)', "4 -> 40",
+               "more '=' padding than needed: the non-strict base64 decoder ignores the excess"),
 )
