@@ -328,3 +328,14 @@ def test_optional_parts_of_an_envelope() -> None:
 def test_malformed_envelopes_are_named(body: Any, reason: str) -> None:
     with pytest.raises(MalformedPush, match=reason):
         parse_push(body)
+
+
+def test_without_a_project_number_no_token_is_an_add_ons(emulator: Emulator) -> None:
+    """No project number, no add-on service account to match: an ID token without an
+    email (whose ``None`` would equal the missing address) is nobody's."""
+    verifier = ChatRequestVerifier(Config(
+        chat_audience="endpoint-url", chat_project_number=None, chat_endpoint_url=ENDPOINT,
+        google_certs_url=f"{emulator.url}/oauth2/v1/certs"), CertificateCache())
+    claims = {k: v for k, v in id_claims(aud=ENDPOINT, email="x").items() if k != "email"}
+    with pytest.raises(VerificationError, match="unexpected signer None"):
+        verifier.verify(bearer(emulator.state.keys.key_for(GOOGLE_SIGNER).sign(claims)))

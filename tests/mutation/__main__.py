@@ -134,7 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         source = (ROOT / target.path).read_text(encoding="utf-8")
         lines = source.splitlines()
         mutants = find_mutants(target.path, source, set(target.functions) if target.functions is not None else None,
-                               set(target.constants))
+                               set(target.constants), set(target.lines))
+        if not mutants:
+            print(f"{target.name}: no mutants found in {target.path} (was the code it names renamed?)",
+                  file=sys.stderr)
         for mutant in mutants:
             known = next((e for e in EQUIVALENT if e.path == mutant.path and e.description == mutant.description
                           and e.line_contains in lines[mutant.line - 1]), None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import copy
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable
 
 SKIP_MARK = "pragma: no mutate"
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical"}
@@ -53,11 +53,13 @@ class _Finder:
     """Walks the chosen functions (and module-level assignments of constants) and lists
     each mutation as a path of indices into the tree, so it can be replayed on a copy."""
 
-    def __init__(self, path: str, source: str, functions: set[str] | None, constants: set[str]) -> None:
+    def __init__(self, path: str, source: str, functions: set[str] | None, constants: set[str],
+                 focus: set[str]) -> None:
         self.path = path
         self.lines = source.splitlines()
         self.functions = functions
         self.constants = constants
+        self.focus = focus
         self.found: list[Mutant] = []
 
     # -- selection ----------------------------------------------------------------------
@@ -86,6 +88,10 @@ class _Finder:
 
     def _add(self, node: ast.AST, address: tuple, description: str, change: Callable[[ast.AST], ast.AST | None]
              ) -> None:
+        line = getattr(node, "lineno", 0)
+        if self.focus and not (line and any(fragment in self.lines[line - 1] for fragment in self.focus)):
+            return
+
         def apply(tree: ast.Module) -> None:
             parent: object = tree
             for step in address[:-1]:
@@ -181,10 +187,11 @@ def _without(node: ast.BoolOp, position: int) -> ast.expr:
 
 
 def find_mutants(path: str, source: str, functions: set[str] | None = None,
-                 constants: set[str] | None = None) -> list[Mutant]:
+                 constants: set[str] | None = None, focus: set[str] | None = None) -> list[Mutant]:
     """Every single-change mutant of ``functions`` (qualified names, ``Class.method``; None:
-    every function) and of the module-level ``constants`` named."""
-    return _Finder(path, source, functions, constants or set()).run(ast.parse(source, path))
+    every function) and of the module-level ``constants`` named; with ``focus``, only those
+    on lines containing one of its fragments."""
+    return _Finder(path, source, functions, constants or set(), focus or set()).run(ast.parse(source, path))
 
 
 def mutated_code(path: str, source: str, mutant: Mutant) -> object:
@@ -193,6 +200,3 @@ def mutated_code(path: str, source: str, mutant: Mutant) -> object:
     ast.fix_missing_locations(tree)
     return compile(tree, path, "exec")
 
-
-def iter_mutants(path: str, source: str, functions: set[str] | None, constants: set[str]) -> Iterator[Mutant]:
-    yield from find_mutants(path, source, functions, constants)

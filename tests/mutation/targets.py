@@ -26,6 +26,9 @@ class Target:
     tests: tuple[str, ...]  # pytest node ids or files, fastest and most specific first
     functions: frozenset[str] | None = None  # qualified names; None: every function in the module
     constants: frozenset[str] = field(default_factory=frozenset)  # module-level names whose values are mutated
+    # When given: only the lines (of those functions) containing one of these fragments,
+    # for a rule inside a long function whose other parts are the end-to-end suites' job.
+    lines: frozenset[str] = field(default_factory=frozenset)
 
 
 TOKEN_TESTS = ("tests/bot/test_token_rules.py", "tests/bot/test_verification.py")
@@ -47,10 +50,17 @@ TARGETS: tuple[Target, ...] = (
            ("tests/bot/test_controls_units.py",)),
     Target("meeting rate limit", "bot.meetings", "bot/meetings.py",
            ("tests/e2e/test_exactly_once_rules.py::test_the_meeting_rate_is_per_minute",),
-           functions=frozenset(), constants=frozenset({"RATE_WINDOW"})),
+           functions=frozenset({"create_meeting"}), constants=frozenset({"RATE_WINDOW"}),
+           lines=frozenset({"RATE_WINDOW", "rate_limit_meetings_per_minute", "count_meetings_by_organizer",
+                            "rate_limited_message"})),
     Target("summary exactly once", "bot.lifecycle.sync", "bot/lifecycle/sync.py",
            ("tests/e2e/test_exactly_once_rules.py",),
            functions=frozenset({"conference_message_id", "summary_message_id", "MeetingSync._post_summary"})),
+    Target("summary completed", "bot.lifecycle.sync", "bot/lifecycle/sync.py",
+           ("tests/e2e/test_exactly_once_rules.py",), functions=frozenset({"MeetingSync._summarise"}),
+           lines=frozenset({"if stored is not None and stored.complete:",
+                            "message_name = stored.message_name if stored is not None else None",
+                            "if message_name is None:", "message_name = self._post_summary(meeting, name, body)"})),
 )
 
 
