@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, Iterator
 
@@ -143,6 +144,16 @@ def test_the_clicked_card_decides_the_meeting_and_the_parameter_must_agree() -> 
     assert isinstance(clicked_meeting(click({"meeting": "4"}, message="spaces/AAAA/messages/other"),
                                       storage), Stale)  # type: ignore[arg-type]
     assert isinstance(clicked_meeting(click({"meeting": "4"}, space="spaces/BBBB"), storage), Stale)  # type: ignore[arg-type]
+
+
+def test_a_click_without_a_message_or_on_an_unsaved_meeting_is_stale() -> None:
+    storage = FakeStorage(MEETING)
+    no_message = dataclasses.replace(click({"meeting": "4"}), message=None)
+    assert isinstance(clicked_meeting(no_message, storage), Stale)  # type: ignore[arg-type]
+    assert isinstance(clicked_meeting(click({"meeting": "4"}, message=""), storage), Stale)  # type: ignore[arg-type]
+    unsaved = MEETING.with_changes(id=None)
+    for parameters in ({"meeting": "None"}, {}):
+        assert isinstance(clicked_meeting(click(parameters), FakeStorage(unsaved)), Stale)  # type: ignore[arg-type]
 
 
 def test_the_organizer_needs_no_meet_call() -> None:
