@@ -198,6 +198,12 @@ def test_someone_made_cohost_in_meet_by_hand_is_matched_by_the_events_email() ->
     assert nameless.listed == 0  # no address to match: Meet is not asked
 
 
+def test_a_cohost_recorded_without_an_address_is_matched_by_the_events_email() -> None:
+    recorded = Cohost(Person(BOB.user_name, "Bob Brown", None), CohostState.ADDED)
+    meeting = MEETING.with_changes(cohosts=(recorded,))
+    assert role_of(meeting, BOB, FakeMeet([{"email": "bob@example.com", "role": "COHOST"}]), None) is Role.COHOST  # type: ignore[arg-type]
+
+
 def test_meet_unreachable_fails_closed() -> None:
     error = GoogleApiError(FailureKind.UNAVAILABLE, 503, "down")
     with pytest.raises(GoogleApiError):
@@ -207,6 +213,12 @@ def test_meet_unreachable_fails_closed() -> None:
 def test_who_can_names_organizer_and_cohosts() -> None:
     assert who_can(MEETING) == "the organizer, Ada Lovelace, and the co-host Bob Brown"
     assert who_can(MEETING.with_changes(cohosts=())) == "the organizer, Ada Lovelace"
+    carol, dan = Person("users/3", "Carol Chen", "carol@example.com"), Person("users/4", "Dan Diaz", None)
+    two = MEETING.with_changes(cohosts=(Cohost(BOB, CohostState.ADDED), Cohost(carol, CohostState.ADDED),
+                                        Cohost(dan, CohostState.NO_EMAIL)))
+    assert who_can(two) == "the organizer, Ada Lovelace, and the co-hosts Bob Brown and Carol Chen"
+    three = two.with_changes(cohosts=two.cohosts[:2] + (Cohost(dan, CohostState.ADDED),))
+    assert who_can(three) == "the organizer, Ada Lovelace, and the co-hosts Bob Brown, Carol Chen and Dan Diaz"
 
 
 # -- space managers ---------------------------------------------------------------------------

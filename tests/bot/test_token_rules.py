@@ -19,6 +19,7 @@ from bot.config import GOOGLE_CHAT_ISSUER, Config
 from bot.pubsub import MalformedPush, PushVerifier, parse_push
 from bot.verification import (
     CLOCK_SKEW_SECONDS,
+    MAX_TOKEN_BYTES,
     UNKNOWN_KID_REFETCH_SECONDS,
     CertificateCache,
     ChatRequestVerifier,
@@ -142,6 +143,8 @@ def test_a_complete_envelope_is_read() -> None:
     event = parse_push(envelope())
     assert (event.id, event.subscription, event.meet_space, event.delivery_attempt) == (
         "event-1", "subscriptions/sub-1", "spaces/abc", 2)
+    assert (event.type, event.source, event.subject, event.time) == (
+        ATTRIBUTES["ce-type"], ATTRIBUTES["ce-source"], ATTRIBUTES["ce-subject"], ATTRIBUTES["ce-time"])
     assert event.data == {"conferenceRecord": {"name": "conferenceRecords/r1"}}
 
 
@@ -339,3 +342,67 @@ def test_without_a_project_number_no_token_is_an_add_ons(emulator: Emulator) -> 
     claims = {k: v for k, v in id_claims(aud=ENDPOINT, email="x").items() if k != "email"}
     with pytest.raises(VerificationError, match="unexpected signer None"):
         verifier.verify(bearer(emulator.state.keys.key_for(GOOGLE_SIGNER).sign(claims)))
+
+
+def test_a_token_of_exactly_the_size_limit_is_read_and_one_byte_more_is_not(emulator: Emulator) -> None:
+    def segment(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    signed = segment({"alg": "RS256", "typ": "JWT", "kid": "no-such-key"}) + "." + segment(chat_claims()) + "."
+    for size, reason in ((MAX_TOKEN_BYTES, "unknown key id"), (MAX_TOKEN_BYTES + 1, "malformed token")):
+        token = signed + "A" * (size - len(signed))
+        assert len(token) == size
+        with pytest.raises(VerificationError, match=reason):
+            chat_verifier(emulator, "project-number").verify(bearer(token))
+
+
+def test_a_token_of_more_than_three_segments_is_malformed(emulator: Emulator) -> None:
+    genuine = emulator.state.keys.key_for(GOOGLE_CHAT_ISSUER).sign(chat_claims())
+    with pytest.raises(VerificationError, match="malformed token"):
+        chat_verifier(emulator, "project-number").verify(bearer(genuine + ".extra"))
+
+
+# -- fetching certificates: every failure is a refusal -------------------------------------
+class Answers:
+    """A requests session whose every GET gets one scripted answer (status, headers, body)."""
+
+    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        self.status, self.body, self.headers = status, body, headers or {}
+        self.gets = 0
+
+    def get(self, url: str, timeout: float) -> requests.Response:
+        self.gets += 1
+        response = requests.Response()
+        response.status_code, response.url = self.status, url
+        response.headers.update(self.headers)
+        response._content = self.body if isinstance(self.body, bytes) else json.dumps(self.body).encode()
+        return response
+
+
+@pytest.mark.parametrize("answers, reason", [
+    (Answers(500, {"error": {"code": 500, "message": "down"}}), "could not fetch certificates"),
+    (Answers(200, b"<html>not json</html>"), "could not fetch certificates"),
+    (Answers(200, ["a", "b"]), "unrecognised certificate document"),
+    (Answers(200, {"kid": 7}), "unrecognised certificate document"),
+], ids=["http error", "not JSON", "a list", "not certificates"])
+def test_certificates_google_did_not_give_are_a_refusal(emulator: Emulator, answers: Answers, reason: str) -> None:
+    verifier = PushVerifier(PUSH_AUDIENCE, PUSH_ACCOUNT, "https://www.googleapis.com/oauth2/v1/certs",
+                            CertificateCache(answers))  # type: ignore[arg-type]
+    with pytest.raises(VerificationError, match=reason):
+        verifier.verify(bearer(push_token(emulator)))
+
+
+def test_an_unreachable_certificate_url_is_a_refusal(emulator: Emulator) -> None:
+    verifier = PushVerifier(PUSH_AUDIENCE, PUSH_ACCOUNT, "http://127.0.0.1:9/certs", CertificateCache())
+    with pytest.raises(VerificationError, match="could not fetch certificates"):
+        verifier.verify(bearer(push_token(emulator)))
+
+
+def test_certificates_without_a_max_age_are_fetched_every_time(emulator: Emulator) -> None:
+    certs = requests.get(f"{emulator.url}/oauth2/v1/certs", timeout=10).json()
+    answers = Answers(200, certs, {"Cache-Control": "no-cache"})
+    cache = CertificateCache(answers, clock=lambda: 0.0)  # type: ignore[arg-type]
+    verifier = PushVerifier(PUSH_AUDIENCE, PUSH_ACCOUNT, "https://www.googleapis.com/oauth2/v1/certs", cache)
+    for _ in range(2):
+        verifier.verify(bearer(push_token(emulator)))
+    assert answers.gets == 2

@@ -19,6 +19,7 @@ import requests
 
 from bot.lifecycle.sync import MeetingSync
 from bot.local import LocalStack
+from emulator.state import Faults
 from tests.e2e.conftest import Stack
 
 RECONCILE_SECRET = "test-reconcile-secret"
@@ -154,3 +155,17 @@ def test_the_meeting_rate_is_per_minute(stack: Stack) -> None:
     # Per person: Bob is not held back by Alice's meetings.
     stack.say(space, bob, "/meet Bob's")
     assert len(join_cards(stack, space)) == PER_MINUTE + 2
+
+
+def test_only_chats_409_means_posted_before(stack: Stack) -> None:
+    """A create refused for another reason (permission) is not taken for an earlier post:
+    nothing is adopted or edited, the summary stays to do, and is posted once allowed."""
+    call = EndedCall(stack)
+    stack.fault("chat", "spaces.messages.create", status=403, times=10_000)
+    reconcile(stack)
+    assert [c["status"] for c in call.summary_creates()] and all(c["status"] == 403 for c in call.summary_creates())
+    edits = [c for c in stack.calls("spaces.messages.update") if "client-summary-" in c["path"]]
+    assert edits == [] and stack.storage.get_summary(call.record) is None
+    stack.state.faults = Faults()  # permission restored (the control plane has no call for it)
+    reconcile(stack)
+    assert len(summaries(stack, call.space)) == 1

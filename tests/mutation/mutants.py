@@ -3,7 +3,7 @@ constant or statement could be wrong, as a list of single-change mutants.
 
 Each mutant changes exactly one node of the module's syntax tree and is compiled from
 the tree (line numbers stay true). What is not mutated, because no test could or should
-tell: docstrings, log calls (their wording), the text of messages, type annotations, and
+tell: docstrings, log calls (their wording), the text of messages, type annotations, network timeouts, and
 lines marked ``# pragma: no mutate`` (for a change that cannot alter behaviour; say why
 on that line).
 """
@@ -17,6 +17,9 @@ from typing import Callable
 
 SKIP_MARK = "pragma: no mutate"
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical"}
+# A call's log fields, and its network timeout: the fault suites prove timeouts (a stall
+# past them), which no fast test can; a mutated timeout is left to them.
+UNTESTED_KEYWORDS = {"extra", "timeout"}
 
 _COMPARE_SWAPS: dict[type, type] = {
     ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn,
@@ -114,6 +117,8 @@ class _Finder:
             return
         if isinstance(node, (ast.JoinedStr,)):
             return  # message text
+        if isinstance(node, ast.keyword) and node.arg in UNTESTED_KEYWORDS:
+            return
         self._points(node, address, parent)
         for field, value in ast.iter_fields(node):
             if field in {"annotation", "returns", "decorator_list", "type_comment"}:
@@ -159,7 +164,7 @@ class _Finder:
             self._drop_elements(node, address)
         elif isinstance(node, ast.Call):
             for position, keyword in enumerate(node.keywords):
-                if keyword.arg is None or keyword.arg in {"extra", "timeout"}:
+                if keyword.arg is None or keyword.arg in UNTESTED_KEYWORDS:
                     continue
                 add(node, address + ("keywords",), f"drop {keyword.arg}=",
                     lambda old, position=position: old[:position] + old[position + 1:])
