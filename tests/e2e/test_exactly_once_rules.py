@@ -21,6 +21,7 @@ from bot.lifecycle.sync import MeetingSync
 from bot.local import LocalStack
 from emulator.state import Faults
 from tests.e2e.conftest import Stack
+from tests.support import wait_until
 
 RECONCILE_SECRET = "test-reconcile-secret"
 PER_MINUTE = 2
@@ -69,6 +70,10 @@ class EndedCall:
         self.space = stack.space(self.alice, self.bob)
         stack.say(self.space, self.alice, "/meet Retro")
         self.card = join_cards(stack, self.space)[0]
+        # Whatever /meet asked the worker to do is done now, so that from here on only the
+        # test makes the app act (nothing else would: no Pub/Sub, no reconciler timer).
+        stack.local.app.extensions["meetbot"].worker.drain(budget_seconds=10)
+        wait_until(lambda: stack.storage.meetings_needing_sync() == 0, what="the app to finish /meet's work")
         code = self.card["clientAssignedMessageId"][len("client-meet-"):]
         stack.control("POST", "meet/join", {"space": code, "user": self.alice["name"]})
         stack.control("POST", "meet/end", {"space": code})

@@ -23,6 +23,7 @@ import importlib.util
 import os
 import signal
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,13 +157,17 @@ def main(argv: list[str] | None = None) -> int:
     # The unmutated code must pass, and its time sets each target's time limit.
     limits: dict[str, float] = {}
     for target in targets:
-        child = _start(target, None, None)
+        with tempfile.NamedTemporaryFile(prefix="mutation-baseline-", suffix=".log", delete=False) as log:
+            baseline_log = Path(log.name)
+        child = _start(target, None, baseline_log)
         finished, code = _wait([child], 600)
         elapsed = time.monotonic() - finished.started
         if code != 0:
-            print(f"{target.name}: the tests fail without any mutant (exit {code}); "
+            print(baseline_log.read_text(encoding="utf-8", errors="replace")[-6000:], file=sys.stderr)
+            print(f"{target.name}: the tests fail without any mutant (exit {code}, output above); "
                   f"run them: python -m pytest {' '.join(target.tests)}", file=sys.stderr)
             return 2
+        baseline_log.unlink()
         limits[target.name] = max(30.0, elapsed * 4)
         print(f"{target.name}: tests pass unmutated in {elapsed:.1f} s", flush=True)
 
