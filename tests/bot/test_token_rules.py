@@ -284,18 +284,19 @@ def test_certificates_are_kept_for_their_max_age_and_no_longer(emulator: Emulato
 
 
 def test_an_unknown_key_id_is_looked_up_again_after_a_minute_exactly(emulator: Emulator) -> None:
-    now = [0.0]
+    start = 1000.0  # a monotonic clock starts anywhere
+    now = [start]
     fetches = Fetches()
     cache = CertificateCache(fetches, clock=lambda: now[0])  # type: ignore[arg-type]
     verifier = chat_verifier(emulator, "project-number")
     verifier.cache = cache
     rogue = generate_key("attacker")
-    for moment in (0.0, UNKNOWN_KID_REFETCH_SECONDS - 1):
+    for moment in (start, start + UNKNOWN_KID_REFETCH_SECONDS - 1):
         now[0] = moment
         with pytest.raises(VerificationError, match="unknown key id"):
             verifier.verify(bearer(rogue.sign(chat_claims())))
     assert len(fetches.urls) == 1
-    now[0] = UNKNOWN_KID_REFETCH_SECONDS
+    now[0] = start + UNKNOWN_KID_REFETCH_SECONDS
     with pytest.raises(VerificationError, match="unknown key id"):
         verifier.verify(bearer(rogue.sign(chat_claims())))
     assert len(fetches.urls) == 2
@@ -406,3 +407,13 @@ def test_certificates_without_a_max_age_are_fetched_every_time(emulator: Emulato
     for _ in range(2):
         verifier.verify(bearer(push_token(emulator)))
     assert answers.gets == 2
+
+
+def test_certificates_asked_for_without_a_key_id_come_from_the_cache(emulator: Emulator) -> None:
+    now = [1000.0]
+    fetches = Fetches()
+    cache = CertificateCache(fetches, clock=lambda: now[0])  # type: ignore[arg-type]
+    url = f"{emulator.url}/oauth2/v1/certs"
+    first = cache.certificates(url)
+    now[0] += UNKNOWN_KID_REFETCH_SECONDS + 1  # past the unknown-kid window, well inside max-age
+    assert cache.certificates(url) == first and len(fetches.urls) == 1

@@ -67,4 +67,10 @@ TARGETS: tuple[Target, ...] = (
 EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("bot/verification.py", '"=" * (-len(part) % 4)', "4 -> 40",
                "more '=' padding than needed: the non-strict base64 decoder ignores the excess"),
+    Equivalent("bot/verification.py", '"=" * (-len(text) % 4)', "4 -> 40",
+               "more '=' padding than needed: the non-strict base64 decoder ignores the excess"),
+    Equivalent("bot/verification.py", "if fresh and entry is not None and (wanted_kid", "drop condition 2 of 3",
+               "fresh is only ever true when there is an entry (the check is there for the type checker)"),
+    Equivalent("bot/verification.py", "if fresh and entry is not None and now - entry[1]", "drop condition 2 of 3",
+               "fresh is only ever true when there is an entry (the check is there for the type checker)"),
 )
