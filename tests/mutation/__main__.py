@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib.abc
 import importlib.util
+import json
 import os
 import signal
 import sys
@@ -58,6 +59,51 @@ class _MutantFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(self.code, module.__dict__)  # noqa: S102 - the mutant under test
 
 
+class _LinesRun:
+    """A pytest plugin recording which lines of one file each test runs (in every thread:
+    the in-process stacks serve requests on threads of their own). Lines run between
+    tests (a background thread's work) are recorded under "*": they may belong to any."""
+
+    def __init__(self, path: Path, output: Path) -> None:
+        self.path, self.output = str(path), output
+        self.current = "*"
+        self.lines: dict[str, set[int]] = {"*": set()}
+        self.order: list[str] = []
+
+    def _trace(self, frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename != self.path:
+            return None
+        hits = self.lines.setdefault(self.current, set())
+        hits.add(frame.f_lineno)
+
+        def line(frame: Any, event: str, arg: Any) -> Any:
+            if event == "line":
+                self.lines.setdefault(self.current, set()).add(frame.f_lineno)
+            return line
+
+        return line
+
+    def pytest_sessionstart(self, session: Any) -> None:
+        import threading
+
+        threading.settrace(self._trace)
+        sys.settrace(self._trace)
+
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        self.current = nodeid
+        self.order.append(nodeid)
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
+        self.current = "*"
+
+    def pytest_sessionfinish(self, session: Any) -> None:
+        sys.settrace(None)
+        import json
+
+        self.output.write_text(json.dumps({"order": self.order,
+                                           "lines": {k: sorted(v) for k, v in self.lines.items()}}))
+
+
 @dataclass
 class Running:
     pid: int
@@ -66,7 +112,8 @@ class Running:
     target: Target
 
 
-def _child(target: Target, mutant: Mutant | None, log_path: Path | None) -> None:
+def _child(target: Target, mutant: Mutant | None, log_path: Path | None, tests: list[str],
+           lines_path: Path | None) -> None:
     os.setpgid(0, 0)
     sink = os.open(str(log_path) if log_path else os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(sink, 1)
@@ -79,8 +126,9 @@ def _child(target: Target, mutant: Mutant | None, log_path: Path | None) -> None
             sys.meta_path.insert(0, _MutantFinder(target.module, ROOT / target.path, compiled))
         import pytest
 
-        code = pytest.main([*target.tests, "-x", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-                            "-m", "not browser"])
+        plugins = [_LinesRun(ROOT / target.path, lines_path)] if lines_path else []
+        code = pytest.main([*tests, "-x", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "-m", "not browser"],
+                           plugins=plugins)
     except BaseException:  # noqa: BLE001 - whatever happens, the child reports through its exit code
         import traceback
 
@@ -92,10 +140,11 @@ def _child(target: Target, mutant: Mutant | None, log_path: Path | None) -> None
         os._exit(int(code))  # no atexit: test servers' threads must not hold the child up
 
 
-def _start(target: Target, mutant: Mutant | None, log_path: Path | None) -> Running:
+def _start(target: Target, mutant: Mutant | None, log_path: Path | None, tests: list[str],
+           lines_path: Path | None = None) -> Running:
     pid = os.fork()
     if pid == 0:
-        _child(target, mutant, log_path)
+        _child(target, mutant, log_path, tests, lines_path)
     return Running(pid, time.monotonic(), mutant, target)
 
 
@@ -154,13 +203,16 @@ def main(argv: list[str] | None = None) -> int:
     for name in WARM:
         __import__(name)
 
-    # The unmutated code must pass, and its time sets each target's time limit.
+    # The unmutated code must pass; its time sets each target's time limit, and the lines
+    # each test runs decide which tests a mutant needs (those that run its statement).
     limits: dict[str, float] = {}
+    coverage: dict[str, dict[str, Any]] = {}
     for target in targets:
         with tempfile.NamedTemporaryFile(prefix="mutation-baseline-", suffix=".log", delete=False) as log:
             baseline_log = Path(log.name)
-        child = _start(target, None, baseline_log)
-        finished, code = _wait([child], 600)
+        lines_path = baseline_log.with_suffix(".json")
+        child = _start(target, None, baseline_log, list(target.tests), lines_path)
+        finished, code = _wait([child], 900)
         elapsed = time.monotonic() - finished.started
         if code != 0:
             print(baseline_log.read_text(encoding="utf-8", errors="replace")[-6000:], file=sys.stderr)
@@ -168,37 +220,61 @@ def main(argv: list[str] | None = None) -> int:
                   f"run them: python -m pytest {' '.join(target.tests)}", file=sys.stderr)
             return 2
         baseline_log.unlink()
+        coverage[target.name] = json.loads(lines_path.read_text())
+        lines_path.unlink()
         limits[target.name] = max(30.0, elapsed * 4)
-        print(f"{target.name}: tests pass unmutated in {elapsed:.1f} s", flush=True)
+        print(f"{target.name}: tests pass unmutated in {elapsed:.1f} s "
+              f"({len(coverage[target.name]['order'])} tests)", flush=True)
+
+    def tests_for(target: Target, mutant: Mutant) -> list[str] | None:
+        """The tests that run the mutant's statement, in their order; None: none does."""
+        first, last = mutant.statement_lines
+        if first == 0:
+            return list(target.tests)  # module level: every test imports it
+        runs = coverage[target.name]
+        wanted = set(range(first, last + 1))
+        if wanted & set(runs["lines"].get("*", ())):
+            return list(target.tests)  # run by background work: any test may be the one
+        chosen = [node for node in runs["order"] if wanted & set(runs["lines"].get(node, ()))]
+        return chosen or None
 
     if args.logs:
         args.logs.mkdir(parents=True, exist_ok=True)
-    survivors: list[tuple[Target, Mutant]] = []
+    survivors: list[tuple[Target, Mutant, str]] = []
     killed: dict[str, int] = {}
     totals: dict[str, int] = {}
     queue = list(plan)
     running: list[Running] = []
     done = 0
     started = time.monotonic()
+
+    def report(target: Target, mutant: Mutant, outcome: str) -> None:
+        nonlocal done
+        done += 1
+        totals[target.name] = totals.get(target.name, 0) + 1
+        if outcome.startswith("killed"):
+            killed[target.name] = killed.get(target.name, 0) + 1
+        else:
+            survivors.append((target, mutant, outcome))
+        if args.verbose or not outcome.startswith("killed"):
+            print(f"[{done}/{len(plan)}] {outcome:16} {mutant.where:36} {mutant.description}", flush=True)
+
     while queue or running:
         while queue and len(running) < max(1, args.jobs):
             target, mutant = queue.pop(0)
+            tests = tests_for(target, mutant)
+            if tests is None:
+                report(target, mutant, "not run by any test")
+                continue
             log_path = args.logs / f"{len(plan) - len(queue):04d}.log" if args.logs else None
-            running.append(_start(target, mutant, log_path))
+            running.append(_start(target, mutant, log_path, tests))
+        if not running:
+            continue
         limit = max(limits[r.target.name] for r in running)
         finished, code = _wait(running, limit)
-        done += 1
         assert finished.mutant is not None
-        name = finished.target.name
-        totals[name] = totals.get(name, 0) + 1
-        outcome = "survived" if code == 0 else "killed (timeout)" if code is None else "killed"
-        if code == 0:
-            survivors.append((finished.target, finished.mutant))
-        else:
-            killed[name] = killed.get(name, 0) + 1
-        if args.verbose or code == 0:
-            print(f"[{done}/{len(plan)}] {outcome:16} {finished.mutant.where:36} {finished.mutant.description}",
-                  flush=True)
+        report(finished.target, finished.mutant,
+               "survived" if code == 0 else "killed (timeout)" if code is None else "killed")
 
     print(f"\n{len(plan)} mutants in {time.monotonic() - started:.0f} s")
     for target in targets:
@@ -211,8 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  equivalent, not run: {mutant.where} {mutant.description} ({known.reason})")
     if survivors:
         print("survivors (bugs no test catches):")
-        for target, mutant in survivors:
-            print(f"  {mutant.where:36} {mutant.description}")
+        for target, mutant, outcome in survivors:
+            print(f"  {mutant.where:36} {mutant.description}{'' if outcome == 'survived' else f' ({outcome})'}")
     return 0 if score >= args.threshold else 1
 
 

@@ -34,6 +34,9 @@ class Mutant:
     line: int
     description: str
     apply: Callable[[ast.Module], None]  # changes the (copied) tree in place
+    # The lines of the statement it is in (a compound one's header only), to find the tests
+    # that run it; (0, 0): module level, run at import.
+    statement_lines: tuple[int, int] = (0, 0)
 
     @property
     def where(self) -> str:
@@ -64,6 +67,7 @@ class _Finder:
         self.constants = constants
         self.focus = focus
         self.found: list[Mutant] = []
+        self._statement = (0, 0)  # the lines of the innermost statement being walked
 
     # -- selection ----------------------------------------------------------------------
     def run(self, tree: ast.Module) -> list[Mutant]:
@@ -108,7 +112,7 @@ class _Finder:
                 else:
                     setattr(parent, last, replacement)
 
-        self.found.append(Mutant(self.path, getattr(node, "lineno", 0), description, apply))
+        self.found.append(Mutant(self.path, getattr(node, "lineno", 0), description, apply, self._statement))
 
     def _walk(self, node: ast.AST, address: tuple, parent: ast.AST | None) -> None:
         if self._skipped(node) or _is_docstring(node, parent):
@@ -119,6 +123,16 @@ class _Finder:
             return  # message text
         if isinstance(node, ast.keyword) and node.arg in UNTESTED_KEYWORDS:
             return
+        outer = self._statement
+        if isinstance(node, ast.stmt):
+            compound = hasattr(node, "body")
+            self._statement = (node.lineno, node.lineno if compound else (node.end_lineno or node.lineno))
+        try:
+            self._walk_inside(node, address, parent)
+        finally:
+            self._statement = outer
+
+    def _walk_inside(self, node: ast.AST, address: tuple, parent: ast.AST | None) -> None:
         self._points(node, address, parent)
         for field, value in ast.iter_fields(node):
             if field in {"annotation", "returns", "decorator_list", "type_comment"}:

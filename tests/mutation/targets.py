@@ -65,6 +65,9 @@ TARGETS: tuple[Target, ...] = (
 
 
 EQUIVALENT: tuple[Equivalent, ...] = (
+    Equivalent("bot/controls/authority.py", "if event.message is None or not event.message.name:",
+               "drop condition 2 of 2",
+               "an empty message name then finds no meeting (none is ever stored under one): stale all the same"),
     Equivalent("bot/verification.py", '"=" * (-len(part) % 4)', "4 -> 40",
                "more '=' padding than needed: the non-strict base64 decoder ignores the excess"),
     Equivalent("bot/verification.py", '"=" * (-len(text) % 4)', "4 -> 40",
