@@ -28,7 +28,7 @@ from bot.authorization.pages import Page
 from bot.authorization.state import StateSigner
 from bot.config import Config
 from bot.domain import Person
-from bot.storage import Storage, open_storage
+from bot.storage import Storage, StorageError, open_storage
 from emulator.signing import GOOGLE_SIGNER
 from tests.support import Emulator
 
@@ -69,15 +69,21 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def linking(emulator: Emulator, storage: Storage, clock: Clock) -> tuple[Authorization, EditedAnswers]:
+def make_linking(emulator: Emulator, storage: Storage, clock: Clock, *, local_mode: bool = False
+                 ) -> tuple[Authorization, EditedAnswers]:
     config = Config.from_env({
         "GOOGLE_API_ENDPOINT": emulator.url, "OAUTH_CLIENT_ID": CLIENT_ID, "OAUTH_CLIENT_SECRET": "secret",
-        "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "PUBLIC_URL": "http://127.0.0.1:9"})
+        "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "PUBLIC_URL": "http://127.0.0.1:9",
+        **({"LOCAL_MODE": "1"} if local_mode else {})})
     cipher = TokenCipher(config.token_encryption_keys)
     oauth = EditedAnswers(config)
     return Authorization(config, storage, oauth, cipher, SIGNER, OAuthCredentials(config, storage, cipher),
                          clock), oauth
+
+
+@pytest.fixture
+def linking(emulator: Emulator, storage: Storage, clock: Clock) -> tuple[Authorization, EditedAnswers]:
+    return make_linking(emulator, storage, clock)
 
 
 def alice_in(emulator: Emulator) -> Person:
@@ -181,8 +187,9 @@ def test_a_return_address_that_is_not_chat_is_never_followed(emulator: Emulator,
 
 @pytest.mark.parametrize("edit, reason", [
     (lambda tokens: dataclasses.replace(tokens, scopes=tokens.scopes - {MEET_SCOPE}), "partial_scopes"),
+    (lambda tokens: dataclasses.replace(tokens, scopes=tokens.scopes - {"openid"}), "partial_scopes"),
     (lambda tokens: dataclasses.replace(tokens, refresh_token=None), "no_refresh_token"),
-], ids=["Meet unticked", "no refresh token"])
+], ids=["Meet unticked", "openid unticked", "no refresh token"])
 def test_an_incomplete_grant_stores_nothing_and_is_revoked(emulator: Emulator, storage: Storage,
                                                            linking: tuple[Authorization, EditedAnswers],
                                                            edit: Any, reason: str) -> None:
@@ -270,3 +277,89 @@ def test_another_accounts_id_token_stores_nothing(emulator: Emulator, storage: S
     page = authorization.finish(callback)
     assert isinstance(page, Page) and page.reason == "other_account" and page.status == 403
     assert storage.get_grant(alice.user_name) is None
+
+
+def test_the_emulator_may_be_chat_only_in_local_mode(emulator: Emulator, storage: Storage, clock: Clock) -> None:
+    """Locally the emulator plays Chat, so its config-complete page is where the browser
+    goes back to; anywhere else that address is refused like any other."""
+    back = f"{emulator.url}/_emulator/chat/config-complete?token=abc"
+    authorization, _ = make_linking(emulator, storage, clock, local_mode=True)
+    _, callback = consent(emulator, authorization, return_to=back)
+    linked = authorization.finish(callback)
+    assert isinstance(linked, Linked) and linked.redirect_url == back
+    production, _ = make_linking(emulator, storage, clock)
+    prompt = production.begin(alice_in(emulator), None, event_format="classic", config_complete_url=back)
+    page = production.start(parse_qs(urlsplit(prompt).query)["state"][0])
+    assert isinstance(page, Page) and page.reason == "bad_redirect"
+
+
+def test_an_expired_state_says_so(emulator: Emulator, storage: Storage,
+                                  linking: tuple[Authorization, EditedAnswers]) -> None:
+    authorization, _ = linking
+    alice, callback = consent(emulator, authorization)
+    nonce = SIGNER.verify(callback["state"]).nonce
+    long_ago = StateSigner([b"k" * 32], clock=lambda: time.time() - SIGNER.max_age_seconds - 60)
+    refused(authorization, {**callback, "state": long_ago.sign(nonce, alice.user_name)}, "expired_state")
+    assert storage.get_grant(alice.user_name) is None
+
+
+def test_a_pending_link_whose_verifier_cannot_be_read_stores_nothing(
+        emulator: Emulator, storage: Storage, linking: tuple[Authorization, EditedAnswers]) -> None:
+    """A verifier encrypted under a key no longer configured (a key removed mid-link)."""
+    authorization, _ = linking
+    alice, callback = consent(emulator, authorization)
+    pending = storage.take_pending_authorization(SIGNER.verify(callback["state"]).nonce)
+    assert pending is not None
+    other = TokenCipher([Fernet.generate_key().decode()])
+    storage.add_pending_authorization(dataclasses.replace(
+        pending, code_verifier_ciphertext=other.encrypt("a-verifier")))
+    refused(authorization, callback, "mismatched_state")
+    assert storage.get_grant(alice.user_name) is None
+
+
+def test_an_id_token_that_fails_verification_stores_nothing(
+        emulator: Emulator, storage: Storage, linking: tuple[Authorization, EditedAnswers]) -> None:
+    authorization, oauth = linking
+    oauth.edit = lambda tokens: dataclasses.replace(tokens, id_token="not.a.token")
+    alice, callback = consent(emulator, authorization)
+    refused(authorization, callback, "unverified_identity")
+    assert storage.get_grant(alice.user_name) is None
+    assert revocations(emulator) == 1
+
+
+def test_directory_lookups_declined_by_someone_not_linked_are_revoked(
+        emulator: Emulator, storage: Storage, linking: tuple[Authorization, EditedAnswers]) -> None:
+    """Unlinked since the prompt was sent (the app's copy deleted while Google could not be
+    reached to revoke it): there is no link to keep, so the refused tokens are revoked."""
+    authorization, oauth = linking
+    alice, callback = consent(emulator, authorization)
+    assert isinstance(authorization.finish(callback), Linked)
+    storage.delete_grant(alice.user_name)
+    oauth.edit = lambda tokens: dataclasses.replace(tokens, scopes=tokens.scopes - {DIRECTORY_SCOPE})
+    alice, callback = consent(emulator, authorization, directory=True)
+    refused(authorization, callback, "directory_declined")
+    assert revocations(emulator) == 1 and storage.get_grant(alice.user_name) is None
+
+
+def test_a_grant_that_cannot_be_stored_is_revoked(emulator: Emulator, storage: Storage,
+                                                  linking: tuple[Authorization, EditedAnswers],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    authorization, _ = linking
+
+    def database_down(grant: Any) -> Any:
+        raise StorageError("the database is unavailable")
+
+    monkeypatch.setattr(storage, "save_grant", database_down)
+    alice, callback = consent(emulator, authorization)
+    refused(authorization, callback, "unavailable")
+    assert revocations(emulator) == 1
+
+
+def test_the_exchanged_access_token_is_used_without_a_refresh(
+        emulator: Emulator, linking: tuple[Authorization, EditedAnswers]) -> None:
+    authorization, _ = linking
+    alice, callback = consent(emulator, authorization)
+    assert isinstance(authorization.finish(callback), Linked)
+    tokens_before = len([c for c in emulator.calls() if c["path"].endswith("/token")])
+    authorization.credentials.for_user(alice)
+    assert len([c for c in emulator.calls() if c["path"].endswith("/token")]) == tokens_before

@@ -61,10 +61,10 @@ def reconcile(stack: Stack) -> None:
 
 
 class EndedCall:
-    """/meet in a fresh space, Alice joins and the call ends (no recording: the summary
-    is complete as soon as it is posted). Nothing has synced it since."""
+    """/meet in a fresh space, Alice joins and the call ends (by default without a
+    recording: the summary is complete as soon as it is posted). Nothing has synced it since."""
 
-    def __init__(self, stack: Stack) -> None:
+    def __init__(self, stack: Stack, *, recording: bool = False) -> None:
         self.stack = stack
         self.alice, self.bob = stack.person("Alice Anders"), stack.person("Bob Brown")
         self.space = stack.space(self.alice, self.bob)
@@ -76,7 +76,7 @@ class EndedCall:
         wait_until(lambda: stack.storage.meetings_needing_sync() == 0, what="the app to finish /meet's work")
         code = self.card["clientAssignedMessageId"][len("client-meet-"):]
         stack.control("POST", "meet/join", {"space": code, "user": self.alice["name"]})
-        stack.control("POST", "meet/end", {"space": code})
+        stack.control("POST", "meet/end", {"space": code, **({"recording": True} if recording else {})})
         self.meeting = stack.storage.get_meeting_by_card_message(self.card["name"])
         records = [c.name for c in stack.state.meet.conferences.values() if c.space.name == self.meeting.meet_space]
         assert len(records) == 1
@@ -174,3 +174,19 @@ def test_only_chats_409_means_posted_before(stack: Stack) -> None:
     stack.state.faults = Faults()  # permission restored (the control plane has no call for it)
     reconcile(stack)
     assert len(summaries(stack, call.space)) == 1
+
+
+def test_an_incomplete_summary_is_completed_in_place_by_a_later_sync(stack: Stack) -> None:
+    """Posted while the recording is still being prepared, the summary is not complete:
+    a later sync reads the artifacts again and edits the same message, once ready."""
+    call = EndedCall(stack, recording=True)
+    reconcile(stack)
+    [first] = summaries(stack, call.space)
+    assert "being prepared" in json.dumps(first["cardsV2"])
+    assert not stack.storage.get_summary(call.record).complete  # type: ignore[union-attr]
+    stack.control("POST", "clock", {"advanceSeconds": 600})  # Meet finishes the recording
+    reconcile(stack)
+    [summary] = summaries(stack, call.space)
+    assert summary["name"] == first["name"] and "drive.google.com" in json.dumps(summary["cardsV2"])
+    assert stack.storage.get_summary(call.record).complete  # type: ignore[union-attr]
+    assert len([c for c in call.summary_creates() if c["status"] == 200]) == 1

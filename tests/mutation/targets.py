@@ -60,11 +60,25 @@ TARGETS: tuple[Target, ...] = (
            ("tests/e2e/test_exactly_once_rules.py",), functions=frozenset({"MeetingSync._summarise"}),
            lines=frozenset({"if stored is not None and stored.complete:",
                             "message_name = stored.message_name if stored is not None else None",
-                            "if message_name is None:", "message_name = self._post_summary(meeting, name, body)"})),
+                            "if message_name is None:", "message_name = self._post_summary(meeting, name, body)",
+                            "elif stored is not None and stored.content_hash != content_hash:",
+                            'services.chat.update_message(message_name, body, ["cards_v2"])'})),
 )
 
 
+SUBJECT = 'subject = str(self._oauth.verify_id_token(tokens.id_token).get("sub") or "") or None'
 EQUIVALENT: tuple[Equivalent, ...] = (
+    Equivalent("bot/authorization/linking.py", SUBJECT, "drop condition 2 of 2",
+               'a missing sub read as "" or "None" instead of None names no Chat user either: the same refusal'),
+    Equivalent("bot/authorization/linking.py", 'if subject is None or f"users/{subject}" != pending.user.user_name',
+               "drop condition 1 of 2", 'no subject gives "users/None", which is nobody: the same refusal'),
+    Equivalent("bot/authorization/linking.py", 'if subject is not None and self._storage.get_grant(f"users/{subject}")',
+               "drop condition 1 of 2", 'no subject looks up "users/None", which has no grant: revoked all the same'),
+    Equivalent("bot/authorization/linking.py", "token = tokens.refresh_token or tokens.access_token",
+               "drop condition 1 of 2",
+               "revoking the access token revokes its refresh token with it (Google's documented behaviour)"),
+    Equivalent("bot/authorization/linking.py", "grant = UserGrant(user_name=pending.user.user_name", "updated_at=None",
+               "save_grant stamps updated_at with the store's own clock, whatever the grant says"),
     Equivalent("bot/controls/authority.py", "if event.message is None or not event.message.name:",
                "drop condition 2 of 2",
                "an empty message name then finds no meeting (none is ever stored under one): stale all the same"),
