@@ -184,6 +184,8 @@ def test_an_incomplete_summary_is_completed_in_place_by_a_later_sync(stack: Stac
     [first] = summaries(stack, call.space)
     assert "being prepared" in json.dumps(first["cardsV2"])
     assert not stack.storage.get_summary(call.record).complete  # type: ignore[union-attr]
+    reconcile(stack)  # still being prepared: read again, and not edited, since nothing changed
+    assert [c for c in stack.calls("spaces.messages.update") if c["path"].endswith(first["name"])] == []
     stack.control("POST", "clock", {"advanceSeconds": 600})  # Meet finishes the recording
     reconcile(stack)
     [summary] = summaries(stack, call.space)

@@ -68,6 +68,8 @@ TARGETS: tuple[Target, ...] = (
 
 SUBJECT = 'subject = str(self._oauth.verify_id_token(tokens.id_token).get("sub") or "") or None'
 EQUIVALENT: tuple[Equivalent, ...] = (
+    Equivalent("bot/lifecycle/sync.py", "elif stored is not None and stored.content_hash != content_hash:",
+               "drop condition 1 of 2", "without a stored summary there is no message name, so the post above is taken"),
     Equivalent("bot/authorization/linking.py", SUBJECT, "drop condition 2 of 2",
                'a missing sub read as "" or "None" instead of None names no Chat user either: the same refusal'),
     Equivalent("bot/authorization/linking.py", 'if subject is None or f"users/{subject}" != pending.user.user_name',
