@@ -11,7 +11,7 @@ child puts the mutated module in front of the import system before pytest import
 anything of the app, so every ``from … import`` sees the mutant. A child past its
 time limit (an infinite loop) is killed with its process group and counts as killed.
 
-    python -m tests.mutation                 # everything (about 10 minutes on one core)
+    python -m tests.mutation                 # everything (about 15 minutes; 7 with -j 2)
     python -m tests.mutation -k verification -j 2 --verbose
 """
 
