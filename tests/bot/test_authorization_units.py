@@ -36,21 +36,22 @@ def test_state_expires_after_ten_minutes() -> None:
     clock.now += STATE_LIFETIME_SECONDS - 1
     signer.verify(token)
     clock.now += 2
-    with pytest.raises(InvalidState) as raised:
+    with pytest.raises(InvalidState, match="expired") as raised:
         signer.verify(token)
     assert raised.value.expired
 
 
 @pytest.mark.parametrize("token", [None, "", "garbage", "a.b.c", "x" * 5000])
 def test_forged_or_malformed_states_are_refused(token: str | None) -> None:
-    with pytest.raises(InvalidState) as raised:
+    reason = "no state parameter" if not token else "not one this app issued"
+    with pytest.raises(InvalidState, match=reason) as raised:
         StateSigner(derive_state_keys([KEY_A])).verify(token)
     assert not raised.value.expired
 
 
 def test_a_state_signed_with_another_key_is_refused() -> None:
     token = StateSigner(derive_state_keys([KEY_B])).sign(new_nonce(), "users/1")
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match="not one this app issued"):
         StateSigner(derive_state_keys([KEY_A])).verify(token)
 
 
@@ -59,7 +60,7 @@ def test_tampering_with_any_character_breaks_the_signature() -> None:
     token = signer.sign(new_nonce(), "users/1")
     for index in range(0, len(token), 7):
         flipped = token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1:]
-        with pytest.raises(InvalidState):
+        with pytest.raises(InvalidState, match="not one this app issued"):
             signer.verify(flipped)
 
 
@@ -72,9 +73,9 @@ def test_states_in_flight_survive_a_key_rotation() -> None:
 
 def test_claims_must_look_like_a_nonce_and_a_user() -> None:
     signer = StateSigner(derive_state_keys([KEY_A]))
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match="not one this app issued"):
         signer.verify(signer.sign("short", "users/1"))
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match="not one this app issued"):
         signer.verify(signer.sign(new_nonce(), "spaces/1"))
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, Iterator
 
@@ -145,6 +146,16 @@ def test_the_clicked_card_decides_the_meeting_and_the_parameter_must_agree() -> 
     assert isinstance(clicked_meeting(click({"meeting": "4"}, space="spaces/BBBB"), storage), Stale)  # type: ignore[arg-type]
 
 
+def test_a_click_without_a_message_or_on_an_unsaved_meeting_is_stale() -> None:
+    storage = FakeStorage(MEETING)
+    no_message = dataclasses.replace(click({"meeting": "4"}), message=None)
+    assert isinstance(clicked_meeting(no_message, storage), Stale)  # type: ignore[arg-type]
+    assert isinstance(clicked_meeting(click({"meeting": "4"}, message=""), storage), Stale)  # type: ignore[arg-type]
+    unsaved = MEETING.with_changes(id=None)
+    for parameters in ({"meeting": "None"}, {}):
+        assert isinstance(clicked_meeting(click(parameters), FakeStorage(unsaved)), Stale)  # type: ignore[arg-type]
+
+
 def test_the_organizer_needs_no_meet_call() -> None:
     meet = FakeMeet()
     assert role_of(MEETING, ALICE, meet, None) is Role.ORGANIZER and meet.listed == 0  # type: ignore[arg-type]
@@ -154,6 +165,43 @@ def test_a_cohost_only_while_meet_lists_them_as_one() -> None:
     assert role_of(MEETING, BOB, FakeMeet([{"email": "BOB@example.com", "role": "COHOST"}]), None) is Role.COHOST  # type: ignore[arg-type]
     assert role_of(MEETING, BOB, FakeMeet([{"email": "bob@example.com"}]), None) is None  # type: ignore[arg-type]
     assert role_of(MEETING, MALLORY, FakeMeet([{"email": "bob@example.com", "role": "COHOST"}]), None) is None  # type: ignore[arg-type]
+
+
+def test_a_cohost_is_matched_by_the_address_the_app_made_cohost() -> None:
+    """Added by the app under the directory's address, they are found by that address,
+    whatever email Chat sends with the click."""
+    robert = Cohost(Person(BOB.user_name, "Bob Brown", "Robert@Example.com"), CohostState.ADDED)
+    meeting = MEETING.with_changes(cohosts=(robert,))
+    assert role_of(meeting, BOB, FakeMeet([{"email": "robert@example.com", "role": "COHOST"}]), None) is Role.COHOST  # type: ignore[arg-type]
+    assert role_of(meeting, BOB, FakeMeet([{"email": "bob@example.com", "role": "COHOST"}]), None) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("state", [s for s in CohostState if s is not CohostState.ADDED])
+def test_a_cohost_the_app_did_not_add_is_matched_by_the_events_email(state: CohostState) -> None:
+    """A mention Meet refused (or that waits for an address) recorded an address Meet never
+    made co-host: only the verified event's email can match (say the organizer made them
+    co-host in Meet by hand)."""
+    recorded = Cohost(Person(BOB.user_name, "Bob Brown", "bob@old.example.com"), state)
+    meeting = MEETING.with_changes(cohosts=(recorded,))
+    listed = FakeMeet([{"email": "bob@example.com", "role": "COHOST"}, {"email": "bob@old.example.com"}])
+    assert role_of(meeting, BOB, listed, None) is Role.COHOST  # type: ignore[arg-type]
+    assert role_of(meeting, BOB, FakeMeet([{"email": "bob@old.example.com", "role": "COHOST"}]), None) is None  # type: ignore[arg-type]
+
+
+def test_someone_made_cohost_in_meet_by_hand_is_matched_by_the_events_email() -> None:
+    meeting = MEETING.with_changes(cohosts=())
+    shouting = Person(MALLORY.user_name, "Mallory", "Mallory@Example.com")
+    assert role_of(meeting, shouting, FakeMeet([{"email": "mallory@example.com", "role": "COHOST"}]), None) \
+        is Role.COHOST  # type: ignore[arg-type]
+    nameless = FakeMeet([{"email": "", "role": "COHOST"}])
+    assert role_of(meeting, Person(MALLORY.user_name, "Mallory", None), nameless, None) is None  # type: ignore[arg-type]
+    assert nameless.listed == 0  # no address to match: Meet is not asked
+
+
+def test_a_cohost_recorded_without_an_address_is_matched_by_the_events_email() -> None:
+    recorded = Cohost(Person(BOB.user_name, "Bob Brown", None), CohostState.ADDED)
+    meeting = MEETING.with_changes(cohosts=(recorded,))
+    assert role_of(meeting, BOB, FakeMeet([{"email": "bob@example.com", "role": "COHOST"}]), None) is Role.COHOST  # type: ignore[arg-type]
 
 
 def test_meet_unreachable_fails_closed() -> None:
@@ -168,6 +216,14 @@ def test_who_can_names_organizer_and_cohosts() -> None:
     # The organizer's name alone is still set off by a comma on both sides.
     assert only_who_can(MEETING.with_changes(cohosts=()), "lock") == \
         "Only the organizer, Ada Lovelace, can lock this meeting."
+    carol, dan = Person("users/3", "Carol Chen", "carol@example.com"), Person("users/4", "Dan Diaz", None)
+    two = MEETING.with_changes(cohosts=(Cohost(BOB, CohostState.ADDED), Cohost(carol, CohostState.ADDED),
+                                        Cohost(dan, CohostState.NO_EMAIL)))
+    assert only_who_can(two, "end") == \
+        "Only the organizer, Ada Lovelace, and the co-hosts Bob Brown and Carol Chen can end this meeting."
+    three = two.with_changes(cohosts=two.cohosts[:2] + (Cohost(dan, CohostState.ADDED),))
+    assert only_who_can(three, "end") == \
+        "Only the organizer, Ada Lovelace, and the co-hosts Bob Brown, Carol Chen and Dan Diaz can end this meeting."
 
 
 # -- space managers ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from google.oauth2.credentials import Credentials
 
 from bot.google.errors import FailureKind, GoogleApiError
 from bot.google.meet import MeetGateway
+from tests.support import wait_until
 
 
 class KeepAliveServer(ThreadingHTTPServer):
@@ -25,6 +26,7 @@ class KeepAliveServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
         self.connections = 0
+        self.finished = 0  # requests whose answer was written, or met its connection closed
         self.stall_next = 0.0  # seconds the next request waits before its answer
         self.lock = threading.Lock()
 
@@ -48,11 +50,18 @@ class Handler(BaseHTTPRequestHandler):
         time.sleep(stall)
         name = self.path.split("?")[0].removeprefix("/v2/")
         body = json.dumps({"name": name, "meetingCode": "abc-defg-hij"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True  # the client gave up on it
+        finally:
+            with self.server.lock:
+                self.server.finished += 1
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -106,6 +115,6 @@ def test_a_timed_out_connection_is_not_reused(server: KeepAliveServer) -> None:
     with pytest.raises(GoogleApiError) as caught:
         meet.get_space(credentials(), "spaces/slow")
     assert caught.value.kind is FailureKind.TIMEOUT
-    time.sleep(0.8)  # the slow answer has been written to the old connection by now
+    wait_until(lambda: server.finished == 2, what="the slow answer sent to the old connection")
     assert meet.get_space(credentials(), "spaces/next")["name"] == "spaces/next"
     assert server.connections == 2

@@ -79,9 +79,13 @@ def test_addon_id_token_is_accepted(emulator: Emulator, verifiers: dict[str, Cha
 
 
 # -- refusals --------------------------------------------------------------------------
-@pytest.mark.parametrize("header", [None, "", "Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearer a.b", "bearer x.y.z"])
-def test_missing_or_malformed_header_is_refused(verifiers: dict[str, ChatRequestVerifier], header: str | None) -> None:
-    with pytest.raises(VerificationError):
+@pytest.mark.parametrize("header, reason", [
+    (None, "missing Authorization"), ("", "missing Authorization"), ("Basic dXNlcjpwYXNz", "not a bearer token"),
+    ("Bearer", "not a bearer token"), ("Bearer ", "not a bearer token"), ("Bearer a.b", "malformed token"),
+    ("bearer x.y.z", "malformed token")])
+def test_missing_or_malformed_header_is_refused(verifiers: dict[str, ChatRequestVerifier], header: str | None,
+                                                reason: str) -> None:
+    with pytest.raises(VerificationError, match=reason):
         verifiers["project-number"].verify(header)
 
 
@@ -113,7 +117,7 @@ def test_right_kid_wrong_key_is_refused(emulator: Emulator, verifiers: dict[str,
     from google.auth import crypt, jwt
 
     forged = jwt.encode(crypt.RSASigner.from_string(rogue.private_pem, key_id=genuine.kid), chat_claims()).decode()
-    with pytest.raises(VerificationError):
+    with pytest.raises(VerificationError, match="signature"):
         verifiers["project-number"].verify(bearer(forged))
 
 
@@ -135,13 +139,13 @@ def test_token_issued_in_the_future_is_refused(emulator: Emulator, verifiers: di
 def test_wrong_audience_is_refused_in_project_number_mode(emulator: Emulator, verifiers: dict[str, ChatRequestVerifier],
                                                           audience: str) -> None:
     token = emulator.state.keys.key_for(GOOGLE_CHAT_ISSUER).sign(chat_claims(aud=audience))
-    with pytest.raises(VerificationError):
+    with pytest.raises(VerificationError, match="wrong audience"):
         verifiers["project-number"].verify(bearer(token))
 
 
 def test_wrong_audience_is_refused_in_endpoint_mode(emulator: Emulator, verifiers: dict[str, ChatRequestVerifier]) -> None:
     token = emulator.state.keys.key_for(GOOGLE_SIGNER).sign(id_claims(aud="https://attacker.example/"))
-    with pytest.raises(VerificationError):
+    with pytest.raises(VerificationError, match="wrong audience"):
         verifiers["endpoint-url"].verify(bearer(token))
 
 
@@ -154,7 +158,7 @@ def test_issuer_other_than_google_is_refused(verifiers: dict[str, ChatRequestVer
 def test_project_number_token_refused_when_endpoint_mode_configured(emulator: Emulator,
                                                                     verifiers: dict[str, ChatRequestVerifier]) -> None:
     token = emulator.state.keys.key_for(GOOGLE_CHAT_ISSUER).sign(chat_claims())
-    with pytest.raises(VerificationError):
+    with pytest.raises(VerificationError, match="project-number tokens are not accepted"):
         verifiers["endpoint-url"].verify(bearer(token))
 
 
@@ -182,7 +186,7 @@ def test_unverified_email_is_refused(emulator: Emulator, verifiers: dict[str, Ch
 def test_chat_issuer_signed_by_google_key_is_refused(emulator: Emulator, verifiers: dict[str, ChatRequestVerifier]) -> None:
     # The right claims signed by the wrong (though genuine) key: certificates are per issuer.
     token = emulator.state.keys.key_for(GOOGLE_SIGNER).sign(chat_claims())
-    with pytest.raises(VerificationError):
+    with pytest.raises(VerificationError, match="unknown key id"):
         verifiers["project-number"].verify(bearer(token))
 
 
@@ -193,8 +197,9 @@ def test_oversized_token_is_refused_without_fetching_certificates(verifiers: dic
 
 
 def test_garbage_segments_are_refused(verifiers: dict[str, ChatRequestVerifier]) -> None:
-    for token in ["a.b.c", "!!!.???.***", b64(b"[1,2]") + "." + b64(b"{}") + ".x"]:
-        with pytest.raises(VerificationError):
+    # The last: Chat's claims under a header that is not a JSON object.
+    for token in ["a.b.c", "!!!.???.***", b64(b"[1,2]") + "." + b64(json.dumps(chat_claims()).encode()) + ".x"]:
+        with pytest.raises(VerificationError, match="malformed token"):
             verifiers["project-number"].verify(bearer(token))
 
 
@@ -231,10 +236,10 @@ def test_unknown_kid_refetch_is_rate_limited(emulator: Emulator) -> None:
     verifier = ChatRequestVerifier(config_for(emulator, "project-number"), cache)
     rogue = generate_key("attacker")
     for _ in range(3):  # at 0 (first fetch), 1 and 2 (too soon to refetch)
-        with pytest.raises(VerificationError):
+        with pytest.raises(VerificationError, match="unknown key id"):
             verifier.verify(bearer(rogue.sign(chat_claims())))
     assert len(fetches) == 1
-    with pytest.raises(VerificationError):  # at 100: a minute passed, one refetch allowed
+    with pytest.raises(VerificationError, match="unknown key id"):  # at 100: a minute passed, one refetch allowed
         verifier.verify(bearer(rogue.sign(chat_claims())))
     assert len(fetches) == 2
 

@@ -191,10 +191,9 @@ def test_app_killed_between_the_end_and_the_summary_loses_nothing(events_stack: 
     bot.worker.stop()  # the process "dies": events are received and recorded, nothing acts on them
     try:
         meeting.end(recording=True)
-        meeting.flush()
-        time.sleep(0.5)
-        assert meeting.summaries() == []
-        assert bot.services.storage.meetings_needing_sync() >= 1  # the request survived
+        meeting.flush()  # every event pushed and answered: received and recorded
+        wait_until(lambda: bot.services.storage.meetings_needing_sync() >= 1, what="the sync request recorded")
+        assert meeting.summaries() == []  # with nobody to act on it
     finally:
         restarted = SyncWorker(bot.services).start()  # a new process picks the work up
         bot.services.lifecycle.worker = restarted

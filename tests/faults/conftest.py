@@ -19,6 +19,7 @@ import requests
 from local.stack import LocalStack
 from emulator.state import Faults
 from tests.e2e.conftest import Stack
+from tests.support import wait_until
 
 MEET_TIMEOUT = 0.5  # MEET_TIMEOUT_SECONDS: one Google call
 SYNC_BUDGET = 2.0  # SYNC_BUDGET_SECONDS: everything before Chat's answer
@@ -97,6 +98,18 @@ def reconcile(stack: Stack) -> dict[str, Any]:
                             headers={"Authorization": f"Bearer {RECONCILE_SECRET}"}, timeout=120)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def calls_in_flight(stack: Stack) -> list[dict[str, Any]]:
+    """Google calls the emulator is still serving: logged when they arrive, with their
+    status once answered (a stalled one answers when its stall is over)."""
+    return [c for c in stack.control("GET", "calls")["calls"] if not c["status"]]
+
+
+def after_stalls(stack: Stack) -> None:
+    """Wait until every stalled call has landed at Google (the emulator answered it, and
+    so did its work): what it changes is then there to be seen, or known not to be."""
+    wait_until(lambda: not calls_in_flight(stack), timeout=30, what="every stalled call to land")
 
 
 def statuses(stack: Stack, api: str, method: str) -> list[int | None]:

@@ -40,7 +40,8 @@ from tests.support import wait_until
 
 from .conftest import CHAT_DEADLINE, FAULTS, OUTAGE, arm, clear_faults, reconcile, statuses
 from .test_background import pause_over
-from .test_user_waiting import after_stalls, cards, chat_deadline
+from .conftest import after_stalls
+from .test_user_waiting import cards, chat_deadline
 
 KINDS = list(FAULTS)
 UNCONFIRMED = "didn't confirm"  # the words of an answer to a write that may still land
@@ -457,7 +458,7 @@ def test_a_brief_fault_is_retried_and_the_action_happens_once(stack: Stack, scen
     if "status" in FAULTS[fault]:
         assert FAULTS[fault]["status"] in seen
     if fault == "stall":
-        after_stalls()  # the stalled call lands: it must not change the outcome
+        after_stalls(stack)  # the stalled call lands: it must not change the outcome
     scenario.done(meeting, answer, fault)
 
 
@@ -473,7 +474,7 @@ def test_an_outage_gets_an_honest_answer_in_time_and_changes_nothing_then_the_cl
     if "status" in FAULTS[fault]:
         assert len(statuses(stack, scenario.api, scenario.method)) >= 2  # retried with backoff first
     if fault == "stall":
-        after_stalls()
+        after_stalls(stack)
     scenario.not_done(meeting, answer, fault)
     # Nothing posted twice: at most the one new card (/meet), the one summary of a call an
     # End that landed late did end, and private answers.

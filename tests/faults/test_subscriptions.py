@@ -48,7 +48,7 @@ from tests.e2e.conftest import Stack
 from tests.e2e.test_lifecycle import Meeting
 from tests.support import wait_until
 
-from .conftest import FAULTS, OUTAGE, arm, clear_faults, reconcile, start_stack, statuses
+from .conftest import FAULTS, OUTAGE, after_stalls, arm, calls_in_flight, clear_faults, reconcile, start_stack, statuses
 
 KINDS = list(FAULTS)
 EVENTS = "workspaceevents"
@@ -323,7 +323,7 @@ def test_the_organizers_prompt_survives_a_failing_post_exactly_once(events: Stac
     assert record_of(stack, name).state == "SUSPENDED", "not marked as asked while the post failed"
     clear_faults(stack)
     if kind == "stall":
-        time.sleep(STALL_SECONDS)  # (real time: a stalled post lands at Chat in its own time)
+        after_stalls(stack)  # the stalled post lands at Chat, in its own (real) time
     retried = reconcile(stack)
     assert errors_for(retried, name) == []
     assert len(prompts(meeting)) == 1, [m["name"] for m in prompts(meeting)]
@@ -333,7 +333,6 @@ def test_the_organizers_prompt_survives_a_failing_post_exactly_once(events: Stac
     assert record_of(stack, name).state == "ACTIVE"
 
 
-STALL_SECONDS = FAULTS["stall"]["delayMs"] / 1000
 
 
 def test_a_stalled_reactivation_that_landed_is_recognised_by_the_next_pass(events: Stack) -> None:
@@ -352,7 +351,7 @@ def test_a_stalled_reactivation_that_landed_is_recognised_by_the_next_pass(event
     stack.control("POST", "events/suspend", {"subscription": name, "reason": "ENDPOINT_NOT_FOUND"})
     flush(stack)
     clear_faults(stack)
-    time.sleep(STALL_SECONDS)  # (real time: the stalled reactivation lands at Google)
+    after_stalls(stack)  # the stalled reactivation lands at Google, in its own (real) time
     assert at_emulator(stack, name)["state"] == "ACTIVE"  # type: ignore[index]
     assert record_of(stack, name).state == "SUSPENDED"
 
@@ -411,7 +410,10 @@ def test_a_meet_event_whose_handling_fails_is_redelivered_and_acted_on_once(
     wait_until(lambda: meeting.summaries() and "Ended" in meeting.card_text(), what="the summary")
     assert push_again(stack, ENDED) == 204  # a duplicate after success: claimed already
     flush(stack)
-    time.sleep(0.3)  # (a second summary would come from a second sync, which would be quick)
+    # The app answered the duplicate already; had it asked for a sync, that sync is done
+    # (and any summary it posted is there) once none is pending and no call is in flight.
+    wait_until(lambda: stack.storage.meetings_needing_sync() == 0 and not calls_in_flight(stack),
+               what="the app to have done whatever the duplicate asked of it")
     assert len(meeting.summaries()) == 1
     creates = [c for c in stack.calls("spaces.messages.create") if "client-summary-" in json.dumps(c)]
     assert len([c for c in creates if c["status"] == 200]) == 1

@@ -23,7 +23,7 @@ import pytest
 from bot.domain import Person
 from tests.e2e.conftest import Stack
 
-from .conftest import CHAT_DEADLINE, FAULTS, OUTAGE, STALL_MS, arm, clear_faults, statuses
+from .conftest import CHAT_DEADLINE, FAULTS, OUTAGE, STALL_MS, after_stalls, arm, clear_faults, statuses
 
 # (api, method) of every call /meet makes before it answers.
 MEET_PATH = [("oauth2", "token"), ("meet", "spaces.create"), ("chat", "spaces.messages.create")]
@@ -31,11 +31,6 @@ MEET_PATH = [("oauth2", "token"), ("meet", "spaces.create"), ("chat", "spaces.me
 
 def cards(stack: Stack, space: dict[str, Any]) -> list[dict[str, Any]]:
     return [m for m in stack.app_messages(space) if (m.get("cardsV2") or [{}])[0].get("cardId") == "meeting"]
-
-
-def after_stalls() -> None:
-    """Let any stalled call the emulator is still sitting on complete (it then does its work)."""
-    time.sleep(STALL_MS / 1000 + 0.3)
 
 
 @contextmanager
@@ -73,7 +68,7 @@ def test_a_brief_fault_is_retried_and_one_card_is_posted(stack: Stack, api: str,
     answer = stack.say(space, alice, "/meet Weekly sync")  # 200: answered within Chat's deadline
     assert answer["reply"] is None or not answer["reply"].get("privateMessageViewer"), answer["reply"]
     if fault == "stall":
-        after_stalls()
+        after_stalls(stack)
     assert len(cards(stack, space)) == 1
     assert len(stack.storage.recent_meetings(space["name"])) == 1
     assert stack.control("GET", "faults")["faults"] == []  # the fault was met
@@ -109,7 +104,7 @@ def test_an_outage_gets_an_honest_answer_in_time_and_records_nothing(stack: Stac
     text = reply["text"].lower()
     assert "try" in text or "didn't answer in time" in text, text
     if fault == "stall":
-        after_stalls()
+        after_stalls(stack)
     assert cards(stack, space) == []
     assert stack.storage.recent_meetings(space["name"]) == []
     if "status" in FAULTS[fault]:
@@ -135,7 +130,7 @@ def test_a_card_post_that_times_out_is_adopted_by_the_next_sync(stack: Stack, th
     assert reply is not None and "error" not in reply, reply
     assert reply["privateMessageViewer"]["name"] == alice["name"]
     assert "card" in reply["text"] and "again" in reply["text"]
-    after_stalls()
+    after_stalls(stack)
     if then == "503":
         # A sync that ran before the stalled post landed met the outage and paused (30 s,
         # in the app's time, which is the emulator's): the outage ends, the pause passes.
@@ -205,7 +200,7 @@ def test_a_brief_token_fault_in_oauth_mode_keeps_the_grant_and_posts_once(oauth_
     arm(oauth_stack, "oauth2", "token", fault)
     oauth_stack.say(space, alice, "/meet")
     if fault == "stall":
-        after_stalls()
+        after_stalls(oauth_stack)
     assert len(cards(oauth_stack, space)) == 1
     assert oauth_stack.storage.get_grant(alice["name"]) is not None  # a hiccup is not a revocation
 

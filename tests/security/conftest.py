@@ -24,6 +24,7 @@ from bot.events import format_of
 from local.stack import LocalStack
 from emulator.chat import delivery, events as chat_events
 from tests.e2e.conftest import Stack
+from tests.support import wait_until
 
 RECONCILE_SECRET = "reconcile-secret-for-the-security-suite-0123456789"
 # The last part of a Google API method id that means "this changed something".
@@ -94,19 +95,18 @@ def changing_calls(calls: list[dict[str, Any]]) -> list[str]:
     return [c["method"] for c in calls if c["method"].rsplit(".", 1)[-1] in CHANGING]
 
 
-def settle(stack: Stack, *, quiet: float = 0.1, timeout: float = 15.0) -> int:
+def settle(stack: Stack, *, timeout: float = 15.0) -> int:
     """Run the syncs that are due now (rather than after the worker's debounce), then wait
-    until the app has stopped calling Google; the number of calls so far."""
+    until the app has finished its work: no sync asked for and not yet done (a sync being
+    run counts as not done) and no Google call still being answered. The number of calls
+    so far."""
     stack.local.app.extensions["meetbot"].worker.drain(budget_seconds=10)
-    deadline = time.monotonic() + timeout
-    last = -1
-    while time.monotonic() < deadline:
-        count = len(all_calls(stack))
-        if count == last:
-            return count
-        last = count
-        time.sleep(quiet)
-    raise AssertionError("the app kept calling Google")
+
+    def finished() -> bool:
+        return stack.storage.meetings_needing_sync() == 0 and all(c["status"] for c in all_calls(stack))
+
+    wait_until(finished, timeout=timeout, what="the app to finish its work")
+    return len(all_calls(stack))
 
 
 _tokens: dict[tuple[int, str], tuple[float, str]] = {}
