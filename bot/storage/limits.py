@@ -37,8 +37,6 @@ class LimitStorage:
         """
         from bot.storage.store import _dialect_insert
 
-        if limit <= 0:
-            return None
         now = self._clock()  # type: ignore[attr-defined]
         lock = _dialect_insert(self._engine, rate_limit_keys).values(key=key, updated_at=now)  # type: ignore[attr-defined]
         lock = lock.on_conflict_do_update(index_elements=["key"], set_={"updated_at": lock.excluded.updated_at})

@@ -18,9 +18,10 @@ import pytest
 import requests
 
 from bot.lifecycle.sync import MeetingSync
-from local.stack import LocalStack
 from emulator.state import Faults
+from local.stack import LocalStack
 from tests.e2e.conftest import Stack
+from tests.security.conftest import signed_post
 from tests.support import wait_until
 
 RECONCILE_SECRET = "test-reconcile-secret-0123456789-abcdefghij"
@@ -48,6 +49,10 @@ def stack(quiet_stack: Stack) -> Stack:
 
 def join_cards(stack: Stack, space: dict[str, Any]) -> list[dict[str, Any]]:
     return [m for m in stack.app_messages(space) if (m.get("cardsV2") or [{}])[0].get("cardId") == "meeting"]
+
+
+def card_title(message: dict[str, Any]) -> str:
+    return str(message["cardsV2"][0]["card"]["header"]["title"])
 
 
 def summaries(stack: Stack, space: dict[str, Any]) -> list[dict[str, Any]]:
@@ -160,6 +165,30 @@ def test_the_meeting_rate_is_per_minute(stack: Stack) -> None:
     # Per person: Bob is not held back by Alice's meetings.
     stack.say(space, bob, "/meet Bob's")
     assert len(join_cards(stack, space)) == PER_MINUTE + 2
+
+
+def test_a_meet_that_made_no_meeting_gives_its_place_back(stack: Stack) -> None:
+    """Meet refused the space: nothing was created, so nothing counts against the minute."""
+    alice = stack.person("Alice Anders")
+    space = stack.space(alice)
+    stack.fault("meet", "spaces.create", status=403, times=PER_MINUTE)
+    for _ in range(PER_MINUTE):
+        stack.say(space, alice, "/meet Refused by Meet")
+    assert join_cards(stack, space) == []
+    for _ in range(PER_MINUTE):
+        stack.say(space, alice, "/meet Standup")
+    assert len(join_cards(stack, space)) == PER_MINUTE
+
+
+def test_a_redelivered_meet_takes_no_second_place(stack: Stack) -> None:
+    """Chat delivering the same /meet again changes nothing, the minute's count included."""
+    alice = stack.person("Alice Anders")
+    space = stack.space(alice)
+    stack.say(space, alice, "/meet Standup")
+    event = stack.control("GET", "chat/deliveries")["deliveries"][-1]["event"]
+    assert signed_post(stack, event).status_code == 200  # Chat delivers it again
+    stack.say(space, alice, "/meet Retro")
+    assert [card_title(m) for m in join_cards(stack, space)] == ["Standup", "Retro"]
 
 
 def test_only_chats_409_means_posted_before(stack: Stack) -> None:

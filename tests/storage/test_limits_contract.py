@@ -50,6 +50,14 @@ def test_the_window_slides_by_one_minute_not_one_hour(store: Storage, clock: Fak
     assert reservations(store, "meet:users/1") == 1  # the aged ones were pruned on the way
 
 
+def test_a_reservation_stops_counting_exactly_one_window_after_it_was_made(store: Storage, clock: FakeClock) -> None:
+    assert store.reserve("k", limit=1, window=MINUTE) is not None
+    clock.advance(seconds=59.999)
+    assert store.reserve("k", limit=1, window=MINUTE) is None
+    clock.advance(seconds=0.001)  # made at t, it counts during [t, t + window)
+    assert store.reserve("k", limit=1, window=MINUTE) is not None
+
+
 def test_the_window_counts_each_reservation_from_its_own_time(store: Storage, clock: FakeClock) -> None:
     for _ in range(5):
         assert store.reserve("k", limit=10, window=MINUTE) is not None
