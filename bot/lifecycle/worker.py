@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from ..google.errors import GoogleApiError
 from ..services import Services
@@ -51,8 +52,15 @@ class SyncWorker:
         claims = self.services.storage.claim_syncs(
             lease_seconds=config.sync_lease_seconds, limit=limit, exclude=exclude,
             debounce_seconds=config.sync_debounce_seconds if debounce_seconds is None else debounce_seconds)
-        for claim in claims:
-            self._run_claim(claim)
+        if len(claims) > 1 and config.sync_threads > 1:
+            # Side by side: each sync holds its own claim, and the card's turn keeps two
+            # drawings of one meeting in order, so running them at once changes no outcome,
+            # only how long a space's write turns keep the others waiting.
+            with ThreadPoolExecutor(min(config.sync_threads, len(claims)), thread_name_prefix="meeting-sync") as pool:
+                list(pool.map(self._run_claim, claims))
+        else:
+            for claim in claims:
+                self._run_claim(claim)
         return [claim.meeting.id for claim in claims if claim.meeting.id is not None]
 
     def _run_claim(self, claim: SyncClaim) -> None:
@@ -61,9 +69,15 @@ class SyncWorker:
             outcome = self.sync.sync(meeting, claim.claimed_at)
         except GoogleApiError as error:
             if error.transient:
+                # The request is kept: a card edit or summary post refused for Chat's quota
+                # (429) is written by the next try (the card through its turn, the summary
+                # under its client-assigned id), so a refusal delays a write, never loses it.
                 log.warning("meeting sync hit a transient error; retried later",
                             extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
-                storage.release_sync(claim)
+                if error.retry_after is not None:  # the service said when
+                    storage.release_sync(claim, retry_after_seconds=error.retry_after)
+                else:
+                    storage.release_sync(claim)
             else:
                 # Refused, gone or unauthorised: retrying now cannot help. The request is
                 # closed; the next event or reconciler pass asks again.
