@@ -19,6 +19,10 @@ from .sync import MeetingSync
 
 log = logging.getLogger(__name__)
 
+# How long a sync is put back when another sync of this worker is busy in its Chat space:
+# about one sync's two writes there (a card edit and a summary, 1 s apart).
+SPACE_BUSY_HOLD_SECONDS = 1.0
+
 
 class SyncWorker:
     def __init__(self, services: Services, sync: MeetingSync | None = None) -> None:
@@ -27,6 +31,8 @@ class SyncWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._spaces_lock = threading.Lock()
+        self._spaces_syncing: set[str] = set()  # Chat spaces a sync of this worker is writing to
 
     def start(self) -> "SyncWorker":
         if self._thread is None:
@@ -54,14 +60,39 @@ class SyncWorker:
             debounce_seconds=config.sync_debounce_seconds if debounce_seconds is None else debounce_seconds)
         if len(claims) > 1 and config.sync_threads > 1:
             # Side by side: each sync holds its own claim, and the card's turn keeps two
-            # drawings of one meeting in order, so running them at once changes no outcome,
-            # only how long a space's write turns keep the others waiting.
+            # drawings of one meeting in order, so running them at once changes no outcome.
             with ThreadPoolExecutor(min(config.sync_threads, len(claims)), thread_name_prefix="meeting-sync") as pool:
-                list(pool.map(self._run_claim, claims))
+                list(pool.map(self._run_claim_in_turn, claims))
         else:
             for claim in claims:
-                self._run_claim(claim)
+                self._run_claim_in_turn(claim)
         return [claim.meeting.id for claim in claims if claim.meeting.id is not None]
+
+    def _run_claim_in_turn(self, claim: SyncClaim) -> None:
+        """One sync per Chat space at a time in this worker: a space takes one write a
+        second (bot.google.pacing), so a second sync there would only hold a thread while
+        waiting for its turn. It is put back for a moment instead (no Google call made),
+        and the threads go on with other spaces' meetings."""
+        space = claim.meeting.chat_space
+        with self._spaces_lock:
+            free = space not in self._spaces_syncing
+            if free:
+                self._spaces_syncing.add(space)
+        if not free:
+            self.services.storage.release_sync(claim, retry_after_seconds=SPACE_BUSY_HOLD_SECONDS)
+            self._kick_later(SPACE_BUSY_HOLD_SECONDS)
+            return
+        try:
+            self._run_claim(claim)
+        finally:
+            with self._spaces_lock:
+                self._spaces_syncing.discard(space)
+
+    def _kick_later(self, seconds: float) -> None:
+        """Look again once a put-back sync is due (the worker's own wait may be longer)."""
+        timer = threading.Timer(seconds + self.services.config.sync_debounce_seconds, self.kick)
+        timer.daemon = True
+        timer.start()
 
     def _run_claim(self, claim: SyncClaim) -> None:
         storage, meeting = self.services.storage, claim.meeting
