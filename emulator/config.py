@@ -38,7 +38,7 @@ class EmulatorConfig:
     # turn them off. The Chat per-space ones (1 write, 15 reads per second per space) are
     # modelled but counted only when asked for.
     quotas: bool = True
-    chat_space_quotas: bool = False
+    chat_space_quotas: bool = True
 
     def __post_init__(self) -> None:
         if self.chat_audience not in {"project-number", "endpoint-url"}:

@@ -18,7 +18,7 @@ from google.protobuf import field_mask_pb2
 
 from ..retry import attempt_timeout
 from .credentials import ServiceAccounts, google_service_accounts
-from .errors import FailureKind, call_with_retries, classify
+from .errors import FailureKind, GoogleApiError, call_with_retries, classify
 from .pacing import SpaceWritePacer, space_of
 
 CHAT_BOT_SCOPE = "https://www.googleapis.com/auth/chat.bot"
@@ -57,19 +57,27 @@ class ChatGateway:
     def _write(self, space: str, attempt: Callable[[], Any]) -> dict[str, Any]:
         """A write to ``space``: each attempt in the space's turn; a quota refusal moves the
         space's next turn on, so the retry (``call_with_retries``) waits for it."""
+        failures: list[GoogleApiError] = []
+
         def paced() -> Any:
-            self.pacer.wait_turn(space)
             try:
-                return attempt()
+                self.pacer.wait_turn(space)
+            except GoogleApiError:
+                if failures:  # a retry with no time left for its turn: Chat's own answer stands
+                    raise failures[-1] from None
+                raise
+            try:
+                written = attempt()
+                self.pacer.finished(space)  # counted by Chat for sure: the next waits a full window
+                return written
             except Exception as error:  # noqa: BLE001 - classified, then raised as it was
                 failure = classify(error)
+                failures.append(failure)
                 if failure.kind is FailureKind.QUOTA:
                     self.pacer.refused(space, failure.retry_after)
                 if failure is error:
                     raise
                 raise failure from error
-            finally:
-                self.pacer.finished(space)
 
         return self._call(paced)
 
