@@ -82,6 +82,12 @@ class SpaceWritePacer:
             self._sleep(wait)
         return wait
 
+    def writing(self, space: str) -> bool:
+        """Whether the space's next write turn is still to come (it was written to, or a
+        write holds a turn, within the last second or so)."""
+        with self._lock:
+            return self._next.get(space, float("-inf")) > self._clock()
+
     def finished(self, space: str) -> None:
         """A write to ``space`` came back: Chat counted it at some moment before now, so
         the next write starts a full window after now, however late this one arrived."""
