@@ -61,7 +61,7 @@ class ChatGateway:
 
         def paced() -> Any:
             try:
-                self.pacer.wait_turn(space)
+                turn, _ = self.pacer.take_turn(space)
             except GoogleApiError:
                 if failures:  # a retry with no time left for its turn: Chat's own answer stands
                     raise failures[-1] from None
@@ -75,6 +75,8 @@ class ChatGateway:
                 failures.append(failure)
                 if failure.kind is FailureKind.QUOTA:
                     self.pacer.refused(space, failure.retry_after)
+                elif failure.kind is not FailureKind.TIMEOUT:  # a timed-out write may have landed
+                    self.pacer.give_back(space, turn)
                 if failure is error:
                     raise
                 raise failure from error

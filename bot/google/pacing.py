@@ -57,7 +57,13 @@ class SpaceWritePacer:
         self._next: dict[str, float] = {}  # space -> when its next write may start
 
     def wait_turn(self, space: str) -> float:
-        """Wait for the space's next turn and take it; the seconds waited.
+        """Wait for the space's next turn and take it; the seconds waited (``take_turn``)."""
+        turn, wait = self.take_turn(space)
+        return wait
+
+    def take_turn(self, space: str) -> tuple[float, float]:
+        """Wait for the space's next turn and take it; the turn (on this pacer's clock)
+        and the seconds waited.
 
         Where someone waits for the answer (a request deadline is set), the turn may be
         as far off as the deadline; in the background at most ``max_wait_seconds``, so a
@@ -80,7 +86,15 @@ class SpaceWritePacer:
             self._forget_idle(now)
         if wait > 0:
             self._sleep(wait)
-        return wait
+        return turn, wait
+
+    def give_back(self, space: str, turn: float) -> None:
+        """The write taken at ``turn`` failed for another reason than the quota (a 5xx, a
+        refusal): unless someone took the next turn meanwhile, its retry need not wait a
+        full interval (if Chat counted it after all, the retry's 429 says so)."""
+        with self._lock:
+            if self._next.get(space) == turn + self.interval:
+                self._next[space] = turn
 
     def writing(self, space: str) -> bool:
         """Whether the space's next write turn is still to come (it was written to, or a

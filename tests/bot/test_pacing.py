@@ -46,6 +46,18 @@ def test_the_next_write_starts_a_full_window_after_the_last_came_back() -> None:
     assert paced.wait_turn("spaces/A") == pytest.approx(1.0)
 
 
+def test_a_write_failed_otherwise_gives_its_turn_back_unless_another_took_the_next() -> None:
+    time = FakeTime()
+    paced = pacer(time)
+    turn, _ = paced.take_turn("spaces/A")
+    paced.give_back("spaces/A", turn)  # a 500: the retry goes at once
+    assert paced.wait_turn("spaces/A") == 0
+    turn, _ = paced.take_turn("spaces/A")  # 1.1 s later
+    paced.wait_turn("spaces/A")  # someone else's turn, 1.1 s after that
+    paced.give_back("spaces/A", turn)  # too late to give back: the next is taken
+    assert paced.wait_turn("spaces/A") == pytest.approx(1.1)
+
+
 def test_a_refusal_moves_the_next_turn_past_it_or_past_retry_after() -> None:
     time = FakeTime()
     paced = pacer(time)
