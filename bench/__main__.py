@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any, Callable
 
-from . import burst, chat_endpoint, digest_quality, emulator_throughput, lifecycle, meet_overhead, reconciler
+from . import burst, chat_endpoint, digest_quality, emulator_throughput, lifecycle, meet_overhead, quota_end, reconciler
 from .harness import ROOT
 
 BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
@@ -25,13 +25,15 @@ BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "reconciler": reconciler.run,
     "meet_overhead": meet_overhead.run,
     "burst": burst.run,
+    "quota_end": quota_end.run,
     "digest": digest_quality.run,
 }
 
 # Keys that state correctness: any non-zero value fails the run.
-CORRECTNESS_KEYS = {"emulator_errors", "meet_overhead_errors", "burst_lost", "burst_duplicates"}
+CORRECTNESS_KEYS = {"emulator_errors", "meet_overhead_errors", "burst_lost", "burst_duplicates",
+                    "quota_end_lost", "quota_end_duplicates", "quota_end_errors"}
 # Keys that must be 1 (true): checked like the correctness keys.
-REQUIRED_TRUE_KEYS = {"big_meeting_card_within_limits"}
+REQUIRED_TRUE_KEYS = {"big_meeting_card_within_limits", "quota_end_within_space_limit"}
 
 DESCRIPTIONS = {
     "emulator_spaces_get_rps": "Meet `spaces.get` through the emulator, requests/s",
@@ -106,6 +108,28 @@ DESCRIPTIONS = {
     "burst_unfinished_meetings": "meetings missing their ended card or summary at the deadline (part of "
                                  "`burst_lost`)",
     "burst_unacked_pushes": "pushes never acknowledged (part of `burst_lost`)",
+    "quota_end_meetings": "meetings ending together with Google's quotas on, Chat's per-space ones included (50 in "
+                          "one Chat space, 200 over ten more; quick runs: 10, and 20 over four)",
+    "quota_end_spaces": "Chat spaces they are in",
+    "quota_end_lost": "meetings without their ended card or a summary naming who came (must be 0)",
+    "quota_end_duplicates": "messages the app posted during and after the ending beyond one summary per meeting "
+                            "(must be 0)",
+    "quota_end_errors": "error log lines the app wrote, an unhandled 429 among them (must be 0)",
+    "quota_end_chat_429s": "Chat calls the emulator answered 429 during the ending (each retried, none lost)",
+    "quota_end_meet_429s": "Meet calls answered 429 during the ending",
+    "quota_end_setup_chat_429s": "Chat calls answered 429 during the set-up (the joins' card edits)",
+    "quota_end_syncs_put_back": "meeting syncs put back for a passing failure (a 429, or a write turn too far off) "
+                                "and run again later",
+    "quota_end_max_writes_per_second": "most Chat writes accepted in any one-second window in one space (Chat: 1)",
+    "quota_end_within_space_limit": "1 when that is within Chat's per-space limit (must be 1)",
+    "quota_end_max_write_attempts_per_second": "the same, refused writes counted too",
+    "quota_end_settle_seconds": "from the ends until every card says Ended and every summary is right, s",
+    "quota_end_settle_seconds_busy_space": "the same for the meetings in the busy space, s",
+    "quota_end_settle_seconds_spread_spaces": "the same for the meetings spread over the other spaces, s",
+    "quota_end_busy_space_writes": "Chat writes the busy space took during the ending (a card edit and a summary "
+                                   "per meeting)",
+    "quota_end_floor_seconds": "what Chat's 1 write per second alone makes the busy space take, s",
+    "quota_end_error_lines": "the first error log lines, if any",
     "digest_recall": "extractive next steps, held-out meetings: labelled action items found (same owner, at least "
                      "half of the task's content words), micro-averaged (goal ≥ 0.8)",
     "digest_precision": "held-out meetings: predicted action items that match a label (goal ≥ 0.8)",

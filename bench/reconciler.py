@@ -89,6 +89,9 @@ def _world(live: int, dormant: int, passes: int, env: dict[str, str] | None = No
     local = LocalStack(directory=directory, auto_consent=True, reconcile_interval=0,
                        extra_env={"AUTH_MODE": "delegation", "LOG_LEVEL": "WARNING", **(env or {})}).start()
     try:
+        # Chat's per-space quotas off (bench/quota_end.py measures them): 950 dormant cards
+        # edited in two spaces would measure Chat's 1 write a second, not the reconciler.
+        local.control("POST", "quotas", {"chatSpaceQuotas": False})
         local.control("POST", "pubsub", {"paused": True})  # every call counted is the reconciler's
         bot = local.app.extensions["meetbot"]
         bot.worker.stop()  # the passes drain what they request, nothing else runs meanwhile

@@ -174,6 +174,9 @@ class Config:
     # A Refresh this soon after the card's last reading of Meet answers "Up to date" unread.
     refresh_interval_seconds: float = 5.0
     sync_lease_seconds: float = 60.0  # a sync's claim; a dead worker's claim expires after it
+    # Syncs one process runs at once: a sync spends most of its time waiting (on Google, and
+    # on its Chat space's next write turn), so meetings in other spaces go on meanwhile.
+    sync_threads: int = 4
     # A meeting never started for this long goes dormant: its card says so, its subscription
     # lapses and the reconciler leaves it alone until Refresh, /meetrecent or a Meet event.
     dormant_after_seconds: float = 7 * 24 * 3600
@@ -279,6 +282,7 @@ class Config:
             sync_debounce_seconds=number("SYNC_DEBOUNCE_SECONDS", cls.sync_debounce_seconds),
             refresh_interval_seconds=number("REFRESH_INTERVAL_SECONDS", cls.refresh_interval_seconds),
             sync_lease_seconds=number("SYNC_LEASE_SECONDS", cls.sync_lease_seconds),
+            sync_threads=whole("SYNC_THREADS", cls.sync_threads),
             dormant_after_seconds=number("DORMANT_AFTER_SECONDS", cls.dormant_after_seconds),
             reconcile_meetings_per_pass=whole("RECONCILE_MEETINGS_PER_PASS", cls.reconcile_meetings_per_pass),
             reconcile_meetings_per_organizer=whole("RECONCILE_MEETINGS_PER_ORGANIZER",

@@ -207,11 +207,13 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
     try:
         posted = services.chat.create_message(request.chat_space, card, message_id=message_id, request_id=message_id)
     except GoogleApiError as error:
-        if error.may_have_applied:
-            # Ambiguous: Chat may have created the card after we stopped waiting. Keep
-            # the meeting and let the next sync adopt (or post) the card by its id.
+        if error.may_have_applied or error.kind is FailureKind.QUOTA:
+            # Ambiguous: Chat may have created the card after we stopped waiting; or Chat
+            # refused it for the space's write quota (1 a second) longer than the answer
+            # can wait. Either way keep the meeting and let the next sync adopt (or post)
+            # the card by its id: "try again shortly", never a lost meeting.
             log.warning("join card not confirmed in time; the next sync adopts or posts it",
-                        extra={"fields": {"meetSpace": meeting.meet_space}})
+                        extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
             if services.lifecycle is not None:
                 services.lifecycle.card_unconfirmed(meeting)
             return CardPending(meeting, card_delayed_message())

@@ -63,8 +63,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                              + ") stay unless given another id")
     parser.add_argument("--quotas", choices=["on", "off"], default="on",
                         help="Google's published rate quotas (429 RESOURCE_EXHAUSTED past them); benchmarks turn them off")
-    parser.add_argument("--chat-space-quotas", choices=["on", "off"], default="off",
-                        help="also count Chat's per-space quotas (1 write, 15 reads per second per space)")
+    parser.add_argument("--chat-space-quotas", choices=["on", "off"], default="on",
+                        help="count Chat's per-space quotas (1 write, 15 reads per second per space)")
     return parser.parse_args(argv)
 
 

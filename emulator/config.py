@@ -47,10 +47,10 @@ class EmulatorConfig:
     pubsub_max_backoff: float = 30.0
     pubsub_ack_deadline: float = 10.0
     # Google's published rate quotas (emulator/quotas.py): on, as with Google; benchmarks
-    # turn them off. The Chat per-space ones (1 write, 15 reads per second per space) are
-    # modelled but counted only when asked for.
+    # turn them off. The Chat per-space ones (1 write, 15 reads per second per space) too:
+    # the app paces its writes to a space and takes a 429 as "try again shortly".
     quotas: bool = True
-    chat_space_quotas: bool = False
+    chat_space_quotas: bool = True
 
     def __post_init__(self) -> None:
         if self.chat_audience not in {"project-number", "endpoint-url"}:

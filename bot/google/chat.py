@@ -1,7 +1,9 @@
 """The Chat API v1 with app authentication, through google-apps-chat (REST transport).
 
 The app posts and edits its own messages as itself (service account, ``chat.bot``):
-that is the only authentication under which Chat accepts cards.
+that is the only authentication under which Chat accepts cards. Every write to a space
+takes the space's next turn first (:mod:`.pacing`, Chat's 1 write per second per space),
+and a quota refusal is retried after a turn, within the call's budget.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from google.protobuf import field_mask_pb2
 
 from ..retry import attempt_timeout
 from .credentials import ServiceAccounts, google_service_accounts
-from .errors import call_with_retries
+from .errors import FailureKind, GoogleApiError, call_with_retries, classify
+from .pacing import SpaceWritePacer, space_of
 
 CHAT_BOT_SCOPE = "https://www.googleapis.com/auth/chat.bot"
 
@@ -39,15 +42,46 @@ def _to_dict(message: Any) -> dict[str, Any]:
 
 class ChatGateway:
     def __init__(self, credentials: Credentials, endpoint: str | None = None, *, timeout_seconds: float = 8.0,
-                 budget_seconds: float = 20.0, sleep: Callable[[float], None] | None = None) -> None:
+                 budget_seconds: float = 20.0, sleep: Callable[[float], None] | None = None,
+                 pacer: SpaceWritePacer | None = None) -> None:
         options = {"api_endpoint": endpoint} if endpoint else None
         self._client = chat_v1.ChatServiceClient(credentials=credentials, transport="rest", client_options=options)
         self._timeout = timeout_seconds
         self._budget = budget_seconds
         self._sleep = sleep
+        self.pacer = pacer or SpaceWritePacer()
 
     def _call(self, attempt: Callable[[], Any], convert: Callable[[Any], Any] = _to_dict) -> Any:
         return call_with_retries(lambda: convert(attempt()), budget_seconds=self._budget, sleep=self._sleep)
+
+    def _write(self, space: str, attempt: Callable[[], Any]) -> dict[str, Any]:
+        """A write to ``space``: each attempt in the space's turn; a quota refusal moves the
+        space's next turn on, so the retry (``call_with_retries``) waits for it."""
+        failures: list[GoogleApiError] = []
+
+        def paced() -> Any:
+            try:
+                turn, _ = self.pacer.take_turn(space)
+            except GoogleApiError:
+                if failures:  # a retry with no time left for its turn: Chat's own answer stands
+                    raise failures[-1] from None
+                raise
+            try:
+                written = attempt()
+                self.pacer.finished(space)  # counted by Chat for sure: the next waits a full window
+                return written
+            except Exception as error:  # noqa: BLE001 - classified, then raised as it was
+                failure = classify(error)
+                failures.append(failure)
+                if failure.kind is FailureKind.QUOTA:
+                    self.pacer.refused(space, failure.retry_after)
+                elif failure.kind is not FailureKind.TIMEOUT:  # a timed-out write may have landed
+                    self.pacer.give_back(space, turn)
+                if failure is error:
+                    raise
+                raise failure from error
+
+        return self._call(paced)
 
     def create_message(self, space: str, body: dict[str, Any], *, thread_name: str | None = None,
                        message_id: str | None = None, request_id: str | None = None) -> dict[str, Any]:
@@ -59,14 +93,14 @@ class ChatGateway:
             option = chat_v1.CreateMessageRequest.MessageReplyOption.REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD
         request = chat_v1.CreateMessageRequest(parent=space, message=message, message_reply_option=option,
                                                message_id=message_id or "", request_id=request_id or "")
-        return self._call(lambda: self._client.create_message(request=request, retry=None,
-                                                              timeout=attempt_timeout(self._timeout)))
+        return self._write(space, lambda: self._client.create_message(request=request, retry=None,
+                                                                      timeout=attempt_timeout(self._timeout)))
 
     def update_message(self, name: str, body: dict[str, Any], fields: list[str]) -> dict[str, Any]:
         message = chat_v1.Message.from_json(json.dumps({**body, "name": name}))
         request = chat_v1.UpdateMessageRequest(message=message, update_mask=field_mask_pb2.FieldMask(paths=fields))
-        return self._call(lambda: self._client.update_message(request=request, retry=None,
-                                                              timeout=attempt_timeout(self._timeout)))
+        return self._write(space_of(name), lambda: self._client.update_message(
+            request=request, retry=None, timeout=attempt_timeout(self._timeout)))
 
     def human_members(self, space: str) -> list[dict[str, Any]]:
         """The space's people, every page (with app auth Chat lists human members only)."""

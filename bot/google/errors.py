@@ -36,10 +36,19 @@ class GoogleApiError(Exception):
         # stopped waiting, so a change must not be reported as "not made". Set for the
         # final error when an earlier attempt timed out and a later one failed otherwise.
         self.may_have_applied = kind is FailureKind.TIMEOUT
+        # Seconds the service asked us to wait (a ``Retry-After`` header), when it said.
+        self.retry_after: float | None = None
 
     @property
     def transient(self) -> bool:
         return self.kind in (FailureKind.QUOTA, FailureKind.UNAVAILABLE, FailureKind.TIMEOUT)
+
+
+# The reason of a quota refusal the app makes itself, before calling (bot.google.pacing:
+# the space's next write turn is further off than the call can wait). Transient (the
+# work is retried later, after ``retry_after``), but not retried inside the call: waiting
+# for the turn is exactly what the call declined to do.
+PACED_REASON = "SPACE_WRITES_PACED"
 
 
 def kind_for_status(status: int) -> FailureKind:
@@ -67,16 +76,32 @@ def _error_body(content: Any) -> tuple[str, str | None]:
         return (content.decode("utf-8", "replace")[:200] if isinstance(content, bytes) else str(content)[:200]), None
 
 
+def _retry_after(headers: Any) -> float | None:
+    """``Retry-After`` in seconds (the delta form; an HTTP date is left unread)."""
+    try:
+        value = headers.get("retry-after") or headers.get("Retry-After")
+        return max(0.0, float(value)) if value is not None else None
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _with_retry_after(failure: GoogleApiError, headers: Any) -> GoogleApiError:
+    failure.retry_after = _retry_after(headers)
+    return failure
+
+
 def classify(error: BaseException) -> GoogleApiError:
     """Any exception from a Google client library, as a GoogleApiError."""
     if isinstance(error, GoogleApiError):
         return error
     if isinstance(error, HttpError):
         message, reason = _error_body(error.content)
-        return GoogleApiError(kind_for_status(error.resp.status), error.resp.status, message, reason)
+        return _with_retry_after(GoogleApiError(kind_for_status(error.resp.status), error.resp.status, message, reason),
+                                 error.resp)
     if isinstance(error, core_exceptions.GoogleAPICallError):
         status = int(error.code) if error.code is not None else 500
-        return GoogleApiError(kind_for_status(status), status, error.message or str(error))
+        return _with_retry_after(GoogleApiError(kind_for_status(status), status, error.message or str(error)),
+                                 getattr(getattr(error, "response", None), "headers", None))
     if isinstance(error, auth_exceptions.RefreshError):
         text = str(error)
         if "invalid_grant" in text or "unauthorized_client" in text:
@@ -111,7 +136,8 @@ def call_with_retries(attempt: Callable[[], T], *, budget_seconds: float,
 
     extra: dict[str, Any] = {"sleep": sleep} if sleep else {}
     try:
-        return retry_call(classified_attempt, is_transient=lambda e: isinstance(e, GoogleApiError) and e.transient,
+        return retry_call(classified_attempt, is_transient=lambda e: isinstance(e, GoogleApiError) and e.transient
+                          and e.reason != PACED_REASON,
                           budget_seconds=budget_seconds, **extra)
     except GoogleApiError as error:
         error.may_have_applied = error.may_have_applied or timed_out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from ..google.errors import GoogleApiError
 from ..services import Services
@@ -17,6 +18,10 @@ from ..storage import SyncClaim
 from .sync import MeetingSync
 
 log = logging.getLogger(__name__)
+
+# How long a sync is put back when another sync of this worker is busy in its Chat space:
+# about one sync's two writes there (a card edit and a summary, 1 s apart).
+SPACE_BUSY_HOLD_SECONDS = 1.0
 
 
 class SyncWorker:
@@ -26,6 +31,9 @@ class SyncWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._spaces_lock = threading.Lock()
+        self._spaces_syncing: dict[str, int] = {}  # Chat space -> syncs of this worker running there
+        self._kick_pending = False
 
     def start(self) -> "SyncWorker":
         if self._thread is None:
@@ -45,15 +53,73 @@ class SyncWorker:
         self._wake.set()
 
     def run_once(self, *, debounce_seconds: float | None = None, limit: int = 10,
-                 exclude: set[int] | None = None) -> list[int]:
-        """Claim and run due syncs once; the ids of the meetings synced (or tried)."""
+                 exclude: set[int] | None = None, spread_spaces: bool = False) -> list[int]:
+        """Claim and run due syncs once; the ids of the meetings synced (or tried).
+        ``spread_spaces`` (the background loop): a sync whose Chat space another sync of
+        this worker is writing to is put back for a moment (``_run_claim_in_turn``)."""
         config = self.services.config
         claims = self.services.storage.claim_syncs(
             lease_seconds=config.sync_lease_seconds, limit=limit, exclude=exclude,
             debounce_seconds=config.sync_debounce_seconds if debounce_seconds is None else debounce_seconds)
-        for claim in claims:
-            self._run_claim(claim)
+        run = self._run_claim_in_turn if spread_spaces else self._run_claim_counted
+        if len(claims) > 1 and config.sync_threads > 1:
+            # Side by side: each sync holds its own claim, and the card's turn keeps two
+            # drawings of one meeting in order, so running them at once changes no outcome.
+            with ThreadPoolExecutor(min(config.sync_threads, len(claims)), thread_name_prefix="meeting-sync") as pool:
+                list(pool.map(run, claims))
+        else:
+            for claim in claims:
+                run(claim)
         return [claim.meeting.id for claim in claims if claim.meeting.id is not None]
+
+    def _run_claim_in_turn(self, claim: SyncClaim) -> None:
+        """While a sync of this worker is writing to a Chat space, another meeting's sync
+        there waits: a space takes one write a second (bot.google.pacing), so it would only
+        hold a thread until its turn. It is put back for a moment instead (no Google call
+        made), and the threads go on with other spaces' meetings. Syncs that write nothing
+        (most of a reconciler pass) run side by side as usual."""
+        space = claim.meeting.chat_space
+        with self._spaces_lock:
+            running = self._spaces_syncing.get(space, 0)
+            free = running == 0 or not self.services.chat.pacer.writing(space)  # type: ignore[union-attr]
+            if free:
+                self._spaces_syncing[space] = running + 1
+        if not free:
+            self.services.storage.release_sync(claim, retry_after_seconds=SPACE_BUSY_HOLD_SECONDS)
+            self._kick_later(SPACE_BUSY_HOLD_SECONDS)
+            return
+        self._run_claim_counted(claim, counted=True)
+
+    def _run_claim_counted(self, claim: SyncClaim, counted: bool = False) -> None:
+        """Run one claim, known to this worker as running in its Chat space meanwhile (so
+        the background loop spreads its syncs over spaces whoever else runs syncs)."""
+        space = claim.meeting.chat_space
+        if not counted:
+            with self._spaces_lock:
+                self._spaces_syncing[space] = self._spaces_syncing.get(space, 0) + 1
+        try:
+            self._run_claim(claim)
+        finally:
+            with self._spaces_lock:
+                left = self._spaces_syncing.pop(space) - 1
+                if left:
+                    self._spaces_syncing[space] = left
+
+    def _kick_later(self, seconds: float) -> None:
+        """Look again once a put-back sync is due (the worker's own wait may be longer)."""
+        with self._spaces_lock:
+            if self._kick_pending:  # one is coming: it finds every put-back sync due by then
+                return
+            self._kick_pending = True
+
+        def kick() -> None:
+            with self._spaces_lock:
+                self._kick_pending = False
+            self.kick()
+
+        timer = threading.Timer(seconds + self.services.config.sync_debounce_seconds, kick)
+        timer.daemon = True
+        timer.start()
 
     def _run_claim(self, claim: SyncClaim) -> None:
         storage, meeting = self.services.storage, claim.meeting
@@ -61,9 +127,15 @@ class SyncWorker:
             outcome = self.sync.sync(meeting, claim.claimed_at)
         except GoogleApiError as error:
             if error.transient:
+                # The request is kept: a card edit or summary post refused for Chat's quota
+                # (429) is written by the next try (the card through its turn, the summary
+                # under its client-assigned id), so a refusal delays a write, never loses it.
                 log.warning("meeting sync hit a transient error; retried later",
                             extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
-                storage.release_sync(claim)
+                if error.retry_after is not None:  # the service said when
+                    storage.release_sync(claim, retry_after_seconds=error.retry_after)
+                else:
+                    storage.release_sync(claim)
             else:
                 # Refused, gone or unauthorised: retrying now cannot help. The request is
                 # closed; the next event or reconciler pass asks again.
@@ -101,7 +173,7 @@ class SyncWorker:
             try:
                 tried: set[int] = set()
                 while not self._stop.is_set():
-                    ran = self.run_once(exclude=tried)
+                    ran = self.run_once(exclude=tried, spread_spaces=True)
                     if not ran:
                         break
                     tried.update(ran)

@@ -323,6 +323,9 @@ def test_a_mentioned_person_becomes_a_cohost_in_meet_and_can_end_the_meeting(sta
 
     meeting.join(bob)
     meeting.click(bob, buttons.REFRESH)
+    # Refresh may answer "Up to date" (a sync's fresh reading is on the card): the join's
+    # own sync then draws End, its edit in the space's next write turn (start_call waits alike).
+    wait_until(lambda: "End for everyone" in meeting.card_text(), what="the card showing the call, with End")
     answer = meeting.click(bob, buttons.END)
     assert "Ended" in json.dumps(answer["cardsV2"]) and "activeConference" not in meeting.meet_space()
 

@@ -114,7 +114,7 @@ def test_switched_off_nothing_is_refused(emulator: Emulator) -> None:
     assert [create(meet) for _ in range(11)] == [200] * 10 + [429]
 
 
-def test_chat_per_space_writes_when_switched_on(emulator: Emulator) -> None:
+def test_chat_per_space_writes_counted_by_default_and_switched_off(emulator: Emulator) -> None:
     state = emulator.state
     with state.lock:
         alice = state.add_user("alice@example.com", "Alice")
@@ -123,17 +123,19 @@ def test_chat_per_space_writes_when_switched_on(emulator: Emulator) -> None:
     chat = emulator.chat_discovery(emulator.app_credentials())
     messages = chat.spaces().messages()
     messages.create(parent=team.name, body={"text": "one"}).execute()
-    messages.create(parent=team.name, body={"text": "two"}).execute()  # off by default
-    emulator.control("POST", "quotas", {"chatSpaceQuotas": True})
-    advance(emulator, 1)
-    messages.create(parent=team.name, body={"text": "three"}).execute()
-    body, _ = refusal(messages.create(parent=team.name, body={"text": "four"}))
+    body, _ = refusal(messages.create(parent=team.name, body={"text": "two"}))  # on by default, as at Google
     metadata = body["details"][0]["metadata"]
     assert metadata["quota_limit"] == "WritesPerSecondPerSpace" and metadata["quota_unit"] == "1/s/{space}"
     assert metadata["service"] == "chat.googleapis.com"
     messages.create(parent=other.name, body={"text": "elsewhere"}).execute()  # another space's second
     advance(emulator, 1)
-    messages.create(parent=team.name, body={"text": "four, a second later"}).execute()
+    messages.create(parent=team.name, body={"text": "two, a second later"}).execute()
+    emulator.control("POST", "quotas", {"chatSpaceQuotas": False})
+    messages.create(parent=team.name, body={"text": "three, at once"}).execute()  # switched off
+    emulator.control("POST", "quotas", {"chatSpaceQuotas": True})
+    advance(emulator, 1)
+    messages.create(parent=team.name, body={"text": "four"}).execute()
+    refusal(messages.create(parent=team.name, body={"text": "five"}))
 
 
 @pytest.mark.parametrize("body", [

@@ -85,8 +85,10 @@ def test_a_brief_fault_is_retried_and_one_card_is_posted(stack: Stack, api: str,
 
 # A stalled card post is ambiguous (Chat may create the card after we stop waiting), so
 # it is not an outage that records nothing: see test_a_card_post_that_times_out_is_adopted.
+# Nor is a card post Chat refuses for its quota (429: "try again shortly"): see
+# test_a_card_post_refused_for_the_quota_is_posted_by_the_sync.
 OUTAGE_CASES = [(api, method, fault) for api, method in MEET_PATH for fault in FAULTS
-                if not (method == "spaces.messages.create" and fault == "stall")]
+                if not (method == "spaces.messages.create" and fault in ("stall", "429"))]
 
 
 @pytest.mark.parametrize("api,method,fault", [
@@ -154,6 +156,31 @@ def test_a_card_post_that_times_out_is_adopted_by_the_next_sync(stack: Stack, th
         assert time.monotonic() < deadline, "the adopted card was not kept live"
         time.sleep(0.1)
     assert len(cards(stack, space)) == 1
+
+
+def test_a_card_post_refused_for_the_quota_is_posted_by_the_sync(stack: Stack) -> None:
+    """Chat answers 429 to every try of the join card (the space's writes are spent) until
+    the answer's deadline: the meeting is kept, the person is told the card is on its way,
+    and a sync posts it once Chat takes writes again, under its client-assigned id: one card."""
+    alice = new_organizer(stack)
+    space = stack.space(alice)
+    arm(stack, "chat", "spaces.messages.create", "429", times=OUTAGE)
+    with chat_deadline(stack, CHAT_DEADLINE):
+        reply = stack.say(space, alice, "/meet Weekly sync")["reply"]
+    assert reply is not None and "error" not in reply, reply
+    assert reply["privateMessageViewer"]["name"] == alice["name"]
+    assert "card" in reply["text"] and "again" in reply["text"]
+    assert statuses(stack, "chat", "spaces.messages.create").count(429) >= 2  # retried within the answer
+    [meeting] = stack.storage.recent_meetings(space["name"])
+    assert cards(stack, space) == []
+    clear_faults(stack)  # Chat takes writes again; the sync's 30 s pause (the app's time) passes
+    stack.control("POST", "clock", {"advanceSeconds": 31})
+    deadline = time.monotonic() + 20
+    while not cards(stack, space):
+        assert time.monotonic() < deadline, "the card was not posted"
+        time.sleep(0.1)
+    [card] = cards(stack, space)
+    assert card["clientAssignedMessageId"] == meeting.card_message.rsplit("/", 1)[1]  # the id recorded
 
 
 def test_everything_stalled_still_answers_within_chats_deadline(stack: Stack) -> None:
