@@ -17,8 +17,9 @@ from typing import Any, Iterator
 import pytest
 import sqlalchemy as sa
 
-from local.stack import LocalStack
 from bot.storage.tables import pending_authorizations
+from emulator.clock import parse_rfc3339
+from local.stack import LocalStack
 from tests.e2e.conftest import Stack
 from tests.e2e.test_authorization import cards, prompts
 from tests.postgres import PostgresServer, postgres_server  # noqa: F401 - a fixture
@@ -103,7 +104,7 @@ def test_the_limit_is_per_minute_of_the_apps_clock(classic_stack: Stack) -> None
         assert stack.say(space, alice, f"/meet Meeting {n}")["reply"]["cardsV2"]  # its join card
     # 59 s of the app's clock after the first of them (the ten took a while: their cards
     # are posted one a second, Chat's write quota in a space).
-    first = stack.calls("spaces.create")[0]["time"]
+    first = parse_rfc3339(stack.calls("spaces.create")[0]["time"])
     stack.control("POST", "clock", {"advanceSeconds": 59 - (stack.state.clock.time() - first)})
     reply = stack.say(space, alice, "/meet Still too soon")["reply"]
     assert SLOW_DOWN in reply["text"] and reply["privateMessageViewer"]["name"] == alice["name"]

@@ -53,6 +53,9 @@ class World:
 
 @pytest.fixture
 def world(emulator: Emulator) -> World:
+    # These tests are about what each message call means, several calls a second to one
+    # space; Chat's per-space write quota (on by default) has its own tests in test_quotas.py.
+    emulator.control("POST", "quotas", {"chatSpaceQuotas": False})
     state = emulator.state
     with state.lock:
         alice = state.add_user("alice@example.com", "Alice")
