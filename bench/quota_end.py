@@ -48,6 +48,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 from bot.lifecycle.reconcile import reconcile
+from emulator.clock import parse_rfc3339
 from local.stack import LocalStack
 
 from .reconciler import seed_meetings
@@ -195,9 +196,9 @@ def measure(local: LocalStack, busy: int, spread: int, spread_spaces: int, *, se
         for call in calls:
             if call["api"] == "chat" and call["method"] in CHAT_WRITES:
                 space = "/".join(call["path"].split("/")[2:4])
-                attempts.setdefault(space, []).append(call["time"])
+                attempts.setdefault(space, []).append(parse_rfc3339(call["time"]))
                 if call["status"] == 200:
-                    writes.setdefault(space, []).append(call["time"])
+                    writes.setdefault(space, []).append(parse_rfc3339(call["time"]))
         busy_space = world.meetings[groups[0][1][0]].chat_space
         busy_writes = [c for c in ending if c["api"] == "chat" and c["method"] in CHAT_WRITES
                        and c["status"] == 200 and c["path"].startswith(f"/v1/{busy_space}/")]
