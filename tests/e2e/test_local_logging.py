@@ -16,13 +16,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
 
 from local.stack import LOCAL_OAUTH_CLIENT_ID, LOCAL_OAUTH_CLIENT_SECRET
-from tests.e2e.test_local_mode import free_port
+from tests.e2e.test_local_mode import control_plane, free_port, seeded_team
 from tests.support import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,15 +43,8 @@ def test_log_level_debug_in_local_mode_writes_every_library_to_stderr_redacted()
         wait_until(lambda: "Press Ctrl-C" in output.read_text() or process.poll() is not None, timeout=60,
                    what="local mode to start")
         assert process.poll() is None, output.read_text()[-3000:]
-        emulator = f"http://127.0.0.1:{emulator_port}/_emulator"
-
-        def control(method: str, path: str, body: Any = None) -> Any:
-            response = requests.request(method, f"{emulator}/{path}", json=body, timeout=60)
-            assert response.status_code == 200, response.text
-            return response.json()
-
-        space = next(s for s in control("GET", "chat/spaces")["spaces"] if s["displayName"] == "Team")
-        alice = next(m["member"]["name"] for m in space["members"] if m["member"].get("type") == "HUMAN")
+        control = control_plane(emulator_port)
+        space, alice = seeded_team(control)
         answer = control("POST", "chat/messages", {"space": space["name"], "sender": alice, "text": "/meet Debugging"})
         consent = requests.get(answer["reply"]["actionResponse"]["url"], allow_redirects=False, timeout=60)
         approved = requests.get(consent.headers["Location"], allow_redirects=False, timeout=60)

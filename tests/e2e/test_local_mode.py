@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 import requests
@@ -47,6 +47,21 @@ def stop(process: subprocess.Popen[str]) -> int:
             process.kill()
 
 
+def control_plane(port: int) -> Callable[..., Any]:
+    """A caller of the running emulator's control plane that insists on 200."""
+    def control(method: str, path: str, body: Any = None) -> Any:
+        response = requests.request(method, f"http://127.0.0.1:{port}/_emulator/{path}", json=body, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+    return control
+
+
+def seeded_team(control: Callable[..., Any]) -> tuple[dict[str, Any], str]:
+    """Local mode's seeded space "Team" and the first person in it (Alice)."""
+    space = next(s for s in control("GET", "chat/spaces")["spaces"] if s["displayName"] == "Team")
+    return space, next(m["member"]["name"] for m in space["members"] if m["member"].get("type") == "HUMAN")
+
+
 @pytest.mark.parametrize("event_format", ["classic", "addon"])
 def test_local_mode_runs_each_kind_of_chat_app_with_delegation(event_format: str) -> None:
     process, printed, port = start_local(AUTH_MODE="delegation", CHAT_EVENT_FORMAT=event_format)
@@ -54,15 +69,8 @@ def test_local_mode_runs_each_kind_of_chat_app_with_delegation(event_format: str
         output = "".join(printed)
         assert f"http://127.0.0.1:{port}/" in output, output
         assert ("add-on" if event_format == "addon" else "classic") in output and "delegation" in output
-        emulator = f"http://127.0.0.1:{port}/_emulator"
-
-        def control(method: str, path: str, body: Any = None) -> Any:
-            response = requests.request(method, f"{emulator}/{path}", json=body, timeout=60)
-            assert response.status_code == 200, response.text
-            return response.json()
-
-        space = next(s for s in control("GET", "chat/spaces")["spaces"] if s["displayName"] == "Team")
-        alice = next(m["member"]["name"] for m in space["members"] if m["member"].get("type") == "HUMAN")
+        control = control_plane(port)
+        space, alice = seeded_team(control)
         answer = control("POST", "chat/messages", {"space": space["name"], "sender": alice, "text": "/meet Kickoff"})
         assert answer["reply"] and answer["reply"]["cardsV2"], answer  # no linking: the service account acts
         event = control("GET", "chat/deliveries")["deliveries"][-1]["event"]
