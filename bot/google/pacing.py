@@ -56,11 +56,6 @@ class SpaceWritePacer:
         self._lock = threading.Lock()
         self._next: dict[str, float] = {}  # space -> when its next write may start
 
-    def wait_turn(self, space: str) -> float:
-        """Wait for the space's next turn and take it; the seconds waited (``take_turn``)."""
-        turn, wait = self.take_turn(space)
-        return wait
-
     def take_turn(self, space: str) -> tuple[float, float]:
         """Wait for the space's next turn and take it; the turn (on this pacer's clock)
         and the seconds waited.
