@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from cards import controls as buttons
+from cards import buttons
 
 from ..config import Config
-from ..events import EventKind
+from ..chat_events import EventKind
 from ..router import Router
-from . import account, controls, help, meet, recent, settings, space
+from . import account, card_buttons, help, meet, recent, settings, space
 
 
 def build_router(config: Config) -> Router:
@@ -18,12 +18,12 @@ def build_router(config: Config) -> Router:
     router.command("meetlogout", account.logout)
     router.command("meetsettings", settings.open_space_settings)
     router.command("meetrecent", recent.recent_meetings)
-    router.action(buttons.END, controls.end_clicked)
-    router.action(buttons.LOCK, controls.lock_clicked)
-    router.action(buttons.UNLOCK, controls.unlock_clicked)
-    router.action(buttons.SETTINGS, controls.settings_clicked)
-    router.action(buttons.SETTINGS_SAVE, controls.settings_saved)
-    router.action(buttons.REFRESH, controls.refresh_clicked)
+    router.action(buttons.END, card_buttons.end_clicked)
+    router.action(buttons.LOCK, card_buttons.lock_clicked)
+    router.action(buttons.UNLOCK, card_buttons.unlock_clicked)
+    router.action(buttons.SETTINGS, card_buttons.settings_clicked)
+    router.action(buttons.SETTINGS_SAVE, card_buttons.settings_saved)
+    router.action(buttons.REFRESH, card_buttons.refresh_clicked)
     router.action(buttons.SPACE_SETTINGS_SAVE, settings.save_space_settings)
     router.kind(EventKind.MESSAGE, help.plain_message)
     router.kind(EventKind.ADDED_TO_SPACE, space.added_to_space_handler(router.command_handler))
