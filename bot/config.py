@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 
+from domain.commands import DEFAULT_COMMAND_IDS
+
 GOOGLE_CHAT_ISSUER = "chat@system.gserviceaccount.com"
 GOOGLE_CHAT_CERTS_URL = "https://www.googleapis.com/service_accounts/v1/metadata/x509/" + GOOGLE_CHAT_ISSUER
 GOOGLE_ID_TOKEN_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
@@ -27,10 +29,6 @@ GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
 # project (developers.google.com/workspace/meet/api/guides/limits). The app's own limit
 # matches it, so a user hears a friendly answer from the app rather than a 429 from Meet.
 MEET_CREATE_QUOTA_PER_USER_PER_MINUTE = 10
-
-# Slash command name -> default command id (the ids are set in the Chat app's
-# configuration in the Google Cloud console; these defaults match docs/deploy.md).
-DEFAULT_COMMAND_IDS = {"meet": 1, "meethelp": 2, "meetsettings": 3, "meetlogout": 4, "meetrecent": 5}
 
 AUDIENCE_TYPES = ("project-number", "endpoint-url")
 # What kind of Chat app the Cloud console has: "classic" (a Chat app receiving Chat

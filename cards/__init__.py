@@ -5,7 +5,7 @@ it returns. Every card these functions emit is checked in ``tests/cards`` agains
 Chat API discovery document's schemas.
 """
 
-from .help import COMMANDS, CommandHelp, help_message
+from .help import help_message
 from .join_card import join_card, join_card_message
 from .markup import escape
 from .messages import Problem, error_message, text_message, unknown_command_message, welcome_message
@@ -13,9 +13,7 @@ from .summary import summary_card, summary_message
 from .widgets import CardAction
 
 __all__ = [
-    "COMMANDS",
     "CardAction",
-    "CommandHelp",
     "Problem",
     "error_message",
     "escape",

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from cards import buttons
+from domain.commands import COMMANDS
 
 from ..config import Config
 from ..chat_events import EventKind
-from ..router import Router
+from ..router import Handler, Router
 from . import account, card_buttons, help, meet, recent, settings, space
+
+# Each command of the catalogue (domain.commands) and what answers it.
+COMMAND_HANDLERS: dict[str, Handler] = {
+    "meet": meet.meet_command,
+    "meethelp": help.show_help,
+    "meetlogout": account.logout,
+    "meetsettings": settings.open_space_settings,
+    "meetrecent": recent.recent_meetings,
+}
 
 
 def build_router(config: Config) -> Router:
     """Every route the app answers, in one table."""
     router = Router(config, fallback=help.fallback)
-    router.command("meet", meet.meet_command)
-    router.command("meethelp", help.show_help)
-    router.command("meetlogout", account.logout)
-    router.command("meetsettings", settings.open_space_settings)
-    router.command("meetrecent", recent.recent_meetings)
+    for command in COMMANDS:
+        router.command(command.name, COMMAND_HANDLERS[command.name])
     router.action(buttons.END, card_buttons.end_clicked)
     router.action(buttons.LOCK, card_buttons.lock_clicked)
     router.action(buttons.UNLOCK, card_buttons.unlock_clicked)
