@@ -38,14 +38,14 @@ def create_emulator(config: EmulatorConfig | None = None) -> Flask:
     app.extensions["emulator"] = state
 
     app.register_blueprint(create_api_blueprint(google_apis()))
-    app.register_blueprint(control.blueprint)
-    app.register_blueprint(quota_control.blueprint)
-    app.register_blueprint(oauth.blueprint)
-    app.register_blueprint(meet_control.blueprint)
-    app.register_blueprint(chat_control.blueprint)
-    app.register_blueprint(events_control.blueprint)
-    app.register_blueprint(vertex_control.blueprint)
-    app.register_blueprint(playground.blueprint)  # the web page at /
+    app.register_blueprint(control.blueprint())
+    app.register_blueprint(quota_control.blueprint())
+    app.register_blueprint(oauth.blueprint())
+    app.register_blueprint(meet_control.blueprint())
+    app.register_blueprint(chat_control.blueprint())
+    app.register_blueprint(events_control.blueprint())
+    app.register_blueprint(vertex_control.blueprint())
+    app.register_blueprint(playground.blueprint())  # the web page at /
 
     @app.before_request
     def control_plane_takes_json_only() -> None:

@@ -20,8 +20,6 @@ from . import delivery, events
 from .events import ADDED_TO_SPACE, APP_COMMAND, CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
 from .model import APP_USER, ChatSpace, StoredMessage
 
-blueprint = Blueprint("chat_control", __name__, url_prefix="/_emulator/chat")
-
 
 # -- helpers -------------------------------------------------------------------------------------
 def _base_url() -> str:
@@ -73,7 +71,6 @@ def _who(body: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- the app -------------------------------------------------------------------------------------
-@blueprint.get("/app")
 def read_app() -> Response:
     """How Chat names the app: ``{name: "users/{digits}", displayName, type: "BOT", avatarUrl}``."""
     world = state()
@@ -81,7 +78,6 @@ def read_app() -> Response:
         return json_response(world.chat.app_json())
 
 
-@blueprint.post("/app")
 def configure_app() -> Response:
     """Set the app's Chat identity (``userId``: digits; ``displayName``; ``avatarUrl``), as the
     Chat API configuration page in Google Cloud does; it holds until ``/_emulator/reset``,
@@ -97,7 +93,6 @@ def configure_app() -> Response:
 
 
 # -- spaces --------------------------------------------------------------------------------------
-@blueprint.post("/spaces")
 def create_space() -> Response:
     body = json_body("members")
     who = _who(body)  # first: a bad override changes nothing
@@ -120,7 +115,6 @@ def create_space() -> Response:
         return json_response(space.to_json())
 
 
-@blueprint.get("/spaces")
 def list_spaces() -> Response:
     world = state()
     with world.lock:
@@ -133,7 +127,6 @@ def list_spaces() -> Response:
     return json_response({"spaces": spaces})
 
 
-@blueprint.get("/spaces/<path:space_id>/messages")
 def list_messages(space_id: str) -> Response:
     world = state()
     with world.lock:
@@ -148,7 +141,6 @@ def list_messages(space_id: str) -> Response:
     return json_response({"messages": messages})
 
 
-@blueprint.post("/spaces/<path:space_id>/members")
 def add_member(space_id: str) -> Response:
     body = json_body("user")
     world = state()
@@ -163,7 +155,6 @@ def add_member(space_id: str) -> Response:
         return json_response(world.chat.membership_json(membership))
 
 
-@blueprint.delete("/spaces/<path:space_id>/members/<path:member>")
 def remove_member(space_id: str, member: str) -> Response:
     world = state()
     with world.lock:
@@ -173,7 +164,6 @@ def remove_member(space_id: str, member: str) -> Response:
         return json_response(world.chat.membership_json(membership))
 
 
-@blueprint.post("/spaces/<path:space_id>/remove-app")
 def remove_app(space_id: str) -> Response:
     """A person removes the app from the space: REMOVED_FROM_SPACE is delivered. Without
     ``user``, an administrator uninstalls it: the event names nobody, as Google's table
@@ -196,7 +186,6 @@ def remove_app(space_id: str) -> Response:
         return json_response(space.to_json())
 
 
-@blueprint.post("/spaces/<path:space_id>/add-app")
 def add_app(space_id: str) -> Response:
     """A person adds the app (again): ADDED_TO_SPACE is delivered."""
     body = json_body("user")
@@ -219,7 +208,6 @@ def add_app(space_id: str) -> Response:
 
 
 # -- people acting -----------------------------------------------------------------------------------
-@blueprint.post("/messages")
 def post_message() -> Response:
     """A person posts; the app hears it if it is a DM, a slash command or an @mention of it.
 
@@ -266,7 +254,6 @@ def post_message() -> Response:
         return json_response({"message": world.chat.message_json(message), "reply": reply, "appAdded": adds_app})
 
 
-@blueprint.post("/commands")
 def quick_command() -> Response:
     """A person picks one of the app's commands from Chat's menu (a quick command: no
     message is posted). Classic: ``type: APP_COMMAND`` with ``appCommandMetadata``
@@ -299,7 +286,6 @@ def _registered_command(world: EmulatorState, command: Any) -> int:
                            "or give its id.", "command")
 
 
-@blueprint.post("/clicks")
 def click() -> Response:
     """A person clicks a button of a card message; the app's answer."""
     body = json_body("message", "user", "function")
@@ -329,7 +315,6 @@ def click() -> Response:
     return json_response(delivery.deliver(world, spec))
 
 
-@blueprint.post("/dialogs")
 def submit_dialog() -> Response:
     """A person submits (or, with ``cancel: true``, closes) a dialog; the app's answer."""
     body = json_body("user")
@@ -370,7 +355,6 @@ def submit_dialog() -> Response:
     return json_response(delivery.deliver(world, spec))
 
 
-@blueprint.get("/dialogs")
 def list_open_dialogs() -> Response:
     world = state()
     with world.lock:
@@ -379,7 +363,6 @@ def list_open_dialogs() -> Response:
             for user, d in delivery.open_dialogs(world).items()]})
 
 
-@blueprint.get("/config-complete")
 def config_complete() -> Response:
     """Where ``configCompleteRedirectUrl`` points: the prompt is erased, the message made
     public and dispatched to the app a second time, as Chat does."""
@@ -401,9 +384,30 @@ def config_complete() -> Response:
     return json_response({"configured": True, "reply": reply})
 
 
-@blueprint.get("/deliveries")
 def list_deliveries() -> Response:
     """Every event delivered to the app, with its answer and what was recorded (or the error)."""
     world = state()
     with world.lock:
         return json_response({"deliveries": [record.to_json() for record in delivery.deliveries(world)]})
+
+
+def blueprint() -> Blueprint:
+    """The control plane's Chat routes, built afresh for each emulator app."""
+    routes = Blueprint("chat_control", __name__, url_prefix="/_emulator/chat")
+    routes.add_url_rule("/app", view_func=read_app, methods=["GET"])
+    routes.add_url_rule("/app", view_func=configure_app, methods=["POST"])
+    routes.add_url_rule("/spaces", view_func=create_space, methods=["POST"])
+    routes.add_url_rule("/spaces", view_func=list_spaces, methods=["GET"])
+    routes.add_url_rule("/spaces/<path:space_id>/messages", view_func=list_messages, methods=["GET"])
+    routes.add_url_rule("/spaces/<path:space_id>/members", view_func=add_member, methods=["POST"])
+    routes.add_url_rule("/spaces/<path:space_id>/members/<path:member>", view_func=remove_member, methods=["DELETE"])
+    routes.add_url_rule("/spaces/<path:space_id>/remove-app", view_func=remove_app, methods=["POST"])
+    routes.add_url_rule("/spaces/<path:space_id>/add-app", view_func=add_app, methods=["POST"])
+    routes.add_url_rule("/messages", view_func=post_message, methods=["POST"])
+    routes.add_url_rule("/commands", view_func=quick_command, methods=["POST"])
+    routes.add_url_rule("/clicks", view_func=click, methods=["POST"])
+    routes.add_url_rule("/dialogs", view_func=submit_dialog, methods=["POST"])
+    routes.add_url_rule("/dialogs", view_func=list_open_dialogs, methods=["GET"])
+    routes.add_url_rule("/config-complete", view_func=config_complete, methods=["GET"])
+    routes.add_url_rule("/deliveries", view_func=list_deliveries, methods=["GET"])
+    return routes

@@ -1,20 +1,17 @@
-"""Paging (emulator.pagination) and two emulator apps in one process."""
+"""Paging, the one way every emulated list method does it (emulator.pagination)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
 
 import pytest
 
-from emulator import BackgroundServer, EmulatorConfig, create_emulator
 from emulator.api import EMULATED_APIS
 from emulator.app import google_apis
 from emulator.discovery import api_methods, find_method
 from emulator.errors import ApiError
 from emulator.pagination import paginate, query_binding
+from emulator.config import EmulatorConfig
 from emulator.state import EmulatorState
-from tests.emulator.test_meet_support import expect_error, person
-from tests.support import Emulator
 
 ITEMS = list(range(12))
 
@@ -93,36 +90,3 @@ def test_every_served_list_method_has_page_sizes() -> None:
         "chat.spaces.messages.list": (25, 1000),
         "workspaceevents.subscriptions.list": (50, 100),
     }
-
-
-@pytest.fixture
-def second_emulator() -> Iterator[Emulator]:
-    app = create_emulator(EmulatorConfig(auto_consent=True))
-    with BackgroundServer(app) as server:
-        yield Emulator(server.url, app.extensions["emulator"])
-
-
-def _conferences(emulator: Emulator, count: int) -> Any:
-    _, alice = person(emulator, "alice@example.com", "Alice")
-    meet = emulator.meet(alice)
-    space = meet.spaces().create(body={}).execute()
-    state = emulator.state
-    with state.lock:
-        live, user = state.meet.get_space(space["name"]), state.find_user("alice@example.com")
-        for _ in range(count):
-            state.meet.join(live, user=user)
-            state.clock.advance(1)
-            state.meet.end_conference(live)
-    return meet
-
-
-def test_two_emulators_in_one_process_share_nothing(emulator: Emulator, second_emulator: Emulator) -> None:
-    first, second = _conferences(emulator, 3), _conferences(second_emulator, 1)
-    page = first.conferenceRecords().list(pageSize=1).execute()
-    assert len(page["conferenceRecords"]) == 1 and page["nextPageToken"]
-    assert len(second.conferenceRecords().list().execute()["conferenceRecords"]) == 1
-    # The same user and query on the other emulator: its token means nothing there.
-    expect_error(second.conferenceRecords().list(pageToken=page["nextPageToken"]), 400, "INVALID_ARGUMENT")
-    rest = first.conferenceRecords().list(pageSize=5, pageToken=page["nextPageToken"]).execute()
-    assert len(rest["conferenceRecords"]) == 2 and "nextPageToken" not in rest
-    assert google_apis() is not google_apis()  # each app builds its own router
