@@ -16,8 +16,8 @@ from ..api import json_response
 from ..control import json_body, state, typed
 from ..errors import ApiError, invalid_argument, not_found, permission_denied
 from ..state import EmulatorState, User
-from . import delivery, events
-from .events import ADDED_TO_SPACE, APP_COMMAND, CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
+from . import delivery, interactions
+from .interactions import ADDED_TO_SPACE, APP_COMMAND, CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
 from .model import APP_USER, ChatSpace, StoredMessage
 
 
@@ -225,7 +225,7 @@ def post_message() -> Response:
         space = _space(world, body.get("space"))
         sender = _user(world, body.get("sender"), "sender")
         _member(world, space, sender)
-        parsed = events.parse_text(world, space, text)
+        parsed = interactions.parse_text(world, space, text)
         message = world.chat.create_message(
             space.name, sender.name, {"text": text}, app_auth=False,
             thread_name=thread, reply_option="REPLY_MESSAGE_OR_FAIL" if thread else "MESSAGE_REPLY_OPTION_UNSPECIFIED",
@@ -292,22 +292,23 @@ def click() -> Response:
     who = _who(body)  # first: a bad override changes nothing
     world = state()
     function = typed(body, "function", str)
-    wanted = events.string_parameters(body.get("parameters"))
-    inputs = events.form_inputs(body.get("formInputs"))
+    wanted = interactions.string_parameters(body.get("parameters"))
+    inputs = interactions.form_inputs(body.get("formInputs"))
     with world.lock:
         user = _user(world, body.get("user"))
         message = _visible_message(world, body.get("message"), user)
         space = world.chat.get_space(message.space)
         _member(world, space, user)
-        action = events.find_action(message.body, function, wanted)
+        action = interactions.find_action(message.body, function, wanted)
         if action is None:
-            available = sorted({str(a["function"]) for a in events.card_actions(message.body) if a.get("function")})
+            available = sorted({str(a["function"]) for a in interactions.card_actions(message.body)
+                                if a.get("function")})
             raise invalid_argument(
                 f"Message {message.name} has no button invoking {function!r}"
                 + (f" with parameters {wanted}" if wanted else "")
                 + f". Buttons on it invoke: {', '.join(available) or 'nothing'}.", "function")
         parameters = {p.get("key"): p.get("value") for p in action.get("parameters") or []}
-        dialog = events.REQUEST_DIALOG if action.get("interaction") == "OPEN_DIALOG" else None
+        dialog = interactions.REQUEST_DIALOG if action.get("interaction") == "OPEN_DIALOG" else None
         spec = EventInput(CARD_CLICKED, space, user, message=message, function=function, parameters=parameters,
                           form_inputs=inputs, dialog_event_type=dialog, **who,
                           config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
@@ -324,8 +325,8 @@ def submit_dialog() -> Response:
     function = typed(body, "function", str)
     if not function and not cancel:
         raise invalid_argument("Missing required field(s): function.", "function")
-    wanted = events.string_parameters(body.get("parameters"))
-    inputs = events.form_inputs(body.get("formInputs"))
+    wanted = interactions.string_parameters(body.get("parameters"))
+    inputs = interactions.form_inputs(body.get("formInputs"))
     with world.lock:
         user = _user(world, body.get("user"))
         opened = delivery.open_dialogs(world).get(user.name)
@@ -346,11 +347,12 @@ def submit_dialog() -> Response:
         _member(world, space, user)
         parameters = wanted
         if opened is not None and opened.space == space.name and function:
-            action = events.find_action(opened.card, function, wanted)
+            action = interactions.find_action(opened.card, function, wanted)
             if action is not None:
                 parameters = {p.get("key"): p.get("value") for p in action.get("parameters") or []}
         spec = EventInput(CARD_CLICKED, space, user, message=message, function=function, parameters=parameters,
-                          form_inputs=inputs, dialog_event_type=events.CANCEL_DIALOG if cancel else events.SUBMIT_DIALOG,
+                          form_inputs=inputs,
+                          dialog_event_type=interactions.CANCEL_DIALOG if cancel else interactions.SUBMIT_DIALOG,
                           **who)
     return json_response(delivery.deliver(world, spec))
 
