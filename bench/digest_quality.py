@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from bot.digest import Summarizer
-from bot.domain import ActionItem, AttendeeKind, Digest, DigestContext, DigestOutcome, Speaker, TranscriptLine
+from domain import ActionItem, AttendeeKind, Digest, DigestContext, DigestOutcome, Speaker, TranscriptLine
 
 EVAL_DIR = Path(__file__).resolve().parent / "digest_eval"
 SPLITS = ("dev", "heldout")

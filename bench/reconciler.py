@@ -37,8 +37,8 @@ import tempfile
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.controls.card import render_join_card
-from bot.domain import Meeting, Person
+from bot.card_publishing import render_join_card
+from domain import Meeting, Person
 from bot.lifecycle.reconcile import reconcile
 from bot.lifecycle.sync import render_hash
 from local.stack import APP_SERVICE_ACCOUNT, LocalStack

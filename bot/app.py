@@ -21,7 +21,7 @@ from .config import Config, ConfigError
 from .digest import Summarizer
 from .google.chat import ChatGateway, app_credentials
 from .google.credentials import DelegatedCredentials, ServiceAccounts, UserCredentialsProvider, google_service_accounts
-from .google.events import EventsGateway
+from .google.workspace_events import EventsGateway
 from .google.people import PeopleGateway
 from .lifecycle.reconcile import PeriodicReconciler
 from .lifecycle.service import Lifecycle

@@ -11,10 +11,12 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
+
+from domain.commands import DEFAULT_COMMAND_IDS
 
 GOOGLE_CHAT_ISSUER = "chat@system.gserviceaccount.com"
 GOOGLE_CHAT_CERTS_URL = "https://www.googleapis.com/service_accounts/v1/metadata/x509/" + GOOGLE_CHAT_ISSUER
@@ -27,10 +29,6 @@ GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
 # project (developers.google.com/workspace/meet/api/guides/limits). The app's own limit
 # matches it, so a user hears a friendly answer from the app rather than a 429 from Meet.
 MEET_CREATE_QUOTA_PER_USER_PER_MINUTE = 10
-
-# Slash command name -> default command id (the ids are set in the Chat app's
-# configuration in the Google Cloud console; these defaults match docs/deploy.md).
-DEFAULT_COMMAND_IDS = {"meet": 1, "meethelp": 2, "meetsettings": 3, "meetlogout": 4, "meetrecent": 5}
 
 AUDIENCE_TYPES = ("project-number", "endpoint-url")
 # What kind of Chat app the Cloud console has: "classic" (a Chat app receiving Chat
@@ -47,6 +45,9 @@ MIN_SECRET_DISTINCT_CHARACTERS = 10
 AUTH_MODES = ("oauth", "delegation")
 SUMMARIZERS = ("extractive", "gemini")
 DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
+
+
+_UNSET: Any = object()  # no value read and no default: the field keeps its own
 
 
 class ConfigError(Exception):
@@ -201,226 +202,29 @@ class Config:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Config":
-        """Build from environment variables (see the README's configuration reference)."""
+        """Build from environment variables (``SETTINGS``; the README's configuration reference)."""
         problems: list[str] = []
-        commands = dict(DEFAULT_COMMAND_IDS)
-        for name in DEFAULT_COMMAND_IDS:
-            raw = environ.get(f"COMMAND_ID_{name.upper()}")
-            if raw:
-                if raw.isdigit() and int(raw) > 0:
-                    commands[name] = int(raw)
-                else:
-                    problems.append(f"COMMAND_ID_{name.upper()} must be a positive whole number, got {raw!r}")
-
-        def number(key: str, default: float) -> float:
-            raw = environ.get(key)
-            if not raw:
-                return default
-            try:
-                value = float(raw)
-            except ValueError:
-                problems.append(f"{key} must be a number of seconds, got {raw!r}")
-                return default
-            if value <= 0:
-                problems.append(f"{key} must be positive, got {raw!r}")
-                return default
-            return value
-
-        def whole(key: str, default: int) -> int:
-            raw = environ.get(key)
-            if not raw:
-                return default
-            if not raw.strip().isdigit() or int(raw) <= 0:
-                problems.append(f"{key} must be a positive whole number, got {raw!r}")
-                return default
-            return int(raw)
-
-        endpoint = environ.get("GOOGLE_API_ENDPOINT") or None
-        base = endpoint.rstrip("/") if endpoint else None
-        endpoint_url = environ.get("CHAT_ENDPOINT_URL") or None
-        keys = tuple(key.strip() for key in (environ.get("TOKEN_ENCRYPTION_KEYS") or "").split(",") if key.strip())
-        local_mode = _bool(environ.get("LOCAL_MODE"))
-        event_format = (environ.get("CHAT_EVENT_FORMAT") or "").strip().lower() or None
-        config = cls(
-            local_mode=local_mode,
-            database_url=environ.get("DATABASE_URL") or (LOCAL_DATABASE_URL if local_mode else None),
-            chat_event_format=event_format or ("classic" if local_mode else None),
-            log_level=(environ.get("LOG_LEVEL") or "INFO").upper(),
-            google_cloud_project=environ.get("GOOGLE_CLOUD_PROJECT") or None,
-            chat_audience=environ.get("CHAT_AUDIENCE") or "project-number",
-            chat_project_number=environ.get("CHAT_PROJECT_NUMBER") or None,
-            chat_endpoint_url=endpoint_url,
-            chat_certs_url=environ.get("CHAT_CERTS_URL")
-            or (f"{base}/service_accounts/v1/metadata/x509/{GOOGLE_CHAT_ISSUER}" if base else GOOGLE_CHAT_CERTS_URL),
-            google_certs_url=environ.get("GOOGLE_CERTS_URL") or (f"{base}/oauth2/v1/certs" if base else GOOGLE_ID_TOKEN_CERTS_URL),
-            google_api_endpoint=base,
-            token_uri=environ.get("GOOGLE_TOKEN_URI") or (f"{base}/token" if base else GOOGLE_TOKEN_URI),
-            chat_credentials_file=environ.get("CHAT_CREDENTIALS_FILE") or environ.get("GOOGLE_APPLICATION_CREDENTIALS") or None,
-            auth_mode=environ.get("AUTH_MODE") or cls.auth_mode,
-            delegation_credentials_file=environ.get("DELEGATION_CREDENTIALS_FILE") or None,
-            delegation_credentials_json=environ.get("DELEGATION_CREDENTIALS_JSON") or None,
-            meet_timeout_seconds=number("MEET_TIMEOUT_SECONDS", cls.meet_timeout_seconds),
-            oauth_client_id=environ.get("OAUTH_CLIENT_ID") or None,
-            oauth_client_secret=environ.get("OAUTH_CLIENT_SECRET") or None,
-            token_encryption_keys=keys,
-            state_signing_key=environ.get("STATE_SIGNING_KEY") or None,
-            public_url=(environ.get("PUBLIC_URL") or _origin(endpoint_url) or "").rstrip("/") or None,
-            auth_uri=environ.get("GOOGLE_AUTH_URI") or (f"{base}/o/oauth2/auth" if base else GOOGLE_AUTH_URI),
-            revoke_uri=environ.get("GOOGLE_REVOKE_URI") or (f"{base}/revoke" if base else GOOGLE_REVOKE_URI),
-            rate_limit_meetings_per_minute=whole("RATE_LIMIT_MEETINGS_PER_MINUTE",
-                                                 cls.rate_limit_meetings_per_minute),
-            sync_budget_seconds=number("SYNC_BUDGET_SECONDS", cls.sync_budget_seconds),
-            command_ids=commands,
-            app_name=environ.get("APP_NAME") or "Meet",
-            pubsub_topic=environ.get("PUBSUB_TOPIC") or None,
-            pubsub_audience=environ.get("PUBSUB_AUDIENCE") or None,
-            pubsub_service_account=environ.get("PUBSUB_SERVICE_ACCOUNT") or None,
-            subscription_ttl_seconds=int(number("SUBSCRIPTION_TTL_SECONDS", cls.subscription_ttl_seconds)),
-            reconcile_secret=environ.get("RECONCILE_SECRET") or None,
-            reconcile_interval_seconds=number("RECONCILE_INTERVAL_SECONDS", 0.0) if environ.get(
-                "RECONCILE_INTERVAL_SECONDS") not in (None, "", "0") else 0.0,
-            sync_debounce_seconds=number("SYNC_DEBOUNCE_SECONDS", cls.sync_debounce_seconds),
-            refresh_interval_seconds=number("REFRESH_INTERVAL_SECONDS", cls.refresh_interval_seconds),
-            sync_lease_seconds=number("SYNC_LEASE_SECONDS", cls.sync_lease_seconds),
-            sync_threads=whole("SYNC_THREADS", cls.sync_threads),
-            dormant_after_seconds=number("DORMANT_AFTER_SECONDS", cls.dormant_after_seconds),
-            reconcile_meetings_per_pass=whole("RECONCILE_MEETINGS_PER_PASS", cls.reconcile_meetings_per_pass),
-            reconcile_meetings_per_organizer=whole("RECONCILE_MEETINGS_PER_ORGANIZER",
-                                                   cls.reconcile_meetings_per_organizer),
-            summarizer=(environ.get("SUMMARIZER") or cls.summarizer).strip().lower(),
-            gemini_model=environ.get("GEMINI_MODEL") or cls.gemini_model,
-            vertex_project=environ.get("VERTEX_PROJECT") or environ.get("GOOGLE_CLOUD_PROJECT") or None,
-            vertex_location=environ.get("VERTEX_LOCATION") or cls.vertex_location,
-            summarizer_budget_seconds=number("SUMMARIZER_BUDGET_SECONDS", cls.summarizer_budget_seconds),
-        )
+        values: dict[str, Any] = {"command_ids": _command_ids(environ, problems)}
+        for setting in SETTINGS:
+            raw = next((environ[name] for name in setting.variables if environ.get(name)), None)
+            value = _UNSET
+            if raw is not None:
+                try:
+                    value = setting.read(raw)
+                except SettingError as error:
+                    problems.append(error.message.format(name=setting.variables[0], raw=raw))
+            if value is _UNSET or value is None:
+                value = setting.default(values) if setting.default is not None else _UNSET
+            if value is not _UNSET:
+                values[setting.attribute] = value
+        config = cls(**values)
         if problems:
             raise ConfigError(problems + config.problems())
         return config
 
     def problems(self) -> list[str]:
         """Every missing or inconsistent setting, each named (empty when start-up may go on)."""
-        problems: list[str] = self._chat_problems()
-        if self.auth_mode not in AUTH_MODES:
-            problems.append(f"AUTH_MODE must be one of {', '.join(AUTH_MODES)}, got {self.auth_mode!r}")
-        if self.auth_mode == "delegation" and not (self.delegation_credentials_file or self.delegation_credentials_json):
-            problems.append("DELEGATION_CREDENTIALS_FILE or DELEGATION_CREDENTIALS_JSON(_SECRET) (a service account key "
-                            "with domain-wide delegation) is required when AUTH_MODE=delegation")
-        if self.auth_mode == "oauth":
-            problems.extend(self._oauth_problems())
-        if self.delegation_credentials_file and self.delegation_credentials_json:
-            problems.append("DELEGATION_CREDENTIALS_FILE and DELEGATION_CREDENTIALS_JSON are both set: use one")
-        if self.database_url is None:
-            problems.append("DATABASE_URL (or DATABASE_URL_SECRET) is required in production: postgresql://… for "
-                            "Cloud SQL (docs/deploy.md step 3); unset, the data would go to a SQLite file under "
-                            "./.local/ that every new instance starts without (only local mode uses that)")
-        elif not self.database_url.startswith(("sqlite:", "postgresql", "postgres:")):
-            problems.append("DATABASE_URL must be a sqlite:/// or postgresql:// URL")
-        # Where the app fetches the keys that prove Google signed a request, and where it
-        # trades credentials for tokens: nothing on the way may read or change them.
-        for name, url in (("GOOGLE_API_ENDPOINT", self.google_api_endpoint), ("CHAT_CERTS_URL", self.chat_certs_url),
-                          ("GOOGLE_CERTS_URL", self.google_certs_url), ("GOOGLE_TOKEN_URI", self.token_uri)):
-            problem = url_problem(name, url) if url else None
-            if problem:
-                problems.append(problem)
-        if self.reconcile_secret is not None:
-            problem = secret_problem("RECONCILE_SECRET", self.reconcile_secret)
-            if problem:
-                problems.append(problem)
-        if len(set(self.command_ids.values())) != len(self.command_ids):
-            problems.append("COMMAND_ID_* values must be distinct")
-        if self.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            problems.append(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {self.log_level!r}")
-        if self.pubsub_topic and not re.fullmatch(r"projects/[^/]+/topics/[^/]+", self.pubsub_topic):
-            problems.append("PUBSUB_TOPIC must look like projects/PROJECT/topics/TOPIC")
-        if self.pubsub_topic and not (self.pubsub_audience and self.pubsub_service_account):
-            problems.append("PUBSUB_AUDIENCE and PUBSUB_SERVICE_ACCOUNT are required with PUBSUB_TOPIC "
-                            "(they pin the push subscription's OIDC token)")
-        if self.sync_lease_seconds <= self.meet_timeout_seconds:
-            problems.append("SYNC_LEASE_SECONDS must exceed MEET_TIMEOUT_SECONDS")
-        if self.reconcile_meetings_per_organizer > self.reconcile_meetings_per_pass:
-            problems.append("RECONCILE_MEETINGS_PER_ORGANIZER must not exceed RECONCILE_MEETINGS_PER_PASS")
-        if self.meet_timeout_seconds >= self.sync_budget_seconds:
-            problems.append("MEET_TIMEOUT_SECONDS must be smaller than SYNC_BUDGET_SECONDS")
-        if self.summarizer not in SUMMARIZERS:
-            problems.append(f"SUMMARIZER must be one of {', '.join(SUMMARIZERS)}, got {self.summarizer!r}")
-        if self.summarizer == "gemini" and self.summarizer_budget_seconds >= self.sync_lease_seconds:
-            problems.append("SUMMARIZER_BUDGET_SECONDS must be smaller than SYNC_LEASE_SECONDS (a sync holds its "
-                            "meeting for the lease; the transcript's summary must be done within it)")
-        if self.summarizer == "gemini" and not self.vertex_project:
-            problems.append("VERTEX_PROJECT (or GOOGLE_CLOUD_PROJECT) is required when SUMMARIZER=gemini: the Google "
-                            "Cloud project whose Vertex AI the app's service account calls")
-        return problems
-
-    def _chat_problems(self) -> list[str]:
-        """How Chat's requests are proven: the app's kind decides which token it sends."""
-        problems: list[str] = []
-        number_ok = (self.chat_project_number or "").isdigit()
-        if self.chat_event_format is None:
-            problems.append("CHAT_EVENT_FORMAT is required: `addon` for a Chat app built as a Google Workspace add-on "
-                            "(the Cloud console's default for new Chat apps; needs CHAT_PROJECT_NUMBER and "
-                            "CHAT_ENDPOINT_URL) or `classic` for a Chat app receiving Chat interaction events "
-                            "(CHAT_AUDIENCE says how it is signed); docs/deploy.md step 6 tells which you have")
-        elif self.chat_event_format not in EVENT_FORMATS:
-            problems.append(f"CHAT_EVENT_FORMAT must be one of {', '.join(EVENT_FORMATS)}, "
-                            f"got {self.chat_event_format!r}")
-        elif self.chat_event_format == "addon":
-            # Every event is an ID token of service-{number}@gcp-sa-gsuiteaddons with the
-            # endpoint URL as audience: without both, each one would be refused with 401.
-            if not number_ok:
-                problems.append("CHAT_PROJECT_NUMBER (the numeric Google Cloud project number; it names the add-ons "
-                                "service agent that signs the events) is required when CHAT_EVENT_FORMAT=addon")
-            if not self.chat_endpoint_url:
-                problems.append("CHAT_ENDPOINT_URL (the HTTP endpoint URL set in the Chat app's configuration, exactly "
-                                "as entered there: it is the audience of every add-on event's token) is required "
-                                "when CHAT_EVENT_FORMAT=addon")
-        else:
-            if self.chat_audience not in AUDIENCE_TYPES:
-                problems.append(f"CHAT_AUDIENCE must be one of {', '.join(AUDIENCE_TYPES)}, "
-                                f"got {self.chat_audience!r}")
-            if self.chat_audience == "project-number" and not number_ok:
-                problems.append("CHAT_PROJECT_NUMBER (the numeric Google Cloud project number) is required when "
-                                "CHAT_AUDIENCE=project-number")
-            if self.chat_audience == "endpoint-url" and not self.chat_endpoint_url:
-                problems.append("CHAT_ENDPOINT_URL is required when CHAT_AUDIENCE=endpoint-url")
-        if self.chat_project_number and not number_ok:
-            if not any(p.startswith("CHAT_PROJECT_NUMBER") for p in problems):
-                problems.append("CHAT_PROJECT_NUMBER must be the numeric Google Cloud project number")
-        if self.chat_endpoint_url:
-            problem = url_problem("CHAT_ENDPOINT_URL", self.chat_endpoint_url)
-            if problem:
-                problems.append(problem)
-        return problems
-
-    def _oauth_problems(self) -> list[str]:
-        """What per-user linking needs: an OAuth client, encryption keys, a public URL."""
-        problems: list[str] = []
-        if not self.oauth_client_id:
-            problems.append("OAUTH_CLIENT_ID (the OAuth client of type Web application) is required when AUTH_MODE=oauth")
-        if not self.oauth_client_secret:
-            problems.append("OAUTH_CLIENT_SECRET or OAUTH_CLIENT_SECRET_SECRET (its Secret Manager version) is "
-                            "required when AUTH_MODE=oauth")
-        if not self.token_encryption_keys:
-            problems.append("TOKEN_ENCRYPTION_KEYS (comma-separated Fernet keys; the first encrypts) or "
-                            "TOKEN_ENCRYPTION_KEYS_SECRET is required when AUTH_MODE=oauth")
-        for position, key in enumerate(self.token_encryption_keys, start=1):
-            problem = _fernet_key_problem(position, key)
-            if problem:
-                problems.append(problem)
-        if self.state_signing_key is not None and secret_problem("STATE_SIGNING_KEY", self.state_signing_key):
-            problems.append(f"{secret_problem('STATE_SIGNING_KEY', self.state_signing_key)} (or leave it unset to "
-                            "derive it from TOKEN_ENCRYPTION_KEYS)")
-        if not self.public_url:
-            problems.append("PUBLIC_URL (the app's public https:// base URL; {PUBLIC_URL}/oauth2/callback is the "
-                            "OAuth redirect URI) is required when AUTH_MODE=oauth, unless CHAT_ENDPOINT_URL gives it")
-        elif url_problem("PUBLIC_URL", self.public_url):
-            problems.append(str(url_problem("PUBLIC_URL", self.public_url)))
-        elif urlsplit(self.public_url).query or urlsplit(self.public_url).fragment:
-            problems.append("PUBLIC_URL must be an https:// URL without query or fragment")
-        for name, url in (("GOOGLE_AUTH_URI", self.auth_uri), ("GOOGLE_REVOKE_URI", self.revoke_uri)):
-            problem = url_problem(name, url)
-            if problem:
-                problems.append(problem)
-        return problems
+        return [problem for rule in _RULES for problem in rule(self)]
 
     @property
     def redirect_uri(self) -> str:
@@ -444,3 +248,311 @@ class Config:
             if str(known) == str(command_id):
                 return name
         return None
+
+
+def _chat_problems(config: Config) -> list[str]:
+    """How Chat's requests are proven: the app's kind decides which token it sends."""
+    number_ok = (config.chat_project_number or "").isdigit()
+    if config.chat_event_format is None:
+        problems = ["CHAT_EVENT_FORMAT is required: `addon` for a Chat app built as a Google Workspace add-on "
+                    "(the Cloud console's default for new Chat apps; needs CHAT_PROJECT_NUMBER and "
+                    "CHAT_ENDPOINT_URL) or `classic` for a Chat app receiving Chat interaction events "
+                    "(CHAT_AUDIENCE says how it is signed); docs/deploy.md step 6 tells which you have"]
+    elif config.chat_event_format not in EVENT_FORMATS:
+        problems = [f"CHAT_EVENT_FORMAT must be one of {', '.join(EVENT_FORMATS)}, got {config.chat_event_format!r}"]
+    elif config.chat_event_format == "addon":
+        problems = _addon_problems(config, number_ok)
+    else:
+        problems = _classic_problems(config, number_ok)
+    if config.chat_project_number and not number_ok:
+        if not any(p.startswith("CHAT_PROJECT_NUMBER") for p in problems):
+            problems.append("CHAT_PROJECT_NUMBER must be the numeric Google Cloud project number")
+    if config.chat_endpoint_url and (problem := url_problem("CHAT_ENDPOINT_URL", config.chat_endpoint_url)):
+        problems.append(problem)
+    return problems
+
+
+def _addon_problems(config: Config, number_ok: bool) -> list[str]:
+    # Every event is an ID token of service-{number}@gcp-sa-gsuiteaddons with the
+    # endpoint URL as audience: without both, each one would be refused with 401.
+    problems: list[str] = []
+    if not number_ok:
+        problems.append("CHAT_PROJECT_NUMBER (the numeric Google Cloud project number; it names the add-ons "
+                        "service agent that signs the events) is required when CHAT_EVENT_FORMAT=addon")
+    if not config.chat_endpoint_url:
+        problems.append("CHAT_ENDPOINT_URL (the HTTP endpoint URL set in the Chat app's configuration, exactly "
+                        "as entered there: it is the audience of every add-on event's token) is required "
+                        "when CHAT_EVENT_FORMAT=addon")
+    return problems
+
+
+def _classic_problems(config: Config, number_ok: bool) -> list[str]:
+    problems: list[str] = []
+    if config.chat_audience not in AUDIENCE_TYPES:
+        problems.append(f"CHAT_AUDIENCE must be one of {', '.join(AUDIENCE_TYPES)}, got {config.chat_audience!r}")
+    if config.chat_audience == "project-number" and not number_ok:
+        problems.append("CHAT_PROJECT_NUMBER (the numeric Google Cloud project number) is required when "
+                        "CHAT_AUDIENCE=project-number")
+    if config.chat_audience == "endpoint-url" and not config.chat_endpoint_url:
+        problems.append("CHAT_ENDPOINT_URL is required when CHAT_AUDIENCE=endpoint-url")
+    return problems
+
+
+def _oauth_problems(config: Config) -> list[str]:
+    """What per-user linking needs: an OAuth client, encryption keys, a public URL."""
+    problems: list[str] = []
+    if not config.oauth_client_id:
+        problems.append("OAUTH_CLIENT_ID (the OAuth client of type Web application) is required when AUTH_MODE=oauth")
+    if not config.oauth_client_secret:
+        problems.append("OAUTH_CLIENT_SECRET or OAUTH_CLIENT_SECRET_SECRET (its Secret Manager version) is "
+                        "required when AUTH_MODE=oauth")
+    if not config.token_encryption_keys:
+        problems.append("TOKEN_ENCRYPTION_KEYS (comma-separated Fernet keys; the first encrypts) or "
+                        "TOKEN_ENCRYPTION_KEYS_SECRET is required when AUTH_MODE=oauth")
+    problems.extend(problem for position, key in enumerate(config.token_encryption_keys, start=1)
+                    if (problem := _fernet_key_problem(position, key)))
+    if config.state_signing_key is not None and secret_problem("STATE_SIGNING_KEY", config.state_signing_key):
+        problems.append(f"{secret_problem('STATE_SIGNING_KEY', config.state_signing_key)} (or leave it unset to "
+                        "derive it from TOKEN_ENCRYPTION_KEYS)")
+    problems.extend(_public_url_problems(config.public_url))
+    problems.extend(problem for name, url in (("GOOGLE_AUTH_URI", config.auth_uri), ("GOOGLE_REVOKE_URI", config.revoke_uri))
+                    if (problem := url_problem(name, url)))
+    return problems
+
+
+def _public_url_problems(public_url: str | None) -> list[str]:
+    if not public_url:
+        return ["PUBLIC_URL (the app's public https:// base URL; {PUBLIC_URL}/oauth2/callback is the "
+                "OAuth redirect URI) is required when AUTH_MODE=oauth, unless CHAT_ENDPOINT_URL gives it"]
+    if problem := url_problem("PUBLIC_URL", public_url):
+        return [problem]
+    if urlsplit(public_url).query or urlsplit(public_url).fragment:
+        return ["PUBLIC_URL must be an https:// URL without query or fragment"]
+    return []
+
+
+def _auth_problems(config: Config) -> list[str]:
+    """Whose credentials create meetings, and what that mode needs."""
+    problems: list[str] = []
+    if config.auth_mode not in AUTH_MODES:
+        problems.append(f"AUTH_MODE must be one of {', '.join(AUTH_MODES)}, got {config.auth_mode!r}")
+    if config.auth_mode == "delegation" and not (config.delegation_credentials_file
+                                                 or config.delegation_credentials_json):
+        problems.append("DELEGATION_CREDENTIALS_FILE or DELEGATION_CREDENTIALS_JSON(_SECRET) (a service account key "
+                        "with domain-wide delegation) is required when AUTH_MODE=delegation")
+    if config.auth_mode == "oauth":
+        problems.extend(_oauth_problems(config))
+    if config.delegation_credentials_file and config.delegation_credentials_json:
+        problems.append("DELEGATION_CREDENTIALS_FILE and DELEGATION_CREDENTIALS_JSON are both set: use one")
+    return problems
+
+
+def _database_problems(config: Config) -> list[str]:
+    if config.database_url is None:
+        return ["DATABASE_URL (or DATABASE_URL_SECRET) is required in production: postgresql://… for "
+                "Cloud SQL (docs/deploy.md step 3); unset, the data would go to a SQLite file under "
+                "./.local/ that every new instance starts without (only local mode uses that)"]
+    if not config.database_url.startswith(("sqlite:", "postgresql", "postgres:")):
+        return ["DATABASE_URL must be a sqlite:/// or postgresql:// URL"]
+    return []
+
+
+def _google_url_problems(config: Config) -> list[str]:
+    """Where the app fetches the keys that prove Google signed a request, and where it
+    trades credentials for tokens: nothing on the way may read or change them."""
+    urls = (("GOOGLE_API_ENDPOINT", config.google_api_endpoint), ("CHAT_CERTS_URL", config.chat_certs_url),
+            ("GOOGLE_CERTS_URL", config.google_certs_url), ("GOOGLE_TOKEN_URI", config.token_uri))
+    return [problem for name, url in urls if url and (problem := url_problem(name, url))]
+
+
+def _plain_problems(config: Config) -> list[str]:
+    """Settings checked on their own: the reconcile secret, command ids, the log level."""
+    problems: list[str] = []
+    if config.reconcile_secret is not None and (problem := secret_problem("RECONCILE_SECRET", config.reconcile_secret)):
+        problems.append(problem)
+    if len(set(config.command_ids.values())) != len(config.command_ids):
+        problems.append("COMMAND_ID_* values must be distinct")
+    if config.log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        problems.append(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {config.log_level!r}")
+    return problems
+
+
+def _lifecycle_problems(config: Config) -> list[str]:
+    """Pub/Sub's settings come together; the sync's timings must nest."""
+    problems: list[str] = []
+    if config.pubsub_topic and not re.fullmatch(r"projects/[^/]+/topics/[^/]+", config.pubsub_topic):
+        problems.append("PUBSUB_TOPIC must look like projects/PROJECT/topics/TOPIC")
+    if config.pubsub_topic and not (config.pubsub_audience and config.pubsub_service_account):
+        problems.append("PUBSUB_AUDIENCE and PUBSUB_SERVICE_ACCOUNT are required with PUBSUB_TOPIC "
+                        "(they pin the push subscription's OIDC token)")
+    if config.sync_lease_seconds <= config.meet_timeout_seconds:
+        problems.append("SYNC_LEASE_SECONDS must exceed MEET_TIMEOUT_SECONDS")
+    if config.reconcile_meetings_per_organizer > config.reconcile_meetings_per_pass:
+        problems.append("RECONCILE_MEETINGS_PER_ORGANIZER must not exceed RECONCILE_MEETINGS_PER_PASS")
+    if config.meet_timeout_seconds >= config.sync_budget_seconds:
+        problems.append("MEET_TIMEOUT_SECONDS must be smaller than SYNC_BUDGET_SECONDS")
+    return problems
+
+
+def _summarizer_problems(config: Config) -> list[str]:
+    if config.summarizer not in SUMMARIZERS:
+        return [f"SUMMARIZER must be one of {', '.join(SUMMARIZERS)}, got {config.summarizer!r}"]
+    problems: list[str] = []
+    if config.summarizer == "gemini" and config.summarizer_budget_seconds >= config.sync_lease_seconds:
+        problems.append("SUMMARIZER_BUDGET_SECONDS must be smaller than SYNC_LEASE_SECONDS (a sync holds its "
+                        "meeting for the lease; the transcript's summary must be done within it)")
+    if config.summarizer == "gemini" and not config.vertex_project:
+        problems.append("VERTEX_PROJECT (or GOOGLE_CLOUD_PROJECT) is required when SUMMARIZER=gemini: the Google "
+                        "Cloud project whose Vertex AI the app's service account calls")
+    return problems
+
+
+# Every check ``Config.problems`` makes, in the order its message lists them.
+_RULES: tuple[Callable[[Config], list[str]], ...] = (
+    _chat_problems, _auth_problems, _database_problems, _google_url_problems, _plain_problems,
+    _lifecycle_problems, _summarizer_problems,
+)
+
+
+# -- reading the environment ---------------------------------------------------------------
+
+class SettingError(Exception):
+    """A variable's text cannot be read; ``message`` has ``{name}`` and ``{raw}`` to fill in."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _lowered(raw: str) -> str | None:
+    return raw.strip().lower() or None
+
+
+def _seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError("{name} must be a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise SettingError("{name} must be positive, got {raw!r}")
+    return value
+
+
+def _seconds_or_off(raw: str) -> float:
+    """Seconds, or "0" for off (the reconciler's own timer)."""
+    return 0.0 if raw == "0" else _seconds(raw)
+
+
+def _whole_seconds(raw: str) -> int:
+    return int(_seconds(raw))
+
+
+def _positive_whole(raw: str) -> int:
+    if not raw.strip().isdigit() or int(raw) <= 0:
+        raise SettingError("{name} must be a positive whole number, got {raw!r}")
+    return int(raw)
+
+
+def _keys(raw: str) -> tuple[str, ...]:
+    return tuple(key.strip() for key in raw.split(",") if key.strip())
+
+
+def _base_url(raw: str) -> str:
+    return raw.rstrip("/")
+
+
+def _no_trailing_slash(raw: str) -> str | None:
+    return raw.rstrip("/") or None
+
+
+def _google_url(path: str, google: str) -> Callable[[Mapping[str, Any]], str]:
+    """A Google URL's default: under GOOGLE_API_ENDPOINT when it is set (the emulator)."""
+    return lambda values: f"{values['google_api_endpoint']}{path}" if values.get("google_api_endpoint") else google
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One field of ``Config``: the variables it is read from (the first one set wins), how
+    its text is read, and its default when none is set (a function of the settings read
+    before it; None: the field's own default)."""
+
+    attribute: str
+    variables: tuple[str, ...]
+    read: Callable[[str], Any] = _text
+    default: Callable[[Mapping[str, Any]], Any] | None = None
+
+
+def _setting(attribute: str, *variables: str, read: Callable[[str], Any] = _text,
+             default: Callable[[Mapping[str, Any]], Any] | None = None) -> Setting:
+    return Setting(attribute, variables or (attribute.upper(),), read, default)
+
+
+# Every environment variable the app reads, in the order they are read (a default may use
+# the settings above it). COMMAND_ID_* come from the command catalogue (``_command_ids``).
+SETTINGS: tuple[Setting, ...] = (
+    _setting("local_mode", read=lambda raw: _bool(raw)),
+    _setting("database_url", default=lambda values: LOCAL_DATABASE_URL if values.get("local_mode") else None),
+    _setting("chat_event_format", read=_lowered,
+             default=lambda values: "classic" if values.get("local_mode") else None),
+    _setting("log_level", read=lambda raw: raw.upper()),
+    _setting("google_cloud_project"),
+    _setting("chat_audience"),
+    _setting("chat_project_number"),
+    _setting("chat_endpoint_url"),
+    _setting("google_api_endpoint", read=_base_url),
+    _setting("chat_certs_url", default=_google_url(f"/service_accounts/v1/metadata/x509/{GOOGLE_CHAT_ISSUER}",
+                                                   GOOGLE_CHAT_CERTS_URL)),
+    _setting("google_certs_url", default=_google_url("/oauth2/v1/certs", GOOGLE_ID_TOKEN_CERTS_URL)),
+    _setting("token_uri", "GOOGLE_TOKEN_URI", default=_google_url("/token", GOOGLE_TOKEN_URI)),
+    _setting("chat_credentials_file", "CHAT_CREDENTIALS_FILE", "GOOGLE_APPLICATION_CREDENTIALS"),
+    _setting("auth_mode"),
+    _setting("delegation_credentials_file"),
+    _setting("delegation_credentials_json"),
+    _setting("meet_timeout_seconds", read=_seconds),
+    _setting("oauth_client_id"),
+    _setting("oauth_client_secret"),
+    _setting("token_encryption_keys", read=_keys),
+    _setting("state_signing_key"),
+    _setting("public_url", read=_no_trailing_slash, default=lambda values: _origin(values.get("chat_endpoint_url"))),
+    _setting("auth_uri", "GOOGLE_AUTH_URI", default=_google_url("/o/oauth2/auth", GOOGLE_AUTH_URI)),
+    _setting("revoke_uri", "GOOGLE_REVOKE_URI", default=_google_url("/revoke", GOOGLE_REVOKE_URI)),
+    _setting("rate_limit_meetings_per_minute", read=_positive_whole),
+    _setting("sync_budget_seconds", read=_seconds),
+    _setting("app_name"),
+    _setting("pubsub_topic"),
+    _setting("pubsub_audience"),
+    _setting("pubsub_service_account"),
+    _setting("subscription_ttl_seconds", read=_whole_seconds),
+    _setting("reconcile_secret"),
+    _setting("reconcile_interval_seconds", read=_seconds_or_off),
+    _setting("sync_debounce_seconds", read=_seconds),
+    _setting("refresh_interval_seconds", read=_seconds),
+    _setting("sync_lease_seconds", read=_seconds),
+    _setting("sync_threads", read=_positive_whole),
+    _setting("dormant_after_seconds", read=_seconds),
+    _setting("reconcile_meetings_per_pass", read=_positive_whole),
+    _setting("reconcile_meetings_per_organizer", read=_positive_whole),
+    _setting("summarizer", read=_lowered),
+    _setting("gemini_model"),
+    _setting("vertex_project", "VERTEX_PROJECT", "GOOGLE_CLOUD_PROJECT"),
+    _setting("vertex_location"),
+    _setting("summarizer_budget_seconds", read=_seconds),
+)
+
+
+def _command_ids(environ: Mapping[str, str], problems: list[str]) -> dict[str, int]:
+    """Each catalogued command's id: COMMAND_ID_{NAME}, else the catalogue's default."""
+    commands = dict(DEFAULT_COMMAND_IDS)
+    for name in DEFAULT_COMMAND_IDS:
+        variable = f"COMMAND_ID_{name.upper()}"
+        raw = environ.get(variable)
+        if raw:
+            if raw.isdigit() and int(raw) > 0:
+                commands[name] = int(raw)
+            else:
+                problems.append(f"{variable} must be a positive whole number, got {raw!r}")
+    return commands

@@ -28,10 +28,10 @@ from typing import Any, Union
 from cards.account import link_needed_after_consent_message, rate_limited_message
 from cards.messages import Problem, card_delayed_message, error_message
 
-from .controls.card import render_join_card
+from .card_publishing import render_join_card
 from .controls.cohosts import CohostTools, add_cohosts
 from .controls.waiting_cohosts import ask_for_directory
-from .domain import AccessType, DialIn, Meeting, MeetingSettings, MeetRequest
+from domain import AccessType, DialIn, Meeting, MeetingSettings, MeetRequest
 from .google.credentials import NeedsAuthorization
 from .google.errors import FailureKind, GoogleApiError
 from .services import Services

@@ -21,7 +21,7 @@ NoReply             ``{}``                                           ``{}``
 ==================  ==============================================  ===============================================
 
 Cards in add-on answers have their buttons reshaped for add-ons (the endpoint URL as
-``function``, the action's name as the ``action`` parameter: ``cards.controls``), so
+``function``, the action's name as the ``action`` parameter: ``cards.buttons``), so
 handlers build every card one way whatever the format.
 """
 
@@ -30,9 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Union
 
-from cards.controls import shape_actions
+from cards.buttons import shape_actions
 
-from .events import ChatEvent, EventFormat
+from .chat_events import ChatEvent, EventFormat
 
 
 @dataclass(frozen=True)

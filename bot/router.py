@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .config import Config
-from .events import ChatEvent, EventKind
+from .chat_events import ChatEvent, EventKind
 from .replies import Reply
 from .services import Services
 

@@ -15,7 +15,7 @@ from .storage import Storage
 if TYPE_CHECKING:
     from .authorization import Authorization
     from .digest import Summarizer
-    from .google.events import EventsGateway
+    from .google.workspace_events import EventsGateway
     from .google.people import PeopleGateway
     from .lifecycle.service import Lifecycle
 

@@ -67,7 +67,7 @@ class VerifiedCaller:
                                     f"(that signer sends {expected!r} events)")
 
 
-# The event format (``bot.events.EventFormat`` values) each kind of signer sends.
+# The event format (``bot.chat_events.EventFormat`` values) each kind of signer sends.
 _FORMAT_OF_KIND = {"chat": "classic", "addon": "addon"}
 
 

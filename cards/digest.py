@@ -30,7 +30,7 @@ import unicodedata
 from datetime import date, timedelta
 from typing import Sequence
 
-from bot.domain import (
+from domain import (
     MAX_KEY_POINTS,
     ActionItem,
     ArtifactKind,

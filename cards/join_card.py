@@ -7,12 +7,10 @@ and ends (lifecycle issue), with control buttons added by the controls issue thr
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Sequence
 
-from bot.domain import AccessType, Cohost, CohostState, DialIn, Meeting, MeetingSettings, MeetingStatus, Person
+from domain import AccessType, CallState, Cohost, CohostState, DialIn, Meeting, MeetingSettings, MeetingStatus, Person, UpdatesPaused
 
 from .markup import bold, clip, escape, lines, link, single_line
 from .times import UTC, clock, zone_of
@@ -63,25 +61,6 @@ ACCESS_WORDS: dict[AccessType | None, str] = {
     ),
     None: "Organization default",
 }
-
-
-class UpdatesPaused(enum.Enum):
-    """Why the card stopped following Meet: the organizer's authorization is gone."""
-
-    LINK = "link"  # the organizer links their account again (AUTH_MODE=oauth)
-    ADMIN = "admin"  # domain-wide delegation: only an administrator can restore access
-
-
-@dataclass(frozen=True)
-class CallState:
-    """What the card shows about the live call, when the lifecycle code knows it."""
-
-    started_at: datetime | None = None  # the current (or last) conference's start
-    ended_at: datetime | None = None
-    in_call: tuple[str, ...] = ()  # display names of who is in the call right now
-    # Set when the call cannot be read: the card keeps the meeting's last known status,
-    # labelled as such, and says why it stopped updating.
-    paused: UpdatesPaused | None = None
 
 
 def join_action(meeting: Meeting) -> CardAction:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Sequence
 
-from bot.domain import Artifact, ArtifactKind, Meeting, MeetingStatus
+from domain import Artifact, ArtifactKind, Meeting, MeetingStatus
 
 from .join_card import STATUS_WORDS, card_title, format_duration
 from .markup import bold, clip, escape, link

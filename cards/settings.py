@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from bot.domain import AccessType, Meeting, MeetingSettings, ModerationRestrictions, Restriction
+from domain import AccessType, Meeting, MeetingSettings, ModerationRestrictions, Restriction
 
-from .controls import MEETING_PARAMETER, SETTINGS_SAVE, SPACE_SETTINGS_SAVE
+from .buttons import MEETING_PARAMETER, SETTINGS_SAVE, SPACE_SETTINGS_SAVE
 from .join_card import card_title
 from .markup import bold, clip, escape, lines
 from .widgets import (

@@ -21,7 +21,7 @@ from datetime import datetime, timezone, tzinfo
 from typing import Sequence
 from urllib.parse import urlsplit
 
-from bot.domain import (
+from domain import (
     Artifact,
     ArtifactKind,
     Attendee,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 
-from bot.timezones import zone_or_utc
+from domain.timezones import zone_or_utc
 
 from .words import MONTHS, WEEKDAYS
 

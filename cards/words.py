@@ -3,7 +3,7 @@ process locale (English names rather than strftime's ``%A``/``%B``, which follow
 
 from __future__ import annotations
 
-from bot.domain import AttendeeKind
+from domain import AttendeeKind
 
 from .markup import clip, single_line
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-DEFAULT_COMMANDS = {"meet": 1, "meethelp": 2, "meetsettings": 3, "meetlogout": 4, "meetrecent": 5}
+from domain.commands import DEFAULT_COMMAND_IDS
+
+# The app's commands as its Chat configuration registers them by default (the app's own
+# catalogue, so local mode and the app can never disagree); --slash-command adds more.
+DEFAULT_COMMANDS = DEFAULT_COMMAND_IDS
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import requests
 from google.oauth2.credentials import Credentials
 
 from ..config import Config
-from ..domain import Person, UserGrant
+from domain import Person, UserGrant
 from ..google.credentials import DIRECTORY_SCOPE, MissingScope, NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError, call_with_retries
 from ..retry import attempt_timeout

@@ -27,7 +27,7 @@ from typing import Callable, Mapping
 from urllib.parse import urlencode
 
 from ..config import Config
-from ..domain import MeetRequest, PendingAuthorization, Person, UserGrant
+from domain import MeetRequest, PendingAuthorization, Person, UserGrant
 from ..storage import Storage, StorageError
 from . import pages
 from .credentials import OAuthCredentials

@@ -19,14 +19,14 @@ from cards import settings as settings_cards
 from cards.join_card import person_name
 from cards.widgets import Json
 
-from ..domain import AccessType, Meeting, MeetingSettings
-from ..events import ChatEvent
+from domain import AccessType, Meeting, MeetingSettings
+from ..chat_events import ChatEvent
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..lifecycle.reading import read_live_state
 from ..services import Services
 from .authority import Role, Stale, clicked_meeting, only_who_can, role_of
-from .card import Published, publish_card, render_join_card
+from ..card_publishing import Published, publish_card, render_join_card
 from .forms import FormError, parse_meeting_settings, space_config_changes
 from .freshness import stale_click
 

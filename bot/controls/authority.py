@@ -19,11 +19,11 @@ import enum
 from dataclasses import dataclass
 from typing import Union
 
-from cards.controls import MEETING_PARAMETER
+from cards.buttons import MEETING_PARAMETER
 from cards.join_card import person_name
 
-from ..domain import CohostState, Meeting, Person
-from ..events import ChatEvent
+from domain import CohostState, Meeting, Person
+from ..chat_events import ChatEvent
 from ..google.meet import MeetGateway
 from ..storage import Storage
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, ContextManager
 
-from ..domain import Cohost, CohostState, Meeting, Person
+from domain import Cohost, CohostState, Meeting, Person
 from ..google.credentials import UserCredentialsProvider
 from ..google.errors import FailureKind, GoogleApiError
 from ..google.meet import MeetGateway

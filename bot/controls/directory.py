@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import Sequence, Union
 
-from ..domain import CohostState, Person
+from domain import CohostState, Person
 from ..google.credentials import MissingScope, NeedsAuthorization, UserCredentialsProvider
 from ..google.errors import FailureKind, GoogleApiError
 from ..google.people import PeopleGateway

@@ -12,7 +12,7 @@ from typing import Mapping, Union
 
 from cards import settings as form
 
-from ..domain import AccessType, MeetingSettings, ModerationRestrictions, Restriction
+from domain import AccessType, MeetingSettings, ModerationRestrictions, Restriction
 
 Inputs = Mapping[str, tuple[str, ...]]
 

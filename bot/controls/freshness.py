@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ..events import ChatEvent
-from ..lifecycle.reading import parse_time
+from ..chat_events import ChatEvent
+from ..google.timestamps import parse_time
 
 MAX_CLICK_AGE = timedelta(minutes=5)
 FUTURE_SKEW = timedelta(seconds=60)

@@ -15,7 +15,7 @@ import threading
 import weakref
 from collections import OrderedDict
 
-from ..domain import Person
+from domain import Person
 from ..storage import Storage
 
 CACHE_SIZE = 4096

@@ -12,7 +12,7 @@ from typing import Any, Union
 
 from cards.join_card import person_name
 
-from ..domain import Person
+from domain import Person
 from ..google.chat import ChatGateway
 from ..google.errors import GoogleApiError
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from ..domain import Cohost, CohostState, Meeting
+from domain import Cohost, CohostState, Meeting
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import GoogleApiError
 from ..services import Services

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Iterable, Protocol
 
-from bot.domain import Digest, DigestContext, TranscriptLine
+from domain import Digest, DigestContext, TranscriptLine
 
 
 class Summarizer(Protocol):

@@ -50,7 +50,7 @@ from bot.digest import rules
 from bot.digest.dates import DueDates
 from bot.digest.names import Names
 from bot.digest.sentences import STOPWORDS, clip, content_words, remove_filler, split_sentences, words
-from bot.domain import (
+from domain import (
     MAX_KEY_POINTS, ActionItem, Digest, DigestContext, DigestOutcome, Note, Speaker, TranscriptLine,
 )
 

@@ -47,11 +47,11 @@ from google.genai import Client
 from google.genai import errors as genai_errors
 from google.genai import types
 
-from bot.domain import (
+from domain import (
     MAX_KEY_POINTS, ActionItem, Digest, DigestContext, DigestOutcome, Note, Speaker, TranscriptLine,
 )
 from bot.retry import retry_call
-from bot.timezones import zone_or_utc
+from domain.timezones import zone_or_utc
 
 from . import Summarizer
 from .extractive import MAX_ACTION_ITEMS, MAX_DECISIONS, NOTE_LIMIT, TASK_LIMIT, ExtractiveSummarizer

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.digest.sentences import fold
-from bot.domain import Speaker
+from domain import Speaker
 
 _WORDLIKE_NAMES = frozenset(
     """will may mark bill grace hope rose pat sue jack frank art june april summer dawn faith joy sky max

@@ -13,7 +13,7 @@ from collections import Counter
 
 from bot.digest.names import Names
 from bot.digest.sentences import STOPWORDS, content_words
-from bot.domain import Speaker
+from domain import Speaker
 
 APOSTROPHE = re.compile(r"[’‘`]")
 # Discourse markers that open a sentence without changing its meaning.

@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 from google.auth.credentials import Credentials
 from google.oauth2 import service_account
 
-from ..domain import Person
+from domain import Person
 
 MEET_SCOPES = ("https://www.googleapis.com/auth/meetings.space.created",)
 DIRECTORY_SCOPE = "https://www.googleapis.com/auth/directory.readonly"

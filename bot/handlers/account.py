@@ -5,7 +5,7 @@ from __future__ import annotations
 from cards.account import UnlinkOutcome, delegation_logout_message, unlinked_message
 
 from ..authorization import Unlinked
-from ..events import ChatEvent
+from ..chat_events import ChatEvent
 from ..lifecycle.paused import organizer_unlinked
 from ..replies import NewMessage, Reply
 from ..services import Services

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cards.help import help_message
 from cards.messages import unknown_command_message
 
-from ..events import ChatEvent, EventKind
+from ..chat_events import ChatEvent, EventKind
 from ..replies import CloseDialog, NewMessage, NoReply, Reply
 from ..services import Services
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from cards.messages import Problem, error_message
 
-from ..domain import MeetRequest
-from ..events import ChatEvent
+from domain import MeetRequest
+from ..chat_events import ChatEvent
 from ..meetings import AlreadyHandled, CardPending, Created, NeedsLink, Refused, create_meeting
 from ..replies import NewMessage, NoReply, Reply, RequestConfig
 from ..services import Services

@@ -13,7 +13,7 @@ from __future__ import annotations
 from cards.recent import MAX_SHOWN, RecentMeeting, recent_meetings_message
 from cards.times import zone_of
 
-from ..events import ChatEvent
+from ..chat_events import ChatEvent
 from ..replies import NewMessage, Reply
 from ..services import Services
 

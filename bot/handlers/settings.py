@@ -7,14 +7,14 @@ saving check the person's right from Chat's member list (``space_settings``).
 
 from __future__ import annotations
 
-from cards.controls import notice_message
+from cards.buttons import notice_message
 from cards.settings import space_settings_dialog
 
 from ..controls.forms import FormError, parse_space_settings
 from ..controls.freshness import stale_click
 from ..controls.space_settings import Denied, may_change_defaults
-from ..domain import MeetingSettings
-from ..events import ChatEvent
+from domain import MeetingSettings
+from ..chat_events import ChatEvent
 from ..replies import CloseDialog, DialogError, NewMessage, OpenDialog, Reply
 from ..services import Services
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from cards.messages import welcome_message
 
-from ..events import ChatEvent, EventKind
+from ..chat_events import ChatEvent, EventKind
 from ..google.errors import GoogleApiError
 from ..replies import NewMessage, NoReply, Reply
 from ..services import Services

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ..domain import Meeting, MeetingStatus
+from domain import Meeting, MeetingStatus
 
 
 def quiet_for(meeting: Meeting, now: datetime) -> timedelta:

@@ -25,13 +25,12 @@ import logging
 
 from google.auth.credentials import Credentials
 
-from cards.join_card import UpdatesPaused
 
-from ..domain import Meeting, MeetingStatus, Person
+from domain import Meeting, MeetingStatus, Person, UpdatesPaused
 from ..google.errors import FailureKind, GoogleApiError
 from ..services import Services
 from ..storage import PauseRecord
-from .reading import parse_time
+from ..google.timestamps import parse_time
 from .reconcile import LIVE_FOR, ORGANIZER_UNLINKED, ask_organizer_to_relink, reactivate
 
 log = logging.getLogger(__name__)

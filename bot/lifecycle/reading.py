@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator
 
 from google.auth.credentials import Credentials
 
-from cards.join_card import CallState
 
-from ..domain import (
+from ..google.timestamps import parse_time
+from domain import (
+    CallState,
     Artifact,
     ArtifactKind,
     Attendance,
@@ -28,17 +28,6 @@ from ..google.meet import MeetGateway
 # name; beyond this the summary says "and N more", so a 1,000-person meeting costs a
 # bounded number of calls and bounded memory.
 DETAILED_ATTENDEES = 60
-
-
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    text = value[:-1] + "+00:00" if value.endswith("Z") else value
-    if "." in text:  # Google writes up to 9 fractional digits; Python reads 6
-        head, rest = text.split(".", 1)
-        digits = "".join(itertools.takewhile(str.isdigit, rest))
-        text = f"{head}.{(digits + '000000')[:6]}{rest[len(digits):]}"
-    return datetime.fromisoformat(text)
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..domain import Meeting
+from domain import Meeting
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import GoogleApiError
 from ..services import Services
 from ..storage.lifecycle import AWAITING_ORGANIZER, SubscriptionRecord
-from .reading import parse_time
+from ..google.timestamps import parse_time
 
 if TYPE_CHECKING:  # the sync (and so the worker) uses this module's prompt
     from .worker import SyncWorker

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from cards.join_card import join_card_message
 
-from ..domain import Meeting
+from domain import Meeting
 from ..storage import Storage
-from ..controls.card import render_hash
+from ..card_publishing import render_hash
 
 if TYPE_CHECKING:
     from .worker import SyncWorker

@@ -24,11 +24,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cards.digest import next_steps_reply
-from cards.join_card import CallState, card_title
+from cards.join_card import card_title
 from cards.summary import summary_message
 
-from ..controls.card import Published, publish_card, render_hash, render_join_card
-from ..domain import (
+from ..card_publishing import Published, publish_card, render_hash, render_join_card
+from domain import (
+    CallState,
     Artifact,
     ArtifactKind,
     Attendance,
@@ -43,11 +44,12 @@ from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..services import Services
 from ..storage import StorageError
-from ..timezones import known_zone
+from domain.timezones import known_zone
 from ..storage.lifecycle import AWAITING_ORGANIZER, SummaryRecord
 from .dormancy import may_be_dormant
 from .paused import pause, prompt_once, resume_subscription, why_paused
-from .reading import parse_time, read_artifacts, read_attendance, read_live_state, read_speakers, read_transcript
+from ..google.timestamps import parse_time
+from .reading import read_artifacts, read_attendance, read_live_state, read_speakers, read_transcript
 
 log = logging.getLogger(__name__)
 

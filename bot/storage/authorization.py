@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.domain import Meeting, MeetRequest, PendingAuthorization, Person, UserGrant
+from domain import Meeting, MeetRequest, PendingAuthorization, Person, UserGrant
 from bot.storage.errors import translate_errors
 from bot.storage.tables import meetings, pending_authorizations, user_grants
 

@@ -11,7 +11,7 @@ from typing import Sequence
 
 import sqlalchemy as sa
 
-from bot.domain import AccessType, Cohost, Meeting, MeetingSettings, Person
+from domain import AccessType, Cohost, Meeting, MeetingSettings, Person
 from bot.storage.errors import translate_errors
 from bot.storage.tables import people
 

@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterator
 
 import sqlalchemy as sa
 
-from bot.domain import (
+from domain import (
     ActionItem,
     Artifact,
     ArtifactKind,

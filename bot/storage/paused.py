@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from bot.domain import MeetingStatus
+from domain import MeetingStatus
 from bot.storage.errors import translate_errors
 from bot.storage.tables import conference_summaries, meetings, paused_meetings
 

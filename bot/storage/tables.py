@@ -1,6 +1,6 @@
 """The schema, as SQLAlchemy Core tables.
 
-Core rather than ORM: the store turns rows into frozen domain values (``bot.domain``)
+Core rather than ORM: the store turns rows into frozen domain values (``domain``)
 straight away, so nothing outside ``Storage`` ever holds a session or a lazy row.
 
 Migrations (``migrations/versions``) are written by hand and frozen; this module is the

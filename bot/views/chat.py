@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from cards.messages import Problem, error_message
 
 from ..controls.people import remember
-from ..events import ChatEvent, MalformedEvent, format_of, parse_event
+from ..chat_events import ChatEvent, MalformedEvent, format_of, parse_event
 from ..replies import NewMessage, NoReply, Reply, render
 from ..storage import StorageError
 from ..verification import VerificationError

@@ -10,7 +10,7 @@ import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from ..lifecycle.events import handle_event
+from ..lifecycle.pushes import handle_event
 from ..pubsub import MalformedPush, parse_push
 from ..verification import VerificationError
 

@@ -9,19 +9,13 @@ from ..chat import delivery
 from ..chat.model import APP_USER
 from ..clock import rfc3339
 from ..meet.model import ARTIFACT_KINDS, COLLECTIONS, Conference, Space
+from domain.commands import COMMAND_HINTS
 
 if TYPE_CHECKING:
     from ..state import EmulatorState
 
-# What the composer suggests beside each registered command. Commands the emulator is
-# configured with but that are not listed here are still suggested, without a hint.
-COMMAND_HINTS = {
-    "meet": "[title] [@people…] — start a Google Meet meeting in this space",
-    "meethelp": "what this app can do",
-    "meetsettings": "this space's meeting defaults",
-    "meetlogout": "unlink your Google account",
-    "meetrecent": "recent meetings of this space",
-}
+# What the composer suggests beside each registered command comes from the app's catalogue;
+# commands the emulator is configured with but the catalogue lacks are suggested without one.
 
 
 def snapshot(world: EmulatorState, space_name: str | None) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import pytest
 
 from bench import digest_quality as dq
 from bot.digest import Summarizer
-from bot.domain import ActionItem, Digest, DigestContext, DigestOutcome, Speaker, TranscriptLine
+from domain import ActionItem, Digest, DigestContext, DigestOutcome, Speaker, TranscriptLine
 
 ALL_PATHS = [path for split in dq.SPLITS for path in dq.split_paths(split)]
 

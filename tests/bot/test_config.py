@@ -6,9 +6,12 @@ import pathlib
 import subprocess
 import sys
 
+from pathlib import Path
+
 import pytest
 
-from bot.config import Config, ConfigError
+from bot.config import SETTINGS, Config, ConfigError
+from domain.commands import COMMANDS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -333,3 +336,11 @@ def test_a_random_reconcile_secret_is_accepted() -> None:
 
     assert Config.from_env({**VALID, "RECONCILE_SECRET": secrets.token_urlsafe(32)}).problems() == []
     assert Config.from_env({**VALID, "RECONCILE_SECRET": secrets.token_hex(16)}).problems() == []
+
+
+def test_the_readme_documents_every_setting_the_app_reads() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration"):readme.index("### Logs and secrets")]
+    variables = {name for setting in SETTINGS for name in setting.variables}
+    variables |= {f"COMMAND_ID_{command.name.upper()}" for command in COMMANDS}
+    assert {name for name in variables if f"`{name}`" not in table} == set()

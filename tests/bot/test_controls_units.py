@@ -21,8 +21,8 @@ from bot.controls.forms import (
     space_config_changes,
 )
 from bot.controls.space_settings import Denied, may_change_defaults
-from bot.domain import AccessType, Cohost, CohostState, MeetingSettings, ModerationRestrictions, Person, Restriction
-from bot.events import ChatEvent, EventFormat, EventKind, MessageInfo, SpaceInfo
+from domain import AccessType, Cohost, CohostState, MeetingSettings, ModerationRestrictions, Person, Restriction
+from bot.chat_events import ChatEvent, EventFormat, EventKind, MessageInfo, SpaceInfo
 from bot.google.errors import FailureKind, GoogleApiError
 from bot.replies import DialogError, render
 from tests.cards.support import make_meeting

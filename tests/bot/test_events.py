@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.events import EventFormat, EventKind, MalformedEvent, MissingUser, parse_event
+from bot.chat_events import EventFormat, EventKind, MalformedEvent, MissingUser, parse_event
 from bot.replies import CloseDialog, NewMessage, NoReply, OpenDialog, RequestConfig, UpdateMessage, render
 
 ALICE = {"name": "users/111", "displayName": "Alice Anders", "email": "alice@example.com", "type": "HUMAN"}

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.controls.freshness import FUTURE_SKEW, MAX_CLICK_AGE, stale_click
-from bot.domain import Person
-from bot.events import ChatEvent, EventFormat, EventKind, SpaceInfo
+from domain import Person
+from bot.chat_events import ChatEvent, EventFormat, EventKind, SpaceInfo
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 

@@ -27,7 +27,7 @@ from bot.authorization.linking import Linked
 from bot.authorization.pages import Page
 from bot.authorization.state import StateSigner
 from bot.config import Config
-from bot.domain import Person
+from domain import Person
 from bot.storage import Storage, StorageError, open_storage
 from emulator.signing import GOOGLE_SIGNER
 from tests.support import Emulator

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 from bot.authorization.credentials import OAuthCredentials
 from bot.authorization.crypto import TokenCipher
 from bot.config import Config
-from bot.domain import Person, UserGrant
+from domain import Person, UserGrant
 from bot.google.credentials import NeedsAuthorization
 from bot.google.errors import FailureKind, GoogleApiError
 from bot.storage import Storage, open_storage

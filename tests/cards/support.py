@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from html.parser import HTMLParser
 from typing import Any, Iterator
 
-from bot.domain import Meeting, MeetingSettings, Person
+from domain import Meeting, MeetingSettings, Person
 from emulator.schema import validate
 
 NOW = datetime(2024, 5, 6, 14, 17, tzinfo=timezone.utc)

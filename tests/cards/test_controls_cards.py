@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain import (
+from domain import (
     AccessType,
     Artifact,
     ArtifactKind,
@@ -21,7 +21,7 @@ from bot.domain import (
     Person,
     Restriction,
 )
-from cards import controls, settings
+from cards import buttons as controls, settings
 from cards.join_card import join_card_message
 from cards.recent import RecentMeeting, recent_meetings_message
 from emulator.schema import validate

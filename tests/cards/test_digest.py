@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.domain import (
+from domain import (
     MAX_KEY_POINTS,
     ActionItem,
     Artifact,

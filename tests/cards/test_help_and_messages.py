@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from cards.help import COMMANDS, CommandHelp, help_message
+from cards.help import help_message
+from domain.commands import COMMANDS, Command
 from cards.messages import Problem, error_message, text_message, unknown_command_message, welcome_message
 from tests.cards.support import assert_valid_message, parse_html, visible_text
 
@@ -25,7 +26,7 @@ def test_help_is_valid_and_lists_every_command_with_an_example():
 
 
 def test_help_follows_the_commands_it_is_given():
-    custom = [CommandHelp("/<b>x</b>", "Does <i>x</i>.", "/x now")]
+    custom = [Command("x", 9, "/<b>x</b>", "Does <i>x</i>.", "/x now", "")]
     message = help_message(custom)
     assert_valid_message(message)
     html = message["cardsV2"][0]["card"]["sections"][1]["widgets"][0]["textParagraph"]["text"]

@@ -3,7 +3,7 @@ from itertools import product
 
 import pytest
 
-from bot.domain import AccessType, DialIn, MeetingSettings, MeetingStatus, Person
+from domain import AccessType, DialIn, MeetingSettings, MeetingStatus, Person
 from cards.join_card import (
     ACCESS_WORDS,
     HEADER_TITLE_CHARS,

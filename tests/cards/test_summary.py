@@ -6,7 +6,7 @@ from itertools import product
 
 import pytest
 
-from bot.domain import (
+from domain import (
     ActionItem,
     Artifact,
     ArtifactKind,

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import Attendee, AttendeeKind, ConferenceSummary, MeetingStatus
-from cards.join_card import CallState, join_card
+from domain import Attendee, AttendeeKind, ConferenceSummary, MeetingStatus
+from cards.join_card import join_card
+from domain import CallState
 from cards.recent import RecentMeeting, recent_meetings_message
 from cards.summary import summary_message
 from cards.times import clock, date_words, zone_label, zone_of

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
 from bot.digest.extractive import ExtractiveSummarizer
-from bot.domain import AttendeeKind, Digest, DigestContext, Speaker, TranscriptLine
+from domain import AttendeeKind, Digest, DigestContext, Speaker, TranscriptLine
 
 
 def person(pid: str, name: str, kind: AttendeeKind = AttendeeKind.SIGNED_IN) -> Speaker:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.digest.extractive import MAX_ACTION_ITEMS, MAX_DECISIONS, TASK_LIMIT, Digester, ExtractiveSummarizer
-from bot.domain import MAX_KEY_POINTS, DigestOutcome, TranscriptLine
+from domain import MAX_KEY_POINTS, DigestOutcome, TranscriptLine
 from tests.digest.helpers import (
     ALICE, BOB, CAROL, DANA, GUEST, PHONE, RAHUL, TOMAS, context, digest, generated, lines, owned,
 )

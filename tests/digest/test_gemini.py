@@ -21,7 +21,7 @@ from google.genai import types
 from bot.config import Config
 from bot.digest.factory import build_summarizer, vertex_credentials
 from bot.digest.gemini import CLOUD_PLATFORM_SCOPE, SYSTEM_INSTRUCTION, GeminiSummarizer
-from bot.domain import (
+from domain import (
     MAX_KEY_POINTS, ActionItem, AttendeeKind, Digest, DigestContext, DigestOutcome, Note, Speaker, TranscriptLine,
 )
 from tests.support import MEET_SCOPE, Emulator

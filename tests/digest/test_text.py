@@ -8,7 +8,7 @@ from bot.digest import rules
 from bot.digest.names import Names
 from bot.digest.rules import shape, similar, strip_trailing
 from bot.digest.sentences import clip, content_words, remove_filler, split_sentences
-from bot.domain import AttendeeKind, Speaker
+from domain import AttendeeKind, Speaker
 
 
 def test_sentences_split_on_punctuation() -> None:

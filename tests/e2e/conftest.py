@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from bot.domain import Person
+from domain import Person
 from local.stack import LocalStack
 
 UNKNOWN_COMMAND = ("meetpoll", 42)  # registered in Chat, unknown to the app

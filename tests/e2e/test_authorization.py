@@ -311,7 +311,7 @@ def test_a_foreign_return_address_is_never_followed(stack: Stack) -> None:
 
 def test_start_refuses_a_foreign_return_address_too(stack: Stack) -> None:
     alice = stack.person("Alice Anders")
-    from bot.domain import Person
+    from domain import Person
 
     url = stack.authorization.begin(Person(alice["name"], alice["displayName"], alice["email"]), None,
                                     event_format="classic", config_complete_url="https://chat.google.com.evil.example/x")

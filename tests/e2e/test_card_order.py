@@ -2,7 +2,7 @@
 
 A sync that outlives its lease (a slow Meet read) finishes after a newer sync did, with
 an older reading of Meet; a click's read races a sync's. Every drawing takes the card's
-turn (``bot.controls.card.publish_card``), so one drawn from an older reading is never
+turn (``bot.card_publishing.publish_card``), so one drawn from an older reading is never
 written over a newer one. The emulator keeps every body a message had, in the order Chat
 applied them (``?revisions=true``), and the tests read the card's whole history.
 """
@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import pytest
 
 from bot.lifecycle.worker import SyncWorker
-from cards import controls as buttons
+from cards import buttons
 from tests.e2e.conftest import Stack
 from tests.e2e.test_controls import click
 from tests.e2e.test_lifecycle import Meeting, _lifecycle_stack, reconcile

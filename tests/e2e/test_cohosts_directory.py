@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from bot.domain import CohostState, Person
+from domain import CohostState, Person
 from local.stack import APP_SERVICE_ACCOUNT
 from tests.e2e.conftest import Stack
 from tests.support import wait_until

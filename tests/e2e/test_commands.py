@@ -226,7 +226,7 @@ def test_card_that_cannot_be_posted_leaves_no_meeting_recorded(stack: Stack) -> 
 
 
 def test_a_dialog_closed_without_an_action_just_closes(stack: Stack) -> None:
-    from bot.events import EventFormat, EventKind, parse_event
+    from bot.chat_events import EventFormat, EventKind, parse_event
     from bot.handlers.help import fallback
     from bot.replies import CloseDialog
 

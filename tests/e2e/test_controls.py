@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.domain import AccessType, MeetingSettings
-from cards import controls as buttons
+from domain import AccessType, MeetingSettings
+from cards import buttons
 from emulator.chat import delivery, interactions as chat_events
 from tests.e2e.conftest import Stack
 from tests.support import wait_until

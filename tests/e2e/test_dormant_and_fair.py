@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import pytest
 
 from bench.reconciler import seed_meetings
-from bot.domain import Meeting as StoredMeeting
+from domain import Meeting as StoredMeeting
 from tests.e2e.conftest import Stack
 from tests.e2e.test_controls import click
 from tests.e2e.test_lifecycle import Meeting, _lifecycle_stack
@@ -83,7 +83,7 @@ def go_dormant(stack: Stack, meeting: Meeting) -> dict[str, Any]:
 
 
 def _expiry(subscription: dict[str, Any]) -> float:
-    from bot.lifecycle.reading import parse_time
+    from bot.google.timestamps import parse_time
 
     moment = parse_time(subscription["expireTime"])
     assert moment is not None

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain import MeetingSettings
+from domain import MeetingSettings
 from bot.lifecycle.sync import owners_message_id
-from cards.controls import REFRESH
+from cards.buttons import REFRESH
 from tests.e2e.conftest import Stack
 from tests.e2e.test_controls import click
 from tests.e2e.test_lifecycle import Meeting, _lifecycle_stack, reconcile

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from bot.domain import Digest
+from domain import Digest
 from tests.e2e.conftest import Stack
 from tests.e2e.test_lifecycle import Meeting, _lifecycle_stack
 from tests.e2e.test_next_steps import end_with_transcript, owner_replies, planning_transcript

@@ -38,7 +38,7 @@ def test_subscriptions_go_on_without_smart_notes_and_the_reconciler_brings_them(
         refusing_stack: Stack, caplog: pytest.LogCaptureFixture) -> None:
     stack = refusing_stack
     stack.control("POST", "events/settings", {"refusedEventTypes": [SMART_NOTE]})
-    caplog.set_level(logging.WARNING, logger="bot.google.events")
+    caplog.set_level(logging.WARNING, logger="bot.google.workspace_events")
 
     first = Meeting(stack, "Planning")
     wait_until(lambda: subscription_of(stack, first), what="the first meeting's subscription")
@@ -75,7 +75,7 @@ def test_a_refusal_for_another_reason_is_raised_and_smart_notes_stay_in(emulator
     """Refused without smart notes too, the request's other parts were the problem: that
     answer is raised and nothing is learnt, so the next subscription still asks for them."""
     from bot.google.errors import FailureKind, GoogleApiError
-    from bot.google.events import EventsGateway
+    from bot.google.workspace_events import EventsGateway
     from tests.support import MEET_SCOPE
 
     emulator.add_user("alice@example.com")

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain import Person
+from domain import Person
 from tests.e2e.conftest import Stack
 from tests.e2e.test_lifecycle import Meeting
 from tests.support import wait_until

@@ -33,8 +33,8 @@ from typing import Any, Callable
 
 import pytest
 
-from bot.domain import AccessType, CohostState
-from cards import controls as buttons
+from domain import AccessType, CohostState
+from cards import buttons
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
 

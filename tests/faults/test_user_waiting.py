@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from bot.domain import Person
+from domain import Person
 from tests.e2e.conftest import Stack
 
 from .conftest import CHAT_DEADLINE, FAULTS, OUTAGE, STALL_MS, after_stalls, arm, clear_faults, statuses

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from bot.events import format_of
+from bot.chat_events import format_of
 from local.stack import LocalStack
 from emulator.chat import delivery, interactions as chat_events
 from tests.e2e.conftest import Stack

@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.storage.tables import meetings
-from cards import controls as buttons
+from cards import buttons
 from tests.e2e.conftest import Stack
 
 from .conftest import all_calls, changing_calls, click_event, settle, signed_post

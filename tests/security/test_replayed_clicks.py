@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from local.stack import PROJECT_NUMBER
-from cards import controls as buttons
+from cards import buttons
 from emulator.chat.delivery import CHAT_ISSUER, GOOGLE_ISSUER, addon_service_account
 from emulator.clock import rfc3339
 from emulator.signing import GOOGLE_SIGNER

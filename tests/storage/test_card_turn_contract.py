@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain import MeetingStatus
+from domain import MeetingStatus
 from bot.storage import Storage
 from bot.storage.lifecycle import CardBusyError
 from tests.storage.conftest import FakeClock

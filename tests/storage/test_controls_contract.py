@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain import (
+from domain import (
     AccessType,
     Artifact,
     ArtifactKind,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from bot.domain import (
+from domain import (
     ActionItem,
     Attendance,
     AttendeeKind,

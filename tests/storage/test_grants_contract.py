@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 from bot.authorization.crypto import TokenCipher
-from bot.domain import MeetRequest, PendingAuthorization, Person, UserGrant
+from domain import MeetRequest, PendingAuthorization, Person, UserGrant
 from bot.storage import ConflictError, Storage
 from bot.storage.tables import pending_authorizations, user_grants
 from tests.storage.conftest import FakeClock

@@ -14,7 +14,7 @@ from typing import Iterator
 import pytest
 import sqlalchemy as sa
 
-from bot.domain import MeetRequest, PendingAuthorization, Person
+from domain import MeetRequest, PendingAuthorization, Person
 from bot.storage import Storage, open_storage
 from bot.storage.tables import pending_authorizations, rate_limit_reservations
 from tests.storage.conftest import FakeClock

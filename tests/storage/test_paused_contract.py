@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain import Attendance, MeetingStatus, Person
+from domain import Attendance, MeetingStatus, Person
 from bot.storage import Storage, SummaryRecord
 from tests.storage.conftest import FakeClock
 from tests.storage.test_store_contract import ORGANIZER, T0, make_meeting, race

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.domain import Attendance, Meeting, MeetingStatus, Person
+from domain import Attendance, Meeting, MeetingStatus, Person
 from bot.storage import Storage
 from bot.storage.lifecycle import SummaryRecord
 from tests.storage.conftest import FakeClock

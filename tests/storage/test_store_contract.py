@@ -18,7 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from bot.domain import AccessType, DialIn, Meeting, MeetingSettings, MeetingStatus, Person
+from domain import AccessType, DialIn, Meeting, MeetingSettings, MeetingStatus, Person
 from bot.storage import (
     ConflictError,
     DuplicateMeetingError,

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from cards.controls import notice_message
+from cards.buttons import notice_message
 
 from ..controls import actions
 from ..controls.actions import Control, Redraw, Refusal, Saved
 from ..controls.forms import FormError
-from ..events import ChatEvent
+from ..chat_events import ChatEvent
 from ..google.errors import GoogleApiError
 from ..replies import CloseDialog, DialogError, NewMessage, NoReply, OpenDialog, Reply, UpdateMessage
 from ..services import Services

@@ -1,14 +1,10 @@
-"""The product's vocabulary: plain values shared by handlers, storage and card builders.
-
-Nothing here does I/O. Card builders (``cards/``) turn these into Chat JSON; storage
-(``bot/storage``) persists them; handlers create them from Meet and Chat answers.
-"""
+"""A meeting as the product knows it: the Meet space, its settings, its people."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 
@@ -271,160 +267,6 @@ class Meeting:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-# -- after the call -----------------------------------------------------------------------
-class AttendeeKind(str, enum.Enum):
-    SIGNED_IN = "SIGNED_IN"  # a Google account: shown by display name
-    ANONYMOUS = "ANONYMOUS"  # a guest without an account
-    PHONE = "PHONE"  # dialled in
-
-
-@dataclass(frozen=True)
-class Attendee:
-    """One participant of one conference, as Meet's participants and sessions describe them."""
-
-    kind: AttendeeKind
-    display_name: str
-    user_name: str | None = None  # users/{id} for signed-in people (same id as in Chat)
-    first_joined: datetime | None = None
-    last_left: datetime | None = None  # None while still in the call
-    sessions: int | None = None  # None when not counted (the tail of a very large meeting)
-
-
-@dataclass(frozen=True)
-class Attendance:
-    """Who attended one ended conference: the first attendees in detail, and counts."""
-
-    attendees: tuple[Attendee, ...]  # the earliest joiners, sessions counted
-    total: int
-    signed_in: frozenset[str]  # users/{id} of every signed-in attendee (for "didn't join")
-    # Chat members who did not join, filled in once when the summary is first made.
-    absent: tuple[Person, ...] = ()
-    absent_total: int = 0
-
-
-class ArtifactKind(str, enum.Enum):
-    RECORDING = "RECORDING"
-    TRANSCRIPT = "TRANSCRIPT"
-    SMART_NOTES = "SMART_NOTES"
-
-
-@dataclass(frozen=True)
-class Artifact:
-    kind: ArtifactKind
-    ready: bool  # FILE_GENERATED
-    url: str | None = None  # Drive or Docs link once ready
-    # Meet's resource name (conferenceRecords/{id}/transcripts/{id}, …): how a ready
-    # transcript's entries are read. Not kept in storage.
-    name: str | None = None
-
-
-@dataclass(frozen=True)
-class ConferenceSummary:
-    """Everything the post-meeting summary shows for one conference of a meeting.
-
-    Lists may be cut short for very large meetings; the ``*_total`` counts say how many
-    there were in all, so the card can say "and 812 more".
-    """
-
-    conference_record: str  # conferenceRecords/{id}
-    meeting: Meeting
-    started_at: datetime
-    ended_at: datetime
-    attendees: tuple[Attendee, ...]
-    attendees_total: int
-    absent: tuple[Person, ...]  # Chat space members who did not join
-    absent_total: int
-    artifacts: tuple[Artifact, ...]  # one per artifact Meet is producing or produced
-    # What the transcript says was decided and promised; None while there is none to
-    # show (no transcript yet, or the space turned next steps off).
-    digest: "Digest | None" = None
-
-    @property
-    def complete(self) -> bool:
-        """True once every artifact Meet is producing has its file."""
-        return all(artifact.ready for artifact in self.artifacts)
-
-
-# -- next steps from the transcript ---------------------------------------------------------
-# What Meet reports as a transcript entry's language when it says nothing else.
-DEFAULT_LANGUAGE = "en-US"
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """Who said a transcript entry: one participant of the conference, as Meet names them.
-
-    Signed-in people carry their ``users/{id}`` (the same id Chat uses), so an action item
-    they own can mention them; guests and phone callers are known by display name only.
-    """
-
-    participant: str  # conferenceRecords/{id}/participants/{id}
-    display_name: str
-    kind: AttendeeKind = AttendeeKind.SIGNED_IN
-    user_name: str | None = None  # users/{id}, signed-in people only
-
-
-@dataclass(frozen=True)
-class TranscriptLine:
-    """One transcript entry, read from Meet and mapped to its speaker.
-
-    Transcript text lives only in memory while a digest is made: it is never stored and
-    never logged.
-    """
-
-    index: int  # position in the transcript, from 0
-    speaker: Speaker
-    text: str
-    offset: timedelta  # from the conference's start
-    language: str = DEFAULT_LANGUAGE  # the entry's BCP-47 languageCode
-
-
-@dataclass(frozen=True)
-class DigestContext:
-    """What a summariser needs besides the lines themselves."""
-
-    started_at: datetime  # the conference's start (timezone-aware)
-    time_zone: str  # IANA id in which spoken dates are read ("UTC" when unknown)
-    participants: tuple[Speaker, ...]  # everyone in the call: names a request may address
-
-
-@dataclass(frozen=True)
-class ActionItem:
-    """Something one person said they would do (or accepted when asked)."""
-
-    owner: Speaker
-    task: str  # short, in the speaker's words where possible
-    said_at: timedelta  # offset into the call
-    due: date | None = None  # when a date was said, in the organizer's time zone
-
-
-@dataclass(frozen=True)
-class Note:
-    """A decision or a key point: what was said, and when in the call."""
-
-    text: str
-    said_at: timedelta
-
-
-class DigestOutcome(str, enum.Enum):
-    READY = "READY"  # the transcript was read: items, decisions and key points (any may be empty)
-    UNSUPPORTED_LANGUAGE = "UNSUPPORTED_LANGUAGE"  # the summariser cannot read its language
-    EMPTY = "EMPTY"  # the transcript has no entries
-
-
-@dataclass(frozen=True)
-class Digest:
-    """What a meeting decided and who does what: the only part of a transcript the app keeps."""
-
-    outcome: DigestOutcome
-    action_items: tuple[ActionItem, ...] = ()  # in the order they were said
-    decisions: tuple[Note, ...] = ()
-    key_points: tuple[Note, ...] = ()  # at most MAX_KEY_POINTS
-    language: str | None = None  # the transcript's main language (BCP-47)
-    summarizer: str = "extractive"  # which summariser made it ("extractive" or "gemini")
-
-
-MAX_KEY_POINTS = 5
 
 
 @dataclass(frozen=True)
@@ -440,38 +282,3 @@ class MeetRequest:
     thread_name: str | None = None  # the thread the command was typed in
     event_format: str = "classic"  # the Chat app's event format: the card's buttons follow it
     time_zone: str | None = None  # the organizer's IANA time zone, from the event's common.timeZone
-
-
-@dataclass(frozen=True)
-class UserGrant:
-    """A user's stored authorization (AUTH_MODE=oauth). The refresh token is kept only as
-    ciphertext: storage never sees it in the clear."""
-
-    user_name: str  # users/{id}: whose grant; only ever looked up by a verified event's user
-    google_subject: str  # the ID token's ``sub`` at linking time (equals the id in user_name)
-    email: str | None
-    scopes: frozenset[str]
-    refresh_token_ciphertext: str
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class PendingAuthorization:
-    """A started but unfinished link: what the OAuth ``state`` stands for, server-side.
-
-    Single use: the callback takes (deletes) it atomically before doing anything else.
-    """
-
-    nonce: str
-    user: Person
-    request: MeetRequest | None  # the command to finish after consent (None: just link)
-    event_format: str  # "classic" or "addon"
-    config_complete_url: str | None  # Chat's configCompleteRedirectUrl from the event
-    code_verifier_ciphertext: str  # PKCE verifier, encrypted like refresh tokens
-    created_at: datetime
-    expires_at: datetime
-    # Set when this asks for directory lookups (directory.readonly, granted incrementally)
-    # because a meeting's mentioned co-hosts need them: that meeting's join card (its
-    # message name), whose waiting co-hosts are added once the user grants it.
-    directory_meeting: str | None = None

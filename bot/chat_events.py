@@ -14,9 +14,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from .domain import Person
+from domain import Person
 from .text import has_unstorable_text
-from .timezones import known_zone
+from domain.timezones import known_zone
 
 
 class MalformedEvent(ValueError):

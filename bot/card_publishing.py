@@ -2,7 +2,7 @@
 
 Creation (``bot.meetings``), every lifecycle sync and every control click render the
 card here (``render_join_card``), so the buttons a meeting shows
-(``cards.controls.control_actions``) and their shape for the Chat app's event format
+(``cards.buttons.control_actions``) and their shape for the Chat app's event format
 cannot differ between drawings; and they put it in Chat here (``publish_card``), so the
 card never goes backwards.
 """
@@ -15,14 +15,14 @@ import json
 from datetime import datetime
 from typing import Any, Callable
 
-from cards.controls import control_actions, shape_actions
-from cards.join_card import CallState, join_card_message
+from cards.buttons import control_actions, shape_actions
+from cards.join_card import join_card_message
 from cards.widgets import Json
 
-from ..config import Config
-from ..domain import Meeting
-from ..storage import Storage
-from ..storage.lifecycle import CardBusyError
+from .config import Config
+from domain import CallState, Meeting
+from .storage import Storage
+from .storage.lifecycle import CardBusyError
 
 
 def render_join_card(meeting: Meeting, *, now: datetime, config: Config, call: CallState | None = None) -> Json:

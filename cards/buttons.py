@@ -3,7 +3,7 @@ Chat app's event format.
 
 :func:`control_actions` decides which buttons a meeting shows; every place that draws
 the join card (its creation, each sync, a Refresh) goes through
-:func:`bot.controls.card.render_join_card`, which uses it, so the buttons can never
+:func:`bot.card_publishing.render_join_card`, which uses it, so the buttons can never
 differ between drawings.
 
 Button parameters carry only the meeting id: what the button is *about*. Handlers find
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain import AccessType, Meeting, MeetingStatus
+from domain import AccessType, Meeting, MeetingStatus
 
 from .widgets import CardAction, Json
 
@@ -62,7 +62,7 @@ def shape_actions(body: Json, *, event_format: str, endpoint_url: str | None) ->
     Builders always write classic actions (``function`` = the action's name). A Chat
     app built as a Workspace add-on must instead name its HTTP endpoint as every
     action's ``function``; the action's name then travels as the ``action`` parameter
-    (``bot.events`` reads it back from there). Returns a new structure; ``body`` is
+    (``bot.chat_events`` reads it back from there). Returns a new structure; ``body`` is
     not modified. Without an endpoint URL nothing can be rewritten, so the names stay.
     """
     if event_format != "addon" or not endpoint_url:

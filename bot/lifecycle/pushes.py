@@ -15,7 +15,7 @@ from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..pubsub import WorkspaceEvent
 from ..services import Services
-from .reading import parse_time
+from ..google.timestamps import parse_time
 from .reconcile import ReconcileReport, maintain_subscription
 from .worker import SyncWorker
 
