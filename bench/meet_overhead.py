@@ -81,18 +81,18 @@ def _chat_space(app: GunicornApp, people: list[dict[str, Any]]) -> str:
 def _signed_meet_event(app: GunicornApp, space_name: str, user_name: str, text: str) -> tuple[str, str]:
     """A person posts ``text`` (a ``/meet`` slash command): the event Chat would deliver
     for it, and Chat's bearer token, built by the emulator's own code."""
-    from emulator.chat import delivery, events
-    from emulator.chat.events import MESSAGE, EventInput
+    from emulator.chat import delivery, interactions
+    from emulator.chat.interactions import MESSAGE, EventInput
 
     state: Any = app.state
     with state.lock:
         space = state.chat.get_space(space_name)
         sender = state.find_user(user_name)
-        parsed = events.parse_text(state, space, text)
+        parsed = interactions.parse_text(state, space, text)
         message = state.chat.create_message(space.name, sender.name, {"text": text}, app_auth=False,
                                             annotations=parsed.annotations, argument_text=parsed.argument_text,
                                             slash_command=parsed.slash_command)
-        event = events.build_event(state, EventInput(MESSAGE, space, sender, message=message))
+        event = interactions.build_event(state, EventInput(MESSAGE, space, sender, message=message))
     return json.dumps(event), delivery.bearer_token(state, app.app_url + "/")
 
 

@@ -2,28 +2,33 @@
 
 A request is matched to its discovery method, logged, subjected to any injected fault,
 authenticated and authorised by the method's scopes, and its body parsed against the
-method's request schema, before the handler registered for that method runs. Handlers
-therefore deal only with the API's semantics.
+method's request schema, before the method's handler runs. Handlers therefore deal only
+with the API's semantics.
+
+Which handler serves which method is an :class:`ApiRouter`, one per emulator app: each API
+module has a ``routes(router)`` that adds its handlers, and the app factory calls them.
+Importing a module registers nothing, so two emulator apps in one process share no handler.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
 from . import discovery, schema
 from .errors import ApiError, error_info
+from .pagination import Page, paginate, query_binding
 from .quotas import Caller
 from .state import CallRecord, EmulatorState
 from .tokens import Principal
 
 Handler = Callable[["ApiContext"], Any]
-HANDLERS: dict[str, Handler] = {}
 
 # Query parameters every Google API accepts besides the method's own.
 SYSTEM_PARAMETERS = {
@@ -34,15 +39,29 @@ SYSTEM_PARAMETERS = {
 EMULATED_APIS = ["meet", "chat", "workspaceevents", "people", "aiplatform", "aiplatform.v1"]
 
 
-def api_handler(api: str, method_id: str) -> Callable[[Handler], Handler]:
-    """Register the handler of one discovery method (``api_handler("meet", "spaces.get")``)."""
-    discovery.find_method(api, method_id)  # fail at import time on a typo
+class ApiRouter:
+    """The handlers of the Google API methods one emulator app serves, by discovery method."""
 
-    def register(handler: Handler) -> Handler:
-        HANDLERS[f"{api}.{method_id}"] = handler
-        return handler
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
 
-    return register
+    def add(self, api: str, handlers: Mapping[str, Handler]) -> None:
+        """Serve each method of ``api`` named in ``handlers`` (``{"spaces.get": get_space}``)."""
+        for method_id, handler in handlers.items():
+            method = discovery.find_method(api, method_id)  # a typo fails when the app is built
+            if method.full_id in self._handlers:
+                raise ValueError(f"{method.full_id} has two handlers")
+            if "pageSize" in method.parameters and method.page_size_limits() is None:
+                # Every list method pages with the sizes its reference states (ApiContext.page).
+                raise ValueError(f"{method.full_id}: no page sizes in its pageSize description")
+            self._handlers[method.full_id] = handler
+
+    def handler(self, full_id: str) -> Handler | None:
+        return self._handlers.get(full_id)
+
+    def methods(self) -> frozenset[str]:
+        """The full ids (``meet.spaces.get``) of the methods served."""
+        return frozenset(self._handlers)
 
 
 @dataclass
@@ -71,15 +90,16 @@ class ApiContext:
         """The ``parent`` of a create/list method (its collection path minus the collection)."""
         return self.resource.rsplit("/", 1)[0] if "/" in self.resource else ""
 
-    def page(self, items: list[Any], fingerprint: str = "") -> tuple[list[Any], str | None]:
-        """A page of ``items`` with this method's default and maximum page sizes."""
-        from .state import paginate
-
-        limits = self.method.page_size_limits() or (100, 1000)
-        key = "|".join([self.method.full_id, self.resource, self.query.get("filter", ""),
-                        self.query.get("orderBy", ""), fingerprint])
+    def page(self, items: list[Any]) -> Page[Any]:
+        """The page of ``items`` this list request asks for (:mod:`emulator.pagination`): the
+        method's page sizes, a token bound to the caller, the resource and the query."""
+        limits = self.method.page_size_limits()
+        assert limits is not None  # ApiRouter.add serves no list method without them
+        principal = self.principal
+        binding = [self.method.full_id, principal.kind, principal.email, principal.client_id, self.resource,
+                   *query_binding(self.method.parameters, self.query, self.values)]
         return paginate(self.state, items, page_size=self.query.get("pageSize"),
-                        page_token=self.query.get("pageToken"), limits=limits, fingerprint=key)
+                        page_token=self.query.get("pageToken"), limits=limits, binding=binding)
 
     def update_mask(self, required: bool = True) -> list[str]:
         raw = self.query.get("updateMask", "")
@@ -199,7 +219,7 @@ def error_response(error: ApiError) -> Response:
     return json_response(error.to_json(), error.code, error.headers)
 
 
-def dispatch(state: EmulatorState, path: str) -> Response:
+def dispatch(state: EmulatorState, router: ApiRouter, path: str) -> Response:
     verb = http_method()
     method, path_params, path_known = discovery.match_path(EMULATED_APIS, verb, path)
     if method is None:
@@ -227,7 +247,7 @@ def dispatch(state: EmulatorState, path: str) -> Response:
         state.quotas.charge(method.api, method.id, Caller(principal.client_id, principal.email, space))
         query = _query(method)
         body = _body(method)
-        handler = HANDLERS.get(method.full_id)
+        handler = router.handler(method.full_id)
         if handler is None:
             raise ApiError(501, f"Method {method.full_id} is not implemented by the emulator.", "UNIMPLEMENTED")
         resource = path.split("/", 2)[2].split(":", 1)[0]
@@ -252,13 +272,14 @@ _FAULT_MESSAGES = {
 }
 
 
-def create_api_blueprint() -> Blueprint:
+def create_api_blueprint(router: ApiRouter) -> Blueprint:
+    """Google's API paths, served by ``router``'s handlers."""
     blueprint = Blueprint("google_apis", __name__)
 
     @blueprint.route("/v1/<path:rest>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
     @blueprint.route("/v2/<path:rest>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
     @blueprint.route("/v1beta1/<path:rest>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])  # Vertex AI
     def serve(rest: str) -> Response:
-        return dispatch(current_app.extensions["emulator"], request.path)
+        return dispatch(current_app.extensions["emulator"], router, request.path)
 
     return blueprint

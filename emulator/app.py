@@ -7,13 +7,27 @@ import logging
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from .api import create_api_blueprint, error_response
+from . import control, oauth, playground, quota_control
+from .api import ApiRouter, create_api_blueprint, error_response
+from .chat import api as chat_api, control as chat_control
 from .config import EmulatorConfig
 from .errors import ApiError
+from .events import api as events_api, control as events_control
 from .hostcheck import LoopbackOnly
+from .meet import api as meet_api, control as meet_control
+from .people import api as people_api
 from .state import EmulatorState
+from .vertex import api as vertex_api, control as vertex_control
 
 log = logging.getLogger(__name__)
+
+
+def google_apis() -> ApiRouter:
+    """A router serving every emulated Google API method, built afresh for each app."""
+    router = ApiRouter()
+    for routes in (meet_api.routes, chat_api.routes, events_api.routes, people_api.routes, vertex_api.routes):
+        routes(router)
+    return router
 
 
 def create_emulator(config: EmulatorConfig | None = None) -> Flask:
@@ -23,23 +37,15 @@ def create_emulator(config: EmulatorConfig | None = None) -> Flask:
     state = EmulatorState(config)
     app.extensions["emulator"] = state
 
-    # Importing the API modules registers their handlers with the dispatcher.
-    from . import control, oauth, playground, quota_control
-    from .chat import api as chat_api, control as chat_control  # noqa: F401
-    from .events import api as events_api, control as events_control  # noqa: F401
-    from .meet import api as meet_api, control as meet_control  # noqa: F401
-    from .people import api as people_api  # noqa: F401
-    from .vertex import api as vertex_api, control as vertex_control  # noqa: F401
-
-    app.register_blueprint(create_api_blueprint())
-    app.register_blueprint(control.blueprint)
-    app.register_blueprint(quota_control.blueprint)
-    app.register_blueprint(oauth.blueprint)
-    app.register_blueprint(meet_control.blueprint)
-    app.register_blueprint(chat_control.blueprint)
-    app.register_blueprint(events_control.blueprint)
-    app.register_blueprint(vertex_control.blueprint)
-    app.register_blueprint(playground.blueprint)  # the web page at /
+    app.register_blueprint(create_api_blueprint(google_apis()))
+    app.register_blueprint(control.blueprint())
+    app.register_blueprint(quota_control.blueprint())
+    app.register_blueprint(oauth.blueprint())
+    app.register_blueprint(meet_control.blueprint())
+    app.register_blueprint(chat_control.blueprint())
+    app.register_blueprint(events_control.blueprint())
+    app.register_blueprint(vertex_control.blueprint())
+    app.register_blueprint(playground.blueprint())  # the web page at /
 
     @app.before_request
     def control_plane_takes_json_only() -> None:

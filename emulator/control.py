@@ -16,8 +16,6 @@ from .clock import rfc3339
 from .errors import ApiError, invalid_argument
 from .state import EmulatorState, Fault
 
-blueprint = Blueprint("control", __name__, url_prefix="/_emulator")
-
 
 def state() -> EmulatorState:
     return current_app.extensions["emulator"]
@@ -43,7 +41,6 @@ def typed(body: dict[str, Any], key: str, kind: type | tuple[type, ...], default
     return value
 
 
-@blueprint.post("/users")
 def create_user() -> Response:
     body = json_body("email")
     # timeZone (IANA id, default UTC) and locale (BCP-47, default "en") are what this
@@ -53,13 +50,11 @@ def create_user() -> Response:
     return json_response(user.to_json())
 
 
-@blueprint.get("/users")
 def list_users() -> Response:
     with state().lock:
         return json_response({"users": [user.to_json() for user in state().users.values()]})
 
 
-@blueprint.post("/clock")
 def advance_clock() -> Response:
     body = json_body("advanceSeconds")
     seconds = typed(body, "advanceSeconds", (int, float))
@@ -69,12 +64,10 @@ def advance_clock() -> Response:
     return json_response({"now": rfc3339(state().clock.time())})
 
 
-@blueprint.get("/clock")
 def read_clock() -> Response:
     return json_response({"now": rfc3339(state().clock.time())})
 
 
-@blueprint.post("/faults")
 def add_fault() -> Response:
     body = json_body("api", "method")
     status = typed(body, "status", int)
@@ -91,12 +84,10 @@ def add_fault() -> Response:
     return json_response({"faults": state().faults.pending()})
 
 
-@blueprint.get("/faults")
 def list_faults() -> Response:
     return json_response({"faults": state().faults.pending()})
 
 
-@blueprint.get("/calls")
 def list_calls() -> Response:
     with state().lock:
         calls = [call.to_json() for call in state().calls]
@@ -106,13 +97,11 @@ def list_calls() -> Response:
     return json_response({"calls": calls})
 
 
-@blueprint.post("/reset")
 def reset() -> Response:
     state().reset()
     return json_response({})
 
 
-@blueprint.post("/service-accounts")
 def create_service_account() -> Response:
     """A service account and its key file, in the JSON format the Cloud console downloads.
     ``domainWideDelegation`` (default true) and ``delegatedScopes`` (default: any) say what
@@ -134,7 +123,6 @@ def create_service_account() -> Response:
     return json_response(key_file)
 
 
-@blueprint.post("/oauth/clients")
 def register_client() -> Response:
     """An OAuth client as the Cloud console's Credentials page creates one (type *Web
     application*): ``{clientId, clientSecret, redirectUris}``. From then on ``/token``
@@ -149,13 +137,11 @@ def register_client() -> Response:
     return json_response(client.to_json())
 
 
-@blueprint.get("/oauth/clients")
 def list_clients() -> Response:
     with state().lock:
         return json_response({"clients": [client.to_json() for client in state().oauth_clients.values()]})
 
 
-@blueprint.post("/service-accounts/<email>/delegation")
 def set_delegation(email: str) -> Response:
     """An administrator grants or removes the service account's domain-wide delegation
     (Admin console > Security > API controls). Removed, its token requests acting as a
@@ -171,6 +157,19 @@ def set_delegation(email: str) -> Response:
     return json_response({"email": email, "domainWideDelegation": enabled})
 
 
-@blueprint.errorhandler(ApiError)
-def api_error(error: ApiError) -> Response:
-    return json_response(error.to_json(), error.code, error.headers)
+def blueprint() -> Blueprint:
+    """The control plane's core routes (users, clock, faults, calls, reset, credentials), per app."""
+    routes = Blueprint("control", __name__, url_prefix="/_emulator")
+    routes.add_url_rule("/users", view_func=create_user, methods=["POST"])
+    routes.add_url_rule("/users", view_func=list_users, methods=["GET"])
+    routes.add_url_rule("/clock", view_func=advance_clock, methods=["POST"])
+    routes.add_url_rule("/clock", view_func=read_clock, methods=["GET"])
+    routes.add_url_rule("/faults", view_func=add_fault, methods=["POST"])
+    routes.add_url_rule("/faults", view_func=list_faults, methods=["GET"])
+    routes.add_url_rule("/calls", view_func=list_calls, methods=["GET"])
+    routes.add_url_rule("/reset", view_func=reset, methods=["POST"])
+    routes.add_url_rule("/service-accounts", view_func=create_service_account, methods=["POST"])
+    routes.add_url_rule("/oauth/clients", view_func=register_client, methods=["POST"])
+    routes.add_url_rule("/oauth/clients", view_func=list_clients, methods=["GET"])
+    routes.add_url_rule("/service-accounts/<email>/delegation", view_func=set_delegation, methods=["POST"])
+    return routes

@@ -103,8 +103,8 @@ class ApiMethod:
 
 
 _PAGE_DEFAULT = re.compile(
-    r"(?:If unspecified,|If not specified,|If empty,|defaults? to|default(?: value)? is|at most)\s+"
-    r"(?:at most\s+|a maximum of\s+|the default is\s+)?(\d[\d,]*)",
+    r"(?:If unspecified(?: or set to `?0`?)?,|If not specified,|If empty,|defaults? to|default(?: value)? is|at most)\s+"
+    r"(?:at most\s+|up to\s+|a maximum of\s+|the default is\s+)?(\d[\d,]*)",
     re.IGNORECASE,
 )
 _PAGE_MAXIMUM = re.compile(r"maximum(?: value| page size| allowed value)?(?: is|:)?\s+(\d[\d,]*)", re.IGNORECASE)

@@ -41,7 +41,6 @@ from .state import CallRecord, EmulatorState, User
 from .hostcheck import LOOPBACK_NAMES
 from .tokens import Grant, OAuthClient, Principal, ServiceAccount, expand_scope
 
-blueprint = Blueprint("oauth", __name__)
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 CERT_CACHE_CONTROL = "public, max-age=21600, must-revalidate, no-transform"
@@ -208,8 +207,6 @@ def _issue_code(state: EmulatorState, params: dict[str, str], user: User, scopes
     return _redirect_with(params["redirect_uri"], reply)
 
 
-@blueprint.route("/o/oauth2/auth", methods=["GET", "POST"])
-@blueprint.route("/o/oauth2/v2/auth", methods=["GET", "POST"])
 def consent() -> Response:
     state = _state()
     params = _consent_request()
@@ -425,8 +422,6 @@ _GRANTS = {
 }
 
 
-@blueprint.post("/token")
-@blueprint.post("/oauth2/v4/token")
 def token() -> Response:
     state = _state()
     record = _log(state, "token")
@@ -445,8 +440,6 @@ def token() -> Response:
         return _json({"error": error.error, "error_description": error.description}, error.status)
 
 
-@blueprint.route("/revoke", methods=["GET", "POST"])
-@blueprint.route("/o/oauth2/revoke", methods=["GET", "POST"])
 def revoke() -> Response:
     state = _state()
     record = _log(state, "revoke")
@@ -462,7 +455,6 @@ def revoke() -> Response:
         return _json({"error": error.error, "error_description": error.description}, error.status)
 
 
-@blueprint.get("/oauth2/v3/tokeninfo")
 def tokeninfo() -> Response:
     state = _state()
     found = state.tokens.lookup(request.args.get("access_token", ""))
@@ -479,21 +471,34 @@ def _certs(document: dict[str, Any]) -> Response:
     return _json(document, headers={"Cache-Control": CERT_CACHE_CONTROL})
 
 
-@blueprint.get("/oauth2/v3/certs")
 def google_jwks() -> Response:
     return _certs(_state().keys.jwks_document(GOOGLE_SIGNER))
 
 
-@blueprint.get("/oauth2/v1/certs")
 def google_x509() -> Response:
     return _certs(_state().keys.x509_document(GOOGLE_SIGNER))
 
 
-@blueprint.get("/service_accounts/v1/metadata/x509/<email>")
 def service_account_x509(email: str) -> Response:
     return _certs(_state().keys.x509_document(email))
 
 
-@blueprint.get("/service_accounts/v1/metadata/jwk/<email>")
 def service_account_jwk(email: str) -> Response:
     return _certs(_state().keys.jwks_document(email))
+
+
+def blueprint() -> Blueprint:
+    """Google's OAuth endpoints (consent, token, revoke, tokeninfo, certificates), per app."""
+    routes = Blueprint("oauth", __name__)
+    routes.add_url_rule("/o/oauth2/v2/auth", view_func=consent, methods=["GET", "POST"])
+    routes.add_url_rule("/o/oauth2/auth", view_func=consent, methods=["GET", "POST"])
+    routes.add_url_rule("/oauth2/v4/token", view_func=token, methods=["POST"])
+    routes.add_url_rule("/token", view_func=token, methods=["POST"])
+    routes.add_url_rule("/o/oauth2/revoke", view_func=revoke, methods=["GET", "POST"])
+    routes.add_url_rule("/revoke", view_func=revoke, methods=["GET", "POST"])
+    routes.add_url_rule("/oauth2/v3/tokeninfo", view_func=tokeninfo, methods=["GET"])
+    routes.add_url_rule("/oauth2/v3/certs", view_func=google_jwks, methods=["GET"])
+    routes.add_url_rule("/oauth2/v1/certs", view_func=google_x509, methods=["GET"])
+    routes.add_url_rule("/service_accounts/v1/metadata/x509/<email>", view_func=service_account_x509, methods=["GET"])
+    routes.add_url_rule("/service_accounts/v1/metadata/jwk/<email>", view_func=service_account_jwk, methods=["GET"])
+    return routes

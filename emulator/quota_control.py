@@ -17,15 +17,11 @@ from .api import json_response
 from .control import json_body, state, typed
 from .errors import invalid_argument
 
-blueprint = Blueprint("quotas", __name__, url_prefix="/_emulator")
 
-
-@blueprint.get("/quotas")
 def read_quotas() -> Response:
     return json_response(state().quotas.to_json())
 
 
-@blueprint.post("/quotas")
 def set_quotas() -> Response:
     body = json_body()
     unknown = sorted(set(body) - {"enabled", "limits", "chatSpaceQuotas", "reset"})
@@ -42,3 +38,11 @@ def set_quotas() -> Response:
     book.configure(enabled=typed(body, "enabled", bool), limits=limits,
                    chat_space_quotas=typed(body, "chatSpaceQuotas", bool), reset=bool(typed(body, "reset", bool)))
     return json_response(book.to_json())
+
+
+def blueprint() -> Blueprint:
+    """The control plane's quota routes, built afresh for each emulator app."""
+    routes = Blueprint("quotas", __name__, url_prefix="/_emulator")
+    routes.add_url_rule("/quotas", view_func=read_quotas, methods=["GET"])
+    routes.add_url_rule("/quotas", view_func=set_quotas, methods=["POST"])
+    return routes

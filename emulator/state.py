@@ -21,7 +21,7 @@ from typing import Any
 from . import i18n
 from .clock import Clock, rfc3339
 from .config import EmulatorConfig
-from .errors import ApiError, invalid_argument, not_found
+from .errors import invalid_argument, not_found
 from .signing import KeyRing
 from .tokens import OAuthClient, ServiceAccount, TokenStore
 
@@ -208,36 +208,3 @@ class EmulatorState:
             raise not_found(f"User {reference} not found.")
         return user
 
-
-def paginate(
-    state: EmulatorState,
-    items: list[Any],
-    *,
-    page_size: Any,
-    page_token: str | None,
-    limits: tuple[int, int],
-    fingerprint: str,
-) -> tuple[list[Any], str | None]:
-    """One page of ``items`` and the opaque token of the next.
-
-    The token is sealed with the emulator's secret and bound to the query (parent,
-    filter, order), so a forged or reused-elsewhere token is a 400, as with Google.
-    """
-    default, maximum = limits
-    try:
-        size = int(page_size) if page_size not in (None, "") else 0
-    except (TypeError, ValueError):
-        raise invalid_argument(f"Invalid value for pageSize: {page_size!r}", "page_size") from None
-    if size < 0:
-        raise invalid_argument("page_size must not be negative.", "page_size")
-    size = min(size or default, maximum)
-    offset = 0
-    if page_token:
-        payload = state.unseal(page_token)
-        if payload is None or not payload.startswith(fingerprint + "@"):
-            raise ApiError(400, "Invalid page token.", "INVALID_ARGUMENT")
-        offset = int(payload.rsplit("@", 1)[1])
-    page = items[offset : offset + size]
-    next_offset = offset + size
-    next_token = state.seal(f"{fingerprint}@{next_offset}") if next_offset < len(items) else None
-    return page, next_token

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..api import ApiContext, api_handler
+from ..api import ApiContext, ApiRouter
 from ..clock import parse_rfc3339, rfc3339
 from ..errors import ApiError, failed_precondition, invalid_argument, not_found, permission_denied
 from .model import (APP_MEMBER_ID, APP_USER, APP_VIEW, USER_VIEW, ChatSpace, ChatStore, Membership,
@@ -117,7 +117,6 @@ def _message_for_read(ctx: ApiContext, name: str) -> StoredMessage:
 
 
 # -- spaces ------------------------------------------------------------------------------
-@api_handler("chat", "spaces.get")
 def get_space(ctx: ApiContext) -> dict[str, Any]:
     return _space(ctx, ctx.name).to_json()
 
@@ -168,7 +167,6 @@ def _member_matches(clauses: list[tuple[str, str, str]], membership: Membership)
     return any(results) if joiner == "OR" else all(results)
 
 
-@api_handler("chat", "spaces.members.list")
 def list_members(ctx: ApiContext) -> dict[str, Any]:
     space = _space(ctx, ctx.parent)
     clauses = _member_filter(ctx.query.get("filter", ""))
@@ -182,16 +180,9 @@ def list_members(ctx: ApiContext) -> dict[str, Any]:
         if clauses and not _member_matches(clauses, membership):
             continue
         members.append(membership)
-    page, token = ctx.page(members, fingerprint=f"{show_invited}|{ctx.principal.is_app}")
-    body: dict[str, Any] = {}
-    if page:
-        body["memberships"] = [_membership_view(ctx, m) for m in page]
-    if token:
-        body["nextPageToken"] = token
-    return body
+    return ctx.page(members).body("memberships", lambda m: _membership_view(ctx, m))
 
 
-@api_handler("chat", "spaces.members.get")
 def get_member(ctx: ApiContext) -> dict[str, Any]:
     space = _space(ctx, _space_of(ctx.name))
     member_id = ctx.name.split("/members/", 1)[1]
@@ -249,7 +240,6 @@ def _create(ctx: ApiContext, space: ChatSpace, body: dict[str, Any], *, message_
     )
 
 
-@api_handler("chat", "spaces.messages.create")
 def create_message(ctx: ApiContext) -> dict[str, Any]:
     space = _space(ctx, ctx.parent)
     message = _create(ctx, space, ctx.body, message_id=ctx.query.get("messageId") or None,
@@ -258,7 +248,6 @@ def create_message(ctx: ApiContext) -> dict[str, Any]:
 
 
 # -- messages: get and list --------------------------------------------------------------
-@api_handler("chat", "spaces.messages.get")
 def get_message(ctx: ApiContext) -> dict[str, Any]:
     return _message_view(ctx, _message_for_read(ctx, ctx.name))
 
@@ -313,7 +302,6 @@ def _visible_time(timestamp: float) -> float:
 _COMPARE = {">": float.__gt__, "<": float.__lt__, ">=": float.__ge__, "<=": float.__le__}
 
 
-@api_handler("chat", "spaces.messages.list")
 def list_messages(ctx: ApiContext) -> dict[str, Any]:
     space = _space(ctx, ctx.parent)
     times, thread = _message_filter(ctx.query.get("filter", ""))
@@ -327,13 +315,7 @@ def list_messages(ctx: ApiContext) -> dict[str, Any]:
         and not (ctx.principal.is_app and m.private_viewer)  # app auth lists public messages only
     ]
     messages.sort(key=lambda m: m.create_time, reverse=descending)
-    page, token = ctx.page(messages, fingerprint=f"{show_deleted}")
-    body: dict[str, Any] = {}
-    if page:
-        body["messages"] = [_message_view(ctx, m) for m in page]
-    if token:
-        body["nextPageToken"] = token
-    return body
+    return ctx.page(messages).body("messages", lambda m: _message_view(ctx, m))
 
 
 # -- messages: update and delete ---------------------------------------------------------
@@ -366,17 +348,14 @@ def _update(ctx: ApiContext) -> dict[str, Any]:
     return _message_view(ctx, message)
 
 
-@api_handler("chat", "spaces.messages.patch")
 def patch_message(ctx: ApiContext) -> dict[str, Any]:
     return _update(ctx)
 
 
-@api_handler("chat", "spaces.messages.update")
 def update_message(ctx: ApiContext) -> dict[str, Any]:
     return _update(ctx)
 
 
-@api_handler("chat", "spaces.messages.delete")
 def delete_message(ctx: ApiContext) -> dict[str, Any]:
     space = _space(ctx, _space_of(ctx.name))
     store = _store(ctx)
@@ -403,3 +382,18 @@ def delete_message(ctx: ApiContext) -> dict[str, Any]:
                 "Message has threaded replies. Set force to true to delete the message and its replies.")
         store.delete_message(message, deletion_type, with_replies=True)
     return {}
+
+
+def routes(router: ApiRouter) -> None:
+    """Serve Chat v1's methods with the handlers above."""
+    router.add("chat", {
+        "spaces.get": get_space,
+        "spaces.members.list": list_members,
+        "spaces.members.get": get_member,
+        "spaces.messages.create": create_message,
+        "spaces.messages.get": get_message,
+        "spaces.messages.list": list_messages,
+        "spaces.messages.patch": patch_message,
+        "spaces.messages.update": update_message,
+        "spaces.messages.delete": delete_message,
+    })

@@ -16,11 +16,9 @@ from ..api import json_response
 from ..control import json_body, state, typed
 from ..errors import ApiError, invalid_argument, not_found, permission_denied
 from ..state import EmulatorState, User
-from . import delivery, events
-from .events import ADDED_TO_SPACE, APP_COMMAND, CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
+from . import delivery, interactions
+from .interactions import ADDED_TO_SPACE, APP_COMMAND, CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
 from .model import APP_USER, ChatSpace, StoredMessage
-
-blueprint = Blueprint("chat_control", __name__, url_prefix="/_emulator/chat")
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -73,7 +71,6 @@ def _who(body: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- the app -------------------------------------------------------------------------------------
-@blueprint.get("/app")
 def read_app() -> Response:
     """How Chat names the app: ``{name: "users/{digits}", displayName, type: "BOT", avatarUrl}``."""
     world = state()
@@ -81,7 +78,6 @@ def read_app() -> Response:
         return json_response(world.chat.app_json())
 
 
-@blueprint.post("/app")
 def configure_app() -> Response:
     """Set the app's Chat identity (``userId``: digits; ``displayName``; ``avatarUrl``), as the
     Chat API configuration page in Google Cloud does; it holds until ``/_emulator/reset``,
@@ -97,7 +93,6 @@ def configure_app() -> Response:
 
 
 # -- spaces --------------------------------------------------------------------------------------
-@blueprint.post("/spaces")
 def create_space() -> Response:
     body = json_body("members")
     who = _who(body)  # first: a bad override changes nothing
@@ -120,7 +115,6 @@ def create_space() -> Response:
         return json_response(space.to_json())
 
 
-@blueprint.get("/spaces")
 def list_spaces() -> Response:
     world = state()
     with world.lock:
@@ -133,7 +127,6 @@ def list_spaces() -> Response:
     return json_response({"spaces": spaces})
 
 
-@blueprint.get("/spaces/<path:space_id>/messages")
 def list_messages(space_id: str) -> Response:
     world = state()
     with world.lock:
@@ -148,7 +141,6 @@ def list_messages(space_id: str) -> Response:
     return json_response({"messages": messages})
 
 
-@blueprint.post("/spaces/<path:space_id>/members")
 def add_member(space_id: str) -> Response:
     body = json_body("user")
     world = state()
@@ -163,7 +155,6 @@ def add_member(space_id: str) -> Response:
         return json_response(world.chat.membership_json(membership))
 
 
-@blueprint.delete("/spaces/<path:space_id>/members/<path:member>")
 def remove_member(space_id: str, member: str) -> Response:
     world = state()
     with world.lock:
@@ -173,7 +164,6 @@ def remove_member(space_id: str, member: str) -> Response:
         return json_response(world.chat.membership_json(membership))
 
 
-@blueprint.post("/spaces/<path:space_id>/remove-app")
 def remove_app(space_id: str) -> Response:
     """A person removes the app from the space: REMOVED_FROM_SPACE is delivered. Without
     ``user``, an administrator uninstalls it: the event names nobody, as Google's table
@@ -196,7 +186,6 @@ def remove_app(space_id: str) -> Response:
         return json_response(space.to_json())
 
 
-@blueprint.post("/spaces/<path:space_id>/add-app")
 def add_app(space_id: str) -> Response:
     """A person adds the app (again): ADDED_TO_SPACE is delivered."""
     body = json_body("user")
@@ -219,7 +208,6 @@ def add_app(space_id: str) -> Response:
 
 
 # -- people acting -----------------------------------------------------------------------------------
-@blueprint.post("/messages")
 def post_message() -> Response:
     """A person posts; the app hears it if it is a DM, a slash command or an @mention of it.
 
@@ -237,7 +225,7 @@ def post_message() -> Response:
         space = _space(world, body.get("space"))
         sender = _user(world, body.get("sender"), "sender")
         _member(world, space, sender)
-        parsed = events.parse_text(world, space, text)
+        parsed = interactions.parse_text(world, space, text)
         message = world.chat.create_message(
             space.name, sender.name, {"text": text}, app_auth=False,
             thread_name=thread, reply_option="REPLY_MESSAGE_OR_FAIL" if thread else "MESSAGE_REPLY_OPTION_UNSPECIFIED",
@@ -266,7 +254,6 @@ def post_message() -> Response:
         return json_response({"message": world.chat.message_json(message), "reply": reply, "appAdded": adds_app})
 
 
-@blueprint.post("/commands")
 def quick_command() -> Response:
     """A person picks one of the app's commands from Chat's menu (a quick command: no
     message is posted). Classic: ``type: APP_COMMAND`` with ``appCommandMetadata``
@@ -299,29 +286,29 @@ def _registered_command(world: EmulatorState, command: Any) -> int:
                            "or give its id.", "command")
 
 
-@blueprint.post("/clicks")
 def click() -> Response:
     """A person clicks a button of a card message; the app's answer."""
     body = json_body("message", "user", "function")
     who = _who(body)  # first: a bad override changes nothing
     world = state()
     function = typed(body, "function", str)
-    wanted = events.string_parameters(body.get("parameters"))
-    inputs = events.form_inputs(body.get("formInputs"))
+    wanted = interactions.string_parameters(body.get("parameters"))
+    inputs = interactions.form_inputs(body.get("formInputs"))
     with world.lock:
         user = _user(world, body.get("user"))
         message = _visible_message(world, body.get("message"), user)
         space = world.chat.get_space(message.space)
         _member(world, space, user)
-        action = events.find_action(message.body, function, wanted)
+        action = interactions.find_action(message.body, function, wanted)
         if action is None:
-            available = sorted({str(a["function"]) for a in events.card_actions(message.body) if a.get("function")})
+            available = sorted({str(a["function"]) for a in interactions.card_actions(message.body)
+                                if a.get("function")})
             raise invalid_argument(
                 f"Message {message.name} has no button invoking {function!r}"
                 + (f" with parameters {wanted}" if wanted else "")
                 + f". Buttons on it invoke: {', '.join(available) or 'nothing'}.", "function")
         parameters = {p.get("key"): p.get("value") for p in action.get("parameters") or []}
-        dialog = events.REQUEST_DIALOG if action.get("interaction") == "OPEN_DIALOG" else None
+        dialog = interactions.REQUEST_DIALOG if action.get("interaction") == "OPEN_DIALOG" else None
         spec = EventInput(CARD_CLICKED, space, user, message=message, function=function, parameters=parameters,
                           form_inputs=inputs, dialog_event_type=dialog, **who,
                           config_complete_url=delivery.config_complete_url(world, _base_url(), space.name,
@@ -329,7 +316,6 @@ def click() -> Response:
     return json_response(delivery.deliver(world, spec))
 
 
-@blueprint.post("/dialogs")
 def submit_dialog() -> Response:
     """A person submits (or, with ``cancel: true``, closes) a dialog; the app's answer."""
     body = json_body("user")
@@ -339,8 +325,8 @@ def submit_dialog() -> Response:
     function = typed(body, "function", str)
     if not function and not cancel:
         raise invalid_argument("Missing required field(s): function.", "function")
-    wanted = events.string_parameters(body.get("parameters"))
-    inputs = events.form_inputs(body.get("formInputs"))
+    wanted = interactions.string_parameters(body.get("parameters"))
+    inputs = interactions.form_inputs(body.get("formInputs"))
     with world.lock:
         user = _user(world, body.get("user"))
         opened = delivery.open_dialogs(world).get(user.name)
@@ -361,16 +347,16 @@ def submit_dialog() -> Response:
         _member(world, space, user)
         parameters = wanted
         if opened is not None and opened.space == space.name and function:
-            action = events.find_action(opened.card, function, wanted)
+            action = interactions.find_action(opened.card, function, wanted)
             if action is not None:
                 parameters = {p.get("key"): p.get("value") for p in action.get("parameters") or []}
         spec = EventInput(CARD_CLICKED, space, user, message=message, function=function, parameters=parameters,
-                          form_inputs=inputs, dialog_event_type=events.CANCEL_DIALOG if cancel else events.SUBMIT_DIALOG,
+                          form_inputs=inputs,
+                          dialog_event_type=interactions.CANCEL_DIALOG if cancel else interactions.SUBMIT_DIALOG,
                           **who)
     return json_response(delivery.deliver(world, spec))
 
 
-@blueprint.get("/dialogs")
 def list_open_dialogs() -> Response:
     world = state()
     with world.lock:
@@ -379,7 +365,6 @@ def list_open_dialogs() -> Response:
             for user, d in delivery.open_dialogs(world).items()]})
 
 
-@blueprint.get("/config-complete")
 def config_complete() -> Response:
     """Where ``configCompleteRedirectUrl`` points: the prompt is erased, the message made
     public and dispatched to the app a second time, as Chat does."""
@@ -401,9 +386,30 @@ def config_complete() -> Response:
     return json_response({"configured": True, "reply": reply})
 
 
-@blueprint.get("/deliveries")
 def list_deliveries() -> Response:
     """Every event delivered to the app, with its answer and what was recorded (or the error)."""
     world = state()
     with world.lock:
         return json_response({"deliveries": [record.to_json() for record in delivery.deliveries(world)]})
+
+
+def blueprint() -> Blueprint:
+    """The control plane's Chat routes, built afresh for each emulator app."""
+    routes = Blueprint("chat_control", __name__, url_prefix="/_emulator/chat")
+    routes.add_url_rule("/app", view_func=read_app, methods=["GET"])
+    routes.add_url_rule("/app", view_func=configure_app, methods=["POST"])
+    routes.add_url_rule("/spaces", view_func=create_space, methods=["POST"])
+    routes.add_url_rule("/spaces", view_func=list_spaces, methods=["GET"])
+    routes.add_url_rule("/spaces/<path:space_id>/messages", view_func=list_messages, methods=["GET"])
+    routes.add_url_rule("/spaces/<path:space_id>/members", view_func=add_member, methods=["POST"])
+    routes.add_url_rule("/spaces/<path:space_id>/members/<path:member>", view_func=remove_member, methods=["DELETE"])
+    routes.add_url_rule("/spaces/<path:space_id>/remove-app", view_func=remove_app, methods=["POST"])
+    routes.add_url_rule("/spaces/<path:space_id>/add-app", view_func=add_app, methods=["POST"])
+    routes.add_url_rule("/messages", view_func=post_message, methods=["POST"])
+    routes.add_url_rule("/commands", view_func=quick_command, methods=["POST"])
+    routes.add_url_rule("/clicks", view_func=click, methods=["POST"])
+    routes.add_url_rule("/dialogs", view_func=submit_dialog, methods=["POST"])
+    routes.add_url_rule("/dialogs", view_func=list_open_dialogs, methods=["GET"])
+    routes.add_url_rule("/config-complete", view_func=config_complete, methods=["GET"])
+    routes.add_url_rule("/deliveries", view_func=list_deliveries, methods=["GET"])
+    return routes

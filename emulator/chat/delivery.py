@@ -39,8 +39,8 @@ import requests
 from .. import schema
 from ..errors import ApiError, error_info
 from ..signing import GOOGLE_SIGNER
-from . import events
-from .events import CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
+from . import interactions
+from .interactions import CARD_CLICKED, MESSAGE, REMOVED_FROM_SPACE, EventInput
 from .model import APP_USER, StoredMessage, drop_sections_past_widget_limit
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def deliver(state: "EmulatorState", spec: EventInput) -> Any:
         url = _target(state, spec)
         if not url:
             return None
-        event = events.build_event(state, spec)
+        event = interactions.build_event(state, spec)
         extras = _extras(state)
         record = Delivery(id=len(extras["deliveries"]) + 1, kind=spec.kind, url=url, event=event)
         extras["deliveries"].append(record)
@@ -387,7 +387,7 @@ def _new_message(state: "EmulatorState", spec: EventInput, message: dict[str, An
     chat = state.chat
     content_keys = ("text", "cardsV2", "cards", "attachment")
     if not any(message.get(key) for key in content_keys):
-        if spec.dialog_event_type in (events.SUBMIT_DIALOG, events.CANCEL_DIALOG):
+        if spec.dialog_event_type in (interactions.SUBMIT_DIALOG, interactions.CANCEL_DIALOG):
             open_dialogs(state).pop(_person(spec).name, None)
         return None  # "{}": the app chose not to answer
     if not spec.space.app_installed:
@@ -401,7 +401,7 @@ def _new_message(state: "EmulatorState", spec: EventInput, message: dict[str, An
         spec.space.name, APP_USER, message, app_auth=True,
         thread_name=thread, reply_option="REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD" if thread else
         "MESSAGE_REPLY_OPTION_UNSPECIFIED", private_viewer=private_viewer)
-    if spec.dialog_event_type in (events.SUBMIT_DIALOG, events.CANCEL_DIALOG):
+    if spec.dialog_event_type in (interactions.SUBMIT_DIALOG, interactions.CANCEL_DIALOG):
         open_dialogs(state).pop(_person(spec).name, None)  # a message answer closes the dialog
     return chat.message_json(stored)
 
@@ -437,7 +437,8 @@ def _request_config(state: "EmulatorState", spec: EventInput, url: str, action: 
         reply_option="REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD" if thread else "MESSAGE_REPLY_OPTION_UNSPECIFIED",
         private_viewer=_person(spec).name)
     stored.action_response = {k: v for k, v in action.items() if v is not None}
-    if spec.kind in (MESSAGE, events.ADDED_TO_SPACE) and spec.message is not None and spec.message.sender == _person(spec).name:
+    if (spec.kind in (MESSAGE, interactions.ADDED_TO_SPACE) and spec.message is not None
+            and spec.message.sender == _person(spec).name):
         # "Convert the original message to public" happens only once configuration completes.
         spec.message.private_viewer = _person(spec).name
     reply = chat.message_json(stored)

@@ -13,10 +13,9 @@ import re
 import uuid
 from typing import Any
 
-from ..api import ApiContext, api_handler
+from ..api import ApiContext, ApiRouter
 from ..clock import parse_rfc3339, rfc3339
 from ..errors import ApiError, error_info, invalid_argument, not_found, permission_denied
-from ..state import paginate
 from ..meet.model import EVENT_TYPES as MEET_EVENT_TYPES
 from . import filter as list_filter
 from .model import (
@@ -27,7 +26,6 @@ from .topics import check_topic_name
 
 SUBSCRIPTION_TYPE = TYPE_PREFIX + "Subscription"
 EMPTY_TYPE = "type.googleapis.com/google.protobuf.Empty"
-LIST_PAGE_LIMITS = (50, 100)  # "If unspecified or set to 0, up to 50 … The maximum value is 100."
 UPDATABLE = ("expireTime", "ttl", "eventTypes")
 IMMUTABLE = ("targetResource", "notificationEndpoint", "payloadOptions", "driveOptions")
 OUTPUT_ONLY = ("name", "uid", "state", "suspensionReason", "authority", "userAuthority", "createTime", "updateTime",
@@ -165,7 +163,6 @@ def _check_access(ctx: ApiContext, store: EventsStore, target: str) -> None:
 
 
 # -- subscriptions -------------------------------------------------------------------------
-@api_handler("workspaceevents", "subscriptions.create")
 def create_subscription(ctx: ApiContext) -> dict[str, Any]:
     store = _store(ctx)
     body = ctx.body
@@ -213,28 +210,19 @@ def create_subscription(ctx: ApiContext) -> dict[str, Any]:
                                response=subscription.to_json(), response_type=SUBSCRIPTION_TYPE).body
 
 
-@api_handler("workspaceevents", "subscriptions.get")
 def get_subscription(ctx: ApiContext) -> dict[str, Any]:
     return _subscription(ctx, _store(ctx)).to_json()
 
 
-@api_handler("workspaceevents", "subscriptions.list")
 def list_subscriptions(ctx: ApiContext) -> dict[str, Any]:
     store = _store(ctx)
     raw = ctx.query.get("filter", "")
     matches = list_filter.matcher(list_filter.parse(raw))
     mine = sorted((s for s in store.subscriptions.values() if _owned(ctx, s) and matches(s.event_types, s.target)),
                   key=lambda s: (s.created, s.id))
-    page, token = paginate(ctx.state, mine, page_size=ctx.query.get("pageSize"), page_token=ctx.query.get("pageToken"),
-                           limits=LIST_PAGE_LIMITS,
-                           fingerprint=f"workspaceevents.subscriptions.list|{ctx.principal.email}|{raw}")
-    body: dict[str, Any] = {"subscriptions": [s.to_json() for s in page]}
-    if token:
-        body["nextPageToken"] = token
-    return body
+    return ctx.page(mine).body("subscriptions", lambda s: s.to_json(), keep_empty=True)
 
 
-@api_handler("workspaceevents", "subscriptions.patch")
 def patch_subscription(ctx: ApiContext) -> dict[str, Any]:
     store = _store(ctx)
     subscription = _subscription(ctx, store)
@@ -286,7 +274,6 @@ def patch_subscription(ctx: ApiContext) -> dict[str, Any]:
                                response=subscription.to_json(), response_type=SUBSCRIPTION_TYPE).body
 
 
-@api_handler("workspaceevents", "subscriptions.delete")
 def delete_subscription(ctx: ApiContext) -> dict[str, Any]:
     store = _store(ctx)
     email, client = ctx.principal.email.lower(), ctx.principal.client_id
@@ -305,7 +292,6 @@ def delete_subscription(ctx: ApiContext) -> dict[str, Any]:
                                response_type=EMPTY_TYPE).body
 
 
-@api_handler("workspaceevents", "subscriptions.reactivate")
 def reactivate_subscription(ctx: ApiContext) -> dict[str, Any]:
     store = _store(ctx)
     subscription = _subscription(ctx, store)
@@ -327,7 +313,6 @@ def reactivate_subscription(ctx: ApiContext) -> dict[str, Any]:
 
 
 # -- operations ----------------------------------------------------------------------------
-@api_handler("workspaceevents", "operations.get")
 def get_operation(ctx: ApiContext) -> dict[str, Any]:
     store = _store(ctx)
     operation = store.operations.get(ctx.name)
@@ -335,3 +320,16 @@ def get_operation(ctx: ApiContext) -> dict[str, Any]:
             or operation.client_id != ctx.principal.client_id:
         raise not_found(f"Operation {ctx.name} not found.")
     return operation.body
+
+
+def routes(router: ApiRouter) -> None:
+    """Serve Workspace Events v1's methods with the handlers above."""
+    router.add("workspaceevents", {
+        "subscriptions.create": create_subscription,
+        "subscriptions.get": get_subscription,
+        "subscriptions.list": list_subscriptions,
+        "subscriptions.patch": patch_subscription,
+        "subscriptions.delete": delete_subscription,
+        "subscriptions.reactivate": reactivate_subscription,
+        "operations.get": get_operation,
+    })

@@ -38,13 +38,12 @@ from flask import Blueprint, Response, request
 
 from ..api import json_response
 from ..control import json_body, state, typed
-from ..errors import ApiError, failed_precondition, invalid_argument, not_found
+from ..errors import failed_precondition, invalid_argument, not_found
 from ..meet.model import EVENT_TYPES as MEET_EVENT_TYPES
 from .model import ACTIVE, SUSPENSION_REASONS, EventsStore
 from .pubsub import MAX_DELIVERY_ATTEMPTS_RANGE
 from .topics import check_topic_name
 
-blueprint = Blueprint("events_control", __name__, url_prefix="/_emulator")
 
 _SETTING_TYPES: dict[str, tuple[str, Any]] = {
     "pushUrl": ("push_url", str), "audience": ("audience", str), "serviceAccount": ("service_account", str),
@@ -69,12 +68,10 @@ def _overview() -> dict[str, Any]:
     return {"settings": pubsub.settings.to_json(), "stats": pubsub.stats(), "deliveries": pubsub.deliveries()}
 
 
-@blueprint.get("/pubsub")
 def read_pubsub() -> Response:
     return json_response(_overview())
 
 
-@blueprint.post("/pubsub")
 def configure_pubsub() -> Response:
     body = json_body()
     pubsub = _store().pubsub
@@ -115,7 +112,6 @@ def configure_pubsub() -> Response:
     return json_response(_overview())
 
 
-@blueprint.get("/pubsub/messages")
 def published_messages() -> Response:
     messages = _store().pubsub.published()
     wanted = request.args.get("type")
@@ -124,7 +120,6 @@ def published_messages() -> Response:
     return json_response({"messages": messages})
 
 
-@blueprint.post("/pubsub/flush")
 def flush() -> Response:
     body = json_body()
     timeout = typed(body, "timeoutSeconds", (int, float), 10)
@@ -134,7 +129,6 @@ def flush() -> Response:
     return json_response({"idle": idle, **_overview()})
 
 
-@blueprint.get("/events/subscriptions")
 def all_subscriptions() -> Response:
     store = _store()
     store.settle()
@@ -142,7 +136,6 @@ def all_subscriptions() -> Response:
         return json_response({"subscriptions": [s.to_json() for s in store.subscriptions.values()]})
 
 
-@blueprint.post("/events/suspend")
 def suspend() -> Response:
     body = json_body("subscription")
     reason = typed(body, "reason", str, "OTHER")
@@ -160,7 +153,6 @@ def suspend() -> Response:
         return json_response(subscription.to_json())
 
 
-@blueprint.post("/events/settle")
 def settle() -> Response:
     _store().settle()
     return json_response({})
@@ -170,12 +162,10 @@ def _events_settings() -> dict[str, Any]:
     return {"refusedEventTypes": sorted(_store().refused_event_types)}
 
 
-@blueprint.get("/events/settings")
 def read_events_settings() -> Response:
     return json_response(_events_settings())
 
 
-@blueprint.post("/events/settings")
 def configure_events() -> Response:
     body = json_body()
     unknown = [key for key in body if key != "refusedEventTypes"]
@@ -193,7 +183,16 @@ def configure_events() -> Response:
     return json_response(_events_settings())
 
 
-@blueprint.errorhandler(ApiError)
-def api_error(error: ApiError) -> Response:
-    return json_response(error.to_json(), error.code, error.headers)
-
+def blueprint() -> Blueprint:
+    """The control plane's Workspace Events and Pub/Sub routes, built afresh for each emulator app."""
+    routes = Blueprint("events_control", __name__, url_prefix="/_emulator")
+    routes.add_url_rule("/pubsub", view_func=read_pubsub, methods=["GET"])
+    routes.add_url_rule("/pubsub", view_func=configure_pubsub, methods=["POST"])
+    routes.add_url_rule("/pubsub/messages", view_func=published_messages, methods=["GET"])
+    routes.add_url_rule("/pubsub/flush", view_func=flush, methods=["POST"])
+    routes.add_url_rule("/events/subscriptions", view_func=all_subscriptions, methods=["GET"])
+    routes.add_url_rule("/events/suspend", view_func=suspend, methods=["POST"])
+    routes.add_url_rule("/events/settle", view_func=settle, methods=["POST"])
+    routes.add_url_rule("/events/settings", view_func=read_events_settings, methods=["GET"])
+    routes.add_url_rule("/events/settings", view_func=configure_events, methods=["POST"])
+    return routes

@@ -1,6 +1,6 @@
 """Meet REST API v2 method handlers.
 
-Every method of ``meet.v2.json`` is registered here. The dispatcher has already
+Every method of ``meet.v2.json`` is served here (:func:`routes`). The dispatcher has already
 matched the path, authenticated the bearer token, checked the method's scopes and
 parsed the body; these handlers apply Meet's own rules:
 
@@ -25,9 +25,8 @@ import re
 from typing import Any
 
 from .. import schema
-from ..api import ApiContext, api_handler
+from ..api import ApiContext, ApiRouter
 from ..errors import ApiError, invalid_argument, not_found, permission_denied
-from ..state import paginate
 from ..tokens import SCOPE_PREFIX
 from . import filters
 from .model import (
@@ -38,19 +37,6 @@ from .model import (
 CREATED = SCOPE_PREFIX + "meetings.space.created"
 READONLY = SCOPE_PREFIX + "meetings.space.readonly"
 SETTINGS = SCOPE_PREFIX + "meetings.space.settings"
-
-# (default, maximum) page sizes, as each method's pageSize description states them;
-# tests check these against discovery.parse_page_size_limits.
-PAGE_LIMITS: dict[str, tuple[int, int]] = {
-    "conferenceRecords.list": (25, 100),
-    "conferenceRecords.participants.list": (100, 250),
-    "conferenceRecords.participants.participantSessions.list": (100, 250),
-    "conferenceRecords.recordings.list": (10, 100),
-    "conferenceRecords.transcripts.list": (10, 100),
-    "conferenceRecords.transcripts.entries.list": (10, 100),
-    "conferenceRecords.smartNotes.list": (10, 100),
-    "spaces.members.list": (250, 500),
-}
 
 # Space fields a patch may not name in its updateMask.
 IMMUTABLE_SPACE_FIELDS = {"name", "meeting_uri", "meeting_code", "active_conference", "phone_access",
@@ -140,21 +126,6 @@ def _participant(ctx: ApiContext) -> Participant:
     return participant
 
 
-def _page(ctx: ApiContext, items: list[Any]) -> tuple[list[Any], str | None]:
-    key = "|".join([ctx.method.full_id, ctx.resource, ctx.query.get("filter", "")])
-    return paginate(ctx.state, items, page_size=ctx.query.get("pageSize"), page_token=ctx.query.get("pageToken"),
-                    limits=PAGE_LIMITS[ctx.method.id], fingerprint=key)
-
-
-def _listed(field: str, items: list[dict[str, Any]], token: str | None) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    if items:
-        body[field] = items
-    if token:
-        body["nextPageToken"] = token
-    return body
-
-
 def _mask_paths(raw: str | None) -> list[str] | None:
     """updateMask as snake_case dotted paths; None when absent or empty."""
     if raw is None:
@@ -220,7 +191,6 @@ def _space_view(ctx: ApiContext, space: Space) -> dict[str, Any]:
 
 
 # -- spaces ----------------------------------------------------------------------------
-@api_handler("meet", "spaces.create")
 def create_space(ctx: ApiContext) -> dict[str, Any]:
     _require_user(ctx)
     # Output-only and immutable fields in the request are ignored, as Google does.
@@ -229,13 +199,11 @@ def create_space(ctx: ApiContext) -> dict[str, Any]:
     return space.to_json()
 
 
-@api_handler("meet", "spaces.get")
 def get_space(ctx: ApiContext) -> dict[str, Any]:
     _require_user(ctx)
     return _space_view(ctx, _space(ctx, ctx.name, allow_code=True))
 
 
-@api_handler("meet", "spaces.patch")
 def patch_space(ctx: ApiContext) -> dict[str, Any]:
     _require_user(ctx)
     space = _space(ctx, ctx.name, allow_code=False)
@@ -270,7 +238,6 @@ def patch_space(ctx: ApiContext) -> dict[str, Any]:
     return _space_view(ctx, space)
 
 
-@api_handler("meet", "spaces.endActiveConference")
 def end_active_conference(ctx: ApiContext) -> dict[str, Any]:
     _require_user(ctx)
     space = _space(ctx, ctx.name, allow_code=False)
@@ -299,7 +266,6 @@ def _member_of(space: Space, member_name: str) -> Any:
     return member
 
 
-@api_handler("meet", "spaces.members.create")
 def create_member(ctx: ApiContext) -> dict[str, Any]:
     space = _member_space(ctx, manage=True)
     email = ctx.body.get("email")
@@ -311,17 +277,14 @@ def create_member(ctx: ApiContext) -> dict[str, Any]:
     return member.to_json()
 
 
-@api_handler("meet", "spaces.members.get")
 def get_member(ctx: ApiContext) -> dict[str, Any]:
     space = _member_space(ctx, manage=False)
     return _member_of(space, ctx.name).to_json()
 
 
-@api_handler("meet", "spaces.members.list")
 def list_members(ctx: ApiContext) -> dict[str, Any]:
     space = _member_space(ctx, manage=False)
-    page, token = _page(ctx, list(space.members.values()))
-    return _listed("members", [member.to_json() for member in page], token)
+    return ctx.page(list(space.members.values())).body("members", lambda member: member.to_json())
 
 
 def _updated_member(current: Any, provided: dict[str, Any], paths: list[str] | None, where: str) -> str:
@@ -343,7 +306,6 @@ def _updated_member(current: Any, provided: dict[str, Any], paths: list[str] | N
     return role
 
 
-@api_handler("meet", "spaces.members.patch")
 def patch_member(ctx: ApiContext) -> dict[str, Any]:
     space = _member_space(ctx, manage=True)
     member = _member_of(space, ctx.name)
@@ -351,14 +313,12 @@ def patch_member(ctx: ApiContext) -> dict[str, Any]:
     return member.to_json()
 
 
-@api_handler("meet", "spaces.members.delete")
 def delete_member(ctx: ApiContext) -> dict[str, Any]:
     space = _member_space(ctx, manage=True)
     ctx.state.meet.remove_member(space, _member_of(space, ctx.name).id)
     return {}
 
 
-@api_handler("meet", "spaces.members.batchUpdate")
 def batch_update_members(ctx: ApiContext) -> dict[str, Any]:
     space = _member_space(ctx, manage=True)
     requests = ctx.body.get("requests") or []
@@ -397,12 +357,10 @@ def batch_update_members(ctx: ApiContext) -> dict[str, Any]:
 
 
 # -- conference records -----------------------------------------------------------------
-@api_handler("meet", "conferenceRecords.get")
 def get_conference_record(ctx: ApiContext) -> dict[str, Any]:
     return _conference(ctx).to_json()
 
 
-@api_handler("meet", "conferenceRecords.list")
 def list_conference_records(ctx: ApiContext) -> dict[str, Any]:
     _require_user(ctx)
     conditions = filters.parse(ctx.query.get("filter"), filters.CONFERENCE_RECORD_FIELDS)
@@ -410,27 +368,22 @@ def list_conference_records(ctx: ApiContext) -> dict[str, Any]:
     records = [c for c in store.conferences.values()
                if _can_see_conference(ctx, c) and filters.matches(conditions, c.filter_fields())]
     records.sort(key=lambda c: (c.start, c.id), reverse=True)  # start time, descending
-    page, token = _page(ctx, records)
-    return _listed("conferenceRecords", [c.to_json() for c in page], token)
+    return ctx.page(records).body("conferenceRecords", lambda c: c.to_json())
 
 
-@api_handler("meet", "conferenceRecords.participants.get")
 def get_participant(ctx: ApiContext) -> dict[str, Any]:
     return _participant(ctx).to_json()
 
 
-@api_handler("meet", "conferenceRecords.participants.list")
 def list_participants(ctx: ApiContext) -> dict[str, Any]:
     conference = _conference(ctx)
     conditions = filters.parse(ctx.query.get("filter"), filters.PARTICIPANT_FIELDS)
     items = [p for p in conference.participants.values() if filters.matches(conditions, p.filter_fields())]
     order = {pid: index for index, pid in enumerate(conference.participants)}
     items.sort(key=lambda p: (p.earliest_start, order[p.id]), reverse=True)  # join time, descending
-    page, token = _page(ctx, items)
-    return _listed("participants", [p.to_json() for p in page], token)
+    return ctx.page(items).body("participants", lambda p: p.to_json())
 
 
-@api_handler("meet", "conferenceRecords.participants.participantSessions.get")
 def get_participant_session(ctx: ApiContext) -> dict[str, Any]:
     participant = _participant(ctx)
     session_id = ctx.path_params["participantSessionsId"]
@@ -440,15 +393,13 @@ def get_participant_session(ctx: ApiContext) -> dict[str, Any]:
     return session.to_json()
 
 
-@api_handler("meet", "conferenceRecords.participants.participantSessions.list")
 def list_participant_sessions(ctx: ApiContext) -> dict[str, Any]:
     participant = _participant(ctx)
     conditions = filters.parse(ctx.query.get("filter"), filters.PARTICIPANT_SESSION_FIELDS)
     items = [s for s in participant.sessions if filters.matches(conditions, s.filter_fields())]
     order = {id(s): index for index, s in enumerate(participant.sessions)}
     items.sort(key=lambda s: (s.start, order[id(s)]), reverse=True)  # join time, descending
-    page, token = _page(ctx, items)
-    return _listed("participantSessions", [s.to_json() for s in page], token)
+    return ctx.page(items).body("participantSessions", lambda s: s.to_json())
 
 
 def _artifacts(ctx: ApiContext, kind: str) -> list[Artifact]:
@@ -468,36 +419,29 @@ def _artifact(ctx: ApiContext, kind: str, id_param: str) -> Artifact:
 
 def _list_artifacts(ctx: ApiContext, kind: str, field: str) -> dict[str, Any]:
     now = ctx.state.meet.now()
-    page, token = _page(ctx, _artifacts(ctx, kind))
-    return _listed(field, [a.to_json(now) for a in page], token)
+    return ctx.page(_artifacts(ctx, kind)).body(field, lambda a: a.to_json(now))
 
 
-@api_handler("meet", "conferenceRecords.recordings.get")
 def get_recording(ctx: ApiContext) -> dict[str, Any]:
     return _artifact(ctx, RECORDING, "recordingsId").to_json(ctx.state.meet.now())
 
 
-@api_handler("meet", "conferenceRecords.recordings.list")
 def list_recordings(ctx: ApiContext) -> dict[str, Any]:
     return _list_artifacts(ctx, RECORDING, "recordings")
 
 
-@api_handler("meet", "conferenceRecords.transcripts.get")
 def get_transcript(ctx: ApiContext) -> dict[str, Any]:
     return _artifact(ctx, TRANSCRIPT, "transcriptsId").to_json(ctx.state.meet.now())
 
 
-@api_handler("meet", "conferenceRecords.transcripts.list")
 def list_transcripts(ctx: ApiContext) -> dict[str, Any]:
     return _list_artifacts(ctx, TRANSCRIPT, "transcripts")
 
 
-@api_handler("meet", "conferenceRecords.smartNotes.get")
 def get_smart_note(ctx: ApiContext) -> dict[str, Any]:
     return _artifact(ctx, SMART_NOTE, "smartNotesId").to_json(ctx.state.meet.now())
 
 
-@api_handler("meet", "conferenceRecords.smartNotes.list")
 def list_smart_notes(ctx: ApiContext) -> dict[str, Any]:
     return _list_artifacts(ctx, SMART_NOTE, "smartNotes")
 
@@ -509,7 +453,6 @@ def _entries(ctx: ApiContext) -> list[Any]:
     return transcript.entries  # kept in start order, ascending, as Meet lists them
 
 
-@api_handler("meet", "conferenceRecords.transcripts.entries.get")
 def get_transcript_entry(ctx: ApiContext) -> dict[str, Any]:
     entry = next((e for e in _entries(ctx) if e.id == ctx.path_params["entriesId"]), None)
     if entry is None:
@@ -517,8 +460,35 @@ def get_transcript_entry(ctx: ApiContext) -> dict[str, Any]:
     return entry.to_json()
 
 
-@api_handler("meet", "conferenceRecords.transcripts.entries.list")
 def list_transcript_entries(ctx: ApiContext) -> dict[str, Any]:
-    page, token = _page(ctx, _entries(ctx))
-    return _listed("transcriptEntries", [e.to_json() for e in page], token)
+    return ctx.page(_entries(ctx)).body("transcriptEntries", lambda e: e.to_json())
 
+
+def routes(router: ApiRouter) -> None:
+    """Serve Meet v2's methods with the handlers above."""
+    router.add("meet", {
+        "spaces.create": create_space,
+        "spaces.get": get_space,
+        "spaces.patch": patch_space,
+        "spaces.endActiveConference": end_active_conference,
+        "spaces.members.create": create_member,
+        "spaces.members.get": get_member,
+        "spaces.members.list": list_members,
+        "spaces.members.patch": patch_member,
+        "spaces.members.delete": delete_member,
+        "spaces.members.batchUpdate": batch_update_members,
+        "conferenceRecords.get": get_conference_record,
+        "conferenceRecords.list": list_conference_records,
+        "conferenceRecords.participants.get": get_participant,
+        "conferenceRecords.participants.list": list_participants,
+        "conferenceRecords.participants.participantSessions.get": get_participant_session,
+        "conferenceRecords.participants.participantSessions.list": list_participant_sessions,
+        "conferenceRecords.recordings.get": get_recording,
+        "conferenceRecords.recordings.list": list_recordings,
+        "conferenceRecords.transcripts.get": get_transcript,
+        "conferenceRecords.transcripts.list": list_transcripts,
+        "conferenceRecords.smartNotes.get": get_smart_note,
+        "conferenceRecords.smartNotes.list": list_smart_notes,
+        "conferenceRecords.transcripts.entries.get": get_transcript_entry,
+        "conferenceRecords.transcripts.entries.list": list_transcript_entries,
+    })

@@ -40,10 +40,9 @@ from flask import Blueprint, Response
 from .. import i18n
 from ..api import json_response
 from ..control import json_body, state, typed
-from ..errors import ApiError, failed_precondition, invalid_argument, not_found
+from ..errors import failed_precondition, invalid_argument, not_found
 from .model import ARTIFACT_KINDS, COLLECTIONS, Conference, MeetStore, Participant, Space
 
-blueprint = Blueprint("meet_control", __name__, url_prefix="/_emulator/meet")
 
 WHO = ("user", "anonymous", "phone")
 
@@ -97,7 +96,6 @@ def _find_participant(store: MeetStore, conference: Conference, spec: dict[str, 
     return participant
 
 
-@blueprint.post("/join")
 def join() -> Response:
     body = json_body("space")
     _only(body, ("space",) + WHO)
@@ -118,7 +116,6 @@ def join() -> Response:
                               "conferenceRecord": participant.conference.name})
 
 
-@blueprint.post("/leave")
 def leave() -> Response:
     body = json_body("space")
     _only(body, ("space", "user", "anonymous", "phone", "participant"))
@@ -135,7 +132,6 @@ def leave() -> Response:
                               "conferenceRecord": conference.name, "conferenceEnded": conference.end is not None})
 
 
-@blueprint.post("/end")
 def end() -> Response:
     body = json_body("space")
     _only(body, ("space", "transcript", "recording", "smartNotes"))
@@ -202,7 +198,6 @@ def _transcript_lines(store: MeetStore, conference: Conference, lines: list[Any]
     return transcript
 
 
-@blueprint.get("/spaces/<path:space_id>")
 def get_space(space_id: str) -> Response:
     with state().lock:
         store: MeetStore = state().meet
@@ -213,7 +208,6 @@ def get_space(space_id: str) -> Response:
         return json_response(space.to_json())
 
 
-@blueprint.get("/spaces")
 def list_spaces() -> Response:
     with state().lock:
         store: MeetStore = state().meet
@@ -221,6 +215,12 @@ def list_spaces() -> Response:
         return json_response({"spaces": [space.to_json() for space in store.spaces.values()]})
 
 
-@blueprint.errorhandler(ApiError)
-def api_error(error: ApiError) -> Response:
-    return json_response(error.to_json(), error.code, error.headers)
+def blueprint() -> Blueprint:
+    """The control plane's Meet routes, built afresh for each emulator app."""
+    routes = Blueprint("meet_control", __name__, url_prefix="/_emulator/meet")
+    routes.add_url_rule("/join", view_func=join, methods=["POST"])
+    routes.add_url_rule("/leave", view_func=leave, methods=["POST"])
+    routes.add_url_rule("/end", view_func=end, methods=["POST"])
+    routes.add_url_rule("/spaces/<path:space_id>", view_func=get_space, methods=["GET"])
+    routes.add_url_rule("/spaces", view_func=list_spaces, methods=["GET"])
+    return routes

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..api import ApiContext, api_handler, insufficient_scopes
+from ..api import ApiContext, ApiRouter, insufficient_scopes
 from ..errors import invalid_argument, not_found
 from ..tokens import SCOPE_PREFIX
 from .directory import member_of_directory, person_json, valid_person_fields
@@ -74,7 +74,6 @@ def _lookup(ctx: ApiContext, name: str, fields: frozenset[str], profiles: bool) 
     return person_json(user, fields) if user is not None else None
 
 
-@api_handler("people", "people.get")
 def get_person(ctx: ApiContext) -> dict[str, Any]:
     fields = _person_fields(ctx)
     profiles = _reads_profiles(ctx)
@@ -85,7 +84,6 @@ def get_person(ctx: ApiContext) -> dict[str, Any]:
     return person
 
 
-@api_handler("people", "people.getBatchGet")
 def batch_get_people(ctx: ApiContext) -> dict[str, Any]:
     names = ctx.values("resourceNames")
     fields = _person_fields(ctx)
@@ -110,3 +108,11 @@ def batch_get_people(ctx: ApiContext) -> dict[str, Any]:
         else:
             responses.append({"requestedResourceName": name, "httpStatusCode": 200, "person": person, "status": {}})
     return {"responses": responses}
+
+
+def routes(router: ApiRouter) -> None:
+    """Serve People v1's methods with the handlers above."""
+    router.add("people", {
+        "people.get": get_person,
+        "people.getBatchGet": batch_get_people,
+    })

@@ -21,7 +21,6 @@ from .snapshot import snapshot
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 
-blueprint = Blueprint("playground", __name__, static_folder=STATIC, static_url_path="/_playground/static")
 
 # The page loads only its own files and talks only to its own origin; card images
 # may come from anywhere on the web (http/https), nothing else may.
@@ -41,14 +40,12 @@ def _state() -> EmulatorState:
     return current_app.extensions["emulator"]
 
 
-@blueprint.get("/")
 def page() -> Response:
     response = send_from_directory(STATIC, "index.html", max_age=0)
     response.headers.update(_PAGE_HEADERS)
     return response
 
 
-@blueprint.get("/favicon.ico")
 def favicon() -> Response:
     """What a browser asks every page of this origin for (the consent page, JSON answers
     opened in a tab): the playground's icon, rather than a 404 in the console."""
@@ -57,7 +54,6 @@ def favicon() -> Response:
     return response
 
 
-@blueprint.get("/_emulator/playground/state")
 def state() -> Response:
     """Everything the page shows, with the messages of the Chat space ``?space=``.
 
@@ -68,3 +64,12 @@ def state() -> Response:
     response = json_response(body)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def blueprint() -> Blueprint:
+    """The playground page, its files and the state it shows, built afresh for each emulator app."""
+    routes = Blueprint("playground", __name__, static_folder=STATIC, static_url_path="/_playground/static")
+    routes.add_url_rule("/", view_func=page, methods=["GET"])
+    routes.add_url_rule("/favicon.ico", view_func=favicon, methods=["GET"])
+    routes.add_url_rule("/_emulator/playground/state", view_func=state, methods=["GET"])
+    return routes

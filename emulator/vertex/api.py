@@ -18,7 +18,7 @@ import copy
 import re
 from typing import Any
 
-from ..api import ApiContext, api_handler
+from ..api import ApiContext, ApiRouter
 from ..discovery import load_document
 from ..errors import invalid_argument, not_found
 from .model import VertexStore, build_response, default_answer, estimate_tokens, prompt_text
@@ -77,7 +77,6 @@ def _check_generation_config(config: dict[str, Any]) -> None:
         raise invalid_argument("response_json_schema must be a JSON object.", "generation_config.response_json_schema")
 
 
-@api_handler("aiplatform", METHOD_ID)
 def generate_content(ctx: ApiContext) -> dict[str, Any]:
     model = _model(ctx)
     _check_contents(ctx.body)
@@ -96,3 +95,10 @@ def generate_content(ctx: ApiContext) -> dict[str, Any]:
         "time": now,
     })
     return build_response(answer, model=model, prompt_tokens=estimate_tokens(prompt_text(ctx.body)), timestamp=now)
+
+
+def routes(router: ApiRouter) -> None:
+    """Serve Vertex AI's methods with the handlers above."""
+    router.add("aiplatform", {
+        METHOD_ID: generate_content,
+    })

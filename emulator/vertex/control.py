@@ -46,15 +46,12 @@ from ..control import json_body, state
 from ..errors import invalid_argument
 from .model import ANSWER_FIELDS, ScriptedAnswer, VertexStore
 
-blueprint = Blueprint("vertex_control", __name__, url_prefix="/_emulator/vertex")
-
 
 def _store() -> VertexStore:
     store: VertexStore = state().vertex
     return store
 
 
-@blueprint.post("/responses")
 def queue_responses() -> Response:
     body = json_body()
     if any(key in body for key in ANSWER_FIELDS):
@@ -72,12 +69,18 @@ def queue_responses() -> Response:
     return json_response({"pending": _store().pending()})
 
 
-@blueprint.get("/responses")
 def pending_responses() -> Response:
     return json_response({"pending": _store().pending()})
 
 
-@blueprint.get("/requests")
 def received_requests() -> Response:
     return json_response({"requests": _store().requests()})
 
+
+def blueprint() -> Blueprint:
+    """The control plane's Vertex AI routes, built afresh for each emulator app."""
+    routes = Blueprint("vertex_control", __name__, url_prefix="/_emulator/vertex")
+    routes.add_url_rule("/responses", view_func=queue_responses, methods=["POST"])
+    routes.add_url_rule("/responses", view_func=pending_responses, methods=["GET"])
+    routes.add_url_rule("/requests", view_func=received_requests, methods=["GET"])
+    return routes

@@ -14,7 +14,7 @@ from typing import Any
 
 from domain import AccessType, MeetingSettings
 from cards import buttons
-from emulator.chat import delivery, events as chat_events
+from emulator.chat import delivery, interactions as chat_events
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
 

@@ -608,6 +608,16 @@ def test_list_messages_pagination_and_order(world: World) -> None:
     google_error(raw(world.emulator, "GET", f"{world.space.name}/messages", creds,
                      params={"pageToken": first["nextPageToken"], "orderBy": "create_time DESC"}),
                  400, "INVALID_ARGUMENT")
+    google_error(raw(world.emulator, "GET", f"{world.space.name}/messages", creds,
+                     params={"pageToken": first["nextPageToken"], "showDeleted": "true"}),
+                 400, "INVALID_ARGUMENT")
+    # showDeleted=false is the query without it (its default): the token continues it.
+    same = raw(world.emulator, "GET", f"{world.space.name}/messages", creds,
+               params={"pageToken": first["nextPageToken"], "showDeleted": "false"})
+    assert [m["name"] for m in same.json()["messages"]] == [m["name"] for m in second["messages"]]
+    # Another member's token is not bob's to continue.
+    google_error(raw(world.emulator, "GET", f"{world.space.name}/messages", world.user_creds(world.bob),
+                     params={"pageToken": first["nextPageToken"]}), 400, "INVALID_ARGUMENT")
     big = raw(world.emulator, "GET", f"{world.space.name}/messages", creds, params={"pageSize": 100000})
     assert len(big.json()["messages"]) == 30
 

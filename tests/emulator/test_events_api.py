@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import requests
 
-from emulator.api import HANDLERS
 from emulator.clock import parse_rfc3339, rfc3339
-from emulator.discovery import api_methods
+from emulator.discovery import api_methods, find_method
 from emulator.errors import ApiError
-from emulator.events import api as _handlers, filter as list_filter  # noqa: F401  (registers handlers)
+from emulator.app import google_apis
+from emulator.events import filter as list_filter
 from tests.emulator.test_events_support import (  # noqa: F401  (fixtures)
     ALL_MEET, DAY, ENDED, JOINED, LEFT, READONLY_SCOPE, SMART_NOTE, STARTED, TOPIC, World, events_client, events_world,
     expect_error, organizer, subscribe, subscription_body, validate, world,
@@ -26,7 +26,9 @@ def test_every_workspaceevents_method_has_a_handler() -> None:
     ids = {method.id for method in api_methods("workspaceevents")}
     assert ids == {"operations.get", "subscriptions.create", "subscriptions.delete", "subscriptions.get",
                    "subscriptions.list", "subscriptions.patch", "subscriptions.reactivate"}
-    assert {f"workspaceevents.{method_id}" for method_id in ids} <= set(HANDLERS)
+    assert {f"workspaceevents.{method_id}" for method_id in ids} <= google_apis().methods()
+    # "If unspecified or set to `0`, up to 50 subscriptions are returned. The maximum value is 100."
+    assert find_method("workspaceevents", "subscriptions.list").page_size_limits() == (50, 100)
 
 
 # -- create / get / operations.get ---------------------------------------------------------------

@@ -8,11 +8,10 @@ import pytest
 import requests
 
 from emulator.aip160 import Junction, Restriction, Value
-from emulator.api import HANDLERS
+from emulator.app import google_apis
 from emulator.discovery import api_methods
 from emulator.errors import ApiError
 from emulator.meet import filters
-from emulator.meet.api import PAGE_LIMITS
 from tests.emulator.test_meet_support import end, join, person, raw, validate
 from tests.support import Emulator
 
@@ -42,12 +41,22 @@ def assert_google_error(response: requests.Response, status: int, reason: str) -
 def test_every_meet_method_has_a_handler() -> None:
     ids = {method.id for method in api_methods("meet")}
     assert len(ids) == 24
-    assert {f"meet.{method_id}" for method_id in ids} <= set(HANDLERS)
+    assert {f"meet.{method_id}" for method_id in ids} <= google_apis().methods()
 
 
-def test_page_limits_match_the_discovery_descriptions() -> None:
+def test_page_limits_read_from_the_discovery_descriptions() -> None:
+    # (default, maximum) as each method's reference page states them.
     parsed = {m.id: m.page_size_limits() for m in api_methods("meet") if "pageSize" in m.parameters}
-    assert parsed == PAGE_LIMITS
+    assert parsed == {
+        "conferenceRecords.list": (25, 100),
+        "conferenceRecords.participants.list": (100, 250),
+        "conferenceRecords.participants.participantSessions.list": (100, 250),
+        "conferenceRecords.recordings.list": (10, 100),
+        "conferenceRecords.transcripts.list": (10, 100),
+        "conferenceRecords.transcripts.entries.list": (10, 100),
+        "conferenceRecords.smartNotes.list": (10, 100),
+        "spaces.members.list": (250, 500),
+    }
 
 
 # -- GET /_emulator/meet/spaces/{id} ---------------------------------------------------------------

@@ -22,7 +22,7 @@ import requests
 
 from bot.chat_events import format_of
 from local.stack import LocalStack
-from emulator.chat import delivery, events as chat_events
+from emulator.chat import delivery, interactions as chat_events
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
 

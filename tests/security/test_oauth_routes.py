@@ -24,7 +24,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from bot.authorization.crypto import derive_state_keys
 from bot.authorization.state import StateSigner
-from emulator.chat import events as chat_events
+from emulator.chat import interactions as chat_events
 from tests.e2e.conftest import Stack
 
 from .conftest import all_calls, changing_calls, settle, signed_post
