@@ -30,6 +30,12 @@ def test_no_two_packages_import_each_other(graph: ImportGraph) -> None:
     assert graph.mutual_packages() == []
 
 
+def test_no_module_imports_itself_back(graph: ImportGraph) -> None:
+    """No import cycle anywhere in domain, bot, cards, emulator or local: the last one
+    (storage's mixins importing helpers back from ``store.py``) went with the repositories."""
+    assert graph.cycles() == []
+
+
 def test_the_graph_reader_sees_a_cycle_when_there_is_one(tmp_path) -> None:
     package = tmp_path / "loop"
     package.mkdir()

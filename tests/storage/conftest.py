@@ -74,3 +74,16 @@ def store(backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: F
         yield storage
     finally:
         storage.close()
+
+
+@pytest.fixture
+def instances(store: Storage, clock: FakeClock) -> Iterator[list[Storage]]:
+    """Eight more Storages on the same database, each with its own pool: as separate
+    gunicorn workers or App Engine instances would be."""
+    url = store.engine.url.render_as_string(hide_password=False)
+    opened = [open_storage(url, clock=clock, pool_size=5) for _ in range(8)]
+    try:
+        yield opened
+    finally:
+        for storage in opened:
+            storage.close()

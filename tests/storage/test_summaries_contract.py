@@ -1,30 +1,41 @@
-"""Next steps' storage, on both backends: a conference's digest (never its transcript),
-whether its owners were told, and the time zones people's events carried."""
+"""The ``Summaries`` contract (``storage.summaries``), on SQLite and PostgreSQL: what was
+posted about each conference, its digest (never more of the transcript), newest first.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from domain import (
-    ActionItem,
-    Attendance,
-    AttendeeKind,
-    Digest,
-    DigestOutcome,
-    Note,
-    Person,
-    Speaker,
-)
 from bot.storage import Storage, SummaryRecord
 from bot.storage.tables import conference_summaries
-from tests.storage.test_store_contract import T0, make_meeting
+from domain import ActionItem, Artifact, ArtifactKind, Attendance, AttendeeKind, Digest, DigestOutcome, Note, Speaker
+from tests.storage.helpers import T0, make_meeting
+
+
+def test_summaries_keep_times_and_links_newest_first(store: Storage) -> None:
+    meeting = store.meetings.record_meeting(make_meeting())
+    assert meeting.id is not None
+    attendance = Attendance((), 0, frozenset())
+    for index in range(2):
+        start = T0 + timedelta(hours=index)
+        store.summaries.save_summary(SummaryRecord(f"conferenceRecords/c{index}", meeting.id, f"spaces/x/messages/{index}",
+                                         "hash", True, attendance, start, start + timedelta(minutes=42),
+                                         (Artifact(ArtifactKind.RECORDING, True, "https://drive.google.com/r"),)))
+    found = store.summaries.summaries_of_meetings([meeting.id, 999])
+    assert [s.conference_record for s in found[meeting.id]] == ["conferenceRecords/c1", "conferenceRecords/c0"]
+    assert found[999] == []
+    latest = found[meeting.id][0]
+    assert latest.ended_at - latest.started_at == timedelta(minutes=42)  # type: ignore[operator]
+    assert latest.artifacts[0].url == "https://drive.google.com/r"
+
 
 BOB = Speaker("conferenceRecords/c/participants/2", "Bob Brown", AttendeeKind.SIGNED_IN, "users/2")
 GUEST = Speaker("conferenceRecords/c/participants/9", "Maria (Acme) <b>", AttendeeKind.ANONYMOUS)
+
+
 DIGEST = Digest(
     DigestOutcome.READY,
     (ActionItem(BOB, "draft the release notes", timedelta(minutes=3, seconds=2.5), date(2026, 12, 4)),
@@ -40,40 +51,27 @@ def _summary(meeting_id: int, digest: Digest | None, told: bool = False) -> Summ
 
 
 def test_a_digest_and_its_owners_told_round_trip(store: Storage) -> None:
-    meeting = store.record_meeting(make_meeting())
+    meeting = store.meetings.record_meeting(make_meeting())
     assert meeting.id is not None
-    store.save_summary(_summary(meeting.id, None))
-    first = store.get_summary("conferenceRecords/c")
+    store.summaries.save_summary(_summary(meeting.id, None))
+    first = store.summaries.get_summary("conferenceRecords/c")
     assert first is not None and first.digest is None and not first.owners_told
-    store.save_summary(_summary(meeting.id, DIGEST, told=True))
-    again = store.get_summary("conferenceRecords/c")
+    store.summaries.save_summary(_summary(meeting.id, DIGEST, told=True))
+    again = store.summaries.get_summary("conferenceRecords/c")
     assert again is not None and again.digest == DIGEST and again.owners_told
     for outcome in (DigestOutcome.UNSUPPORTED_LANGUAGE, DigestOutcome.EMPTY):
         honest = Digest(outcome, language="fr-FR")
-        store.save_summary(_summary(meeting.id, honest))
-        kept = store.get_summary("conferenceRecords/c")
+        store.summaries.save_summary(_summary(meeting.id, honest))
+        kept = store.summaries.get_summary("conferenceRecords/c")
         assert kept is not None and kept.digest == honest and not kept.owners_told
 
 
 def test_only_the_digest_is_stored_never_more_of_the_transcript(store: Storage) -> None:
-    meeting = store.record_meeting(make_meeting())
+    meeting = store.meetings.record_meeting(make_meeting())
     assert meeting.id is not None
-    store.save_summary(_summary(meeting.id, DIGEST))
+    store.summaries.save_summary(_summary(meeting.id, DIGEST))
     with store.engine.connect() as connection:
         row = connection.execute(sa.select(conference_summaries.c.digest)).scalar_one()
     stored = row if isinstance(row, dict) else json.loads(row)
     assert set(stored) == {"outcome", "language", "summarizer", "items", "decisions", "keyPoints"}
     assert [item["task"] for item in stored["items"]] == [item.task for item in DIGEST.action_items]
-
-
-def test_a_persons_time_zone_is_kept_until_another_is_sent(store: Storage) -> None:
-    bob = Person("users/2", "Bob Brown", "bob@example.com")
-    assert store.time_zone_of(bob.user_name) is None
-    store.remember_person(bob)
-    assert store.time_zone_of(bob.user_name) is None
-    store.remember_person(bob, time_zone="Europe/Paris")
-    store.remember_person(dataclasses.replace(bob, email="bob2@example.com"))  # an event without one
-    assert store.time_zone_of(bob.user_name) == "Europe/Paris"
-    assert store.email_of(bob.user_name) == "bob2@example.com"
-    store.remember_person(bob, time_zone="Asia/Tokyo")
-    assert store.time_zone_of(bob.user_name) == "Asia/Tokyo"
