@@ -73,7 +73,7 @@ def prepare(event: ChatEvent, services: Services, *, verb: str | None) -> Union[
         if stale is not None:  # an old click replayed (End from years ago): change nothing
             log.warning("refused a stale click")
             return Refusal(stale, "FAILED_PRECONDITION")
-    target = clicked_meeting(event, services.storage)
+    target = clicked_meeting(event, services.storage.meetings)
     if isinstance(target, Stale):
         return Refusal(target.message, "NOT_FOUND")
     meeting = target
