@@ -16,7 +16,21 @@ from typing import Callable, Iterator
 
 import pytest
 
-from bot.storage import Storage, open_storage
+from bot.storage import (
+    CardTurns,
+    Grants,
+    Meetings,
+    Pauses,
+    People,
+    ProcessedEvents,
+    RateLimits,
+    Spaces,
+    Storage,
+    Subscriptions,
+    Summaries,
+    SyncQueue,
+    open_storage,
+)
 from bot.storage.tables import metadata
 from tests.postgres import PostgresServer, postgres_server  # noqa: F401 - a fixture
 
@@ -87,3 +101,62 @@ def instances(store: Storage, clock: FakeClock) -> Iterator[list[Storage]]:
     finally:
         for storage in opened:
             storage.close()
+
+
+# -- the repository each contract suite is about --------------------------------------------
+# A suite takes its repository as its Protocol, so the same tests can run against any
+# implementation; ``store`` is for arranging what the suite's repository does not write.
+
+@pytest.fixture
+def meetings(store: Storage) -> Meetings:
+    return store.meetings
+
+
+@pytest.fixture
+def spaces(store: Storage) -> Spaces:
+    return store.spaces
+
+
+@pytest.fixture
+def processed_events(store: Storage) -> ProcessedEvents:
+    return store.processed_events
+
+
+@pytest.fixture
+def sync_queue(store: Storage) -> SyncQueue:
+    return store.sync_queue
+
+
+@pytest.fixture
+def card_turns(store: Storage) -> CardTurns:
+    return store.card_turns
+
+
+@pytest.fixture
+def subscriptions(store: Storage) -> Subscriptions:
+    return store.subscriptions
+
+
+@pytest.fixture
+def summaries(store: Storage) -> Summaries:
+    return store.summaries
+
+
+@pytest.fixture
+def grants(store: Storage) -> Grants:
+    return store.grants
+
+
+@pytest.fixture
+def people(store: Storage) -> People:
+    return store.people
+
+
+@pytest.fixture
+def pauses(store: Storage) -> Pauses:
+    return store.pauses
+
+
+@pytest.fixture
+def limits(store: Storage) -> RateLimits:
+    return store.limits

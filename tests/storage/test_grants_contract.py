@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 from bot.authorization.crypto import TokenCipher
-from bot.storage import ConflictError, Storage
+from bot.storage import ConflictError, Grants, Storage
 from bot.storage.tables import pending_authorizations, user_grants
 from domain import MeetRequest, PendingAuthorization, Person, UserGrant
 from tests.storage.conftest import FakeClock
@@ -46,44 +46,44 @@ def pending(nonce: str = "n" * 43, user: Person = ALICE, *, expires_at: datetime
         code_verifier_ciphertext="gAAAA-verifier", created_at=T0, expires_at=expires_at)
 
 
-def test_grant_round_trips_and_is_found_only_by_its_user(store: Storage) -> None:
-    saved = store.grants.save_grant(grant())
+def test_grant_round_trips_and_is_found_only_by_its_user(store: Storage, grants: Grants) -> None:
+    saved = grants.save_grant(grant())
     assert saved == grant()  # the store's clock is T0 as well
-    assert store.grants.get_grant(ALICE.user_name) == saved
-    assert store.grants.get_grant(BOB.user_name) is None
-    assert store.grants.get_grant("users/100") is None  # no prefix matching
+    assert grants.get_grant(ALICE.user_name) == saved
+    assert grants.get_grant(BOB.user_name) is None
+    assert grants.get_grant("users/100") is None  # no prefix matching
 
 
-def test_linking_again_replaces_the_grant_but_keeps_its_creation_time(store: Storage, clock: FakeClock) -> None:
-    store.grants.save_grant(grant())
+def test_linking_again_replaces_the_grant_but_keeps_its_creation_time(grants: Grants, clock: FakeClock) -> None:
+    grants.save_grant(grant())
     clock.advance(hours=1)
-    replaced = store.grants.save_grant(grant(ciphertext="gAAAA-cipher-2", created_at=clock.now, scopes=frozenset({MEET})))
+    replaced = grants.save_grant(grant(ciphertext="gAAAA-cipher-2", created_at=clock.now, scopes=frozenset({MEET})))
     assert replaced.refresh_token_ciphertext == "gAAAA-cipher-2"
     assert replaced.scopes == frozenset({MEET})
     assert replaced.created_at == T0 and replaced.updated_at == clock.now
 
 
-def test_delete_grant_only_if_it_is_still_the_one_that_failed(store: Storage) -> None:
-    store.grants.save_grant(grant(ciphertext="new"))
-    assert store.grants.delete_grant(ALICE.user_name, only_if_ciphertext="old") is False
-    assert store.grants.get_grant(ALICE.user_name) is not None
-    assert store.grants.delete_grant(ALICE.user_name, only_if_ciphertext="new") is True
-    assert store.grants.get_grant(ALICE.user_name) is None
-    assert store.grants.delete_grant(ALICE.user_name) is False
+def test_delete_grant_only_if_it_is_still_the_one_that_failed(grants: Grants) -> None:
+    grants.save_grant(grant(ciphertext="new"))
+    assert grants.delete_grant(ALICE.user_name, only_if_ciphertext="old") is False
+    assert grants.get_grant(ALICE.user_name) is not None
+    assert grants.delete_grant(ALICE.user_name, only_if_ciphertext="new") is True
+    assert grants.get_grant(ALICE.user_name) is None
+    assert grants.delete_grant(ALICE.user_name) is False
 
 
-def test_replace_ciphertext_is_a_compare_and_swap(store: Storage) -> None:
-    store.grants.save_grant(grant(ciphertext="v1"))
-    assert store.grants.replace_grant_ciphertext(ALICE.user_name, "stale", "v2") is False
-    assert store.grants.replace_grant_ciphertext(ALICE.user_name, "v1", "v2") is True
-    found = store.grants.get_grant(ALICE.user_name)
+def test_replace_ciphertext_is_a_compare_and_swap(grants: Grants) -> None:
+    grants.save_grant(grant(ciphertext="v1"))
+    assert grants.replace_grant_ciphertext(ALICE.user_name, "stale", "v2") is False
+    assert grants.replace_grant_ciphertext(ALICE.user_name, "v1", "v2") is True
+    found = grants.get_grant(ALICE.user_name)
     assert found is not None and found.refresh_token_ciphertext == "v2"
 
 
-def test_a_stored_refresh_token_is_ciphertext_in_the_raw_row(store: Storage) -> None:
+def test_a_stored_refresh_token_is_ciphertext_in_the_raw_row(store: Storage, grants: Grants) -> None:
     cipher = TokenCipher([Fernet.generate_key().decode()])
     refresh_token = "1//0refresh-token-in-the-clear"
-    store.grants.save_grant(grant(ciphertext=cipher.encrypt(refresh_token)))
+    grants.save_grant(grant(ciphertext=cipher.encrypt(refresh_token)))
 
     with store.engine.connect() as connection:
         row = connection.execute(sa.select(user_grants)).mappings().one()
@@ -95,59 +95,59 @@ def test_a_stored_refresh_token_is_ciphertext_in_the_raw_row(store: Storage) -> 
                                "created_at", "updated_at"}  # no access token, no client secret
 
 
-def test_pending_authorization_round_trips_with_its_command(store: Storage) -> None:
-    store.grants.add_pending_authorization(pending())
-    assert store.grants.get_pending_authorization("n" * 43) == pending()
-    assert store.grants.get_pending_authorization("n" * 43) == pending()  # looking does not take
+def test_pending_authorization_round_trips_with_its_command(grants: Grants) -> None:
+    grants.add_pending_authorization(pending())
+    assert grants.get_pending_authorization("n" * 43) == pending()
+    assert grants.get_pending_authorization("n" * 43) == pending()  # looking does not take
 
 
-def test_pending_authorization_without_a_command(store: Storage) -> None:
+def test_pending_authorization_without_a_command(grants: Grants) -> None:
     bare = PendingAuthorization(nonce="b" * 43, user=Person("users/5", "Eve"), request=None, event_format="classic",
                                 config_complete_url=None, code_verifier_ciphertext="v", created_at=T0,
                                 expires_at=T0 + timedelta(minutes=10))
-    store.grants.add_pending_authorization(bare)
-    assert store.grants.take_pending_authorization("b" * 43) == bare
+    grants.add_pending_authorization(bare)
+    assert grants.take_pending_authorization("b" * 43) == bare
 
 
-def test_pending_directory_grant_keeps_its_meeting(store: Storage) -> None:
+def test_pending_directory_grant_keeps_its_meeting(grants: Grants) -> None:
     """Asking a linked user for directory lookups: no command, the meeting's card instead."""
     asking = PendingAuthorization(nonce="d" * 43, user=ALICE, request=None, event_format="classic",
                                   config_complete_url=None, code_verifier_ciphertext="v", created_at=T0,
                                   expires_at=T0 + timedelta(minutes=10),
                                   directory_meeting="spaces/CHAT1/messages/client-meet-abc-defg-hij")
-    store.grants.add_pending_authorization(asking)
-    assert store.grants.get_pending_authorization("d" * 43) == asking
-    assert store.grants.take_pending_authorization("d" * 43) == asking
-    assert pending().directory_meeting is None and store.grants.take_pending_authorization("d" * 43) is None
+    grants.add_pending_authorization(asking)
+    assert grants.get_pending_authorization("d" * 43) == asking
+    assert grants.take_pending_authorization("d" * 43) == asking
+    assert pending().directory_meeting is None and grants.take_pending_authorization("d" * 43) is None
 
 
-def test_taking_is_single_use(store: Storage) -> None:
-    store.grants.add_pending_authorization(pending())
-    assert store.grants.take_pending_authorization("n" * 43) == pending()
-    assert store.grants.take_pending_authorization("n" * 43) is None
-    assert store.grants.get_pending_authorization("n" * 43) is None
+def test_taking_is_single_use(grants: Grants) -> None:
+    grants.add_pending_authorization(pending())
+    assert grants.take_pending_authorization("n" * 43) == pending()
+    assert grants.take_pending_authorization("n" * 43) is None
+    assert grants.get_pending_authorization("n" * 43) is None
 
 
-def test_racing_callbacks_with_one_state_have_exactly_one_winner(store: Storage) -> None:
-    store.grants.add_pending_authorization(pending())
-    results = race(8, lambda _: store.grants.take_pending_authorization("n" * 43))
+def test_racing_callbacks_with_one_state_have_exactly_one_winner(grants: Grants) -> None:
+    grants.add_pending_authorization(pending())
+    results = race(8, lambda _: grants.take_pending_authorization("n" * 43))
     assert sum(result is not None for result in results) == 1
 
 
-def test_nonces_are_unique(store: Storage) -> None:
-    store.grants.add_pending_authorization(pending())
+def test_nonces_are_unique(grants: Grants) -> None:
+    grants.add_pending_authorization(pending())
     with pytest.raises(ConflictError):
-        store.grants.add_pending_authorization(pending(user=BOB))
-    taken = store.grants.take_pending_authorization("n" * 43)
+        grants.add_pending_authorization(pending(user=BOB))
+    taken = grants.take_pending_authorization("n" * 43)
     assert taken is not None and taken.user == ALICE
 
 
-def test_prune_removes_only_expired_pending_authorizations(store: Storage) -> None:
-    store.grants.add_pending_authorization(pending("a" * 43, expires_at=T0 + timedelta(minutes=1)))
-    store.grants.add_pending_authorization(pending("b" * 43, BOB, expires_at=T0 + timedelta(minutes=20)))
-    assert store.grants.prune_pending_authorizations(T0 + timedelta(minutes=5)) == 1
-    assert store.grants.get_pending_authorization("a" * 43) is None
-    assert store.grants.get_pending_authorization("b" * 43) is not None
+def test_prune_removes_only_expired_pending_authorizations(store: Storage, grants: Grants) -> None:
+    grants.add_pending_authorization(pending("a" * 43, expires_at=T0 + timedelta(minutes=1)))
+    grants.add_pending_authorization(pending("b" * 43, BOB, expires_at=T0 + timedelta(minutes=20)))
+    assert grants.prune_pending_authorizations(T0 + timedelta(minutes=5)) == 1
+    assert grants.get_pending_authorization("a" * 43) is None
+    assert grants.get_pending_authorization("b" * 43) is not None
     with store.engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(pending_authorizations)).scalar_one() == 1
 
@@ -164,29 +164,29 @@ def pending_rows(store: Storage) -> list[sa.Row]:  # type: ignore[type-arg]
                                        .order_by(pending_authorizations.c.purpose)).all())
 
 
-def test_the_newest_meet_of_a_person_in_a_space_replaces_the_one_before(store: Storage) -> None:
+def test_the_newest_meet_of_a_person_in_a_space_replaces_the_one_before(store: Storage, grants: Grants) -> None:
     for n in range(60):
-        store.grants.add_pending_authorization(pending(f"{n:043d}", request=meet_request(ALICE, message=f"M{n}")))
+        grants.add_pending_authorization(pending(f"{n:043d}", request=meet_request(ALICE, message=f"M{n}")))
     assert [(row.nonce, row.purpose) for row in pending_rows(store)] == [(f"{59:043d}", "meet:spaces/CHAT1")]
-    assert store.grants.get_pending_authorization(f"{58:043d}") is None  # the older link leads nowhere now
-    newest = store.grants.take_pending_authorization(f"{59:043d}")
+    assert grants.get_pending_authorization(f"{58:043d}") is None  # the older link leads nowhere now
+    newest = grants.take_pending_authorization(f"{59:043d}")
     assert newest is not None and newest.request is not None
     assert newest.request.source_message == "spaces/CHAT1/messages/M59"
 
 
-def test_pending_authorizations_of_other_spaces_people_and_purposes_stay(store: Storage) -> None:
-    store.grants.add_pending_authorization(pending("a" * 43, request=meet_request(ALICE)))
-    store.grants.add_pending_authorization(pending("b" * 43, request=meet_request(ALICE, space="spaces/CHAT2")))
-    store.grants.add_pending_authorization(pending("c" * 43, user=BOB, request=meet_request(BOB)))
+def test_pending_authorizations_of_other_spaces_people_and_purposes_stay(store: Storage, grants: Grants) -> None:
+    grants.add_pending_authorization(pending("a" * 43, request=meet_request(ALICE)))
+    grants.add_pending_authorization(pending("b" * 43, request=meet_request(ALICE, space="spaces/CHAT2")))
+    grants.add_pending_authorization(pending("c" * 43, user=BOB, request=meet_request(BOB)))
     bare = PendingAuthorization(nonce="d" * 43, user=ALICE, request=None, event_format="classic",
                                 config_complete_url=None, code_verifier_ciphertext="v", created_at=T0,
                                 expires_at=T0 + timedelta(minutes=10))
-    store.grants.add_pending_authorization(bare)
-    store.grants.add_pending_authorization(PendingAuthorization(
+    grants.add_pending_authorization(bare)
+    grants.add_pending_authorization(PendingAuthorization(
         nonce="e" * 43, user=ALICE, request=None, event_format="classic", config_complete_url=None,
         code_verifier_ciphertext="v", created_at=T0, expires_at=T0 + timedelta(minutes=10),
         directory_meeting="spaces/CHAT1/messages/client-meet-abc-defg-hij"))
-    store.grants.add_pending_authorization(PendingAuthorization(  # a second bare link replaces the first
+    grants.add_pending_authorization(PendingAuthorization(  # a second bare link replaces the first
         nonce="f" * 43, user=ALICE, request=None, event_format="classic", config_complete_url=None,
         code_verifier_ciphertext="v", created_at=T0, expires_at=T0 + timedelta(minutes=10)))
     assert [(row.nonce[0], row.user_name, row.purpose) for row in pending_rows(store)] == [
@@ -199,11 +199,11 @@ def test_pending_authorizations_of_other_spaces_people_and_purposes_stay(store: 
 
 
 def test_simultaneous_prompts_of_one_person_leave_one_pending_authorization(
-        store: Storage, instances: list[Storage]) -> None:
+        store: Storage, grants: Grants, instances: list[Storage]) -> None:
     race(24, lambda i: instances[i % len(instances)].grants.add_pending_authorization(
         pending(f"{i:043d}", request=meet_request(ALICE, message=f"M{i}"))))
     rows = pending_rows(store)
     assert len(rows) == 1
-    survivor = store.grants.get_pending_authorization(rows[0].nonce)
+    survivor = grants.get_pending_authorization(rows[0].nonce)
     assert survivor is not None and survivor.request is not None
     assert survivor.request.source_message == f"spaces/CHAT1/messages/M{int(rows[0].nonce)}"

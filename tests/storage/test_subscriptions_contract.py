@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.storage import Storage
+from bot.storage import Storage, Subscriptions
 from domain import Meeting, Person
 from tests.storage.conftest import FakeClock
 
@@ -26,7 +26,7 @@ def meeting(store: Storage, n: int, created_at: datetime, organizer: Person = AD
     return recorded
 
 
-def test_subscriptions_of_dormant_meetings_lapse_and_the_rest_are_shared_fairly(store: Storage,
+def test_subscriptions_of_dormant_meetings_lapse_and_the_rest_are_shared_fairly(store: Storage, subscriptions: Subscriptions,
                                                                                clock: FakeClock) -> None:
     now = clock.now
     soon = now + timedelta(hours=2)
@@ -34,14 +34,14 @@ def test_subscriptions_of_dormant_meetings_lapse_and_the_rest_are_shared_fairly(
     bobs = meeting(store, 10, now - timedelta(days=1), organizer=BOB)
     sleeping = meeting(store, 11, now - timedelta(days=9), dormant_since=now - timedelta(days=1))
     for index, made in enumerate(adas):
-        store.subscriptions.record_subscription(made.id or 0, f"subscriptions/a{index}", soon + timedelta(minutes=index))
-    store.subscriptions.record_subscription(bobs.id or 0, "subscriptions/b", soon + timedelta(hours=1))
-    store.subscriptions.record_subscription(sleeping.id or 0, "subscriptions/z", now + timedelta(minutes=1))
-    store.subscriptions.record_subscription(adas[5].id or 0, "subscriptions/later", now + timedelta(days=6))  # not due
+        subscriptions.record_subscription(made.id or 0, f"subscriptions/a{index}", soon + timedelta(minutes=index))
+    subscriptions.record_subscription(bobs.id or 0, "subscriptions/b", soon + timedelta(hours=1))
+    subscriptions.record_subscription(sleeping.id or 0, "subscriptions/z", now + timedelta(minutes=1))
+    subscriptions.record_subscription(adas[5].id or 0, "subscriptions/later", now + timedelta(days=6))  # not due
 
-    due = store.subscriptions.subscriptions_to_maintain(expiring_before=now + timedelta(hours=13), live_after=now - MONTH,
+    due = subscriptions.subscriptions_to_maintain(expiring_before=now + timedelta(hours=13), live_after=now - MONTH,
                                           limit=10, per_organizer=3)
     assert [s.name for s in due] == ["subscriptions/a0", "subscriptions/a1", "subscriptions/a2", "subscriptions/b"]
-    capped = store.subscriptions.subscriptions_to_maintain(expiring_before=now + timedelta(hours=13), live_after=now - MONTH,
+    capped = subscriptions.subscriptions_to_maintain(expiring_before=now + timedelta(hours=13), live_after=now - MONTH,
                                              limit=2, per_organizer=3)
     assert [s.name for s in capped] == ["subscriptions/a0", "subscriptions/a1"]
