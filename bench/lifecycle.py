@@ -146,7 +146,7 @@ def _big_meeting(stack: LocalStack, participants: int, sessions_each: int, entri
         meet.end_conference(room, recording=True,
                             transcript=[{"participant": speaker, "text": f"Line {i}"} for i in range(entries)])
     state.clock.advance(900)
-    meeting = bot.services.storage.get_meeting_by_meet_space(room.name)
+    meeting = bot.services.storage.meetings.get_meeting_by_meet_space(room.name)
     tracemalloc.start()
     started = time.perf_counter()
     bot.worker.sync.sync(meeting, None)

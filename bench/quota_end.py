@@ -97,7 +97,7 @@ class _World:
         self.local = local
         self.groups = groups  # (group name, meeting ids)
         storage = local.app.extensions["meetbot"].services.storage
-        self.meetings = {meeting_id: storage.get_meeting(meeting_id) for _, ids in groups for meeting_id in ids}
+        self.meetings = {meeting_id: storage.meetings.get_meeting(meeting_id) for _, ids in groups for meeting_id in ids}
         self.spaces = sorted({m.chat_space for m in self.meetings.values()})
 
     def messages(self) -> dict[str, list[dict[str, Any]]]:
@@ -164,7 +164,7 @@ def measure(local: LocalStack, busy: int, spread: int, spread_spaces: int, *, se
                      list(world.meetings.values()))
         _wait(lambda: all("In the call (1)" in card for card, _ in world.states().values()), settle_timeout,
               "every card showing its organizer in the call")
-        _wait(lambda: bot.services.storage.meetings_needing_sync() == 0, 60, "the set-up's syncs")
+        _wait(lambda: bot.services.storage.sync_queue.meetings_needing_sync() == 0, 60, "the set-up's syncs")
         posted_before = sum(len(messages) for messages in world.messages().values())  # welcomes and cards
         setup_calls = local.control("GET", "calls")["calls"]
         mark = len(setup_calls)
@@ -183,7 +183,7 @@ def measure(local: LocalStack, busy: int, spread: int, spread_spaces: int, *, se
             if len(settled) < len(groups):
                 time.sleep(0.25)
         # Anything late (a second summary would be) lands before counting.
-        _wait(lambda: bot.services.storage.meetings_needing_sync() == 0, 30, "the last syncs")
+        _wait(lambda: bot.services.storage.sync_queue.meetings_needing_sync() == 0, 30, "the last syncs")
         time.sleep(2.0)
         states = world.states()
         lost = sum(1 for meeting_id, state in states.items() if not world.right(meeting_id, state))

@@ -66,7 +66,7 @@ def seed_meetings(local: LocalStack, organizers: list[dict[str, Any]], chat_spac
     for index in range(count):
         organizer = organizers[index % len(organizers)]
         space = state.meet.create_space(owner=organizer["name"], owner_email=organizer["email"], client_id=client_id)
-        meeting = storage.record_meeting(Meeting(
+        meeting = storage.meetings.record_meeting(Meeting(
             meet_space=f"spaces/{space.id}", meeting_code=space.meeting_code, meeting_uri=space.meeting_uri,
             chat_space=chat_space, organizer=Person(organizer["name"], organizer["displayName"], organizer["email"]),
             title=f"{title} {index + 1}", created_at=created_at))
@@ -74,8 +74,8 @@ def seed_meetings(local: LocalStack, organizers: list[dict[str, Any]], chat_spac
         card = render_join_card(meeting, now=created_at, config=config)
         with state.lock:
             posted = state.chat.create_message(chat_space, APP_USER, card, app_auth=True)
-        storage.attach_card(meeting.id, posted.name, posted.thread_name)
-        storage.note_card(meeting.id, render_hash(card))
+        storage.meetings.attach_card(meeting.id, posted.name, posted.thread_name)
+        storage.card_turns.note_card(meeting.id, render_hash(card))
         ids.append(meeting.id)
     return ids
 

@@ -21,8 +21,7 @@ from cards.widgets import Json
 
 from .config import Config
 from domain import CallState, Meeting
-from .storage import Storage
-from .storage.lifecycle import CardBusyError
+from .storage import CardBusyError, Repositories
 
 
 def render_join_card(meeting: Meeting, *, now: datetime, config: Config, call: CallState | None = None) -> Json:
@@ -42,7 +41,7 @@ class Published(enum.Enum):
     BUSY = "busy"  # another drawing held the card too long; nothing was written
 
 
-def publish_card(storage: Storage, meeting_id: int, observed_at: datetime, body: Json,
+def publish_card(storage: Repositories, meeting_id: int, observed_at: datetime, body: Json,
                  write: Callable[[Json], None]) -> Published:
     """Put ``body``, drawn from a reading of Meet that began at ``observed_at``, on the
     meeting's card with ``write`` (a Chat edit, or nothing when a click's answer carries
@@ -57,7 +56,7 @@ def publish_card(storage: Storage, meeting_id: int, observed_at: datetime, body:
     """
     card_hash = render_hash(body)
     try:
-        with storage.card_turn(meeting_id, observed_at) as turn:
+        with storage.card_turns.card_turn(meeting_id, observed_at) as turn:
             if turn.superseded:
                 return Published.SUPERSEDED
             if turn.shown_hash == card_hash:

@@ -122,7 +122,7 @@ def meeting_from_space(space: dict[str, Any], request: MeetRequest, settings: Me
         source_message=request.source_message,
         event_format=request.event_format,
         # Shared cards and the summary show times in it; the transcript's dates are read in it.
-        time_zone=request.time_zone or services.storage.time_zone_of(request.organizer.user_name),
+        time_zone=request.time_zone or services.storage.people.time_zone_of(request.organizer.user_name),
     )
 
 
@@ -137,7 +137,7 @@ def explain(error: GoogleApiError) -> dict[str, Any]:
 def create_meeting(request: MeetRequest, services: Services) -> Outcome:
     """Create the Meet space for ``request`` and post its join card, at most once per message."""
     storage = services.storage
-    if request.source_message and storage.get_meeting_by_source_message(request.source_message) is not None:
+    if request.source_message and storage.meetings.get_meeting_by_source_message(request.source_message) is not None:
         return AlreadyHandled()
     try:
         credentials = services.credentials.for_user(request.organizer)
@@ -150,31 +150,31 @@ def create_meeting(request: MeetRequest, services: Services) -> Outcome:
     # A place in the organizer's window is taken before anything else, atomically in the
     # database: simultaneous commands (any worker, any instance) cannot all pass the check.
     limit = services.config.rate_limit_meetings_per_minute
-    reservation = storage.reserve(RATE_KEY_PREFIX + request.organizer.user_name, limit=limit, window=RATE_WINDOW)
+    reservation = storage.limits.reserve(RATE_KEY_PREFIX + request.organizer.user_name, limit=limit, window=RATE_WINDOW)
     if reservation is None:
         log.info("meeting rate limit reached", extra={"fields": {"user": request.organizer.user_name}})
         return Refused(rate_limited_message(limit))
 
     claim = CLAIM_PREFIX + request.source_message if request.source_message else None
-    if claim is not None and not storage.mark_processed(claim):
-        storage.release(reservation)
+    if claim is not None and not storage.processed_events.mark_processed(claim):
+        storage.limits.release(reservation)
         return AlreadyHandled()
     try:
         outcome = _create(request, credentials, services)
     except BaseException:
         # The place is kept: the failure may have come after Meet created the space.
         if claim is not None:
-            storage.forget_processed(claim)
+            storage.processed_events.forget_processed(claim)
         raise
     if not isinstance(outcome, (Created, CardPending)):
-        storage.release(reservation)  # no meeting came of it: it does not count
+        storage.limits.release(reservation)  # no meeting came of it: it does not count
     if claim is not None and not isinstance(outcome, (Created, CardPending, AlreadyHandled)):
-        storage.forget_processed(claim)  # nothing was created: a later delivery may try again
+        storage.processed_events.forget_processed(claim)  # nothing was created: a later delivery may try again
     return outcome
 
 
 def _create(request: MeetRequest, credentials: Any, services: Services) -> Outcome:
-    settings = services.storage.get_space_defaults(request.chat_space) or MeetingSettings()
+    settings = services.storage.spaces.get_space_defaults(request.chat_space) or MeetingSettings()
     try:
         space = services.meet.create_space(credentials, settings.to_space_config())
     except GoogleApiError as error:
@@ -192,7 +192,7 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
     message_id = card_message_id(space.get("meetingCode", ""))
     card_name = f"{request.chat_space}/messages/{message_id}"
     try:
-        meeting = services.storage.record_meeting(
+        meeting = services.storage.meetings.record_meeting(
             meeting_from_space(space, request, settings, services).with_changes(card_message=card_name))
     except ConflictError:
         # Only possible if the claim was pruned and the message delivered again since.
@@ -202,7 +202,7 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
     if meeting.requested_cohosts:
         # Before the card is posted, so the card says from the start who is a co-host
         # and who Meet refused (not fatal: the meeting exists either way).
-        meeting = services.storage.set_cohosts(meeting.id, add_cohosts(meeting, credentials, CohostTools.of(services)))
+        meeting = services.storage.meetings.set_cohosts(meeting.id, add_cohosts(meeting, credentials, CohostTools.of(services)))
     card = render_join_card(meeting, now=services.clock(), config=services.config)
     try:
         posted = services.chat.create_message(request.chat_space, card, message_id=message_id, request_id=message_id)
@@ -217,11 +217,11 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
             if services.lifecycle is not None:
                 services.lifecycle.card_unconfirmed(meeting)
             return CardPending(meeting, card_delayed_message())
-        services.storage.delete_meeting(meeting.stored_id)
+        services.storage.meetings.delete_meeting(meeting.stored_id)
         log.error("could not post the join card", extra={"fields": {"kind": error.kind.value, "status": error.status}})
         return Refused(error_message(Problem.MEET_UNAVAILABLE))
     try:
-        meeting = services.storage.attach_card(meeting.stored_id, posted.get("name", ""),
+        meeting = services.storage.meetings.attach_card(meeting.stored_id, posted.get("name", ""),
                                                (posted.get("thread") or {}).get("name"))
         if services.lifecycle is not None:
             services.lifecycle.meeting_created(meeting, posted_card=card)

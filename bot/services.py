@@ -10,7 +10,7 @@ from .config import Config
 from .google.chat import ChatGateway
 from .google.credentials import UserCredentialsProvider
 from .google.meet import MeetGateway
-from .storage import Storage
+from .storage import Repositories
 
 if TYPE_CHECKING:
     from .authorization import Authorization
@@ -35,7 +35,7 @@ def offline_summarizer() -> "Summarizer":
 @dataclass(frozen=True)
 class Services:
     config: Config
-    storage: Storage
+    storage: Repositories
     meet: MeetGateway
     chat: ChatGateway
     credentials: UserCredentialsProvider

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Callable
 
 from ..config import Config
-from ..storage import Storage
+from ..storage import Repositories
 from . import pages
 from .credentials import OAuthCredentials
 from .crypto import TokenCipher, derive_state_keys
@@ -27,7 +27,7 @@ from .state import StateSigner
 __all__ = ["pages", "Authorization", "Linked", "OAuthCredentials", "Page", "Redirect", "Unlinked", "build_authorization"]
 
 
-def build_authorization(config: Config, storage: Storage, clock: Callable[[], datetime]) -> Authorization:
+def build_authorization(config: Config, storage: Repositories, clock: Callable[[], datetime]) -> Authorization:
     """Everything linking needs, from configuration (``Config.problems`` has vetted it)."""
     cipher = TokenCipher(config.token_encryption_keys)
     keys = [config.state_signing_key.encode("utf-8")] if config.state_signing_key \

@@ -24,7 +24,7 @@ from domain import Person, UserGrant
 from ..google.credentials import DIRECTORY_SCOPE, MissingScope, NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError, call_with_retries
 from ..retry import attempt_timeout
-from ..storage import Storage
+from ..storage import Repositories
 from .crypto import TokenCipher, UndecryptableToken
 from .google_oauth import MEET_SCOPE
 
@@ -45,7 +45,7 @@ class _TimedRequest(google.auth.transport.requests.Request):
 
 
 class OAuthCredentials:
-    def __init__(self, config: Config, storage: Storage, cipher: TokenCipher, *,
+    def __init__(self, config: Config, storage: Repositories, cipher: TokenCipher, *,
                  session: requests.Session | None = None, cache_size: int = 1024,
                  sleep: Callable[[float], None] | None = None) -> None:
         self._config = config
@@ -65,7 +65,7 @@ class OAuthCredentials:
 
     # -- UserCredentialsProvider --------------------------------------------------------
     def for_user(self, person: Person) -> Credentials:
-        grant = self._storage.get_grant(person.user_name)
+        grant = self._storage.grants.get_grant(person.user_name)
         if grant is None:
             raise NeedsAuthorization("no stored authorization")
         with self._lock:
@@ -82,7 +82,7 @@ class OAuthCredentials:
     def for_directory(self, person: Person) -> Credentials:
         """The same credentials as for Meet, once the user's grant includes
         ``directory.readonly`` (granted incrementally: their token then carries both)."""
-        grant = self._storage.get_grant(person.user_name)
+        grant = self._storage.grants.get_grant(person.user_name)
         if grant is None:
             raise NeedsAuthorization("no stored authorization")
         if DIRECTORY_SCOPE not in grant.scopes:
@@ -94,9 +94,9 @@ class OAuthCredentials:
             cached = self._cache.pop(person.user_name, None)
         # Only the grant that failed: if the user linked again meanwhile, keep the new one.
         if cached is not None:
-            self._storage.delete_grant(person.user_name, only_if_ciphertext=cached[0])
+            self._storage.grants.delete_grant(person.user_name, only_if_ciphertext=cached[0])
         else:
-            self._storage.delete_grant(person.user_name)
+            self._storage.grants.delete_grant(person.user_name)
         log.info("stored authorization invalidated", extra={"fields": {"user": person.user_name}})
 
     # -- used by linking ------------------------------------------------------------------
@@ -113,7 +113,7 @@ class OAuthCredentials:
     def _credentials_for(self, grant: UserGrant, *, access_token: str | None = None,
                          expiry: Any = None) -> Credentials:
         if MEET_SCOPE not in grant.scopes:
-            self._storage.delete_grant(grant.user_name, only_if_ciphertext=grant.refresh_token_ciphertext)
+            self._storage.grants.delete_grant(grant.user_name, only_if_ciphertext=grant.refresh_token_ciphertext)
             raise NeedsAuthorization("the stored authorization lacks the Meet scope")
         try:
             refresh_token = self._cipher.decrypt(grant.refresh_token_ciphertext)
@@ -122,7 +122,7 @@ class OAuthCredentials:
             # the grant is unusable, so ask the user to link again rather than fail forever.
             log.error("stored refresh token cannot be decrypted with the configured keys; asking the user to "
                       "link again", extra={"fields": {"user": grant.user_name}})
-            self._storage.delete_grant(grant.user_name, only_if_ciphertext=grant.refresh_token_ciphertext)
+            self._storage.grants.delete_grant(grant.user_name, only_if_ciphertext=grant.refresh_token_ciphertext)
             raise NeedsAuthorization("the stored authorization cannot be decrypted") from None
         naive_expiry = expiry.replace(tzinfo=None) if expiry is not None and expiry.tzinfo else expiry
         return Credentials(token=access_token, expiry=naive_expiry,  # google-auth wants naive UTC
@@ -138,7 +138,7 @@ class OAuthCredentials:
             if error.kind is FailureKind.UNAUTHENTICATED:
                 log.info("refresh token refused (invalid_grant): deleting the stored authorization",
                          extra={"fields": {"user": grant.user_name}})
-                self._storage.delete_grant(grant.user_name, only_if_ciphertext=grant.refresh_token_ciphertext)
+                self._storage.grants.delete_grant(grant.user_name, only_if_ciphertext=grant.refresh_token_ciphertext)
                 self.forget_cached(grant.user_name)
                 raise NeedsAuthorization("the stored authorization was revoked or expired") from error
             raise
@@ -155,7 +155,7 @@ class OAuthCredentials:
         if self._cipher.is_current(grant.refresh_token_ciphertext):
             return
         rotated = self._cipher.rotate(grant.refresh_token_ciphertext)
-        if self._storage.replace_grant_ciphertext(grant.user_name, grant.refresh_token_ciphertext, rotated):
+        if self._storage.grants.replace_grant_ciphertext(grant.user_name, grant.refresh_token_ciphertext, rotated):
             with self._lock:
                 cached = self._cache.get(grant.user_name)
                 if cached is not None and cached[0] == grant.refresh_token_ciphertext:

@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 from ..config import Config
 from domain import MeetRequest, PendingAuthorization, Person, UserGrant
-from ..storage import Storage, StorageError
+from ..storage import Repositories, StorageError
 from . import pages
 from .credentials import OAuthCredentials
 from .crypto import TokenCipher, UndecryptableToken
@@ -79,7 +79,7 @@ class Unlinked(str, enum.Enum):
 
 
 class Authorization:
-    def __init__(self, config: Config, storage: Storage, oauth: GoogleOAuthClient, cipher: TokenCipher,
+    def __init__(self, config: Config, storage: Repositories, oauth: GoogleOAuthClient, cipher: TokenCipher,
                  signer: StateSigner, credentials: OAuthCredentials, clock: Callable[[], datetime]) -> None:
         self._config = config
         self._storage = storage
@@ -94,9 +94,9 @@ class Authorization:
               config_complete_url: str | None) -> str:
         """Store a pending authorization for ``user`` and return the URL to prompt with."""
         now = self._clock()
-        self._storage.prune_pending_authorizations(now)  # keeps the table small, no cron needed
+        self._storage.grants.prune_pending_authorizations(now)  # keeps the table small, no cron needed
         nonce = new_nonce()
-        self._storage.add_pending_authorization(PendingAuthorization(
+        self._storage.grants.add_pending_authorization(PendingAuthorization(
             nonce=nonce, user=user, request=request, event_format=event_format,
             config_complete_url=config_complete_url,
             code_verifier_ciphertext=self._cipher.encrypt(new_code_verifier()),
@@ -107,9 +107,9 @@ class Authorization:
         """The URL asking ``user`` to allow directory lookups (``directory.readonly``,
         added to their grant incrementally) for the co-hosts waiting on ``meeting_card``."""
         now = self._clock()
-        self._storage.prune_pending_authorizations(now)
+        self._storage.grants.prune_pending_authorizations(now)
         nonce = new_nonce()
-        self._storage.add_pending_authorization(PendingAuthorization(
+        self._storage.grants.add_pending_authorization(PendingAuthorization(
             nonce=nonce, user=user, request=None, event_format="classic", config_complete_url=None,
             code_verifier_ciphertext=self._cipher.encrypt(new_code_verifier()),
             created_at=now, expires_at=now + timedelta(seconds=self._signer.max_age_seconds),
@@ -123,7 +123,7 @@ class Authorization:
             claims = self._signer.verify(state)
         except InvalidState as error:
             return pages.invalid_state(str(error), expired=error.expired)
-        pending = self._storage.get_pending_authorization(claims.nonce)
+        pending = self._storage.grants.get_pending_authorization(claims.nonce)
         if pending is None or pending.expires_at <= self._clock():
             return pages.already_used()
         if pending.user.user_name != claims.user_name:
@@ -153,9 +153,9 @@ class Authorization:
         # Anything carrying a code (even beside an error) takes (deletes) it first,
         # whatever follows: such a state can never be used twice.
         if refusal and "code" not in args:
-            pending = self._storage.get_pending_authorization(claims.nonce)
+            pending = self._storage.grants.get_pending_authorization(claims.nonce)
         else:
-            pending = self._storage.take_pending_authorization(claims.nonce)
+            pending = self._storage.grants.take_pending_authorization(claims.nonce)
         if pending is None or pending.expires_at <= self._clock():
             log.warning("callback for a used or expired state")
             return pages.already_used()
@@ -217,7 +217,7 @@ class Authorization:
                           scopes=tokens.scopes, refresh_token_ciphertext=self._cipher.encrypt(tokens.refresh_token),
                           created_at=now, updated_at=now)
         try:
-            grant = self._storage.save_grant(grant)
+            grant = self._storage.grants.save_grant(grant)
         except StorageError:
             log.exception("could not store a grant")
             self._discard(tokens, None)
@@ -228,7 +228,7 @@ class Authorization:
 
     # -- unlink ---------------------------------------------------------------------------
     def unlink(self, person: Person) -> Unlinked:
-        grant = self._storage.get_grant(person.user_name)
+        grant = self._storage.grants.get_grant(person.user_name)
         if grant is None:
             return Unlinked.NOT_LINKED
         self.credentials.forget_cached(person.user_name)
@@ -239,7 +239,7 @@ class Authorization:
         confirmed = self._oauth.revoke(refresh_token) if refresh_token else False
         # Deleted whatever Google said: the user asked for it, and without our copy the
         # token is useless to anyone.
-        self._storage.delete_grant(person.user_name)
+        self._storage.grants.delete_grant(person.user_name)
         self.credentials.forget_cached(person.user_name)
         log.info("account unlinked", extra={"fields": {"user": person.user_name, "revoked": confirmed}})
         return Unlinked.REVOKED if confirmed else Unlinked.DELETED_ONLY
@@ -251,7 +251,7 @@ class Authorization:
     def _discard(self, tokens: TokenResponse, subject: str | None) -> None:
         """Tokens we refuse to keep: revoke them at Google, unless that would also end a
         link we hold for that account (Google revokes a client's grant as a whole)."""
-        if subject is not None and self._storage.get_grant(f"users/{subject}") is not None:
+        if subject is not None and self._storage.grants.get_grant(f"users/{subject}") is not None:
             return
         token = tokens.refresh_token or tokens.access_token
         if token:

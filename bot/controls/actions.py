@@ -73,7 +73,7 @@ def prepare(event: ChatEvent, services: Services, *, verb: str | None) -> Union[
         if stale is not None:  # an old click replayed (End from years ago): change nothing
             log.warning("refused a stale click")
             return Refusal(stale, "FAILED_PRECONDITION")
-    target = clicked_meeting(event, services.storage)
+    target = clicked_meeting(event, services.storage.meetings)
     if isinstance(target, Stale):
         return Refusal(target.message, "NOT_FOUND")
     meeting = target
@@ -159,7 +159,7 @@ def current_card(meeting: Meeting, credentials: Any, services: Services, *,
 
 def _request_sync(meeting: Meeting, services: Services) -> None:
     if meeting.id is not None and services.lifecycle is not None:
-        services.storage.request_sync(meeting.id)
+        services.storage.sync_queue.request_sync(meeting.id)
         if services.lifecycle.worker is not None:
             services.lifecycle.worker.kick()
 
@@ -192,7 +192,7 @@ def lock(control: Control, services: Services) -> Redraw:
     else:
         _change(services.meet.patch_space, credentials, meeting.meet_space,
                 {"accessType": AccessType.RESTRICTED.value}, ["config.accessType"])
-        meeting = services.storage.set_access(meeting.stored_id, AccessType.RESTRICTED, current)
+        meeting = services.storage.meetings.set_access(meeting.stored_id, AccessType.RESTRICTED, current)
     return Redraw(current_card(meeting, credentials, services)[0])
 
 
@@ -209,7 +209,7 @@ def unlock(control: Control, services: Services) -> Redraw:
             or UNLOCKED_FALLBACK
         _change(services.meet.patch_space, credentials, meeting.meet_space, {"accessType": target.value},
                 ["config.accessType"])
-        meeting = services.storage.set_access(meeting.stored_id, target, None)
+        meeting = services.storage.meetings.set_access(meeting.stored_id, target, None)
     return Redraw(current_card(meeting, credentials, services)[0])
 
 
@@ -223,10 +223,10 @@ def _note_access(meeting: Meeting, current: AccessType | None, services: Service
             return meeting
         before = meeting.access_type or meeting.settings.access_type
         unlocked = meeting.unlocked_access_type or (before if before is not AccessType.RESTRICTED else None)
-        return services.storage.set_access(meeting.stored_id, current, unlocked)
+        return services.storage.meetings.set_access(meeting.stored_id, current, unlocked)
     if current is None or (meeting.access_type is current and meeting.unlocked_access_type is None):
         return meeting
-    return services.storage.set_access(meeting.stored_id, current, None)
+    return services.storage.meetings.set_access(meeting.stored_id, current, None)
 
 
 def refresh(control: Control, services: Services) -> Redraw:
@@ -240,9 +240,9 @@ def refresh(control: Control, services: Services) -> Redraw:
     a newer one since, the answer is "Up to date" and nothing is read."""
     meeting = control.meeting
     assert meeting.id is not None
-    read_at = services.storage.card_reading(meeting.id)
+    read_at = services.storage.card_turns.card_reading(meeting.id)
     if meeting.dormant:
-        services.storage.wake_meetings([meeting.id])
+        services.storage.sync_queue.wake_meetings([meeting.id])
         meeting = meeting.with_changes(dormant_since=None, woken_at=services.clock())
     elif read_at is not None and services.clock() - read_at < timedelta(seconds=services.config.refresh_interval_seconds):
         return Redraw(None, note=up_to_date(services.clock() - read_at))
@@ -300,10 +300,10 @@ def save_settings(control: Control, inputs: dict[str, tuple[str, ...]], services
         unlocked = None  # no longer locked: nothing to restore
     elif current.access_type is not AccessType.RESTRICTED:
         unlocked = current.access_type  # locked through the dialog: Unlock restores this
-    meeting = services.storage.set_meeting_settings(meeting.id, dataclasses.replace(
+    meeting = services.storage.meetings.set_meeting_settings(meeting.id, dataclasses.replace(
         wanted, post_summary=meeting.settings.post_summary, list_absent=meeting.settings.list_absent,
         next_steps=meeting.settings.next_steps))
-    meeting = services.storage.set_access(meeting.stored_id, wanted.access_type, unlocked)
+    meeting = services.storage.meetings.set_access(meeting.stored_id, wanted.access_type, unlocked)
     if meeting.card_message:
         # A dialog's answer cannot also edit the card, so the card is edited here. Meet
         # has the change already: if Chat fails now, the next sync redraws the card.

@@ -25,7 +25,7 @@ from cards.join_card import person_name
 from domain import CohostState, Meeting, Person
 from ..chat_events import ChatEvent
 from ..google.meet import MeetGateway
-from ..storage import Storage
+from ..storage import Meetings
 
 STALE_CARD = ("This card is out of date: I can't find the meeting it belongs to any more, so I didn't change "
               "anything. Start a new one with /meet.")
@@ -43,11 +43,11 @@ class Stale:
     message: str = STALE_CARD
 
 
-def clicked_meeting(event: ChatEvent, storage: Storage) -> Union[Meeting, Stale]:
+def clicked_meeting(event: ChatEvent, meetings: Meetings) -> Union[Meeting, Stale]:
     """The meeting whose join card was clicked, if the click agrees with it in every way."""
     if event.message is None or not event.message.name:
         return Stale()
-    meeting = storage.get_meeting_by_card_message(event.message.name)
+    meeting = meetings.get_meeting_by_card_message(event.message.name)
     if meeting is None or meeting.id is None:
         return Stale()
     if event.parameters.get(MEETING_PARAMETER) != str(meeting.id):

@@ -23,7 +23,7 @@ from ..google.errors import FailureKind, GoogleApiError
 from ..google.meet import MeetGateway
 from ..google.people import PeopleGateway
 from ..retry import MIN_ATTEMPT_SECONDS, remaining_seconds, request_deadline
-from ..storage import Storage
+from ..storage import Repositories
 from .directory import Unresolved, resolve_emails
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class CohostTools:
     meet: MeetGateway
     people: PeopleGateway | None
     credentials: UserCredentialsProvider
-    storage: Storage
+    storage: Repositories
 
     @classmethod
     def of(cls, services: Services) -> CohostTools:

@@ -22,7 +22,7 @@ from ..google.credentials import MissingScope, NeedsAuthorization, UserCredentia
 from ..google.errors import FailureKind, GoogleApiError
 from ..google.people import PeopleGateway
 from ..retry import MIN_ATTEMPT_SECONDS, remaining_seconds
-from ..storage import Storage, StorageError
+from ..storage import Repositories, StorageError
 from .people import email_for, remember
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class Unresolved:
 Resolution = Union[str, Unresolved]
 
 
-def resolve_emails(mentioned: Sequence[Person], organizer: Person, storage: Storage,
+def resolve_emails(mentioned: Sequence[Person], organizer: Person, storage: Repositories,
                    people: PeopleGateway | None, credentials: UserCredentialsProvider) -> dict[str, Resolution]:
     """Each mentioned person's email (by ``users/{id}``), or why it is not known."""
     found: dict[str, Resolution] = {}
@@ -70,7 +70,7 @@ def resolve_emails(mentioned: Sequence[Person], organizer: Person, storage: Stor
     return found
 
 
-def _from_directory(missing: list[Person], organizer: Person, storage: Storage, people: PeopleGateway,
+def _from_directory(missing: list[Person], organizer: Person, storage: Repositories, people: PeopleGateway,
                     credentials: UserCredentialsProvider) -> dict[str, Resolution]:
     def everyone(state: CohostState, reason: str) -> dict[str, Resolution]:
         return {person.user_name: Unresolved(state, reason) for person in missing}

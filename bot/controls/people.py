@@ -3,7 +3,7 @@ time zone, in which the dates they say in a meeting are read.
 
 Chat's mentions carry only the user id (``users/{id}``); Meet adds members by email.
 Every verified event carries its sender's email, so the app remembers it
-(``storage.remember_person``) and looks it up when that person is mentioned. Chat sends
+(``storage.people.remember_person``) and looks it up when that person is mentioned. Chat sends
 the time zone with some events only (the reference promises it for card clicks and
 dialogs), so the last one seen is kept too. A small per-process cache keeps this from
 costing a database write per event.
@@ -16,15 +16,15 @@ import weakref
 from collections import OrderedDict
 
 from domain import Person
-from ..storage import Storage
+from ..storage import Repositories
 
 CACHE_SIZE = 4096
 
 _lock = threading.Lock()
-_seen: "weakref.WeakKeyDictionary[Storage, OrderedDict[str, tuple[str, str | None]]]" = weakref.WeakKeyDictionary()
+_seen: "weakref.WeakKeyDictionary[Repositories, OrderedDict[str, tuple[str, str | None]]]" = weakref.WeakKeyDictionary()
 
 
-def remember(storage: Storage, person: Person, *, time_zone: str | None = None) -> None:
+def remember(storage: Repositories, person: Person, *, time_zone: str | None = None) -> None:
     """Keep ``person``'s email and time zone (from a verified event); writes only when
     something is new or changed (an event without a time zone changes nothing)."""
     if not person.email:
@@ -36,19 +36,19 @@ def remember(storage: Storage, person: Person, *, time_zone: str | None = None) 
         if seen is not None and seen[0] == email and (time_zone is None or seen[1] == time_zone):
             known.move_to_end(person.user_name)
             return
-    storage.remember_person(person, time_zone=time_zone)
+    storage.people.remember_person(person, time_zone=time_zone)
     with _lock:
         known[person.user_name] = (email, time_zone if time_zone is not None else (seen[1] if seen else None))
         if len(known) > CACHE_SIZE:
             known.popitem(last=False)
 
 
-def email_for(storage: Storage, person: Person) -> str | None:
+def email_for(storage: Repositories, person: Person) -> str | None:
     """``person``'s email: as the event gave it, else as last seen, else as they linked it."""
     if person.email:
         return person.email.lower()
-    found = storage.email_of(person.user_name)
+    found = storage.people.email_of(person.user_name)
     if found:
         return found
-    grant = storage.get_grant(person.user_name)
+    grant = storage.grants.get_grant(person.user_name)
     return grant.email.lower() if grant is not None and grant.email else None

@@ -62,7 +62,7 @@ def ask_for_directory(services: Services, meeting: Meeting) -> None:
 def add_waiting_cohosts(services: Services, meeting_card: str) -> int:
     """The organizer has just allowed directory lookups: add the co-hosts that waited on
     them in that meeting (how many became co-hosts), and have its card redrawn."""
-    meeting = services.storage.get_meeting_by_card_message(meeting_card)
+    meeting = services.storage.meetings.get_meeting_by_card_message(meeting_card)
     if meeting is None or meeting.id is None:
         return 0
     pending = waiting(meeting)
@@ -77,7 +77,7 @@ def add_waiting_cohosts(services: Services, meeting_card: str) -> int:
                 add_cohosts(meeting, credentials, CohostTools.of(services), [c.person for c in pending])}
     merged = tuple(outcomes.get(c.person.user_name, c) if c.state is CohostState.NEEDS_DIRECTORY else c
                    for c in meeting.cohosts)
-    updated = services.storage.set_cohosts(meeting.id, merged)
+    updated = services.storage.meetings.set_cohosts(meeting.id, merged)
     if services.lifecycle is not None:
         services.lifecycle.cohosts_changed(updated)
     return sum(1 for c in outcomes.values() if c.state is CohostState.ADDED)

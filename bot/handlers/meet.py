@@ -37,7 +37,7 @@ def link_prompt(event: ChatEvent, services: Services, request: MeetRequest | Non
 
 
 def meet_command(event: ChatEvent, services: Services) -> Reply:
-    services.storage.mark_installed(event.space.name, space_type=event.space.space_type)
+    services.storage.spaces.mark_installed(event.space.name, space_type=event.space.space_type)
     request = request_from_event(event)
     outcome = create_meeting(request, services)
     if isinstance(outcome, CardPending):

@@ -20,8 +20,8 @@ from ..services import Services
 
 def recent_meetings(event: ChatEvent, services: Services) -> Reply:
     storage = services.storage
-    meetings = storage.recent_meetings(event.space.name, limit=MAX_SHOWN)
-    summaries = storage.summaries_of_meetings([m.id for m in meetings if m.id is not None])
+    meetings = storage.meetings.recent_meetings(event.space.name, limit=MAX_SHOWN)
+    summaries = storage.summaries.summaries_of_meetings([m.id for m in meetings if m.id is not None])
     if services.lifecycle is not None:
         services.lifecycle.wake(meetings)
     entries = []
@@ -31,5 +31,5 @@ def recent_meetings(event: ChatEvent, services: Services) -> Reply:
         entries.append(RecentMeeting(meeting, latest.started_at if latest else None,
                                      latest.ended_at if latest else None, len(calls),
                                      latest.artifacts if latest else ()))
-    zone = zone_of(event.time_zone or storage.time_zone_of(event.user.user_name))
+    zone = zone_of(event.time_zone or storage.people.time_zone_of(event.user.user_name))
     return NewMessage(recent_meetings_message(entries, zone), private_to=event.user.user_name)

@@ -22,11 +22,11 @@ SAVED = "Saved. New meetings in this space will use these settings."
 
 
 def _defaults(event: ChatEvent, services: Services) -> MeetingSettings:
-    return services.storage.get_space_defaults(event.space.name) or MeetingSettings()
+    return services.storage.spaces.get_space_defaults(event.space.name) or MeetingSettings()
 
 
 def open_space_settings(event: ChatEvent, services: Services) -> Reply:
-    services.storage.mark_installed(event.space.name, space_type=event.space.space_type)
+    services.storage.spaces.mark_installed(event.space.name, space_type=event.space.space_type)
     allowed = may_change_defaults(services.chat, event.space.name, event.user)
     if isinstance(allowed, Denied):
         if event.is_dialog:  # a command configured to open a dialog must be answered as one
@@ -49,5 +49,5 @@ def save_space_settings(event: ChatEvent, services: Services) -> Reply:
         card = space_settings_dialog(_defaults(event, services), space_name=event.space.display_name,
                                      error=settings.message)
         return DialogError(settings.message, card=card)
-    services.storage.set_space_defaults(event.space.name, settings, updated_by=event.user.user_name)
+    services.storage.spaces.set_space_defaults(event.space.name, settings, updated_by=event.user.user_name)
     return CloseDialog(SAVED)

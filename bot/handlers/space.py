@@ -30,7 +30,7 @@ def added_to_space_handler(command_handler: Callable[[ChatEvent], Handler]) -> H
     event (the router's own table), for the command an addition may carry."""
 
     def added_to_space(event: ChatEvent, services: Services) -> Reply:
-        services.storage.mark_installed(event.space.name, space_type=event.space.space_type)
+        services.storage.spaces.mark_installed(event.space.name, space_type=event.space.space_type)
         welcome = welcome_message(direct_message=event.space.is_direct_message)
         if not event.carries_command:
             return NewMessage(welcome)
@@ -63,5 +63,5 @@ def _post_welcome(event: ChatEvent, services: Services, welcome: dict[str, objec
 def removed_from_space(event: ChatEvent, services: Services) -> Reply:
     # The app can no longer post there: remember it so nothing (summaries, card edits)
     # tries to. Chat ignores any answer to this event, which may name nobody.
-    services.storage.mark_uninstalled(event.space.name)
+    services.storage.spaces.mark_uninstalled(event.space.name)
     return NoReply()

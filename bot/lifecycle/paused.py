@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 def organizer_unlinked(services: Services, organizer: Person) -> int:
     """``/meetlogout`` went through: pause the organizer's live meetings and have each
     synced (which redraws its card as paused and prompts them). How many there are."""
-    paused = services.storage.pause_organizer_meetings(organizer.user_name,
+    paused = services.storage.pauses.pause_organizer_meetings(organizer.user_name,
                                                        live_after=services.clock() - LIVE_FOR)
     if paused:
         _wake_worker(services)
@@ -49,7 +49,7 @@ def organizer_unlinked(services: Services, organizer: Person) -> int:
 def organizer_linked(services: Services, organizer: Person) -> int:
     """A new grant is stored: sync the organizer's paused meetings now rather than at the
     next reconcile pass. How many were paused."""
-    resumed = services.storage.resume_organizer_meetings(organizer.user_name)
+    resumed = services.storage.pauses.resume_organizer_meetings(organizer.user_name)
     if resumed:
         log.info("organizer linked again; resuming their meetings",
                  extra={"fields": {"user": organizer.user_name, "meetings": len(resumed)}})
@@ -66,9 +66,9 @@ def pause(services: Services, meeting: Meeting) -> PauseRecord | None:
     """Record the meeting as paused (the current episode, if one is under way); None when
     its story is over (ended, every summary complete): nothing is lost by not reading it."""
     assert meeting.id is not None
-    if meeting.status is MeetingStatus.ENDED and all(s.complete for s in services.storage.summaries_of(meeting.id)):
+    if meeting.status is MeetingStatus.ENDED and all(s.complete for s in services.storage.summaries.summaries_of(meeting.id)):
         return None
-    found = services.storage.pause_meeting(meeting.id, meeting.organizer.user_name)
+    found = services.storage.pauses.pause_meeting(meeting.id, meeting.organizer.user_name)
     if not found.prompted:  # logged until the organizer is told, not at every pass after
         log.warning("organizer's authorization is gone; the meeting is paused",
                     extra={"fields": {"meetSpace": meeting.meet_space}})
@@ -86,7 +86,7 @@ def prompt_once(services: Services, meeting: Meeting, episode: PauseRecord) -> N
     if failed is not None and failed.transient:
         return  # not recorded: the next sync of the paused meeting tries again (same id)
     # Posted, or refused for good (the app lost the space): asking again changes nothing.
-    services.storage.mark_pause_prompted(episode.meeting_id, episode.since)
+    services.storage.pauses.mark_pause_prompted(episode.meeting_id, episode.since)
 
 
 def paused_request_id(meeting: Meeting, episode: PauseRecord) -> str:
@@ -103,7 +103,7 @@ def resume_subscription(services: Services, meeting: Meeting, credentials: Crede
     sync subscribes afresh. Transient failures fail the sync (retried, still paused)."""
     if not services.config.pubsub_topic or meeting.id is None or services.events is None:
         return
-    record = services.storage.subscription_of(meeting.id)
+    record = services.storage.subscriptions.subscription_of(meeting.id)
     if record is None or record.state in ("EXPIRED", "DELETED"):
         return  # the sync subscribes afresh
     try:
@@ -111,7 +111,7 @@ def resume_subscription(services: Services, meeting: Meeting, credentials: Crede
     except GoogleApiError as error:
         if error.status != 404:
             raise
-        services.storage.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
+        services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
         return
     if current.get("state") == "SUSPENDED":
         try:
@@ -122,7 +122,7 @@ def resume_subscription(services: Services, meeting: Meeting, credentials: Crede
             # The cause persists (say the organizer lost the space): the reconciler keeps at it.
             log.warning("could not reactivate the subscription after the organizer came back",
                         extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
-    services.storage.record_subscription(
+    services.storage.subscriptions.record_subscription(
         record.meeting_id, record.name, parse_time(current.get("expireTime")) or record.expire_time,
         str(current.get("state") or record.state), current.get("suspensionReason"))
 

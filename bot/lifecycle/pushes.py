@@ -29,19 +29,19 @@ def handle_event(services: Services, worker: SyncWorker, event: WorkspaceEvent) 
     """Act on the event; a word saying what happened (for the log)."""
     claim = "workspace-event:" + event.id
     if event.type.startswith(MEET_EVENT_PREFIX):
-        outcome = services.storage.take_meet_event(claim, subscription=event.subscription,
+        outcome = services.storage.sync_queue.take_meet_event(claim, subscription=event.subscription,
                                                    meet_space=event.meet_space)
         if outcome == "sync-requested":
             worker.kick()
         return outcome
-    if not services.storage.mark_processed(claim):
+    if not services.storage.processed_events.mark_processed(claim):
         return "duplicate"
     if not event.type.startswith(LIFECYCLE_PREFIX):
         return "ignored"
     try:
         return _lifecycle(services, event)
     except Exception:
-        services.storage.forget_processed(claim)
+        services.storage.processed_events.forget_processed(claim)
         raise
 
 
@@ -53,10 +53,10 @@ def _lifecycle(services: Services, event: WorkspaceEvent) -> str:
     back as-is (a late reminder would undo a renewal).
     """
     name = event.subscription
-    record = services.storage.get_subscription(name) if name else None
+    record = services.storage.subscriptions.get_subscription(name) if name else None
     if record is None:
         return "unknown-subscription"
-    meeting = services.storage.get_meeting(record.meeting_id)
+    meeting = services.storage.meetings.get_meeting(record.meeting_id)
     if meeting is None:
         return "unknown-meeting"
     if meeting.dormant:
@@ -72,13 +72,13 @@ def _lifecycle(services: Services, event: WorkspaceEvent) -> str:
             return _organizer_gone(services, record.meeting_id)
         if error.status != 404:
             raise  # answered with an error: Pub/Sub delivers the event again later
-        services.storage.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
-        services.storage.request_sync(record.meeting_id)  # the next sync subscribes afresh
+        services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
+        services.storage.sync_queue.request_sync(record.meeting_id)  # the next sync subscribes afresh
         return "subscription-gone"
-    services.storage.record_subscription(
+    services.storage.subscriptions.record_subscription(
         record.meeting_id, record.name, parse_time(current.get("expireTime")) or record.expire_time,
         str(current.get("state") or record.state), current.get("suspensionReason"))
-    refreshed = services.storage.get_subscription(record.name)
+    refreshed = services.storage.subscriptions.get_subscription(record.name)
     if refreshed is not None:
         maintain_subscription(services, refreshed, ReconcileReport())
     return "subscription-" + event.type.rsplit(".", 1)[-1]
@@ -88,5 +88,5 @@ def _organizer_gone(services: Services, meeting_id: int) -> str:
     """Nothing can be done with the subscription without the organizer; a sync of the
     meeting pauses it, so its card says so and the organizer is asked. Linking again
     brings the subscription back (``bot.lifecycle.paused``)."""
-    services.storage.request_sync(meeting_id)
+    services.storage.sync_queue.request_sync(meeting_id)
     return "organizer-unlinked"

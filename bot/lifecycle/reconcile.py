@@ -25,7 +25,7 @@ from domain import Meeting
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import GoogleApiError
 from ..services import Services
-from ..storage.lifecycle import AWAITING_ORGANIZER, SubscriptionRecord
+from ..storage import AWAITING_ORGANIZER, SubscriptionRecord
 from ..google.timestamps import parse_time
 
 if TYPE_CHECKING:  # the sync (and so the worker) uses this module's prompt
@@ -117,7 +117,7 @@ def reactivate(services: Services, credentials: Any, name: str) -> dict[str, Any
 
 def maintain_subscription(services: Services, record: SubscriptionRecord, report: ReconcileReport) -> None:
     """Renew, reactivate or replace one subscription, as its state requires."""
-    meeting = services.storage.get_meeting(record.meeting_id)
+    meeting = services.storage.meetings.get_meeting(record.meeting_id)
     if meeting is None or meeting.dormant or not services.config.pubsub_topic:
         return  # a dormant meeting's subscription is left to lapse; waking it subscribes again
     try:
@@ -141,7 +141,7 @@ def maintain_subscription(services: Services, record: SubscriptionRecord, report
             if failed is not None and failed.transient:
                 report.errors.append(f"{record.name}: {failed.kind.value}")
                 return
-            services.storage.record_subscription(record.meeting_id, record.name, record.expire_time,
+            services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time,
                                                  AWAITING_ORGANIZER, record.suspension_reason)
             report.needs_organizer += 1
             return
@@ -152,18 +152,18 @@ def maintain_subscription(services: Services, record: SubscriptionRecord, report
                 return  # not fixed yet: stay quiet, the organizer was told
             report.reactivated += 1
         else:  # expired or deleted: the next sync subscribes afresh
-            services.storage.record_subscription(record.meeting_id, record.name, record.expire_time, "EXPIRED")
-            services.storage.request_sync(record.meeting_id)
+            services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time, "EXPIRED")
+            services.storage.sync_queue.request_sync(record.meeting_id)
             report.resubscribed += 1
             return
     except GoogleApiError as error:
         report.errors.append(f"{record.name}: {error.kind.value}")
         if error.status == 404:  # gone at Google: replace it
-            services.storage.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
-            services.storage.request_sync(record.meeting_id)
+            services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
+            services.storage.sync_queue.request_sync(record.meeting_id)
         return
     if renewed.get("name"):
-        services.storage.record_subscription(
+        services.storage.subscriptions.record_subscription(
             record.meeting_id, record.name, parse_time(renewed.get("expireTime")) or record.expire_time,
             str(renewed.get("state") or "ACTIVE"), renewed.get("suspensionReason"))
 
@@ -174,17 +174,17 @@ def reconcile(services: Services, worker: SyncWorker, *, budget_seconds: float =
     config = services.config
     limit, per_organizer = config.reconcile_meetings_per_pass, config.reconcile_meetings_per_organizer
     if config.pubsub_topic:
-        for record in services.storage.subscriptions_to_maintain(
+        for record in services.storage.subscriptions.subscriptions_to_maintain(
                 expiring_before=now + RENEW_MARGIN, live_after=now - LIVE_FOR, limit=limit,
                 per_organizer=per_organizer):
             maintain_subscription(services, record, report)
-    report.syncs_requested = services.storage.request_catch_up(
+    report.syncs_requested = services.storage.sync_queue.request_catch_up(
         created_after=now - LIVE_FOR, limit=limit, per_organizer=per_organizer,
         answer_window=timedelta(seconds=services.config.sync_budget_seconds))
     # Due syncs are claimed longest-waiting first; what the budget does not reach stays
     # requested and is first in line for the worker and the next pass.
     report.syncs_run = worker.drain(budget_seconds=budget_seconds)
-    services.storage.prune_processed(now - timedelta(days=8))  # Pub/Sub keeps messages 7 days at most
+    services.storage.processed_events.prune_processed(now - timedelta(days=8))  # Pub/Sub keeps messages 7 days at most
     return report
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from cards.join_card import join_card_message
 
 from domain import Meeting
-from ..storage import Storage
+from ..storage import Repositories
 from ..card_publishing import render_hash
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class Lifecycle:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Repositories) -> None:
         self.storage = storage
         self.worker: "SyncWorker | None" = None
 
@@ -27,7 +27,7 @@ class Lifecycle:
             return
         # A waiting card does not depend on the time, so this is the posted card's hash.
         card = posted_card if posted_card is not None else join_card_message(meeting, now=meeting.created_at)
-        self.storage.note_card(meeting.id, render_hash(card))
+        self.storage.card_turns.note_card(meeting.id, render_hash(card))
         self._sync_soon(meeting.id)
 
     def card_unconfirmed(self, meeting: Meeting) -> None:
@@ -44,12 +44,12 @@ class Lifecycle:
     def wake(self, meetings: Iterable[Meeting]) -> list[int]:
         """Someone showed interest (Refresh, /meetrecent): wake the dormant ones among
         ``meetings`` and have them synced soon (subscribed again, card live); their ids."""
-        woken = self.storage.wake_meetings([m.id for m in meetings if m.dormant and m.id is not None])
+        woken = self.storage.sync_queue.wake_meetings([m.id for m in meetings if m.dormant and m.id is not None])
         if woken and self.worker is not None:
             self.worker.kick()
         return woken
 
     def _sync_soon(self, meeting_id: int) -> None:
-        self.storage.request_sync(meeting_id)
+        self.storage.sync_queue.request_sync(meeting_id)
         if self.worker is not None:
             self.worker.kick()

@@ -43,9 +43,8 @@ from domain import (
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..services import Services
-from ..storage import StorageError
+from ..storage import AWAITING_ORGANIZER, StorageError, SummaryRecord
 from domain.timezones import known_zone
-from ..storage.lifecycle import AWAITING_ORGANIZER, SummaryRecord
 from .dormancy import may_be_dormant
 from .paused import pause, prompt_once, resume_subscription, why_paused
 from ..google.timestamps import parse_time
@@ -93,7 +92,7 @@ class MeetingSync:
         the sync draws is a reading from then on, and never replaces a later one."""
         services = self.services
         observed_at = observed_at or services.clock()
-        paused = services.storage.pause_of(meeting.id) if meeting.id is not None else None
+        paused = services.storage.pauses.pause_of(meeting.id) if meeting.id is not None else None
         now = services.clock()
         maybe_dormant = may_be_dormant(meeting, now, services.config.dormant_after_seconds)
         # A refused access token is first only that token (Google expired it before the app
@@ -124,14 +123,14 @@ class MeetingSync:
             self._ensure_subscription(meeting, credentials)
         shown = meeting.with_changes(status=state.status,
                                      dormant_since=(meeting.dormant_since or now) if dormant else None)
-        if meeting.card_message and services.storage.is_installed(meeting.chat_space):
+        if meeting.card_message and services.storage.spaces.is_installed(meeting.chat_space):
             meeting = self._draw(meeting, render_join_card(shown, now=services.clock(), config=services.config,
                                                            call=state.call), observed_at)
         pending = False
         for record in state.ended_records:
             pending |= not self._summarise(meeting, record, credentials)
         if paused is not None:  # caught up: the story goes on
-            services.storage.end_pause(paused.meeting_id, paused.since)
+            services.storage.pauses.end_pause(paused.meeting_id, paused.since)
         return SyncOutcome(state.status, needs_more=pending, dormant=dormant)
 
     def _paused(self, meeting: Meeting, observed_at: datetime) -> SyncOutcome:
@@ -142,7 +141,7 @@ class MeetingSync:
         episode = pause(services, meeting) if meeting.id is not None else None
         if episode is None:
             return SyncOutcome(meeting.status, needs_more=False)
-        if meeting.card_message and services.storage.is_installed(meeting.chat_space):
+        if meeting.card_message and services.storage.spaces.is_installed(meeting.chat_space):
             meeting = self._draw(meeting, render_join_card(meeting, now=services.clock(), config=services.config,
                                                            call=CallState(paused=why_paused(services))), observed_at)
             prompt_once(services, meeting, episode)
@@ -158,7 +157,7 @@ class MeetingSync:
         if published in (Published.SUPERSEDED, Published.BUSY):
             # A later reading is (being) shown; one more sync makes sure the newest state
             # wins, whichever reading that is.
-            self.services.storage.request_sync(meeting.id)
+            self.services.storage.sync_queue.request_sync(meeting.id)
         # Recorded after the turn: on PostgreSQL the turn holds the meeting's row, so
         # writing it from inside the turn would wait on itself.
         return self._adopt(meeting, shown[0]) if shown else meeting
@@ -185,7 +184,7 @@ class MeetingSync:
         assert meeting.id is not None
         thread = (shown.get("thread") or {}).get("name") or meeting.thread_name
         if shown.get("name") and (shown["name"] != meeting.card_message or thread != meeting.thread_name):
-            return self.services.storage.attach_card(meeting.id, shown["name"], thread)
+            return self.services.storage.meetings.attach_card(meeting.id, shown["name"], thread)
         return meeting
 
     # -- subscriptions ---------------------------------------------------------------
@@ -193,7 +192,7 @@ class MeetingSync:
         services, config = self.services, self.services.config
         if not config.pubsub_topic or meeting.id is None:
             return
-        existing = services.storage.subscription_of(meeting.id)
+        existing = services.storage.subscriptions.subscription_of(meeting.id)
         if existing is not None and existing.state == "ACTIVE" and existing.expire_time > services.clock():
             return
         if existing is not None and existing.state in ("SUSPENDED", AWAITING_ORGANIZER):
@@ -210,7 +209,7 @@ class MeetingSync:
                 return
             subscription = services.subscriptions().find_subscription(credentials, meeting.meet_space) or {}
         if subscription.get("name", "").startswith("subscriptions/"):
-            services.storage.record_subscription(
+            services.storage.subscriptions.record_subscription(
                 meeting.id, subscription["name"], parse_time(subscription.get("expireTime"))
                 or services.clock() + timedelta(seconds=config.subscription_ttl_seconds),
                 str(subscription.get("state") or "ACTIVE"))
@@ -223,10 +222,10 @@ class MeetingSync:
         name = record["name"]
         if not meeting.settings.post_summary:
             return True  # the space chose no summaries (/meetsettings): nothing to post or wait for
-        stored = services.storage.get_summary(name)
+        stored = services.storage.summaries.get_summary(name)
         if stored is not None and stored.complete:
             return True
-        if not services.storage.is_installed(meeting.chat_space):
+        if not services.storage.spaces.is_installed(meeting.chat_space):
             return True  # the app was removed: nowhere to post, nothing to wait for
         if stored is not None:
             attendance = stored.attendance  # an ended conference's attendance cannot change
@@ -269,16 +268,16 @@ class MeetingSync:
             content_hash=content_hash, complete=complete and not must_tell, attendance=attendance,
             started_at=summary.started_at, ended_at=summary.ended_at, artifacts=summary.artifacts,
             digest=digest, owners_told=told)
-        services.storage.save_summary(saved)
+        services.storage.summaries.save_summary(saved)
         if must_tell and summary.digest is not None:
             # After the summary shows the items, which the reply points at. Recorded once
             # posted; a failure leaves the summary incomplete, so a later sync tries again.
             self._tell_owners(meeting, name, summary.digest, started_at)
-            services.storage.save_summary(dataclasses.replace(saved, owners_told=True, complete=complete))
+            services.storage.summaries.save_summary(dataclasses.replace(saved, owners_told=True, complete=complete))
         return complete
 
     def _next_steps_on(self, meeting: Meeting) -> bool:
-        defaults = self.services.storage.get_space_defaults(meeting.chat_space)
+        defaults = self.services.storage.spaces.get_space_defaults(meeting.chat_space)
         return (defaults or meeting.settings).next_steps
 
     def _digest(self, meeting: Meeting, record: str, credentials: Any, artifacts: tuple[Artifact, ...],
@@ -295,7 +294,7 @@ class MeetingSync:
         try:
             speakers = read_speakers(services.meet, credentials, record)
             # As Chat sent it with the /meet, else with the organizer's latest event.
-            zone = known_zone(meeting.time_zone) or known_zone(services.storage.time_zone_of(
+            zone = known_zone(meeting.time_zone) or known_zone(services.storage.people.time_zone_of(
                 meeting.organizer.user_name)) or "UTC"
             context = DigestContext(started_at=started_at, time_zone=zone,
                                     participants=tuple(speakers.values()))

@@ -58,7 +58,7 @@ class SyncWorker:
         ``spread_spaces`` (the background loop): a sync whose Chat space another sync of
         this worker is writing to is put back for a moment (``_run_claim_in_turn``)."""
         config = self.services.config
-        claims = self.services.storage.claim_syncs(
+        claims = self.services.storage.sync_queue.claim_syncs(
             lease_seconds=config.sync_lease_seconds, limit=limit, exclude=exclude,
             debounce_seconds=config.sync_debounce_seconds if debounce_seconds is None else debounce_seconds)
         run = self._run_claim_in_turn if spread_spaces else self._run_claim_counted
@@ -85,7 +85,7 @@ class SyncWorker:
             if free:
                 self._spaces_syncing[space] = running + 1
         if not free:
-            self.services.storage.release_sync(claim, retry_after_seconds=SPACE_BUSY_HOLD_SECONDS)
+            self.services.storage.sync_queue.release_sync(claim, retry_after_seconds=SPACE_BUSY_HOLD_SECONDS)
             self._kick_later(SPACE_BUSY_HOLD_SECONDS)
             return
         self._run_claim_counted(claim, counted=True)
@@ -133,21 +133,21 @@ class SyncWorker:
                 log.warning("meeting sync hit a transient error; retried later",
                             extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
                 if error.retry_after is not None:  # the service said when
-                    storage.release_sync(claim, retry_after_seconds=error.retry_after)
+                    storage.sync_queue.release_sync(claim, retry_after_seconds=error.retry_after)
                 else:
-                    storage.release_sync(claim)
+                    storage.sync_queue.release_sync(claim)
             else:
                 # Refused, gone or unauthorised: retrying now cannot help. The request is
                 # closed; the next event or reconciler pass asks again.
                 log.warning("meeting sync refused by Google; giving this request up",
                             extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
-                storage.finish_sync(claim, status=meeting.status)
+                storage.sync_queue.finish_sync(claim, status=meeting.status)
             return
         except Exception:  # noqa: BLE001 - one meeting's failure must not stop the others
             log.exception("meeting sync failed; it will be retried", extra={"fields": {"meetSpace": meeting.meet_space}})
-            storage.release_sync(claim)
+            storage.sync_queue.release_sync(claim)
             return
-        storage.finish_sync(claim, status=outcome.status, dormant=outcome.dormant)
+        storage.sync_queue.finish_sync(claim, status=outcome.status, dormant=outcome.dormant)
 
     def drain(self, *, budget_seconds: float, debounce_seconds: float = 0.0) -> int:
         """Run what is due until nothing is or the budget is spent (the reconciler's pass);

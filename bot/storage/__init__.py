@@ -1,8 +1,11 @@
 """Persistence for the Chat app: one ``Storage`` over SQLite or PostgreSQL.
 
     storage = open_storage(config.database_url)   # e.g. sqlite:///./.local/meetbot.db
-    meeting = storage.record_meeting(meeting)     # after Meet created the space
-    storage.attach_card(meeting.id, message_name, thread_name)
+    meeting = storage.meetings.record_meeting(meeting)     # after Meet created the space
+    storage.meetings.attach_card(meeting.id, message_name, thread_name)
+
+``Storage`` holds one repository per area (``storage.meetings``, ``storage.grants``, …);
+the app types against their Protocols (``bot.storage.protocols``), never the SQL classes.
 
 The URL decides the backend: a SQLite file for local mode and single instances,
 PostgreSQL (``postgresql+psycopg://``, ``postgresql://`` or ``postgres://``) when
@@ -27,22 +30,55 @@ from bot.storage.errors import (
     StorageError,
     StorageUnavailableError,
 )
-from bot.storage.lifecycle import SubscriptionRecord, SummaryRecord, SyncClaim
-from bot.storage.paused import PauseRecord
-from bot.storage.store import Clock, Storage
+from bot.storage.card_turns import CardBusyError, CardTurn
+from bot.storage.conference_summaries import SummaryRecord
+from bot.storage.database import Clock
+from bot.storage.paused_meetings import PauseRecord
+from bot.storage.protocols import (
+    CardTurns,
+    Grants,
+    Meetings,
+    Pauses,
+    People,
+    ProcessedEvents,
+    RateLimits,
+    Repositories,
+    Spaces,
+    Subscriptions,
+    Summaries,
+    SyncQueue,
+)
+from bot.storage.store import Storage
+from bot.storage.subscriptions import AWAITING_ORGANIZER, SubscriptionRecord
+from bot.storage.sync_queue import SyncClaim
 
 __all__ = [
+    "AWAITING_ORGANIZER",
+    "CardBusyError",
+    "CardTurn",
+    "CardTurns",
     "Clock",
     "ConflictError",
     "DuplicateMeetingError",
+    "Grants",
     "MeetingNotFoundError",
+    "Meetings",
     "PauseRecord",
+    "Pauses",
+    "People",
+    "ProcessedEvents",
+    "RateLimits",
+    "Repositories",
+    "Spaces",
     "Storage",
     "StorageError",
     "StorageUnavailableError",
     "SubscriptionRecord",
+    "Subscriptions",
     "SummaryRecord",
+    "Summaries",
     "SyncClaim",
+    "SyncQueue",
     "normalise_url",
     "open_storage",
 ]

@@ -1,8 +1,8 @@
 """Engines and migrations: the database URL decides the backend.
 
 SQLite (a local file) for one instance, PostgreSQL for App Engine with several
-instances. Everything backend-specific about connecting lives here, so ``store.py``
-speaks plain SQLAlchemy Core.
+instances. Everything backend-specific about connecting lives here, so the repositories
+speak plain SQLAlchemy Core.
 """
 
 from __future__ import annotations

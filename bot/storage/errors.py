@@ -46,7 +46,7 @@ class MeetingNotFoundError(StorageError, LookupError):
 def translate_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
     """Turn driver exceptions into the errors above, so callers need no SQLAlchemy.
 
-    Every public method of ``Storage`` and its mixins wears it.
+    Every public method of every repository (``bot.storage.protocols``) wears it.
     """
 
     @functools.wraps(method)

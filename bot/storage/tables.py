@@ -86,7 +86,7 @@ meetings = sa.Table(
     sa.Column("status", sa.String, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
-    # The lifecycle's sync requests (bot/storage/lifecycle.py): due while requested > done.
+    # The lifecycle's sync requests (bot/storage/sync_queue.py): due while requested > done.
     sa.Column("sync_requested", sa.Integer, nullable=False, server_default="0"),
     sa.Column("sync_done", sa.Integer, nullable=False, server_default="0"),
     sa.Column("sync_claimed_until", UTCDateTime, nullable=True),
@@ -147,7 +147,7 @@ processed_events = sa.Table(
     sa.Index(None, "processed_at"),  # pruning old ids
 )
 
-# -- the meeting lifecycle (bot/storage/lifecycle.py) --------------------------------------
+# -- the meeting lifecycle (sync_queue, card_turns, subscriptions, conference_summaries) ---
 
 # Workspace Events subscriptions of meeting spaces, renewed by the reconciler.
 subscriptions = sa.Table(
@@ -185,7 +185,7 @@ conference_summaries = sa.Table(
     sa.Index(None, "meeting_id"),
 )
 
-# -- per-user authorization (bot/storage/authorization.py) ---------------------------------
+# -- per-user authorization (bot/storage/user_grants.py) -----------------------------------
 
 # One row per linked user. The refresh token is ciphertext (Fernet, encrypted by the
 # app); access tokens and client secrets are never stored.
@@ -231,7 +231,7 @@ pending_authorizations = sa.Table(
     sa.Index(None, "expires_at"),  # pruning
 )
 
-# -- meeting controls (bot/storage/controls.py) ----------------------------------------------
+# -- people (bot/storage/known_people.py) --------------------------------------------------
 
 # The email Chat sent with a verified event, by Chat user id: Meet adds co-hosts by
 # email, and Chat's mentions carry only the user id.
@@ -246,7 +246,7 @@ people = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# -- meetings paused for their organizer (bot/storage/paused.py) ------------------------------
+# -- meetings paused for their organizer (bot/storage/paused_meetings.py) ------------------
 
 # A meeting whose card stopped following Meet because its organizer's authorization is
 # gone. ``since`` names the episode (the prompt's request id derives from it);
@@ -261,7 +261,7 @@ paused_meetings = sa.Table(
     sa.Index(None, "organizer_user_name"),  # resuming everything of one organizer when they link
 )
 
-# -- rate limits (bot/storage/limits.py) -------------------------------------------------------
+# -- rate limits (bot/storage/rate_limits.py) ----------------------------------------------
 
 # One row per limited key (``meet:users/…``: a person's /meet). Reserving upserts it first,
 # which on PostgreSQL holds the row's lock to the end of the transaction: reservations of

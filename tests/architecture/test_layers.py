@@ -30,6 +30,39 @@ def test_no_two_packages_import_each_other(graph: ImportGraph) -> None:
     assert graph.mutual_packages() == []
 
 
+def test_no_module_imports_itself_back(graph: ImportGraph) -> None:
+    """No import cycle anywhere in domain, bot, cards, emulator or local: the last one
+    (storage's mixins importing helpers back from ``store.py``) went with the repositories."""
+    assert graph.cycles() == []
+
+
+# Storage's shared base: every repository may import these, and nothing else of storage.
+STORAGE_BASE = {"bot.storage.database", "bot.storage.errors", "bot.storage.tables"}
+# The modules of bot/storage that are not repositories.
+STORAGE_NOT_REPOSITORIES = STORAGE_BASE | {"bot.storage", "bot.storage.__main__", "bot.storage.engine",
+                                           "bot.storage.protocols", "bot.storage.store"}
+
+
+def test_storage_repositories_share_only_the_base(graph: ImportGraph) -> None:
+    """No repository reaches into another (its private helpers, or its tables' logic):
+    what two repositories need is in the base."""
+    repositories = [module for module in graph.modules if module.startswith("bot.storage.")
+                    and module not in STORAGE_NOT_REPOSITORIES and not module.startswith("bot.storage.migrations")]
+    assert len(repositories) >= 11  # meetings, spaces, … (the test would pass vacuously if none were found)
+    reaching = {module: sorted(target for target in graph.edges.get(module, ())
+                               if target.startswith("bot.storage") and target not in STORAGE_BASE)
+                for module in repositories}
+    assert {module: targets for module, targets in reaching.items() if targets} == {}
+
+
+def test_the_app_reaches_storage_through_the_package_alone(graph: ImportGraph) -> None:
+    """Outside bot/storage, code imports ``bot.storage`` (its Protocols, records and errors),
+    never a module inside it: the SQL classes stay the composition root's business."""
+    inside = {module: sorted(target for target in graph.edges.get(module, ()) if target.startswith("bot.storage."))
+              for module in graph.modules if not module.startswith("bot.storage")}
+    assert {module: targets for module, targets in inside.items() if targets} == {}
+
+
 def test_the_graph_reader_sees_a_cycle_when_there_is_one(tmp_path) -> None:
     package = tmp_path / "loop"
     package.mkdir()

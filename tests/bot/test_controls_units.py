@@ -107,7 +107,7 @@ def test_settings_json_round_trip_and_older_rows() -> None:
 
 
 # -- who may act -----------------------------------------------------------------------------
-class FakeStorage:
+class FakeMeetings:
     def __init__(self, *meetings: Any) -> None:
         self.by_card = {m.card_message: m for m in meetings}
 
@@ -137,7 +137,7 @@ def click(parameters: dict[str, str], *, message: str = "spaces/AAAA/messages/ca
 
 
 def test_the_clicked_card_decides_the_meeting_and_the_parameter_must_agree() -> None:
-    storage = FakeStorage(MEETING)
+    storage = FakeMeetings(MEETING)
     assert clicked_meeting(click({"meeting": "4"}), storage) is MEETING  # type: ignore[arg-type]
     assert isinstance(clicked_meeting(click({"meeting": "5"}), storage), Stale)  # type: ignore[arg-type]
     assert isinstance(clicked_meeting(click({}), storage), Stale)  # type: ignore[arg-type]
@@ -147,13 +147,13 @@ def test_the_clicked_card_decides_the_meeting_and_the_parameter_must_agree() -> 
 
 
 def test_a_click_without_a_message_or_on_an_unsaved_meeting_is_stale() -> None:
-    storage = FakeStorage(MEETING)
+    storage = FakeMeetings(MEETING)
     no_message = dataclasses.replace(click({"meeting": "4"}), message=None)
     assert isinstance(clicked_meeting(no_message, storage), Stale)  # type: ignore[arg-type]
     assert isinstance(clicked_meeting(click({"meeting": "4"}, message=""), storage), Stale)  # type: ignore[arg-type]
     unsaved = MEETING.with_changes(id=None)
     for parameters in ({"meeting": "None"}, {}):
-        assert isinstance(clicked_meeting(click(parameters), FakeStorage(unsaved)), Stale)  # type: ignore[arg-type]
+        assert isinstance(clicked_meeting(click(parameters), FakeMeetings(unsaved)), Stale)  # type: ignore[arg-type]
 
 
 def test_the_organizer_needs_no_meet_call() -> None:

@@ -111,7 +111,7 @@ def test_a_genuine_link_stores_the_grant_under_googles_subject(emulator: Emulato
     linked = authorization.finish(callback)
     assert isinstance(linked, Linked) and linked.redirect_url is None
     assert f"users/{linked.grant.google_subject}" == alice.user_name
-    stored = storage.get_grant(alice.user_name)
+    stored = storage.grants.get_grant(alice.user_name)
     assert stored is not None and stored.google_subject == linked.grant.google_subject
     assert stored.email == "alice@example.com" and {"openid", MEET_SCOPE} <= stored.scopes
     assert stored.created_at == clock.now
@@ -152,7 +152,7 @@ def test_a_bad_callback_stores_nothing(emulator: Emulator, storage: Storage,
     authorization, _ = linking
     alice, callback = consent(emulator, authorization)
     refused(authorization, change(callback), reason)
-    assert storage.get_grant(alice.user_name) is None
+    assert storage.grants.get_grant(alice.user_name) is None
 
 
 def test_an_expired_pending_link_stores_nothing(emulator: Emulator, storage: Storage, clock: Clock,
@@ -161,7 +161,7 @@ def test_an_expired_pending_link_stores_nothing(emulator: Emulator, storage: Sto
     alice, callback = consent(emulator, authorization)
     clock.now += timedelta(seconds=SIGNER.max_age_seconds)  # the pending row's last moment has passed
     refused(authorization, callback, "used_state")
-    assert storage.get_grant(alice.user_name) is None
+    assert storage.grants.get_grant(alice.user_name) is None
 
 
 def test_a_state_naming_another_user_stores_nothing(emulator: Emulator, storage: Storage,
@@ -170,7 +170,7 @@ def test_a_state_naming_another_user_stores_nothing(emulator: Emulator, storage:
     alice, callback = consent(emulator, authorization)
     nonce = SIGNER.verify(callback["state"]).nonce
     refused(authorization, {**callback, "state": SIGNER.sign(nonce, "users/999")}, "mismatched_state")
-    assert storage.get_grant(alice.user_name) is None and storage.get_grant("users/999") is None
+    assert storage.grants.get_grant(alice.user_name) is None and storage.grants.get_grant("users/999") is None
 
 
 def test_a_return_address_that_is_not_chat_is_never_followed(emulator: Emulator, storage: Storage,
@@ -182,7 +182,7 @@ def test_a_return_address_that_is_not_chat_is_never_followed(emulator: Emulator,
     page = authorization.start(state)
     assert isinstance(page, Page) and page.reason == "bad_redirect"
     refused(authorization, {"state": state, "code": "any"}, "bad_redirect")
-    assert storage.get_grant(alice.user_name) is None
+    assert storage.grants.get_grant(alice.user_name) is None
 
 
 @pytest.mark.parametrize("edit, reason", [
@@ -197,7 +197,7 @@ def test_an_incomplete_grant_stores_nothing_and_is_revoked(emulator: Emulator, s
     oauth.edit = edit
     alice, callback = consent(emulator, authorization)
     refused(authorization, callback, reason)
-    assert storage.get_grant(alice.user_name) is None
+    assert storage.grants.get_grant(alice.user_name) is None
     assert revocations(emulator) == 1
 
 
@@ -212,7 +212,7 @@ def test_a_refused_answer_for_a_linked_account_does_not_revoke_its_link(
     _, callback = consent(emulator, authorization)
     refused(authorization, callback, "partial_scopes")
     assert revocations(emulator) == 0
-    assert storage.get_grant(alice.user_name) is not None
+    assert storage.grants.get_grant(alice.user_name) is not None
 
 
 def test_directory_lookups_declined_keep_the_link_as_it_was(emulator: Emulator, storage: Storage,
@@ -220,15 +220,15 @@ def test_directory_lookups_declined_keep_the_link_as_it_was(emulator: Emulator, 
     authorization, oauth = linking
     alice, callback = consent(emulator, authorization)
     assert isinstance(authorization.finish(callback), Linked)
-    before = storage.get_grant(alice.user_name)
+    before = storage.grants.get_grant(alice.user_name)
     oauth.edit = lambda tokens: dataclasses.replace(tokens, scopes=tokens.scopes - {DIRECTORY_SCOPE})
     _, callback = consent(emulator, authorization, directory=True)
     refused(authorization, callback, "directory_declined")
-    assert storage.get_grant(alice.user_name) == before
+    assert storage.grants.get_grant(alice.user_name) == before
     oauth.edit = None
     _, callback = consent(emulator, authorization, directory=True)
     linked = authorization.finish(callback)
-    assert isinstance(linked, Linked) and DIRECTORY_SCOPE in storage.get_grant(alice.user_name).scopes  # type: ignore[union-attr]
+    assert isinstance(linked, Linked) and DIRECTORY_SCOPE in storage.grants.get_grant(alice.user_name).scopes  # type: ignore[union-attr]
 
 
 def without_id_token(tokens: TokenResponse) -> TokenResponse:
@@ -257,7 +257,7 @@ def test_no_proof_of_identity_stores_nothing(emulator: Emulator, storage: Storag
     assert isinstance(page, Page) and page.reason in {"unverified_identity", "other_account"}, page
     if answer == "no ID token":
         assert page.reason == "unverified_identity"
-    assert storage.get_grant(alice.user_name) is None
+    assert storage.grants.get_grant(alice.user_name) is None
     assert revocations(emulator) == 1, "the refused tokens are revoked at Google"
 
 
@@ -276,7 +276,7 @@ def test_another_accounts_id_token_stores_nothing(emulator: Emulator, storage: S
     alice, callback = consent(emulator, authorization)
     page = authorization.finish(callback)
     assert isinstance(page, Page) and page.reason == "other_account" and page.status == 403
-    assert storage.get_grant(alice.user_name) is None
+    assert storage.grants.get_grant(alice.user_name) is None
 
 
 def test_the_emulator_may_be_chat_only_in_local_mode(emulator: Emulator, storage: Storage, clock: Clock) -> None:
@@ -300,7 +300,7 @@ def test_an_expired_state_says_so(emulator: Emulator, storage: Storage,
     nonce = SIGNER.verify(callback["state"]).nonce
     long_ago = StateSigner([b"k" * 32], clock=lambda: time.time() - SIGNER.max_age_seconds - 60)
     refused(authorization, {**callback, "state": long_ago.sign(nonce, alice.user_name)}, "expired_state")
-    assert storage.get_grant(alice.user_name) is None
+    assert storage.grants.get_grant(alice.user_name) is None
 
 
 def test_a_pending_link_whose_verifier_cannot_be_read_stores_nothing(
@@ -308,13 +308,13 @@ def test_a_pending_link_whose_verifier_cannot_be_read_stores_nothing(
     """A verifier encrypted under a key no longer configured (a key removed mid-link)."""
     authorization, _ = linking
     alice, callback = consent(emulator, authorization)
-    pending = storage.take_pending_authorization(SIGNER.verify(callback["state"]).nonce)
+    pending = storage.grants.take_pending_authorization(SIGNER.verify(callback["state"]).nonce)
     assert pending is not None
     other = TokenCipher([Fernet.generate_key().decode()])
-    storage.add_pending_authorization(dataclasses.replace(
+    storage.grants.add_pending_authorization(dataclasses.replace(
         pending, code_verifier_ciphertext=other.encrypt("a-verifier")))
     refused(authorization, callback, "mismatched_state")
-    assert storage.get_grant(alice.user_name) is None
+    assert storage.grants.get_grant(alice.user_name) is None
 
 
 def test_an_id_token_that_fails_verification_stores_nothing(
@@ -323,7 +323,7 @@ def test_an_id_token_that_fails_verification_stores_nothing(
     oauth.edit = lambda tokens: dataclasses.replace(tokens, id_token="not.a.token")
     alice, callback = consent(emulator, authorization)
     refused(authorization, callback, "unverified_identity")
-    assert storage.get_grant(alice.user_name) is None
+    assert storage.grants.get_grant(alice.user_name) is None
     assert revocations(emulator) == 1
 
 
@@ -334,11 +334,11 @@ def test_directory_lookups_declined_by_someone_not_linked_are_revoked(
     authorization, oauth = linking
     alice, callback = consent(emulator, authorization)
     assert isinstance(authorization.finish(callback), Linked)
-    storage.delete_grant(alice.user_name)
+    storage.grants.delete_grant(alice.user_name)
     oauth.edit = lambda tokens: dataclasses.replace(tokens, scopes=tokens.scopes - {DIRECTORY_SCOPE})
     alice, callback = consent(emulator, authorization, directory=True)
     refused(authorization, callback, "directory_declined")
-    assert revocations(emulator) == 1 and storage.get_grant(alice.user_name) is None
+    assert revocations(emulator) == 1 and storage.grants.get_grant(alice.user_name) is None
 
 
 def test_a_grant_that_cannot_be_stored_is_revoked(emulator: Emulator, storage: Storage,
@@ -349,7 +349,7 @@ def test_a_grant_that_cannot_be_stored_is_revoked(emulator: Emulator, storage: S
     def database_down(grant: Any) -> Any:
         raise StorageError("the database is unavailable")
 
-    monkeypatch.setattr(storage, "save_grant", database_down)
+    monkeypatch.setattr(storage.grants, "save_grant", database_down)
     alice, callback = consent(emulator, authorization)
     refused(authorization, callback, "unavailable")
     assert revocations(emulator) == 1

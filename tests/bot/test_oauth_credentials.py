@@ -40,7 +40,7 @@ def linked(emulator: Emulator, storage: Storage, keys: tuple[str, ...]) -> tuple
     user = emulator.add_user("alice@example.com", "Alice")
     refresh_token = emulator.authorize(user["email"], ["openid", MEET_SCOPE]).refresh_token
     person = Person(user["name"], "Alice", user["email"])
-    storage.save_grant(UserGrant(person.user_name, user["name"].split("/")[1], person.email,
+    storage.grants.save_grant(UserGrant(person.user_name, user["name"].split("/")[1], person.email,
                                  frozenset({"openid", MEET_SCOPE}), TokenCipher(keys).encrypt(refresh_token),
                                  NOW, NOW))
     return person, refresh_token
@@ -83,7 +83,7 @@ def test_a_token_endpoint_outage_is_unavailable_not_revocation(emulator: Emulato
     with pytest.raises(GoogleApiError) as raised:
         provider.for_user(person)
     assert raised.value.kind is FailureKind.UNAVAILABLE
-    assert storage.get_grant(person.user_name) is not None
+    assert storage.grants.get_grant(person.user_name) is not None
 
 
 def test_invalid_grant_deletes_the_stored_grant(emulator: Emulator, storage: Storage) -> None:
@@ -92,7 +92,7 @@ def test_invalid_grant_deletes_the_stored_grant(emulator: Emulator, storage: Sto
     provider = OAuthCredentials(config_for(emulator, (OLD_KEY,)), storage, TokenCipher([OLD_KEY]))
     with pytest.raises(NeedsAuthorization):
         provider.for_user(person)
-    assert storage.get_grant(person.user_name) is None
+    assert storage.grants.get_grant(person.user_name) is None
 
 
 def test_rows_under_the_old_key_work_after_rotation_and_are_re_encrypted(emulator: Emulator, storage: Storage) -> None:
@@ -100,7 +100,7 @@ def test_rows_under_the_old_key_work_after_rotation_and_are_re_encrypted(emulato
     rotated = (NEW_KEY, OLD_KEY)  # a new key prepended
     provider = OAuthCredentials(config_for(emulator, rotated), storage, TokenCipher(list(rotated)))
     assert provider.for_user(person).valid
-    grant = storage.get_grant(person.user_name)
+    grant = storage.grants.get_grant(person.user_name)
     assert grant is not None
     assert TokenCipher([NEW_KEY]).decrypt(grant.refresh_token_ciphertext) == refresh_token  # old key now droppable
 
@@ -110,4 +110,4 @@ def test_a_grant_whose_key_was_removed_asks_the_user_again(emulator: Emulator, s
     provider = OAuthCredentials(config_for(emulator, (NEW_KEY,)), storage, TokenCipher([NEW_KEY]))
     with pytest.raises(NeedsAuthorization):
         provider.for_user(person)
-    assert storage.get_grant(person.user_name) is None
+    assert storage.grants.get_grant(person.user_name) is None

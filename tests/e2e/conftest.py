@@ -81,7 +81,7 @@ class Stack:
                                        event_format=self.local.event_format, config_complete_url=None)
         response = self.follow(url)
         assert response.status_code == 200 and "is linked" in response.text, response.text
-        assert self.storage.get_grant(person["name"]) is not None
+        assert self.storage.grants.get_grant(person["name"]) is not None
 
     def linked_person(self, display_name: str) -> dict[str, Any]:
         person = self.person(display_name)

@@ -62,7 +62,7 @@ def callback_url(stack: Stack, **params: str) -> str:
 
 def assert_nothing_stored(stack: Stack, *people: dict[str, Any]) -> None:
     for person in people:
-        assert stack.storage.get_grant(person["name"]) is None
+        assert stack.storage.grants.get_grant(person["name"]) is None
 
 
 def assert_never_left_for(response: requests.Response, host: str) -> None:
@@ -93,10 +93,10 @@ def test_first_meet_prompts_privately_then_the_card_appears_without_retyping(sta
     assert prompts(stack, space) == []  # Chat erased the prompt
     creates = stack.calls("spaces.create")
     assert len(creates) == 1 and creates[0]["principal"] == alice["email"]
-    meeting = stack.storage.get_meeting_by_card_message(card["name"])
+    meeting = stack.storage.meetings.get_meeting_by_card_message(card["name"])
     assert meeting is not None and meeting.source_message == answer["message"]["name"]
     assert [p.user_name for p in meeting.requested_cohosts] == [bob["name"]]
-    grant = stack.storage.get_grant(alice["name"])
+    grant = stack.storage.grants.get_grant(alice["name"])
     assert grant is not None and grant.google_subject == alice["name"].split("/")[1]
     assert MEET_SCOPE in grant.scopes and "openid" in grant.scopes
 
@@ -176,7 +176,7 @@ def test_an_expired_access_token_is_refreshed_transparently(stack: Stack) -> Non
     assert len(cards(stack, space)) == 1
     assert access_tokens_of(stack, alice) == 2  # a refresh_token grant issued a new one
     assert [c["status"] for c in stack.calls("spaces.create")] == [401, 200]
-    assert stack.storage.get_grant(alice["name"]) is not None
+    assert stack.storage.grants.get_grant(alice["name"]) is not None
 
 
 def test_a_revoked_grant_becomes_a_private_relink_prompt_and_is_deleted(stack: Stack) -> None:
@@ -191,7 +191,7 @@ def test_a_revoked_grant_becomes_a_private_relink_prompt_and_is_deleted(stack: S
     [prompt] = prompts(stack, space)
     assert prompt["privateMessageViewer"]["name"] == alice["name"]
     assert_nothing_stored(stack, alice)
-    assert cards(stack, space) == [] and stack.storage.recent_meetings(space["name"]) == []
+    assert cards(stack, space) == [] and stack.storage.meetings.recent_meetings(space["name"]) == []
 
 
 def test_a_token_endpoint_hiccup_is_retried_not_taken_for_revocation(stack: Stack) -> None:
@@ -203,7 +203,7 @@ def test_a_token_endpoint_hiccup_is_retried_not_taken_for_revocation(stack: Stac
     # (The exact retry sequence is asserted in tests/bot/test_oauth_credentials.py; here
     # background work of the app may also call the token endpoint.)
     assert 503 in [c["status"] for c in stack.calls("token")]
-    assert len(cards(stack, space)) == 1 and stack.storage.get_grant(alice["name"]) is not None
+    assert len(cards(stack, space)) == 1 and stack.storage.grants.get_grant(alice["name"]) is not None
 
 
 def test_a_token_endpoint_outage_gets_an_honest_answer_and_keeps_the_grant(stack: Stack) -> None:
@@ -213,7 +213,7 @@ def test_a_token_endpoint_outage_gets_an_honest_answer_and_keeps_the_grant(stack
     stack.fault("oauth2", "token", status=503, times=50)
     reply = stack.say(space, alice, "/meet")["reply"]
     assert "try" in reply["text"].lower() and reply["privateMessageViewer"]["name"] == alice["name"]
-    assert stack.storage.get_grant(alice["name"]) is not None  # not a revocation
+    assert stack.storage.grants.get_grant(alice["name"]) is not None  # not a revocation
     assert stack.calls("spaces.create") == [] and prompts(stack, space) == []
 
 
@@ -227,7 +227,7 @@ def test_nobody_acts_with_another_persons_grant(stack: Stack) -> None:
     assert stack.calls("spaces.create") == []
     reply = stack.say(space, bob, "/meetlogout")["reply"]
     assert "nothing to unlink" in reply["text"]
-    assert stack.storage.get_grant(alice["name"]) is not None and stack.calls("revoke") == []
+    assert stack.storage.grants.get_grant(alice["name"]) is not None and stack.calls("revoke") == []
 
 
 def test_meeting_creation_is_rate_limited_per_user_with_a_friendly_answer(classic_stack: Stack) -> None:
@@ -368,7 +368,7 @@ def test_after_cancel_on_the_consent_page_the_same_prompt_links_and_the_meet_com
                                                          ("decision", "allow"), ("scope", "openid"),
                                                          ("scope", MEET_SCOPE)], timeout=30)
     assert urlsplit(allowed.url).path == "/_emulator/chat/config-complete", allowed.url
-    assert stack.storage.get_grant(alice["name"]) is not None
+    assert stack.storage.grants.get_grant(alice["name"]) is not None
     [card] = cards(stack, space)  # the pending /meet went through, with its title
     assert "Retro" in json.dumps(card["cardsV2"]) and prompts(stack, space) == []
     # Now that it has served, the link is spent.
@@ -414,7 +414,7 @@ def test_a_person_allowing_everything_on_the_real_consent_page_is_linked(consent
                                                           ("decision", "allow"), ("scope", "openid"),
                                                           ("scope", MEET_SCOPE)], timeout=30)
     assert urlsplit(response.url).path == "/_emulator/chat/config-complete"
-    assert len(cards(stack, space)) == 1 and stack.storage.get_grant(alice["name"]) is not None
+    assert len(cards(stack, space)) == 1 and stack.storage.grants.get_grant(alice["name"]) is not None
 
 
 # -- domain-wide delegation, the other mode -----------------------------------------------------------
@@ -425,7 +425,7 @@ def test_delegation_needs_no_linking(delegation_stack: Stack) -> None:
     stack.say(space, alice, "/meet Weekly sync")
     assert len(cards(stack, space)) == 1
     assert stack.calls("spaces.create")[0]["principal"] == alice["email"]
-    assert stack.storage.get_grant(alice["name"]) is None
+    assert stack.storage.grants.get_grant(alice["name"]) is None
 
 
 def test_delegation_logout_is_honest_and_linking_is_off(delegation_stack: Stack) -> None:

@@ -54,7 +54,7 @@ def assert_never_backwards(history: list[int]) -> None:
 
 
 def press_refresh(meeting: Meeting, user: dict[str, Any]) -> Any:
-    record = meeting.stack.storage.get_meeting_by_card_message(meeting.card_name)
+    record = meeting.stack.storage.meetings.get_meeting_by_card_message(meeting.card_name)
     assert record is not None and record.id is not None
     return click(meeting.stack, meeting.card_name, user, buttons.REFRESH, meeting=str(record.id))
 
@@ -189,7 +189,7 @@ def test_refresh_clicks_share_one_read_of_meet_and_say_when_nothing_changed(slow
     meeting = alice_in_the_call(stack)
     stack.control("POST", "pubsub", {"paused": True})  # only Refresh reads Meet from now on
     # Every event of the join has been synced (a pending one makes Refresh read Meet).
-    wait_until(lambda: stack.storage.meetings_needing_sync() == 0, what="no sync pending")
+    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="no sync pending")
     try:
         # The sync just read Meet: Carol's and Bob's clicks read nothing more.
         reads = meet_reads(stack)

@@ -32,7 +32,7 @@ def test_a_slash_command_that_adds_the_app_welcomes_and_creates_the_meeting(stac
     alice = stack.linked_person("Alice Anders")
     space = stack.space(alice)
     stack.control("POST", f"chat/spaces/{space_id(space)}/remove-app", {"user": alice["name"]})
-    assert not stack.storage.is_installed(space["name"])
+    assert not stack.storage.spaces.is_installed(space["name"])
     before = len(deliveries(stack))
 
     answer = stack.say(space, alice, "/meet Kickoff")
@@ -51,9 +51,9 @@ def test_a_slash_command_that_adds_the_app_welcomes_and_creates_the_meeting(stac
     # The welcome reads first, then the join card.
     names = [m["name"] for m in stack.app_messages(space)]
     assert names.index(joined[0]["name"]) > welcomes[1]
-    meeting = stack.storage.recent_meetings(space["name"])
+    meeting = stack.storage.meetings.recent_meetings(space["name"])
     assert [m.title for m in meeting] == ["Kickoff"] and meeting[0].organizer.user_name == alice["name"]
-    assert stack.storage.is_installed(space["name"])
+    assert stack.storage.spaces.is_installed(space["name"])
 
 
 def test_a_redelivered_addition_makes_nothing_twice(classic_stack: Stack) -> None:
@@ -68,7 +68,7 @@ def test_a_redelivered_addition_makes_nothing_twice(classic_stack: Stack) -> Non
     before = len(stack.app_messages(space))
     assert signed_post(stack, event).status_code == 200  # Chat delivers it again
     assert len(stack.app_messages(space)) == before
-    assert len(stack.storage.recent_meetings(space["name"])) == 1
+    assert len(stack.storage.meetings.recent_meetings(space["name"])) == 1
 
 
 def test_an_unlinked_person_adding_the_app_by_a_command_is_welcomed_and_asked_to_link(stack: Stack) -> None:
@@ -79,7 +79,7 @@ def test_an_unlinked_person_adding_the_app_by_a_command_is_welcomed_and_asked_to
     url = stack.prompt_url(answer)
     assert sum(m.get("text", "").startswith("Thanks for adding me") for m in stack.app_messages(space)) == 2
     assert stack.follow(url).status_code == 200  # Bob links; his /meet finishes by itself
-    assert [m.title for m in stack.storage.recent_meetings(space["name"])] == ["Kickoff"]
+    assert [m.title for m in stack.storage.meetings.recent_meetings(space["name"])] == ["Kickoff"]
 
 
 def test_a_quick_command_routes_like_the_slash_command(stack: Stack) -> None:
@@ -88,7 +88,7 @@ def test_a_quick_command_routes_like_the_slash_command(stack: Stack) -> None:
     stack.control("POST", "chat/commands", {"space": space["name"], "user": alice["name"], "command": "meet"})
     joined = cards(stack, space)
     assert len(joined) == 1
-    [meeting] = stack.storage.recent_meetings(space["name"])
+    [meeting] = stack.storage.meetings.recent_meetings(space["name"])
     assert meeting.organizer.user_name == alice["name"] and "Alice Anders" in meeting.title
     recent = stack.control("POST", "chat/commands", {"space": space["name"], "user": alice["name"],
                                                      "command": "/meetrecent"})["reply"]
@@ -102,7 +102,7 @@ def test_a_removal_naming_nobody_is_recorded(stack: Stack) -> None:
     stack.control("POST", f"chat/spaces/{space_id(space)}/remove-app", {})
     last = deliveries(stack)[-1]
     assert last["eventType"] == "REMOVED_FROM_SPACE" and last["httpStatus"] == 200
-    assert not stack.storage.is_installed(space["name"])
+    assert not stack.storage.spaces.is_installed(space["name"])
 
 
 # -- Google's documented payloads the emulator does not make -------------------------------------

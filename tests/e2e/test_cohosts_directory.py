@@ -38,7 +38,7 @@ def card_text(stack: Stack, space: dict[str, Any], title: str) -> str:
 
 
 def record(stack: Stack, space: dict[str, Any], title: str) -> Any:
-    meeting = stack.storage.get_meeting_by_card_message(card(stack, space, title)["name"])
+    meeting = stack.storage.meetings.get_meeting_by_card_message(card(stack, space, title)["name"])
     assert meeting is not None
     return meeting
 
@@ -88,7 +88,7 @@ def test_a_mentioned_colleague_who_never_used_the_app_becomes_a_cohost(stack: St
     alice = directory_person(stack, "Alice Anders")
     bob = stack.person("Bob Brown")  # never used the app: it has never seen his email
     space = stack.space(alice, bob)
-    assert stack.storage.email_of(bob["name"]) is None
+    assert stack.storage.people.email_of(bob["name"]) is None
     stack.say(space, alice, "/meet Weekly sync @Bob Brown")
 
     assert cohost_emails(stack, space, "Weekly sync") == {bob["email"]}
@@ -105,7 +105,7 @@ def test_a_mentioned_colleague_who_never_used_the_app_becomes_a_cohost(stack: St
     stack.say(space, alice, "/meet Retro @Bob Brown")
     assert cohost_emails(stack, space, "Retro") == {bob["email"]}
     assert len(people_calls(stack)) == 1
-    assert stack.storage.email_of(bob["name"]) == bob["email"]
+    assert stack.storage.people.email_of(bob["name"]) == bob["email"]
 
 
 def test_several_mentions_are_looked_up_in_one_batch(classic_stack: Stack) -> None:
@@ -134,7 +134,7 @@ def test_someone_outside_the_directory_gets_the_honest_note(stack: Stack) -> Non
     assert cohost_emails(stack, space, "Vendor call") == {bob["email"]}
     states = [c.state for c in record(stack, space, "Vendor call").cohosts]
     assert states == [CohostState.NO_EMAIL, CohostState.ADDED]
-    assert stack.storage.email_of(olga["name"]) is None  # nothing remembered for her
+    assert stack.storage.people.email_of(olga["name"]) is None  # nothing remembered for her
 
 
 # -- OAuth: the scope is granted incrementally when a mention first needs it -----------------
@@ -154,11 +154,11 @@ def test_the_organizer_is_asked_for_the_directory_then_the_waiting_cohost_is_add
     assert len(links) == 1  # one private prompt, to Alice only
     prompt = next(m for m in stack.messages(space) if GRANT_LINK.search(m.get("text") or ""))
     assert prompt["thread"]["name"] == card(stack, space, "Weekly sync")["thread"]["name"]  # in the meeting's thread
-    assert stack.storage.get_grant(alice["name"]) is not None  # the meeting itself worked
+    assert stack.storage.grants.get_grant(alice["name"]) is not None  # the meeting itself worked
 
     page = stack.follow(links[0])
     assert page.status_code == 200 and "now a co-host of your meeting" in page.text, page.text
-    grant = stack.storage.get_grant(alice["name"])
+    grant = stack.storage.grants.get_grant(alice["name"])
     assert grant is not None and DIRECTORY in grant.scopes
     assert MEET in grant.scopes  # still linked for Meet
     assert cohost_emails(stack, space, "Weekly sync") == {bob["email"]}
@@ -197,7 +197,7 @@ def test_declining_the_directory_keeps_the_link_and_the_meeting(consent_stack: S
 
     declined = consent(stack, link, alice, "openid")  # Alice unticks the directory
     assert declined.status_code == 200 and "did not allow directory lookups" in declined.text, declined.text
-    grant = stack.storage.get_grant(alice["name"])
+    grant = stack.storage.grants.get_grant(alice["name"])
     assert grant is not None and DIRECTORY not in grant.scopes and MEET in grant.scopes
     assert [c.state for c in record(stack, space, "Weekly sync").cohosts] == [CohostState.NEEDS_DIRECTORY]
     stack.say(space, alice, "/meet Still works")  # her link was left intact
@@ -232,7 +232,7 @@ def test_a_directory_outage_is_noted_and_the_meeting_still_made(stack: Stack) ->
     assert cohost_emails(stack, space, "Weekly sync") == set()
     assert {c["status"] for c in people_calls(stack)} == {503}
     assert [c.state for c in record(stack, space, "Weekly sync").cohosts] == [CohostState.NO_EMAIL]
-    assert stack.storage.email_of(bob["name"]) is None
+    assert stack.storage.people.email_of(bob["name"]) is None
 
     stack.control("POST", "reset")  # the outage is over (and every fault with it)
     alice = directory_person(stack, "Alice Anders")

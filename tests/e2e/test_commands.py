@@ -40,7 +40,7 @@ def test_meet_posts_a_join_card_and_the_meet_space_exists(stack: Stack) -> None:
     assert meet_space["meetingUri"] == f"https://meet.google.com/{code}"
     assert meet_space["meetingUri"] in card_text(card)
 
-    recorded = stack.storage.get_meeting_by_meet_space(meet_space["name"])
+    recorded = stack.storage.meetings.get_meeting_by_meet_space(meet_space["name"])
     assert recorded is not None and recorded.card_message == card["name"]
     assert recorded.organizer.user_name == alice["name"] and recorded.title == "Weekly sync"
     assert recorded.thread_name == card["thread"]["name"]
@@ -62,7 +62,7 @@ def test_mentions_become_requested_cohosts_not_part_of_the_title(stack: Stack) -
     stack.say(space, alice, "/meet Design review @Bob Brown")
     card = next(m for m in stack.app_messages(space) if m.get("cardsV2"))
     assert card_of(card)["header"]["title"] == "Design review"
-    meeting = stack.storage.get_meeting_by_card_message(card["name"])
+    meeting = stack.storage.meetings.get_meeting_by_card_message(card["name"])
     assert meeting is not None and [p.user_name for p in meeting.requested_cohosts] == [bob["name"]]
 
 
@@ -82,7 +82,7 @@ def test_the_apps_own_mention_is_neither_a_cohost_nor_in_the_title(stack: Stack)
     card = next(m for m in stack.app_messages(space) if m.get("cardsV2"))
     assert card["sender"]["name"] == app["name"] and card["sender"]["type"] == "BOT"
     assert card_of(card)["header"]["title"] == "Design review"
-    meeting = stack.storage.get_meeting_by_card_message(card["name"])
+    meeting = stack.storage.meetings.get_meeting_by_card_message(card["name"])
     assert meeting is not None and [p.user_name for p in meeting.requested_cohosts] == [bob["name"]]
 
 
@@ -134,7 +134,7 @@ def test_welcome_differs_between_a_dm_and_a_space(stack: Stack) -> None:
     room_welcome = stack.app_messages(room)[0]["text"]
     dm_welcome = stack.app_messages(direct)[0]["text"]
     assert room_welcome != dm_welcome and "/meet" in room_welcome and "/meet" in dm_welcome
-    assert stack.storage.is_installed(room["name"]) and stack.storage.is_installed(direct["name"])
+    assert stack.storage.spaces.is_installed(room["name"]) and stack.storage.spaces.is_installed(direct["name"])
 
 
 def test_plain_message_in_a_dm_gets_help(stack: Stack) -> None:
@@ -148,7 +148,7 @@ def test_removed_from_space_is_remembered(stack: Stack) -> None:
     alice = stack.person("Alice Anders")
     space = stack.space(alice)
     stack.control("POST", f"chat/spaces/{space['name'].split('/')[1]}/remove-app", {"user": alice["name"]})
-    assert not stack.storage.is_installed(space["name"])
+    assert not stack.storage.spaces.is_installed(space["name"])
 
 
 def test_unknown_command_gets_a_clear_private_answer(stack: Stack) -> None:
@@ -167,7 +167,7 @@ def test_permission_denied_is_explained_privately_and_nothing_is_recorded(stack:
     reply = stack.say(space, alice, "/meet Weekly sync")["reply"]
     assert "permission" in reply["text"].lower()
     assert reply["privateMessageViewer"]["name"] == alice["name"]
-    assert stack.storage.recent_meetings(space["name"]) == []
+    assert stack.storage.meetings.recent_meetings(space["name"]) == []
     assert len(stack.calls("spaces.create")) == 1  # a refusal is not retried
 
 
@@ -193,9 +193,9 @@ def test_meets_own_quota_refusal_gets_a_clear_answer_and_records_nothing(stack: 
     assert reply["privateMessageViewer"]["name"] == alice["name"]
     statuses = [c["status"] for c in stack.calls("spaces.create")]
     assert statuses[0] == 200 and statuses[1:] and set(statuses[1:]) == {429}
-    assert [m.title for m in stack.storage.recent_meetings(space["name"])] == ["First"]
+    assert [m.title for m in stack.storage.meetings.recent_meetings(space["name"])] == ["First"]
     stack.say(space, bob, "/meet Third")  # the quota is per user: Bob's is untouched
-    assert [m.title for m in stack.storage.recent_meetings(space["name"])] == ["Third", "First"]
+    assert [m.title for m in stack.storage.meetings.recent_meetings(space["name"])] == ["Third", "First"]
 
 
 def test_persistent_outage_gets_an_honest_answer_within_the_deadline(stack: Stack) -> None:
@@ -205,7 +205,7 @@ def test_persistent_outage_gets_an_honest_answer_within_the_deadline(stack: Stac
     reply = stack.say(space, alice, "/meet Weekly sync")["reply"]
     assert "try" in reply["text"].lower() and reply["privateMessageViewer"]["name"] == alice["name"]
     assert 2 <= len(stack.calls("spaces.create")) <= 4
-    assert stack.storage.recent_meetings(space["name"]) == []
+    assert stack.storage.meetings.recent_meetings(space["name"]) == []
 
 
 def test_a_stalled_meet_call_times_out_with_an_answer(stack: Stack) -> None:
@@ -222,7 +222,7 @@ def test_card_that_cannot_be_posted_leaves_no_meeting_recorded(stack: Stack) -> 
     stack.fault("chat", "spaces.messages.create", status=500, times=50)
     reply = stack.say(space, alice, "/meet Weekly sync")["reply"]
     assert reply["privateMessageViewer"]["name"] == alice["name"]
-    assert stack.storage.recent_meetings(space["name"]) == []
+    assert stack.storage.meetings.recent_meetings(space["name"]) == []
 
 
 def test_a_dialog_closed_without_an_action_just_closes(stack: Stack) -> None:

@@ -73,12 +73,12 @@ class Meeting:
         self.bob = stack.person("Bob Brown")
         self.space = stack.space(self.alice, self.bob, *members)
         if defaults is not None:
-            stack.storage.set_space_defaults(self.space["name"], defaults)
+            stack.storage.spaces.set_space_defaults(self.space["name"], defaults)
         stack.say(self.space, self.alice, f"/meet {title}{extra}")
         card = self.card()
         self.card_name = card["name"]
         self.code = card["clientAssignedMessageId"][len("client-meet-"):]
-        record = stack.storage.get_meeting_by_card_message(self.card_name)
+        record = stack.storage.meetings.get_meeting_by_card_message(self.card_name)
         assert record is not None and record.id is not None
         self.id = str(record.id)
 
@@ -197,7 +197,7 @@ def test_bob_cannot_lock_and_a_double_lock_changes_nothing(stack: Stack) -> None
     again = forge_click(stack, meeting.card_name, meeting.alice, buttons.LOCK, {"meeting": meeting.id})
     assert "Unlock" in json.dumps(again["cardsV2"])
     assert len(stack.calls("spaces.patch")) == 1
-    record = stack.storage.get_meeting_by_card_message(meeting.card_name)
+    record = stack.storage.meetings.get_meeting_by_card_message(meeting.card_name)
     assert record is not None and record.unlocked_access_type is AccessType.TRUSTED  # not overwritten
 
 
@@ -262,11 +262,11 @@ def test_space_defaults_are_validated_saved_and_used_by_the_next_meet(stack: Sta
 
     refused = submit(stack, alice, buttons.SPACE_SETTINGS_SAVE, {**SPACE_DEFAULTS, "summary": ["list_absent"]})
     assert "part of the summary" in json.dumps(refused)
-    assert stack.storage.get_space_defaults(space["name"]) is None
+    assert stack.storage.spaces.get_space_defaults(space["name"]) is None
 
     saved = submit(stack, alice, buttons.SPACE_SETTINGS_SAVE, SPACE_DEFAULTS)
     assert "New meetings in this space" in json.dumps(saved)
-    defaults = stack.storage.get_space_defaults(space["name"])
+    defaults = stack.storage.spaces.get_space_defaults(space["name"])
     assert defaults is not None and defaults.access_type is AccessType.RESTRICTED and not defaults.list_absent
 
     stack.say(space, alice, "/meet With defaults")
@@ -286,7 +286,7 @@ def test_only_managers_change_space_defaults(stack: Stack) -> None:
     assert answer["privateMessageViewer"]["name"] == bob["name"] and "Alice Anders" in notice_text(answer)
     forged = submit(stack, bob, buttons.SPACE_SETTINGS_SAVE, SPACE_DEFAULTS, space=space["name"])
     assert "managers" in json.dumps(forged)
-    assert stack.storage.get_space_defaults(space["name"]) is None
+    assert stack.storage.spaces.get_space_defaults(space["name"]) is None
 
 
 def test_in_a_group_chat_without_managers_any_member_may(classic_stack: Stack) -> None:
@@ -296,7 +296,7 @@ def test_in_a_group_chat_without_managers_any_member_may(classic_stack: Stack) -
     space = stack.space(alice, bob, space_type="GROUP_CHAT")
     assert "dialog" in json.dumps(stack.say(space, bob, "/meetsettings")["reply"])
     submit(stack, bob, buttons.SPACE_SETTINGS_SAVE, SPACE_DEFAULTS)
-    assert stack.storage.get_space_defaults(space["name"]) is not None
+    assert stack.storage.spaces.get_space_defaults(space["name"]) is not None
 
 
 # -- co-hosts ----------------------------------------------------------------------------------
@@ -312,7 +312,7 @@ def test_a_mentioned_person_becomes_a_cohost_in_meet_and_can_end_the_meeting(sta
     meeting.stack, meeting.alice, meeting.bob, meeting.space = stack, alice, bob, space
     card = meeting.card()
     meeting.card_name, meeting.code = card["name"], card["clientAssignedMessageId"][len("client-meet-"):]
-    record = stack.storage.get_meeting_by_card_message(meeting.card_name)
+    record = stack.storage.meetings.get_meeting_by_card_message(meeting.card_name)
     assert record is not None
     meeting.id = str(record.id)
 
@@ -393,9 +393,9 @@ def test_a_stale_card_is_answered_gracefully(stack: Stack) -> None:
     assert "Ended" in json.dumps(again["cardsV2"])
     assert len(stack.calls("spaces.endActiveConference")) == 1
 
-    record = stack.storage.get_meeting_by_card_message(meeting.card_name)
+    record = stack.storage.meetings.get_meeting_by_card_message(meeting.card_name)
     assert record is not None and record.id is not None
-    stack.storage.delete_meeting(record.id)  # the meeting is gone from the app's records
+    stack.storage.meetings.delete_meeting(record.id)  # the meeting is gone from the app's records
     gone = meeting.click(meeting.alice, buttons.LOCK)
     assert "out of date" in notice_text(gone) and meeting.config()["accessType"] == "TRUSTED"
 
@@ -418,12 +418,12 @@ def _ended_meeting(stack: Stack, defaults: MeetingSettings) -> tuple[Meeting, di
     meeting = Meeting(stack, members=(stack.person("Carol Chen"),), defaults=defaults)
     meeting.join(meeting.alice)
     stack.control("POST", "meet/end", {"space": meeting.code})
-    record = stack.storage.get_meeting_by_card_message(meeting.card_name)
+    record = stack.storage.meetings.get_meeting_by_card_message(meeting.card_name)
     assert record is not None
     from bot.lifecycle.sync import MeetingSync
 
     outcome = MeetingSync(stack.local.app.extensions["meetbot"].services).sync(record, None)  # the sync, now
-    stack.storage.set_status(record.id or 0, outcome.status)  # as the worker records it
+    stack.storage.meetings.set_status(record.id or 0, outcome.status)  # as the worker records it
     return meeting, {"id": record.id}
 
 
@@ -432,7 +432,7 @@ def test_the_summary_options_are_honoured(classic_stack: Stack) -> None:
     stack.control("POST", "reset")
     silent, record = _ended_meeting(stack, MeetingSettings(post_summary=False, list_absent=False))
     assert not [m for m in stack.app_messages(silent.space) if (m.get("cardsV2") or [{}])[0].get("cardId") == "summary"]
-    assert stack.storage.summaries_of(record["id"]) == []
+    assert stack.storage.summaries.summaries_of(record["id"]) == []
 
     quiet, _ = _ended_meeting(stack, MeetingSettings(post_summary=True, list_absent=False))
     summaries = [m for m in stack.app_messages(quiet.space) if (m.get("cardsV2") or [{}])[0].get("cardId") == "summary"]

@@ -35,12 +35,12 @@ def reconcile(stack: Stack) -> dict[str, Any]:
     worker may have taken some of them, and the tests move the emulator's clock next (a
     sync still running across a jump of days would read the clock on both sides of it)."""
     report = reconcile_once(stack)
-    wait_until(lambda: stack.storage.meetings_needing_sync() == 0, what="the pass's syncs done")
+    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="the pass's syncs done")
     return report
 
 
 def stored(stack: Stack, meeting: Meeting) -> StoredMeeting:
-    found = stack.storage.get_meeting_by_card_message(meeting.card_name)
+    found = stack.storage.meetings.get_meeting_by_card_message(meeting.card_name)
     assert found is not None and found.id is not None
     return found
 
@@ -75,7 +75,7 @@ def go_dormant(stack: Stack, meeting: Meeting) -> dict[str, Any]:
     # Google's expiration reminder for it is pushed now, not after the next jump, when the
     # meeting (not yet dormant) would be renewed again by it.
     meeting.flush()
-    renewed = stack.storage.get_subscription(first["name"])
+    renewed = stack.storage.subscriptions.get_subscription(first["name"])
     assert renewed is not None and renewed.expire_time.timestamp() > _expiry(first)  # still watched: renewed
     stack.control("POST", "clock", {"advanceSeconds": 1 * DAY})
     reconcile(stack)
@@ -183,7 +183,7 @@ def test_one_persons_hundreds_of_meetings_do_not_starve_anothers(stack: Stack) -
     stack.control("POST", "reset")
     meeting = Meeting(stack)
     wait_until(lambda: subscriptions(stack, meeting), what="a subscription")
-    wait_until(lambda: stack.storage.meetings_needing_sync() == 0, what="the first sync done")
+    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="the first sync done")
     stack.control("POST", "pubsub", {"paused": True})
     try:
         zed = stack.person("Zed Zimmer")

@@ -78,11 +78,11 @@ class EndedCall:
         # Whatever /meet asked the worker to do is done now, so that from here on only the
         # test makes the app act (nothing else would: no Pub/Sub, no reconciler timer).
         stack.local.app.extensions["meetbot"].worker.drain(budget_seconds=10)
-        wait_until(lambda: stack.storage.meetings_needing_sync() == 0, what="the app to finish /meet's work")
+        wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="the app to finish /meet's work")
         code = self.card["clientAssignedMessageId"][len("client-meet-"):]
         stack.control("POST", "meet/join", {"space": code, "user": self.alice["name"]})
         stack.control("POST", "meet/end", {"space": code, **({"recording": True} if recording else {})})
-        self.meeting = stack.storage.get_meeting_by_card_message(self.card["name"])
+        self.meeting = stack.storage.meetings.get_meeting_by_card_message(self.card["name"])
         records = [c.name for c in stack.state.meet.conferences.values() if c.space.name == self.meeting.meet_space]
         assert len(records) == 1
         self.record = records[0]
@@ -119,7 +119,7 @@ def test_a_summary_posted_before_a_crash_is_adopted_not_doubled(stack: Stack) ->
     [summary] = summaries(stack, call.space)  # the adopted message now shows the summary card
     assert summary["clientAssignedMessageId"] == client_summary_id(call.record)
     assert "Alice Anders" in json.dumps(summary["cardsV2"])
-    stored = services.storage.get_summary(call.record)
+    stored = services.storage.summaries.get_summary(call.record)
     # Recorded by its client-assigned name, which Chat accepts wherever the message's name is.
     assert stored is not None and stored.complete
     assert stored.message_name in (summary["name"], f"{call.space['name']}/messages/{client_summary_id(call.record)}")
@@ -133,11 +133,11 @@ def test_a_complete_summary_is_never_read_or_posted_again(stack: Stack) -> None:
     artifact or Chat call for it."""
     call = EndedCall(stack)
     reconcile(stack)
-    stored = stack.storage.get_summary(call.record)
+    stored = stack.storage.summaries.get_summary(call.record)
     assert stored is not None and stored.complete
     before = len(stack.control("GET", "calls")["calls"])
     services = stack.local.app.extensions["meetbot"].services
-    outcome = MeetingSync(services).sync(stack.storage.get_meeting_by_card_message(call.card["name"]))
+    outcome = MeetingSync(services).sync(stack.storage.meetings.get_meeting_by_card_message(call.card["name"]))
     assert outcome.needs_more is False
     after = [c["method"] for c in stack.control("GET", "calls")["calls"][before:]]
     for method in after:
@@ -199,7 +199,7 @@ def test_only_chats_409_means_posted_before(stack: Stack) -> None:
     reconcile(stack)
     assert [c["status"] for c in call.summary_creates()] and all(c["status"] == 403 for c in call.summary_creates())
     edits = [c for c in stack.calls("spaces.messages.update") if "client-summary-" in c["path"]]
-    assert edits == [] and stack.storage.get_summary(call.record) is None
+    assert edits == [] and stack.storage.summaries.get_summary(call.record) is None
     stack.state.faults = Faults()  # permission restored (the control plane has no call for it)
     reconcile(stack)
     assert len(summaries(stack, call.space)) == 1
@@ -212,12 +212,12 @@ def test_an_incomplete_summary_is_completed_in_place_by_a_later_sync(stack: Stac
     reconcile(stack)
     [first] = summaries(stack, call.space)
     assert "being prepared" in json.dumps(first["cardsV2"])
-    assert not stack.storage.get_summary(call.record).complete  # type: ignore[union-attr]
+    assert not stack.storage.summaries.get_summary(call.record).complete  # type: ignore[union-attr]
     reconcile(stack)  # still being prepared: read again, and not edited, since nothing changed
     assert [c for c in stack.calls("spaces.messages.update") if c["path"].endswith(first["name"])] == []
     stack.control("POST", "clock", {"advanceSeconds": 600})  # Meet finishes the recording
     reconcile(stack)
     [summary] = summaries(stack, call.space)
     assert summary["name"] == first["name"] and "drive.google.com" in json.dumps(summary["cardsV2"])
-    assert stack.storage.get_summary(call.record).complete  # type: ignore[union-attr]
+    assert stack.storage.summaries.get_summary(call.record).complete  # type: ignore[union-attr]
     assert len([c for c in call.summary_creates() if c["status"] == 200]) == 1

@@ -192,7 +192,7 @@ def test_app_killed_between_the_end_and_the_summary_loses_nothing(events_stack: 
     try:
         meeting.end(recording=True)
         meeting.flush()  # every event pushed and answered: received and recorded
-        wait_until(lambda: bot.services.storage.meetings_needing_sync() >= 1, what="the sync request recorded")
+        wait_until(lambda: bot.services.storage.sync_queue.meetings_needing_sync() >= 1, what="the sync request recorded")
         assert meeting.summaries() == []  # with nobody to act on it
     finally:
         restarted = SyncWorker(bot.services).start()  # a new process picks the work up
@@ -245,19 +245,19 @@ def test_subscriptions_are_renewed_and_recreated_on_the_emulator_clock(events_st
     first = wait_until(lambda: events_stack.control("GET", "events/subscriptions")["subscriptions"],
                        what="a subscription")[0]
     storage = events_stack.storage
-    recorded = storage.get_subscription(first["name"])
+    recorded = storage.subscriptions.get_subscription(first["name"])
     assert recorded is not None and recorded.state == "ACTIVE"
     # Six and a half days on (the app lives in the emulator's time): inside the renewal
     # margin, the reconciler renews it.
     events_stack.control("POST", "clock", {"advanceSeconds": 6.5 * 24 * 3600})
     report = reconcile(events_stack)
     assert report["renewed"] == 1, report
-    renewed = storage.get_subscription(first["name"])
+    renewed = storage.subscriptions.get_subscription(first["name"])
     assert renewed is not None and renewed.expire_time > recorded.expire_time
     # Suspended for a reason reactivation can cure: the lifecycle event makes the app reactivate it.
     events_stack.control("POST", "events/suspend", {"subscription": first["name"], "reason": "ENDPOINT_NOT_FOUND"})
     meeting.flush()
-    wait_until(lambda: (storage.get_subscription(first["name"]) or recorded).state == "ACTIVE", what="reactivation")
+    wait_until(lambda: (storage.subscriptions.get_subscription(first["name"]) or recorded).state == "ACTIVE", what="reactivation")
     current = [s for s in events_stack.control("GET", "events/subscriptions")["subscriptions"]
                if s["name"] == first["name"]]
     assert current and current[0]["state"] == "ACTIVE"

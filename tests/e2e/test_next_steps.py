@@ -123,13 +123,13 @@ def test_duplicated_and_shuffled_events_and_a_lost_record_still_tell_the_owners_
     # posts it again with the same client-assigned id and request id, which Chat answers
     # with the message it already has (or 409), never a second one.
     storage = stack.storage
-    stored = storage.get_meeting_by_card_message(meeting.card_name)
+    stored = storage.meetings.get_meeting_by_card_message(meeting.card_name)
     assert stored is not None and stored.id is not None
-    [record] = storage.summaries_of(stored.id)
+    [record] = storage.summaries.summaries_of(stored.id)
     assert record.owners_told and record.complete
-    storage.save_summary(dataclasses.replace(record, owners_told=False, complete=False))
+    storage.summaries.save_summary(dataclasses.replace(record, owners_told=False, complete=False))
     reconcile(stack)
-    wait_until(lambda: (storage.get_summary(record.conference_record) or record).complete,
+    wait_until(lambda: (storage.summaries.get_summary(record.conference_record) or record).complete,
                what="the summary complete again")
     assert len(owner_replies(meeting)) == 1
     creates = [c for c in stack.calls("spaces.messages.create")
@@ -169,7 +169,7 @@ def test_a_transcript_the_summariser_cannot_read_gets_the_honest_line(stack: Sta
 def test_next_steps_turned_off_reads_no_transcript(stack: Stack) -> None:
     meeting = Meeting(stack, "Checkout launch")
     # The space turns next steps off after the meeting was made: the choice applies now.
-    stack.storage.set_space_defaults(meeting.space["name"], MeetingSettings(next_steps=False))
+    stack.storage.spaces.set_space_defaults(meeting.space["name"], MeetingSettings(next_steps=False))
     end_with_transcript(meeting, planning_transcript(meeting))
     wait_until(lambda: "being prepared" not in json.dumps(meeting.summaries()), what="the transcript's link")
     reconcile(stack)
@@ -193,12 +193,12 @@ def test_due_dates_are_read_in_the_organizers_time_zone(stack: Stack) -> None:
     card = wait_until(lambda: [m for m in stack.app_messages(space) if m.get("clientAssignedMessageId", "").startswith(
         "client-meet-")], what="the join card")[0]
     code = card["clientAssignedMessageId"][len("client-meet-"):]
-    recorded = stack.storage.get_meeting_by_card_message(card["name"])
+    recorded = stack.storage.meetings.get_meeting_by_card_message(card["name"])
     # Chat documents the user's time zone on card clicks and dialogs only: the /meet had
     # none, and the app learns Alice's from her first click (Refresh).
     assert recorded is not None and recorded.time_zone is None
     click(stack, card["name"], alice, REFRESH, meeting=str(recorded.id))
-    assert stack.storage.time_zone_of(alice["name"]) == zone
+    assert stack.storage.people.time_zone_of(alice["name"]) == zone
     stack.control("POST", "meet/join", {"space": code, "user": alice["name"]})
     stack.control("POST", "meet/join", {"space": code, "user": bob["name"]})
     ended = stack.control("POST", "meet/end", {"space": code, "transcript": [
@@ -210,7 +210,7 @@ def test_due_dates_are_read_in_the_organizers_time_zone(stack: Stack) -> None:
     name = ended["conferenceRecord"]["name"]
 
     def digest() -> Any:
-        record = stack.storage.get_summary(name)
+        record = stack.storage.summaries.get_summary(name)
         return record.digest if record is not None else None
 
     [item] = wait_until(digest, what="the digest").action_items

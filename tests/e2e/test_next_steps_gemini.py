@@ -34,11 +34,11 @@ def stack(gemini_stack: Stack) -> Stack:
 
 
 def digest_of(stack: Stack, meeting: Meeting) -> Digest:
-    stored = stack.storage.get_meeting_by_card_message(meeting.card_name)
+    stored = stack.storage.meetings.get_meeting_by_card_message(meeting.card_name)
     assert stored is not None and stored.id is not None
 
     def made() -> Digest | None:
-        summaries = stack.storage.summaries_of(stored.id)  # type: ignore[arg-type]
+        summaries = stack.storage.summaries.summaries_of(stored.id)  # type: ignore[arg-type]
         return summaries[0].digest if summaries and summaries[0].complete else None
 
     digest: Digest = wait_until(made, what="the digest and a complete summary")

@@ -127,8 +127,8 @@ def test_meetlogout_mid_call_pauses_the_card_asks_once_and_linking_again_catches
     wait_until(lambda: "In the call (3)" in meeting.card_text(), what="the card caught up with the call")
     assert PAUSED_LINE not in meeting.card_text() and "Last known status" not in meeting.card_text()
     assert [s["state"] for s in subscriptions(stack)] == ["ACTIVE"]
-    meeting_id = stack.storage.get_meeting_by_card_message(meeting.card_name).id
-    wait_until(lambda: stack.storage.pause_of(meeting_id) is None, what="the pause ended")
+    meeting_id = stack.storage.meetings.get_meeting_by_card_message(meeting.card_name).id
+    wait_until(lambda: stack.storage.pauses.pause_of(meeting_id) is None, what="the pause ended")
 
     # Events flow again: the end reaches the card and one summary without a reconcile pass.
     meeting.end(recording=True)
@@ -157,8 +157,8 @@ def test_a_grant_revoked_at_google_pauses_and_the_ended_call_is_summarised_after
     reconcile(stack)
     wait_until(lambda: PAUSED_LINE in meeting.card_text(), what="the paused line")  # (or the worker's sync)
     assert_paused(meeting, PAUSED_LINE, "In progress")
-    assert stack.storage.get_grant(meeting.alice["name"]) is None  # the refused grant is forgotten
-    space = stack.storage.get_meeting_by_card_message(meeting.card_name).meet_space
+    assert stack.storage.grants.get_grant(meeting.alice["name"]) is None  # the refused grant is forgotten
+    space = stack.storage.meetings.get_meeting_by_card_message(meeting.card_name).meet_space
     reads = [c["status"] for c in stack.calls("conferenceRecords.list") if space in json.dumps(c)]
     # Revoked under a live access token, Meet refused it (then the refresh met invalid_grant);
     # with no cached token, the refresh met invalid_grant before any Meet call.

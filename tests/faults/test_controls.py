@@ -71,7 +71,7 @@ class Meeting:
         return self
 
     def record(self) -> Any:
-        record = self.stack.storage.get_meeting_by_card_message(self.card_name)
+        record = self.stack.storage.meetings.get_meeting_by_card_message(self.card_name)
         assert record is not None and record.id is not None
         return record
 
@@ -338,7 +338,7 @@ def space_settings_save(meeting: Meeting) -> Any:
 def space_settings_save_done(meeting: Meeting, answer: Any, fault: str) -> None:
     status = dialog_status(answer)
     assert status["statusCode"] == "OK" and "New meetings in this space" in status["userFacingMessage"], status
-    defaults = meeting.stack.storage.get_space_defaults(meeting.space["name"])
+    defaults = meeting.stack.storage.spaces.get_space_defaults(meeting.space["name"])
     assert defaults is not None and defaults.access_type is AccessType.RESTRICTED and defaults.auto_transcription
 
 
@@ -346,7 +346,7 @@ def space_settings_save_not_done(meeting: Meeting, answer: Any, fault: str) -> N
     status = dialog_status(answer)
     assert status["statusCode"] == "UNAVAILABLE" and "couldn't check with Google Chat" in \
         status["userFacingMessage"], status
-    assert meeting.stack.storage.get_space_defaults(meeting.space["name"]) is None
+    assert meeting.stack.storage.spaces.get_space_defaults(meeting.space["name"]) is None
 
 
 # The co-host check: Meet's live member list -------------------------------------------------
@@ -396,7 +396,7 @@ def cohosts_not_done(meeting: Meeting, answer: Any, fault: str) -> None:
     # its time. The card says who could not be added, in honest words.
     assert answer is None or not answer.get("privateMessageViewer"), answer
     meeting.found()  # exactly one card, and the meeting is recorded with it
-    assert len(meeting.stack.storage.recent_meetings(meeting.space["name"])) == 1
+    assert len(meeting.stack.storage.meetings.recent_meetings(meeting.space["name"])) == 1
     assert "/client-" not in meeting.record().card_message  # confirmed by Chat, not left to a sync
     text = meeting.card_text()
     assert "Couldn't add Bob Brown as co-host" in text and "Couldn't add Carol Chen as co-host" in text, text
@@ -491,7 +491,7 @@ def test_an_outage_gets_an_honest_answer_in_time_and_changes_nothing_then_the_cl
         # Nothing to click again: the person's next /meet makes Bob a co-host of that one.
         again = cohosts_act(meeting)
         assert again is None or not again.get("privateMessageViewer"), again
-        latest = stack.storage.recent_meetings(meeting.space["name"])[0]
+        latest = stack.storage.meetings.recent_meetings(meeting.space["name"])[0]
         assert [c.state for c in latest.cohosts] == [CohostState.ADDED, CohostState.ADDED]
         return
     if scenario.name == "settings-redraw":

@@ -98,7 +98,7 @@ def test_a_worker_killed_mid_sync_is_replaced_and_the_meeting_ends_with_one_summ
     # Let everything still due run out (the lease of the dead worker's claim, late events):
     # only then could a second summary appear.
     stack.control("POST", "pubsub/flush", {"timeoutSeconds": 10})
-    wait_until(lambda: stack.storage().meetings_needing_sync() == 0, timeout=20, what="no sync left to do")
+    wait_until(lambda: stack.storage().sync_queue.meetings_needing_sync() == 0, timeout=20, what="no sync left to do")
 
     assert_final_state_without_artifacts(meeting)
     # The stuck call was made again by the worker that took over: the work was redone, not lost.
@@ -151,7 +151,7 @@ def test_a_worker_killed_while_posting_the_join_card_leaves_one_live_card(
     wait_until(lambda: victim not in stack.workers() and len(stack.workers()) == 2, timeout=20,
                what="gunicorn to replace the killed worker")
     # The meeting was recorded before the post, with the card's name known in advance.
-    [meeting] = stack.storage().recent_meetings(space["name"])
+    [meeting] = stack.storage().meetings.recent_meetings(space["name"])
     assert meeting.card_message == f"{space['name']}/messages/client-meet-{meeting.meeting_code}"
     wait_until(lambda: stack.control("GET", "faults")["faults"] == [] and
                stack.in_flight.find(lambda c: "messageId=client-meet-" in c["query"]) is None,
@@ -160,11 +160,11 @@ def test_a_worker_killed_while_posting_the_join_card_leaves_one_live_card(
 
     def adopted() -> bool:
         reconcile_gunicorn(stack)
-        [now] = stack.storage().recent_meetings(space["name"])
+        [now] = stack.storage().meetings.recent_meetings(space["name"])
         return bool(now.card_message and "/client-" not in now.card_message and now.thread_name)
 
     wait_until(adopted, timeout=30, what="the reconciler to adopt or post the card")
-    [meeting] = stack.storage().recent_meetings(space["name"])
+    [meeting] = stack.storage().meetings.recent_meetings(space["name"])
     [card] = meeting_cards(stack, space)
     assert card["name"] == meeting.card_message and card["thread"]["name"] == meeting.thread_name
     assert card["clientAssignedMessageId"] == f"client-meet-{meeting.meeting_code}"
@@ -248,13 +248,13 @@ def test_postgres_restarted_mid_meeting_refuses_cleanly_and_the_meeting_still_en
         wait_until(lambda: meeting.summaries() and "Ended" in meeting.card_text(), timeout=30,
                    what="the card Ended and the summary after the restart")
         meeting.flush()
-        wait_until(lambda: stack.storage.meetings_needing_sync() == 0, timeout=20, what="no sync left to do")
+        wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, timeout=20, what="no sync left to do")
         assert_final_state_without_artifacts(meeting)
         deliveries = stack.control("GET", "pubsub")["deliveries"]
         for ce_id in {d["ceId"] for d in deliveries}:
             assert len([d for d in deliveries if d["ceId"] == ce_id and d["outcome"] == "acked"]) == 1, ce_id
         # Carol's /meet during the outage left nothing behind; asked again, it works.
-        assert stack.storage.recent_meetings(elsewhere["name"]) == []
+        assert stack.storage.meetings.recent_meetings(elsewhere["name"]) == []
         assert len([c for c in stack.calls("spaces.create") if c["status"] == 200]) == 1
         stack.say(elsewhere, meeting.carol, "/meet Planning")
         assert len(meeting_cards(stack, elsewhere)) == 1
@@ -353,13 +353,13 @@ def test_meet_while_the_database_is_locked_answers_honestly_and_a_retry_creates_
     # Nothing half-done: no Meet space was created, no card posted, no meeting recorded.
     assert stack.calls("spaces.create") == []
     assert meeting_cards(stack, space) == []
-    assert stack.storage.recent_meetings(space["name"]) == []
-    assert stack.storage.meetings_needing_sync() == 0
+    assert stack.storage.meetings.recent_meetings(space["name"]) == []
+    assert stack.storage.sync_queue.meetings_needing_sync() == 0
 
     answer = stack.say(space, alice, "/meet Standup")  # the person tries again: it works, once
     assert answer["reply"] is None or not answer["reply"].get("privateMessageViewer"), answer["reply"]
     assert len(meeting_cards(stack, space)) == 1
-    assert len(stack.storage.recent_meetings(space["name"])) == 1
+    assert len(stack.storage.meetings.recent_meetings(space["name"])) == 1
     assert len([c for c in stack.calls("spaces.create") if c["status"] == 200]) == 1
 
 

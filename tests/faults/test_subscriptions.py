@@ -89,7 +89,7 @@ def events(subscriptions_stack: Stack) -> Iterator[Stack]:
 def subscribed(stack: Stack) -> tuple[Meeting, dict[str, Any]]:
     meeting = Meeting(stack)
     first = wait_until(lambda: stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")[0]
-    wait_until(lambda: stack.storage.get_subscription(first["name"]), what="the app to record it")
+    wait_until(lambda: stack.storage.subscriptions.get_subscription(first["name"]), what="the app to record it")
     return meeting, first
 
 
@@ -111,7 +111,7 @@ def epoch(moment: datetime) -> float:
 
 
 def record_of(stack: Stack, name: str) -> Any:
-    record = stack.storage.get_subscription(name)
+    record = stack.storage.subscriptions.get_subscription(name)
     assert record is not None
     return record
 
@@ -379,7 +379,7 @@ def test_a_meet_event_whose_handling_fails_is_redelivered_and_acted_on_once(
     stack = events
     meeting, _ = subscribed(stack)
     storage = stack.storage
-    real_take, real_handle_event = storage.take_meet_event, pubsub_view.handle_event
+    real_take, real_handle_event = storage.sync_queue.take_meet_event, pubsub_view.handle_event
     to_fail = {JOINED, ENDED}  # the first delivery of each of these fails
     failing = threading.local()
 
@@ -396,7 +396,7 @@ def test_a_meet_event_whose_handling_fails_is_redelivered_and_acted_on_once(
         finally:
             failing.now = False
 
-    monkeypatch.setattr(storage, "take_meet_event", take_meet_event)
+    monkeypatch.setattr(storage.sync_queue, "take_meet_event", take_meet_event)
     monkeypatch.setattr(pubsub_view, "handle_event", handle_event)
 
     meeting.join(user=meeting.alice["name"])
@@ -412,7 +412,7 @@ def test_a_meet_event_whose_handling_fails_is_redelivered_and_acted_on_once(
     flush(stack)
     # The app answered the duplicate already; had it asked for a sync, that sync is done
     # (and any summary it posted is there) once none is pending and no call is in flight.
-    wait_until(lambda: stack.storage.meetings_needing_sync() == 0 and not calls_in_flight(stack),
+    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0 and not calls_in_flight(stack),
                what="the app to have done whatever the duplicate asked of it")
     assert len(meeting.summaries()) == 1
     creates = [c for c in stack.calls("spaces.messages.create") if "client-summary-" in json.dumps(c)]

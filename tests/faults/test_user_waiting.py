@@ -70,7 +70,7 @@ def test_a_brief_fault_is_retried_and_one_card_is_posted(stack: Stack, api: str,
     if fault == "stall":
         after_stalls(stack)
     assert len(cards(stack, space)) == 1
-    assert len(stack.storage.recent_meetings(space["name"])) == 1
+    assert len(stack.storage.meetings.recent_meetings(space["name"])) == 1
     assert stack.control("GET", "faults")["faults"] == []  # the fault was met
     seen = statuses(stack, api, method)
     assert len(seen) >= 2, seen  # failed, then retried
@@ -108,11 +108,11 @@ def test_an_outage_gets_an_honest_answer_in_time_and_records_nothing(stack: Stac
     if fault == "stall":
         after_stalls(stack)
     assert cards(stack, space) == []
-    assert stack.storage.recent_meetings(space["name"]) == []
+    assert stack.storage.meetings.recent_meetings(space["name"]) == []
     if "status" in FAULTS[fault]:
         assert len(statuses(stack, api, method)) >= 2  # retried with backoff before giving up
     # Nothing is left to finish later: no sync request for a meeting that does not exist.
-    assert stack.storage.meetings_needing_sync() == 0
+    assert stack.storage.sync_queue.meetings_needing_sync() == 0
 
 
 @pytest.mark.parametrize("then", ["stalls", "503"])
@@ -140,7 +140,7 @@ def test_a_card_post_that_times_out_is_adopted_by_the_next_sync(stack: Stack, th
         stack.control("POST", "clock", {"advanceSeconds": 31})
     deadline = time.monotonic() + 20
     while True:
-        [meeting] = stack.storage.recent_meetings(space["name"])
+        [meeting] = stack.storage.meetings.recent_meetings(space["name"])
         if meeting.card_message and "/client-" not in meeting.card_message and meeting.thread_name:
             break
         assert time.monotonic() < deadline, "the card was not adopted"
@@ -171,7 +171,7 @@ def test_a_card_post_refused_for_the_quota_is_posted_by_the_sync(stack: Stack) -
     assert reply["privateMessageViewer"]["name"] == alice["name"]
     assert "card" in reply["text"] and "again" in reply["text"]
     assert statuses(stack, "chat", "spaces.messages.create").count(429) >= 2  # retried within the answer
-    [meeting] = stack.storage.recent_meetings(space["name"])
+    [meeting] = stack.storage.meetings.recent_meetings(space["name"])
     assert cards(stack, space) == []
     clear_faults(stack)  # Chat takes writes again; the sync's 30 s pause (the app's time) passes
     stack.control("POST", "clock", {"advanceSeconds": 31})
@@ -193,7 +193,7 @@ def test_everything_stalled_still_answers_within_chats_deadline(stack: Stack) ->
     reply = stack.say(space, alice, "/meet Weekly sync")["reply"]
     assert reply is not None and "error" not in reply, reply  # not Chat's "app not responding"
     assert reply["privateMessageViewer"]["name"] == alice["name"]
-    assert stack.storage.recent_meetings(space["name"]) == []
+    assert stack.storage.meetings.recent_meetings(space["name"]) == []
 
 
 # -- /meetlogout: the revoke endpoint -----------------------------------------------------
@@ -204,7 +204,7 @@ def test_a_brief_revoke_fault_is_retried_and_confirmed(oauth_stack: Stack, fault
     arm(oauth_stack, "oauth2", "revoke", fault)
     reply = oauth_stack.say(space, alice, "/meetlogout")["reply"]
     assert "revoked" in reply["text"] and reply["privateMessageViewer"]["name"] == alice["name"]
-    assert oauth_stack.storage.get_grant(alice["name"]) is None
+    assert oauth_stack.storage.grants.get_grant(alice["name"]) is None
     assert statuses(oauth_stack, "oauth2", "revoke")[-1] == 200
 
 
@@ -215,7 +215,7 @@ def test_a_revoke_outage_still_deletes_and_says_google_did_not_confirm(oauth_sta
     arm(oauth_stack, "oauth2", "revoke", fault, times=OUTAGE)
     reply = oauth_stack.say(space, alice, "/meetlogout")["reply"]
     assert "didn't confirm" in reply["text"] and reply["privateMessageViewer"]["name"] == alice["name"]
-    assert oauth_stack.storage.get_grant(alice["name"]) is None  # deleted here whatever Google said
+    assert oauth_stack.storage.grants.get_grant(alice["name"]) is None  # deleted here whatever Google said
 
 
 # -- OAuth mode: refreshing a linked person's token ---------------------------------------
@@ -229,7 +229,7 @@ def test_a_brief_token_fault_in_oauth_mode_keeps_the_grant_and_posts_once(oauth_
     if fault == "stall":
         after_stalls(oauth_stack)
     assert len(cards(oauth_stack, space)) == 1
-    assert oauth_stack.storage.get_grant(alice["name"]) is not None  # a hiccup is not a revocation
+    assert oauth_stack.storage.grants.get_grant(alice["name"]) is not None  # a hiccup is not a revocation
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -242,6 +242,6 @@ def test_a_token_outage_in_oauth_mode_answers_honestly_and_keeps_the_grant(oauth
         reply = oauth_stack.say(space, alice, "/meet")["reply"]
     assert "error" not in reply, reply  # answered before Chat's deadline
     assert "try" in reply["text"].lower() and reply["privateMessageViewer"]["name"] == alice["name"]
-    assert oauth_stack.storage.get_grant(alice["name"]) is not None
+    assert oauth_stack.storage.grants.get_grant(alice["name"]) is not None
     assert statuses(oauth_stack, "meet", "spaces.create") == [] and cards(oauth_stack, space) == []
     assert "needs your permission" not in json.dumps(oauth_stack.app_messages(space))

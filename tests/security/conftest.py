@@ -103,7 +103,7 @@ def settle(stack: Stack, *, timeout: float = 15.0) -> int:
     stack.local.app.extensions["meetbot"].worker.drain(budget_seconds=10)
 
     def finished() -> bool:
-        return stack.storage.meetings_needing_sync() == 0 and all(c["status"] for c in all_calls(stack))
+        return stack.storage.sync_queue.meetings_needing_sync() == 0 and all(c["status"] for c in all_calls(stack))
 
     wait_until(finished, timeout=timeout, what="the app to finish its work")
     return len(all_calls(stack))

@@ -67,7 +67,7 @@ class World:
     def _meet(stack: Stack, space: dict[str, Any], organizer: dict[str, Any], title: str) -> tuple[str, str, str]:
         stack.say(space, organizer, f"/meet {title}")
         card = next(m for m in stack.app_messages(space) if (m.get("cardsV2") or [{}])[0].get("cardId") == "meeting")
-        record = stack.storage.get_meeting_by_card_message(card["name"])
+        record = stack.storage.meetings.get_meeting_by_card_message(card["name"])
         assert record is not None and record.id is not None
         return card["name"], str(record.id), card["clientAssignedMessageId"][len("client-meet-"):]
 
@@ -80,7 +80,7 @@ class World:
         meet = {code: stack.control("GET", f"meet/spaces/{code}") for code in (self.x_code, self.y_code)}
         with stack.storage.engine.connect() as connection:
             rows = sorted(map(tuple, connection.execute(sa.select(meetings)).all()), key=repr)
-        defaults = [stack.storage.get_space_defaults(s["name"]) for s in (self.one, self.two)]
+        defaults = [stack.storage.spaces.get_space_defaults(s["name"]) for s in (self.one, self.two)]
         return messages, meet, rows, defaults
 
     def send(self, user: dict[str, Any], action: str | None, parameters: dict[str, str], *,
@@ -281,5 +281,5 @@ def test_dialog_submits_for_another_space_change_nothing(controls_stack: Stack) 
     # Positive control: Eve saving her own space's defaults works, and only that space's.
     answer = world.send(world.eve, buttons.SPACE_SETTINGS_SAVE, {}, message=None, space=eves, inputs=SPACE_DEFAULTS)
     assert "New meetings in this space" in json.dumps(answer)
-    assert stack.storage.get_space_defaults(eves["name"]) is not None
-    assert stack.storage.get_space_defaults(world.one["name"]) is None
+    assert stack.storage.spaces.get_space_defaults(eves["name"]) is not None
+    assert stack.storage.spaces.get_space_defaults(world.one["name"]) is None

@@ -53,7 +53,7 @@ def test_injected_titles_and_names_are_escaped_in_the_card_and_summary(stack: St
         meeting.join(anonymous=payload)
         meeting.end()
         bot = stack.local.app.extensions["meetbot"]
-        stored = bot.services.storage.get_meeting_by_meet_space(
+        stored = bot.services.storage.meetings.get_meeting_by_meet_space(
             "spaces/" + stack.control("GET", f"meet/spaces/{meeting.code}")["name"].split("/")[-1])
         assert stored is not None
         bot.worker.sync.sync(stored, None)

@@ -151,7 +151,7 @@ def test_no_secret_reaches_any_log_line_at_debug(log_stack: Stack, every_log_rec
     card = wait_until(lambda: next((m for m in stack.app_messages(space) if m.get("cardsV2")), None),
                       what="the /meet card, posted once Alice linked her account")
     meeting_code = card["clientAssignedMessageId"][len("client-meet-"):]
-    grant = stack.storage.get_grant(alice["name"])
+    grant = stack.storage.grants.get_grant(alice["name"])
     assert grant is not None
 
     # Syncs: Pub/Sub pushes (OIDC tokens) and a reconciler pass (the reconcile secret).

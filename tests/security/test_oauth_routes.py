@@ -112,7 +112,7 @@ class Watch:
     def assert_unchanged(self) -> None:
         stack = self.stack
         for person in self.people:
-            assert stack.storage.get_grant(person["name"]) is None, person
+            assert stack.storage.grants.get_grant(person["name"]) is None, person
         settle(stack)
         assert app_messages(stack, self.space) == self.messages  # nothing posted or edited in Chat
         made = changing_calls([c for c in all_calls(stack)[self.calls:] if c["api"] != "oauth2"])
@@ -162,13 +162,13 @@ def test_bad_states_are_refused_without_using_up_the_genuine_one(stack: Stack) -
         assert_refusal_page(response, status, words)
         assert codes_exchanged(stack) == 0, name  # refused before Google was asked anything
     watch.assert_unchanged()
-    assert stack.storage.get_pending_authorization(nonce) is not None  # the genuine one is still waiting
+    assert stack.storage.grants.get_pending_authorization(nonce) is not None  # the genuine one is still waiting
 
     # The genuine callback still works, and only once.
     response = callback(stack, {"code": code, "state": state})
     assert response.status_code == 302 and urlsplit(response.headers["Location"]).path == \
         "/_emulator/chat/config-complete"
-    grant = stack.storage.get_grant(flow.person["name"])
+    grant = stack.storage.grants.get_grant(flow.person["name"])
     assert grant is not None and codes_exchanged(stack) == 1
     settle(stack)
     messages, calls = app_messages(stack, flow.space), len(all_calls(stack))
@@ -176,7 +176,7 @@ def test_bad_states_are_refused_without_using_up_the_genuine_one(stack: Stack) -
         assert_refusal_page(callback(stack, replay), 400, "already used")
     start_again = requests.get(flow.prompt, allow_redirects=False, timeout=10)
     assert_refusal_page(start_again, 400, "already used")
-    stored = stack.storage.get_grant(flow.person["name"])
+    stored = stack.storage.grants.get_grant(flow.person["name"])
     assert stored is not None and stored.refresh_token_ciphertext == grant.refresh_token_ciphertext  # not replaced
     settle(stack)
     assert app_messages(stack, flow.space) == messages and len(all_calls(stack)) == calls  # no second exchange
@@ -231,20 +231,20 @@ def test_google_errors_and_bad_codes_store_nothing(stack: Stack) -> None:
         if name in ("access denied", "another error"):
             # Google's refusal carries no code: the prompt's link stays good (Configure clicked
             # again works), and the state is only used up by a callback with a code.
-            assert stack.storage.get_pending_authorization(nonce_of(stack, answer["state"])) is not None, name
+            assert stack.storage.grants.get_pending_authorization(nonce_of(stack, answer["state"])) is not None, name
         else:
             # Used up whatever happened: the genuine code cannot follow it in.
             again = callback(stack, {"state": answer["state"], "code": answer["code"]})
             assert_refusal_page(again, 400, "already used")
-        assert stack.storage.get_grant(flow.person["name"]) is None, name
-    assert stack.storage.get_pending_authorization(nonce_of(stack, bob.start_state)) is not None  # Bob's waits
+        assert stack.storage.grants.get_grant(flow.person["name"]) is None, name
+    assert stack.storage.grants.get_pending_authorization(nonce_of(stack, bob.start_state)) is not None  # Bob's waits
 
 
 def test_another_linked_persons_account_finishing_the_link_stores_and_revokes_nothing(stack: Stack) -> None:
     bob = Flow(stack, "Bob Brown")
     response = callback(stack, bob.decide())  # Bob links his own account
-    assert response.status_code == 302 and stack.storage.get_grant(bob.person["name"]) is not None
-    bobs_grant = stack.storage.get_grant(bob.person["name"])
+    assert response.status_code == 302 and stack.storage.grants.get_grant(bob.person["name"]) is not None
+    bobs_grant = stack.storage.grants.get_grant(bob.person["name"])
     [bobs_google_grant] = emulator_grants(stack, bob.person)
 
     alice = Flow(stack)
@@ -252,7 +252,7 @@ def test_another_linked_persons_account_finishing_the_link_stores_and_revokes_no
     response = callback(stack, alice.decide(as_user=bob.person))  # Bob signs in on Alice's link
     assert_refusal_page(response, 403, "different Google account")
     watch.assert_unchanged()
-    assert stack.storage.get_grant(bob.person["name"]) == bobs_grant  # Bob's own link untouched…
+    assert stack.storage.grants.get_grant(bob.person["name"]) == bobs_grant  # Bob's own link untouched…
     assert not bobs_google_grant.revoked  # …and still alive at Google
     assert [c for c in all_calls(stack)[watch.calls:] if c["method"] == "revoke"] == []
 

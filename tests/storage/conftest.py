@@ -16,7 +16,21 @@ from typing import Callable, Iterator
 
 import pytest
 
-from bot.storage import Storage, open_storage
+from bot.storage import (
+    CardTurns,
+    Grants,
+    Meetings,
+    Pauses,
+    People,
+    ProcessedEvents,
+    RateLimits,
+    Spaces,
+    Storage,
+    Subscriptions,
+    Summaries,
+    SyncQueue,
+    open_storage,
+)
 from bot.storage.tables import metadata
 from tests.postgres import PostgresServer, postgres_server  # noqa: F401 - a fixture
 
@@ -74,3 +88,75 @@ def store(backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: F
         yield storage
     finally:
         storage.close()
+
+
+@pytest.fixture
+def instances(store: Storage, clock: FakeClock) -> Iterator[list[Storage]]:
+    """Eight more Storages on the same database, each with its own pool: as separate
+    gunicorn workers or App Engine instances would be."""
+    url = store.engine.url.render_as_string(hide_password=False)
+    opened = [open_storage(url, clock=clock, pool_size=5) for _ in range(8)]
+    try:
+        yield opened
+    finally:
+        for storage in opened:
+            storage.close()
+
+
+# -- the repository each contract suite is about --------------------------------------------
+# A suite takes its repository as its Protocol, so the same tests can run against any
+# implementation; ``store`` is for arranging what the suite's repository does not write.
+
+@pytest.fixture
+def meetings(store: Storage) -> Meetings:
+    return store.meetings
+
+
+@pytest.fixture
+def spaces(store: Storage) -> Spaces:
+    return store.spaces
+
+
+@pytest.fixture
+def processed_events(store: Storage) -> ProcessedEvents:
+    return store.processed_events
+
+
+@pytest.fixture
+def sync_queue(store: Storage) -> SyncQueue:
+    return store.sync_queue
+
+
+@pytest.fixture
+def card_turns(store: Storage) -> CardTurns:
+    return store.card_turns
+
+
+@pytest.fixture
+def subscriptions(store: Storage) -> Subscriptions:
+    return store.subscriptions
+
+
+@pytest.fixture
+def summaries(store: Storage) -> Summaries:
+    return store.summaries
+
+
+@pytest.fixture
+def grants(store: Storage) -> Grants:
+    return store.grants
+
+
+@pytest.fixture
+def people(store: Storage) -> People:
+    return store.people
+
+
+@pytest.fixture
+def pauses(store: Storage) -> Pauses:
+    return store.pauses
+
+
+@pytest.fixture
+def limits(store: Storage) -> RateLimits:
+    return store.limits

@@ -1,4 +1,4 @@
-"""Storage for meetings paused because their organizer's authorization is gone.
+"""Meetings paused because their organizer's authorization is gone.
 
 A pause is a row per meeting: inserted when a sync (or ``/meetlogout``) finds the
 organizer's credentials gone, deleted when a sync with their credentials succeeds again.
@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from domain import MeetingStatus
+from bot.storage.database import Database, request_syncs
 from bot.storage.errors import translate_errors
 from bot.storage.tables import conference_summaries, meetings, paused_meetings
 
@@ -26,13 +27,16 @@ class PauseRecord:
     prompted: bool  # the organizer's private prompt was posted
 
 
-class PauseStorage:
-    """Mixed into ``Storage``; uses its engine, clock and transaction helpers."""
+class SqlPauses:
+    """``Pauses`` over SQLite or PostgreSQL."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     @translate_errors
     def pause_meeting(self, meeting_id: int, organizer_user_name: str) -> PauseRecord:
         """Record that the meeting is paused (if it is not already): its pause as stored."""
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             self._insert_pauses(connection, [meeting_id], organizer_user_name)
             row = connection.execute(sa.select(paused_meetings)
                                      .where(paused_meetings.c.meeting_id == meeting_id)).mappings().one()
@@ -52,12 +56,11 @@ class PauseStorage:
                                       meetings.c.created_at > live_after),
                               meetings.c.id.in_(incomplete)))
                 .order_by(meetings.c.id))
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             ids = [int(found) for found in connection.execute(live).scalars()]
             if ids:
                 self._insert_pauses(connection, ids, organizer_user_name)
-                connection.execute(sa.update(meetings).where(meetings.c.id.in_(ids))
-                                   .values(sync_requested=meetings.c.sync_requested + 1))
+                connection.execute(request_syncs(meetings.c.id.in_(ids)))
         return ids
 
     @translate_errors
@@ -66,16 +69,15 @@ class PauseStorage:
         (the sync, with their credentials, ends the pause). The ids."""
         paused = (sa.select(paused_meetings.c.meeting_id)
                   .where(paused_meetings.c.organizer_user_name == organizer_user_name))
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             ids = [int(found) for found in connection.execute(paused).scalars()]
             if ids:
-                connection.execute(sa.update(meetings).where(meetings.c.id.in_(ids))
-                                   .values(sync_requested=meetings.c.sync_requested + 1))
+                connection.execute(request_syncs(meetings.c.id.in_(ids)))
         return ids
 
     @translate_errors
     def pause_of(self, meeting_id: int) -> PauseRecord | None:
-        with self._reading() as connection:  # type: ignore[attr-defined]
+        with self._db.reading() as connection:
             row = connection.execute(sa.select(paused_meetings)
                                      .where(paused_meetings.c.meeting_id == meeting_id)).mappings().one_or_none()
         return _pause(row) if row is not None else None
@@ -84,7 +86,7 @@ class PauseStorage:
     def mark_pause_prompted(self, meeting_id: int, since: datetime) -> bool:
         """The prompt of the episode that began at ``since`` was posted; False if that
         episode is over (resumed, or a new one began)."""
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             result = connection.execute(sa.update(paused_meetings)
                                         .where(paused_meetings.c.meeting_id == meeting_id,
                                                paused_meetings.c.since == since)
@@ -95,17 +97,15 @@ class PauseStorage:
     def end_pause(self, meeting_id: int, since: datetime) -> bool:
         """The episode that began at ``since`` is over (a sync with the organizer's
         credentials succeeded); a newer episode is left alone. False if there was none."""
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             result = connection.execute(sa.delete(paused_meetings)
                                         .where(paused_meetings.c.meeting_id == meeting_id,
                                                paused_meetings.c.since == since))
         return result.rowcount > 0
 
     def _insert_pauses(self, connection: sa.Connection, meeting_ids: list[int], organizer_user_name: str) -> None:
-        from bot.storage.store import _dialect_insert
-
-        now = self._clock()  # type: ignore[attr-defined]
-        insert = _dialect_insert(self._engine, paused_meetings).values(  # type: ignore[attr-defined]
+        now = self._db.now()
+        insert = self._db.insert(paused_meetings).values(
             [{"meeting_id": meeting_id, "organizer_user_name": organizer_user_name, "since": now, "prompted": False}
              for meeting_id in meeting_ids])
         connection.execute(insert.on_conflict_do_nothing(index_elements=["meeting_id"]))

@@ -1,6 +1,4 @@
-"""Storage for per-user authorization: grants, pending authorizations (one per person and
-purpose), and the meeting lookups that make ``/meet`` idempotent. (Its rate limit is
-``bot/storage/limits.py``: a count of meetings made before creating one races.)
+"""Per-user authorization: grants, and pending authorizations (one per person and purpose).
 
 Refresh tokens arrive here already encrypted (``bot.authorization.crypto``): storage
 never holds one in the clear, nor any access token or client secret. Pending
@@ -16,40 +14,41 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from domain import Meeting, MeetRequest, PendingAuthorization, Person, UserGrant
+from domain import MeetRequest, PendingAuthorization, Person, UserGrant
+from bot.storage.database import Database, require_aware
 from bot.storage.errors import translate_errors
-from bot.storage.tables import meetings, pending_authorizations, user_grants
+from bot.storage.tables import pending_authorizations, user_grants
 
 # The ``command`` of a pending authorization that asks for directory lookups for a meeting
 # ("meet" is a /meet waiting for the link, None a bare link).
 DIRECTORY_COMMAND = "directory"
 
 
-class AuthorizationStorage:
-    """Mixed into ``Storage``; uses its engine, clock and transaction helpers."""
+class SqlGrants:
+    """``Grants`` over SQLite or PostgreSQL."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     # -- grants ---------------------------------------------------------------------------
     @translate_errors
     def save_grant(self, grant: UserGrant) -> UserGrant:
         """Store (or replace, when the user links again) a user's grant."""
-        from bot.storage.store import _dialect_insert, _require_aware
-
-        _require_aware(grant.created_at)
-        now = self._clock()  # type: ignore[attr-defined]
-        values = _grant_to_row(grant) | {"updated_at": now}
-        insert = _dialect_insert(self._engine, user_grants).values(values)  # type: ignore[attr-defined]
+        require_aware(grant.created_at)
+        values = _grant_to_row(grant) | {"updated_at": self._db.now()}
+        insert = self._db.insert(user_grants).values(values)
         insert = insert.on_conflict_do_update(
             index_elements=["user_name"],
             set_={column: insert.excluded[column] for column in
                   ("google_subject", "email", "scopes", "refresh_token_ciphertext", "updated_at")},
         ).returning(*user_grants.c)
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             row = connection.execute(insert).mappings().one()
         return _row_to_grant(row)
 
     @translate_errors
     def get_grant(self, user_name: str) -> UserGrant | None:
-        with self._reading() as connection:  # type: ignore[attr-defined]
+        with self._db.reading() as connection:
             row = connection.execute(sa.select(user_grants).where(user_grants.c.user_name == user_name)) \
                 .mappings().one_or_none()
         return _row_to_grant(row) if row is not None else None
@@ -61,7 +60,7 @@ class AuthorizationStorage:
         delete = sa.delete(user_grants).where(user_grants.c.user_name == user_name)
         if only_if_ciphertext is not None:
             delete = delete.where(user_grants.c.refresh_token_ciphertext == only_if_ciphertext)
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             return connection.execute(delete).rowcount > 0
 
     @translate_errors
@@ -69,8 +68,8 @@ class AuthorizationStorage:
         """Re-encryption under a newer key (compare-and-swap: False if the row changed)."""
         update = (sa.update(user_grants)
                   .where(user_grants.c.user_name == user_name, user_grants.c.refresh_token_ciphertext == old)
-                  .values(refresh_token_ciphertext=new, updated_at=self._clock()))  # type: ignore[attr-defined]
-        with self._writing() as connection:  # type: ignore[attr-defined]
+                  .values(refresh_token_ciphertext=new, updated_at=self._db.now()))
+        with self._db.writing() as connection:
             return connection.execute(update).rowcount > 0
 
     # -- pending authorizations -----------------------------------------------------------
@@ -80,22 +79,20 @@ class AuthorizationStorage:
         (``purpose_of``): of one person's prompts for one space (or meeting), only the
         newest link works, and only its command is carried out once they link. One
         upsert, so concurrent prompts of one person leave exactly one row either way."""
-        from bot.storage.store import _dialect_insert, _require_aware
-
-        _require_aware(pending.created_at)
-        _require_aware(pending.expires_at)
+        require_aware(pending.created_at)
+        require_aware(pending.expires_at)
         row = _pending_to_row(pending)
-        insert = _dialect_insert(self._engine, pending_authorizations).values(row)  # type: ignore[attr-defined]
+        insert = self._db.insert(pending_authorizations).values(row)
         insert = insert.on_conflict_do_update(
             index_elements=["user_name", "purpose"],
             set_={column: insert.excluded[column] for column in row if column not in ("user_name", "purpose")})
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             connection.execute(insert)
 
     @translate_errors
     def get_pending_authorization(self, nonce: str) -> PendingAuthorization | None:
         """Look without taking (``/oauth2/start``); expired rows are returned too."""
-        with self._reading() as connection:  # type: ignore[attr-defined]
+        with self._db.reading() as connection:
             row = connection.execute(sa.select(pending_authorizations)
                                      .where(pending_authorizations.c.nonce == nonce)).mappings().one_or_none()
         return _row_to_pending(row) if row is not None else None
@@ -106,36 +103,17 @@ class AuthorizationStorage:
         Expired rows are returned too (and deleted); the caller checks ``expires_at``."""
         delete = (sa.delete(pending_authorizations).where(pending_authorizations.c.nonce == nonce)
                   .returning(*pending_authorizations.c))
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             row = connection.execute(delete).mappings().one_or_none()
         return _row_to_pending(row) if row is not None else None
 
     @translate_errors
     def prune_pending_authorizations(self, now: datetime) -> int:
         """Delete pending authorizations that expired (links nobody followed in time)."""
-        from bot.storage.store import _require_aware
-
-        _require_aware(now)
+        require_aware(now)
         delete = sa.delete(pending_authorizations).where(pending_authorizations.c.expires_at <= now)
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             return connection.execute(delete).rowcount
-
-    # -- meetings: idempotency, and per-organizer counts -----------------------------------
-    @translate_errors
-    def get_meeting_by_source_message(self, source_message: str) -> Meeting | None:
-        """The meeting a Chat message's /meet created, if any."""
-        return self._get_meeting(meetings.c.source_message == source_message)  # type: ignore[attr-defined]
-
-    @translate_errors
-    def count_meetings_by_organizer(self, organizer_user_name: str, *, since: datetime) -> int:
-        """How many meetings this person created at or after ``since`` (any instance's)."""
-        from bot.storage.store import _require_aware
-
-        _require_aware(since)
-        query = (sa.select(sa.func.count()).select_from(meetings)
-                 .where(meetings.c.organizer_user_name == organizer_user_name, meetings.c.created_at >= since))
-        with self._reading() as connection:  # type: ignore[attr-defined]
-            return int(connection.execute(query).scalar_one())
 
 
 # -- rows <-> domain values ----------------------------------------------------------------

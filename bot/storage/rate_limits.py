@@ -19,12 +19,16 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from bot.storage.database import Database
 from bot.storage.errors import translate_errors
 from bot.storage.tables import rate_limit_keys, rate_limit_reservations
 
 
-class LimitStorage:
-    """Mixed into ``Storage``; uses its engine, clock and transaction helpers."""
+class SqlRateLimits:
+    """``RateLimits`` over SQLite or PostgreSQL."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     @translate_errors
     def reserve(self, key: str, *, limit: int, window: timedelta) -> int | None:
@@ -35,13 +39,11 @@ class LimitStorage:
         ``window``: the caller must refuse. A reservation made at ``t`` stops counting
         at ``t + window``.
         """
-        from bot.storage.store import _dialect_insert
-
-        now = self._clock()  # type: ignore[attr-defined]
-        lock = _dialect_insert(self._engine, rate_limit_keys).values(key=key, updated_at=now)  # type: ignore[attr-defined]
+        now = self._db.now()
+        lock = self._db.insert(rate_limit_keys).values(key=key, updated_at=now)
         lock = lock.on_conflict_do_update(index_elements=["key"], set_={"updated_at": lock.excluded.updated_at})
         mine = rate_limit_reservations.c.key == key
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             connection.execute(lock)  # from here to commit, this key's reservations are ours alone
             connection.execute(sa.delete(rate_limit_reservations)
                                .where(mine, rate_limit_reservations.c.reserved_at <= now - window))
@@ -56,6 +58,6 @@ class LimitStorage:
     def release(self, reservation_id: int) -> bool:
         """Give a place back (the work it was reserved for did not happen). False if it
         was gone already (released, or aged out and pruned)."""
-        with self._writing() as connection:  # type: ignore[attr-defined]
+        with self._db.writing() as connection:
             return connection.execute(sa.delete(rate_limit_reservations)
                                       .where(rate_limit_reservations.c.id == reservation_id)).rowcount > 0

@@ -1,0 +1,214 @@
+"""The lifecycle's sync queue: which meetings need a sync, and who is syncing them.
+
+A *sync request* is two counters on the meeting row: ``sync_requested`` (bumped by
+every event and by the reconciler) and ``sync_done`` (the request a finished sync
+covered). A meeting needs a sync while requested > done. A worker *claims* it for a
+lease (``sync_claimed_until``) so one meeting is synced by one worker at a time (row
+locks with SKIP LOCKED on PostgreSQL; SQLite serialises writers). A claim that dies with
+its process expires and another worker takes over: nothing is lost between an event and
+its effect.
+
+Fairness: whatever is due is taken in the order it has waited, the meeting synced
+longest ago first (``waited_since``), and the reconciler asks for a bounded number of
+syncs per pass and per organizer, so one person's hundreds of meetings cannot keep
+anyone else's from being looked at; the next pass carries on where this one stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from domain import Meeting, MeetingStatus
+from bot.storage.database import (
+    Database,
+    awake_since,
+    claim_event,
+    fair_share,
+    request_syncs,
+    row_to_meeting,
+    waited_since,
+)
+from bot.storage.errors import translate_errors
+from bot.storage.tables import conference_summaries, meetings, subscriptions
+
+
+@dataclass(frozen=True)
+class SyncClaim:
+    meeting: Meeting
+    requested: int  # the request counter this sync covers
+    claimed_at: datetime  # when the meeting was read: its sync observes from then on
+
+
+class SqlSyncQueue:
+    """``SyncQueue`` over SQLite or PostgreSQL."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    @translate_errors
+    def request_sync(self, meeting_id: int) -> None:
+        """Ask for the meeting to be synced (an event arrived, or the reconciler looked)."""
+        with self._db.writing() as connection:
+            connection.execute(request_syncs(meetings.c.id == meeting_id))
+
+    @translate_errors
+    def take_meet_event(self, event_id: str, *, subscription: str | None, meet_space: str | None) -> str:
+        """Claim a Meet event's id and request a sync of its meeting, in one transaction.
+
+        Either both happen or neither (a claim without its sync request would turn the
+        redelivery into a "duplicate" and lose the event), and one round trip instead of
+        four keeps a burst of pushes cheap. The meeting is found by the event's
+        subscription, else by the Meet space it names. "duplicate", "unknown-meeting" or
+        "sync-requested".
+        """
+        with self._db.writing() as connection:
+            if connection.execute(claim_event(self._db, event_id)).first() is None:
+                return "duplicate"
+            meeting_id = None
+            if subscription:
+                meeting_id = connection.execute(sa.select(subscriptions.c.meeting_id)
+                                                .where(subscriptions.c.name == subscription)).scalar_one_or_none()
+            if meeting_id is None and meet_space:
+                meeting_id = connection.execute(sa.select(meetings.c.id)
+                                                .where(meetings.c.meet_space == meet_space)).scalar_one_or_none()
+            if meeting_id is None:
+                return "unknown-meeting"
+            connection.execute(request_syncs(meetings.c.id == meeting_id))
+            return "sync-requested"
+
+    @translate_errors
+    def claim_syncs(self, *, lease_seconds: float, debounce_seconds: float, limit: int = 10,
+                    exclude: set[int] | None = None) -> list[SyncClaim]:
+        """Meetings that need a sync and are not being synced, claimed for ``lease_seconds``.
+
+        ``debounce_seconds``: a meeting synced less than this long ago waits, so a burst
+        of events becomes one sync shortly after it rather than one sync per event.
+        """
+        now = self._db.now()
+        due = (
+            sa.select(meetings)
+            .where(meetings.c.sync_requested > meetings.c.sync_done)
+            .where(sa.or_(meetings.c.sync_claimed_until.is_(None), meetings.c.sync_claimed_until < now))
+            .where(sa.or_(meetings.c.last_synced_at.is_(None),
+                          meetings.c.last_synced_at < now - timedelta(seconds=debounce_seconds)))
+            .order_by(waited_since, meetings.c.id)  # the longest wait first
+            .limit(limit)
+        )
+        if exclude:
+            due = due.where(meetings.c.id.not_in(sorted(exclude)))
+        with self._db.writing() as connection:
+            if connection.dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            rows = list(connection.execute(due).mappings())
+            if rows:
+                connection.execute(sa.update(meetings).where(meetings.c.id.in_([r["id"] for r in rows]))
+                                   .values(sync_claimed_until=now + timedelta(seconds=lease_seconds)))
+        return [SyncClaim(row_to_meeting(row), int(row["sync_requested"]), now) for row in rows]
+
+    @translate_errors
+    def finish_sync(self, claim: SyncClaim, *, status: MeetingStatus, dormant: bool | None = None) -> None:
+        """Record a finished sync; a request that arrived meanwhile stays pending.
+
+        The status it read is kept unless the card already shows a later reading (a sync
+        that outlived its lease must not set an ended meeting back to "in progress").
+        ``dormant``: what the sync found the meeting to be (None: it could not tell, the
+        state stays). A meeting found dormant is recorded so only if nobody woke it up
+        while the sync ran (``woken_at`` as the sync saw it): the wake wins.
+
+        Things still on their way (artifact files) are not polled for here: their
+        fileGenerated events, or the reconciler's periodic catch-up, request the next sync.
+        """
+        now = self._db.now()
+        values: dict[str, Any] = {}
+        if dormant is False:
+            values["dormant_since"] = None
+        elif dormant:
+            seen = claim.meeting.woken_at
+            unwoken = meetings.c.woken_at.is_(None) if seen is None else meetings.c.woken_at == seen
+            values["dormant_since"] = sa.case((unwoken, sa.func.coalesce(meetings.c.dormant_since, now)),
+                                              else_=meetings.c.dormant_since)
+        with self._db.writing() as connection:
+            greatest = sa.func.max if connection.dialect.name == "sqlite" else sa.func.greatest
+            current = sa.or_(meetings.c.card_observed_at.is_(None), meetings.c.card_observed_at <= claim.claimed_at)
+            connection.execute(
+                sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
+                    sync_done=greatest(meetings.c.sync_done, claim.requested),
+                    sync_claimed_until=None, last_synced_at=now,
+                    status=sa.case((current, status.value), else_=meetings.c.status),
+                    updated_at=now, **values))
+
+    @translate_errors
+    def release_sync(self, claim: SyncClaim, *, retry_after_seconds: float = 30.0) -> None:
+        """A sync failed for a passing reason: keep the request, retry after a pause (the
+        claim is simply held that long, so no worker hammers a struggling API)."""
+        now = self._db.now()
+        with self._db.writing() as connection:
+            connection.execute(sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
+                sync_claimed_until=now + timedelta(seconds=retry_after_seconds), last_synced_at=now))
+
+    @translate_errors
+    def meetings_needing_sync(self) -> int:
+        with self._db.reading() as connection:
+            return int(connection.execute(sa.select(sa.func.count()).select_from(meetings)
+                                          .where(meetings.c.sync_requested > meetings.c.sync_done)).scalar_one())
+
+    @translate_errors
+    def request_catch_up(self, *, created_after: datetime, recently: timedelta = timedelta(days=1),
+                         limit: int = 500, per_organizer: int = 50,
+                         answer_window: timedelta = timedelta(seconds=30)) -> int:
+        """The reconciler's share of work for one pass: request a sync of the meetings that
+        have waited longest among those it should look at, at most ``per_organizer`` of any
+        one organizer and ``limit`` in all; how many were requested.
+
+        Looked at: not dormant, and not over yet (in use since ``created_after``), or made
+        ``recently`` (the link may be used again), or with a summary still waiting for
+        files. A meeting with a sync already pending is left out (it is in the queue), so
+        the next pass carries on with the ones this pass did not reach. Several instances
+        at once request each meeting once: the update checks again that it is not pending.
+        """
+        now = self._db.now()
+        incomplete = (sa.select(conference_summaries.c.meeting_id)
+                      .where(conference_summaries.c.complete.is_(False)))
+        idle = meetings.c.sync_requested <= meetings.c.sync_done
+        # A card never shown yet is its /meet's to post while that answer may still be under
+        # way (``answer_window``: the app's budget before its answer): a sync now would post
+        # it first, drawn before the co-hosts were tried, and the /meet's own post (same
+        # request id) would then change nothing. Past the window (the /meet gave up or its
+        # process died) the sync adopts or posts it.
+        posted_or_abandoned = sa.or_(meetings.c.card_hash.is_not(None),
+                                     meetings.c.created_at < now - answer_window)
+        candidates = (sa.select(meetings.c.id)
+                      .where(meetings.c.card_message.is_not(None), meetings.c.dormant_since.is_(None), idle,
+                             posted_or_abandoned)
+                      .where(sa.or_(
+                          sa.and_(meetings.c.status != MeetingStatus.ENDED.value, awake_since > created_after),
+                          meetings.c.created_at > now - recently,
+                          meetings.c.id.in_(incomplete))))
+        chosen = fair_share(candidates, waited=waited_since, key=meetings.c.id, per_organizer=per_organizer,
+                            limit=limit)
+        with self._db.writing() as connection:
+            ids = [row.id for row in connection.execute(chosen)]
+            if not ids:
+                return 0
+            result = connection.execute(
+                request_syncs(sa.and_(meetings.c.id.in_(ids), idle, meetings.c.dormant_since.is_(None))))
+            return int(result.rowcount)
+
+    @translate_errors
+    def wake_meetings(self, meeting_ids: list[int]) -> list[int]:
+        """Wake the dormant ones among these meetings (Refresh, /meetrecent): watched again,
+        their quiet time counted from now, and a sync requested (which subscribes them
+        again and redraws their cards). The ids of those that were dormant."""
+        if not meeting_ids:
+            return []
+        now = self._db.now()
+        with self._db.writing() as connection:
+            rows = connection.execute(
+                sa.update(meetings).where(meetings.c.id.in_(meeting_ids), meetings.c.dormant_since.is_not(None))
+                .values(dormant_since=None, woken_at=now, sync_requested=meetings.c.sync_requested + 1,
+                        updated_at=now).returning(meetings.c.id))
+            return sorted(row.id for row in rows)

@@ -1,0 +1,258 @@
+"""The ``SyncQueue`` contract (``storage.sync_queue``), on SQLite and PostgreSQL: Meet
+events request syncs exactly once, claims and their leases, dormancy and wake-ups, and the
+reconciler's fair share of work per pass.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from bot.storage import Storage, SummaryRecord, SyncQueue
+from domain import Attendance, Meeting, MeetingStatus, Person
+from tests.storage.conftest import FakeClock
+from tests.storage.helpers import T0, make_meeting, race
+
+ADA = Person("users/111", "Ada Lovelace", "ada@example.com")
+BOB = Person("users/222", "Bob Brown", "bob@example.com")
+
+
+MONTH = timedelta(days=30)
+
+
+def meeting(store: Storage, n: int, created_at: datetime, organizer: Person = ADA, **changes: object) -> Meeting:
+    recorded = store.meetings.record_meeting(Meeting(
+        meet_space=f"spaces/meet{n}", meeting_code=f"abc-defg-{n:03d}",
+        meeting_uri=f"https://meet.google.com/abc-defg-{n:03d}", chat_space="spaces/CHAT1", organizer=organizer,
+        title=f"Meeting {n}", created_at=created_at, card_message=f"spaces/CHAT1/messages/M{n}", **changes))
+    assert recorded.id is not None
+    return recorded
+
+
+def sync_all(store: Storage, *, dormant: bool | None = None) -> list[int]:
+    """Run every due sync (as the worker would), oldest wait first; the ids in the order
+    they were claimed."""
+    order: list[int] = []
+    while claims := store.sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0, limit=3):
+        for claim in claims:
+            assert claim.meeting.id is not None
+            order.append(claim.meeting.id)
+            store.sync_queue.finish_sync(claim, status=claim.meeting.status, dormant=dormant)
+    return order
+
+
+def catch_up(store: Storage, clock: FakeClock, *, limit: int = 500, per_organizer: int = 50) -> int:
+    return store.sync_queue.request_catch_up(created_after=clock.now - MONTH, limit=limit, per_organizer=per_organizer)
+
+
+def test_a_pass_takes_the_longest_waiting_first_and_the_next_carries_on(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    start = clock.now - timedelta(hours=5)
+    ids = [meeting(store, n, start + timedelta(minutes=n)).id for n in range(6)]
+    # Meetings 0 and 1 were synced just now: everyone else has waited longer.
+    sync_queue.request_sync(ids[0])  # type: ignore[arg-type]
+    sync_queue.request_sync(ids[1])  # type: ignore[arg-type]
+    assert sync_all(store) == ids[:2]
+
+    assert catch_up(store, clock, limit=2) == 2
+    assert sync_all(store) == ids[2:4]  # never synced, the oldest made first
+    clock.advance(minutes=1)
+    assert catch_up(store, clock, limit=2) == 2
+    assert sync_all(store) == ids[4:6]  # carries on where the last pass stopped
+    clock.advance(minutes=1)
+    assert catch_up(store, clock, limit=2) == 2
+    assert sync_all(store) == ids[0:2]  # then round again, longest since its sync first
+
+
+def test_one_organizers_many_meetings_cannot_crowd_out_another(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    start = clock.now - timedelta(hours=5)
+    bobs = meeting(store, 0, start, organizer=BOB)
+    sync_queue.request_sync(bobs.id)  # type: ignore[arg-type]
+    sync_all(store)  # Bob's meeting was synced once, long ago...
+    clock.advance(minutes=10)
+    adas = [meeting(store, n, start + timedelta(minutes=n), organizer=ADA).id for n in range(1, 21)]
+    # ...and Ada's twenty were never synced, so they have all waited longer than his.
+
+    assert catch_up(store, clock, limit=10, per_organizer=4) == 5
+    assert sync_all(store) == adas[:4] + [bobs.id]
+
+
+def test_a_meeting_already_waiting_for_its_sync_is_not_asked_for_again(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    ids = [meeting(store, n, clock.now - timedelta(hours=1, minutes=-n)).id for n in range(4)]
+    assert catch_up(store, clock, per_organizer=2) == 2
+    assert catch_up(store, clock, per_organizer=2) == 2  # the next two; the first two are queued
+    assert catch_up(store, clock, per_organizer=2) == 0
+    claims = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0, limit=10)
+    assert [c.meeting.id for c in claims] == ids and {c.requested for c in claims} == {1}
+
+
+def test_instances_asking_at_once_ask_for_each_meeting_once(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    for n in range(30):
+        meeting(store, n, clock.now - timedelta(hours=1, minutes=-n))
+    requested = race(6, lambda _: catch_up(store, clock))
+    assert sum(requested) == 30
+    claims = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0, limit=100)
+    assert len(claims) == 30 and {c.requested for c in claims} == {1}
+
+
+def test_what_a_pass_looks_at(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    now = clock.now
+    recent_waiting = meeting(store, 1, now - timedelta(days=3))
+    old_ended = meeting(store, 2, now - timedelta(days=5), status=MeetingStatus.ENDED)
+    old_ended_unfinished = meeting(store, 3, now - timedelta(days=5), status=MeetingStatus.ENDED)
+    store.summaries.save_summary(SummaryRecord("conferenceRecords/c3", old_ended_unfinished.id or 0, "spaces/CHAT1/messages/S3",
+                                     "hash", False, Attendance((), 0, frozenset())))
+    very_old = meeting(store, 4, now - timedelta(days=40))
+    woken_very_old = meeting(store, 5, now - timedelta(days=40), dormant_since=now - timedelta(days=20))
+    sync_queue.wake_meetings([woken_very_old.id or 0])
+    sync_all(store)  # the wake asked for a sync: done
+    ended_yesterday = meeting(store, 6, now - timedelta(hours=20), status=MeetingStatus.ENDED)
+    dormant = meeting(store, 7, now - timedelta(days=10), dormant_since=now - timedelta(days=3))
+
+    clock.advance(minutes=5)
+    catch_up(store, clock)
+    looked_at = set(sync_all(store))
+    assert looked_at == {recent_waiting.id, old_ended_unfinished.id, woken_very_old.id, ended_yesterday.id}
+    assert old_ended.id not in looked_at and very_old.id not in looked_at and dormant.id not in looked_at
+
+
+def test_a_meeting_without_a_card_is_not_looked_at(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    recorded = store.meetings.record_meeting(Meeting(
+        meet_space="spaces/nocard", meeting_code="abc-defg-hij", meeting_uri="https://meet.google.com/abc-defg-hij",
+        chat_space="spaces/CHAT1", organizer=ADA, title="No card", created_at=clock.now - timedelta(hours=1)))
+    assert catch_up(store, clock) == 0
+    assert recorded.id is not None and sync_queue.meetings_needing_sync() == 0
+
+
+def test_a_card_its_meet_is_still_posting_is_left_to_it(store: Storage, clock: FakeClock) -> None:
+    """A /meet records its meeting (and the card's client-assigned name) before trying the
+    co-hosts and posting the card. A pass in between must not sync it: the sync would post
+    the card first, drawn before the co-hosts were tried, and the /meet's post would then
+    change nothing. Once the card is shown, or the answer's window is over (a crashed
+    /meet), the reconciler looks at it."""
+    young, shown = meeting(store, 1, clock.now), meeting(store, 2, clock.now)
+    assert young.id is not None and shown.id is not None
+    store.card_turns.note_card(shown.id, "posted-card")
+    assert catch_up(store, clock) == 1 and sync_all(store) == [shown.id]
+    clock.advance(seconds=31)
+    assert catch_up(store, clock) == 2 and set(sync_all(store)) == {young.id, shown.id}
+
+
+def test_a_sync_that_finds_it_dormant_records_it_and_one_that_does_not_clears_it(store: Storage, sync_queue: SyncQueue,
+                                                                                 clock: FakeClock) -> None:
+    made = meeting(store, 1, clock.now - timedelta(days=8))
+    sync_queue.request_sync(made.id)  # type: ignore[arg-type]
+    clock.advance(seconds=1)
+    sync_all(store, dormant=True)
+    found = store.meetings.get_meeting(made.id)  # type: ignore[arg-type]
+    assert found is not None and found.dormant and found.dormant_since == clock.now
+    clock.advance(hours=1)
+    sync_queue.request_sync(made.id)  # type: ignore[arg-type]
+    assert sync_all(store, dormant=True) == [made.id]  # still dormant: since when is kept
+    assert store.meetings.get_meeting(made.id).dormant_since == found.dormant_since  # type: ignore[union-attr]
+    clock.advance(seconds=1)
+    sync_queue.request_sync(made.id)  # type: ignore[arg-type]
+    assert sync_all(store, dormant=None) == [made.id]  # could not tell: unchanged
+    assert store.meetings.get_meeting(made.id).dormant  # type: ignore[union-attr]
+    clock.advance(seconds=1)
+    sync_queue.request_sync(made.id)  # type: ignore[arg-type]
+    assert sync_all(store, dormant=False) == [made.id]  # a conference was found
+    assert not store.meetings.get_meeting(made.id).dormant  # type: ignore[union-attr]
+
+
+def test_a_wake_during_a_sync_wins_over_the_sync_finding_it_dormant(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    made = meeting(store, 1, clock.now - timedelta(days=9), dormant_since=clock.now - timedelta(days=2))
+    assert made.id is not None
+    sync_queue.request_sync(made.id)  # a subscription's lifecycle event, say
+    [claim] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)
+    clock.advance(seconds=2)
+    assert sync_queue.wake_meetings([made.id]) == [made.id]  # Refresh, while that sync reads Meet
+    sync_queue.finish_sync(claim, status=MeetingStatus.WAITING, dormant=True)
+    woken = store.meetings.get_meeting(made.id)
+    assert woken is not None and not woken.dormant and woken.woken_at == clock.now
+    assert sync_queue.meetings_needing_sync() == 1  # the wake's own sync is still to come, to redraw the card
+
+
+def test_waking_touches_only_dormant_meetings_and_asks_for_their_sync(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    awake = meeting(store, 1, clock.now - timedelta(days=1))
+    sleeping = meeting(store, 2, clock.now - timedelta(days=9), dormant_since=clock.now - timedelta(days=2))
+    assert sync_queue.wake_meetings([awake.id or 0, sleeping.id or 0, 999]) == [sleeping.id]
+    assert sync_queue.wake_meetings([]) == []
+    woken = store.meetings.get_meeting(sleeping.id)  # type: ignore[arg-type]
+    assert woken is not None and not woken.dormant and woken.woken_at == clock.now
+    assert store.meetings.get_meeting(awake.id).woken_at is None  # type: ignore[union-attr]
+    [claim] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)
+    assert claim.meeting.id == sleeping.id
+    assert sync_queue.wake_meetings([sleeping.id or 0]) == []  # awake already
+
+
+def test_a_woken_meeting_left_unused_again_goes_dormant_again(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    made = meeting(store, 1, clock.now - timedelta(days=20), dormant_since=clock.now - timedelta(days=10))
+    assert made.id is not None
+    sync_queue.wake_meetings([made.id])
+    sync_all(store, dormant=False)  # the wake's sync: awake
+    clock.advance(days=8)
+    sync_queue.request_sync(made.id)
+    sync_all(store, dormant=True)  # the sync saw the same wake time the row has: recorded
+    again = store.meetings.get_meeting(made.id)
+    assert again is not None and again.dormant_since == clock.now
+
+
+def test_take_meet_event_claims_once_and_requests_one_sync(store: Storage, sync_queue: SyncQueue) -> None:
+    meeting = store.meetings.record_meeting(make_meeting(1))
+    assert meeting.id is not None
+    store.subscriptions.record_subscription(meeting.id, "subscriptions/s1", T0 + timedelta(days=7), "ACTIVE")
+
+    assert sync_queue.take_meet_event("e1", subscription="subscriptions/s1", meet_space=None) == "sync-requested"
+    assert sync_queue.take_meet_event("e1", subscription="subscriptions/s1", meet_space=None) == "duplicate"
+    # No subscription known (an event of another subscription): found by its Meet space.
+    assert sync_queue.take_meet_event("e2", subscription="subscriptions/other", meet_space="spaces/meet1") == "sync-requested"
+    assert sync_queue.take_meet_event("e3", subscription=None, meet_space="spaces/unknown") == "unknown-meeting"
+    assert sync_queue.take_meet_event("e3", subscription=None, meet_space="spaces/unknown") == "duplicate"
+    assert sync_queue.meetings_needing_sync() == 1
+    [claim] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)
+    assert claim.meeting.id == meeting.id and claim.requested == 2
+
+
+def test_take_meet_event_keeps_no_claim_when_its_sync_request_fails(store: Storage, sync_queue: SyncQueue) -> None:
+    """One transaction: a claim kept without its sync request would make the redelivery
+    a "duplicate" and lose the event."""
+    meeting = store.meetings.record_meeting(make_meeting(1))
+    engine = store._engine  # noqa: SLF001 - the failure must happen inside the transaction
+
+    def fail_the_update(conn, cursor, statement: str, *args: object) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("UPDATE MEETINGS"):
+            raise RuntimeError("the database went away between the two statements")
+
+    sa.event.listen(engine, "before_cursor_execute", fail_the_update)
+    try:
+        with pytest.raises(Exception, match="the database went away"):
+            sync_queue.take_meet_event("e1", subscription=None, meet_space=meeting.meet_space)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", fail_the_update)
+    assert sync_queue.meetings_needing_sync() == 0
+    assert sync_queue.take_meet_event("e1", subscription=None, meet_space=meeting.meet_space) == "sync-requested"
+    assert sync_queue.meetings_needing_sync() == 1
+
+
+def recorded(store: Storage) -> int:
+    meeting = store.meetings.record_meeting(make_meeting(1))
+    assert meeting.id is not None
+    return meeting.id
+
+
+def test_finish_sync_keeps_a_later_readings_status(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    meeting_id = recorded(store)
+    sync_queue.request_sync(meeting_id)
+    [stale] = sync_queue.claim_syncs(lease_seconds=1, debounce_seconds=0)
+    clock.advance(seconds=5)  # the lease runs out; the next sync reads "ended" and shows it
+    sync_queue.request_sync(meeting_id)
+    [fresh] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)
+    assert fresh.claimed_at > stale.claimed_at
+    with store.card_turns.card_turn(meeting_id, fresh.claimed_at) as turn:
+        turn.shown("ended")
+    sync_queue.finish_sync(fresh, status=MeetingStatus.ENDED)
+    sync_queue.finish_sync(stale, status=MeetingStatus.IN_PROGRESS)  # late, with its older reading
+    meeting = store.meetings.get_meeting(meeting_id)
+    assert meeting is not None and meeting.status is MeetingStatus.ENDED
