@@ -116,5 +116,5 @@ def _add_each(meeting: Meeting, wanted: tuple[Person, ...], credentials: Any, me
                                                                  "kind": error.kind.value, "status": error.status}})
             outcomes.append(Cohost(known, CohostState.REFUSED, reason=_refusal(error)))
             continue
-        outcomes.append(Cohost(known, CohostState.ADDED, member=member.get("name")))
+        outcomes.append(Cohost(known, CohostState.ADDED, member=member.name or None))
     return tuple(outcomes)
