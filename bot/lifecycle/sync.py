@@ -196,7 +196,8 @@ class MeetingSync:
         if not config.pubsub_topic or meeting.id is None:
             return
         existing = services.storage.subscription_of(meeting.id)
-        if existing is not None and existing.state == SubscriptionState.ACTIVE and existing.expire_time > services.clock():
+        if existing is not None and existing.state == SubscriptionState.ACTIVE \
+                and existing.expire_time > services.clock():
             return
         if existing is not None and existing.state in (SubscriptionState.SUSPENDED, AWAITING_ORGANIZER):
             # Still exists at Google; reactivating it (or asking the organizer) is the

@@ -102,12 +102,14 @@ def test_an_artifact_has_its_link_only_once_generated() -> None:
     ready = parse_artifact(ArtifactKind.RECORDING, {
         "name": "conferenceRecords/c1/recordings/r1", "state": "FILE_GENERATED",
         "driveDestination": {"exportUri": "https://drive.google.com/r1"}})
-    assert ready.ready and ready.url == "https://drive.google.com/r1" and ready.name == "conferenceRecords/c1/recordings/r1"
+    assert ready.ready and ready.url == "https://drive.google.com/r1"
+    assert ready.name == "conferenceRecords/c1/recordings/r1"
     started = parse_artifact(ArtifactKind.TRANSCRIPT, {"name": "t1", "state": "STARTED",
                                                        "docsDestination": {"exportUri": "https://docs/t1"}})
     assert not started.ready and started.url is None
     # Transcripts and smart notes are Docs; a Drive link on them is not theirs.
-    wrong = parse_artifact(ArtifactKind.SMART_NOTES, {"state": "FILE_GENERATED", "driveDestination": {"exportUri": "x"}})
+    wrong = parse_artifact(ArtifactKind.SMART_NOTES, {"state": "FILE_GENERATED",
+                                                      "driveDestination": {"exportUri": "x"}})
     assert wrong.ready and wrong.url is None
 
 
