@@ -15,6 +15,7 @@ from domain import (
     ConferenceRecord,
     MeetMember,
     MeetSpace,
+    MemberRole,
     Participant,
     ParticipantSession,
     TranscriptEntry,
@@ -117,11 +118,12 @@ class MeetGateway(DiscoveryGateway):
         request = self._service.spaces().patch(name=name, body={"config": config}, updateMask=",".join(update_mask))
         return parse_space(self._execute(credentials, request))
 
-    def add_member(self, credentials: Credentials, space: str, email: str, role: str = "COHOST") -> MeetMember:
+    def add_member(self, credentials: Credentials, space: str, email: str,
+                   role: MemberRole = MemberRole.COHOST) -> MeetMember:
         """``spaces.members.create``: ``email`` becomes a member with ``role``."""
         members = self._service.spaces().members()
         return parse_member(self._execute(credentials, members.create(parent=space,
-                                                                      body={"email": email, "role": role})))
+                                                                      body={"email": email, "role": role.value})))
 
     def members(self, credentials: Credentials, space: str) -> Iterator[MeetMember]:
         """``spaces.members.list``, every page."""
