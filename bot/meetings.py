@@ -31,7 +31,7 @@ from cards.messages import Problem, card_delayed_message, error_message
 from .card_publishing import render_join_card
 from .controls.cohosts import CohostTools, add_cohosts
 from .controls.waiting_cohosts import ask_for_directory
-from domain import AccessType, DialIn, Meeting, MeetingSettings, MeetRequest
+from domain import Meeting, MeetingSettings, MeetRequest, MeetSpace
 from .google.credentials import NeedsAuthorization
 from .google.errors import FailureKind, GoogleApiError
 from .services import Services
@@ -93,32 +93,20 @@ def card_message_id(meeting_code: str) -> str:
     return f"client-meet-{safe}"[:63]
 
 
-def dial_in_from_space(space: dict[str, Any]) -> tuple[DialIn, ...]:
-    entries: list[DialIn] = []
-    for phone in space.get("phoneAccess") or []:  # v2beta shape, when Meet returns it
-        if isinstance(phone, dict) and phone.get("phoneNumber"):
-            entries.append(DialIn(str(phone.get("regionCode") or "Phone"), str(phone["phoneNumber"]), phone.get("pin")))
-    for sip in space.get("gatewaySipAccess") or []:
-        if isinstance(sip, dict) and sip.get("uri"):
-            entries.append(DialIn("SIP", str(sip["uri"]), sip.get("sipAccessCode")))
-    return tuple(entries)
-
-
-def meeting_from_space(space: dict[str, Any], request: MeetRequest, settings: MeetingSettings,
+def meeting_from_space(space: MeetSpace, request: MeetRequest, settings: MeetingSettings,
                        services: Services) -> Meeting:
-    access = (space.get("config") or {}).get("accessType")
     return Meeting(
-        meet_space=space["name"],
-        meeting_code=space.get("meetingCode", ""),
-        meeting_uri=space.get("meetingUri", ""),
+        meet_space=space.name,
+        meeting_code=space.meeting_code,
+        meeting_uri=space.meeting_uri,
         chat_space=request.chat_space,
         organizer=request.organizer,
         title=meeting_title(request),
         created_at=services.clock(),
         settings=settings,
-        access_type=AccessType(access) if access in AccessType.__members__ else None,
+        access_type=space.access_type,
         requested_cohosts=tuple(p for p in request.mentions if p.user_name != request.organizer.user_name),
-        dial_in=dial_in_from_space(space),
+        dial_in=space.dial_in,
         source_message=request.source_message,
         event_format=request.event_format,
         # Shared cards and the summary show times in it; the transcript's dates are read in it.
@@ -189,14 +177,14 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
     # The card's name is known before it is posted (a client-assigned id), and is recorded
     # with the meeting: whatever happens to this process or its database after the post,
     # the next sync finds the card by that name, adopts it, or posts it with the same id.
-    message_id = card_message_id(space.get("meetingCode", ""))
+    message_id = card_message_id(space.meeting_code)
     card_name = f"{request.chat_space}/messages/{message_id}"
     try:
         meeting = services.storage.meetings.record_meeting(
             meeting_from_space(space, request, settings, services).with_changes(card_message=card_name))
     except ConflictError:
         # Only possible if the claim was pruned and the message delivered again since.
-        log.warning("meeting for this message already recorded", extra={"fields": {"meetSpace": space["name"]}})
+        log.warning("meeting for this message already recorded", extra={"fields": {"meetSpace": space.name}})
         return AlreadyHandled()
     assert meeting.id is not None
     if meeting.requested_cohosts:
@@ -221,8 +209,7 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
         log.error("could not post the join card", extra={"fields": {"kind": error.kind.value, "status": error.status}})
         return Refused(error_message(Problem.MEET_UNAVAILABLE))
     try:
-        meeting = services.storage.meetings.attach_card(meeting.stored_id, posted.get("name", ""),
-                                               (posted.get("thread") or {}).get("name"))
+        meeting = services.storage.meetings.attach_card(meeting.stored_id, posted.name, posted.thread)
         if services.lifecycle is not None:
             services.lifecycle.meeting_created(meeting, posted_card=card)
     except StorageError:

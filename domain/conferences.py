@@ -20,6 +20,51 @@ class AttendeeKind(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class ConferenceRecord:
+    """One conference (call) of a Meet space, as ``conferenceRecords`` describes it."""
+
+    name: str  # conferenceRecords/{id}
+    started_at: datetime | None = None
+    ended_at: datetime | None = None  # None while the call runs
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_at is not None
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One participant of a conference (``conferenceRecords.participants``): a person,
+    guest or phone line, however many times they joined."""
+
+    name: str  # conferenceRecords/{id}/participants/{id}
+    kind: AttendeeKind | None  # None: Meet described them as none of the three
+    display_name: str = ""  # Meet's, as it is (possibly empty)
+    user_name: str | None = None  # users/{id} of a signed-in participant (the same id as in Chat)
+    joined_at: datetime | None = None  # earliestStartTime
+    left_at: datetime | None = None  # latestEndTime; None while still in the call
+
+
+@dataclass(frozen=True)
+class ParticipantSession:
+    """One stretch of one participant in the call (``participants.participantSessions``)."""
+
+    name: str
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TranscriptEntry:
+    """One thing said, as a transcript's ``entries`` list it."""
+
+    participant: str  # conferenceRecords/{id}/participants/{id}: who said it ("" when not named)
+    text: str  # "" when Meet gave none
+    started_at: datetime | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
 class Attendee:
     """One participant of one conference, as Meet's participants and sessions describe them."""
 

@@ -149,6 +149,10 @@ class MeetingSettings:
             next_steps=base.next_steps,
         )
 
+    def keeping_app_options(self, of: "MeetingSettings") -> "MeetingSettings":
+        """These settings (as Meet has them) with the app's own summary options of ``of``."""
+        return replace(self, post_summary=of.post_summary, list_absent=of.list_absent, next_steps=of.next_steps)
+
     def to_json(self) -> dict[str, object]:
         return {
             "accessType": self.access_type.value if self.access_type else None,
@@ -190,6 +194,42 @@ class DialIn:
     label: str  # region code or "SIP"
     number: str  # phone number or SIP URI
     pin: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetSpace:
+    """A Meet space as Meet reports it (``spaces.create``, ``get``, ``patch``)."""
+
+    name: str  # spaces/{id}
+    meeting_code: str = ""
+    meeting_uri: str = ""
+    # What its ``SpaceConfig`` amounts to (the app's summary options at their defaults);
+    # None when Meet's answer carried no config.
+    settings: MeetingSettings | None = None
+    # conferenceRecords/{id} of the call running in it ("" when Meet did not name it);
+    # None while no call runs.
+    active_conference: str | None = None
+    dial_in: tuple[DialIn, ...] = ()
+
+    @property
+    def access_type(self) -> AccessType | None:
+        return self.settings.access_type if self.settings is not None else None
+
+
+class MemberRole(str, enum.Enum):
+    """A Meet space member's role (``Member.role``); anything else reads as unspecified."""
+
+    ROLE_UNSPECIFIED = "ROLE_UNSPECIFIED"
+    COHOST = "COHOST"
+
+
+@dataclass(frozen=True)
+class MeetMember:
+    """One member of a Meet space (``spaces.members``): how co-hosts are known to Meet."""
+
+    name: str  # spaces/{id}/members/{id} ("" when Meet did not say)
+    email: str = ""
+    role: MemberRole = MemberRole.ROLE_UNSPECIFIED
 
 
 class CohostState(str, enum.Enum):

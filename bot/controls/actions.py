@@ -164,17 +164,12 @@ def _request_sync(meeting: Meeting, services: Services) -> None:
             services.lifecycle.worker.kick()
 
 
-def _access(space: dict[str, Any]) -> AccessType | None:
-    value = (space.get("config") or {}).get("accessType")
-    return AccessType(value) if value in AccessType.__members__ else None
-
-
 # -- the actions ------------------------------------------------------------------------
 def end_for_everyone(control: Control, services: Services) -> Redraw:
     """End the running call; with no call running (a double click) there is nothing to do."""
     meeting, credentials = control.meeting, control.credentials
     space = services.meet.get_space(credentials, meeting.meet_space)
-    if space.get("activeConference"):
+    if space.active_conference is not None:
         _change(services.meet.end_active_conference, credentials, meeting.meet_space)
         log.info("conference ended from the card", extra={"fields": {"meetSpace": meeting.meet_space,
                                                                      "role": control.role.value if control.role else ""}})
@@ -185,7 +180,7 @@ def end_for_everyone(control: Control, services: Services) -> Redraw:
 def lock(control: Control, services: Services) -> Redraw:
     """Access RESTRICTED, remembering what it was so Unlock can restore it."""
     meeting, credentials = control.meeting, control.credentials
-    current = _access(services.meet.get_space(credentials, meeting.meet_space))
+    current = services.meet.get_space(credentials, meeting.meet_space).access_type
     assert meeting.id is not None
     if current is AccessType.RESTRICTED:  # already locked (double click, locked in Meet, a late Lock)
         meeting = _note_access(meeting, current, services)
@@ -199,7 +194,7 @@ def lock(control: Control, services: Services) -> Redraw:
 def unlock(control: Control, services: Services) -> Redraw:
     """Back to the access type from before Lock (or the meeting's own, or Meet's usual default)."""
     meeting, credentials = control.meeting, control.credentials
-    current = _access(services.meet.get_space(credentials, meeting.meet_space))
+    current = services.meet.get_space(credentials, meeting.meet_space).access_type
     assert meeting.id is not None
     if current is not AccessType.RESTRICTED:  # already unlocked
         meeting = _note_access(meeting, current, services)
@@ -247,7 +242,7 @@ def refresh(control: Control, services: Services) -> Redraw:
     elif read_at is not None and services.clock() - read_at < timedelta(seconds=services.config.refresh_interval_seconds):
         return Redraw(None, note=up_to_date(services.clock() - read_at))
     _request_sync(meeting, services)
-    meeting = _note_access(meeting, _access(services.meet.get_space(control.credentials, meeting.meet_space)),
+    meeting = _note_access(meeting, services.meet.get_space(control.credentials, meeting.meet_space).access_type,
                            services)
     body, published = current_card(meeting, control.credentials, services)
     if published is Published.UNCHANGED:
@@ -265,7 +260,7 @@ def up_to_date(age: timedelta) -> str:
 def settings_in_meet(control: Control, services: Services) -> MeetingSettings:
     """The meeting's settings as Meet has them now (the app's summary options kept)."""
     space = services.meet.get_space(control.credentials, control.meeting.meet_space)
-    return MeetingSettings.from_space_config(space.get("config"), keep=control.meeting.settings)
+    return (space.settings or MeetingSettings()).keeping_app_options(control.meeting.settings)
 
 
 def settings_dialog(control: Control, services: Services, *, error: str | None = None,
@@ -293,8 +288,7 @@ def save_settings(control: Control, inputs: dict[str, tuple[str, ...]], services
     assert meeting.id is not None
     if paths:
         patched = _change(services.meet.patch_space, credentials, meeting.meet_space, config, paths)
-        wanted = MeetingSettings.from_space_config(patched.get("config"), keep=meeting.settings) \
-            if patched.get("config") else wanted
+        wanted = patched.settings.keeping_app_options(meeting.settings) if patched.settings is not None else wanted
     unlocked = meeting.unlocked_access_type
     if wanted.access_type is not AccessType.RESTRICTED:
         unlocked = None  # no longer locked: nothing to restore

@@ -22,7 +22,7 @@ from typing import Union
 from cards.buttons import MEETING_PARAMETER
 from cards.join_card import person_name
 
-from domain import CohostState, Meeting, Person
+from domain import CohostState, Meeting, MemberRole, Person
 from ..chat_events import ChatEvent
 from ..google.meet import MeetGateway
 from ..storage import Meetings
@@ -74,7 +74,7 @@ def role_of(meeting: Meeting, person: Person, meet: MeetGateway, organizer_crede
     if email is None:
         return None
     for member in meet.members(organizer_credentials, meeting.meet_space):  # type: ignore[arg-type]
-        if member.get("role") == "COHOST" and str(member.get("email", "")).lower() == email:
+        if member.role is MemberRole.COHOST and member.email.lower() == email:
             return Role.COHOST
     return None
 

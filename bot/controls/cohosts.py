@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, ContextManager
 
-from domain import Cohost, CohostState, Meeting, Person
+from domain import Cohost, CohostState, Meeting, MemberRole, Person
 from ..google.credentials import UserCredentialsProvider
 from ..google.errors import FailureKind, GoogleApiError
 from ..google.meet import MeetGateway
@@ -107,7 +107,7 @@ def _add_each(meeting: Meeting, wanted: tuple[Person, ...], credentials: Any, me
             continue
         known = dataclasses.replace(person, email=email)
         try:
-            member = meet.add_member(credentials, meeting.meet_space, email, "COHOST")
+            member = meet.add_member(credentials, meeting.meet_space, email, MemberRole.COHOST)
         except GoogleApiError as error:
             if error.kind is FailureKind.CONFLICT:  # already a member (a retried creation)
                 outcomes.append(Cohost(known, CohostState.ADDED))
@@ -116,5 +116,5 @@ def _add_each(meeting: Meeting, wanted: tuple[Person, ...], credentials: Any, me
                                                                  "kind": error.kind.value, "status": error.status}})
             outcomes.append(Cohost(known, CohostState.REFUSED, reason=_refusal(error)))
             continue
-        outcomes.append(Cohost(known, CohostState.ADDED, member=member.get("name")))
+        outcomes.append(Cohost(known, CohostState.ADDED, member=member.name or None))
     return tuple(outcomes)

@@ -8,7 +8,7 @@ never from the event or the dialog; if Chat cannot be asked, nobody may (fail cl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Union
 
 from cards.join_card import person_name
 
@@ -16,18 +16,11 @@ from domain import Person
 from ..google.chat import ChatGateway
 from ..google.errors import GoogleApiError
 
-MANAGER = "ROLE_MANAGER"
-
 
 @dataclass(frozen=True)
 class Denied:
     message: str
     status_code: str = "PERMISSION_DENIED"
-
-
-def _person(membership: dict[str, Any]) -> Person:
-    member = membership.get("member") or {}
-    return Person(str(member.get("name", "")), str(member.get("displayName") or ""))
 
 
 def may_change_defaults(chat: ChatGateway, space: str, user: Person) -> Union[bool, Denied]:
@@ -37,13 +30,13 @@ def may_change_defaults(chat: ChatGateway, space: str, user: Person) -> Union[bo
     except GoogleApiError:
         return Denied("I couldn't check with Google Chat who manages this space, so I didn't change anything. "
                       "Please try again in a minute.", "UNAVAILABLE")
-    mine = next((m for m in memberships if (m.get("member") or {}).get("name") == user.user_name), None)
+    mine = next((m for m in memberships if m.person.user_name == user.user_name), None)
     if mine is None:
         return Denied("Only members of this space can change its meeting defaults.")
-    managers = [m for m in memberships if m.get("role") == MANAGER]
-    if not managers or mine.get("role") == MANAGER:
+    managers = [m for m in memberships if m.manager]
+    if not managers or mine.manager:
         return True
-    names = [person_name(_person(m)) for m in managers[:5]]
+    names = [person_name(m.person) for m in managers[:5]]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     more = f" and {len(managers) - 5} more" if len(managers) > 5 else ""
     return Denied(f"Only this space's managers can change its meeting defaults: {listed}{more}.")

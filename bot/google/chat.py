@@ -20,6 +20,7 @@ from ..retry import attempt_timeout
 from .credentials import ServiceAccounts, google_service_accounts
 from .errors import FailureKind, GoogleApiError, call_with_retries, classify
 from .pacing import SpaceWritePacer, space_of
+from .resources import ChatMembership, ChatMessage, parse_membership, parse_message
 
 CHAT_BOT_SCOPE = "https://www.googleapis.com/auth/chat.bot"
 
@@ -54,7 +55,7 @@ class ChatGateway:
     def _call(self, attempt: Callable[[], Any], convert: Callable[[Any], Any] = _to_dict) -> Any:
         return call_with_retries(lambda: convert(attempt()), budget_seconds=self._budget, sleep=self._sleep)
 
-    def _write(self, space: str, attempt: Callable[[], Any]) -> dict[str, Any]:
+    def _write(self, space: str, attempt: Callable[[], Any]) -> ChatMessage:
         """A write to ``space``: each attempt in the space's turn; a quota refusal moves the
         space's next turn on, so the retry (``call_with_retries``) waits for it."""
         failures: list[GoogleApiError] = []
@@ -81,10 +82,10 @@ class ChatGateway:
                     raise
                 raise failure from error
 
-        return self._call(paced)
+        return parse_message(self._call(paced))
 
     def create_message(self, space: str, body: dict[str, Any], *, thread_name: str | None = None,
-                       message_id: str | None = None, request_id: str | None = None) -> dict[str, Any]:
+                       message_id: str | None = None, request_id: str | None = None) -> ChatMessage:
         """Post a message; with ``request_id`` a retried post never makes a second message."""
         message = chat_v1.Message.from_json(json.dumps(body))
         option = chat_v1.CreateMessageRequest.MessageReplyOption.MESSAGE_REPLY_OPTION_UNSPECIFIED
@@ -96,22 +97,22 @@ class ChatGateway:
         return self._write(space, lambda: self._client.create_message(request=request, retry=None,
                                                                       timeout=attempt_timeout(self._timeout)))
 
-    def update_message(self, name: str, body: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    def update_message(self, name: str, body: dict[str, Any], fields: list[str]) -> ChatMessage:
         message = chat_v1.Message.from_json(json.dumps({**body, "name": name}))
         request = chat_v1.UpdateMessageRequest(message=message, update_mask=field_mask_pb2.FieldMask(paths=fields))
         return self._write(space_of(name), lambda: self._client.update_message(
             request=request, retry=None, timeout=attempt_timeout(self._timeout)))
 
-    def human_members(self, space: str) -> list[dict[str, Any]]:
+    def human_members(self, space: str) -> list[ChatMembership]:
         """The space's people, every page (with app auth Chat lists human members only)."""
-        def fetch() -> list[dict[str, Any]]:
+        def fetch() -> list[ChatMembership]:
             request = chat_v1.ListMembershipsRequest(parent=space, page_size=1000)
             pager = self._client.list_memberships(request=request, retry=None,
                                                   timeout=attempt_timeout(self._timeout))
-            return [_to_dict(membership) for membership in pager]  # iterating fetches every page
+            return [parse_membership(_to_dict(membership)) for membership in pager]  # iterating fetches every page
 
         return self._call(fetch, convert=lambda found: found)
 
-    def get_message(self, name: str) -> dict[str, Any]:
-        return self._call(lambda: self._client.get_message(name=name, retry=None,
-                                                           timeout=attempt_timeout(self._timeout)))
+    def get_message(self, name: str) -> ChatMessage:
+        return parse_message(self._call(lambda: self._client.get_message(name=name, retry=None,
+                                                                         timeout=attempt_timeout(self._timeout))))

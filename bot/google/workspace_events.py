@@ -14,6 +14,7 @@ from google.auth.credentials import Credentials
 
 from .discovery_gateway import DiscoveryGateway
 from .errors import FailureKind, GoogleApiError
+from .resources import Subscription, parse_subscription, subscription_of_operation
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,9 @@ class EventsGateway(DiscoveryGateway):
     def smart_notes_refused(self) -> bool:
         return self._smart_notes_refused
 
-    def subscribe(self, credentials: Credentials, space: str, topic: str, ttl_seconds: int) -> dict[str, Any]:
-        """Subscribe to every Meet event of ``space``; the Subscription (or the pending Operation).
+    def subscribe(self, credentials: Credentials, space: str, topic: str, ttl_seconds: int) -> Subscription | None:
+        """Subscribe to every Meet event of ``space``; the Subscription (None while Google's
+        Operation is still running).
 
         Refused (400 or 403) with smart notes' events among them, it asks once more without
         them: if that is accepted, this project may not have those (preview) types, and the
@@ -80,31 +82,33 @@ class EventsGateway(DiscoveryGateway):
         return created
 
     def _create(self, credentials: Credentials, space: str, topic: str, ttl_seconds: int,
-                event_types: tuple[str, ...]) -> dict[str, Any]:
+                event_types: tuple[str, ...]) -> Subscription | None:
         body = {"targetResource": meet_target(space), "eventTypes": list(event_types),
                 "notificationEndpoint": {"pubsubTopic": topic}, "payloadOptions": {"includeResource": False},
                 "ttl": f"{ttl_seconds}s"}
-        operation = self._execute(credentials, self._service.subscriptions().create(body=body))
-        return dict(operation.get("response") or {}) if operation.get("done") else operation
+        return subscription_of_operation(self._execute(credentials, self._service.subscriptions().create(body=body)))
 
-    def find_subscription(self, credentials: Credentials, space: str) -> dict[str, Any] | None:
+    def find_subscription(self, credentials: Credentials, space: str) -> Subscription | None:
         """An existing subscription to the space's Meet events (after ALREADY_EXISTS)."""
         query = f'event_types:"{MEET_EVENT_TYPES[0]}" AND target_resource="{meet_target(space)}"'
         found = self._execute(credentials, self._service.subscriptions().list(filter=query))
-        subscriptions = found.get("subscriptions") or []
-        return dict(subscriptions[0]) if subscriptions else None
+        subscriptions = [parse_subscription(item) for item in (found.get("subscriptions") or [])[:1]]
+        return subscriptions[0] if subscriptions and subscriptions[0].name.startswith("subscriptions/") else None
 
-    def get(self, credentials: Credentials, name: str) -> dict[str, Any]:
-        return self._execute(credentials, self._service.subscriptions().get(name=name))
+    def get(self, credentials: Credentials, name: str) -> Subscription:
+        return parse_subscription(self._execute(credentials, self._service.subscriptions().get(name=name)))
 
-    def renew(self, credentials: Credentials, name: str, ttl_seconds: int) -> dict[str, Any]:
-        operation = self._execute(credentials, self._service.subscriptions().patch(
-            name=name, updateMask="ttl", body={"ttl": f"{ttl_seconds}s"}))
-        return dict(operation.get("response") or {}) if operation.get("done") else operation
+    def renew(self, credentials: Credentials, name: str, ttl_seconds: int) -> Subscription | None:
+        """A new ``ttl`` for the subscription; it as it is now (None while Google's
+        Operation is still running)."""
+        return subscription_of_operation(self._execute(credentials, self._service.subscriptions().patch(
+            name=name, updateMask="ttl", body={"ttl": f"{ttl_seconds}s"})))
 
-    def reactivate(self, credentials: Credentials, name: str) -> dict[str, Any]:
-        operation = self._execute(credentials, self._service.subscriptions().reactivate(name=name, body={}))
-        return dict(operation.get("response") or {}) if operation.get("done") else operation
+    def reactivate(self, credentials: Credentials, name: str) -> Subscription | None:
+        """Reactivate a suspended subscription; it as it is now (None while Google's
+        Operation is still running)."""
+        return subscription_of_operation(self._execute(credentials, self._service.subscriptions().reactivate(
+            name=name, body={})))
 
     def delete(self, credentials: Credentials, name: str) -> None:
         self._execute(credentials, self._service.subscriptions().delete(name=name, allowMissing=True))

@@ -28,10 +28,11 @@ from google.auth.credentials import Credentials
 
 from domain import Meeting, MeetingStatus, Person, UpdatesPaused
 from ..google.errors import FailureKind, GoogleApiError
+from ..google.resources import SubscriptionState
 from ..services import Services
 from ..storage import PauseRecord
-from ..google.timestamps import parse_time
 from .reconcile import LIVE_FOR, ORGANIZER_UNLINKED, ask_organizer_to_relink, reactivate
+from .subscriptions import EXPIRED, record_subscription
 
 log = logging.getLogger(__name__)
 
@@ -104,27 +105,27 @@ def resume_subscription(services: Services, meeting: Meeting, credentials: Crede
     if not services.config.pubsub_topic or meeting.id is None or services.events is None:
         return
     record = services.storage.subscriptions.subscription_of(meeting.id)
-    if record is None or record.state in ("EXPIRED", "DELETED"):
+    if record is None or record.state in (EXPIRED, SubscriptionState.DELETED):
         return  # the sync subscribes afresh
     try:
         current = services.events.get(credentials, record.name)
     except GoogleApiError as error:
         if error.status != 404:
             raise
-        services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
+        services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time,
+                                             SubscriptionState.DELETED.value)
         return
-    if current.get("state") == "SUSPENDED":
+    if current.state is SubscriptionState.SUSPENDED:
         try:
-            current = reactivate(services, credentials, record.name)
+            # Still being reactivated (Google's Operation not done): recorded as last read.
+            current = reactivate(services, credentials, record.name) or current
         except GoogleApiError as error:
             if error.transient or error.kind is FailureKind.UNAUTHENTICATED:
                 raise
             # The cause persists (say the organizer lost the space): the reconciler keeps at it.
             log.warning("could not reactivate the subscription after the organizer came back",
                         extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
-    services.storage.subscriptions.record_subscription(
-        record.meeting_id, record.name, parse_time(current.get("expireTime")) or record.expire_time,
-        str(current.get("state") or record.state), current.get("suspensionReason"))
+    record_subscription(services, record.meeting_id, current, known=record)
 
 
 def _wake_worker(services: Services) -> None:

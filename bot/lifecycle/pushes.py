@@ -13,10 +13,11 @@ import logging
 
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
+from ..google.resources import SubscriptionState
 from ..pubsub import WorkspaceEvent
 from ..services import Services
-from ..google.timestamps import parse_time
 from .reconcile import ReconcileReport, maintain_subscription
+from .subscriptions import record_subscription
 from .worker import SyncWorker
 
 log = logging.getLogger(__name__)
@@ -72,12 +73,11 @@ def _lifecycle(services: Services, event: WorkspaceEvent) -> str:
             return _organizer_gone(services, record.meeting_id)
         if error.status != 404:
             raise  # answered with an error: Pub/Sub delivers the event again later
-        services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
+        services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time,
+                                             SubscriptionState.DELETED.value)
         services.storage.sync_queue.request_sync(record.meeting_id)  # the next sync subscribes afresh
         return "subscription-gone"
-    services.storage.subscriptions.record_subscription(
-        record.meeting_id, record.name, parse_time(current.get("expireTime")) or record.expire_time,
-        str(current.get("state") or record.state), current.get("suspensionReason"))
+    record_subscription(services, record.meeting_id, current, known=record)
     refreshed = services.storage.subscriptions.get_subscription(record.name)
     if refreshed is not None:
         maintain_subscription(services, refreshed, ReconcileReport())

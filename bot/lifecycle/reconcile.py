@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 from domain import Meeting
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import GoogleApiError
+from ..google.resources import Subscription, SubscriptionState
 from ..services import Services
 from ..storage import AWAITING_ORGANIZER, SubscriptionRecord
-from ..google.timestamps import parse_time
+from .subscriptions import EXPIRED, record_subscription
 
 if TYPE_CHECKING:  # the sync (and so the worker) uses this module's prompt
     from .worker import SyncWorker
@@ -98,8 +99,9 @@ def ask_organizer_to_relink(services: Services, meeting: Meeting, request_id: st
     return None
 
 
-def reactivate(services: Services, credentials: Any, name: str) -> dict[str, Any]:
-    """Reactivate a suspended subscription; the Subscription afterwards.
+def reactivate(services: Services, credentials: Any, name: str) -> Subscription | None:
+    """Reactivate a suspended subscription; the Subscription afterwards (None while
+    Google's Operation is still running).
 
     Google refuses (400 FAILED_PRECONDITION) to reactivate one that is not suspended,
     which is what an earlier reactivation that timed out but landed leaves behind: then
@@ -110,7 +112,7 @@ def reactivate(services: Services, credentials: Any, name: str) -> dict[str, Any
         if error.status != 400:
             raise
         current = services.subscriptions().get(credentials, name)
-        if current.get("state") == "SUSPENDED":
+        if current.state is SubscriptionState.SUSPENDED:
             raise  # still suspended: the cause persists
         return current
 
@@ -127,13 +129,13 @@ def maintain_subscription(services: Services, record: SubscriptionRecord, report
         return
     ttl = services.config.subscription_ttl_seconds
     try:
-        if record.state == "ACTIVE" and record.expire_time > services.clock():
+        if record.state == SubscriptionState.ACTIVE and record.expire_time > services.clock():
             renewed = services.subscriptions().renew(credentials, record.name, ttl)
             report.renewed += 1
-        elif record.state == "SUSPENDED" and (record.suspension_reason or "OTHER") in REACTIVATABLE:
+        elif record.state == SubscriptionState.SUSPENDED and (record.suspension_reason or "OTHER") in REACTIVATABLE:
             renewed = reactivate(services, credentials, record.name)
             report.reactivated += 1
-        elif record.state == "SUSPENDED":
+        elif record.state == SubscriptionState.SUSPENDED:
             # Revoked scopes or a failed authorization: only the organizer can fix it.
             # Ask them once; later passes just try to reactivate. A post that failed for a
             # passing reason is tried again by the next pass (same request id: one message).
@@ -152,20 +154,19 @@ def maintain_subscription(services: Services, record: SubscriptionRecord, report
                 return  # not fixed yet: stay quiet, the organizer was told
             report.reactivated += 1
         else:  # expired or deleted: the next sync subscribes afresh
-            services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time, "EXPIRED")
+            services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time, EXPIRED)
             services.storage.sync_queue.request_sync(record.meeting_id)
             report.resubscribed += 1
             return
     except GoogleApiError as error:
         report.errors.append(f"{record.name}: {error.kind.value}")
         if error.status == 404:  # gone at Google: replace it
-            services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time, "DELETED")
+            services.storage.subscriptions.record_subscription(record.meeting_id, record.name, record.expire_time,
+                                                 SubscriptionState.DELETED.value)
             services.storage.sync_queue.request_sync(record.meeting_id)
         return
-    if renewed.get("name"):
-        services.storage.subscriptions.record_subscription(
-            record.meeting_id, record.name, parse_time(renewed.get("expireTime")) or record.expire_time,
-            str(renewed.get("state") or "ACTIVE"), renewed.get("suspensionReason"))
+    if renewed is not None:  # else Google is still at it: the next pass finds how it went
+        record_subscription(services, record.meeting_id, renewed, known=record)
 
 
 def reconcile(services: Services, worker: SyncWorker, *, budget_seconds: float = 50.0) -> ReconcileReport:

@@ -33,6 +33,7 @@ from domain import (
     Artifact,
     ArtifactKind,
     Attendance,
+    ConferenceRecord,
     ConferenceSummary,
     Digest,
     DigestContext,
@@ -42,13 +43,14 @@ from domain import (
 )
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
+from ..google.resources import ChatMessage, SubscriptionState
 from ..services import Services
 from ..storage import AWAITING_ORGANIZER, StorageError, SummaryRecord
 from domain.timezones import known_zone
 from .dormancy import may_be_dormant
 from .paused import pause, prompt_once, resume_subscription, why_paused
-from ..google.timestamps import parse_time
-from .reading import read_artifacts, read_attendance, read_live_state, read_speakers, read_transcript
+from .reading import read_attendance, read_live_state, read_speakers, read_transcript
+from .subscriptions import record_subscription
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +153,7 @@ class MeetingSync:
         """Put a drawing on the card through its turn (``publish_card``); the meeting as
         recorded afterwards (a card adopted by its client-assigned name is attached)."""
         assert meeting.id is not None
-        shown: list[dict[str, Any]] = []
+        shown: list[ChatMessage] = []
         published = publish_card(self.services.storage, meeting.id, observed_at, body,
                                  lambda card: shown.append(self._show_card(meeting, card)))
         if published in (Published.SUPERSEDED, Published.BUSY):
@@ -162,7 +164,7 @@ class MeetingSync:
         # writing it from inside the turn would wait on itself.
         return self._adopt(meeting, shown[0]) if shown else meeting
 
-    def _show_card(self, meeting: Meeting, body: dict[str, Any]) -> dict[str, Any]:
+    def _show_card(self, meeting: Meeting, body: dict[str, Any]) -> ChatMessage:
         """Edit the join card in place; the message Chat shows. A card whose post timed out
         is known only by its client-assigned name: the edit reaches it by that name, or,
         if the post never landed, posts it now with the same id and request id, so there
@@ -178,13 +180,13 @@ class MeetingSync:
             return services.chat.create_message(meeting.chat_space, body, message_id=message_id,
                                                 request_id=message_id)
 
-    def _adopt(self, meeting: Meeting, shown: dict[str, Any]) -> Meeting:
+    def _adopt(self, meeting: Meeting, shown: ChatMessage) -> Meeting:
         """Record the card's real name and thread (for clicks and the summary) when Chat
         named it differently from what the app knew (a post that timed out)."""
         assert meeting.id is not None
-        thread = (shown.get("thread") or {}).get("name") or meeting.thread_name
-        if shown.get("name") and (shown["name"] != meeting.card_message or thread != meeting.thread_name):
-            return self.services.storage.meetings.attach_card(meeting.id, shown["name"], thread)
+        thread = shown.thread or meeting.thread_name
+        if shown.name and (shown.name != meeting.card_message or thread != meeting.thread_name):
+            return self.services.storage.meetings.attach_card(meeting.id, shown.name, thread)
         return meeting
 
     # -- subscriptions ---------------------------------------------------------------
@@ -193,9 +195,10 @@ class MeetingSync:
         if not config.pubsub_topic or meeting.id is None:
             return
         existing = services.storage.subscriptions.subscription_of(meeting.id)
-        if existing is not None and existing.state == "ACTIVE" and existing.expire_time > services.clock():
+        if existing is not None and existing.state == SubscriptionState.ACTIVE \
+                and existing.expire_time > services.clock():
             return
-        if existing is not None and existing.state in ("SUSPENDED", AWAITING_ORGANIZER):
+        if existing is not None and existing.state in (SubscriptionState.SUSPENDED, AWAITING_ORGANIZER):
             # Still exists at Google; reactivating it (or asking the organizer) is the
             # reconciler's job. Creating afresh would only meet 409 and overwrite our state.
             return
@@ -207,19 +210,16 @@ class MeetingSync:
                 log.warning("could not subscribe to the meeting's events; syncs still catch up",
                             extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
                 return
-            subscription = services.subscriptions().find_subscription(credentials, meeting.meet_space) or {}
-        if subscription.get("name", "").startswith("subscriptions/"):
-            services.storage.subscriptions.record_subscription(
-                meeting.id, subscription["name"], parse_time(subscription.get("expireTime"))
-                or services.clock() + timedelta(seconds=config.subscription_ttl_seconds),
-                str(subscription.get("state") or "ACTIVE"))
+            subscription = services.subscriptions().find_subscription(credentials, meeting.meet_space)
+        if subscription is not None:
+            record_subscription(services, meeting.id, subscription)
 
     # -- summaries -------------------------------------------------------------------
-    def _summarise(self, meeting: Meeting, record: dict[str, Any], credentials: Any) -> bool:
+    def _summarise(self, meeting: Meeting, record: ConferenceRecord, credentials: Any) -> bool:
         """Post or update the summary of one ended conference; True once it is complete:
         every file ready, the digest made (when next steps are on) and its owners told."""
         services = self.services
-        name = record["name"]
+        name = record.name
         if not meeting.settings.post_summary:
             return True  # the space chose no summaries (/meetsettings): nothing to post or wait for
         stored = services.storage.summaries.get_summary(name)
@@ -234,8 +234,8 @@ class MeetingSync:
             # Not listing who didn't join (/meetsettings) also spares the members.list call.
             absent, absent_total = self._absent(meeting, attendance) if meeting.settings.list_absent else ((), 0)
             attendance = dataclasses.replace(attendance, absent=absent, absent_total=absent_total)
-        started_at = parse_time(record.get("startTime")) or meeting.created_at
-        artifacts = read_artifacts(services.meet, credentials, name)
+        started_at = record.started_at or meeting.created_at
+        artifacts = services.meet.artifacts(credentials, name)
         # The space's choice as it is now, not as it was when the meeting was made: turning
         # next steps off in /meetsettings stops reading transcripts at once.
         next_steps = self._next_steps_on(meeting)
@@ -248,7 +248,7 @@ class MeetingSync:
         summary = ConferenceSummary(
             conference_record=name, meeting=meeting,
             started_at=started_at,
-            ended_at=parse_time(record.get("endTime")) or services.clock(),
+            ended_at=record.ended_at or services.clock(),
             attendees=attendance.attendees, attendees_total=attendance.total,
             absent=attendance.absent, absent_total=attendance.absent_total,
             artifacts=artifacts, digest=digest if next_steps else None,
@@ -348,7 +348,7 @@ class MeetingSync:
         try:
             posted = services.chat.create_message(meeting.chat_space, body, thread_name=meeting.thread_name,
                                                   message_id=message_id, request_id=message_id)
-            return str(posted["name"])
+            return posted.name
         except GoogleApiError as error:
             if error.kind is not FailureKind.CONFLICT:
                 raise
@@ -369,9 +369,9 @@ class MeetingSync:
             return (), 0
         absent = []
         for membership in members:
-            member = membership.get("member") or {}
-            if member.get("type") == "HUMAN" and member.get("name") not in attendance.signed_in:
-                absent.append(Person(member["name"], str(member.get("displayName") or member["name"])))
+            member = membership.person
+            if membership.human and member.user_name not in attendance.signed_in:
+                absent.append(Person(member.user_name, member.display_name or member.user_name))
         absent.sort(key=lambda person: person.display_name.lower())
         return tuple(absent[:ABSENT_LISTED]), len(absent)
 

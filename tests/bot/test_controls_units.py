@@ -21,9 +21,19 @@ from bot.controls.forms import (
     space_config_changes,
 )
 from bot.controls.space_settings import Denied, may_change_defaults
-from domain import AccessType, Cohost, CohostState, MeetingSettings, ModerationRestrictions, Person, Restriction
+from domain import (
+    AccessType,
+    Cohost,
+    CohostState,
+    MeetMember,
+    MeetingSettings,
+    ModerationRestrictions,
+    Person,
+    Restriction,
+)
 from bot.chat_events import ChatEvent, EventFormat, EventKind, MessageInfo, SpaceInfo
 from bot.google.errors import FailureKind, GoogleApiError
+from bot.google.resources import ChatMembership, parse_member, parse_membership
 from bot.replies import DialogError, render
 from tests.cards.support import make_meeting
 
@@ -116,10 +126,12 @@ class FakeMeetings:
 
 
 class FakeMeet:
-    def __init__(self, members: list[dict[str, Any]] | None = None, error: GoogleApiError | None = None) -> None:
-        self.listed, self._members, self._error = 0, members or [], error
+    """Meet's members list, given as Meet's JSON (so the parser reads it as the gateway would)."""
 
-    def members(self, credentials: Any, space: str) -> Iterator[dict[str, Any]]:
+    def __init__(self, members: list[dict[str, Any]] | None = None, error: GoogleApiError | None = None) -> None:
+        self.listed, self._members, self._error = 0, [parse_member(m) for m in members or []], error
+
+    def members(self, credentials: Any, space: str) -> Iterator[MeetMember]:
         self.listed += 1
         if self._error:
             raise self._error
@@ -229,9 +241,9 @@ def test_who_can_names_organizer_and_cohosts() -> None:
 # -- space managers ---------------------------------------------------------------------------
 class FakeChat:
     def __init__(self, memberships: list[dict[str, Any]] | None = None, fail: bool = False) -> None:
-        self.memberships, self.fail = memberships or [], fail
+        self.memberships, self.fail = [parse_membership(m) for m in memberships or []], fail
 
-    def human_members(self, space: str) -> list[dict[str, Any]]:
+    def human_members(self, space: str) -> list[ChatMembership]:
         if self.fail:
             raise GoogleApiError(FailureKind.UNAVAILABLE, 503, "down")
         return self.memberships

@@ -86,7 +86,7 @@ def credentials() -> Credentials:
 def test_calls_from_one_thread_share_one_connection(server: KeepAliveServer) -> None:
     meet = MeetGateway(server.url, timeout_seconds=5)
     for n in range(5):
-        assert meet.get_space(credentials(), f"spaces/s{n}")["name"] == f"spaces/s{n}"
+        assert meet.get_space(credentials(), f"spaces/s{n}").name == f"spaces/s{n}"
     assert server.connections == 1
 
 
@@ -96,7 +96,7 @@ def test_each_thread_has_its_own_connection(server: KeepAliveServer) -> None:
 
     def work(n: int) -> None:
         for _ in range(3):
-            results.append(meet.get_space(credentials(), f"spaces/t{n}")["name"])
+            results.append(meet.get_space(credentials(), f"spaces/t{n}").name)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(3)]
     for thread in threads:
@@ -110,11 +110,11 @@ def test_each_thread_has_its_own_connection(server: KeepAliveServer) -> None:
 def test_a_timed_out_connection_is_not_reused(server: KeepAliveServer) -> None:
     """Its late answer would otherwise be read as the answer to the next call."""
     meet = MeetGateway(server.url, timeout_seconds=0.3, budget_seconds=0)  # one attempt, no retry
-    assert meet.get_space(credentials(), "spaces/first")["name"] == "spaces/first"
+    assert meet.get_space(credentials(), "spaces/first").name == "spaces/first"
     server.stall_next = 0.8
     with pytest.raises(GoogleApiError) as caught:
         meet.get_space(credentials(), "spaces/slow")
     assert caught.value.kind is FailureKind.TIMEOUT
     wait_until(lambda: server.finished == 2, what="the slow answer sent to the old connection")
-    assert meet.get_space(credentials(), "spaces/next")["name"] == "spaces/next"
+    assert meet.get_space(credentials(), "spaces/next").name == "spaces/next"
     assert server.connections == 2
