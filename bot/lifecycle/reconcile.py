@@ -78,7 +78,7 @@ def ask_organizer_to_relink(services: Services, meeting: Meeting, request_id: st
     The post carries ``request_id``, so however often it is tried, Chat shows one
     message. The error if it could not be posted (None once it is)."""
     stopped, afterwards = reason
-    if services.authorization is not None:
+    if services.authorization.links_accounts:
         url = services.authorization.begin(meeting.organizer, None, event_format="classic", config_complete_url=None)
         # The link lives minutes (a signed, single-use state); the page an expired one
         # opens says how to get a fresh one.
@@ -105,11 +105,11 @@ def reactivate(services: Services, credentials: Any, name: str) -> dict[str, Any
     which is what an earlier reactivation that timed out but landed leaves behind: then
     the subscription is read, and what Google says it is now is the answer."""
     try:
-        return services.subscriptions().reactivate(credentials, name)
+        return services.events.reactivate(credentials, name)
     except GoogleApiError as error:
         if error.status != 400:
             raise
-        current = services.subscriptions().get(credentials, name)
+        current = services.events.get(credentials, name)
         if current.get("state") == "SUSPENDED":
             raise  # still suspended: the cause persists
         return current
@@ -128,7 +128,7 @@ def maintain_subscription(services: Services, record: SubscriptionRecord, report
     ttl = services.config.subscription_ttl_seconds
     try:
         if record.state == "ACTIVE" and record.expire_time > services.clock():
-            renewed = services.subscriptions().renew(credentials, record.name, ttl)
+            renewed = services.events.renew(credentials, record.name, ttl)
             report.renewed += 1
         elif record.state == "SUSPENDED" and (record.suspension_reason or "OTHER") in REACTIVATABLE:
             renewed = reactivate(services, credentials, record.name)

@@ -201,14 +201,14 @@ class MeetingSync:
             # reconciler's job. Creating afresh would only meet 409 and overwrite our state.
             return
         try:
-            subscription = services.subscriptions().subscribe(credentials, meeting.meet_space, config.pubsub_topic,
+            subscription = services.events.subscribe(credentials, meeting.meet_space, config.pubsub_topic,
                                                      config.subscription_ttl_seconds)
         except GoogleApiError as error:
             if error.kind is not FailureKind.CONFLICT:
                 log.warning("could not subscribe to the meeting's events; syncs still catch up",
                             extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
                 return
-            subscription = services.subscriptions().find_subscription(credentials, meeting.meet_space) or {}
+            subscription = services.events.find_subscription(credentials, meeting.meet_space) or {}
         if subscription.get("name", "").startswith("subscriptions/"):
             services.storage.record_subscription(
                 meeting.id, subscription["name"], parse_time(subscription.get("expireTime"))

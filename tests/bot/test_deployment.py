@@ -67,7 +67,7 @@ app = main.app
 client = app.test_client()
 print(client.get('/healthz').status_code)
 print('\\n'.join(sorted(getattr(m, '__file__', None) or '' for m in list(sys.modules.values()))))
-app.extensions['meetbot'].shutdown()
+app.extensions['meetbot'].stop()
 """
 
 
