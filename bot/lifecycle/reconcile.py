@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -193,19 +194,22 @@ class PeriodicReconciler:
     or any deployment without a cron."""
 
     def __init__(self, services: Services, worker: SyncWorker, interval: float) -> None:
-        import threading
-
         self.services, self.worker, self.interval = services, worker, interval
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
+        self._thread: threading.Thread | None = None
 
     def start(self) -> "PeriodicReconciler":
-        self._thread.start()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
+            self._thread.start()
         return self
 
     def stop(self) -> None:
+        """Stop the loop (a reconciler that never started has nothing to stop)."""
         self._stop.set()
-        self._thread.join(timeout=10)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
