@@ -65,9 +65,9 @@ class Request:
     method: str
     path: str
     headers: Mapping[str, str]  # names in lower case (``header`` looks them up whatever the case)
-    query: Mapping[str, str] = field(default_factory=dict)
-    read_body: Callable[[], bytes] = lambda: b""
-    _body: bytes | None = field(default=None, repr=False)
+    query: Mapping[str, str]
+    read_body: Callable[[], bytes]
+    _body: bytes | None = field(default=None, init=False, repr=False)  # once read
 
     @classmethod
     def of(cls, method: str, path: str, headers: Mapping[str, str] | list[tuple[str, str]], *,
