@@ -86,11 +86,12 @@ def build_bot(
     endpoint = config.google_api_endpoint
     budget = config.sync_budget_seconds
     service_accounts = service_accounts or google_service_accounts(config.token_uri if endpoint else None)
-    linking: AccountLinking = LinkingOff()
+    linking: AccountLinking
     if config.auth_mode == "oauth":
-        linking = authorization or build_authorization(config, storage, now)  # type: ignore[arg-type]
-    if credentials is None:
-        credentials = linking.credentials if isinstance(linking, Authorization) else _delegation(config, service_accounts)
+        oauth = authorization or build_authorization(config, storage, now)  # type: ignore[arg-type]
+        linking, credentials = oauth, credentials or oauth.credentials
+    else:  # domain-wide delegation: the service account acts for everyone, nobody links
+        linking, credentials = LinkingOff(), credentials or _delegation(config, service_accounts)
     lifecycle = Lifecycle(storage)
     services = Services(
         config=config,
