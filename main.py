@@ -27,7 +27,14 @@ def production_app() -> Any:
         print(str(error), file=sys.stderr, flush=True)
         raise SystemExit(1) from None
     configure_logging(config.log_level)
-    return create_app(config)
+    app = create_app(config)
+    # The background work (the sync worker; the periodic reconciler if configured) runs
+    # in the process that serves: gunicorn (without --preload, as app.yaml runs it) looks
+    # ``main:app`` up in each worker process after forking it, so each worker builds its
+    # own app here and starts its own threads. Threads started before a fork would not
+    # survive it, which is why building the app starts nothing by itself.
+    app.extensions["meetbot"].start()
+    return app
 
 
 def __getattr__(name: str) -> Any:

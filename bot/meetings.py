@@ -202,16 +202,14 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
             # the card by its id: "try again shortly", never a lost meeting.
             log.warning("join card not confirmed in time; the next sync adopts or posts it",
                         extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
-            if services.lifecycle is not None:
-                services.lifecycle.card_unconfirmed(meeting)
+            services.lifecycle.card_unconfirmed(meeting)
             return CardPending(meeting, card_delayed_message())
         services.storage.meetings.delete_meeting(meeting.stored_id)
         log.error("could not post the join card", extra={"fields": {"kind": error.kind.value, "status": error.status}})
         return Refused(error_message(Problem.MEET_UNAVAILABLE))
     try:
         meeting = services.storage.meetings.attach_card(meeting.stored_id, posted.name, posted.thread)
-        if services.lifecycle is not None:
-            services.lifecycle.meeting_created(meeting, posted_card=card)
+        services.lifecycle.meeting_created(meeting, posted_card=card)
     except StorageError:
         # The card is in the space but the database went away: the reconciler's next pass
         # adopts it by its recorded name. Saying "try again" would make a second meeting.

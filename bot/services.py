@@ -13,7 +13,7 @@ from .google.meet import MeetGateway
 from .storage import Repositories
 
 if TYPE_CHECKING:
-    from .authorization import Authorization
+    from .authorization import AccountLinking
     from .digest import Summarizer
     from .google.workspace_events import EventsGateway
     from .google.people import PeopleGateway
@@ -34,25 +34,23 @@ def offline_summarizer() -> "Summarizer":
 
 @dataclass(frozen=True)
 class Services:
+    """Every member is always there: a feature off by configuration is an object that
+    says so (``LinkingOff``), never None for each caller to check."""
+
     config: Config
     storage: Repositories
     meet: MeetGateway
     chat: ChatGateway
     credentials: UserCredentialsProvider
+    # Per-user linking: ``Authorization`` (AUTH_MODE=oauth), or ``LinkingOff`` with
+    # domain-wide delegation (``links_accounts`` says which).
+    authorization: "AccountLinking"
+    # Workspace Events subscriptions of meetings' Meet spaces (used when PUBSUB_TOPIC is set).
+    events: "EventsGateway"
+    # Directory lookups of mentioned people's emails (People API).
+    people: "PeopleGateway"
+    # The meeting lifecycle: hands new meetings and changes to the sync worker.
+    lifecycle: "Lifecycle"
     clock: Callable[[], datetime] = field(default=utc_now)
-    # Per-user linking (AUTH_MODE=oauth); None with domain-wide delegation.
-    authorization: "Authorization | None" = None
-    # The meeting lifecycle (Workspace Events and the sync worker); None in unit tests.
-    events: "EventsGateway | None" = None
-    # Directory lookups of mentioned people's emails (People API); None: not looked up.
-    people: "PeopleGateway | None" = None
-    lifecycle: "Lifecycle | None" = None
     # Turns a transcript into next steps, decisions and key points (SUMMARIZER).
     summarizer: "Summarizer" = field(default_factory=offline_summarizer)
-
-    def subscriptions(self) -> "EventsGateway":
-        """The Workspace Events gateway (the app always builds one; only unit tests that
-        never reach subscriptions leave it out)."""
-        if self.events is None:
-            raise RuntimeError("Workspace Events are not configured (PUBSUB_TOPIC is unset)")
-        return self.events

@@ -19,6 +19,7 @@ from cryptography.fernet import Fernet
 
 from bot.app import create_app
 from bot.config import Config
+from bot.pipeline import MeetBot
 from emulator import BackgroundServer, EmulatorConfig, create_emulator
 from emulator.clients import service_account_credentials
 from emulator.config import DEFAULT_COMMANDS
@@ -118,8 +119,16 @@ class LocalStack:
         # Local mode only: the app answers loopback names, so a web page cannot reach it by
         # DNS rebinding (a production app answers its real host name).
         self._app_server.app.target = LoopbackOnly(self.app)
+        # Local mode runs the background work in this process, as a gunicorn worker does.
+        self.bot.start()
         self._app_server.start()
         return self
+
+    @property
+    def bot(self) -> MeetBot:
+        """The app itself (services, worker, verifier), behind ``self.app``'s Flask."""
+        bot: MeetBot = self.app.extensions["meetbot"]
+        return bot
 
     def seed(self) -> dict[str, Any]:
         """Sample people and a space with the app in it (the app welcomes them)."""
@@ -135,10 +144,10 @@ class LocalStack:
         return response.json()
 
     def stop(self) -> None:
-        self.app.extensions["meetbot"].shutdown()
+        self.bot.stop()
         self._app_server.stop()
         self._emulator_server.stop()
-        self.app.extensions["meetbot"].services.storage.close()
+        self.bot.services.storage.close()
 
     def __enter__(self) -> "LocalStack":
         return self.start()

@@ -5,7 +5,7 @@
     redirects     the only place the callback may send a browser: Chat's config-complete URL
     google_oauth  Google's authorize / token / revoke endpoints and ID token checks
     credentials   ``OAuthCredentials``: Meet credentials from a user's stored grant
-    linking       ``Authorization``: begin, start, finish, unlink
+    linking       ``Authorization``: begin, start, finish, unlink (``LinkingOff`` with delegation)
     pages         the HTML a person sees in the browser
 """
 
@@ -20,11 +20,12 @@ from . import pages
 from .credentials import OAuthCredentials
 from .crypto import TokenCipher, derive_state_keys
 from .google_oauth import GoogleOAuthClient
-from .linking import Authorization, Linked, Redirect, Unlinked
+from .linking import AccountLinking, Authorization, Linked, LinkingOff, Redirect, Unlinked
 from .pages import Page
 from .state import StateSigner
 
-__all__ = ["pages", "Authorization", "Linked", "OAuthCredentials", "Page", "Redirect", "Unlinked", "build_authorization"]
+__all__ = ["pages", "AccountLinking", "Authorization", "LinkingOff", "Linked", "OAuthCredentials", "Page", "Redirect",
+           "Unlinked", "build_authorization"]
 
 
 def build_authorization(config: Config, storage: Repositories, clock: Callable[[], datetime]) -> Authorization:

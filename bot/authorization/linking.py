@@ -23,7 +23,7 @@ import enum
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Mapping
+from typing import Callable, ClassVar, Mapping, Protocol
 from urllib.parse import urlencode
 
 from ..config import Config
@@ -78,7 +78,29 @@ class Unlinked(str, enum.Enum):
     DELETED_ONLY = "deleted_only"  # the stored grant is gone; Google did not confirm the revocation
 
 
+class AccountLinking(Protocol):
+    """What the app asks of account linking; ``Authorization`` when people link their
+    accounts (AUTH_MODE=oauth), ``LinkingOff`` with domain-wide delegation."""
+
+    # False: nobody links an account here (the service account acts for everyone), so
+    # there is no prompt to send and no link to offer; callers say so in their own words.
+    links_accounts: ClassVar[bool]
+
+    def begin(self, user: Person, request: MeetRequest | None, *, event_format: str,
+              config_complete_url: str | None) -> str: ...
+
+    def begin_directory(self, user: Person, meeting_card: str) -> str: ...
+
+    def start(self, state: str | None) -> Redirect | Page: ...
+
+    def finish(self, args: Mapping[str, str]) -> Linked | Page: ...
+
+    def unlink(self, person: Person) -> Unlinked: ...
+
+
 class Authorization:
+    links_accounts: ClassVar[bool] = True
+
     def __init__(self, config: Config, storage: Repositories, oauth: GoogleOAuthClient, cipher: TokenCipher,
                  signer: StateSigner, credentials: OAuthCredentials, clock: Callable[[], datetime]) -> None:
         self._config = config
@@ -256,3 +278,30 @@ class Authorization:
         token = tokens.refresh_token or tokens.access_token
         if token:
             self._oauth.revoke(token)
+
+
+class LinkingIsOff(RuntimeError):
+    """A link was asked for where nobody links accounts (a caller forgot ``links_accounts``)."""
+
+
+class LinkingOff:
+    """Account linking with domain-wide delegation: off. The browser routes answer that
+    linking is not used here; nothing is ever stored, and nobody can be prompted."""
+
+    links_accounts: ClassVar[bool] = False
+
+    def begin(self, user: Person, request: MeetRequest | None, *, event_format: str,
+              config_complete_url: str | None) -> str:
+        raise LinkingIsOff("accounts are not linked with domain-wide delegation")
+
+    def begin_directory(self, user: Person, meeting_card: str) -> str:
+        raise LinkingIsOff("accounts are not linked with domain-wide delegation")
+
+    def start(self, state: str | None) -> Redirect | Page:
+        return pages.not_enabled()
+
+    def finish(self, args: Mapping[str, str]) -> Linked | Page:
+        return pages.not_enabled()
+
+    def unlink(self, person: Person) -> Unlinked:
+        return Unlinked.NOT_LINKED  # there is never a stored grant to remove

@@ -158,10 +158,8 @@ def current_card(meeting: Meeting, credentials: Any, services: Services, *,
 
 
 def _request_sync(meeting: Meeting, services: Services) -> None:
-    if meeting.id is not None and services.lifecycle is not None:
-        services.storage.sync_queue.request_sync(meeting.id)
-        if services.lifecycle.worker is not None:
-            services.lifecycle.worker.kick()
+    if meeting.id is not None:
+        services.lifecycle.sync_soon(meeting.id)
 
 
 # -- the actions ------------------------------------------------------------------------

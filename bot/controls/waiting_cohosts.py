@@ -41,7 +41,7 @@ def ask_for_directory(services: Services, meeting: Meeting) -> None:
     """Tell the organizer privately, in the meeting's thread, why some mentions are not
     co-hosts yet, with the link that allows directory lookups. Never fatal."""
     pending = waiting(meeting)
-    if not pending or services.authorization is None or not meeting.card_message:
+    if not pending or not services.authorization.links_accounts or not meeting.card_message:
         return
     url = services.authorization.begin_directory(meeting.organizer, meeting.card_message)
     # Chat's <url|label> markup cannot be escaped: the names stay out of the link's label.
@@ -78,6 +78,5 @@ def add_waiting_cohosts(services: Services, meeting_card: str) -> int:
     merged = tuple(outcomes.get(c.person.user_name, c) if c.state is CohostState.NEEDS_DIRECTORY else c
                    for c in meeting.cohosts)
     updated = services.storage.meetings.set_cohosts(meeting.id, merged)
-    if services.lifecycle is not None:
-        services.lifecycle.cohosts_changed(updated)
+    services.lifecycle.cohosts_changed(updated)
     return sum(1 for c in outcomes.values() if c.state is CohostState.ADDED)

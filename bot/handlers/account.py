@@ -12,7 +12,7 @@ from ..services import Services
 
 
 def logout(event: ChatEvent, services: Services) -> Reply:
-    if services.authorization is None:
+    if not services.authorization.links_accounts:
         return NewMessage(delegation_logout_message(), private_to=event.user.user_name)
     # Only ever the verified event's own user: nobody can unlink someone else.
     outcome = services.authorization.unlink(event.user)

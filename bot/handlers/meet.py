@@ -28,7 +28,7 @@ def request_from_event(event: ChatEvent) -> MeetRequest:
 def link_prompt(event: ChatEvent, services: Services, request: MeetRequest | None) -> Reply:
     """Chat's private configuration prompt with the link to authorize the app (or, when
     users do not link accounts here, an honest note for the administrator)."""
-    if services.authorization is None:
+    if not services.authorization.links_accounts:
         return NewMessage(error_message(Problem.NOT_CONFIGURED, missing="access to your Google account"),
                           private_to=event.user.user_name)
     url = services.authorization.begin(event.user, request, event_format=event.format.value,

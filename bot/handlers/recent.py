@@ -22,8 +22,7 @@ def recent_meetings(event: ChatEvent, services: Services) -> Reply:
     storage = services.storage
     meetings = storage.meetings.recent_meetings(event.space.name, limit=MAX_SHOWN)
     summaries = storage.summaries.summaries_of_meetings([m.id for m in meetings if m.id is not None])
-    if services.lifecycle is not None:
-        services.lifecycle.wake(meetings)
+    services.lifecycle.wake(meetings)
     entries = []
     for meeting in meetings:
         calls = summaries.get(meeting.id or 0, [])

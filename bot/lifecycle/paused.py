@@ -60,7 +60,7 @@ def organizer_linked(services: Services, organizer: Person) -> int:
 
 def why_paused(services: Services) -> UpdatesPaused:
     """What the card says is needed: the organizer's link, or (delegation) the administrator."""
-    return UpdatesPaused.LINK if services.authorization is not None else UpdatesPaused.ADMIN
+    return UpdatesPaused.LINK if services.authorization.links_accounts else UpdatesPaused.ADMIN
 
 
 def pause(services: Services, meeting: Meeting) -> PauseRecord | None:
@@ -102,7 +102,7 @@ def resume_subscription(services: Services, meeting: Meeting, credentials: Crede
     revoked, and the lifecycle event could not be acted on; or it lapsed). Read it,
     reactivate it if suspended, and record what Google says; gone, it is marked so the
     sync subscribes afresh. Transient failures fail the sync (retried, still paused)."""
-    if not services.config.pubsub_topic or meeting.id is None or services.events is None:
+    if not services.config.pubsub_topic or meeting.id is None:
         return
     record = services.storage.subscriptions.subscription_of(meeting.id)
     if record is None or record.state in (EXPIRED, SubscriptionState.DELETED):
@@ -129,6 +129,4 @@ def resume_subscription(services: Services, meeting: Meeting, credentials: Crede
 
 
 def _wake_worker(services: Services) -> None:
-    lifecycle = services.lifecycle
-    if lifecycle is not None and lifecycle.worker is not None:
-        lifecycle.worker.kick()
+    services.lifecycle.wake_worker()

@@ -64,7 +64,7 @@ def _lifecycle(services: Services, event: WorkspaceEvent) -> str:
         return "dormant"  # its subscription is meant to lapse: nothing to renew or tell anyone
     try:
         credentials = services.credentials.for_user(meeting.organizer)
-        current = services.subscriptions().get(credentials, record.name)
+        current = services.events.get(credentials, record.name)
     except NeedsAuthorization:
         return _organizer_gone(services, record.meeting_id)
     except GoogleApiError as error:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -79,7 +80,7 @@ def ask_organizer_to_relink(services: Services, meeting: Meeting, request_id: st
     The post carries ``request_id``, so however often it is tried, Chat shows one
     message. The error if it could not be posted (None once it is)."""
     stopped, afterwards = reason
-    if services.authorization is not None:
+    if services.authorization.links_accounts:
         url = services.authorization.begin(meeting.organizer, None, event_format="classic", config_complete_url=None)
         # The link lives minutes (a signed, single-use state); the page an expired one
         # opens says how to get a fresh one.
@@ -107,11 +108,11 @@ def reactivate(services: Services, credentials: Any, name: str) -> Subscription 
     which is what an earlier reactivation that timed out but landed leaves behind: then
     the subscription is read, and what Google says it is now is the answer."""
     try:
-        return services.subscriptions().reactivate(credentials, name)
+        return services.events.reactivate(credentials, name)
     except GoogleApiError as error:
         if error.status != 400:
             raise
-        current = services.subscriptions().get(credentials, name)
+        current = services.events.get(credentials, name)
         if current.state is SubscriptionState.SUSPENDED:
             raise  # still suspended: the cause persists
         return current
@@ -130,7 +131,7 @@ def maintain_subscription(services: Services, record: SubscriptionRecord, report
     ttl = services.config.subscription_ttl_seconds
     try:
         if record.state == SubscriptionState.ACTIVE and record.expire_time > services.clock():
-            renewed = services.subscriptions().renew(credentials, record.name, ttl)
+            renewed = services.events.renew(credentials, record.name, ttl)
             report.renewed += 1
         elif record.state == SubscriptionState.SUSPENDED and (record.suspension_reason or "OTHER") in REACTIVATABLE:
             renewed = reactivate(services, credentials, record.name)
@@ -194,19 +195,22 @@ class PeriodicReconciler:
     or any deployment without a cron."""
 
     def __init__(self, services: Services, worker: SyncWorker, interval: float) -> None:
-        import threading
-
         self.services, self.worker, self.interval = services, worker, interval
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
+        self._thread: threading.Thread | None = None
 
     def start(self) -> "PeriodicReconciler":
-        self._thread.start()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="reconciler", daemon=True)
+            self._thread.start()
         return self
 
     def stop(self) -> None:
+        """Stop the loop (a reconciler that never started has nothing to stop)."""
         self._stop.set()
-        self._thread.join(timeout=10)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

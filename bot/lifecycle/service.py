@@ -28,28 +28,35 @@ class Lifecycle:
         # A waiting card does not depend on the time, so this is the posted card's hash.
         card = posted_card if posted_card is not None else join_card_message(meeting, now=meeting.created_at)
         self.storage.card_turns.note_card(meeting.id, render_hash(card))
-        self._sync_soon(meeting.id)
+        self.sync_soon(meeting.id)
 
     def card_unconfirmed(self, meeting: Meeting) -> None:
         """The card's post timed out: nothing is noted as shown, so the first sync
         draws it, adopting the card by its client-assigned name or posting it."""
         if meeting.id is not None:
-            self._sync_soon(meeting.id)
+            self.sync_soon(meeting.id)
 
     def cohosts_changed(self, meeting: Meeting) -> None:
         """Co-hosts were added after the card was posted: the next sync redraws it."""
         if meeting.id is not None:
-            self._sync_soon(meeting.id)
+            self.sync_soon(meeting.id)
 
     def wake(self, meetings: Iterable[Meeting]) -> list[int]:
         """Someone showed interest (Refresh, /meetrecent): wake the dormant ones among
         ``meetings`` and have them synced soon (subscribed again, card live); their ids."""
         woken = self.storage.sync_queue.wake_meetings([m.id for m in meetings if m.dormant and m.id is not None])
-        if woken and self.worker is not None:
-            self.worker.kick()
+        if woken:
+            self.wake_worker()
         return woken
 
-    def _sync_soon(self, meeting_id: int) -> None:
+    def sync_soon(self, meeting_id: int) -> None:
+        """Have the meeting synced soon: the request is stored (any process's worker or
+        the reconciler takes it), and this process's worker is woken."""
         self.storage.sync_queue.request_sync(meeting_id)
+        self.wake_worker()
+
+    def wake_worker(self) -> None:
+        """Something became due: this process's worker looks soon. Before a worker is
+        attached (nothing in this process runs syncs) the stored request waits for one."""
         if self.worker is not None:
             self.worker.kick()

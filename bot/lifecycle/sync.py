@@ -203,14 +203,14 @@ class MeetingSync:
             # reconciler's job. Creating afresh would only meet 409 and overwrite our state.
             return
         try:
-            subscription = services.subscriptions().subscribe(credentials, meeting.meet_space, config.pubsub_topic,
+            subscription = services.events.subscribe(credentials, meeting.meet_space, config.pubsub_topic,
                                                      config.subscription_ttl_seconds)
         except GoogleApiError as error:
             if error.kind is not FailureKind.CONFLICT:
                 log.warning("could not subscribe to the meeting's events; syncs still catch up",
                             extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
                 return
-            subscription = services.subscriptions().find_subscription(credentials, meeting.meet_space)
+            subscription = services.events.find_subscription(credentials, meeting.meet_space)
         if subscription is not None:
             record_subscription(services, meeting.id, subscription)
 

@@ -81,7 +81,7 @@ class SyncWorker:
         space = claim.meeting.chat_space
         with self._spaces_lock:
             running = self._spaces_syncing.get(space, 0)
-            free = running == 0 or not self.services.chat.pacer.writing(space)  # type: ignore[union-attr]
+            free = running == 0 or not self.services.chat.pacer.writing(space)
             if free:
                 self._spaces_syncing[space] = running + 1
         if not free:

@@ -62,12 +62,13 @@ class Undeployed(importlib.abc.MetaPathFinder):
         return None
 sys.meta_path.insert(0, Undeployed())
 sys.path.insert(0, {root!r})
-import main
+import main, threading
 app = main.app
 client = app.test_client()
 print(client.get('/healthz').status_code)
+print(','.join(sorted(t.name for t in threading.enumerate() if t.name == 'meeting-sync')))
 print('\\n'.join(sorted(getattr(m, '__file__', None) or '' for m in list(sys.modules.values()))))
-app.extensions['meetbot'].shutdown()
+app.extensions['meetbot'].stop()
 """
 
 
@@ -93,8 +94,11 @@ def test_the_production_app_starts_with_the_emulator_unimportable(tmp_path: path
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
                             cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
-    status, *files = result.stdout.splitlines()
+    status, threads, *files = result.stdout.splitlines()
     assert status == "200"
+    # main:app starts the background work in the process that looks it up (a gunicorn
+    # worker); building the app alone would not.
+    assert threads == "meeting-sync"
     loaded = {pathlib.Path(f).resolve() for f in files if f}
     # The virtualenv is left out of the upload too, but App Engine installs the same
     # dependencies from requirements.txt: only the project's own folders count here.

@@ -374,7 +374,7 @@ def test_a_meet_event_whose_handling_fails_is_redelivered_and_acted_on_once(
     """The database is away while the first delivery of one event is handled: the
     handler's one transaction (claim the event, request the sync) fails, nothing of it
     is kept, and the answer is 500; Pub/Sub's redelivery is then acted on."""
-    import bot.views.pubsub as pubsub_view
+    import bot.pipeline.pushes as pubsub_view
 
     stack = events
     meeting, _ = subscribed(stack)
