@@ -144,6 +144,11 @@ DESCRIPTIONS = {
     "push_ratio_without_syncs": "app ÷ bare with the app's sync worker held back (`SYNC_DEBOUNCE_SECONDS=3600`): the "
                                 "endpoint alone",
     "push_app_without_syncs_rps": "app, sync worker held back, acknowledged/s (other events of the same meetings)",
+    "push_bare_again_rps": "bare, measured again in rounds beside the app without syncs (same events as it), "
+                           "acknowledged/s",
+    "push_rounds": "rounds each server was measured in, alternating (ABBA), 2 s apart: the shared machine's load "
+                   "changes weigh on both alike (the syncs asked for in a round's last second or so run in the "
+                   "pause after it, uncounted)",
     "push_app_p50_ms": "app: time to acknowledge one push, median, ms",
     "push_app_p95_ms": "app: time to acknowledge one push, 95th percentile, ms",
     "push_bare_p50_ms": "bare: time to acknowledge one push, median, ms",
@@ -156,7 +161,7 @@ DESCRIPTIONS = {
                                   "(the events were published beforehand, so the syncs read Meet and find each "
                                   "card already up to date after the warm-up's)",
     "push_app_sync_google_calls_by_kind": "those calls, by kind",
-    "push_measured": "pushes measured per server (after a warm-up of a tenth as many)",
+    "push_measured": "pushes measured per server, over its rounds (after a warm-up of a tenth as many)",
     "push_errors": "pushes answered with anything but 204 (must be 0)",
     "freshness_p95_seconds": "a participant joins or leaves in Meet → the join card shows the new count, 95th "
                              "percentile, s (20 meetings live, Pub/Sub push; goal ≤ debounce + 1 s)",
