@@ -13,7 +13,7 @@ just before the emulator's control plane is asked (``POST /_emulator/meet/join``
 the emulator's Chat says "In the call (n)" with the new n. The card is read from the
 emulator's state in this process every 10 ms (no HTTP, so polling costs the app nothing);
 the next event waits until the card has shown the last one. An event whose card has not
-changed within 30 s is lost.
+shown it within 120 s is lost (and its probe stops); a late one is measured as late.
 
 * ``freshness``: 20 probe meetings live, 10 events each (``--quick``: 2 each).
   Goal: p95 ≤ the sync debounce (``SYNC_DEBOUNCE_SECONDS``, the app's default) + 1 s.
@@ -48,7 +48,7 @@ PUSH_CONCURRENCY = 8  # the emulator's Pub/Sub pushes this many at once
 SETTLED_PEOPLE = 2  # always in the call
 PAUSE_SECONDS = (0.5, 2.0)  # between a card showing an event and the next event
 POLL_SECONDS = 0.01
-LOST_AFTER_SECONDS = 30.0
+LOST_AFTER_SECONDS = 120.0  # late is measured (a backlog can take tens of seconds); never is lost
 SEED = 20261130
 
 
@@ -206,12 +206,9 @@ def drive(app: GunicornApp, probe: Probe, watcher: Watcher, samples: Samples, *,
         if seen.wait(LOST_AFTER_SECONDS):
             samples.add(started, when[0] - started)
             continue
-        samples.add(started, None)
-        # Lost: the next event waits for this one's card, so that it is not counted again
-        # on every later event; a card that never catches up ends this probe.
-        if not seen.wait(LOST_AFTER_SECONDS):
-            watcher.forget(probe)
-            return
+        samples.add(started, None)  # lost: this probe's card is stuck, its later events would be too
+        watcher.forget(probe)
+        return
 
 
 def run_probes(app: GunicornApp, probes: list[Probe], *, events: int | None = None,
