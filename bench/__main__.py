@@ -15,7 +15,8 @@ import sys
 import time
 from typing import Any, Callable
 
-from . import burst, chat_endpoint, digest_quality, emulator_throughput, lifecycle, meet_overhead, quota_end, reconciler
+from . import (burst, chat_endpoint, digest_quality, emulator_throughput, freshness, lifecycle, meet_overhead, push_endpoint,
+               quota_end, reconciler)
 from .harness import ROOT
 
 BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
@@ -26,12 +27,16 @@ BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "meet_overhead": meet_overhead.run,
     "burst": burst.run,
     "quota_end": quota_end.run,
+    "push": push_endpoint.run,
+    "freshness": freshness.run,
     "digest": digest_quality.run,
 }
 
 # Keys that state correctness: any non-zero value fails the run.
 CORRECTNESS_KEYS = {"emulator_errors", "meet_overhead_errors", "burst_lost", "burst_duplicates",
-                    "quota_end_lost", "quota_end_duplicates", "quota_end_errors"}
+                    "quota_end_lost", "quota_end_duplicates", "quota_end_errors", "push_errors",
+                    "freshness_lost_events", "freshness_burst_lost_events", "freshness_burst_lost",
+                    "freshness_burst_duplicates"}
 # Keys that must be 1 (true): checked like the correctness keys.
 REQUIRED_TRUE_KEYS = {"big_meeting_card_within_limits", "quota_end_within_space_limit"}
 
@@ -130,6 +135,64 @@ DESCRIPTIONS = {
                                    "per meeting)",
     "quota_end_floor_seconds": "what Chat's 1 write per second alone makes the busy space take, s",
     "quota_end_error_lines": "the first error log lines, if any",
+    "push_ratio": "app ÷ bare, Pub/Sub pushes acknowledged per second, the app's background syncs running as in "
+                  "production (goal ≥ 0.8)",
+    "push_app_rps": "app: `POST /pubsub/push`, distinct real Workspace Events, acknowledged/s (gunicorn 2 workers × "
+                    "4 threads, PostgreSQL, 8 senders)",
+    "push_bare_rps": "bare Flask endpoint: the same OIDC token check and one INSERT into PostgreSQL, same pushes, "
+                     "acknowledged/s",
+    "push_ratio_without_syncs": "app ÷ bare with the app's sync worker held back (`SYNC_DEBOUNCE_SECONDS=3600`): the "
+                                "endpoint alone",
+    "push_app_without_syncs_rps": "app, sync worker held back, acknowledged/s (other events of the same meetings)",
+    "push_bare_again_rps": "bare, measured again in rounds beside the app without syncs (same events as it), "
+                           "acknowledged/s",
+    "push_rounds": "rounds each server was measured in, alternating (ABBA), 2 s apart: the shared machine's load "
+                   "changes weigh on both alike (the syncs asked for in a round's last second or so run in the "
+                   "pause after it, uncounted)",
+    "push_app_p50_ms": "app: time to acknowledge one push, median, ms",
+    "push_app_p95_ms": "app: time to acknowledge one push, 95th percentile, ms",
+    "push_bare_p50_ms": "bare: time to acknowledge one push, median, ms",
+    "push_bare_p95_ms": "bare: time to acknowledge one push, 95th percentile, ms",
+    "push_app_cpu_ms": "app: CPU of all gunicorn processes per push, background syncs included, ms (/proc; "
+                       "PostgreSQL's own CPU not counted)",
+    "push_app_without_syncs_cpu_ms": "app, sync worker held back: CPU per push, ms",
+    "push_bare_cpu_ms": "bare: CPU per push, ms",
+    "push_app_sync_google_calls": "Google API calls the app's background syncs made while its pushes were measured "
+                                  "(the events were published beforehand, so the syncs read Meet and find each "
+                                  "card already up to date after the warm-up's)",
+    "push_app_sync_google_calls_by_kind": "those calls, by kind",
+    "push_measured": "pushes measured per server, over its rounds (after a warm-up of a tenth as many)",
+    "push_errors": "pushes answered with anything but 204 (must be 0)",
+    "freshness_p95_seconds": "a participant joins or leaves in Meet → the join card shows the new count, 95th "
+                             "percentile, s (20 meetings live, Pub/Sub push; goal ≤ debounce + 1 s)",
+    "freshness_p50_seconds": "the same, median, s",
+    "freshness_max_seconds": "the same, slowest event, s",
+    "freshness_events": "joins and leaves measured, one at a time per meeting, 0.5 to 2 s apart",
+    "freshness_lost_events": "events the card did not show within 120 s (must be 0; later ones are measured)",
+    "freshness_meetings": "meetings live, each with its own join card and Chat space",
+    "freshness_debounce_seconds": "the app's sync debounce (`SYNC_DEBOUNCE_SECONDS`, default) during both "
+                                  "freshness runs",
+    "freshness_burst_p95_seconds": "the same freshness for probe meetings while the burst runs (2,000 pushes, 200 "
+                                   "meetings ending), from its first push until every burst meeting has settled, "
+                                   "95th percentile, s (goal ≤ 5)",
+    "freshness_burst_p50_seconds": "the same, median, s",
+    "freshness_burst_max_seconds": "the same, slowest event, s",
+    "freshness_burst_events": "probe joins and leaves measured during the burst",
+    "freshness_burst_lost_events": "probe events the card did not show within 120 s (must be 0)",
+    "freshness_burst_p95_seconds_while_pushing": "of the probe events that began while the burst's pushes were "
+                                                 "still being sent, the 95th percentile, s",
+    "freshness_burst_p95_seconds_after_pushes": "of those that began after its last acknowledgement, before it "
+                                                "settled, the 95th percentile, s",
+    "freshness_burst_probe_meetings": "probe meetings (of the 20 above), each in its own Chat space",
+    "freshness_burst_lost": "burst meetings without their ended card or summary, plus pushes never acknowledged "
+                            "(must be 0)",
+    "freshness_burst_duplicates": "messages the app posted in the burst's spaces beyond one summary per meeting "
+                                  "(must be 0)",
+    "freshness_burst_meetings": "burst meetings ending together (10 per Chat space)",
+    "freshness_burst_pushes": "pushes in the burst (20% redeliveries), 32 senders",
+    "freshness_burst_push_seconds": "from the burst's first push to its last acknowledgement, s",
+    "freshness_burst_settle_seconds": "from the burst's first push until every burst meeting has its ended card "
+                                      "and summary, s",
     "digest_recall": "extractive next steps, held-out meetings: labelled action items found (same owner, at least "
                      "half of the task's content words), micro-averaged (goal ≥ 0.8)",
     "digest_precision": "held-out meetings: predicted action items that match a label (goal ≥ 0.8)",

@@ -215,8 +215,13 @@ def _card_id(message: dict[str, Any]) -> str | None:
     return (message.get("cardsV2") or [{}])[0].get("cardId")
 
 
-def set_up(app: GunicornApp, count: int) -> list[Meeting]:
-    """``count`` meetings with their join cards and subscriptions, seven people in each call."""
+def _active_subscriptions(app: GunicornApp) -> int:
+    return sum(s["state"] == "ACTIVE" for s in app.control("GET", "events/subscriptions")["subscriptions"])
+
+
+def set_up(app: GunicornApp, count: int, per_space: int = MEETINGS_PER_SPACE) -> list[Meeting]:
+    """``count`` meetings with their join cards and subscriptions, seven people in each call,
+    ``per_space`` of them in each Chat space."""
     local = threading.local()
 
     def session() -> requests.Session:
@@ -230,9 +235,9 @@ def set_up(app: GunicornApp, count: int) -> list[Meeting]:
 
     people = _in_parallel(user, [f"m{m}p{p}@example.com" for m in range(count) for p in range(PARTICIPANTS)])
     meetings: list[Meeting] = []
-    for start in range(0, count, MEETINGS_PER_SPACE):
-        organizers = [people[m * PARTICIPANTS] for m in range(start, min(start + MEETINGS_PER_SPACE, count))]
-        space = app.control("POST", "chat/spaces", {"displayName": f"Burst {start // MEETINGS_PER_SPACE}",
+    for start in range(0, count, per_space):
+        organizers = [people[m * PARTICIPANTS] for m in range(start, min(start + per_space, count))]
+        space = app.control("POST", "chat/spaces", {"displayName": f"Burst {start // per_space}",
                                                      "spaceType": "SPACE", "members": organizers})["name"]
         for m in range(start, start + len(organizers)):
             meetings.append(Meeting(m, space, people[m * PARTICIPANTS],
@@ -250,9 +255,9 @@ def set_up(app: GunicornApp, count: int) -> list[Meeting]:
     by_space: dict[str, list[Meeting]] = {}
     for meeting in meetings:
         by_space.setdefault(meeting.space, []).append(meeting)
+    subscribed_before = _active_subscriptions(app)  # other meetings may be live already (bench.freshness)
     _in_parallel(create, list(by_space.values()))
-    _wait(lambda: sum(s["state"] == "ACTIVE" for s in app.control("GET", "events/subscriptions")["subscriptions"])
-          >= count, 60, "every meeting space subscribed")
+    _wait(lambda: _active_subscriptions(app) >= subscribed_before + count, 60, "every meeting space subscribed")
 
     def join(meeting: Meeting) -> None:
         for person in meeting.participants:
@@ -284,23 +289,39 @@ def _finished(state: tuple[str, int]) -> bool:
     return "Ended" in card and "In the call" not in card and summaries >= 1
 
 
-def measure(app: GunicornApp, count: int, *, settle_timeout: float) -> dict[str, Any]:
-    app.control("POST", "pubsub", {"pushUrl": None})  # the benchmark pushes (see the docstring)
+@dataclass
+class Burst:
+    """A burst ready to go: the meetings have ended in Meet, their pushes are built."""
+
+    pusher: PubSubPusher
+    meetings: list[Meeting]
+    pushes: list[Push]
+    published: int
+    duplicates: int
+    posts_before: int
+
+
+def prepare(app: GunicornApp, count: int, *, since: int = 0, per_space: int = MEETINGS_PER_SPACE) -> Burst:
+    """Set up ``count`` meetings, end them all in Meet and build the burst's pushes.
+
+    The emulator's pusher is switched off (see the docstring); ``since``: how many
+    messages the emulator published before (those are not this burst's to push).
+    """
+    app.control("POST", "pubsub", {"pushUrl": None})
     pusher = PubSubPusher(app)
-    meetings = set_up(app, count)
+    meetings = set_up(app, count, per_space)
     # The joins, in publish order, as Pub/Sub would push them during the meetings.
-    joined = app.control("GET", "pubsub/messages")["messages"]
+    joined = app.control("GET", "pubsub/messages")["messages"][since:]
     report = pusher.push([pusher.prepare(m) for m in joined], senders=SENDERS, give_up_after=60)
     if report.unacked:
         raise RuntimeError(f"set-up: {report.unacked} join events were never acknowledged")
     _wait(lambda: all(f"In the call ({PARTICIPANTS})" in card for card, _ in _card_states(app, meetings).values()),
           60, "every card showing the people in the call")
     time.sleep(1.5)  # trailing syncs of the set-up
-    spaces = sorted({m.space for m in meetings})
-    posts_before = sum(len(_bot_messages(app, space)) for space in spaces)
+    posts_before = sum(len(_bot_messages(app, space)) for space in sorted({m.space for m in meetings}))
 
     # All conferences end together.
-    mark = len(joined)
+    mark = since + len(joined)
     _in_parallel(lambda meeting: app.control("POST", "meet/end", {"space": meeting.code}), meetings)
     published = app.control("GET", "pubsub/messages")["messages"][mark:]
     rng = random.Random(SEED)
@@ -308,9 +329,19 @@ def measure(app: GunicornApp, count: int, *, settle_timeout: float) -> dict[str,
     pushes = [pusher.prepare(message) for message in published]
     pushes += [pusher.prepare(message) for message in rng.sample(published, duplicates)]
     rng.shuffle(pushes)
+    return Burst(pusher, meetings, pushes, len(published), duplicates, posts_before)
 
-    started = time.perf_counter()
-    report = pusher.push(pushes, senders=SENDERS, give_up_after=120)
+
+def unleash(app: GunicornApp, burst: Burst, *, settle_timeout: float, settled_event: threading.Event | None = None,
+            timeline: dict[str, float] | None = None) -> dict[str, Any]:
+    """Push the burst, wait until every meeting has settled (then set ``settled_event``),
+    count what was lost or doubled. ``timeline`` gets the perf_counter() times "started"
+    (first push), "pushed" (every push acknowledged or given up) and "settled"."""
+    meetings = burst.meetings
+    timeline = timeline if timeline is not None else {}
+    started = timeline["started"] = time.perf_counter()
+    report = burst.pusher.push(burst.pushes, senders=SENDERS, give_up_after=120)
+    timeline["pushed"] = time.perf_counter()
     states: dict[str, tuple[str, int]] = {}
     deadline = time.monotonic() + settle_timeout
     while time.monotonic() < deadline:
@@ -318,20 +349,23 @@ def measure(app: GunicornApp, count: int, *, settle_timeout: float) -> dict[str,
         if all(_finished(state) for state in states.values()):
             break
         time.sleep(0.25)
-    settled = time.perf_counter() - started
+    timeline["settled"] = time.perf_counter()
+    settled = timeline["settled"] - started
+    if settled_event is not None:
+        settled_event.set()
     time.sleep(2.0)  # anything late (a second summary would be) lands before counting
     states = _card_states(app, meetings)
     unfinished = sum(1 for state in states.values() if not _finished(state))
-    posts_after = sum(len(_bot_messages(app, space)) for space in spaces)
+    posts_after = sum(len(_bot_messages(app, space)) for space in sorted({m.space for m in meetings}))
     with_summary = sum(1 for _, summaries in states.values() if summaries >= 1)
     return {
         "burst_events_per_second": round(report.acked / report.seconds, 1),
         "burst_lost": unfinished + report.unacked,
-        "burst_duplicates": (posts_after - posts_before) - with_summary,
-        "burst_meetings": count,
-        "burst_pushes": len(pushes),
-        "burst_duplicate_pushes": duplicates,
-        "burst_events_published": len(published),
+        "burst_duplicates": (posts_after - burst.posts_before) - with_summary,
+        "burst_meetings": len(meetings),
+        "burst_pushes": len(burst.pushes),
+        "burst_duplicate_pushes": burst.duplicates,
+        "burst_events_published": burst.published,
         "burst_nacks": report.nacks,
         "burst_push_p50_ms": round(_percentile(report.latencies_ms, 0.5), 1),
         "burst_push_p95_ms": round(_percentile(report.latencies_ms, 0.95), 1),
@@ -340,6 +374,10 @@ def measure(app: GunicornApp, count: int, *, settle_timeout: float) -> dict[str,
         "burst_unfinished_meetings": unfinished,
         "burst_unacked_pushes": report.unacked,
     }
+
+
+def measure(app: GunicornApp, count: int, *, settle_timeout: float) -> dict[str, Any]:
+    return unleash(app, prepare(app, count), settle_timeout=settle_timeout)
 
 
 def run(quick: bool) -> dict[str, Any]:

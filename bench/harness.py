@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 import requests
@@ -260,6 +260,7 @@ class GunicornApp:
     app_url: str
     server: subprocess.Popen  # type: ignore[type-arg]
     timer: CallTimer | None
+    env: dict[str, str] = field(default_factory=dict)  # the app's environment, beyond this process's
 
     @property
     def push_url(self) -> str:
@@ -325,7 +326,7 @@ def gunicorn_app(*, workers: int, threads: int, database_url: str | None = None,
         port = app_url.rsplit(":", 1)[1]
         command = gunicorn_command("main:app", port=port, workers=workers, threads=threads)
         with process(command, app_url + "/healthz", env=app_env) as server:
-            yield GunicornApp(emulator_app, state, emulator.url, app_url, server, timer)
+            yield GunicornApp(emulator_app, state, emulator.url, app_url, server, timer, app_env)
     finally:
         state.events.close()  # no pushes towards a stopped app
         emulator.stop()
