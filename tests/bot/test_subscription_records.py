@@ -13,8 +13,7 @@ from bot.config import Config
 from bot.google.resources import Subscription, SubscriptionState
 from bot.lifecycle.subscriptions import record_subscription
 from bot.services import Services
-from bot.storage import open_storage
-from bot.storage import AWAITING_ORGANIZER, SubscriptionRecord
+from bot.storage import AWAITING_ORGANIZER, SubscriptionRecord, open_storage
 from tests.cards.support import make_meeting
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
@@ -27,7 +26,8 @@ def services(tmp_path: Path) -> Services:
     # Recording a subscription uses the store, the clock and the TTL alone: no gateway is reached.
     none: Any = None
     return Services(config=Config(subscription_ttl_seconds=TTL), storage=storage, meet=none, chat=none,
-                    credentials=none, clock=lambda: NOW)
+                    credentials=none, authorization=none, events=none, people=none, lifecycle=none,
+                    clock=lambda: NOW)
 
 
 def meeting_id(services: Services) -> int:
