@@ -86,6 +86,8 @@ _PROPOSAL_WORDS = frozenset("should need have must ought someone somebody".split
 _ASSIGNMENT_HINT = re.compile(r"will|'ll|going to|gonna|shall|owns|takes|taking|owning|handling|action item|to-?do"
                               r"|next step")
 _DIGIT = re.compile(r"\d")
+# "Carol will probably…", "Bob's likely going to…": what someone is expected to do.
+_PREDICTION = re.compile(r"\b(?:probably|maybe|possibly|hopefully|likely|perhaps)\b", re.IGNORECASE)
 _PERFECT = re.compile(r"have\s+(?:\w+ed|been|done|gone|sent|seen|told|said|made|taken|given|written|known|got|gotten)\b",
                       re.IGNORECASE)
 _FILLER_WORDS = frozenset("um umm uh uhh uhm erm er hmm hmmm mm ah know mean like basically kind sort".split())
@@ -316,6 +318,9 @@ class Digester:
         speaker = line.speaker
         presenting = self._presenter == speaker.participant
         commitments = [self._commitment(index, sentence, presenting) for index, sentence in enumerate(sentences)]
+        for index in range(len(sentences) - 1):
+            if commitments[index] is not None and rules.HEDGE_ONLY.fullmatch(sentences[index + 1].body):
+                commitments[index] = None  # "I'll have a look. No promises.": HEDGE_TAIL, said apart
         consumed: set[int] = set()
         made: list[_Item] = []  # items this entry made: "I'll share it by Monday" adds to them
         accepted = self._answer_requests(line, sentences, commitments, entry, consumed, made)
@@ -424,6 +429,12 @@ class Digester:
         raw = rules.STUTTER.sub("", body[cue.end():]).strip(" ,:")
         if rules.conditional(" " + raw):
             return None  # "I'll bring the stickers if someone reminds me": a contingency
+        if rules.hedged(prefix, raw) or rules.habitual(prefix, raw):
+            return None  # "I think I'll try the linter, maybe", "usually I'll send the notes"
+        # The sentence up to the end of the cue, opening markers included ("Next, I'll…").
+        said_before = sentence.text[: len(sentence.text) - len(body)] + body[: cue.end()]
+        if self._in_the_call(said_before, raw):
+            return None  # "Next I'm going to show the funnel", "let me go to the next slide"
         if rules.CONCESSION.match(raw):
             return None  # "I can, but I'm out till the new year": what comes next decides
         if rules.NOT_A_TASK.match(raw):
@@ -447,6 +458,14 @@ class Digester:
             form = rules.shape(task)
         return _Commitment(index, task, due, weak=cue is weak or looking or obliged, shape=form, after_so=sentence.after_so,
                            lead=body[: cue.start()], further=rules.ANOTHER_TASK.search(body) is not None)
+
+    def _in_the_call(self, before_cue: str, after_cue: str, asked: bool = False) -> bool:
+        """ON_SCREEN_NOW and PRESENTING_NOW (see ``rules``): the act is the screen or the
+        talk, now. A time said for it ("tomorrow", "after the call") puts it after the call.
+        ``asked``: the words are a request's, not a promise's."""
+        if not (rules.on_screen_now(after_cue, asked) or rules.presenting_now(before_cue, after_cue)):
+            return False
+        return not self._dates.find(after_cue)
 
     def _place_commitment(self, commitment: _Commitment, line: TranscriptLine, entry: int, made: list[_Item],
                           accepted: bool, before: str = "") -> None:
@@ -649,7 +668,8 @@ class Digester:
         raw = re.sub(r",?\s+or\s+(?:should|shall|do|can|will)\s+I\b.*$", "", raw, flags=re.IGNORECASE)
         raw = rules.TASK_LEAD.sub("", raw)  # "would you be able to review…"
         task, due = self._task(rules.strip_vocative(raw, self._names))
-        if task and (rules.is_chatter(task) or (sentence.question and rules.PERCEPTION.match(task))):
+        if task and (rules.is_chatter(task) or (sentence.question and rules.PERCEPTION.match(task))
+                     or self._in_the_call("", raw, asked=True)):
             return True  # "can you hear me?", "could you walk us through it?": the call itself
         do_that = rules.DO_THAT.match(task) if task else None
         if do_that is not None:
@@ -875,7 +895,13 @@ class Digester:
                 match = re.match(r"\s+to\s+(?P<t>.+)", after)  # "Action items: Bob to send the invoice"
             if match is None:
                 continue
-            if rules.BAD_PREFIX.search(rules.LEAD.sub("", before)) or rules.QUESTION_START.match(body):
+            lead = rules.LEAD.sub("", before)
+            if rules.BAD_PREFIX.search(lead) or rules.QUESTION_START.match(body):
+                return False
+            # "I think Carol is going to take it", "Carol will probably send it": a guess about
+            # what someone will do, not an assignment (EPISTEMIC_HEDGE); nor a habit (HABITUAL).
+            cue = after[: match.start("t")]
+            if rules.HEDGE_BEFORE.search(lead) or _PREDICTION.search(cue) or rules.habitual(lead, cue):
                 return False
             raw = match.group("t").strip(" ,:")
             if re.match(r"(?:need|have|want)\s+to\b", raw, re.IGNORECASE):

@@ -123,7 +123,7 @@ GROUP_ADDRESS = re.compile(r"\b(?:you\s+(?:all|both|two|three|guys|folks|lot|eve
 # that works", "if you want", "if needed", "if any"), "even if", "if not" ("today, if not tomorrow"),
 # and the "if" of a question being looked into ("check if", "ask him if he can").
 CONDITIONAL_TAIL = re.compile(
-    r"(?<!\beven)\s(?:if|provided(?:\s+that)?|as\s+long\s+as)\s+(?!not\b|so\b|needed\b|necessary\b|possible\b|required\b"
+    r"(?<!\beven)\s(?:if|provided(?:\s+that)?|as\s+long\s+as|assuming(?:\s+that)?)\s+(?!not\b|so\b|needed\b|necessary\b|possible\b|required\b"
     r"|any\b|anything\b|applicable\b|relevant\b|there\s+(?:are|is)\s+any\b"
     r"|(?:that|this|it)(?:\s+still)?\s+(?:works|helps|suits|is\s+\w+|'s\s+\w+|would\s+help)\b"
     r"|(?:you|they|he|she|anyone|everyone|people|y'all)\s+(?:(?:still|really)\s+)?(?:want|wants|like|likes|prefer|prefers|need|needs)\b"
@@ -139,12 +139,146 @@ _WHETHER = re.compile(r"\b(?:check|checking|see|ask|asking|find\s+out|confirm|ve
 def conditional(after_cue: str) -> bool:
     """Whether the words after a commitment's cue make it depend on a condition (see
     CONDITIONAL_TAIL)."""
-    if " if " not in after_cue and "provided" not in after_cue and "as long as" not in after_cue:
+    if " if " not in after_cue and "provided" not in after_cue and "as long as" not in after_cue and "assuming" not in after_cue:
         return False
     for match in CONDITIONAL_TAIL.finditer(after_cue):
         if not _WHETHER.search(after_cue[: match.start()]):
             return True
     return False
+
+
+# -- hedges and habits -------------------------------------------------------------------
+# Rule EPISTEMIC_HEDGE: "I think I'll try the new linter", "I guess I'll have a look",
+# "probably I'll…", "I think Carol is going to take it": a guess about what will happen,
+# said right before the promise, hedges it as "maybe I'll" does (BAD_PREFIX). Only right
+# before the cue: in "I think that's right, I'll send it" the promise itself is plain.
+HEDGE_BEFORE = re.compile(r"(?:\bI\s+(?:think|guess|suppose|reckon|imagine|expect|'d\s+say|would\s+say)|\bprobably|\blikely)"
+                          r"\s*,?\s*(?:that\s+)?$", re.IGNORECASE)
+# Rule HEDGE_TAIL: "I'll try the linter, maybe.", "I'll have a look, no promises", "I'll
+# post something, we'll see": a hedge standing as a clause of its own after the promise
+# takes it back. A hedge on the date ("by the tenth, probably earlier", "Monday, maybe
+# Tuesday") leaves the promise as it was.
+HEDGE_TAIL = re.compile(
+    r"(?:^|[,;(]|\s-+|\s—)\s*(?:(?:maybe|perhaps|possibly|probably|hopefully|I\s+(?:think|guess|suppose|hope))\s*(?:[,.;!?)]|$)"
+    r"|(?:but\s+)?no\s+promises\b|(?:but\s+)?(?:we'll|let's|I'll)\s+see\b|fingers\s+crossed\b"
+    r"|but\s+(?:I'm\s+)?not\s+(?:sure|promising)\b|(?:I'm\s+)?not\s+promising\b|(?:but\s+)?(?:I\s+)?(?:can't|cannot)\s+promise\b)",
+    re.IGNORECASE,
+)
+# A sentence that is nothing but a hedge ("Maybe.", "No promises.", "We'll see."): said
+# right after a promise in the same turn, it takes that promise back.
+HEDGE_ONLY = re.compile(r"(?:maybe|perhaps|possibly|probably|hopefully|no\s+promises|(?:we'll|let's)\s+see|we\s+will\s+see"
+                        r"|not\s+sure|I\s+(?:don't|do\s+not)\s+know(?:\s+yet)?|fingers\s+crossed|I\s+(?:can't|cannot)\s+promise"
+                        r"(?:\s+anything)?)[\s,.!?]*", re.IGNORECASE)
+# Rule HABITUAL: "Usually I'll send the notes on Friday", "I'll normally ping the on-call",
+# "whenever the build breaks I'll revert the commit": what the speaker does as a habit
+# describes how the work goes; it is no new promise.
+HABITUAL = re.compile(r"\b(?:usually|normally|typically|generally|often|sometimes|whenever|every\s+time|each\s+time"
+                      r"|tend\s+to|as\s+(?:usual|always))\b", re.IGNORECASE)
+
+
+def hedged(before_cue: str, after_cue: str) -> bool:
+    """Whether a promise is hedged by what stands right before its cue or by a hedge
+    clause after it (EPISTEMIC_HEDGE, HEDGE_TAIL)."""
+    return HEDGE_BEFORE.search(before_cue) is not None or HEDGE_TAIL.search(after_cue) is not None
+
+
+def habitual(before_cue: str, after_cue: str) -> bool:
+    """Whether a promise describes a habit (HABITUAL): a habit word before the cue, as the
+    first word after it ("I'll usually…"), or "whenever…" anywhere."""
+    if HABITUAL.search(before_cue):
+        return True
+    first = HABITUAL.match(after_cue.lstrip())
+    return first is not None or re.search(r"\b(?:whenever|every\s+time|each\s+time)\b", after_cue, re.IGNORECASE) is not None
+
+
+# -- the talk itself ---------------------------------------------------------------------
+# What is on the screen, or a part of the talk: where a presenter goes, what they open.
+_SCREEN_THING = (r"(?:slides?|deck|tab|screen|window|page|chart|graph|dashboard|board|spreadsheet|sheet|diagram|view"
+                 r"|environment|browser|terminal|section|part|figma|notebook|demo|mock-?ups?|wireframes?|prototype|frame|doc"
+                 r"|file|report|results|numbers|findings|metrics|figures|example|topic|item|agenda)")
+# Whatever sends an act outside the call: a recipient or a place to put it ("to marketing",
+# "with the team", "in the channel", "by email"), or a later time ("after this",
+# "offline"; dates are found by ``DueDates``). "to the next slide", "to you" (the audience
+# in the call) and "with everyone here" do not.
+_OUTSIDE = re.compile(
+    r"\b(?:to|with|for)\s+(?!(?:the|this|that|my|our|a)\s+(?:next|previous|last|first|second|third|other|bottom|top|end|right|left"
+    r"|(?:[\w-]+\s+){0,2}?(?:" + _SCREEN_THING + r"|bit|moment|second|minute)s?)\b"
+    r"|(?<!with\s)(?:you|everyone|everybody|y'all|you\s+all|us|all\s+of\s+you|the\s+group)\b|a\s+(?:sec|second|moment|minute|bit)\b"
+    r"|(?:show|see|look|compare|start|begin|explain|understand|illustrate|give|get)\b)[\w'-]+"
+    r"|\b(?:after|later|afterwards|offline|async|in\s+the\s+\w*\s*channel|on\s+slack|by\s+e-?mail|over\s+e-?mail|via\s+\w+"
+    r"|in\s+(?:the\s+)?(?:thread|group\s+chat|drive|folder|wiki|confluence|repo))\b",
+    re.IGNORECASE,
+)
+# Artefacts that only exist once the call is over: sharing them is always work.
+_AFTERWARDS = re.compile(r"\b(?:notes|minutes|recording|summary|recap|write-?up|action\s+items|transcript)\b", re.IGNORECASE)
+# Rule ON_SCREEN_NOW: showing something, or moving about what is shown, with nothing that
+# sends it outside the call, is the call itself: "I'm going to share the retro board",
+# "I'll show the retention chart first", "let me go to the next slide", "I'll open the
+# spreadsheet so everyone can see it", "switch over to the staging environment". (In the
+# dev meetings every "share…" without a channel, a person or a time is the screen.) "open"
+# and "go to" need a thing that is shown ("open a ticket", "go to the conference" are not).
+_SHOWING = re.compile(r"^(?:show|share|demo|pull\s+up|bring\s+up|put\s+up|display)\b(?!\s+(?:it|that|this|them)\s*$)", re.IGNORECASE)
+_MOVING_ON_SCREEN = re.compile(
+    r"^(?:open|go|move|skip|jump|switch|flip|turn|head|navigate|scroll|zoom|come|hop|click|change)"
+    r"(?:\s+(?:over|back|down|up|in|on|out|ahead|forward))?(?:\s+(?:to|into|onto|on|in\s+on|through))?\s+"
+    r"(?:(?:the|this|that|my|our|a|an)\s+(?:next|previous|last|other|second|third|fourth|first)\b"
+    r"|(?:the|this|that|my|our|a|an)\s+(?:[\w-]+\s+){0,3}?" + _SCREEN_THING + r"\b)",
+    re.IGNORECASE,
+)
+
+
+def on_screen_now(raw: str, asked: bool = False) -> bool:
+    """ON_SCREEN_NOW, read on the words after the cue (date phrases already ruled out).
+    ``asked``: the words of a request. "Could you share the org chart?" asks for the file
+    (the asker cannot take it from someone else's screen); "can you go to the next tab?"
+    and "can you pull up the dashboard?" are still the screen."""
+    if _OUTSIDE.search(raw) or _AFTERWARDS.search(raw):
+        return False
+    showing = _SHOWING.match(raw)
+    if showing is not None and not (asked and showing.group(0).lower() in ("show", "share", "demo", "display")):
+        return True
+    return _MOVING_ON_SCREEN.match(raw) is not None
+
+
+# Rule PRESENTING_NOW: a presenter says what comes next in the talk ("Next I'm going to show
+# the funnel", "Now I'll go to the cohort tab", "In this section I'll compare the three
+# vendors", "I'll now present the pricing options", "I'm going to run the numbers live").
+# What marks it: a word that places the act at this point of the talk, before the cue
+# (next, now, here, first, in this section) or anywhere (right now, live, here, on
+# this slide, so everyone can see), with a verb of showing, going through or talking,
+# and nothing sending it outside the call. "Next I'll send the deck to Acme" and "I'll
+# walk the support leads through it on Monday" stay.
+_TALK_VERB = re.compile(
+    r"^(?:show|present|demo|(?:walk|take|run|talk)\s+(?:\w+\s+)?through|go\s+(?:to|through|over|back|into)|move|jump|skip|switch"
+    r"|flip|turn\s+to|head|talk\s+about|cover|discuss|compare|explain|open|(?:pull|bring)\s+up|share|zoom|scroll|dive"
+    r"|focus|start|begin|highlight|touch\s+on|click|type|play|do\s+a\s+(?:quick\s+)?(?:demo|walkthrough|run-?through)|give\s+(?:you\s+)?a\s+(?:quick\s+)?(?:demo|tour))\b",
+    re.IGNORECASE,
+)
+_HERE_AND_NOW_LEAD = re.compile(
+    r"\b(?:next(?:\s+up)?(?!\s+(?:time|week|month|year|quarter|sprint|meeting|call|session|\w+day)\b)|now|here|first(?:\s+(?:off|up))?|after\s+that|moving\s+on|to\s+(?:start|begin)"
+    r"|(?:in|for)\s+this\s+(?:section|part|slide)|on\s+(?:this|the\s+next)\s+(?:slide|page|screen|tab))\b",
+    re.IGNORECASE,
+)
+_HERE_AND_NOW = re.compile(
+    r"\b(?:right\s+now|now|live|here|in\s+real\s+time|on\s+(?:this|the\s+next|the\s+previous|the|my)\s+(?:slide|page|screen|tab)"
+    r"|as\s+you\s+can\s+see|so\s+(?:that\s+)?(?:you|everyone|everybody|we|you\s+all|y'all)\s+can\s+(?:all\s+)?see)\b",
+    re.IGNORECASE,
+)
+
+
+# Acts done on the spot, in front of everyone, when the words say so ("I'm going to run the
+# numbers live", "I'll type the query in here"); "First I'll run the migration" stays.
+_LIVE_VERB = re.compile(r"^(?:run|type|enter|paste|filter|sort|search|query|try|refresh|reload|drag)\b", re.IGNORECASE)
+
+
+def presenting_now(before_cue: str, after_cue: str) -> bool:
+    """PRESENTING_NOW, read on the words before and after the cue (date phrases already
+    ruled out)."""
+    task = after_cue.lstrip(" ,")
+    talk = _TALK_VERB.match(task) is not None
+    if not (talk or _LIVE_VERB.match(task)) or _OUTSIDE.search(after_cue) or _AFTERWARDS.search(after_cue):
+        return False
+    return (talk and _HERE_AND_NOW_LEAD.search(before_cue) is not None) or _HERE_AND_NOW.search(after_cue) is not None
 
 
 # "I can, but I'm out from tomorrow": a concession, not yet a promise (what follows decides).
@@ -236,7 +370,11 @@ _CALL_FORMS = [
     r"hold\s+(?:you|him|her|them|\w+)\s+to\s+(?:that|it|this)\b", r"take\s+(?:your|his|her|their)\s+word\b",
     r"(?:keep|bear)\s+(?:that|it|this)\s+in\s+mind", r"take\s+(?:that|it)\s+as\s+a\b", r"drink\s+to\b",
     r"take\s+(?:you|him|her|them)\s+up\s+on\b", r"leave\s+(?:you|y'all|you\s+all|them)\s+(?:to\s+it|be)\b",
-    r"(?:keep\s+my\s+fingers|cross\s+my\s+fingers)", r"believe\s+it\s+when", r"think\s+(?:about\s+it|it\s+over|on\s+it)\s*$",
+    r"(?:keep\s+my\s+fingers|cross\s+my\s+fingers)",
+    r"cut\s+to\s+the\s+chase\b", r"(?:put|lay)\s+(?:all\s+)?(?:my|our)\s+cards\s+on\s+the\s+table\b", r"get\s+the\s+ball\s+rolling\b",
+    r"throw\s+(?:this|that|it|something|an\s+idea)\s+out\s+there\b", r"let\s+(?:you|them|him|her)\s+be\s+the\s+judge\b",
+    r"kill\s+two\s+birds\b", r"play\s+it\s+by\s+ear\b", r"bite\s*(?:$|[,:])", r"(?:stick|put)\s+my\s+neck\s+out\b",
+    r"(?:beat|flog)\s+a\s+dead\s+horse\b", r"bite\s+the\s+bullet\b", r"(?:sleep|chew)\s+on\s+(?:it|that|this)\b", r"believe\s+it\s+when", r"think\s+(?:about\s+it|it\s+over|on\s+it)\s*$",
     # Treating someone is social, whatever the treat: "I'll buy you a pint", "I'll shout you lunch".
     r"(?:buy|shout|treat)\s+(?:you|him|her|them|us|everyone|everybody|the\s+team|y'all|you\s+all|[A-Z]\w+\s+(?:a|an|some|lunch|dinner|coffee|drinks?|breakfast))\b",
     # Joining someone is being there, not a task: "I'll join you", "I'll join Ahmed's team".
@@ -260,8 +398,9 @@ _CALL_FORMS = [
     r"(?:get|buy)\s+(?:the\s+)?(?:next|first)\s+round\s*$",
     # Time off and where one works are personal plans: "Bob is taking the day off", "I'll be
     # working from home tomorrow".
-    r"(?:the\s+|a\s+|some\s+|next\s+|two\s+|three\s+|a\s+few\s+|a\s+couple\s+of\s+)*(?:days?|weeks?|afternoon|morning"
-    r"|time|weekend|\w+day)\s+off\b",
+    r"(?:(?:take|taking|have|having|get|getting)\s+)?(?:the\s+|a\s+|some\s+|next\s+|two\s+|three\s+|a\s+few\s+|a\s+couple\s+of\s+)*"
+    r"(?:days?|weeks?|afternoon|morning|time|weekend|\w+day)\s+off\b",
+    r"(?:moving|move)\s+(?:house|flats?|apartments?|home)\b",
     r"(?:working|work)\s+(?:from\s+(?:home|the\s+office|the\s+cottage)|remotely|in\s+the\s+office|late|from\s+\w+\s+(?:today|tomorrow|this|next))\b",
     # Deferring to someone is no task: "I'll leave that to Carol", "I'll defer to Bob",
     # "I'll trust your judgement", "I'll follow your lead", "I'll do whatever you need".
@@ -290,7 +429,7 @@ _CALL_FORMS = [
     r"tell\s+(?:me|us|everyone|everybody|the\s+group)\s+more\b",
     r"explain\s+(?:the|this|that|these|those|your|my)\s+(?:[\w-]+\s+)?(?:graph|chart|slide|diagram|numbers?|table|dashboard"
     r"|screen|figure|plot|drop|spike|dip|jump|trend|gap)s?\b",
-    r"take\s+(?:us|me|everyone|everybody|them|the\s+group)\s+through\b",
+    r"take\s+(?:you|us|me|everyone|everybody|them|the\s+group|y'all|you\s+all)\s+through\b",
     r"stay\s+(?:a\s+(?:few|couple|bit)|(?:\w+\s+)?extra|longer|late)\b",
     # Presenting: what a speaker says they will say or show next is the talk itself ("I'll cover
     # three things", "I'll touch on the risks", "I'll flag that the vendor is late", "I'll call
