@@ -167,6 +167,7 @@ class _Commitment:
     after_so: bool = False
     lead: str = ""  # the sentence's words before the cue ("the SOC 2 report, I'll email it to you")
     further: bool = False  # "I'll also…", "…as well": another task, not the one just taken on
+    anchored: bool = False  # a time, a recipient or a place outside the call was said for it
 
 
 @dataclass(order=True)
@@ -206,6 +207,7 @@ class Digester:
         self._plans_question = -10  # the entry that last asked about personal plans
         self._plans_asker: str | None = None
         self._presenter: str | None = None  # who is showing their screen (see ``rules.ON_SCREEN``)
+        self._live: set[int] = set()  # this entry's sentences that narrate the screen (NARRATION_GOES_ON)
         self._decisions: list[Note] = []
         self._decision_words: list[frozenset[str]] = []
         self._word_counts: Counter[str] = Counter()
@@ -317,10 +319,19 @@ class Digester:
         sentences that were promises or requests: they are no key points."""
         speaker = line.speaker
         presenting = self._presenter == speaker.participant
+        self._live = set()
         commitments = [self._commitment(index, sentence, presenting) for index, sentence in enumerate(sentences)]
-        for index in range(len(sentences) - 1):
-            if commitments[index] is not None and rules.HEDGE_ONLY.fullmatch(sentences[index + 1].body):
+        for index, commitment in enumerate(commitments):
+            if commitment is None:
+                continue
+            if index + 1 < len(sentences) and rules.HEDGE_ONLY.fullmatch(sentences[index + 1].body):
                 commitments[index] = None  # "I'll have a look. No promises.": HEDGE_TAIL, said apart
+            elif not commitment.anchored and (index - 1 in self._live or index + 1 in self._live):
+                # Rule NARRATION_GOES_ON: next to a sentence that narrates the screen, an
+                # undated promise with no one to receive it narrates too ("Now I'm going to do
+                # it wrong on purpose, so you see. I'll apply the macro without an order.").
+                commitments[index] = None
+        self._done_on_the_spot(sentences, speaker, entry)
         consumed: set[int] = set()
         made: list[_Item] = []  # items this entry made: "I'll share it by Monday" adds to them
         accepted = self._answer_requests(line, sentences, commitments, entry, consumed, made)
@@ -351,6 +362,12 @@ class Digester:
             if index in consumed:
                 used.add(index)
                 continue
+            if index and rules.DONE_NOW.fullmatch(sentence.body):
+                # DONE_ON_THE_SPOT: what this turn just promised, undated, was done live.
+                for item in [item for item in made if item.owner.participant == speaker.participant and item.due is None]:
+                    self._discard(item)
+                    made.remove(item)
+                continue
             commitment = commitments[index]
             if commitment is not None:
                 used.add(index)
@@ -379,6 +396,15 @@ class Digester:
                 self._discard(item)
                 self._open(_Request(speaker.participant, item.task, item.due, entry, entry, asker=speaker,
                                     offer_by=speaker, next_speaker_only=True))
+
+    def _done_on_the_spot(self, sentences: list[_Sentence], speaker: Speaker, entry: int) -> None:
+        """DONE_ON_THE_SPOT across turns: "Let me create a test ticket." … "Okay, there it
+        is.": the speaker's undated item from their turn just before was done live."""
+        if not sentences or not rules.DONE_NOW.fullmatch(sentences[0].body):
+            return
+        last = self._last_item.get(speaker.participant)
+        if last is not None and last.entry == entry - 1 and last.due is None and not last.asked:
+            self._discard(last)
 
     def _shown(self, text: str, speaker: Speaker, entry: int) -> None:
         """"I'll share the forecast sheet." … "Okay, you should see it now.": what the speaker
@@ -433,7 +459,8 @@ class Digester:
             return None  # "I think I'll try the linter, maybe", "usually I'll send the notes"
         # The sentence up to the end of the cue, opening markers included ("Next, I'll…").
         said_before = sentence.text[: len(sentence.text) - len(body)] + body[: cue.end()]
-        if self._in_the_call(said_before, raw):
+        if self._in_the_call(said_before, raw, presenting=presenting):
+            self._live.add(index)
             return None  # "Next I'm going to show the funnel", "let me go to the next slide"
         if rules.CONCESSION.match(raw):
             return None  # "I can, but I'm out till the new year": what comes next decides
@@ -457,13 +484,16 @@ class Digester:
         else:
             form = rules.shape(task)
         return _Commitment(index, task, due, weak=cue is weak or looking or obliged, shape=form, after_so=sentence.after_so,
-                           lead=body[: cue.start()], further=rules.ANOTHER_TASK.search(body) is not None)
+                           lead=body[: cue.start()], further=rules.ANOTHER_TASK.search(body) is not None,
+                           anchored=due is not None or rules.outside_the_call(raw) or bool(self._dates.find(raw)))
 
-    def _in_the_call(self, before_cue: str, after_cue: str, asked: bool = False) -> bool:
-        """ON_SCREEN_NOW and PRESENTING_NOW (see ``rules``): the act is the screen or the
-        talk, now. A time said for it ("tomorrow", "after the call") puts it after the call.
-        ``asked``: the words are a request's, not a promise's."""
-        if not (rules.on_screen_now(after_cue, asked) or rules.presenting_now(before_cue, after_cue)):
+    def _in_the_call(self, before_cue: str, after_cue: str, asked: bool = False, presenting: bool = False) -> bool:
+        """ON_SCREEN_NOW, PRESENTING_NOW, DURING_THE_CALL and MEETING_BOARD (see ``rules``):
+        the act is the screen or the talk, now. A time said for it ("tomorrow", "after the
+        call") puts it after the call. ``asked``: the words are a request's, not a
+        promise's; ``presenting``: the speaker is showing their screen."""
+        if not (rules.on_screen_now(after_cue, asked) or rules.presenting_now(before_cue, after_cue)
+                or rules.during_the_call(after_cue) or (presenting and rules.narrating_demo(before_cue, after_cue))):
             return False
         return not self._dates.find(after_cue)
 
@@ -907,6 +937,9 @@ class Digester:
             if re.match(r"(?:need|have|want)\s+to\b", raw, re.IGNORECASE):
                 return False  # "Carol will have to approve the budget": a requirement, not an assignment
             raw = rules.TASK_LEAD.sub("", raw)
+            verb = match.groupdict().get("ing") or match.groupdict().get("s")
+            if verb:
+                raw = f"{rules.ASSIGNED_VERB[verb.lower()]} {raw}"  # "Tane owns the cleanup": own the cleanup
             if rules.NOT_A_TASK.match(raw):
                 return False
             task, due = self._task(raw)

@@ -255,7 +255,7 @@ _TALK_VERB = re.compile(
     re.IGNORECASE,
 )
 _HERE_AND_NOW_LEAD = re.compile(
-    r"\b(?:next(?:\s+up)?(?!\s+(?:time|week|month|year|quarter|sprint|meeting|call|session|\w+day)\b)|now|here|first(?:\s+(?:off|up))?|after\s+that|moving\s+on|to\s+(?:start|begin)"
+    r"\b(?:next(?:\s+up)?(?!\s+(?:time|week|month|year|quarter|sprint|meeting|call|session|\w+day)\b)|now|here|second|third|finally|lastly|first(?:\s+(?:off|up))?|after\s+that|moving\s+on|to\s+(?:start|begin)"
     r"|(?:in|for)\s+this\s+(?:section|part|slide)|on\s+(?:this|the\s+next)\s+(?:slide|page|screen|tab))\b",
     re.IGNORECASE,
 )
@@ -269,6 +269,68 @@ _HERE_AND_NOW = re.compile(
 # Acts done on the spot, in front of everyone, when the words say so ("I'm going to run the
 # numbers live", "I'll type the query in here"); "First I'll run the migration" stays.
 _LIVE_VERB = re.compile(r"^(?:run|type|enter|paste|filter|sort|search|query|try|refresh|reload|drag)\b", re.IGNORECASE)
+
+
+# Rule DURING_THE_CALL: whatever the verb, an act said to happen now, while everyone watches
+# ("I'll mark it amber now", "let me create the connection while we talk", "let me create a
+# test ticket so you can see"), is done in the call. Not "for now", "by now", "now that".
+_DURING_THE_CALL = re.compile(
+    r"(?<!\bfor\s)(?<!\bby\s)(?<!\bfrom\s)(?<!\buntil\s)(?<!\bas\sof\s)(?<!\bis\s)(?<!'s\s)(?<!\bare\s)\b(?:right\s+)?now\b(?!\s+that\b)"
+    r"|\b(?:while\s+(?:we(?:'re|\s+are)?\s+(?:talk|talking|wait|waiting|here|on\s+(?:the|this)\s+call)|you\s+(?:watch|wait))"
+    r"|during\s+(?:the|this)\s+call|on\s+this\s+call|live|in\s+real\s+time|as\s+we\s+speak"
+    r"|so\s+(?:that\s+)?(?:you|everyone|everybody|we|you\s+all|y'all)\s+(?:can\s+|could\s+|will\s+|'ll\s+)?(?:all\s+)?see"
+    r"|for\s+(?:you|everyone)\s+to\s+see)\b",
+    re.IGNORECASE,
+)
+# Made-up things made for the demo: "I'll type a fake customer email", "add a dummy user".
+_DEMO_PROP = re.compile(r"\b(?:fake|dummy|made-up|pretend|bogus)\b", re.IGNORECASE)
+# Rule MEETING_BOARD: moving the meeting's own stickies and rows about ("I'll add a column for
+# proposals", "I'll move this to the parking lot", "I'll close the board", "let me add a row
+# for that") is running the meeting, not work after it.
+_BOARD_THING = r"(?:rows?|columns?|sticky|stickies|sticky\s+notes?|cards?|cells?|lanes?|swim\s*lanes?)"
+_BOARD_EDIT = re.compile(
+    # the board's own parts as the object: "add a column for proposals", "mark that row green"
+    r"^(?:add|group|mark|label|rename|delete|remove|merge|sort|tag|colou?r|archive|clear|update|move|drag)\s+"
+    r"(?:(?:a|an|the|this|that|these|those|my|our|new|another|one\s+more)\s+)?(?:[\w-]+\s+){0,2}?" + _BOARD_THING + r"\b"
+    # moving something to a place on the board: "move this to the parking lot"
+    r"|^(?:move|drag|put|group|park|stick)\b.*\b(?:to|into|onto|in|under)\s+(?:the|a)\s+(?:[\w-]+\s+)?(?:parking\s+lot|" + _BOARD_THING + r")\b"
+    # the board itself: "I'll close the board"
+    r"|^(?:close|archive|clear|lock)\s+(?:the|this|our)\s+(?:retro\s+)?board\b",
+    re.IGNORECASE,
+)
+
+
+_LATER = re.compile(r"\b(?:after|later|afterwards|offline)\b", re.IGNORECASE)
+
+
+def during_the_call(after_cue: str) -> bool:
+    """DURING_THE_CALL, demo props and MEETING_BOARD, read on the words after the cue
+    (date phrases already ruled out; nothing may send the act outside the call, but a
+    board's "for proposals", "to the parking lot" stay on the board)."""
+    if _AFTERWARDS.search(after_cue) or _LATER.search(after_cue):
+        return False
+    if _BOARD_EDIT.match(after_cue.lstrip(" ,")) is not None:
+        return True
+    return not _OUTSIDE.search(after_cue) and (_DURING_THE_CALL.search(after_cue) is not None
+                                               or _DEMO_PROP.search(after_cue) is not None)
+
+
+def narrating_demo(before_cue: str, after_cue: str) -> bool:
+    """PRESENTING_NOW for one who is showing their screen: then any verb after "here",
+    "now", "next" or "third" is the demo ("So here I'm going to create a new alert")."""
+    return _HERE_AND_NOW_LEAD.search(before_cue) is not None and not outside_the_call(after_cue)
+
+
+def outside_the_call(after_cue: str) -> bool:
+    """Whether the words after a cue send the act to someone, somewhere or to later."""
+    return _OUTSIDE.search(after_cue) is not None or _AFTERWARDS.search(after_cue) is not None
+
+
+# Rule DONE_ON_THE_SPOT: "Let me add a row for that. Okay, it's there.", "I'm going to apply
+# the welcome macro. Done.": the speaker reports the act finished in the same breath, so it
+# was done in the call, in front of everyone.
+DONE_NOW = re.compile(r"(?:(?:okay|ok|and|so|right|there),?\s+)*(?:done|there\s+(?:it\s+is|we\s+go|you\s+go)|it's\s+(?:there|done|in)"
+                      r"|all\s+set|that's\s+(?:done|in|there)|there)[\s.!]*", re.IGNORECASE)
 
 
 def presenting_now(before_cue: str, after_cue: str) -> bool:
@@ -371,6 +433,9 @@ _CALL_FORMS = [
     r"(?:keep|bear)\s+(?:that|it|this)\s+in\s+mind", r"take\s+(?:that|it)\s+as\s+a\b", r"drink\s+to\b",
     r"take\s+(?:you|him|her|them)\s+up\s+on\b", r"leave\s+(?:you|y'all|you\s+all|them)\s+(?:to\s+it|be)\b",
     r"(?:keep\s+my\s+fingers|cross\s+my\s+fingers)",
+    r"close\s+(?:us|things|it|this)\s+out\b", r"put\s+(?:you|him|her|them|us|\w+)\s+on\s+(?:speaker|hold|mute)\b",
+    r"read\s+(?:you|us|everyone|everybody|y'all)\s+(?:the|a|it|this|that|what)\b", r"pretend\b",
+    r"(?:start|begin)\s+(?:again|over|from\s+the\s+top)\b",
     r"cut\s+to\s+the\s+chase\b", r"(?:put|lay)\s+(?:all\s+)?(?:my|our)\s+cards\s+on\s+the\s+table\b", r"get\s+the\s+ball\s+rolling\b",
     r"throw\s+(?:this|that|it|something|an\s+idea)\s+out\s+there\b", r"let\s+(?:you|them|him|her)\s+be\s+the\s+judge\b",
     r"kill\s+two\s+birds\b", r"play\s+it\s+by\s+ear\b", r"bite\s*(?:$|[,:])", r"(?:stick|put)\s+my\s+neck\s+out\b",
@@ -691,9 +756,12 @@ DECISION = re.compile(
 DECISION_BAD = re.compile(r"\b(?:didn't|did\s+not|never|haven't|have\s+not|not\s+yet|undecided)\b|\?\s*$", re.IGNORECASE)
 THIRD_PERSON = re.compile(
     r"^(?:'ll|\s+will|\s+is\s+going\s+to|'s\s+going\s+to|\s+is\s+gonna|'s\s+gonna|\s+shall"
-    r"|\s+(?:is|'s)\s+(?:taking|owning|handling)(?=\s)|\s+owns|\s+takes)" + ADVERBS + r"\s+(?P<t>.+)",
+    r"|\s+(?:is|'s)\s+(?P<ing>taking|owning|handling)(?=\s)|\s+(?P<s>owns|takes))" + ADVERBS + r"\s+(?P<t>.+)",
     re.IGNORECASE,
 )
+# "Tane owns the dead-letter cleanup", "Sophie is taking the renewal": the verb is part of
+# the task ("own the dead-letter cleanup").
+ASSIGNED_VERB = {"owns": "own", "takes": "take", "owning": "own", "taking": "take", "handling": "handle"}
 NOTE_HEADER = re.compile(r"\s*(?:(?:action\s+items?|to-?dos?|next\s+steps?)\s*[:,-]?\s*)?", re.IGNORECASE)
 ACTION_FOR = re.compile(r"\b(?:action\s+items?|to-?do)\s+(?:for|on)\s+$", re.IGNORECASE)
 QUESTION_START = re.compile(
