@@ -167,7 +167,7 @@ class _Commitment:
     after_so: bool = False
     lead: str = ""  # the sentence's words before the cue ("the SOC 2 report, I'll email it to you")
     further: bool = False  # "I'll also…", "…as well": another task, not the one just taken on
-    anchored: bool = False  # a time, a recipient or a place outside the call was said for it
+    raw: str = ""  # the words after the cue, date phrases and all
 
 
 @dataclass(order=True)
@@ -319,19 +319,21 @@ class Digester:
         sentences that were promises or requests: they are no key points."""
         speaker = line.speaker
         presenting = self._presenter == speaker.participant
-        self._live = set()
+        self._live.clear()
         commitments = [self._commitment(index, sentence, presenting) for index, sentence in enumerate(sentences)]
         for index, commitment in enumerate(commitments):
             if commitment is None:
                 continue
-            if index + 1 < len(sentences) and rules.HEDGE_ONLY.fullmatch(sentences[index + 1].body):
+            if index + 1 < len(sentences) and len(sentences[index + 1].body) <= 2 * SHORT_SENTENCE \
+                    and rules.HEDGE_ONLY.fullmatch(sentences[index + 1].body):
                 commitments[index] = None  # "I'll have a look. No promises.": HEDGE_TAIL, said apart
-            elif not commitment.anchored and (index - 1 in self._live or index + 1 in self._live):
+            elif (index - 1 in self._live or index + 1 in self._live) and not self._anchored(commitment):
                 # Rule NARRATION_GOES_ON: next to a sentence that narrates the screen, an
                 # undated promise with no one to receive it narrates too ("Now I'm going to do
                 # it wrong on purpose, so you see. I'll apply the macro without an order.").
                 commitments[index] = None
-        self._done_on_the_spot(sentences, speaker, entry)
+        if sentences and len(sentences[0].body) <= SHORT_SENTENCE:
+            self._done_on_the_spot(sentences[0], speaker, entry)
         consumed: set[int] = set()
         made: list[_Item] = []  # items this entry made: "I'll share it by Monday" adds to them
         accepted = self._answer_requests(line, sentences, commitments, entry, consumed, made)
@@ -362,7 +364,7 @@ class Digester:
             if index in consumed:
                 used.add(index)
                 continue
-            if index and rules.DONE_NOW.fullmatch(sentence.body):
+            if index and made and len(sentence.body) <= SHORT_SENTENCE and rules.DONE_NOW.fullmatch(sentence.body):
                 # DONE_ON_THE_SPOT: what this turn just promised, undated, was done live.
                 for item in [item for item in made if item.owner.participant == speaker.participant and item.due is None]:
                     self._discard(item)
@@ -397,10 +399,16 @@ class Digester:
                 self._open(_Request(speaker.participant, item.task, item.due, entry, entry, asker=speaker,
                                     offer_by=speaker, next_speaker_only=True))
 
-    def _done_on_the_spot(self, sentences: list[_Sentence], speaker: Speaker, entry: int) -> None:
+    def _anchored(self, commitment: _Commitment) -> bool:
+        """Whether a time, a recipient or a place outside the call was said for a promise."""
+        return (commitment.due is not None or rules.outside_the_call(commitment.raw)
+                or bool(self._dates.find(commitment.raw)))
+
+    def _done_on_the_spot(self, first: _Sentence, speaker: Speaker, entry: int) -> None:
         """DONE_ON_THE_SPOT across turns: "Let me create a test ticket." … "Okay, there it
-        is.": the speaker's undated item from their turn just before was done live."""
-        if not sentences or not rules.DONE_NOW.fullmatch(sentences[0].body):
+        is." (``first``: the turn's first sentence): the speaker's undated item from their
+        turn just before was done live."""
+        if not rules.DONE_NOW.fullmatch(first.body):
             return
         last = self._last_item.get(speaker.participant)
         if last is not None and last.entry == entry - 1 and last.due is None and not last.asked:
@@ -455,11 +463,13 @@ class Digester:
         raw = rules.STUTTER.sub("", body[cue.end():]).strip(" ,:")
         if rules.conditional(" " + raw):
             return None  # "I'll bring the stickers if someone reminds me": a contingency
-        if rules.hedged(prefix, raw) or rules.habitual(prefix, raw):
+        ws = sentence.wordset
+        if (not ws.isdisjoint(rules.HEDGE_WORDS) and rules.hedged(prefix, raw)) \
+                or (not ws.isdisjoint(rules.HABIT_WORDS) and rules.habitual(prefix, raw)):
             return None  # "I think I'll try the linter, maybe", "usually I'll send the notes"
         # The sentence up to the end of the cue, opening markers included ("Next, I'll…").
         said_before = sentence.text[: len(sentence.text) - len(body)] + body[: cue.end()]
-        if self._in_the_call(said_before, raw, presenting=presenting):
+        if self._in_the_call(said_before, raw, presenting=presenting, words=ws):
             self._live.add(index)
             return None  # "Next I'm going to show the funnel", "let me go to the next slide"
         if rules.CONCESSION.match(raw):
@@ -485,17 +495,15 @@ class Digester:
             form = rules.shape(task)
         return _Commitment(index, task, due, weak=cue is weak or looking or obliged, shape=form, after_so=sentence.after_so,
                            lead=body[: cue.start()], further=rules.ANOTHER_TASK.search(body) is not None,
-                           anchored=due is not None or rules.outside_the_call(raw) or bool(self._dates.find(raw)))
+                           raw=raw)
 
-    def _in_the_call(self, before_cue: str, after_cue: str, asked: bool = False, presenting: bool = False) -> bool:
+    def _in_the_call(self, before_cue: str, after_cue: str, asked: bool = False, presenting: bool = False,
+                     words: frozenset[str] | None = None) -> bool:
         """ON_SCREEN_NOW, PRESENTING_NOW, DURING_THE_CALL and MEETING_BOARD (see ``rules``):
         the act is the screen or the talk, now. A time said for it ("tomorrow", "after the
         call") puts it after the call. ``asked``: the words are a request's, not a
         promise's; ``presenting``: the speaker is showing their screen."""
-        if not (rules.on_screen_now(after_cue, asked) or rules.presenting_now(before_cue, after_cue)
-                or rules.during_the_call(after_cue) or (presenting and rules.narrating_demo(before_cue, after_cue))):
-            return False
-        return not self._dates.find(after_cue)
+        return rules.in_the_call(before_cue, after_cue, asked, presenting, words) and not self._dates.find(after_cue)
 
     def _place_commitment(self, commitment: _Commitment, line: TranscriptLine, entry: int, made: list[_Item],
                           accepted: bool, before: str = "") -> None:

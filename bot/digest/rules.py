@@ -176,6 +176,13 @@ HABITUAL = re.compile(r"\b(?:usually|normally|typically|generally|often|sometime
                       r"|tend\s+to|as\s+(?:usual|always))\b", re.IGNORECASE)
 
 
+# The words of the two rules above, for a cheap test before the patterns run.
+HEDGE_WORDS = frozenset("think guess suppose reckon imagine expect say probably likely maybe perhaps possibly hopefully hope "
+                        "promises promise promising see crossed sure".split())
+HABIT_WORDS = frozenset("usually normally typically generally often sometimes whenever every each tend usual always".split())
+_HABIT_CLAUSE = re.compile(r"\b(?:whenever|every\s+time|each\s+time)\b", re.IGNORECASE)
+
+
 def hedged(before_cue: str, after_cue: str) -> bool:
     """Whether a promise is hedged by what stands right before its cue or by a hedge
     clause after it (EPISTEMIC_HEDGE, HEDGE_TAIL)."""
@@ -187,15 +194,14 @@ def habitual(before_cue: str, after_cue: str) -> bool:
     first word after it ("I'll usually…"), or "whenever…" anywhere."""
     if HABITUAL.search(before_cue):
         return True
-    first = HABITUAL.match(after_cue.lstrip())
-    return first is not None or re.search(r"\b(?:whenever|every\s+time|each\s+time)\b", after_cue, re.IGNORECASE) is not None
+    return HABITUAL.match(after_cue.lstrip()) is not None or _HABIT_CLAUSE.search(after_cue) is not None
 
 
 # -- the talk itself ---------------------------------------------------------------------
 # What is on the screen, or a part of the talk: where a presenter goes, what they open.
 _SCREEN_THING = (r"(?:slides?|deck|tab|screen|window|page|chart|graph|dashboard|board|spreadsheet|sheet|diagram|view"
                  r"|environment|browser|terminal|section|part|figma|notebook|demo|mock-?ups?|wireframes?|prototype|frame|doc"
-                 r"|file|report|results|numbers|findings|metrics|figures|example|topic|item|agenda)")
+                 r"|file|report|results|numbers|findings|metrics|figures|example|topic|item|agenda|list|outline)")
 # Whatever sends an act outside the call: a recipient or a place to put it ("to marketing",
 # "with the team", "in the channel", "by email"), or a later time ("after this",
 # "offline"; dates are found by ``DueDates``). "to the next slide", "to you" (the audience
@@ -217,7 +223,7 @@ _AFTERWARDS = re.compile(r"\b(?:notes|minutes|recording|summary|recap|write-?up|
 # spreadsheet so everyone can see it", "switch over to the staging environment". (In the
 # dev meetings every "share…" without a channel, a person or a time is the screen.) "open"
 # and "go to" need a thing that is shown ("open a ticket", "go to the conference" are not).
-_SHOWING = re.compile(r"^(?:show|share|demo|pull\s+up|bring\s+up|put\s+up|display)\b(?!\s+(?:it|that|this|them)\s*$)", re.IGNORECASE)
+_SHOWING = re.compile(r"^(?:show|share|demo|pull\s+up|bring\s+up|put\s+up|display|skip)\b(?!\s+(?:it|that|this|them)\s*$)", re.IGNORECASE)
 _MOVING_ON_SCREEN = re.compile(
     r"^(?:open|go|move|skip|jump|switch|flip|turn|head|navigate|scroll|zoom|come|hop|click|change)"
     r"(?:\s+(?:over|back|down|up|in|on|out|ahead|forward))?(?:\s+(?:to|into|onto|on|in\s+on|through))?\s+"
@@ -225,19 +231,6 @@ _MOVING_ON_SCREEN = re.compile(
     r"|(?:the|this|that|my|our|a|an)\s+(?:[\w-]+\s+){0,3}?" + _SCREEN_THING + r"\b)",
     re.IGNORECASE,
 )
-
-
-def on_screen_now(raw: str, asked: bool = False) -> bool:
-    """ON_SCREEN_NOW, read on the words after the cue (date phrases already ruled out).
-    ``asked``: the words of a request. "Could you share the org chart?" asks for the file
-    (the asker cannot take it from someone else's screen); "can you go to the next tab?"
-    and "can you pull up the dashboard?" are still the screen."""
-    if _OUTSIDE.search(raw) or _AFTERWARDS.search(raw):
-        return False
-    showing = _SHOWING.match(raw)
-    if showing is not None and not (asked and showing.group(0).lower() in ("show", "share", "demo", "display")):
-        return True
-    return _MOVING_ON_SCREEN.match(raw) is not None
 
 
 # Rule PRESENTING_NOW: a presenter says what comes next in the talk ("Next I'm going to show
@@ -256,7 +249,7 @@ _TALK_VERB = re.compile(
 )
 _HERE_AND_NOW_LEAD = re.compile(
     r"\b(?:next(?:\s+up)?(?!\s+(?:time|week|month|year|quarter|sprint|meeting|call|session|\w+day)\b)|now|here|second|third|finally|lastly|first(?:\s+(?:off|up))?|after\s+that|moving\s+on|to\s+(?:start|begin)"
-    r"|(?:in|for)\s+this\s+(?:section|part|slide)|on\s+(?:this|the\s+next)\s+(?:slide|page|screen|tab))\b",
+    r"|(?:in|for)\s+(?:this|the\s+next)\s+(?:section|part|slide|chapter)|in\s+(?:section|part|chapter)\s+\w+|on\s+(?:this|the\s+next)\s+(?:slide|page|screen|tab))\b",
     re.IGNORECASE,
 )
 _HERE_AND_NOW = re.compile(
@@ -269,8 +262,6 @@ _HERE_AND_NOW = re.compile(
 # Acts done on the spot, in front of everyone, when the words say so ("I'm going to run the
 # numbers live", "I'll type the query in here"); "First I'll run the migration" stays.
 _LIVE_VERB = re.compile(r"^(?:run|type|enter|paste|filter|sort|search|query|try|refresh|reload|drag)\b", re.IGNORECASE)
-
-
 # Rule DURING_THE_CALL: whatever the verb, an act said to happen now, while everyone watches
 # ("I'll mark it amber now", "let me create the connection while we talk", "let me create a
 # test ticket so you can see"), is done in the call. Not "for now", "by now", "now that".
@@ -283,7 +274,7 @@ _DURING_THE_CALL = re.compile(
     re.IGNORECASE,
 )
 # Made-up things made for the demo: "I'll type a fake customer email", "add a dummy user".
-_DEMO_PROP = re.compile(r"\b(?:fake|dummy|made-up|pretend|bogus)\b", re.IGNORECASE)
+_DEMO_PROP = re.compile(r"\b(?:fake|dummy|made-up|pretend|bogus|sample)\b", re.IGNORECASE)
 # Rule MEETING_BOARD: moving the meeting's own stickies and rows about ("I'll add a column for
 # proposals", "I'll move this to the parking lot", "I'll close the board", "let me add a row
 # for that") is running the meeting, not work after it.
@@ -298,27 +289,7 @@ _BOARD_EDIT = re.compile(
     r"|^(?:close|archive|clear|lock)\s+(?:the|this|our)\s+(?:retro\s+)?board\b",
     re.IGNORECASE,
 )
-
-
 _LATER = re.compile(r"\b(?:after|later|afterwards|offline)\b", re.IGNORECASE)
-
-
-def during_the_call(after_cue: str) -> bool:
-    """DURING_THE_CALL, demo props and MEETING_BOARD, read on the words after the cue
-    (date phrases already ruled out; nothing may send the act outside the call, but a
-    board's "for proposals", "to the parking lot" stay on the board)."""
-    if _AFTERWARDS.search(after_cue) or _LATER.search(after_cue):
-        return False
-    if _BOARD_EDIT.match(after_cue.lstrip(" ,")) is not None:
-        return True
-    return not _OUTSIDE.search(after_cue) and (_DURING_THE_CALL.search(after_cue) is not None
-                                               or _DEMO_PROP.search(after_cue) is not None)
-
-
-def narrating_demo(before_cue: str, after_cue: str) -> bool:
-    """PRESENTING_NOW for one who is showing their screen: then any verb after "here",
-    "now", "next" or "third" is the demo ("So here I'm going to create a new alert")."""
-    return _HERE_AND_NOW_LEAD.search(before_cue) is not None and not outside_the_call(after_cue)
 
 
 def outside_the_call(after_cue: str) -> bool:
@@ -333,14 +304,37 @@ DONE_NOW = re.compile(r"(?:(?:okay|ok|and|so|right|there),?\s+)*(?:done|there\s+
                       r"|all\s+set|that's\s+(?:done|in|there)|there)[\s.!]*", re.IGNORECASE)
 
 
-def presenting_now(before_cue: str, after_cue: str) -> bool:
-    """PRESENTING_NOW, read on the words before and after the cue (date phrases already
-    ruled out)."""
+# The words DURING_THE_CALL and the demo props are made of: a sentence with none of them
+# skips those two searches (``in_the_call`` runs on every promise).
+NOW_WORDS = frozenset("now while during call live real speak see fake dummy made-up pretend bogus sample".split())
+
+
+def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting: bool = False,
+                words: frozenset[str] | None = None) -> bool:
+    """Whether a promise's act is the screen or the talk, now: ON_SCREEN_NOW, PRESENTING_NOW,
+    DURING_THE_CALL, MEETING_BOARD, and for one who is showing their screen any verb after
+    "here", "now", "next" or "third" ("So here I'm going to create a new alert"). Read on
+    the words before and after the cue; date phrases are the caller's to rule out. The
+    cheap tests on the first words run first: most promises are none of these.
+    ``asked``: the words of a request. "Could you share the org chart?" asks for the file
+    (the asker cannot take it from someone else's screen); "can you go to the next tab?"
+    and "can you pull up the dashboard?" are still the screen. ``words``: the sentence's
+    words, when known."""
     task = after_cue.lstrip(" ,")
+    if _BOARD_EDIT.match(task) is not None:
+        # The board's "for proposals", "to the parking lot" stay on the board.
+        return not (_AFTERWARDS.search(after_cue) or _LATER.search(after_cue))
+    showing = _SHOWING.match(task)
+    if showing is not None and asked and showing.group(0).lower() in ("show", "share", "demo", "display"):
+        showing = None
     talk = _TALK_VERB.match(task) is not None
-    if not (talk or _LIVE_VERB.match(task)) or _OUTSIDE.search(after_cue) or _AFTERWARDS.search(after_cue):
+    if not (showing is not None or _MOVING_ON_SCREEN.match(task) is not None
+            or ((talk or presenting) and _HERE_AND_NOW_LEAD.search(before_cue) is not None)
+            or ((talk or _LIVE_VERB.match(task) is not None) and _HERE_AND_NOW.search(after_cue) is not None)
+            or ((words is None or not words.isdisjoint(NOW_WORDS))
+                and (_DURING_THE_CALL.search(after_cue) is not None or _DEMO_PROP.search(after_cue) is not None))):
         return False
-    return (talk and _HERE_AND_NOW_LEAD.search(before_cue) is not None) or _HERE_AND_NOW.search(after_cue) is not None
+    return not outside_the_call(after_cue)
 
 
 # "I can, but I'm out from tomorrow": a concession, not yet a promise (what follows decides).
@@ -361,7 +355,16 @@ _CALL_FORMS = [
     r"tell\s+(?:us|everyone|everybody|the\s+group)\b", r"pass\s+on\s*(?:that|this)?\s*$", r"wait\b",
     r"take\s+the\s+(?:blame|credit|hit|point)", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
     # steering the call: "I'll go through the slides", "I'll move on", "I'll start with the metrics"
-    r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:agenda|slides?|deck|points)",
+    r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:agenda|slides?|deck|points|chapters|sections|examples"
+    r"|topics)\b",
+    r"(?:go|run|walk)\s+(?:over|through)\s+(?:[\w'-]+\s+){1,4}in\s+order\b",
+    # Reading aloud to the meeting: "I'm going to read the first question", "let me read the
+    # list of pitches", "I'll read last month's minutes".
+    r"read\s+(?:out\s+)?(?:the\s+|our\s+|[\w-]+\s+\w+'s\s+)?(?:first\s+|next\s+|last\s+|whole\s+)?(?:list|questions?|minutes|agenda"
+    r"|names|winners?|answers?|scores?)\b",
+    # Arguing a point is talk, not a task: "in chapter four I'm going to show that…".
+    r"(?:show|prove|demonstrate|argue|claim|make\s+the\s+case)\s+(?:that|how|why)\b",
+    r"fast[\s-]?forward\b", r"rewind\b",
     r"move\s+on", r"come\s+back\s+to\s+(?:that|this|it)", r"skip\s*(?:that|this|it|ahead|over)?\s*$",
     r"talk\s+(?:about|through)\b(?!.*\b(?:with|to)\b)", r"talk\s+(?:to\s+you\s+)?(?:soon|later)",
     r"give\s+(?:you|everyone|us|people)\s+(?:a|another|two|five|a\s+few)\s+(?:minutes?|seconds?|secs?|moments?)",
@@ -390,7 +393,7 @@ _CALL_FORMS = [
     r"stop\s*(?:$|there|here|now|you|sharing|presenting|recording|the\s+recording)",
     r"pause\s*(?:$|here|there|for|the\s+(?:recording|video|screen))", r"interrupt",
     r"add\s*(?:$|one|something|that|to\s+that)", r"ask\s+(?:you|one\b|a\s+(?:quick\s+)?question|everyone|the\s+group)",
-    r"take\s+(?:the\s+)?notes", r"think\s*$", r"try\s*$", r"do\s+my\s+best",
+    r"take\s+(?:the\s+)?(?:notes|minutes)", r"think\s*$", r"try\s*$", r"do\s+my\s+best",
     r"pull\s+(?:it|that|this)?\s*up", r"scroll",
     r"(?:switch|refresh|reload)\s*(?:$|tabs?|screens?|windows?|the\s+(?:page|screen|tab|browser)|my\s+\w+)",
     r"(?:dial|call)\s+(?:back\s+)?in", r"join(?:\s+(?:late|later|in|again|back))?\s*$", r"hang\s+up",
@@ -540,7 +543,9 @@ LEISURE = re.compile(
     # hand, give me a minute"; and home life: "try it with my partner".
     r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b"
     r"|\bgive\s+me\s+(?:a|one)\s+(?:minute|min|sec|second|moment)\b|\b(?:right\s+now|as\s+we\s+speak)\b"
-    r"|\b(?:with|take)\s+(?:my|the)\s+(?:partner|wife|husband|kids?|family|girlfriend|boyfriend|dog|mum|mom|dad|parents)\b",
+    r"|\b(?:with|take)\s+(?:my|the)\s+(?:partner|wife|husband|kids?|family|girlfriend|boyfriend|dog|mum|mom|dad|parents)\b"
+    # One's own family: "go pick up my daughter", "walk my dog".
+    r"|\bmy\s+(?:daughter|son|kids?|children|partner|wife|husband|girlfriend|boyfriend|dog|cat|mum|mom|dad|parents|family)\b",
     re.IGNORECASE,
 )
 # Feedback with no object to deliver: "I'll leave a few comments in the doc". The

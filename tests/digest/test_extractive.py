@@ -804,3 +804,103 @@ def test_what_a_presenter_will_say_next_is_no_item(said: str) -> None:
 def test_flagging_to_someone_outside_the_call_and_presenting_later_are_work() -> None:
     result = digest((ALICE, "I'll flag it to legal tomorrow."), (BOB, "Gabriel is out, so I'll present the webinar."))
     assert owned(result) == [("Alice Chen", "flag it to legal"), ("Bob Okafor", "present the webinar")]
+
+
+# -- precision: hedges, habits and the call itself ---------------------------------------
+# Each rule with a case it must drop and a close case it must keep.
+@pytest.mark.parametrize(("dropped", "kept"), [
+    # EPISTEMIC_HEDGE: a guess right before the cue; a plain promise after an opinion stays.
+    ("I think I'll try the new linter on the billing repo.",
+     "I think that's right, I'll try the new linter on the billing repo."),
+    ("I guess I'll rewrite the importer.", "Okay, I'll rewrite the importer."),
+    # HEDGE_TAIL: a hedge clause of its own; a hedge on the date only leaves the promise.
+    ("I'll rewrite the importer, maybe.", "I'll rewrite the importer by Friday, maybe earlier."),
+    ("I'll rewrite the importer, no promises.", "I'll rewrite the importer, promise."),
+    ("I'll rewrite the importer. No promises.", "I'll rewrite the importer. Promise."),
+    # HABITUAL: a habit; the same work promised once stays.
+    ("Usually I'll send the notes to the execs on Friday.", "This time I'll send the notes to the execs on Friday."),
+    ("Whenever the build breaks I'll revert the commit.", "After the call I'll revert the commit."),
+    # a condition in "assuming…"
+    ("I'll ship the importer on Monday assuming QA passes.", "I'll ship the importer on Monday after QA passes."),
+])
+def test_hedged_and_habitual_promises_are_no_items(dropped: str, kept: str) -> None:
+    assert owned(digest((ALICE, dropped))) == []
+    assert len(owned(digest((ALICE, kept)))) == 1
+
+
+@pytest.mark.parametrize(("dropped", "kept"), [
+    # PRESENTING_NOW: the talk's own next step; the same verb for someone, later, stays.
+    ("Next I'm going to show the funnel.", "Next I'm going to show the funnel to the marketing team."),
+    ("I'll now present the pricing options.", "I'll present the pricing options to the board on Thursday."),
+    ("In this section I'll compare the three vendors.", "I'll compare the three vendors and send Bob a summary."),
+    ("I'm going to run the numbers live so we can see.", "I'm going to run the numbers for the Q3 forecast tomorrow."),
+    # ON_SCREEN_NOW: what is shown or moved about on the screen; a file sent somewhere stays.
+    ("I'm going to share the retro board.", "I'm going to share the retro board in the team channel."),
+    ("Let me go to the next slide.", "Let me go to the vendor about the next release."),
+    ("I'll open the spreadsheet.", "I'll open a ticket for the flaky spreadsheet export."),
+    # DURING_THE_CALL: done now, as everyone watches; done later, it is work.
+    ("I'll mark the launch amber now.", "I'll mark the launch amber for now and update it tomorrow."),
+    ("Let me create the connection while we talk.", "Let me create the connection for Acme after the call."),
+    ("I'll just type a fake customer email.", "I'll just type up the customer email for Acme tomorrow."),
+    # MEETING_BOARD: the meeting's own stickies; the sprint board's content is work.
+    ("Let me add a column for proposals.", "Let me update the sprint goal on the board."),
+    ("I'll move this to the parking lot.", "I'll move the standup to the afternoon slot from Monday."),
+    # figures of speech and call mechanics
+    ("I'll cut to the chase.", "I'll cut the release branch."),
+    ("I'll put you on speaker.", "I'll put you on the invite for the vendor review."),
+    ("I'm going to read the first question.", "I'm going to read the vendor contract before Friday."),
+    ("I'm going to go pick up my daughter.", "I'm going to go pick up the badges from facilities."),
+])
+def test_what_is_done_in_the_call_is_no_item(dropped: str, kept: str) -> None:
+    assert owned(digest((ALICE, dropped))) == []
+    assert len(owned(digest((ALICE, kept)))) == 1
+
+
+def test_a_presenters_here_and_now_is_the_demo_whatever_the_verb() -> None:
+    # A presenter is whoever says they are showing their screen.
+    result = digest((ALICE, "Let me share my screen."),
+                    (ALICE, "Okay, so here I'm going to create a new alert on the error rate."),
+                    (ALICE, "Third, I'll create a new alert for the payments team after the call."))
+    assert owned(result) == [("Alice Chen", "create a new alert for the payments team")]
+    # Not presenting: "here" alone does not make a promise the demo.
+    assert len(owned(digest((ALICE, "Okay, so here I'm going to create a new alert on the error rate.")))) == 1
+
+
+def test_done_on_the_spot_in_the_same_turn_or_the_next() -> None:
+    assert owned(digest((ALICE, "I'm going to apply the welcome macro to the ticket. Done."))) == []
+    assert owned(digest((ALICE, "Let me create a test ticket for the new queue."), (ALICE, "Okay, there it is."))) == []
+    # A dated promise is not what was just done; nor one another person's "done" follows.
+    assert len(owned(digest((ALICE, "I'm going to apply the welcome macro to the ticket tomorrow. Done.")))) == 1
+    assert len(owned(digest((ALICE, "Let me create a test ticket for the new queue."), (BOB, "Okay, there it is.")))) == 1
+
+
+def test_narration_goes_on_next_to_a_narrated_sentence() -> None:
+    said = "Now I'm going to do it wrong on purpose, so you see what happens. I'll apply the macro without an order."
+    assert owned(digest((ALICE, said))) == []
+    # …but a promise with a recipient or a date beside it stays.
+    said = "Now I'm going to do it wrong on purpose, so you see what happens. I'll send Bob the macro guide tomorrow."
+    assert owned(digest((ALICE, said))) == [("Alice Chen", "send Bob the macro guide")]
+
+
+def test_requests_about_the_screen_are_no_items_but_a_file_asked_for_is() -> None:
+    assert owned(digest((ALICE, "Bob, can you go to the next slide?"), (BOB, "Sure."))) == []
+    assert owned(digest((ALICE, "Bob, could you share the org chart?"), (BOB, "Sure."))) == [
+        ("Bob Okafor", "share the org chart")]
+
+
+@pytest.mark.parametrize(("said", "task"), [
+    ("Carol owns the dead-letter cleanup, she built the queue.", "own the dead-letter cleanup"),
+    ("Carol is taking the Contoso renewal while Bob's out.", "take the Contoso renewal"),
+])
+def test_an_assignment_by_owns_or_is_taking_keeps_its_verb(said: str, task: str) -> None:
+    assert owned(digest((ALICE, said))) == [("Carol Nguyen", task)]
+
+
+@pytest.mark.parametrize(("dropped", "kept"), [
+    ("I think Carol is going to handle the vendor call.", "Carol is going to handle the vendor call."),
+    ("Carol will probably send the draft to legal.", "Carol will send the draft to legal."),
+    ("Carol usually takes the minutes for the board.", "Carol takes the budget review for the board."),
+])
+def test_a_guess_or_a_habit_of_someone_else_is_no_assignment(dropped: str, kept: str) -> None:
+    assert owned(digest((ALICE, dropped))) == []
+    assert len(owned(digest((ALICE, kept)))) == 1
