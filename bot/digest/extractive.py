@@ -948,8 +948,8 @@ class Digester:
             verb = match.groupdict().get("ing") or match.groupdict().get("s")
             if verb:
                 raw = f"{rules.ASSIGNED_VERB[verb.lower()]} {raw}"  # "Tane owns the cleanup": own the cleanup
-            if rules.NOT_A_TASK.match(raw):
-                return False
+            if rules.NOT_A_TASK.match(raw) or rules.conditional(" " + raw):
+                return False  # "Carol will only do it if we freeze the schema": a contingency
             task, due = self._task(raw)
             if not task or rules.is_chatter(task) or rules.shape(task) == "anaphoric" or rules.NOT_A_VERB.match(task):
                 return False

@@ -161,6 +161,8 @@ HEDGE_BEFORE = re.compile(r"(?:\bI\s+(?:think|guess|suppose|reckon|imagine|expec
 HEDGE_TAIL = re.compile(
     r"(?:^|[,;(]|\s-+|\s—)\s*(?:(?:maybe|perhaps|possibly|probably|hopefully|I\s+(?:think|guess|suppose|hope))\s*(?:[,.;!?)]|$)"
     r"|(?:but\s+)?no\s+promises\b|(?:but\s+)?(?:we'll|let's|I'll)\s+see\b|fingers\s+crossed\b"
+    # "…, or maybe Bob should", "…, or actually Carol": the promise offered to someone else.
+    r"|\bor\s+(?:maybe|perhaps|actually|else|possibly)\b"
     r"|but\s+(?:I'm\s+)?not\s+(?:sure|promising)\b|(?:I'm\s+)?not\s+promising\b|(?:but\s+)?(?:I\s+)?(?:can't|cannot)\s+promise\b)",
     re.IGNORECASE,
 )
@@ -178,7 +180,7 @@ HABITUAL = re.compile(r"\b(?:usually|normally|typically|generally|often|sometime
 
 # The words of the two rules above, for a cheap test before the patterns run.
 HEDGE_WORDS = frozenset("think guess suppose reckon imagine expect say probably likely maybe perhaps possibly hopefully hope "
-                        "promises promise promising see crossed sure".split())
+                        "promises promise promising see crossed sure actually else".split())
 HABIT_WORDS = frozenset("usually normally typically generally often sometimes whenever every each tend usual always".split())
 _HABIT_CLAUSE = re.compile(r"\b(?:whenever|every\s+time|each\s+time)\b", re.IGNORECASE)
 
@@ -225,7 +227,7 @@ _AFTERWARDS = re.compile(r"\b(?:notes|minutes|recording|summary|recap|write-?up|
 # and "go to" need a thing that is shown ("open a ticket", "go to the conference" are not).
 _SHOWING = re.compile(r"^(?:show|share|demo|pull\s+up|bring\s+up|put\s+up|display|skip)\b(?!\s+(?:it|that|this|them)\s*$)", re.IGNORECASE)
 _MOVING_ON_SCREEN = re.compile(
-    r"^(?:open|go|move|skip|jump|switch|flip|turn|head|navigate|scroll|zoom|come|hop|click|change)"
+    r"^(?:open|go|move|skip|jump|switch|flip|turn|head|navigate|scroll|zoom|come|hop|click|change|refresh|reload)"
     r"(?:\s+(?:over|back|down|up|in|on|out|ahead|forward))?(?:\s+(?:to|into|onto|on|in\s+on|through))?\s+"
     r"(?:(?:the|this|that|my|our|a|an)\s+(?:next|previous|last|other|second|third|fourth|first)\b"
     r"|(?:the|this|that|my|our|a|an)\s+(?:[\w-]+\s+){0,3}?" + _SCREEN_THING + r"\b)",
@@ -320,7 +322,7 @@ def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting
     (the asker cannot take it from someone else's screen); "can you go to the next tab?"
     and "can you pull up the dashboard?" are still the screen. ``words``: the sentence's
     words, when known."""
-    task = after_cue.lstrip(" ,")
+    task = TASK_LEAD.sub("", after_cue.lstrip(" ,"))  # "let me just refresh…", "let me quickly open…"
     if _BOARD_EDIT.match(task) is not None:
         # The board's "for proposals", "to the parking lot" stay on the board.
         return not (_AFTERWARDS.search(after_cue) or _LATER.search(after_cue))
@@ -352,7 +354,7 @@ _CALL_FORMS = [
     r"(?:say|admit|grant|confess|bet|guess|argue|point\s+out)\b(?!\s+(?:hi|hello|thanks)\s+to)",
     r"note\s*(?:$|that\b|this\b|it\s+down)",
     r"tell\s+(?:you|us|me|everyone|everybody|the\s+group)\s+(?:what|this|that|about|where|how|why|a\s+bit)",
-    r"tell\s+(?:us|everyone|everybody|the\s+group)\b", r"pass\s+on\s*(?:that|this)?\s*$", r"wait\b",
+    r"tell\s+(?:us|everyone|everybody|the\s+group)\b", r"tell\s+you\s*(?:[,:;]|$)", r"pass\s+on\s*(?:that|this)?\s*$", r"wait\b",
     r"take\s+the\s+(?:blame|credit|hit|point)", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
     # steering the call: "I'll go through the slides", "I'll move on", "I'll start with the metrics"
     r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:agenda|slides?|deck|points|chapters|sections|examples"
@@ -404,7 +406,7 @@ _CALL_FORMS = [
     r"turn\s+(?:on|off)\s+my", r"(?:get|fix)\s+my\s+(?:camera|mic|audio|video|screen)",
     r"say\s+(?:that|it)\s+again", r"say\s+(?:more|a\s+bit\s+more)", r"speak\s+up", r"type\s+it",
     r"remind\s+(?:me|us)\s+(?:what|when|who|how|why|where)", r"elaborate", r"go\s+back",
-    r"stay\s+(?:on|behind)", r"believe", r"imagine", r"let\s+\w+\s+(?:answer|speak|talk|go|finish|jump)",
+    r"stay\s+(?:on|behind)", r"believe", r"imagine", r"let\s+\w+\s+(?:answer|speak|talk|go|finish|jump|introduce|chime|weigh|respond|react|continue)",
     # Perception in the call: "can you all see it?" "Yep." asks nothing to be done.
     r"(?:see|hear|read)\s*(?:it|that|this|them|me|us|everything|ok(?:ay)?|alright|fine)?\s*$",
     # Feelings, reactions and knowing are states, not work: "I'll feel a lot better once…",
@@ -459,7 +461,7 @@ _CALL_FORMS = [
     r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:numbers|timeline|results|options|highlights"
     r"|background|context|details|questions)\s*(?:first|quickly|now|briefly)?\s*$",
     # One's own devices are the call itself: "I'm going to turn my camera off".
-    r"(?:turn|switch|put|get|fix|restart|plug\s+in|reset)\s+(?:on\s+|off\s+)?(?:my|the)\s+(?:camera|cam|mic|microphone|video|audio"
+    r"(?:turn|switch|put|get|fix|restart|plug\s+in|reset|keep|leave)\s+(?:on\s+|off\s+)?(?:my|the)\s+(?:camera|cam|mic|microphone|video|audio"
     r"|headset|headphones|connection|wi-?fi|internet|laptop\s+charger)\b",
     # Idioms: "I'll level with you", "I'm going to go out on a limb and say…".
     r"level\s+with\b", r"go\s+out\s+on\s+a\s+limb\b", r"save\s+(?:you|him|her|them|\w+)\s+a\s+(?:seat|spot|place|slice|plate)\b",

@@ -817,6 +817,8 @@ def test_flagging_to_someone_outside_the_call_and_presenting_later_are_work() ->
     ("I'll rewrite the importer, maybe.", "I'll rewrite the importer by Friday, maybe earlier."),
     ("I'll rewrite the importer, no promises.", "I'll rewrite the importer, promise."),
     ("I'll rewrite the importer. No promises.", "I'll rewrite the importer. Promise."),
+    # an alternative offered with the promise takes it back
+    ("I'll send the report, or maybe Bob should, he has the numbers.", "I'll send the report, Bob has the numbers."),
     # HABITUAL: a habit; the same work promised once stays.
     ("Usually I'll send the notes to the execs on Friday.", "This time I'll send the notes to the execs on Friday."),
     ("Whenever the build breaks I'll revert the commit.", "After the call I'll revert the commit."),
@@ -850,6 +852,10 @@ def test_hedged_and_habitual_promises_are_no_items(dropped: str, kept: str) -> N
     ("I'll put you on speaker.", "I'll put you on the invite for the vendor review."),
     ("I'm going to read the first question.", "I'm going to read the vendor contract before Friday."),
     ("I'm going to go pick up my daughter.", "I'm going to go pick up the badges from facilities."),
+    ("Let me just refresh this page.", "Let me refresh the staging data before the demo on Thursday."),
+    ("I'll let everyone introduce themselves.", "I'll let the vendor know about the outage."),
+    ("I'll keep my camera off today.", "I'll keep the old config for the billing service."),
+    ("I'll tell you, that outage was brutal.", "I'll tell the vendor about the outage."),
 ])
 def test_what_is_done_in_the_call_is_no_item(dropped: str, kept: str) -> None:
     assert owned(digest((ALICE, dropped))) == []
@@ -900,6 +906,7 @@ def test_an_assignment_by_owns_or_is_taking_keeps_its_verb(said: str, task: str)
     ("I think Carol is going to handle the vendor call.", "Carol is going to handle the vendor call."),
     ("Carol will probably send the draft to legal.", "Carol will send the draft to legal."),
     ("Carol usually takes the minutes for the board.", "Carol takes the budget review for the board."),
+    ("Carol will only do the migration if we freeze the schema.", "Carol will do the migration if you want."),
 ])
 def test_a_guess_or_a_habit_of_someone_else_is_no_assignment(dropped: str, kept: str) -> None:
     assert owned(digest((ALICE, dropped))) == []
