@@ -474,6 +474,8 @@ class Digester:
             return None  # "Next I'm going to show the funnel", "let me go to the next slide"
         if rules.CONCESSION.match(raw):
             return None  # "I can, but I'm out till the new year": what comes next decides
+        if rules.FUTURE_PROGRESSIVE.match(raw):
+            return None  # "I'll be posting the roadmap on our blog": what will be going on anyway
         if rules.NOT_A_TASK.match(raw):
             return None  # "I will not…", "I'll maybe…"
         # "I'll need to brief the COO", "I'll have to check": an obligation, not yet a promise.
@@ -942,8 +944,10 @@ class Digester:
             if rules.HEDGE_BEFORE.search(lead) or _PREDICTION.search(cue) or rules.habitual(lead, cue):
                 return False
             raw = match.group("t").strip(" ,:")
-            if re.match(r"(?:need|have|want)\s+to\b", raw, re.IGNORECASE):
-                return False  # "Carol will have to approve the budget": a requirement, not an assignment
+            if re.match(r"(?:need|have|want)\s+to\b", raw, re.IGNORECASE) or rules.FUTURE_PROGRESSIVE.match(raw):
+                # "Carol will have to approve the budget": a requirement, not an assignment;
+                # "Carol will be presenting at the all hands": FUTURE_PROGRESSIVE.
+                return False
             raw = rules.TASK_LEAD.sub("", raw)
             verb = match.groupdict().get("ing") or match.groupdict().get("s")
             if verb:

@@ -185,6 +185,12 @@ HABIT_WORDS = frozenset("usually normally typically generally often sometimes wh
 _HABIT_CLAUSE = re.compile(r"\b(?:whenever|every\s+time|each\s+time)\b", re.IGNORECASE)
 
 
+# Rule FUTURE_PROGRESSIVE: "I'll be posting the roadmap on our blog", "Carol will be
+# presenting at the all hands": the future progressive tells what will be going on anyway,
+# as a matter of course; it takes nothing on ("I'll post the roadmap" does).
+FUTURE_PROGRESSIVE = re.compile(r"^(?:(?:also|just|probably|then|still)\s+)*be\s+[a-z]+ing\b", re.IGNORECASE)
+
+
 def hedged(before_cue: str, after_cue: str) -> bool:
     """Whether a promise is hedged by what stands right before its cue or by a hedge
     clause after it (EPISTEMIC_HEDGE, HEDGE_TAIL)."""

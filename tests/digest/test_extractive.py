@@ -822,6 +822,8 @@ def test_flagging_to_someone_outside_the_call_and_presenting_later_are_work() ->
     # HABITUAL: a habit; the same work promised once stays.
     ("Usually I'll send the notes to the execs on Friday.", "This time I'll send the notes to the execs on Friday."),
     ("Whenever the build breaks I'll revert the commit.", "After the call I'll revert the commit."),
+    # FUTURE_PROGRESSIVE: what will be going on anyway; the simple future takes it on.
+    ("I'll be posting the roadmap on our blog.", "I'll post the roadmap on our blog."),
     # a condition in "assuming…"
     ("I'll ship the importer on Monday assuming QA passes.", "I'll ship the importer on Monday after QA passes."),
 ])
@@ -907,6 +909,7 @@ def test_an_assignment_by_owns_or_is_taking_keeps_its_verb(said: str, task: str)
     ("Carol will probably send the draft to legal.", "Carol will send the draft to legal."),
     ("Carol usually takes the minutes for the board.", "Carol takes the budget review for the board."),
     ("Carol will only do the migration if we freeze the schema.", "Carol will do the migration if you want."),
+    ("Carol will be presenting the roadmap at the all hands.", "Carol will present the roadmap at the all hands."),
 ])
 def test_a_guess_or_a_habit_of_someone_else_is_no_assignment(dropped: str, kept: str) -> None:
     assert owned(digest((ALICE, dropped))) == []
