@@ -684,7 +684,8 @@ class Digester:
                 # "should I have escalated earlier?": about the past.
                 return True
             task, due = self._task(raw)
-            if task and not rules.is_chatter(task) and rules.shape(task) != "anaphoric":
+            if task and not rules.is_chatter(task) and rules.shape(task) != "anaphoric" \
+                    and not self._in_the_call("", raw):  # "should I demo the new filter?": the call itself
                 self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, offer_by=speaker,
                                     next_speaker_only=True))
             return True
@@ -938,6 +939,8 @@ class Digester:
             lead = rules.LEAD.sub("", before)
             if rules.BAD_PREFIX.search(lead) or rules.QUESTION_START.match(body):
                 return False
+            if self._in_the_call(before, match.group("t")):
+                return False  # "Next, Carol is going to present the Q3 numbers": the talk
             # "I think Carol is going to take it", "Carol will probably send it": a guess about
             # what someone will do, not an assignment (EPISTEMIC_HEDGE); nor a habit (HABITUAL).
             cue = after[: match.start("t")]

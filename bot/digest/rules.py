@@ -218,6 +218,8 @@ _OUTSIDE = re.compile(
     r"\b(?:to|with|for)\s+(?!(?:the|this|that|my|our|a)\s+(?:next|previous|last|first|second|third|other|bottom|top|end|right|left"
     r"|(?:[\w-]+\s+){0,2}?(?:" + _SCREEN_THING + r"|bit|moment|second|minute)s?)\b"
     r"|(?<!with\s)(?:you|everyone|everybody|y'all|you\s+all|us|all\s+of\s+you|the\s+group)\b|a\s+(?:sec|second|moment|minute|bit)\b"
+    # a span of time ("select the date range for last quarter") is no recipient
+    r"|(?:the\s+)?(?:last|this|next|past|previous)\s+(?:\w+\s+)?(?:quarter|week|month|year|days?|weeks|months|hours?|sprint)\b"
     r"|(?:show|see|look|compare|start|begin|explain|understand|illustrate|give|get)\b)[\w'-]+"
     r"|\b(?:after|later|afterwards|offline|async|in\s+the\s+\w*\s*channel|on\s+slack|by\s+e-?mail|over\s+e-?mail|via\s+\w+"
     r"|in\s+(?:the\s+)?(?:thread|group\s+chat|drive|folder|wiki|confluence|repo))\b",
@@ -270,6 +272,26 @@ _HERE_AND_NOW = re.compile(
 # Acts done on the spot, in front of everyone, when the words say so ("I'm going to run the
 # numbers live", "I'll type the query in here"); "First I'll run the migration" stays.
 _LIVE_VERB = re.compile(r"^(?:run|type|enter|paste|filter|sort|search|query|try|refresh|reload|drag)\b", re.IGNORECASE)
+# Rule UI_NARRATION: working the controls of what is shown, in the words of any demo: "I'll
+# hit save", "now I'll select the date range", "I'm going to type in the customer's email",
+# "I'll paste the query into the console", "let me log in as an admin user", "let me put
+# this in presentation mode". (UI_ACTION covers a control named by its capitalised label.)
+_UI_NARRATION = re.compile(
+    r"^(?:hit|press|click|tap)\s+(?:on\s+)?(?:the\s+)?(?:save|enter|submit|continue|next|send|run|go|ok|okay|cancel|apply|refresh"
+    r"|back|done|confirm|create|search|publish|play|stop)\b"
+    r"|^(?:select|highlight|tick|untick|check|uncheck)\s+(?:the\s+|this\s+|that\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:range|option|box|checkbox"
+    r"|field|filter|row|column|cell|item|dropdown|menu|tab|button|radio|toggle|template)\b"
+    r"|^type\s+(?:in|out)\b|^(?:type|paste|enter|copy|drop)\b.*\b(?:in|into)\s+(?:the|this|that|a)\s+(?:[\w-]+\s+)?(?:console|terminal|box"
+    r"|field|bar|editor|cell|prompt|form|window|search|input)\b"
+    r"|^(?:log|sign)\s+(?:in|into|on)\b(?!.*\band\b)"
+    r"|^(?:try|run|do)\s+(?:it|that|this)\s+(?:again|one\s+more\s+time|once\s+more)\b"
+    r"|^(?:put|switch|go|turn)\b.*\b(?:presentation|full[\s-]?screen|slideshow|dark|light|edit|preview)\s+mode\b",
+    re.IGNORECASE,
+)
+# A pause in the talk said before the act: "One sec, I'll find the ticket number", "hang on,
+# let me look", "…real quick": the act fills the pause, in the call.
+_IMMEDIATE_LEAD = re.compile(r"\b(?:(?:one|a|just\s+a)\s+(?:sec|second|moment|minute|min)|hang\s+on|hold\s+on|bear\s+with\s+me"
+                             r"|give\s+me\s+a\s+(?:sec|second|moment|minute))\b", re.IGNORECASE)
 # Rule DURING_THE_CALL: whatever the verb, an act said to happen now, while everyone watches
 # ("I'll mark it amber now", "let me create the connection while we talk", "let me create a
 # test ticket so you can see"), is done in the call. Not "for now", "by now", "now that".
@@ -278,7 +300,8 @@ _DURING_THE_CALL = re.compile(
     r"|\b(?:while\s+(?:we(?:'re|\s+are)?\s+(?:talk|talking|wait|waiting|here|on\s+(?:the|this)\s+call)|you\s+(?:watch|wait))"
     r"|during\s+(?:the|this)\s+call|on\s+this\s+call|live|in\s+real\s+time|as\s+we\s+speak"
     r"|so\s+(?:that\s+)?(?:you|everyone|everybody|we|you\s+all|y'all)\s+(?:can\s+|could\s+|will\s+|'ll\s+)?(?:all\s+)?see"
-    r"|for\s+(?:you|everyone)\s+to\s+see)\b",
+    r"|so\s+(?:that\s+)?(?:you|everyone|everybody|we|you\s+all|y'all)\s+(?:can\s+|could\s+|will\s+|'ll\s+)?(?:all\s+)?watch"
+    r"|real\s+quick|for\s+(?:you|everyone)\s+to\s+see)\b",
     re.IGNORECASE,
 )
 # Made-up things made for the demo: "I'll type a fake customer email", "add a dummy user".
@@ -314,7 +337,7 @@ DONE_NOW = re.compile(r"(?:(?:okay|ok|and|so|right|there),?\s+)*(?:done|there\s+
 
 # The words DURING_THE_CALL and the demo props are made of: a sentence with none of them
 # skips those two searches (``in_the_call`` runs on every promise).
-NOW_WORDS = frozenset("now while during call live real speak see fake dummy made-up pretend bogus sample".split())
+NOW_WORDS = frozenset("now while during call live real speak see watch fake dummy made-up pretend bogus sample".split())
 
 
 def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting: bool = False,
@@ -336,8 +359,9 @@ def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting
     if showing is not None and asked and showing.group(0).lower() in ("show", "share", "demo", "display"):
         showing = None
     talk = _TALK_VERB.match(task) is not None
-    if not (showing is not None or _MOVING_ON_SCREEN.match(task) is not None
+    if not (showing is not None or _MOVING_ON_SCREEN.match(task) is not None or _UI_NARRATION.match(task) is not None
             or ((talk or presenting) and _HERE_AND_NOW_LEAD.search(before_cue) is not None)
+            or _IMMEDIATE_LEAD.search(before_cue) is not None
             or ((talk or _LIVE_VERB.match(task) is not None) and _HERE_AND_NOW.search(after_cue) is not None)
             or ((words is None or not words.isdisjoint(NOW_WORDS))
                 and (_DURING_THE_CALL.search(after_cue) is not None or _DEMO_PROP.search(after_cue) is not None))):

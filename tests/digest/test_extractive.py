@@ -858,6 +858,14 @@ def test_hedged_and_habitual_promises_are_no_items(dropped: str, kept: str) -> N
     ("I'll let everyone introduce themselves.", "I'll let the vendor know about the outage."),
     ("I'll keep my camera off today.", "I'll keep the old config for the billing service."),
     ("I'll tell you, that outage was brutal.", "I'll tell the vendor about the outage."),
+    # UI_NARRATION: working the controls of what is shown
+    ("And then I'll hit save.", "And then I'll save the export for the auditors."),
+    ("Now I'll select the date range for last quarter.", "I'll select the vendor for the print run by Friday."),
+    ("I'll paste the query into the console.", "I'll paste the query into the runbook for the on-call team."),
+    ("Let me log in as an admin user.", "Let me log a ticket with the vendor."),
+    ("I'll try it again with a different browser.", "I'll run it again tomorrow and post the numbers in the channel."),
+    # a pause in the talk filled by the act
+    ("One sec, I'll find the ticket number.", "I'll find the ticket number for the refund and email it to Dana."),
 ])
 def test_what_is_done_in_the_call_is_no_item(dropped: str, kept: str) -> None:
     assert owned(digest((ALICE, dropped))) == []
@@ -888,6 +896,18 @@ def test_narration_goes_on_next_to_a_narrated_sentence() -> None:
     # …but a promise with a recipient or a date beside it stays.
     said = "Now I'm going to do it wrong on purpose, so you see what happens. I'll send Bob the macro guide tomorrow."
     assert owned(digest((ALICE, said))) == [("Alice Chen", "send Bob the macro guide")]
+
+
+def test_offers_to_show_something_in_the_call_are_no_items() -> None:
+    assert owned(digest((ALICE, "Do you want me to demo the new filter?"), (BOB, "Yes, please."))) == []
+    assert owned(digest((ALICE, "Should I send the deck to Acme?"), (BOB, "Yes please."))) == [
+        ("Alice Chen", "send the deck to Acme")]
+
+
+def test_a_third_person_introduced_as_the_next_part_of_the_talk_is_no_assignment() -> None:
+    assert owned(digest((ALICE, "Next, Carol is going to present the Q3 numbers."))) == []
+    assert owned(digest((ALICE, "Carol is going to present the Q3 numbers to the board next week."))) == [
+        ("Carol Nguyen", "present the Q3 numbers to the board")]
 
 
 def test_requests_about_the_screen_are_no_items_but_a_file_asked_for_is() -> None:
