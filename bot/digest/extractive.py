@@ -319,7 +319,8 @@ class Digester:
         sentences that were promises or requests: they are no key points."""
         speaker = line.speaker
         presenting = self._presenter == speaker.participant
-        self._live.clear()
+        if self._live:
+            self._live.clear()
         commitments = [self._commitment(index, sentence, presenting) for index, sentence in enumerate(sentences)]
         for index, commitment in enumerate(commitments):
             if commitment is None:
@@ -332,7 +333,7 @@ class Digester:
                 # undated promise with no one to receive it narrates too ("Now I'm going to do
                 # it wrong on purpose, so you see. I'll apply the macro without an order.").
                 commitments[index] = None
-        if sentences and len(sentences[0].body) <= SHORT_SENTENCE:
+        if sentences and len(sentences[0].body) <= SHORT_SENTENCE and not sentences[0].wordset.isdisjoint(rules.DONE_WORDS):
             self._done_on_the_spot(sentences[0], speaker, entry)
         consumed: set[int] = set()
         made: list[_Item] = []  # items this entry made: "I'll share it by Monday" adds to them
@@ -364,7 +365,8 @@ class Digester:
             if index in consumed:
                 used.add(index)
                 continue
-            if index and made and len(sentence.body) <= SHORT_SENTENCE and rules.DONE_NOW.fullmatch(sentence.body):
+            if index and made and len(sentence.body) <= SHORT_SENTENCE and not sentence.wordset.isdisjoint(rules.DONE_WORDS) \
+                    and rules.DONE_NOW.fullmatch(sentence.body):
                 # DONE_ON_THE_SPOT: what this turn just promised, undated, was done live.
                 for item in [item for item in made if item.owner.participant == speaker.participant and item.due is None]:
                     self._discard(item)
@@ -685,7 +687,7 @@ class Digester:
                 return True
             task, due = self._task(raw)
             if task and not rules.is_chatter(task) and rules.shape(task) != "anaphoric" \
-                    and not self._in_the_call("", raw):  # "should I demo the new filter?": the call itself
+                    and not self._in_the_call("", raw, words=sentence.wordset):  # "should I demo the new filter?": the call itself
                 self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, offer_by=speaker,
                                     next_speaker_only=True))
             return True
@@ -710,7 +712,7 @@ class Digester:
         raw = rules.TASK_LEAD.sub("", raw)  # "would you be able to review…"
         task, due = self._task(rules.strip_vocative(raw, self._names))
         if task and (rules.is_chatter(task) or (sentence.question and rules.PERCEPTION.match(task))
-                     or self._in_the_call("", raw, asked=True)):
+                     or self._in_the_call("", raw, asked=True, words=sentence.wordset)):
             return True  # "can you hear me?", "could you walk us through it?": the call itself
         do_that = rules.DO_THAT.match(task) if task else None
         if do_that is not None:
@@ -939,7 +941,7 @@ class Digester:
             lead = rules.LEAD.sub("", before)
             if rules.BAD_PREFIX.search(lead) or rules.QUESTION_START.match(body):
                 return False
-            if self._in_the_call(before, match.group("t")):
+            if self._in_the_call(before, match.group("t"), words=sentence.wordset):
                 return False  # "Next, Carol is going to present the Q3 numbers": the talk
             # "I think Carol is going to take it", "Carol will probably send it": a guess about
             # what someone will do, not an assignment (EPISTEMIC_HEDGE); nor a habit (HABITUAL).

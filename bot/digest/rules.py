@@ -292,6 +292,7 @@ _UI_NARRATION = re.compile(
 # let me look", "…real quick": the act fills the pause, in the call.
 _IMMEDIATE_LEAD = re.compile(r"\b(?:(?:one|a|just\s+a)\s+(?:sec|second|moment|minute|min)|hang\s+on|hold\s+on|bear\s+with\s+me"
                              r"|give\s+me\s+a\s+(?:sec|second|moment|minute))\b", re.IGNORECASE)
+_PAUSE_WORDS = frozenset("sec second moment minute min hang hold bear give".split())
 # Rule DURING_THE_CALL: whatever the verb, an act said to happen now, while everyone watches
 # ("I'll mark it amber now", "let me create the connection while we talk", "let me create a
 # test ticket so you can see"), is done in the call. Not "for now", "by now", "now that".
@@ -331,6 +332,7 @@ def outside_the_call(after_cue: str) -> bool:
 # Rule DONE_ON_THE_SPOT: "Let me add a row for that. Okay, it's there.", "I'm going to apply
 # the welcome macro. Done.": the speaker reports the act finished in the same breath, so it
 # was done in the call, in front of everyone.
+DONE_WORDS = frozenset("done there set in".split())  # one of them is in every DONE_NOW
 DONE_NOW = re.compile(r"(?:(?:okay|ok|and|so|right|there),?\s+)*(?:done|there\s+(?:it\s+is|we\s+go|you\s+go)|it's\s+(?:there|done|in)"
                       r"|all\s+set|that's\s+(?:done|in|there)|there)[\s.!]*", re.IGNORECASE)
 
@@ -338,6 +340,15 @@ DONE_NOW = re.compile(r"(?:(?:okay|ok|and|so|right|there),?\s+)*(?:done|there\s+
 # The words DURING_THE_CALL and the demo props are made of: a sentence with none of them
 # skips those two searches (``in_the_call`` runs on every promise).
 NOW_WORDS = frozenset("now while during call live real speak see watch fake dummy made-up pretend bogus sample".split())
+
+
+# Every verb the patterns above start with: a promise whose first word is none of them
+# skips them all.
+_SCREEN_VERBS = frozenset(
+    "add group mark label rename delete remove merge sort tag color colour archive clear update move drag put park stick close lock "
+    "show share demo pull bring display skip present walk take run talk go jump switch flip turn head cover discuss compare "
+    "explain open zoom scroll dive focus start begin highlight touch click type play do give navigate come hop change refresh "
+    "reload hit press tap select tick untick check uncheck paste enter copy drop log sign try filter search query".split())
 
 
 def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting: bool = False,
@@ -352,17 +363,24 @@ def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting
     and "can you pull up the dashboard?" are still the screen. ``words``: the sentence's
     words, when known."""
     task = TASK_LEAD.sub("", after_cue.lstrip(" ,"))  # "let me just refresh…", "let me quickly open…"
-    if _BOARD_EDIT.match(task) is not None:
-        # The board's "for proposals", "to the parking lot" stay on the board.
-        return not (_AFTERWARDS.search(after_cue) or _LATER.search(after_cue))
-    showing = _SHOWING.match(task)
-    if showing is not None and asked and showing.group(0).lower() in ("show", "share", "demo", "display"):
-        showing = None
-    talk = _TALK_VERB.match(task) is not None
-    if not (showing is not None or _MOVING_ON_SCREEN.match(task) is not None or _UI_NARRATION.match(task) is not None
+    first = task.split(None, 1)[0].lower().rstrip(",.;:!?") if task else ""
+    showing: re.Match[str] | None = None
+    talk = live = False
+    if first in _SCREEN_VERBS:  # the patterns that read the verb run only for these verbs
+        if _BOARD_EDIT.match(task) is not None:
+            # The board's "for proposals", "to the parking lot" stay on the board.
+            return not (_AFTERWARDS.search(after_cue) or _LATER.search(after_cue))
+        showing = _SHOWING.match(task)
+        if showing is not None and asked and showing.group(0).lower() in ("show", "share", "demo", "display"):
+            showing = None
+        talk = _TALK_VERB.match(task) is not None
+        live = talk or _LIVE_VERB.match(task) is not None
+        if showing is None and (_MOVING_ON_SCREEN.match(task) is not None or _UI_NARRATION.match(task) is not None):
+            return not outside_the_call(after_cue)
+    if not (showing is not None
             or ((talk or presenting) and _HERE_AND_NOW_LEAD.search(before_cue) is not None)
-            or _IMMEDIATE_LEAD.search(before_cue) is not None
-            or ((talk or _LIVE_VERB.match(task) is not None) and _HERE_AND_NOW.search(after_cue) is not None)
+            or ((words is None or not words.isdisjoint(_PAUSE_WORDS)) and _IMMEDIATE_LEAD.search(before_cue) is not None)
+            or (live and _HERE_AND_NOW.search(after_cue) is not None)
             or ((words is None or not words.isdisjoint(NOW_WORDS))
                 and (_DURING_THE_CALL.search(after_cue) is not None or _DEMO_PROP.search(after_cue) is not None))):
         return False
