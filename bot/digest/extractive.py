@@ -851,8 +851,11 @@ class Digester:
                 bool(request.addressees) and speaker.participant not in request.addressees)
             if volunteer_only and not volunteered:
                 continue
-            if rules.HEDGED.search(first) and not volunteered:
-                continue  # "I'll try to…": neither yes nor no; the request stays open
+            if not volunteered and (rules.HEDGED.search(first) or rules.HEDGE_TAIL.search(first)
+                                    or rules.conditional(" " + first)):
+                # "I'll try to…", "I can try, but no promises", "Sure, if Carol sends me the
+                # numbers": neither yes nor no; the request stays open.
+                continue
             if not (rules.ACCEPT.match(first) or volunteered):
                 if request.next_speaker_only:
                     self._requests.remove(request)

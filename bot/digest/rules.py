@@ -61,7 +61,7 @@ BAD_PREFIX = re.compile(
 )
 LET_ME_PREFIX_OK = re.compile(r"(?:^|[,;:]|\b(?:and|so|then|but|first|now|okay|ok|yeah|sure|though))\s*$", re.IGNORECASE)
 TAG_QUESTION = re.compile(
-    r",?\s*(?:okay|ok|right|yeah|alright|sound\s+good|sounds\s+good|does\s+that\s+work|is\s+that\s+(?:ok|okay|fine|alright)"
+    r",?\s*\b(?:okay|ok|right|yeah|alright|sound\s+good|sounds\s+good|does\s+that\s+work|is\s+that\s+(?:ok|okay|fine|alright)"
     r"|good|fair|no|yes|everyone\s+okay|everybody\s+okay"
     # "I'll send it on the fourth, is that too late?": asking whether the promise suits, not
     # whether to make it.
@@ -153,7 +153,11 @@ def conditional(after_cue: str) -> bool:
 # said right before the promise, hedges it as "maybe I'll" does (BAD_PREFIX). Only right
 # before the cue: in "I think that's right, I'll send it" the promise itself is plain.
 HEDGE_BEFORE = re.compile(r"(?:\bI\s+(?:think|guess|suppose|reckon|imagine|expect|'d\s+say|would\s+say)|\bprobably|\blikely)"
-                          r"\s*,?\s*(?:that\s+)?$", re.IGNORECASE)
+                          r"\s*,?\s*(?:that\s+)?$"
+                          # "In theory I'll have it by Friday", "ideally I'll…": said of a world
+                          # that may not come about, wherever it stands before the cue.
+                          r"|\b(?:in\s+theory|theoretically|ideally|in\s+principle|in\s+an\s+ideal\s+world|on\s+paper)\b",
+                          re.IGNORECASE)
 # Rule HEDGE_TAIL: "I'll try the linter, maybe.", "I'll have a look, no promises", "I'll
 # post something, we'll see": a hedge standing as a clause of its own after the promise
 # takes it back. A hedge on the date ("by the tenth, probably earlier", "Monday, maybe
@@ -180,7 +184,8 @@ HABITUAL = re.compile(r"\b(?:usually|normally|typically|generally|often|sometime
 
 # The words of the two rules above, for a cheap test before the patterns run.
 HEDGE_WORDS = frozenset("think guess suppose reckon imagine expect say probably likely maybe perhaps possibly hopefully hope "
-                        "promises promise promising see crossed sure actually else".split())
+                        "promises promise promising see crossed sure actually else theory theoretically ideally principle "
+                        "ideal paper".split())
 HABIT_WORDS = frozenset("usually normally typically generally often sometimes whenever every each tend usual always".split())
 _HABIT_CLAUSE = re.compile(r"\b(?:whenever|every\s+time|each\s+time)\b", re.IGNORECASE)
 

@@ -822,6 +822,8 @@ def test_flagging_to_someone_outside_the_call_and_presenting_later_are_work() ->
     # HABITUAL: a habit; the same work promised once stays.
     ("Usually I'll send the notes to the execs on Friday.", "This time I'll send the notes to the execs on Friday."),
     ("Whenever the build breaks I'll revert the commit.", "After the call I'll revert the commit."),
+    # a world that may not come about
+    ("In theory I'll have the report done by Friday.", "In any case I'll have the report done by Friday."),
     # FUTURE_PROGRESSIVE: what will be going on anyway; the simple future takes it on.
     ("I'll be posting the roadmap on our blog.", "I'll post the roadmap on our blog."),
     # a condition in "assuming…"
@@ -934,3 +936,18 @@ def test_an_assignment_by_owns_or_is_taking_keeps_its_verb(said: str, task: str)
 def test_a_guess_or_a_habit_of_someone_else_is_no_assignment(dropped: str, kept: str) -> None:
     assert owned(digest((ALICE, dropped))) == []
     assert len(owned(digest((ALICE, kept)))) == 1
+
+
+@pytest.mark.parametrize("reply", ["I can try, but no promises.", "Sure, if Carol sends me the numbers.",
+                                   "Yeah, maybe, we'll see."])
+def test_a_hedged_or_conditional_reply_takes_no_request_on(reply: str) -> None:
+    assert owned(digest((ALICE, "Bob, can you update the runbook?"), (BOB, reply))) == []
+    # …but a hedge on the time only leaves the yes a yes.
+    assert owned(digest((ALICE, "Bob, can you update the runbook?"), (BOB, "Sure. Afternoon, maybe."))) == [
+        ("Bob Okafor", "update the runbook")]
+
+
+def test_a_tag_question_is_a_whole_word() -> None:
+    # "runbook?" does not end in the tag "ok?": the task keeps its last word.
+    assert owned(digest((ALICE, "I'll update the runbook, okay?"))) == [("Alice Chen", "update the runbook")]
+    assert owned(digest((ALICE, "I'll update the runbook?"))) == []  # a question, not a promise cut short
