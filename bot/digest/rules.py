@@ -72,7 +72,7 @@ TAG_QUESTION = re.compile(
 )
 # Leading words of a task that are not part of it.
 TASK_LEAD = re.compile(
-    r"^(?:(?:also|just|definitely|certainly|actually|quickly|then|now|first|still|personally|happily|gladly|probably"
+    r"^(?:(?:also|just|definitely|certainly|actually|quickly|briefly|then|now|first|still|personally|happily|gladly|probably"
     r"|basically|totally|absolutely|really|honestly|go\s+ahead\s+and|make\s+sure\s+to|be\s+sure\s+to|try\s+to"
     r"|try\s+and|go\s+and|get\s+around\s+to|take\s+care\s+to|make\s+sure\s+I|be\s+the\s+one\s+to|be\s+able\s+to"
     r"|have\s+to|need\s+to|want\s+to"
@@ -220,7 +220,7 @@ _SCREEN_THING = (r"(?:slides?|deck|tab|screen|window|page|chart|graph|dashboard|
 # "offline"; dates are found by ``DueDates``). "to the next slide", "to you" (the audience
 # in the call) and "with everyone here" do not.
 _OUTSIDE = re.compile(
-    r"\b(?:to|with|for)\s+(?!(?:the|this|that|my|our|a)\s+(?:next|previous|last|first|second|third|other|bottom|top|end|right|left"
+    r"\b(?:to|with|for)\s+(?!(?:just|only)\b|(?:the|this|that|my|our|a|an)\s+(?:next|previous|last|first|second|third|other|bottom|top|end|right|left"
     r"|(?:[\w-]+\s+){0,2}?(?:" + _SCREEN_THING + r"|bit|moment|second|minute)s?)\b"
     r"|(?<!with\s)(?:you|everyone|everybody|y'all|you\s+all|us|all\s+of\s+you|the\s+group)\b|a\s+(?:sec|second|moment|minute|bit)\b"
     # a span of time ("select the date range for last quarter") is no recipient
@@ -238,7 +238,7 @@ _AFTERWARDS = re.compile(r"\b(?:notes|minutes|recording|summary|recap|write-?up|
 # spreadsheet so everyone can see it", "switch over to the staging environment". (In the
 # dev meetings every "share…" without a channel, a person or a time is the screen.) "open"
 # and "go to" need a thing that is shown ("open a ticket", "go to the conference" are not).
-_SHOWING = re.compile(r"^(?:show|share|demo|pull\s+up|bring\s+up|put\s+up|display|skip)\b(?!\s+(?:it|that|this|them)\s*$)", re.IGNORECASE)
+_SHOWING = re.compile(r"^(?:show|share|demo|demonstrate|illustrate|pull\s+up|bring\s+up|put\s+up|display|skip)\b(?!\s+(?:it|that|this|them)\s*$)", re.IGNORECASE)
 _MOVING_ON_SCREEN = re.compile(
     r"^(?:open|go|move|skip|jump|switch|flip|turn|head|navigate|scroll|zoom|come|hop|click|change|refresh|reload)"
     r"(?:\s+(?:over|back|down|up|in|on|out|ahead|forward))?(?:\s+(?:to|into|onto|on|in\s+on|through))?\s+"
@@ -290,6 +290,16 @@ _UI_NARRATION = re.compile(
     r"|field|bar|editor|cell|prompt|form|window|search|input)\b"
     r"|^(?:log|sign)\s+(?:in|into|on)\b(?!.*\band\b)"
     r"|^(?:try|run|do)\s+(?:it|that|this)\s+(?:again|one\s+more\s+time|once\s+more)\b"
+    # panels and lists of the screen: "expand this section", "collapse the sidebar", "filter
+    # down to…", "sort this by revenue"; a thing pointed at ("copy this link", "rerun that
+    # query"); a form filled in ("enter a test card number", "submit the form")
+    r"|^(?:expand|collapse|minimi[sz]e|maximi[sz]e|hide|unhide)\s+(?:the|this|that)\s+(?:[\w-]+\s+)?(?:section|sidebar|panel|pane|menu"
+    r"|row|list|view|tree|node|card|details|window|column|toolbar|legend)\b"
+    r"|^filter\s+(?:down|by|it|this|that|them)\b|^sort\s+(?:it|this|that|them)\s+by\b"
+    r"|^(?:copy|paste|grab)\s+(?:this|that)\s+(?:link|url|text|query|id|token|snippet|value)\b"
+    r"|^(?:re)?run\s+(?:this|that)\s+(?:query|script|cell|command|test|job|report)\b"
+    r"|^submit\s+(?:the|this)\s+form\b"
+    r"|^enter\s+(?:a|the|some|my)\s+(?:test\s+|fake\s+|dummy\s+)?(?:card|number|value|name|email|address|password|code|amount|date)\b"
     r"|^(?:put|switch|go|turn)\b.*\b(?:presentation|full[\s-]?screen|slideshow|dark|light|edit|preview)\s+mode\b",
     re.IGNORECASE,
 )
@@ -307,7 +317,14 @@ _DURING_THE_CALL = re.compile(
     r"|during\s+(?:the|this)\s+call|on\s+this\s+call|live|in\s+real\s+time|as\s+we\s+speak"
     r"|so\s+(?:that\s+)?(?:you|everyone|everybody|we|you\s+all|y'all)\s+(?:can\s+|could\s+|will\s+|'ll\s+)?(?:all\s+)?see"
     r"|so\s+(?:that\s+)?(?:you|everyone|everybody|we|you\s+all|y'all)\s+(?:can\s+|could\s+|will\s+|'ll\s+)?(?:all\s+)?watch"
-    r"|real\s+quick|for\s+(?:you|everyone)\s+to\s+see)\b",
+    r"|real\s+quick|for\s+(?:you|everyone)\s+to\s+see"
+    # deixis to the screen, and a purpose that is the demo itself: "edit the rule right here",
+    # "add a teammate, just to show the invite flow", "pick the monthly plan for this
+    # example", "submit it and see what happens"
+    r"|right\s+here|on\s+(?:the|my)\s+screen|in\s+here|up\s+here|down\s+here|over\s+here"
+    r"|just\s+to\s+(?:show|demonstrate|illustrate)"
+    r"|to\s+(?:show|demonstrate|illustrate)\s+(?:you|everyone|everybody|y'all|you\s+all|us|how|what)|for\s+(?:this|the|our)\s+(?:demo|example|exercise|walkthrough|purposes\s+of)"
+    r"|see\s+what\s+happens|as\s+an\s+example)\b",
     re.IGNORECASE,
 )
 # Made-up things made for the demo: "I'll type a fake customer email", "add a dummy user".
@@ -344,7 +361,8 @@ DONE_NOW = re.compile(r"(?:(?:okay|ok|and|so|right|there),?\s+)*(?:done|there\s+
 
 # The words DURING_THE_CALL and the demo props are made of: a sentence with none of them
 # skips those two searches (``in_the_call`` runs on every promise).
-NOW_WORDS = frozenset("now while during call live real speak see watch fake dummy made-up pretend bogus sample".split())
+NOW_WORDS = frozenset("now while during call live real speak see watch fake dummy made-up pretend bogus sample here screen "
+                      "show demonstrate illustrate demo example exercise walkthrough purposes".split())
 
 
 # Every verb the patterns above start with: a promise whose first word is none of them
@@ -353,7 +371,8 @@ _SCREEN_VERBS = frozenset(
     "add group mark label rename delete remove merge sort tag color colour archive clear update move drag put park stick close lock "
     "show share demo pull bring display skip present walk take run talk go jump switch flip turn head cover discuss compare "
     "explain open zoom scroll dive focus start begin highlight touch click type play do give navigate come hop change refresh "
-    "reload hit press tap select tick untick check uncheck paste enter copy drop log sign try filter search query".split())
+    "reload hit press tap select tick untick check uncheck paste enter copy drop log sign try filter search query demonstrate "
+    "illustrate expand collapse minimise minimize maximise maximize hide unhide grab rerun submit".split())
 
 
 def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting: bool = False,
@@ -421,7 +440,7 @@ _CALL_FORMS = [
     r"(?:show|prove|demonstrate|argue|claim|make\s+the\s+case)\s+(?:that|how|why)\b",
     r"fast[\s-]?forward\b", r"rewind\b",
     r"move\s+on", r"come\s+back\s+to\s+(?:that|this|it)", r"skip\s*(?:that|this|it|ahead|over)?\s*$",
-    r"talk\s+(?:about|through)\b(?!.*\b(?:with|to)\b)", r"talk\s+(?:to\s+you\s+)?(?:soon|later)",
+    r"talk\s+(?:a\s+(?:bit|little)\s+|briefly\s+)?(?:about|through)\b(?!.*\b(?:with|to)\b)", r"talk\s+(?:to\s+you\s+)?(?:soon|later)",
     r"give\s+(?:you|everyone|us|people)\s+(?:a|another|two|five|a\s+few)\s+(?:minutes?|seconds?|secs?|moments?)",
     r"give\s+(?:a|an|you\s+an?|us\s+an?|the)\s+(?:\w+\s+){0,3}(?:summary|update|overview|intro|introduction|rundown|recap)",
     r"give\s+(?:you|everyone|us)\s+(?:some|a\s+bit\s+of|the|a\s+quick)?\s*(?:context|background|update|overview)",
@@ -438,6 +457,11 @@ _CALL_FORMS = [
     r"walk\s+(?:you|everyone|us|y'all|you\s+all|them)\s+through", r"show\s+(?:you|everyone|us|y'all)",
     r"read\s+(?:out|through)",
     r"answer\s*(?:$|that|this|it|quickly|first|the\s+question|your\s+question)",
+    r"answer\s+(?:the|your|that|this)\s+(?:first|second|third|next|last|other|remaining|live)\s+questions?\b",
+    # The talk's own course: "I'll get into the details", "I'll spend a couple of minutes on
+    # the roadmap".
+    r"(?:get|go|dig|dive)\s+(?:into|in\s+to)\s+(?:the\s+|more\s+|some\s+|a\s+bit\s+more\s+)?(?:details?|specifics|weeds|nitty)\b",
+    r"spend\s+(?:a\s+(?:couple\s+of|few)\s+|\w+\s+)?(?:minutes?|seconds?|moments?)\s+on\b",
     r"explain\s*(?:$|that|this|it|later|after|why|what|how|quickly|more|the\s+(?:context|background|idea))",
     r"(?:repeat|rephrase|clarify)\s*(?:$|that|this|it|myself|what|the\s+question)", r"(?:mute|unmute)",
     r"(?:jump|hop)(?:\s+(?:in|off|out|on|now|early|here))?\s*$", r"(?:jump|hop)\s+off",

@@ -866,6 +866,18 @@ def test_hedged_and_habitual_promises_are_no_items(dropped: str, kept: str) -> N
     ("I'll paste the query into the console.", "I'll paste the query into the runbook for the on-call team."),
     ("Let me log in as an admin user.", "Let me log a ticket with the vendor."),
     ("I'll try it again with a different browser.", "I'll run it again tomorrow and post the numbers in the channel."),
+    ("Let me expand this section.", "Let me expand the pilot to the Lisbon office."),
+    ("I'm going to copy this link and open it in incognito.", "I'm going to copy the legal team on the renewal."),
+    ("Let me quickly rerun that query.", "Let me rerun the billing export tonight."),
+    # a purpose that is the demo itself, and deixis to the screen
+    ("Now I'm going to add a teammate, just to show the invite flow.", "I'll add Dana to the on-call rotation."),
+    ("I'm going to pick the monthly plan for this example.", "I'm going to pick a venue for the offsite by Friday."),
+    ("I'm going to edit the rule right here.", "I'm going to edit the contract and send it to legal."),
+    ("I'll illustrate this with an example.", "I'll update the data flow diagram to show the export service."),
+    # the talk's own course
+    ("I'll spend a couple of minutes on the roadmap.", "I'll spend the budget on the new laptops."),
+    ("Then I'll get into the details of the migration plan.", "Then I'll get the details of the migration plan to Bob."),
+    ("I'll answer the second question first.", "I'll answer the auditors' questions by email."),
     # a pause in the talk filled by the act
     ("One sec, I'll find the ticket number.", "I'll find the ticket number for the refund and email it to Dana."),
 ])
