@@ -14,10 +14,14 @@ How an action item is recognised (English only; the patterns live in ``rules.py`
   same entry confirms it ("I can write up the list… I'll share it by Monday") or it
   answers a request. Not: questions ("Should I…?"), conditionals and wishes ("if we had
   budget I would…", "I might", "I'd love to"), contingencies ("I'll bring the stickers if
-  someone reminds me"), negations ("I won't…"), reported speech and hearsay, states ("I'll
-  be on vacation"), ongoing work ("I'll continue with…"), call mechanics and presenting
-  ("let me share my screen", "I'll touch on the risks") and small talk ("I'll grab a
-  coffee", "I'll add you on LinkedIn", personal plans asked about).
+  someone reminds me"), hedges ("I think I'll try the linter, maybe", "…, no promises"),
+  habits ("usually I'll…"), the future progressive ("I'll be posting…"), negations ("I
+  won't…"), reported speech and hearsay, states ("I'll be on vacation"), ongoing work
+  ("I'll continue with…"), call mechanics and presenting ("let me share my screen", "I'll
+  touch on the risks"), what is done in the call itself, now ("Next I'm going to show the
+  funnel", "let me go to the next slide", "I'll hit save", "I'll mark it amber now",
+  "let me add a row. Okay, it's there.") and small talk ("I'll grab a coffee", "I'll add
+  you on LinkedIn", personal plans asked about).
 - A request to a named participant ("Bob, could you…?", "can you…, Bob?") that the
   addressee accepts within the next few entries ("Sure", "will do", "yes I'll do that");
   a refusal leaves it open for a little while, and if the refusal names someone else
