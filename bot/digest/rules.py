@@ -312,7 +312,10 @@ _PAUSE_WORDS = frozenset("sec second moment minute min hang hold bear give".spli
 # ("I'll mark it amber now", "let me create the connection while we talk", "let me create a
 # test ticket so you can see"), is done in the call. Not "for now", "by now", "now that".
 _DURING_THE_CALL = re.compile(
-    r"(?<!\bfor\s)(?<!\bby\s)(?<!\bfrom\s)(?<!\buntil\s)(?<!\bas\sof\s)(?<!\bis\s)(?<!'s\s)(?<!\bare\s)\b(?:right\s+)?now\b(?!\s+that\b)"
+    r"(?<!\bfor\s)(?<!\bby\s)(?<!\bfrom\s)(?<!\buntil\s)(?<!\bas\sof\s)(?<!\bis\s)(?<!'s\s)(?<!\bare\s)\b(?:right\s+)?now\b"
+    # …closing its clause ("mark it amber now, actually"), not one step of several ("I'll
+    # review it now and approve it")
+    r"(?=\s*(?:[,.;:!?]|$)|\s+(?:so|while|for\s+(?:you|everyone))\b)"
     r"|\b(?:while\s+(?:we(?:'re|\s+are)?\s+(?:talk|talking|wait|waiting|here|on\s+(?:the|this)\s+call)|you\s+(?:watch|wait))"
     r"|during\s+(?:the|this)\s+call|on\s+this\s+call|live|in\s+real\s+time|as\s+we\s+speak"
     r"|so\s+(?:that\s+)?(?:you|everyone|everybody|we|you\s+all|y'all)\s+(?:can\s+|could\s+|will\s+|'ll\s+)?(?:all\s+)?see"
@@ -332,7 +335,7 @@ _DEMO_PROP = re.compile(r"\b(?:fake|dummy|made-up|pretend|bogus|sample)\b", re.I
 # Rule MEETING_BOARD: moving the meeting's own stickies and rows about ("I'll add a column for
 # proposals", "I'll move this to the parking lot", "I'll close the board", "let me add a row
 # for that") is running the meeting, not work after it.
-_BOARD_THING = r"(?:rows?|columns?|sticky|stickies|sticky\s+notes?|cards?|cells?|lanes?|swim\s*lanes?)"
+_BOARD_THING = r"(?:rows?|columns?|sticky|stickies|sticky\s+notes?|cells?|lanes?|swim\s*lanes?)"  # not "card": a ticket
 _BOARD_EDIT = re.compile(
     # the board's own parts as the object: "add a column for proposals", "mark that row green"
     r"^(?:add|group|mark|label|rename|delete|remove|merge|sort|tag|colou?r|archive|clear|update|move|drag)\s+"

@@ -846,10 +846,12 @@ def test_hedged_and_habitual_promises_are_no_items(dropped: str, kept: str) -> N
     ("I'll open the spreadsheet.", "I'll open a ticket for the flaky spreadsheet export."),
     # DURING_THE_CALL: done now, as everyone watches; done later, it is work.
     ("I'll mark the launch amber now.", "I'll mark the launch amber for now and update it tomorrow."),
+    ("I'll approve the PR now, while we talk.", "I'll review the PR now and approve it."),
     ("Let me create the connection while we talk.", "Let me create the connection for Acme after the call."),
     ("I'll just type a fake customer email.", "I'll just type up the customer email for Acme tomorrow."),
     # MEETING_BOARD: the meeting's own stickies; the sprint board's content is work.
     ("Let me add a column for proposals.", "Let me update the sprint goal on the board."),
+    ("Let me add a row for that.", "I'll add a card for the flaky test to the backlog."),
     ("I'll move this to the parking lot.", "I'll move the standup to the afternoon slot from Monday."),
     # figures of speech and call mechanics
     ("I'll cut to the chase.", "I'll cut the release branch."),
