@@ -460,8 +460,8 @@ class Digester:
         said = cue.group(0).lower()
         let_me = said.startswith("let")
         prefix = rules.LEAD.sub("", body[: cue.start()])
-        if rules.BAD_PREFIX.search(prefix):
-            return None  # "if we had budget I would…", "maybe I'll", "I said I'd"
+        if rules.BAD_PREFIX.search(prefix) or (prefix and rules.SOMEDAY.search(prefix)):
+            return None  # "if we had budget I would…", "maybe I'll", "I said I'd", "next time we meet I'll…"
         if strong is cue and rules.HEDGED.match(body, cue.start()):
             return None  # "I'll probably leave…", "I'll try to get it out early": a hedge
         if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
@@ -478,6 +478,8 @@ class Digester:
         if self._in_the_call(said_before, raw, presenting=presenting, words=ws):
             self._live.add(index)
             return None  # "Next I'm going to show the funnel", "let me go to the next slide"
+        if "next time" in raw and rules.SOMEDAY.search(raw):
+            return None  # "I'll do the handover while her screen loads next time": no occasion to date
         if rules.CONCESSION.match(raw):
             return None  # "I can, but I'm out till the new year": what comes next decides
         if rules.FUTURE_PROGRESSIVE.match(raw):

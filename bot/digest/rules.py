@@ -959,6 +959,9 @@ def is_chatter(task: str) -> bool:
 # out as vague intentions ("I need to redo the plan at some point").
 SOMEDAY = re.compile(r"\b(?:at\s+some\s+point|eventually|some\s*day|one\s+of\s+these\s+days|sometime\s+down\s+the\s+line"
                      r"|sometime\s*$"
+                     # "I'll bring the cake next time we're all in the office", "one day I'm going
+                     # to write about burnout": an occasion no one can put a date on.
+                     r"|next\s+time|one\s+day(?!\s+(?:early|late|before|after|ahead))"
                      r"|whenever\s+I\s+(?:get|can|have))\b", re.IGNORECASE)
 
 

@@ -824,6 +824,10 @@ def test_flagging_to_someone_outside_the_call_and_presenting_later_are_work() ->
     ("Whenever the build breaks I'll revert the commit.", "After the call I'll revert the commit."),
     # a world that may not come about
     ("In theory I'll have the report done by Friday.", "In any case I'll have the report done by Friday."),
+    # an occasion no one can date (SOMEDAY)
+    ("Next time we meet in person I'll bring the survey results.", "On Friday I'll bring the survey results."),
+    ("I'll do the handover while her screen loads next time.", "I'll do the handover to Dana before I leave."),
+    ("One day I'm going to write about burnout.", "I'm going to write about burnout for the February issue."),
     # FUTURE_PROGRESSIVE: what will be going on anyway; the simple future takes it on.
     ("I'll be posting the roadmap on our blog.", "I'll post the roadmap on our blog."),
     # a condition in "assuming…"
