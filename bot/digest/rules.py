@@ -223,6 +223,8 @@ _OUTSIDE = re.compile(
     r"\b(?:to|with|for)\s+(?!(?:just|only)\b|(?:the|this|that|my|our|a|an)\s+(?:next|previous|last|first|second|third|other|bottom|top|end|right|left"
     r"|(?:[\w-]+\s+){0,2}?(?:" + _SCREEN_THING + r"|bit|moment|second|minute)s?)\b"
     r"|(?<!with\s)(?:you|everyone|everybody|y'all|you\s+all|us|all\s+of\s+you|the\s+group)\b|a\s+(?:sec|second|moment|minute|bit)\b"
+    # a demo's prop ("with the test user") is no recipient
+    r"|(?:the|a|an|this|that|my|our)\s+(?:test|fake|dummy|sample|demo)\s+(?:user|account|card|ticket|customer|order|tenant|org|project|data|email)s?\b"
     # a span of time ("select the date range for last quarter") is no recipient
     r"|(?:the\s+)?(?:last|this|next|past|previous)\s+(?:\w+\s+)?(?:quarter|week|month|year|days?|weeks|months|hours?|sprint)\b"
     r"|(?:show|see|look|compare|start|begin|explain|understand|illustrate|give|get)\b)[\w'-]+"

@@ -913,6 +913,9 @@ def test_done_on_the_spot_in_the_same_turn_or_the_next() -> None:
 def test_narration_goes_on_next_to_a_narrated_sentence() -> None:
     said = "Now I'm going to do it wrong on purpose, so you see what happens. I'll apply the macro without an order."
     assert owned(digest((ALICE, said))) == []
+    # A demo's prop is no recipient: the promise beside the narration narrates too.
+    said = "Okay, I'm going to test the sign-in flow with the test user. Let me open a private window."
+    assert owned(digest((ALICE, said))) == []
     # …but a promise with a recipient or a date beside it stays.
     said = "Now I'm going to do it wrong on purpose, so you see what happens. I'll send Bob the macro guide tomorrow."
     assert owned(digest((ALICE, said))) == [("Alice Chen", "send Bob the macro guide")]
