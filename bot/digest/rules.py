@@ -55,7 +55,10 @@ BAD_PREFIX = re.compile(
     r"\b(?:if|unless|in\s+case|assuming|suppose|supposing|whether|wish|hope|maybe|perhaps|possibly|might"
     r"|don't|do\s+not|doubt|not\s+sure|never|said|told|thought|promised|mentioned|wondering|wonder"
     # Hearsay: "Apparently Carol is going to own the launch", "I heard Tom will take over".
-    r"|apparently|supposedly|reportedly|allegedly|heard|rumou?r|word\s+is)\b"
+    r"|apparently|supposedly|reportedly|allegedly|heard|rumou?r|word\s+is"
+    # A fallback, done only if the plan fails: "failing that, I'll call the bank", "worst case,
+    # I'll roll back".
+    r"|failing\s+that|worst\s+case|as\s+a\s+(?:fallback|last\s+resort)|if\s+need\s+be|in\s+a\s+pinch)\b"
     r"|\b(?:that|which|who|thing|things|stuff|what|how|where|why)\s*$",
     re.IGNORECASE,
 )
@@ -432,7 +435,7 @@ _CALL_FORMS = [
     r"note\s*(?:$|that\b|this\b|it\s+down)",
     r"tell\s+(?:you|us|me|everyone|everybody|the\s+group)\s+(?:what|this|that|about|where|how|why|a\s+bit)",
     r"tell\s+(?:us|everyone|everybody|the\s+group)\b", r"tell\s+you\s*(?:[,:;]|$)", r"pass\s+on\s*(?:that|this)?\s*$", r"wait\b",
-    r"take\s+the\s+(?:blame|credit|hit|point)", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
+    r"take\s+the\s+(?:blame|credit|hit|point)", r"take\s+(?:your|that|his|her|their)\s+point\b", r"keep\s+an\s+eye\s+out\b", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
     # steering the call: "I'll go through the slides", "I'll move on", "I'll start with the metrics"
     r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:agenda|slides?|deck|points|chapters|sections|examples"
     r"|topics)\b",

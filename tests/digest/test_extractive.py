@@ -830,6 +830,9 @@ def test_flagging_to_someone_outside_the_call_and_presenting_later_are_work() ->
     ("One day I'm going to write about burnout.", "I'm going to write about burnout for the February issue."),
     # FUTURE_PROGRESSIVE: what will be going on anyway; the simple future takes it on.
     ("I'll be posting the roadmap on our blog.", "I'll post the roadmap on our blog."),
+    # a fallback, done only if the plan fails
+    ("Failing that, I'll call the bank directly.", "After that, I'll call the bank directly."),
+    ("Worst case, I'll roll back the release.", "In any case, I'll roll back the release."),
     # a condition in "assuming…"
     ("I'll ship the importer on Monday assuming QA passes.", "I'll ship the importer on Monday after QA passes."),
 ])
@@ -859,6 +862,8 @@ def test_hedged_and_habitual_promises_are_no_items(dropped: str, kept: str) -> N
     ("I'll move this to the parking lot.", "I'll move the standup to the afternoon slot from Monday."),
     # figures of speech and call mechanics
     ("I'll cut to the chase.", "I'll cut the release branch."),
+    ("I'll take your point.", "I'll take the vendor call."),
+    ("I'll keep an eye out for the email.", "I'll keep the vendor updated on the timeouts."),
     ("I'll put you on speaker.", "I'll put you on the invite for the vendor review."),
     ("I'm going to read the first question.", "I'm going to read the vendor contract before Friday."),
     ("I'm going to go pick up my daughter.", "I'm going to go pick up the badges from facilities."),
