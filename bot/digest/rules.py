@@ -450,6 +450,9 @@ _CALL_FORMS = [
     r"move\s+on", r"come\s+back\s+to\s+(?:that|this|it)", r"skip\s*(?:that|this|it|ahead|over)?\s*$",
     r"talk\s+(?:a\s+(?:bit|little)\s+|briefly\s+)?(?:about|through)\b(?!.*\b(?:with|to)\b)", r"talk\s+(?:to\s+you\s+)?(?:soon|later)",
     r"give\s+(?:you|everyone|us|people)\s+(?:a|another|two|five|a\s+few)\s+(?:minutes?|seconds?|secs?|moments?)",
+    # Something done to the audience in the call: "then Nadia will give you a scenario".
+    r"give\s+(?:you|everyone|everybody|us|y'all|you\s+all)\s+(?:a|an|the|some)\s+(?:\w+\s+)?(?:scenario|demo|tour|example|exercise"
+    r"|problem|case\s+study|quiz|question|task|walkthrough|preview|sneak\s+peek|taste)\b",
     r"give\s+(?:a|an|you\s+an?|us\s+an?|the)\s+(?:\w+\s+){0,3}(?:summary|update|overview|intro|introduction|rundown|recap)",
     r"give\s+(?:you|everyone|us)\s+(?:some|a\s+bit\s+of|the|a\s+quick)?\s*(?:context|background|update|overview)",
     r"(?:keep|make)\s+(?:it|this|that|my\s+\w+|things|the\s+\w+)\s+(?:short|brief|quick)",

@@ -863,6 +863,7 @@ def test_hedged_and_habitual_promises_are_no_items(dropped: str, kept: str) -> N
     # figures of speech and call mechanics
     ("I'll cut to the chase.", "I'll cut the release branch."),
     ("I'll take your point.", "I'll take the vendor call."),
+    ("I'll give you a scenario to work through.", "I'll give the vendor a scenario to price."),
     ("I'll keep an eye out for the email.", "I'll keep the vendor updated on the timeouts."),
     ("I'll put you on speaker.", "I'll put you on the invite for the vendor review."),
     ("I'm going to read the first question.", "I'm going to read the vendor contract before Friday."),
