@@ -322,7 +322,8 @@ _DURING_THE_CALL = re.compile(
     # review it now and approve it")
     r"(?=\s*(?:[,.;:!?]|$)|\s+(?:so|while|for\s+(?:you|everyone))\b)"
     r"|\b(?:while\s+(?:we(?:'re|\s+are)?\s+(?:talk|talking|wait|waiting|here|on\s+(?:the|this)\s+call)|you\s+(?:watch|wait))"
-    r"|during\s+(?:the|this)\s+call|on\s+this\s+call|live|in\s+real\s+time|as\s+we\s+speak"
+    r"|during\s+(?:the|this)\s+call|on\s+this\s+call|in\s+real\s+time|as\s+we\s+speak"
+    r"|live"
     r"|so\s+(?:that\s+)?(?:you|everyone|everybody|we|you\s+all|y'all)\s+(?:can\s+|could\s+|will\s+|'ll\s+)?(?:all\s+)?see"
     r"|so\s+(?:that\s+)?(?:you|everyone|everybody|we|you\s+all|y'all)\s+(?:can\s+|could\s+|will\s+|'ll\s+)?(?:all\s+)?watch"
     r"|real\s+quick|for\s+(?:you|everyone)\s+to\s+see"
@@ -335,6 +336,8 @@ _DURING_THE_CALL = re.compile(
     r"|see\s+what\s+happens|as\s+an\s+example)\b",
     re.IGNORECASE,
 )
+# "Live" of a launch, not of the call: "take the pricing page live", "push the fix live".
+_LAUNCH = re.compile(r"^(?:go|take|make|put|push|flip|bring|turn|set|get|switch|roll)\b[^,.;]*\blive\b", re.IGNORECASE)
 # Made-up things made for the demo: "I'll type a fake customer email", "add a dummy user".
 _DEMO_PROP = re.compile(r"\b(?:fake|dummy|made-up|pretend|bogus|sample)\b", re.IGNORECASE)
 # Rule MEETING_BOARD: moving the meeting's own stickies and rows about ("I'll add a column for
@@ -352,6 +355,12 @@ _BOARD_EDIT = re.compile(
     re.IGNORECASE,
 )
 _LATER = re.compile(r"\b(?:after|later|afterwards|offline)\b", re.IGNORECASE)
+
+
+def _during(after_cue: str, task: str) -> bool:
+    """DURING_THE_CALL, but for the "live" of a launch."""
+    found = _DURING_THE_CALL.search(after_cue)
+    return found is not None and not (found.group(0).lower() == "live" and _LAUNCH.match(task) is not None)
 
 
 def outside_the_call(after_cue: str) -> bool:
@@ -414,7 +423,7 @@ def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting
             or ((words is None or not words.isdisjoint(_PAUSE_WORDS)) and _IMMEDIATE_LEAD.search(before_cue) is not None)
             or (live and _HERE_AND_NOW.search(after_cue) is not None)
             or ((words is None or not words.isdisjoint(NOW_WORDS))
-                and (_DURING_THE_CALL.search(after_cue) is not None or _DEMO_PROP.search(after_cue) is not None))):
+                and (_during(after_cue, task) or _DEMO_PROP.search(after_cue) is not None))):
         return False
     return not outside_the_call(after_cue)
 
