@@ -848,6 +848,7 @@ def test_hedged_and_habitual_promises_are_no_items(dropped: str, kept: str) -> N
     ("In this section I'll compare the three vendors.", "I'll compare the three vendors and send Bob a summary."),
     ("I'm going to run the numbers live so we can see.", "I'm going to run the numbers for the Q3 forecast tomorrow."),
     ("I'm going to run the numbers live.", "I'll take the new pricing page live."),
+    ("I'll create a test ticket so you can see the whole flow.", "I'll add logging so we can see what's failing in prod."),
     # ON_SCREEN_NOW: what is shown or moved about on the screen; a file sent somewhere stays.
     ("I'm going to share the retro board.", "I'm going to share the retro board in the team channel."),
     ("Let me go to the next slide.", "Let me go to the vendor about the next release."),
