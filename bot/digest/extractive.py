@@ -14,10 +14,14 @@ How an action item is recognised (English only; the patterns live in ``rules.py`
   same entry confirms it ("I can write up the list… I'll share it by Monday") or it
   answers a request. Not: questions ("Should I…?"), conditionals and wishes ("if we had
   budget I would…", "I might", "I'd love to"), contingencies ("I'll bring the stickers if
-  someone reminds me"), negations ("I won't…"), reported speech and hearsay, states ("I'll
-  be on vacation"), ongoing work ("I'll continue with…"), call mechanics and presenting
-  ("let me share my screen", "I'll touch on the risks") and small talk ("I'll grab a
-  coffee", "I'll add you on LinkedIn", personal plans asked about).
+  someone reminds me"), hedges ("I think I'll try the linter, maybe", "…, no promises"),
+  habits ("usually I'll…"), the future progressive ("I'll be posting…"), negations ("I
+  won't…"), reported speech and hearsay, states ("I'll be on vacation"), ongoing work
+  ("I'll continue with…"), call mechanics and presenting ("let me share my screen", "I'll
+  touch on the risks"), what is done in the call itself, now ("Next I'm going to show the
+  funnel", "let me go to the next slide", "I'll hit save", "I'll mark it amber now",
+  "let me add a row. Okay, it's there.") and small talk ("I'll grab a coffee", "I'll add
+  you on LinkedIn", personal plans asked about).
 - A request to a named participant ("Bob, could you…?", "can you…, Bob?") that the
   addressee accepts within the next few entries ("Sure", "will do", "yes I'll do that");
   a refusal leaves it open for a little while, and if the refusal names someone else
@@ -86,6 +90,8 @@ _PROPOSAL_WORDS = frozenset("should need have must ought someone somebody".split
 _ASSIGNMENT_HINT = re.compile(r"will|'ll|going to|gonna|shall|owns|takes|taking|owning|handling|action item|to-?do"
                               r"|next step")
 _DIGIT = re.compile(r"\d")
+# "Carol will probably…", "Bob's likely going to…": what someone is expected to do.
+_PREDICTION = re.compile(r"\b(?:probably|maybe|possibly|hopefully|likely|perhaps)\b", re.IGNORECASE)
 _PERFECT = re.compile(r"have\s+(?:\w+ed|been|done|gone|sent|seen|told|said|made|taken|given|written|known|got|gotten)\b",
                       re.IGNORECASE)
 _FILLER_WORDS = frozenset("um umm uh uhh uhm erm er hmm hmmm mm ah know mean like basically kind sort".split())
@@ -165,6 +171,7 @@ class _Commitment:
     after_so: bool = False
     lead: str = ""  # the sentence's words before the cue ("the SOC 2 report, I'll email it to you")
     further: bool = False  # "I'll also…", "…as well": another task, not the one just taken on
+    raw: str = ""  # the words after the cue, date phrases and all
 
 
 @dataclass(order=True)
@@ -204,6 +211,7 @@ class Digester:
         self._plans_question = -10  # the entry that last asked about personal plans
         self._plans_asker: str | None = None
         self._presenter: str | None = None  # who is showing their screen (see ``rules.ON_SCREEN``)
+        self._live: set[int] = set()  # this entry's sentences that narrate the screen (NARRATION_GOES_ON)
         self._decisions: list[Note] = []
         self._decision_words: list[frozenset[str]] = []
         self._word_counts: Counter[str] = Counter()
@@ -315,7 +323,22 @@ class Digester:
         sentences that were promises or requests: they are no key points."""
         speaker = line.speaker
         presenting = self._presenter == speaker.participant
+        if self._live:
+            self._live.clear()
         commitments = [self._commitment(index, sentence, presenting) for index, sentence in enumerate(sentences)]
+        for index, commitment in enumerate(commitments):
+            if commitment is None:
+                continue
+            if index + 1 < len(sentences) and len(sentences[index + 1].body) <= 2 * SHORT_SENTENCE \
+                    and rules.HEDGE_ONLY.fullmatch(sentences[index + 1].body):
+                commitments[index] = None  # "I'll have a look. No promises.": HEDGE_TAIL, said apart
+            elif (index - 1 in self._live or index + 1 in self._live) and not self._anchored(commitment):
+                # Rule NARRATION_GOES_ON: next to a sentence that narrates the screen, an
+                # undated promise with no one to receive it narrates too ("Now I'm going to do
+                # it wrong on purpose, so you see. I'll apply the macro without an order.").
+                commitments[index] = None
+        if sentences and len(sentences[0].body) <= SHORT_SENTENCE and not sentences[0].wordset.isdisjoint(rules.DONE_WORDS):
+            self._done_on_the_spot(sentences[0], speaker, entry)
         consumed: set[int] = set()
         made: list[_Item] = []  # items this entry made: "I'll share it by Monday" adds to them
         accepted = self._answer_requests(line, sentences, commitments, entry, consumed, made)
@@ -346,6 +369,13 @@ class Digester:
             if index in consumed:
                 used.add(index)
                 continue
+            if index and made and len(sentence.body) <= SHORT_SENTENCE and not sentence.wordset.isdisjoint(rules.DONE_WORDS) \
+                    and rules.DONE_NOW.fullmatch(sentence.body):
+                # DONE_ON_THE_SPOT: what this turn just promised, undated, was done live.
+                for item in [item for item in made if item.owner.participant == speaker.participant and item.due is None]:
+                    self._discard(item)
+                    made.remove(item)
+                continue
             commitment = commitments[index]
             if commitment is not None:
                 used.add(index)
@@ -374,6 +404,21 @@ class Digester:
                 self._discard(item)
                 self._open(_Request(speaker.participant, item.task, item.due, entry, entry, asker=speaker,
                                     offer_by=speaker, next_speaker_only=True))
+
+    def _anchored(self, commitment: _Commitment) -> bool:
+        """Whether a time, a recipient or a place outside the call was said for a promise."""
+        return (commitment.due is not None or rules.outside_the_call(commitment.raw)
+                or bool(self._dates.find(commitment.raw)))
+
+    def _done_on_the_spot(self, first: _Sentence, speaker: Speaker, entry: int) -> None:
+        """DONE_ON_THE_SPOT across turns: "Let me create a test ticket." … "Okay, there it
+        is." (``first``: the turn's first sentence): the speaker's undated item from their
+        turn just before was done live."""
+        if not rules.DONE_NOW.fullmatch(first.body):
+            return
+        last = self._last_item.get(speaker.participant)
+        if last is not None and last.entry == entry - 1 and last.due is None and not last.asked:
+            self._discard(last)
 
     def _shown(self, text: str, speaker: Speaker, entry: int) -> None:
         """"I'll share the forecast sheet." … "Okay, you should see it now.": what the speaker
@@ -415,8 +460,8 @@ class Digester:
         said = cue.group(0).lower()
         let_me = said.startswith("let")
         prefix = rules.LEAD.sub("", body[: cue.start()])
-        if rules.BAD_PREFIX.search(prefix):
-            return None  # "if we had budget I would…", "maybe I'll", "I said I'd"
+        if rules.BAD_PREFIX.search(prefix) or (prefix and rules.SOMEDAY.search(prefix)):
+            return None  # "if we had budget I would…", "maybe I'll", "I said I'd", "next time we meet I'll…"
         if strong is cue and rules.HEDGED.match(body, cue.start()):
             return None  # "I'll probably leave…", "I'll try to get it out early": a hedge
         if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
@@ -424,8 +469,21 @@ class Digester:
         raw = rules.STUTTER.sub("", body[cue.end():]).strip(" ,:")
         if rules.conditional(" " + raw):
             return None  # "I'll bring the stickers if someone reminds me": a contingency
+        ws = sentence.wordset
+        if (not ws.isdisjoint(rules.HEDGE_WORDS) and rules.hedged(prefix, raw)) \
+                or (not ws.isdisjoint(rules.HABIT_WORDS) and rules.habitual(prefix, raw)):
+            return None  # "I think I'll try the linter, maybe", "usually I'll send the notes"
+        # The sentence up to the end of the cue, opening markers included ("Next, I'll…").
+        said_before = sentence.text[: len(sentence.text) - len(body)] + body[: cue.end()]
+        if self._in_the_call(said_before, raw, presenting=presenting, words=ws):
+            self._live.add(index)
+            return None  # "Next I'm going to show the funnel", "let me go to the next slide"
+        if "next time" in raw and rules.SOMEDAY.search(raw):
+            return None  # "I'll do the handover while her screen loads next time": no occasion to date
         if rules.CONCESSION.match(raw):
             return None  # "I can, but I'm out till the new year": what comes next decides
+        if rules.FUTURE_PROGRESSIVE.match(raw):
+            return None  # "I'll be posting the roadmap on our blog": what will be going on anyway
         if rules.NOT_A_TASK.match(raw):
             return None  # "I will not…", "I'll maybe…"
         # "I'll need to brief the COO", "I'll have to check": an obligation, not yet a promise.
@@ -446,7 +504,16 @@ class Digester:
         else:
             form = rules.shape(task)
         return _Commitment(index, task, due, weak=cue is weak or looking or obliged, shape=form, after_so=sentence.after_so,
-                           lead=body[: cue.start()], further=rules.ANOTHER_TASK.search(body) is not None)
+                           lead=body[: cue.start()], further=rules.ANOTHER_TASK.search(body) is not None,
+                           raw=raw)
+
+    def _in_the_call(self, before_cue: str, after_cue: str, asked: bool = False, presenting: bool = False,
+                     words: frozenset[str] | None = None) -> bool:
+        """ON_SCREEN_NOW, PRESENTING_NOW, DURING_THE_CALL and MEETING_BOARD (see ``rules``):
+        the act is the screen or the talk, now. A time said for it ("tomorrow", "after the
+        call") puts it after the call. ``asked``: the words are a request's, not a
+        promise's; ``presenting``: the speaker is showing their screen."""
+        return rules.in_the_call(before_cue, after_cue, asked, presenting, words) and not self._dates.find(after_cue)
 
     def _place_commitment(self, commitment: _Commitment, line: TranscriptLine, entry: int, made: list[_Item],
                           accepted: bool, before: str = "") -> None:
@@ -625,7 +692,8 @@ class Digester:
                 # "should I have escalated earlier?": about the past.
                 return True
             task, due = self._task(raw)
-            if task and not rules.is_chatter(task) and rules.shape(task) != "anaphoric":
+            if task and not rules.is_chatter(task) and rules.shape(task) != "anaphoric" \
+                    and not self._in_the_call("", raw, words=sentence.wordset):  # "should I demo the new filter?": the call itself
                 self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, offer_by=speaker,
                                     next_speaker_only=True))
             return True
@@ -649,7 +717,8 @@ class Digester:
         raw = re.sub(r",?\s+or\s+(?:should|shall|do|can|will)\s+I\b.*$", "", raw, flags=re.IGNORECASE)
         raw = rules.TASK_LEAD.sub("", raw)  # "would you be able to review…"
         task, due = self._task(rules.strip_vocative(raw, self._names))
-        if task and (rules.is_chatter(task) or (sentence.question and rules.PERCEPTION.match(task))):
+        if task and (rules.is_chatter(task) or (sentence.question and rules.PERCEPTION.match(task))
+                     or self._in_the_call("", raw, asked=True, words=sentence.wordset)):
             return True  # "can you hear me?", "could you walk us through it?": the call itself
         do_that = rules.DO_THAT.match(task) if task else None
         if do_that is not None:
@@ -788,8 +857,11 @@ class Digester:
                 bool(request.addressees) and speaker.participant not in request.addressees)
             if volunteer_only and not volunteered:
                 continue
-            if rules.HEDGED.search(first) and not volunteered:
-                continue  # "I'll try to…": neither yes nor no; the request stays open
+            if not volunteered and (rules.HEDGED.search(first) or rules.HEDGE_TAIL.search(first)
+                                    or rules.conditional(" " + first)):
+                # "I'll try to…", "I can try, but no promises", "Sure, if Carol sends me the
+                # numbers": neither yes nor no; the request stays open.
+                continue
             if not (rules.ACCEPT.match(first) or volunteered):
                 if request.next_speaker_only:
                     self._requests.remove(request)
@@ -875,14 +947,27 @@ class Digester:
                 match = re.match(r"\s+to\s+(?P<t>.+)", after)  # "Action items: Bob to send the invoice"
             if match is None:
                 continue
-            if rules.BAD_PREFIX.search(rules.LEAD.sub("", before)) or rules.QUESTION_START.match(body):
+            lead = rules.LEAD.sub("", before)
+            if rules.BAD_PREFIX.search(lead) or rules.QUESTION_START.match(body):
+                return False
+            if self._in_the_call(before, match.group("t"), words=sentence.wordset):
+                return False  # "Next, Carol is going to present the Q3 numbers": the talk
+            # "I think Carol is going to take it", "Carol will probably send it": a guess about
+            # what someone will do, not an assignment (EPISTEMIC_HEDGE); nor a habit (HABITUAL).
+            cue = after[: match.start("t")]
+            if rules.HEDGE_BEFORE.search(lead) or _PREDICTION.search(cue) or rules.habitual(lead, cue):
                 return False
             raw = match.group("t").strip(" ,:")
-            if re.match(r"(?:need|have|want)\s+to\b", raw, re.IGNORECASE):
-                return False  # "Carol will have to approve the budget": a requirement, not an assignment
-            raw = rules.TASK_LEAD.sub("", raw)
-            if rules.NOT_A_TASK.match(raw):
+            if re.match(r"(?:need|have|want)\s+to\b", raw, re.IGNORECASE) or rules.FUTURE_PROGRESSIVE.match(raw):
+                # "Carol will have to approve the budget": a requirement, not an assignment;
+                # "Carol will be presenting at the all hands": FUTURE_PROGRESSIVE.
                 return False
+            raw = rules.TASK_LEAD.sub("", raw)
+            verb = match.groupdict().get("ing") or match.groupdict().get("s")
+            if verb:
+                raw = f"{rules.ASSIGNED_VERB[verb.lower()]} {raw}"  # "Tane owns the cleanup": own the cleanup
+            if rules.NOT_A_TASK.match(raw) or rules.conditional(" " + raw):
+                return False  # "Carol will only do it if we freeze the schema": a contingency
             task, due = self._task(raw)
             if not task or rules.is_chatter(task) or rules.shape(task) == "anaphoric" or rules.NOT_A_VERB.match(task):
                 return False

@@ -55,13 +55,16 @@ BAD_PREFIX = re.compile(
     r"\b(?:if|unless|in\s+case|assuming|suppose|supposing|whether|wish|hope|maybe|perhaps|possibly|might"
     r"|don't|do\s+not|doubt|not\s+sure|never|said|told|thought|promised|mentioned|wondering|wonder"
     # Hearsay: "Apparently Carol is going to own the launch", "I heard Tom will take over".
-    r"|apparently|supposedly|reportedly|allegedly|heard|rumou?r|word\s+is)\b"
+    r"|apparently|supposedly|reportedly|allegedly|heard|rumou?r|word\s+is"
+    # A fallback, done only if the plan fails: "failing that, I'll call the bank", "worst case,
+    # I'll roll back".
+    r"|failing\s+that|worst\s+case|as\s+a\s+(?:fallback|last\s+resort)|if\s+need\s+be|in\s+a\s+pinch)\b"
     r"|\b(?:that|which|who|thing|things|stuff|what|how|where|why)\s*$",
     re.IGNORECASE,
 )
 LET_ME_PREFIX_OK = re.compile(r"(?:^|[,;:]|\b(?:and|so|then|but|first|now|okay|ok|yeah|sure|though))\s*$", re.IGNORECASE)
 TAG_QUESTION = re.compile(
-    r",?\s*(?:okay|ok|right|yeah|alright|sound\s+good|sounds\s+good|does\s+that\s+work|is\s+that\s+(?:ok|okay|fine|alright)"
+    r",?\s*\b(?:okay|ok|right|yeah|alright|sound\s+good|sounds\s+good|does\s+that\s+work|is\s+that\s+(?:ok|okay|fine|alright)"
     r"|good|fair|no|yes|everyone\s+okay|everybody\s+okay"
     # "I'll send it on the fourth, is that too late?": asking whether the promise suits, not
     # whether to make it.
@@ -72,7 +75,7 @@ TAG_QUESTION = re.compile(
 )
 # Leading words of a task that are not part of it.
 TASK_LEAD = re.compile(
-    r"^(?:(?:also|just|definitely|certainly|actually|quickly|then|now|first|still|personally|happily|gladly|probably"
+    r"^(?:(?:also|just|definitely|certainly|actually|quickly|briefly|then|now|first|still|personally|happily|gladly|probably"
     r"|basically|totally|absolutely|really|honestly|go\s+ahead\s+and|make\s+sure\s+to|be\s+sure\s+to|try\s+to"
     r"|try\s+and|go\s+and|get\s+around\s+to|take\s+care\s+to|make\s+sure\s+I|be\s+the\s+one\s+to|be\s+able\s+to"
     r"|have\s+to|need\s+to|want\s+to"
@@ -123,7 +126,7 @@ GROUP_ADDRESS = re.compile(r"\b(?:you\s+(?:all|both|two|three|guys|folks|lot|eve
 # that works", "if you want", "if needed", "if any"), "even if", "if not" ("today, if not tomorrow"),
 # and the "if" of a question being looked into ("check if", "ask him if he can").
 CONDITIONAL_TAIL = re.compile(
-    r"(?<!\beven)\s(?:if|provided(?:\s+that)?|as\s+long\s+as)\s+(?!not\b|so\b|needed\b|necessary\b|possible\b|required\b"
+    r"(?<!\beven)\s(?:if|provided(?:\s+that)?|as\s+long\s+as|assuming(?:\s+that)?)\s+(?!not\b|so\b|needed\b|necessary\b|possible\b|required\b"
     r"|any\b|anything\b|applicable\b|relevant\b|there\s+(?:are|is)\s+any\b"
     r"|(?:that|this|it)(?:\s+still)?\s+(?:works|helps|suits|is\s+\w+|'s\s+\w+|would\s+help)\b"
     r"|(?:you|they|he|she|anyone|everyone|people|y'all)\s+(?:(?:still|really)\s+)?(?:want|wants|like|likes|prefer|prefers|need|needs)\b"
@@ -139,12 +142,289 @@ _WHETHER = re.compile(r"\b(?:check|checking|see|ask|asking|find\s+out|confirm|ve
 def conditional(after_cue: str) -> bool:
     """Whether the words after a commitment's cue make it depend on a condition (see
     CONDITIONAL_TAIL)."""
-    if " if " not in after_cue and "provided" not in after_cue and "as long as" not in after_cue:
+    if " if " not in after_cue and "provided" not in after_cue and "as long as" not in after_cue and "assuming" not in after_cue:
         return False
     for match in CONDITIONAL_TAIL.finditer(after_cue):
         if not _WHETHER.search(after_cue[: match.start()]):
             return True
     return False
+
+
+# -- hedges and habits -------------------------------------------------------------------
+# Rule EPISTEMIC_HEDGE: "I think I'll try the new linter", "I guess I'll have a look",
+# "probably I'll…", "I think Carol is going to take it": a guess about what will happen,
+# said right before the promise, hedges it as "maybe I'll" does (BAD_PREFIX). Only right
+# before the cue: in "I think that's right, I'll send it" the promise itself is plain.
+HEDGE_BEFORE = re.compile(r"(?:\bI\s+(?:think|guess|suppose|reckon|imagine|expect|'d\s+say|would\s+say)|\bprobably|\blikely)"
+                          r"\s*,?\s*(?:that\s+)?$"
+                          # "In theory I'll have it by Friday", "ideally I'll…": said of a world
+                          # that may not come about, wherever it stands before the cue.
+                          r"|\b(?:in\s+theory|theoretically|ideally|in\s+principle|in\s+an\s+ideal\s+world|on\s+paper)\b",
+                          re.IGNORECASE)
+# Rule HEDGE_TAIL: "I'll try the linter, maybe.", "I'll have a look, no promises", "I'll
+# post something, we'll see": a hedge standing as a clause of its own after the promise
+# takes it back. A hedge on the date ("by the tenth, probably earlier", "Monday, maybe
+# Tuesday") leaves the promise as it was.
+HEDGE_TAIL = re.compile(
+    r"(?:^|[,;(]|\s-+|\s—)\s*(?:(?:maybe|perhaps|possibly|probably|hopefully|I\s+(?:think|guess|suppose|hope))\s*(?:[,.;!?)]|$)"
+    r"|(?:but\s+)?no\s+promises\b|(?:but\s+)?(?:we'll|let's|I'll)\s+see\b|fingers\s+crossed\b"
+    # "…, or maybe Bob should", "…, or actually Carol": the promise offered to someone else.
+    r"|\bor\s+(?:maybe|perhaps|actually|else|possibly)\b"
+    r"|but\s+(?:I'm\s+)?not\s+(?:sure|promising)\b|(?:I'm\s+)?not\s+promising\b|(?:but\s+)?(?:I\s+)?(?:can't|cannot)\s+promise\b)",
+    re.IGNORECASE,
+)
+# A sentence that is nothing but a hedge ("Maybe.", "No promises.", "We'll see."): said
+# right after a promise in the same turn, it takes that promise back.
+HEDGE_ONLY = re.compile(r"(?:maybe|perhaps|possibly|probably|hopefully|no\s+promises|(?:we'll|let's)\s+see|we\s+will\s+see"
+                        r"|not\s+sure|I\s+(?:don't|do\s+not)\s+know(?:\s+yet)?|fingers\s+crossed|I\s+(?:can't|cannot)\s+promise"
+                        r"(?:\s+anything)?)[\s,.!?]*", re.IGNORECASE)
+# Rule HABITUAL: "Usually I'll send the notes on Friday", "I'll normally ping the on-call",
+# "whenever the build breaks I'll revert the commit": what the speaker does as a habit
+# describes how the work goes; it is no new promise.
+HABITUAL = re.compile(r"\b(?:usually|normally|typically|generally|often|sometimes|whenever|every\s+time|each\s+time"
+                      r"|tend\s+to|as\s+(?:usual|always))\b", re.IGNORECASE)
+
+
+# The words of the two rules above, for a cheap test before the patterns run.
+HEDGE_WORDS = frozenset("think guess suppose reckon imagine expect say probably likely maybe perhaps possibly hopefully hope "
+                        "promises promise promising see crossed sure actually else theory theoretically ideally principle "
+                        "ideal paper".split())
+HABIT_WORDS = frozenset("usually normally typically generally often sometimes whenever every each tend usual always".split())
+_HABIT_CLAUSE = re.compile(r"\b(?:whenever|every\s+time|each\s+time)\b", re.IGNORECASE)
+
+
+# Rule FUTURE_PROGRESSIVE: "I'll be posting the roadmap on our blog", "Carol will be
+# presenting at the all hands": the future progressive tells what will be going on anyway,
+# as a matter of course; it takes nothing on ("I'll post the roadmap" does).
+FUTURE_PROGRESSIVE = re.compile(r"^(?:(?:also|just|probably|then|still)\s+)*be\s+[a-z]+ing\b", re.IGNORECASE)
+
+
+def hedged(before_cue: str, after_cue: str) -> bool:
+    """Whether a promise is hedged by what stands right before its cue or by a hedge
+    clause after it (EPISTEMIC_HEDGE, HEDGE_TAIL)."""
+    return HEDGE_BEFORE.search(before_cue) is not None or HEDGE_TAIL.search(after_cue) is not None
+
+
+def habitual(before_cue: str, after_cue: str) -> bool:
+    """Whether a promise describes a habit (HABITUAL): a habit word before the cue, as the
+    first word after it ("I'll usually…"), or "whenever…" anywhere."""
+    if HABITUAL.search(before_cue):
+        return True
+    return HABITUAL.match(after_cue.lstrip()) is not None or _HABIT_CLAUSE.search(after_cue) is not None
+
+
+# -- the talk itself ---------------------------------------------------------------------
+# What is on the screen, or a part of the talk: where a presenter goes, what they open.
+_SCREEN_THING = (r"(?:slides?|deck|tab|screen|window|page|chart|graph|dashboard|board|spreadsheet|sheet|diagram|view"
+                 r"|environment|browser|terminal|section|part|figma|notebook|demo|mock-?ups?|wireframes?|prototype|frame|doc"
+                 r"|file|report|results|numbers|findings|metrics|figures|example|topic|item|agenda|list|outline)")
+# Whatever sends an act outside the call: a recipient or a place to put it ("to marketing",
+# "with the team", "in the channel", "by email"), or a later time ("after this",
+# "offline"; dates are found by ``DueDates``). "to the next slide", "to you" (the audience
+# in the call) and "with everyone here" do not.
+_OUTSIDE = re.compile(
+    r"\b(?:to|with|for)\s+(?!(?:just|only)\b|(?:the|this|that|my|our|a|an)\s+(?:next|previous|last|first|second|third|other|bottom|top|end|right|left"
+    r"|(?:[\w-]+\s+){0,2}?(?:" + _SCREEN_THING + r"|bit|moment|second|minute)s?)\b"
+    r"|(?<!with\s)(?:you|everyone|everybody|y'all|you\s+all|us|all\s+of\s+you|the\s+group)\b|a\s+(?:sec|second|moment|minute|bit)\b"
+    # a demo's prop ("with the test user") is no recipient
+    r"|(?:the|a|an|this|that|my|our)\s+(?:test|fake|dummy|sample|demo)\s+(?:user|account|card|ticket|customer|order|tenant|org|project|data|email)s?\b"
+    # a span of time ("select the date range for last quarter") is no recipient
+    r"|(?:the\s+)?(?:last|this|next|past|previous)\s+(?:\w+\s+)?(?:quarter|week|month|year|days?|weeks|months|hours?|sprint)\b"
+    r"|(?:show|see|look|compare|start|begin|explain|understand|illustrate|give|get)\b)[\w'-]+"
+    r"|\b(?:after|later|afterwards|offline|async|in\s+the\s+\w*\s*channel|on\s+slack|by\s+e-?mail|over\s+e-?mail|via\s+\w+"
+    r"|in\s+(?:the\s+)?(?:thread|group\s+chat|drive|folder|wiki|confluence|repo))\b",
+    re.IGNORECASE,
+)
+# Artefacts that only exist once the call is over: sharing them is always work.
+_AFTERWARDS = re.compile(r"\b(?:notes|minutes|recording|summary|recap|write-?up|action\s+items|transcript)\b", re.IGNORECASE)
+# Rule ON_SCREEN_NOW: showing something, or moving about what is shown, with nothing that
+# sends it outside the call, is the call itself: "I'm going to share the retro board",
+# "I'll show the retention chart first", "let me go to the next slide", "I'll open the
+# spreadsheet so everyone can see it", "switch over to the staging environment". (In the
+# dev meetings every "share…" without a channel, a person or a time is the screen.) "open"
+# and "go to" need a thing that is shown ("open a ticket", "go to the conference" are not).
+_SHOWING = re.compile(r"^(?:show|share|demo|demonstrate|illustrate|pull\s+up|bring\s+up|put\s+up|display|skip)\b(?!\s+(?:it|that|this|them)\s*$)", re.IGNORECASE)
+_MOVING_ON_SCREEN = re.compile(
+    r"^(?:open|go|move|skip|jump|switch|flip|turn|head|navigate|scroll|zoom|come|hop|click|change|refresh|reload)"
+    r"(?:\s+(?:over|back|down|up|in|on|out|ahead|forward))?(?:\s+(?:to|into|onto|on|in\s+on|through))?\s+"
+    r"(?:(?:the|this|that|my|our|a|an)\s+(?:next|previous|last|other|second|third|fourth|first)\b"
+    r"|(?:the|this|that|my|our|a|an)\s+(?:[\w-]+\s+){0,3}?" + _SCREEN_THING + r"\b)",
+    re.IGNORECASE,
+)
+
+
+# Rule PRESENTING_NOW: a presenter says what comes next in the talk ("Next I'm going to show
+# the funnel", "Now I'll go to the cohort tab", "In this section I'll compare the three
+# vendors", "I'll now present the pricing options", "I'm going to run the numbers live").
+# What marks it: a word that places the act at this point of the talk, before the cue
+# (next, now, here, first, in this section) or anywhere (right now, live, here, on
+# this slide, so everyone can see), with a verb of showing, going through or talking,
+# and nothing sending it outside the call. "Next I'll send the deck to Acme" and "I'll
+# walk the support leads through it on Monday" stay.
+_TALK_VERB = re.compile(
+    r"^(?:show|present|demo|(?:walk|take|run|talk)\s+(?:\w+\s+)?through|go\s+(?:to|through|over|back|into)|move|jump|skip|switch"
+    r"|flip|turn\s+to|head|talk\s+about|cover|discuss|compare|explain|open|(?:pull|bring)\s+up|share|zoom|scroll|dive"
+    r"|focus|start|begin|highlight|touch\s+on|click|type|play|do\s+a\s+(?:quick\s+)?(?:demo|walkthrough|run-?through)|give\s+(?:you\s+)?a\s+(?:quick\s+)?(?:demo|tour))\b",
+    re.IGNORECASE,
+)
+_HERE_AND_NOW_LEAD = re.compile(
+    r"\b(?:next(?:\s+up)?(?!\s+(?:time|week|month|year|quarter|sprint|meeting|call|session|\w+day)\b)|now|here|second|third|finally|lastly|first(?:\s+(?:off|up))?|after\s+that|moving\s+on|to\s+(?:start|begin)"
+    r"|(?:in|for)\s+(?:this|the\s+next)\s+(?:section|part|slide|chapter)|in\s+(?:section|part|chapter)\s+\w+|on\s+(?:this|the\s+next)\s+(?:slide|page|screen|tab))\b",
+    re.IGNORECASE,
+)
+_HERE_AND_NOW = re.compile(
+    r"\b(?:right\s+now|now|live|here|in\s+real\s+time|on\s+(?:this|the\s+next|the\s+previous|the|my)\s+(?:slide|page|screen|tab)"
+    r"|as\s+you\s+can\s+see|so\s+(?:that\s+)?(?:you|everyone|everybody|we|you\s+all|y'all)\s+can\s+(?:all\s+)?see)\b",
+    re.IGNORECASE,
+)
+
+
+# Acts done on the spot, in front of everyone, when the words say so ("I'm going to run the
+# numbers live", "I'll type the query in here"); "First I'll run the migration" stays.
+_LIVE_VERB = re.compile(r"^(?:run|type|enter|paste|filter|sort|search|query|try|refresh|reload|drag)\b", re.IGNORECASE)
+# Rule UI_NARRATION: working the controls of what is shown, in the words of any demo: "I'll
+# hit save", "now I'll select the date range", "I'm going to type in the customer's email",
+# "I'll paste the query into the console", "let me log in as an admin user", "let me put
+# this in presentation mode". (UI_ACTION covers a control named by its capitalised label.)
+_UI_NARRATION = re.compile(
+    r"^(?:hit|press|click|tap)\s+(?:on\s+)?(?:the\s+)?(?:save|enter|submit|continue|next|send|run|go|ok|okay|cancel|apply|refresh"
+    r"|back|done|confirm|create|search|publish|play|stop)\b"
+    r"|^(?:select|highlight|tick|untick|check|uncheck)\s+(?:the\s+|this\s+|that\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:range|option|box|checkbox"
+    r"|field|filter|row|column|cell|item|dropdown|menu|tab|button|radio|toggle|template)\b"
+    r"|^type\s+(?:in|out)\b|^(?:type|paste|enter|copy|drop)\b.*\b(?:in|into)\s+(?:the|this|that|a)\s+(?:[\w-]+\s+)?(?:console|terminal|box"
+    r"|field|bar|editor|cell|prompt|form|window|search|input)\b"
+    r"|^(?:log|sign)\s+(?:in|into|on)\b(?!.*\band\b)"
+    r"|^(?:try|run|do)\s+(?:it|that|this)\s+(?:again|one\s+more\s+time|once\s+more)\b"
+    # panels and lists of the screen: "expand this section", "collapse the sidebar", "filter
+    # down to…", "sort this by revenue"; a thing pointed at ("copy this link", "rerun that
+    # query"); a form filled in ("enter a test card number", "submit the form")
+    r"|^(?:expand|collapse|minimi[sz]e|maximi[sz]e|hide|unhide)\s+(?:the|this|that)\s+(?:[\w-]+\s+)?(?:section|sidebar|panel|pane|menu"
+    r"|row|list|view|tree|node|card|details|window|column|toolbar|legend)\b"
+    r"|^filter\s+(?:down|by|it|this|that|them)\b|^sort\s+(?:it|this|that|them)\s+by\b"
+    r"|^(?:copy|paste|grab)\s+(?:this|that)\s+(?:link|url|text|query|id|token|snippet|value)\b"
+    r"|^(?:re)?run\s+(?:this|that)\s+(?:query|script|cell|command|test|job|report)\b"
+    r"|^submit\s+(?:the|this)\s+form\b"
+    r"|^enter\s+(?:a|the|some|my)\s+(?:test\s+|fake\s+|dummy\s+)?(?:card|number|value|name|email|address|password|code|amount|date)\b"
+    r"|^(?:put|switch|go|turn)\b.*\b(?:presentation|full[\s-]?screen|slideshow|dark|light|edit|preview)\s+mode\b",
+    re.IGNORECASE,
+)
+# A pause in the talk said before the act: "One sec, I'll find the ticket number", "hang on,
+# let me look", "…real quick": the act fills the pause, in the call.
+_IMMEDIATE_LEAD = re.compile(r"\b(?:(?:one|a|just\s+a)\s+(?:sec|second|moment|minute|min)|hang\s+on|hold\s+on|bear\s+with\s+me"
+                             r"|give\s+me\s+a\s+(?:sec|second|moment|minute))\b", re.IGNORECASE)
+_PAUSE_WORDS = frozenset("sec second moment minute min hang hold bear give".split())
+# Rule DURING_THE_CALL: whatever the verb, an act said to happen now, while everyone watches
+# ("I'll mark it amber now", "let me create the connection while we talk", "let me create a
+# test ticket so you can see"), is done in the call. Not "for now", "by now", "now that".
+_DURING_THE_CALL = re.compile(
+    r"(?<!\bfor\s)(?<!\bby\s)(?<!\bfrom\s)(?<!\buntil\s)(?<!\bas\sof\s)(?<!\bis\s)(?<!'s\s)(?<!\bare\s)\b(?:right\s+)?now\b"
+    # …closing its clause ("mark it amber now, actually"), not one step of several ("I'll
+    # review it now and approve it")
+    r"(?=\s*(?:[,.;:!?]|$)|\s+(?:so|while|for\s+(?:you|everyone))\b)"
+    r"|\b(?:while\s+(?:we(?:'re|\s+are)?\s+(?:talk|talking|wait|waiting|here|on\s+(?:the|this)\s+call)|you\s+(?:watch|wait))"
+    r"|during\s+(?:the|this)\s+call|on\s+this\s+call|in\s+real\s+time|as\s+we\s+speak"
+    r"|live"
+    # the audience watching ("so you can see"; "so we can see what's failing" is a purpose of work)
+    r"|so\s+(?:that\s+)?(?:you|everyone|everybody|you\s+all|y'all)\s+(?:can\s+|could\s+|will\s+|'ll\s+)?(?:all\s+)?(?:see|watch)"
+    r"|real\s+quick|for\s+(?:you|everyone)\s+to\s+see"
+    # deixis to the screen, and a purpose that is the demo itself: "edit the rule right here",
+    # "add a teammate, just to show the invite flow", "pick the monthly plan for this example"
+    r"|right\s+here|on\s+(?:the|my)\s+screen|in\s+here|up\s+here|down\s+here|over\s+here"
+    r"|just\s+to\s+(?:show|demonstrate|illustrate)"
+    r"|to\s+(?:show|demonstrate|illustrate)\s+(?:you|everyone|everybody|y'all|you\s+all|us|how|what)|for\s+(?:this|the|our)\s+(?:demo|example|exercise|walkthrough|purposes\s+of)"
+    r"|as\s+an\s+example)\b",
+    re.IGNORECASE,
+)
+# "Live" of a launch, not of the call: "take the pricing page live", "push the fix live".
+_LAUNCH = re.compile(r"^(?:go|take|make|put|push|flip|bring|turn|set|get|switch|roll)\b[^,.;]*\blive\b", re.IGNORECASE)
+# Made-up things made for the demo: "I'll type a fake customer email", "add a dummy user".
+_DEMO_PROP = re.compile(r"\b(?:fake|dummy|made-up|pretend|bogus|sample)\b", re.IGNORECASE)
+# Rule MEETING_BOARD: moving the meeting's own stickies and rows about ("I'll add a column for
+# proposals", "I'll move this to the parking lot", "I'll close the board", "let me add a row
+# for that") is running the meeting, not work after it.
+_BOARD_THING = r"(?:rows?|columns?|sticky|stickies|sticky\s+notes?|cells?|lanes?|swim\s*lanes?)"  # not "card": a ticket
+_BOARD_EDIT = re.compile(
+    # the board's own parts as the object: "add a column for proposals", "mark that row green"
+    r"^(?:add|group|mark|label|rename|delete|remove|merge|sort|tag|colou?r|archive|clear|update|move|drag)\s+"
+    r"(?:(?:a|an|the|this|that|these|those|my|our|new|another|one\s+more)\s+)?(?:[\w-]+\s+){0,2}?" + _BOARD_THING + r"\b"
+    # moving something to a place on the board: "move this to the parking lot"
+    r"|^(?:move|drag|put|group|park|stick)\b.*\b(?:to|into|onto|in|under)\s+(?:the|a)\s+(?:[\w-]+\s+)?(?:parking\s+lot|" + _BOARD_THING + r")\b"
+    # the board itself: "I'll close the board"
+    r"|^(?:close|archive|clear|lock)\s+(?:the|this|our)\s+(?:retro\s+)?board\b",
+    re.IGNORECASE,
+)
+_LATER = re.compile(r"\b(?:after|later|afterwards|offline)\b", re.IGNORECASE)
+
+
+def _during(after_cue: str, task: str) -> bool:
+    """DURING_THE_CALL, but for the "live" of a launch."""
+    found = _DURING_THE_CALL.search(after_cue)
+    return found is not None and not (found.group(0).lower() == "live" and _LAUNCH.match(task) is not None)
+
+
+def outside_the_call(after_cue: str) -> bool:
+    """Whether the words after a cue send the act to someone, somewhere or to later."""
+    return _OUTSIDE.search(after_cue) is not None or _AFTERWARDS.search(after_cue) is not None
+
+
+# Rule DONE_ON_THE_SPOT: "Let me add a row for that. Okay, it's there.", "I'm going to apply
+# the welcome macro. Done.": the speaker reports the act finished in the same breath, so it
+# was done in the call, in front of everyone.
+DONE_WORDS = frozenset("done there set in".split())  # one of them is in every DONE_NOW
+DONE_NOW = re.compile(r"(?:(?:okay|ok|and|so|right|there),?\s+)*(?:done|there\s+(?:it\s+is|we\s+go|you\s+go)|it's\s+(?:there|done|in)"
+                      r"|all\s+set|that's\s+(?:done|in|there)|there)[\s.!]*", re.IGNORECASE)
+
+
+# The words DURING_THE_CALL and the demo props are made of: a sentence with none of them
+# skips those two searches (``in_the_call`` runs on every promise).
+NOW_WORDS = frozenset("now while during call live real speak see watch fake dummy made-up pretend bogus sample here screen "
+                      "show demonstrate illustrate demo example exercise walkthrough purposes".split())
+
+
+# Every verb the patterns above start with: a promise whose first word is none of them
+# skips them all.
+_SCREEN_VERBS = frozenset(
+    "add group mark label rename delete remove merge sort tag color colour archive clear update move drag put park stick close lock "
+    "show share demo pull bring display skip present walk take run talk go jump switch flip turn head cover discuss compare "
+    "explain open zoom scroll dive focus start begin highlight touch click type play do give navigate come hop change refresh "
+    "reload hit press tap select tick untick check uncheck paste enter copy drop log sign try filter search query demonstrate "
+    "illustrate expand collapse minimise minimize maximise maximize hide unhide grab rerun submit".split())
+
+
+def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting: bool = False,
+                words: frozenset[str] | None = None) -> bool:
+    """Whether a promise's act is the screen or the talk, now: ON_SCREEN_NOW, PRESENTING_NOW,
+    DURING_THE_CALL, MEETING_BOARD, and for one who is showing their screen any verb after
+    "here", "now", "next" or "third" ("So here I'm going to create a new alert"). Read on
+    the words before and after the cue; date phrases are the caller's to rule out. The
+    cheap tests on the first words run first: most promises are none of these.
+    ``asked``: the words of a request. "Could you share the org chart?" asks for the file
+    (the asker cannot take it from someone else's screen); "can you go to the next tab?"
+    and "can you pull up the dashboard?" are still the screen. ``words``: the sentence's
+    words, when known."""
+    task = TASK_LEAD.sub("", after_cue.lstrip(" ,"))  # "let me just refresh…", "let me quickly open…"
+    first = task.split(None, 1)[0].lower().rstrip(",.;:!?") if task else ""
+    showing: re.Match[str] | None = None
+    talk = live = False
+    if first in _SCREEN_VERBS:  # the patterns that read the verb run only for these verbs
+        if _BOARD_EDIT.match(task) is not None:
+            # The board's "for proposals", "to the parking lot" stay on the board.
+            return not (_AFTERWARDS.search(after_cue) or _LATER.search(after_cue))
+        showing = _SHOWING.match(task)
+        if showing is not None and asked and showing.group(0).lower() in ("show", "share", "demo", "display"):
+            showing = None
+        talk = _TALK_VERB.match(task) is not None
+        live = talk or _LIVE_VERB.match(task) is not None
+        if showing is None and (_MOVING_ON_SCREEN.match(task) is not None or _UI_NARRATION.match(task) is not None):
+            return not outside_the_call(after_cue)
+    if not (showing is not None
+            or ((talk or presenting) and _HERE_AND_NOW_LEAD.search(before_cue) is not None)
+            or ((words is None or not words.isdisjoint(_PAUSE_WORDS)) and _IMMEDIATE_LEAD.search(before_cue) is not None)
+            or (live and _HERE_AND_NOW.search(after_cue) is not None)
+            or ((words is None or not words.isdisjoint(NOW_WORDS))
+                and (_during(after_cue, task) or _DEMO_PROP.search(after_cue) is not None))):
+        return False
+    return not outside_the_call(after_cue)
 
 
 # "I can, but I'm out from tomorrow": a concession, not yet a promise (what follows decides).
@@ -162,13 +442,25 @@ _CALL_FORMS = [
     r"(?:say|admit|grant|confess|bet|guess|argue|point\s+out)\b(?!\s+(?:hi|hello|thanks)\s+to)",
     r"note\s*(?:$|that\b|this\b|it\s+down)",
     r"tell\s+(?:you|us|me|everyone|everybody|the\s+group)\s+(?:what|this|that|about|where|how|why|a\s+bit)",
-    r"tell\s+(?:us|everyone|everybody|the\s+group)\b", r"pass\s+on\s*(?:that|this)?\s*$", r"wait\b",
-    r"take\s+the\s+(?:blame|credit|hit|point)", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
+    r"tell\s+(?:us|everyone|everybody|the\s+group)\b", r"tell\s+you\s*(?:[,:;]|$)", r"pass\s+on\s*(?:that|this)?\s*$", r"wait\b",
+    r"take\s+the\s+(?:blame|credit|hit|point)", r"take\s+(?:your|that|his|her|their)\s+point\b", r"keep\s+an\s+eye\s+out\b", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
     # steering the call: "I'll go through the slides", "I'll move on", "I'll start with the metrics"
-    r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:agenda|slides?|deck|points)",
+    r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:agenda|slides?|deck|points|chapters|sections|examples"
+    r"|topics)\b",
+    r"(?:go|run|walk)\s+(?:over|through)\s+(?:[\w'-]+\s+){1,4}in\s+order\b",
+    # Reading aloud to the meeting: "I'm going to read the first question", "let me read the
+    # list of pitches", "I'll read last month's minutes".
+    r"read\s+(?:out\s+)?(?:the\s+|our\s+|[\w-]+\s+\w+'s\s+)?(?:first\s+|next\s+|last\s+|whole\s+)?(?:list|questions?|minutes|agenda"
+    r"|names|winners?|answers?|scores?)\b",
+    # Arguing a point is talk, not a task: "in chapter four I'm going to show that…".
+    r"(?:show|prove|demonstrate|argue|claim|make\s+the\s+case)\s+(?:that|how|why)\b",
+    r"fast[\s-]?forward\b", r"rewind\b",
     r"move\s+on", r"come\s+back\s+to\s+(?:that|this|it)", r"skip\s*(?:that|this|it|ahead|over)?\s*$",
-    r"talk\s+(?:about|through)\b(?!.*\b(?:with|to)\b)", r"talk\s+(?:to\s+you\s+)?(?:soon|later)",
+    r"talk\s+(?:a\s+(?:bit|little)\s+|briefly\s+)?(?:about|through)\b(?!.*\b(?:with|to)\b)", r"talk\s+(?:to\s+you\s+)?(?:soon|later)",
     r"give\s+(?:you|everyone|us|people)\s+(?:a|another|two|five|a\s+few)\s+(?:minutes?|seconds?|secs?|moments?)",
+    # Something done to the audience in the call: "then Nadia will give you a scenario".
+    r"give\s+(?:you|everyone|everybody|us|y'all|you\s+all)\s+(?:a|an|the|some)\s+(?:\w+\s+)?(?:scenario|demo|tour|example|exercise"
+    r"|problem|case\s+study|quiz|question|task|walkthrough|preview|sneak\s+peek|taste)\b",
     r"give\s+(?:a|an|you\s+an?|us\s+an?|the)\s+(?:\w+\s+){0,3}(?:summary|update|overview|intro|introduction|rundown|recap)",
     r"give\s+(?:you|everyone|us)\s+(?:some|a\s+bit\s+of|the|a\s+quick)?\s*(?:context|background|update|overview)",
     r"(?:keep|make)\s+(?:it|this|that|my\s+\w+|things|the\s+\w+)\s+(?:short|brief|quick)",
@@ -184,6 +476,11 @@ _CALL_FORMS = [
     r"walk\s+(?:you|everyone|us|y'all|you\s+all|them)\s+through", r"show\s+(?:you|everyone|us|y'all)",
     r"read\s+(?:out|through)",
     r"answer\s*(?:$|that|this|it|quickly|first|the\s+question|your\s+question)",
+    r"answer\s+(?:the|your|that|this)\s+(?:first|second|third|next|last|other|remaining|live)\s+questions?\b",
+    # The talk's own course: "I'll get into the details", "I'll spend a couple of minutes on
+    # the roadmap".
+    r"(?:get|go|dig|dive)\s+(?:into|in\s+to)\s+(?:the\s+|more\s+|some\s+|a\s+bit\s+more\s+)?(?:details?|specifics|weeds|nitty)\b",
+    r"spend\s+(?:a\s+(?:couple\s+of|few)\s+|\w+\s+)?(?:minutes?|seconds?|moments?)\s+on\b",
     r"explain\s*(?:$|that|this|it|later|after|why|what|how|quickly|more|the\s+(?:context|background|idea))",
     r"(?:repeat|rephrase|clarify)\s*(?:$|that|this|it|myself|what|the\s+question)", r"(?:mute|unmute)",
     r"(?:jump|hop)(?:\s+(?:in|off|out|on|now|early|here))?\s*$", r"(?:jump|hop)\s+off",
@@ -194,7 +491,7 @@ _CALL_FORMS = [
     r"stop\s*(?:$|there|here|now|you|sharing|presenting|recording|the\s+recording)",
     r"pause\s*(?:$|here|there|for|the\s+(?:recording|video|screen))", r"interrupt",
     r"add\s*(?:$|one|something|that|to\s+that)", r"ask\s+(?:you|one\b|a\s+(?:quick\s+)?question|everyone|the\s+group)",
-    r"take\s+(?:the\s+)?notes", r"think\s*$", r"try\s*$", r"do\s+my\s+best",
+    r"take\s+(?:the\s+)?(?:notes|minutes)", r"think\s*$", r"try\s*$", r"do\s+my\s+best",
     r"pull\s+(?:it|that|this)?\s*up", r"scroll",
     r"(?:switch|refresh|reload)\s*(?:$|tabs?|screens?|windows?|the\s+(?:page|screen|tab|browser)|my\s+\w+)",
     r"(?:dial|call)\s+(?:back\s+)?in", r"join(?:\s+(?:late|later|in|again|back))?\s*$", r"hang\s+up",
@@ -205,7 +502,7 @@ _CALL_FORMS = [
     r"turn\s+(?:on|off)\s+my", r"(?:get|fix)\s+my\s+(?:camera|mic|audio|video|screen)",
     r"say\s+(?:that|it)\s+again", r"say\s+(?:more|a\s+bit\s+more)", r"speak\s+up", r"type\s+it",
     r"remind\s+(?:me|us)\s+(?:what|when|who|how|why|where)", r"elaborate", r"go\s+back",
-    r"stay\s+(?:on|behind)", r"believe", r"imagine", r"let\s+\w+\s+(?:answer|speak|talk|go|finish|jump)",
+    r"stay\s+(?:on|behind)", r"believe", r"imagine", r"let\s+\w+\s+(?:answer|speak|talk|go|finish|jump|introduce|chime|weigh|respond|react|continue)",
     # Perception in the call: "can you all see it?" "Yep." asks nothing to be done.
     r"(?:see|hear|read)\s*(?:it|that|this|them|me|us|everything|ok(?:ay)?|alright|fine)?\s*$",
     # Feelings, reactions and knowing are states, not work: "I'll feel a lot better once…",
@@ -236,7 +533,14 @@ _CALL_FORMS = [
     r"hold\s+(?:you|him|her|them|\w+)\s+to\s+(?:that|it|this)\b", r"take\s+(?:your|his|her|their)\s+word\b",
     r"(?:keep|bear)\s+(?:that|it|this)\s+in\s+mind", r"take\s+(?:that|it)\s+as\s+a\b", r"drink\s+to\b",
     r"take\s+(?:you|him|her|them)\s+up\s+on\b", r"leave\s+(?:you|y'all|you\s+all|them)\s+(?:to\s+it|be)\b",
-    r"(?:keep\s+my\s+fingers|cross\s+my\s+fingers)", r"believe\s+it\s+when", r"think\s+(?:about\s+it|it\s+over|on\s+it)\s*$",
+    r"(?:keep\s+my\s+fingers|cross\s+my\s+fingers)",
+    r"close\s+(?:us|things|it|this)\s+out\b", r"put\s+(?:you|him|her|them|us|\w+)\s+on\s+(?:speaker|hold|mute)\b",
+    r"read\s+(?:you|us|everyone|everybody|y'all)\s+(?:the|a|it|this|that|what)\b", r"pretend\b",
+    r"(?:start|begin)\s+(?:again|over|from\s+the\s+top)\b",
+    r"cut\s+to\s+the\s+chase\b", r"(?:put|lay)\s+(?:all\s+)?(?:my|our)\s+cards\s+on\s+the\s+table\b", r"get\s+the\s+ball\s+rolling\b",
+    r"throw\s+(?:this|that|it|something|an\s+idea)\s+out\s+there\b", r"let\s+(?:you|them|him|her)\s+be\s+the\s+judge\b",
+    r"kill\s+two\s+birds\b", r"play\s+it\s+by\s+ear\b", r"bite\s*(?:$|[,:])", r"(?:stick|put)\s+my\s+neck\s+out\b",
+    r"(?:beat|flog)\s+a\s+dead\s+horse\b", r"bite\s+the\s+bullet\b", r"(?:sleep|chew)\s+on\s+(?:it|that|this)\b", r"believe\s+it\s+when", r"think\s+(?:about\s+it|it\s+over|on\s+it)\s*$",
     # Treating someone is social, whatever the treat: "I'll buy you a pint", "I'll shout you lunch".
     r"(?:buy|shout|treat)\s+(?:you|him|her|them|us|everyone|everybody|the\s+team|y'all|you\s+all|[A-Z]\w+\s+(?:a|an|some|lunch|dinner|coffee|drinks?|breakfast))\b",
     # Joining someone is being there, not a task: "I'll join you", "I'll join Ahmed's team".
@@ -253,15 +557,16 @@ _CALL_FORMS = [
     r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:numbers|timeline|results|options|highlights"
     r"|background|context|details|questions)\s*(?:first|quickly|now|briefly)?\s*$",
     # One's own devices are the call itself: "I'm going to turn my camera off".
-    r"(?:turn|switch|put|get|fix|restart|plug\s+in|reset)\s+(?:on\s+|off\s+)?(?:my|the)\s+(?:camera|cam|mic|microphone|video|audio"
+    r"(?:turn|switch|put|get|fix|restart|plug\s+in|reset|keep|leave)\s+(?:on\s+|off\s+)?(?:my|the)\s+(?:camera|cam|mic|microphone|video|audio"
     r"|headset|headphones|connection|wi-?fi|internet|laptop\s+charger)\b",
     # Idioms: "I'll level with you", "I'm going to go out on a limb and say…".
     r"level\s+with\b", r"go\s+out\s+on\s+a\s+limb\b", r"save\s+(?:you|him|her|them|\w+)\s+a\s+(?:seat|spot|place|slice|plate)\b",
     r"(?:get|buy)\s+(?:the\s+)?(?:next|first)\s+round\s*$",
     # Time off and where one works are personal plans: "Bob is taking the day off", "I'll be
     # working from home tomorrow".
-    r"(?:the\s+|a\s+|some\s+|next\s+|two\s+|three\s+|a\s+few\s+|a\s+couple\s+of\s+)*(?:days?|weeks?|afternoon|morning"
-    r"|time|weekend|\w+day)\s+off\b",
+    r"(?:(?:take|taking|have|having|get|getting)\s+)?(?:the\s+|a\s+|some\s+|next\s+|two\s+|three\s+|a\s+few\s+|a\s+couple\s+of\s+)*"
+    r"(?:days?|weeks?|afternoon|morning|time|weekend|\w+day)\s+off\b",
+    r"(?:moving|move)\s+(?:house|flats?|apartments?|home)\b",
     r"(?:working|work)\s+(?:from\s+(?:home|the\s+office|the\s+cottage)|remotely|in\s+the\s+office|late|from\s+\w+\s+(?:today|tomorrow|this|next))\b",
     # Deferring to someone is no task: "I'll leave that to Carol", "I'll defer to Bob",
     # "I'll trust your judgement", "I'll follow your lead", "I'll do whatever you need".
@@ -290,7 +595,7 @@ _CALL_FORMS = [
     r"tell\s+(?:me|us|everyone|everybody|the\s+group)\s+more\b",
     r"explain\s+(?:the|this|that|these|those|your|my)\s+(?:[\w-]+\s+)?(?:graph|chart|slide|diagram|numbers?|table|dashboard"
     r"|screen|figure|plot|drop|spike|dip|jump|trend|gap)s?\b",
-    r"take\s+(?:us|me|everyone|everybody|them|the\s+group)\s+through\b",
+    r"take\s+(?:you|us|me|everyone|everybody|them|the\s+group|y'all|you\s+all)\s+through\b",
     r"stay\s+(?:a\s+(?:few|couple|bit)|(?:\w+\s+)?extra|longer|late)\b",
     # Presenting: what a speaker says they will say or show next is the talk itself ("I'll cover
     # three things", "I'll touch on the risks", "I'll flag that the vendor is late", "I'll call
@@ -336,7 +641,9 @@ LEISURE = re.compile(
     # hand, give me a minute"; and home life: "try it with my partner".
     r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b"
     r"|\bgive\s+me\s+(?:a|one)\s+(?:minute|min|sec|second|moment)\b|\b(?:right\s+now|as\s+we\s+speak)\b"
-    r"|\b(?:with|take)\s+(?:my|the)\s+(?:partner|wife|husband|kids?|family|girlfriend|boyfriend|dog|mum|mom|dad|parents)\b",
+    r"|\b(?:with|take)\s+(?:my|the)\s+(?:partner|wife|husband|kids?|family|girlfriend|boyfriend|dog|mum|mom|dad|parents)\b"
+    # One's own family: "go pick up my daughter", "walk my dog".
+    r"|\bmy\s+(?:daughter|son|kids?|children|partner|wife|husband|girlfriend|boyfriend|dog|cat|mum|mom|dad|parents|family)\b",
     re.IGNORECASE,
 )
 # Feedback with no object to deliver: "I'll leave a few comments in the doc". The
@@ -552,9 +859,12 @@ DECISION = re.compile(
 DECISION_BAD = re.compile(r"\b(?:didn't|did\s+not|never|haven't|have\s+not|not\s+yet|undecided)\b|\?\s*$", re.IGNORECASE)
 THIRD_PERSON = re.compile(
     r"^(?:'ll|\s+will|\s+is\s+going\s+to|'s\s+going\s+to|\s+is\s+gonna|'s\s+gonna|\s+shall"
-    r"|\s+(?:is|'s)\s+(?:taking|owning|handling)(?=\s)|\s+owns|\s+takes)" + ADVERBS + r"\s+(?P<t>.+)",
+    r"|\s+(?:is|'s)\s+(?P<ing>taking|owning|handling)(?=\s)|\s+(?P<s>owns|takes))" + ADVERBS + r"\s+(?P<t>.+)",
     re.IGNORECASE,
 )
+# "Tane owns the dead-letter cleanup", "Sophie is taking the renewal": the verb is part of
+# the task ("own the dead-letter cleanup").
+ASSIGNED_VERB = {"owns": "own", "takes": "take", "owning": "own", "taking": "take", "handling": "handle"}
 NOTE_HEADER = re.compile(r"\s*(?:(?:action\s+items?|to-?dos?|next\s+steps?)\s*[:,-]?\s*)?", re.IGNORECASE)
 ACTION_FOR = re.compile(r"\b(?:action\s+items?|to-?do)\s+(?:for|on)\s+$", re.IGNORECASE)
 QUESTION_START = re.compile(
@@ -665,6 +975,9 @@ def is_chatter(task: str) -> bool:
 # out as vague intentions ("I need to redo the plan at some point").
 SOMEDAY = re.compile(r"\b(?:at\s+some\s+point|eventually|some\s*day|one\s+of\s+these\s+days|sometime\s+down\s+the\s+line"
                      r"|sometime\s*$"
+                     # "I'll bring the cake next time we're all in the office", "one day I'm going
+                     # to write about burnout": an occasion no one can put a date on.
+                     r"|next\s+time|one\s+day(?!\s+(?:early|late|before|after|ahead))"
                      r"|whenever\s+I\s+(?:get|can|have))\b", re.IGNORECASE)
 
 

@@ -804,3 +804,179 @@ def test_what_a_presenter_will_say_next_is_no_item(said: str) -> None:
 def test_flagging_to_someone_outside_the_call_and_presenting_later_are_work() -> None:
     result = digest((ALICE, "I'll flag it to legal tomorrow."), (BOB, "Gabriel is out, so I'll present the webinar."))
     assert owned(result) == [("Alice Chen", "flag it to legal"), ("Bob Okafor", "present the webinar")]
+
+
+# -- precision: hedges, habits and the call itself ---------------------------------------
+# Each rule with a case it must drop and a close case it must keep.
+@pytest.mark.parametrize(("dropped", "kept"), [
+    # EPISTEMIC_HEDGE: a guess right before the cue; a plain promise after an opinion stays.
+    ("I think I'll try the new linter on the billing repo.",
+     "I think that's right, I'll try the new linter on the billing repo."),
+    ("I guess I'll rewrite the importer.", "Okay, I'll rewrite the importer."),
+    # HEDGE_TAIL: a hedge clause of its own; a hedge on the date only leaves the promise.
+    ("I'll rewrite the importer, maybe.", "I'll rewrite the importer by Friday, maybe earlier."),
+    ("I'll rewrite the importer, no promises.", "I'll rewrite the importer, promise."),
+    ("I'll rewrite the importer. No promises.", "I'll rewrite the importer. Promise."),
+    # an alternative offered with the promise takes it back
+    ("I'll send the report, or maybe Bob should, he has the numbers.", "I'll send the report, Bob has the numbers."),
+    # HABITUAL: a habit; the same work promised once stays.
+    ("Usually I'll send the notes to the execs on Friday.", "This time I'll send the notes to the execs on Friday."),
+    ("Whenever the build breaks I'll revert the commit.", "After the call I'll revert the commit."),
+    # a world that may not come about
+    ("In theory I'll have the report done by Friday.", "In any case I'll have the report done by Friday."),
+    # an occasion no one can date (SOMEDAY)
+    ("Next time we meet in person I'll bring the survey results.", "On Friday I'll bring the survey results."),
+    ("I'll do the handover while her screen loads next time.", "I'll do the handover to Dana before I leave."),
+    ("One day I'm going to write about burnout.", "I'm going to write about burnout for the February issue."),
+    # FUTURE_PROGRESSIVE: what will be going on anyway; the simple future takes it on.
+    ("I'll be posting the roadmap on our blog.", "I'll post the roadmap on our blog."),
+    # a fallback, done only if the plan fails
+    ("Failing that, I'll call the bank directly.", "After that, I'll call the bank directly."),
+    ("Worst case, I'll roll back the release.", "In any case, I'll roll back the release."),
+    # a condition in "assuming…"
+    ("I'll ship the importer on Monday assuming QA passes.", "I'll ship the importer on Monday after QA passes."),
+])
+def test_hedged_and_habitual_promises_are_no_items(dropped: str, kept: str) -> None:
+    assert owned(digest((ALICE, dropped))) == []
+    assert len(owned(digest((ALICE, kept)))) == 1
+
+
+@pytest.mark.parametrize(("dropped", "kept"), [
+    # PRESENTING_NOW: the talk's own next step; the same verb for someone, later, stays.
+    ("Next I'm going to show the funnel.", "Next I'm going to show the funnel to the marketing team."),
+    ("I'll now present the pricing options.", "I'll present the pricing options to the board on Thursday."),
+    ("In this section I'll compare the three vendors.", "I'll compare the three vendors and send Bob a summary."),
+    ("I'm going to run the numbers live so we can see.", "I'm going to run the numbers for the Q3 forecast tomorrow."),
+    ("I'm going to run the numbers live.", "I'll take the new pricing page live."),
+    ("I'll create a test ticket so you can see the whole flow.", "I'll add logging so we can see what's failing in prod."),
+    # ON_SCREEN_NOW: what is shown or moved about on the screen; a file sent somewhere stays.
+    ("I'm going to share the retro board.", "I'm going to share the retro board in the team channel."),
+    ("Let me go to the next slide.", "Let me go to the vendor about the next release."),
+    ("I'll open the spreadsheet.", "I'll open a ticket for the flaky spreadsheet export."),
+    # DURING_THE_CALL: done now, as everyone watches; done later, it is work.
+    ("I'll mark the launch amber now.", "I'll mark the launch amber for now and update it tomorrow."),
+    ("I'll approve the PR now, while we talk.", "I'll review the PR now and approve it."),
+    ("Let me create the connection while we talk.", "Let me create the connection for Acme after the call."),
+    ("I'll just type a fake customer email.", "I'll just type up the customer email for Acme tomorrow."),
+    # MEETING_BOARD: the meeting's own stickies; the sprint board's content is work.
+    ("Let me add a column for proposals.", "Let me update the sprint goal on the board."),
+    ("Let me add a row for that.", "I'll add a card for the flaky test to the backlog."),
+    ("I'll move this to the parking lot.", "I'll move the standup to the afternoon slot from Monday."),
+    # figures of speech and call mechanics
+    ("I'll cut to the chase.", "I'll cut the release branch."),
+    ("I'll take your point.", "I'll take the vendor call."),
+    ("I'll give you a scenario to work through.", "I'll give the vendor a scenario to price."),
+    ("I'll keep an eye out for the email.", "I'll keep the vendor updated on the timeouts."),
+    ("I'll put you on speaker.", "I'll put you on the invite for the vendor review."),
+    ("I'm going to read the first question.", "I'm going to read the vendor contract before Friday."),
+    ("I'm going to go pick up my daughter.", "I'm going to go pick up the badges from facilities."),
+    ("Let me just refresh this page.", "Let me refresh the staging data before the demo on Thursday."),
+    ("I'll let everyone introduce themselves.", "I'll let the vendor know about the outage."),
+    ("I'll keep my camera off today.", "I'll keep the old config for the billing service."),
+    ("I'll tell you, that outage was brutal.", "I'll tell the vendor about the outage."),
+    # UI_NARRATION: working the controls of what is shown
+    ("And then I'll hit save.", "And then I'll save the export for the auditors."),
+    ("Now I'll select the date range for last quarter.", "I'll select the vendor for the print run by Friday."),
+    ("I'll paste the query into the console.", "I'll paste the query into the runbook for the on-call team."),
+    ("Let me log in as an admin user.", "Let me log a ticket with the vendor."),
+    ("I'll try it again with a different browser.", "I'll run it again tomorrow and post the numbers in the channel."),
+    ("Let me expand this section.", "Let me expand the pilot to the Lisbon office."),
+    ("I'm going to copy this link and open it in incognito.", "I'm going to copy the legal team on the renewal."),
+    ("Let me quickly rerun that query.", "Let me rerun the billing export tonight."),
+    # a purpose that is the demo itself, and deixis to the screen
+    ("Now I'm going to add a teammate, just to show the invite flow.", "I'll add Dana to the on-call rotation."),
+    ("I'm going to pick the monthly plan for this example.", "I'm going to pick a venue for the offsite by Friday."),
+    ("I'm going to edit the rule right here.", "I'm going to edit the contract and send it to legal."),
+    ("I'll illustrate this with an example.", "I'll update the data flow diagram to show the export service."),
+    # the talk's own course
+    ("I'll spend a couple of minutes on the roadmap.", "I'll spend the budget on the new laptops."),
+    ("Then I'll get into the details of the migration plan.", "Then I'll get the details of the migration plan to Bob."),
+    ("I'll answer the second question first.", "I'll answer the auditors' questions by email."),
+    # a pause in the talk filled by the act
+    ("One sec, I'll find the ticket number.", "I'll find the ticket number for the refund and email it to Dana."),
+])
+def test_what_is_done_in_the_call_is_no_item(dropped: str, kept: str) -> None:
+    assert owned(digest((ALICE, dropped))) == []
+    assert len(owned(digest((ALICE, kept)))) == 1
+
+
+def test_a_presenters_here_and_now_is_the_demo_whatever_the_verb() -> None:
+    # A presenter is whoever says they are showing their screen.
+    result = digest((ALICE, "Let me share my screen."),
+                    (ALICE, "Okay, so here I'm going to create a new alert on the error rate."),
+                    (ALICE, "Third, I'll create a new alert for the payments team after the call."))
+    assert owned(result) == [("Alice Chen", "create a new alert for the payments team")]
+    # Not presenting: "here" alone does not make a promise the demo.
+    assert len(owned(digest((ALICE, "Okay, so here I'm going to create a new alert on the error rate.")))) == 1
+
+
+def test_done_on_the_spot_in_the_same_turn_or_the_next() -> None:
+    assert owned(digest((ALICE, "I'm going to apply the welcome macro to the ticket. Done."))) == []
+    assert owned(digest((ALICE, "Let me create a test ticket for the new queue."), (ALICE, "Okay, there it is."))) == []
+    # A dated promise is not what was just done; nor one another person's "done" follows.
+    assert len(owned(digest((ALICE, "I'm going to apply the welcome macro to the ticket tomorrow. Done.")))) == 1
+    assert len(owned(digest((ALICE, "Let me create a test ticket for the new queue."), (BOB, "Okay, there it is.")))) == 1
+
+
+def test_narration_goes_on_next_to_a_narrated_sentence() -> None:
+    said = "Now I'm going to do it wrong on purpose, so you see what happens. I'll apply the macro without an order."
+    assert owned(digest((ALICE, said))) == []
+    # A demo's prop is no recipient: the promise beside the narration narrates too.
+    said = "Okay, I'm going to test the sign-in flow with the test user. Let me open a private window."
+    assert owned(digest((ALICE, said))) == []
+    # …but a promise with a recipient or a date beside it stays.
+    said = "Now I'm going to do it wrong on purpose, so you see what happens. I'll send Bob the macro guide tomorrow."
+    assert owned(digest((ALICE, said))) == [("Alice Chen", "send Bob the macro guide")]
+
+
+def test_offers_to_show_something_in_the_call_are_no_items() -> None:
+    assert owned(digest((ALICE, "Do you want me to demo the new filter?"), (BOB, "Yes, please."))) == []
+    assert owned(digest((ALICE, "Should I send the deck to Acme?"), (BOB, "Yes please."))) == [
+        ("Alice Chen", "send the deck to Acme")]
+
+
+def test_a_third_person_introduced_as_the_next_part_of_the_talk_is_no_assignment() -> None:
+    assert owned(digest((ALICE, "Next, Carol is going to present the Q3 numbers."))) == []
+    assert owned(digest((ALICE, "Carol is going to present the Q3 numbers to the board next week."))) == [
+        ("Carol Nguyen", "present the Q3 numbers to the board")]
+
+
+def test_requests_about_the_screen_are_no_items_but_a_file_asked_for_is() -> None:
+    assert owned(digest((ALICE, "Bob, can you go to the next slide?"), (BOB, "Sure."))) == []
+    assert owned(digest((ALICE, "Bob, could you share the org chart?"), (BOB, "Sure."))) == [
+        ("Bob Okafor", "share the org chart")]
+
+
+@pytest.mark.parametrize(("said", "task"), [
+    ("Carol owns the dead-letter cleanup, she built the queue.", "own the dead-letter cleanup"),
+    ("Carol is taking the Contoso renewal while Bob's out.", "take the Contoso renewal"),
+])
+def test_an_assignment_by_owns_or_is_taking_keeps_its_verb(said: str, task: str) -> None:
+    assert owned(digest((ALICE, said))) == [("Carol Nguyen", task)]
+
+
+@pytest.mark.parametrize(("dropped", "kept"), [
+    ("I think Carol is going to handle the vendor call.", "Carol is going to handle the vendor call."),
+    ("Carol will probably send the draft to legal.", "Carol will send the draft to legal."),
+    ("Carol usually takes the minutes for the board.", "Carol takes the budget review for the board."),
+    ("Carol will only do the migration if we freeze the schema.", "Carol will do the migration if you want."),
+    ("Carol will be presenting the roadmap at the all hands.", "Carol will present the roadmap at the all hands."),
+])
+def test_a_guess_or_a_habit_of_someone_else_is_no_assignment(dropped: str, kept: str) -> None:
+    assert owned(digest((ALICE, dropped))) == []
+    assert len(owned(digest((ALICE, kept)))) == 1
+
+
+@pytest.mark.parametrize("reply", ["I can try, but no promises.", "Sure, if Carol sends me the numbers.",
+                                   "Yeah, maybe, we'll see."])
+def test_a_hedged_or_conditional_reply_takes_no_request_on(reply: str) -> None:
+    assert owned(digest((ALICE, "Bob, can you update the runbook?"), (BOB, reply))) == []
+    # …but a hedge on the time only leaves the yes a yes.
+    assert owned(digest((ALICE, "Bob, can you update the runbook?"), (BOB, "Sure. Afternoon, maybe."))) == [
+        ("Bob Okafor", "update the runbook")]
+
+
+def test_a_tag_question_is_a_whole_word() -> None:
+    # "runbook?" does not end in the tag "ok?": the task keeps its last word.
+    assert owned(digest((ALICE, "I'll update the runbook, okay?"))) == [("Alice Chen", "update the runbook")]
+    assert owned(digest((ALICE, "I'll update the runbook?"))) == []  # a question, not a promise cut short
