@@ -65,10 +65,10 @@ def _share_of_deadline() -> ContextManager[None]:
 
 @dataclasses.dataclass(frozen=True)
 class CohostTools:
-    """What adding co-hosts uses: Meet, the directory (None: not looked up) and storage."""
+    """What adding co-hosts uses: Meet, the directory and storage."""
 
     meet: MeetGateway
-    people: PeopleGateway | None
+    people: PeopleGateway
     credentials: UserCredentialsProvider
     storage: Repositories
 

@@ -54,7 +54,7 @@ Resolution = Union[str, Unresolved]
 
 
 def resolve_emails(mentioned: Sequence[Person], organizer: Person, storage: Repositories,
-                   people: PeopleGateway | None, credentials: UserCredentialsProvider) -> dict[str, Resolution]:
+                   people: PeopleGateway, credentials: UserCredentialsProvider) -> dict[str, Resolution]:
     """Each mentioned person's email (by ``users/{id}``), or why it is not known."""
     found: dict[str, Resolution] = {}
     missing: list[Person] = []
@@ -65,7 +65,7 @@ def resolve_emails(mentioned: Sequence[Person], organizer: Person, storage: Repo
         elif person.user_name not in found:
             found[person.user_name] = Unresolved(CohostState.NO_EMAIL, NO_EMAIL)
             missing.append(person)
-    if missing and people is not None:
+    if missing:
         found.update(_from_directory(missing, organizer, storage, people, credentials))
     return found
 
