@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from typing import Callable
 
 from flask import Flask
@@ -63,7 +64,7 @@ def build_bot(
     credentials: UserCredentialsProvider | None = None,
     authorization: "Authorization | None" = None,
     verifier: ChatRequestVerifier | None = None,
-    clock: Callable[..., object] | None = None,
+    clock: Callable[[], datetime] | None = None,
     summarizer: "Summarizer | None" = None,
     service_accounts: ServiceAccounts | None = None,
 ) -> MeetBot:
@@ -82,7 +83,8 @@ def build_bot(
         assert config.database_url is not None  # config.check() refused it unset
         _sqlite_directory(config.database_url)
         # The same clock as everything else: processed-event claims are pruned by age.
-        storage = open_storage(config.database_url, clock=now)  # type: ignore[arg-type]
+        storage = open_storage(config.database_url, pool_size=config.database_pool_size,
+                               clock=now)
     endpoint = config.google_api_endpoint
     budget = config.sync_budget_seconds
     service_accounts = service_accounts or google_service_accounts(config.token_uri if endpoint else None)
@@ -100,7 +102,7 @@ def build_bot(
         chat=chat or ChatGateway(app_credentials(config.chat_credentials_file, service_accounts=service_accounts),
                                  endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
         credentials=credentials,
-        clock=now,  # type: ignore[arg-type]
+        clock=now,
         authorization=linking,
         events=EventsGateway(endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
         people=PeopleGateway(endpoint, timeout_seconds=config.meet_timeout_seconds, budget_seconds=budget),
@@ -129,7 +131,7 @@ def create_app(
     credentials: UserCredentialsProvider | None = None,
     authorization: "Authorization | None" = None,
     verifier: ChatRequestVerifier | None = None,
-    clock: Callable[..., object] | None = None,
+    clock: Callable[[], datetime] | None = None,
     summarizer: "Summarizer | None" = None,
     service_accounts: ServiceAccounts | None = None,
 ) -> Flask:

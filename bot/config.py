@@ -127,6 +127,10 @@ class Config:
     local_mode: bool = False
     # None: not set. Local mode defaults to LOCAL_DATABASE_URL; production must say where.
     database_url: str | None = None
+    # Connections one process keeps open to the database (as many again may be opened at
+    # busy moments): with PostgreSQL, workers x instances x twice this must stay within the
+    # server's max_connections (docs/capacity.md).
+    database_pool_size: int = 5
     log_level: str = "INFO"
     google_cloud_project: str | None = None  # for Cloud Logging trace correlation
 
@@ -496,6 +500,7 @@ def _setting(attribute: str, *variables: str, read: Callable[[str], Any] = _text
 SETTINGS: tuple[Setting, ...] = (
     _setting("local_mode", read=lambda raw: _bool(raw)),
     _setting("database_url", default=lambda values: LOCAL_DATABASE_URL if values.get("local_mode") else None),
+    _setting("database_pool_size", read=_positive_whole),
     _setting("chat_event_format", read=_lowered,
              default=lambda values: "classic" if values.get("local_mode") else None),
     _setting("log_level", read=lambda raw: raw.upper()),
