@@ -306,11 +306,11 @@ def gunicorn_app(*, workers: int, threads: int, database_url: str | None = None,
         app_url=app_url + "/", chat_audience="project-number", project_number=PROJECT_NUMBER,
         app_service_account=APP_SERVICE_ACCOUNT, auto_consent=True,
         push_url=push_url if pubsub else None, pubsub_audience=push_url, pubsub_service_account=PUSH_SERVICE_ACCOUNT))
-    state = emulator_app.extensions["emulator"]  # type: ignore[attr-defined]
+    state = emulator_app.extensions["emulator"]
     timer = None
     if time_calls:
-        timer = CallTimer(emulator_app.wsgi_app)  # type: ignore[attr-defined]
-        emulator_app.wsgi_app = timer  # type: ignore[attr-defined]
+        timer = CallTimer(emulator_app.wsgi_app)
+        emulator_app.wsgi_app = timer  # type: ignore[method-assign]
     emulator = BackgroundServer(emulator_app).start()
     try:
         key_path = write_app_key(state, emulator.url, directory)
