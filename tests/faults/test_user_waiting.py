@@ -108,11 +108,12 @@ def test_an_outage_gets_an_honest_answer_in_time_and_records_nothing(stack: Stac
     if fault == "stall":
         after_stalls(stack)
     assert cards(stack, space) == []
+    # Nothing is left to finish later: a sync request lives on its meeting's row, and there
+    # is none. (Not the whole queue's count: the stack is shared, and an earlier test's
+    # meeting may still be waiting for its sync after the emulator was reset under it.)
     assert stack.storage.meetings.recent_meetings(space["name"]) == []
     if "status" in FAULTS[fault]:
         assert len(statuses(stack, api, method)) >= 2  # retried with backoff before giving up
-    # Nothing is left to finish later: no sync request for a meeting that does not exist.
-    assert stack.storage.sync_queue.meetings_needing_sync() == 0
 
 
 @pytest.mark.parametrize("then", ["stalls", "503"])
