@@ -20,7 +20,7 @@ from bench.bare_push import CREATE_TABLE, create_app
 from bench.burst import PubSubPusher
 from bench.freshness import card_shows, percentile
 from bench.harness import PUSH_SERVICE_ACCOUNT
-from bot.domain import MeetingStatus
+from domain import MeetingStatus
 from cards.join_card import CallState, join_card
 from emulator import BackgroundServer, EmulatorConfig, create_emulator
 from tests.cards.support import NOW, make_meeting
