@@ -216,6 +216,10 @@ DESCRIPTIONS = {
 }
 
 
+# Prose rendered under a benchmark's table (written by hand, kept across runs).
+NOTES = {"push": push_endpoint.WHERE_THE_TIME_GOES}
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     lines = ["# Benchmarks", "", "Produced by `python -m bench` (full size) and recorded in `bench/results.json`.",
              "Timing figures come from one run on one machine; compare ratios, not absolute numbers.",
@@ -227,6 +231,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         for key, value in run["figures"].items():
             lines.append(f"| `{key}` | {value} | {DESCRIPTIONS.get(key, '')} |")
         lines.append("")
+        if name in NOTES:
+            lines += [NOTES[name], ""]
     return "\n".join(lines)
 
 

@@ -59,6 +59,21 @@ class Database:
             with connection.begin():
                 yield connection
 
+    @contextmanager
+    def autocommit(self) -> Iterator[sa.Connection]:
+        """PostgreSQL only: a connection whose each statement is its own transaction.
+
+        For a write that is ONE statement (a data-modifying CTE included: PostgreSQL runs
+        it atomically, all of it or none): no BEGIN before it and no COMMIT after it, so
+        the statement is the one round trip. Never for two statements that must agree."""
+        if self.dialect != "postgresql":
+            raise StorageError("autocommit statements are for PostgreSQL; SQLite writes go through writing()")
+        # Sets and resets the driver's autocommit flag on checkout and return (psycopg
+        # keeps it on the client: no round trip either way).
+        with self.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            yield connection
+
     def insert(self, table: sa.Table) -> Any:
         """An INSERT with ON CONFLICT support; both backends spell it the same way.
 

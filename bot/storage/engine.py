@@ -37,6 +37,12 @@ SQLITE_WRITE = "meetbot_sqlite_write"
 # SQLite URL overrides it (tests scale it down with the other deadlines).
 SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
 
+# PostgreSQL: a pooled connection unused for longer than this is pinged before it is
+# handed out (``_ping_idle_connections``). Far below any idle timeout that drops
+# connections (minutes), far above the gaps between requests of a busy instance.
+IDLE_PING_SECONDS = 30.0
+_IDLE_SINCE = "meetbot_idle_since"  # key in a pooled connection's info: when it was returned
+
 
 def normalise_url(url: str | URL) -> URL:
     """The URL SQLAlchemy should use, with PostgreSQL pinned to the psycopg 3 driver.
@@ -70,16 +76,48 @@ def create_engine(url: str | URL, *, pool_size: int = 5, echo: bool = False) -> 
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_timeout=30,
-            # Cloud SQL and proxies drop idle connections; check before use and
-            # replace connections before they get old.
-            pool_pre_ping=True,
+            # Replace connections before they get old (no round trip: checked on checkout).
+            # Cloud SQL and proxies drop idle connections: those are pinged before use
+            # (_ping_idle_connections), not every connection at every checkout.
             pool_recycle=1800,
             connect_args={"connect_timeout": 10, "application_name": "meetbot"},
         )
+        _ping_idle_connections(engine)
     else:
         raise ValueError(f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql")
     _dispose_pool_after_fork(engine)
     return engine
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Before a pooled connection that sat unused longer than ``IDLE_PING_SECONDS`` is handed
+    out, check it with one round trip (SQLAlchemy's own ping); a failed ping replaces it,
+    and every connection pooled before it (a failover drops them all), with new ones.
+
+    Instead of ``pool_pre_ping``, which pings at every checkout: a push is one statement,
+    and its ping would be half its round trips. What drops connections behind the pool's
+    back (Cloud SQL's proxy, NAT, idle timeouts) drops idle ones, after minutes; a
+    connection used moments ago is taken as it is. What that gives up: after a server
+    restart, a connection used in the last ``IDLE_PING_SECONDS`` fails its next statement
+    instead of being replaced first; SQLAlchemy then replaces every pooled connection, so
+    each process loses only the requests in flight (a push is answered with an error and
+    redelivered by Pub/Sub).
+    """
+
+    @sa.event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)  # None: a new connection, nothing to check
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool replaces this connection (and the ones pooled before it) and tries again.
+            raise sa.exc.InvalidatePoolError(f"an idle pooled connection failed its ping: {error}") from error
 
 
 def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from domain import Meeting, MeetingStatus
 from bot.storage.database import (
@@ -33,7 +34,7 @@ from bot.storage.database import (
     waited_since,
 )
 from bot.storage.errors import translate_errors
-from bot.storage.tables import conference_summaries, meetings, subscriptions
+from bot.storage.tables import conference_summaries, meetings, processed_events, subscriptions
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,43 @@ class SyncClaim:
     meeting: Meeting
     requested: int  # the request counter this sync covers
     claimed_at: datetime  # when the meeting was read: its sync observes from then on
+
+
+# -- taking a Meet event (``SqlSyncQueue.take_meet_event``): built once, run on every push ---
+# Prebuilt with named parameters, so a push neither builds the statement nor walks it for
+# its cache key (SQLAlchemy memoises both on the object): only its parameters change.
+
+# The event's meeting: its subscription's, else the one of the Meet space it names (NULL
+# when neither is given or known).
+_EVENT_MEETING = sa.func.coalesce(
+    sa.select(subscriptions.c.meeting_id)
+    .where(subscriptions.c.name == sa.bindparam("by_subscription", type_=sa.String)).scalar_subquery(),
+    sa.select(meetings.c.id).where(meetings.c.meet_space == sa.bindparam("by_space", type_=sa.String))
+    .scalar_subquery())
+
+# SQLite, after the claim: the meeting's id when its sync was requested, no row if unknown.
+_REQUEST_SYNC_OF_EVENT = request_syncs(meetings.c.id == _EVENT_MEETING).returning(meetings.c.id)
+
+
+def _take_meet_event_statement() -> sa.Select[Any]:
+    """PostgreSQL: claim the id (no row when claimed before), request the sync only if this
+    claimed it, and count both: ``(claimed, requested)``, each 0 or 1. The parts see one
+    snapshot and each other only through RETURNING, hence the request's EXISTS on the claim.
+    A concurrent delivery of the same id waits on the claim's row and then claims nothing."""
+    claimed = (postgresql.insert(processed_events)
+               .values(event_id=sa.bindparam("claim_id", type_=sa.String),
+                       processed_at=sa.bindparam("claimed_at", type_=processed_events.c.processed_at.type))
+               .on_conflict_do_nothing(index_elements=["event_id"])
+               .returning(processed_events.c.event_id)
+               .cte("claimed"))
+    requested = (request_syncs(sa.and_(meetings.c.id == _EVENT_MEETING, sa.exists(claimed.select())))
+                 .returning(meetings.c.id)
+                 .cte("requested"))
+    return sa.select(sa.select(sa.func.count()).select_from(claimed).scalar_subquery().label("claimed"),
+                     sa.select(sa.func.count()).select_from(requested).scalar_subquery().label("requested"))
+
+
+_TAKE_MEET_EVENT = _take_meet_event_statement()
 
 
 class SqlSyncQueue:
@@ -57,28 +95,32 @@ class SqlSyncQueue:
 
     @translate_errors
     def take_meet_event(self, event_id: str, *, subscription: str | None, meet_space: str | None) -> str:
-        """Claim a Meet event's id and request a sync of its meeting, in one transaction.
+        """Claim a Meet event's id and request a sync of its meeting, atomically.
 
         Either both happen or neither (a claim without its sync request would turn the
-        redelivery into a "duplicate" and lose the event), and one round trip instead of
-        four keeps a burst of pushes cheap. The meeting is found by the event's
-        subscription, else by the Meet space it names. "duplicate", "unknown-meeting" or
-        "sync-requested".
+        redelivery into a "duplicate" and lose the event). The meeting is found by the
+        event's subscription, else by the Meet space it names; none found (or the meeting
+        deleted meanwhile) keeps the claim: a redelivery finds nothing more. "duplicate",
+        "unknown-meeting" or "sync-requested".
+
+        Every push comes here, so on PostgreSQL it is one statement sent on its own (one
+        round trip: no BEGIN or COMMIT around it): claim, lookup and request in one
+        data-modifying CTE, which PostgreSQL runs all or nothing. SQLite has no DML in
+        CTEs: the claim and the request, in one write transaction.
         """
-        with self._db.writing() as connection:
-            if connection.execute(claim_event(self._db, event_id)).first() is None:
-                return "duplicate"
-            meeting_id = None
-            if subscription:
-                meeting_id = connection.execute(sa.select(subscriptions.c.meeting_id)
-                                                .where(subscriptions.c.name == subscription)).scalar_one_or_none()
-            if meeting_id is None and meet_space:
-                meeting_id = connection.execute(sa.select(meetings.c.id)
-                                                .where(meetings.c.meet_space == meet_space)).scalar_one_or_none()
-            if meeting_id is None:
-                return "unknown-meeting"
-            connection.execute(request_syncs(meetings.c.id == meeting_id))
-            return "sync-requested"
+        parameters = {"claim_id": event_id, "claimed_at": self._db.now(), "by_subscription": subscription,
+                      "by_space": meet_space}
+        if self._db.dialect == "postgresql":
+            with self._db.autocommit() as connection:
+                row = connection.execute(_TAKE_MEET_EVENT, parameters).one()
+            claimed, requested = bool(row.claimed), bool(row.requested)
+        else:
+            with self._db.writing() as connection:
+                claimed = connection.execute(claim_event(self._db, event_id)).first() is not None
+                requested = claimed and connection.execute(_REQUEST_SYNC_OF_EVENT, parameters).first() is not None
+        if not claimed:
+            return "duplicate"
+        return "sync-requested" if requested else "unknown-meeting"
 
     @translate_errors
     def claim_syncs(self, *, lease_seconds: float, debounce_seconds: float, limit: int = 10,

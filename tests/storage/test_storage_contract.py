@@ -4,14 +4,20 @@ the schema they produce, and the database URL deciding the backend.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from bot.storage import Storage, normalise_url, open_storage
+import sqlalchemy as sa
+
+from bot.storage import Storage, StorageUnavailableError, normalise_url, open_storage
+from bot.storage import engine as engine_module
 from bot.storage.engine import alembic_config
 from bot.storage.tables import metadata
+from tests.postgres import PostgresServer
 from tests.storage.conftest import FreshDatabase
 from tests.storage.helpers import make_meeting, race
 
@@ -104,5 +110,44 @@ def test_in_memory_sqlite_is_one_shared_database() -> None:
         for n in range(3):
             storage.meetings.record_meeting(make_meeting(n))
         assert len(storage.meetings.recent_meetings("spaces/CHAT1")) == 3
+    finally:
+        storage.close()
+
+
+def _drop_connections_server_side(url: str) -> None:
+    """What a failover or a proxy's idle timeout does: the server ends the sessions, and
+    the pooled connections learn it only when they next talk to it."""
+    admin = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with admin.connect() as connection:
+            mine = "datname = current_database() AND pid <> pg_backend_pid()"
+            connection.exec_driver_sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE {mine}")
+            for _ in range(100):
+                if not connection.exec_driver_sql(f"SELECT count(*) FROM pg_stat_activity WHERE {mine}").scalar():
+                    return
+                time.sleep(0.05)
+    finally:
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_pooled_connections_are_pinged_only_after_sitting_idle(postgres_server: PostgresServer,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An idle pooled connection the server dropped is replaced before use: the caller sees
+    nothing. One used moments ago is not pinged (a round trip per request saved): dropped
+    under it, its next statement fails once, and the pool then renews every connection."""
+    url = postgres_server.create_database()
+    storage = open_storage(url, pool_size=1)
+    try:
+        meeting = storage.meetings.record_meeting(make_meeting(1))
+        assert meeting.id is not None
+        monkeypatch.setattr(engine_module, "IDLE_PING_SECONDS", 0.0)  # every pooled connection counts as idle
+        _drop_connections_server_side(url)
+        assert storage.meetings.get_meeting(meeting.id) is not None
+        monkeypatch.setattr(engine_module, "IDLE_PING_SECONDS", 3600.0)  # none does
+        _drop_connections_server_side(url)
+        with pytest.raises(StorageUnavailableError):
+            storage.meetings.get_meeting(meeting.id)
+        assert storage.meetings.get_meeting(meeting.id) is not None
     finally:
         storage.close()

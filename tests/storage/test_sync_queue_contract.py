@@ -5,12 +5,15 @@ reconciler's fair share of work per pass.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
 
-from bot.storage import Storage, SummaryRecord, SyncQueue
+from bot.storage import Storage, StorageError, SummaryRecord, SyncQueue
+from bot.storage.tables import meetings as meetings_table
 from domain import Attendance, Meeting, MeetingStatus, Person
 from tests.storage.conftest import FakeClock
 from tests.storage.helpers import T0, make_meeting, race
@@ -216,24 +219,138 @@ def test_take_meet_event_claims_once_and_requests_one_sync(store: Storage, sync_
 
 
 def test_take_meet_event_keeps_no_claim_when_its_sync_request_fails(store: Storage, sync_queue: SyncQueue) -> None:
-    """One transaction: a claim kept without its sync request would make the redelivery
-    a "duplicate" and lose the event."""
+    """All or nothing: a claim kept without its sync request would make the redelivery a
+    "duplicate" and lose the event. The database itself refuses the request (a trigger),
+    so this holds however the claim and the request are sent (one statement on
+    PostgreSQL, two in one transaction on SQLite)."""
     meeting = store.meetings.record_meeting(make_meeting(1))
-    engine = store._engine  # noqa: SLF001 - the failure must happen inside the transaction
-
-    def fail_the_update(conn, cursor, statement: str, *args: object) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("UPDATE MEETINGS"):
-            raise RuntimeError("the database went away between the two statements")
-
-    sa.event.listen(engine, "before_cursor_execute", fail_the_update)
-    try:
-        with pytest.raises(Exception, match="the database went away"):
+    with refusing_sync_requests(store):
+        with pytest.raises(StorageError, match="the database went away"):
             sync_queue.take_meet_event("e1", subscription=None, meet_space=meeting.meet_space)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", fail_the_update)
     assert sync_queue.meetings_needing_sync() == 0
     assert sync_queue.take_meet_event("e1", subscription=None, meet_space=meeting.meet_space) == "sync-requested"
     assert sync_queue.meetings_needing_sync() == 1
+
+
+@contextmanager
+def refusing_sync_requests(store: Storage) -> Iterator[None]:
+    """Every UPDATE of a meeting fails inside the database, for the block's duration."""
+    postgres = store.engine.dialect.name == "postgresql"
+    with store.engine.begin() as connection:
+        if postgres:
+            connection.exec_driver_sql("CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS "
+                                       "$$ BEGIN RAISE EXCEPTION 'the database went away'; END $$")
+            connection.exec_driver_sql("CREATE TRIGGER refuse_update BEFORE UPDATE ON meetings "
+                                       "FOR EACH ROW EXECUTE FUNCTION refuse_update()")
+        else:
+            connection.exec_driver_sql("CREATE TRIGGER refuse_update BEFORE UPDATE ON meetings "
+                                       "BEGIN SELECT RAISE(ABORT, 'the database went away'); END")
+    try:
+        yield
+    finally:
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TRIGGER refuse_update ON meetings" if postgres
+                                       else "DROP TRIGGER refuse_update")
+            if postgres:
+                connection.exec_driver_sql("DROP FUNCTION refuse_update()")
+
+
+def sync_requests(store: Storage, meeting_id: int) -> int:
+    """The meeting's request counter as stored (what a sync claim would cover)."""
+    with store.engine.connect() as connection:
+        return int(connection.execute(sa.select(meetings_table.c.sync_requested)
+                                      .where(meetings_table.c.id == meeting_id)).scalar_one())
+
+
+def test_a_redelivered_meet_event_changes_nothing(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    """Pub/Sub delivers at least once: the second delivery is a "duplicate" even after the
+    first one's sync ran, and asks for no sync of its own."""
+    meeting = store.meetings.record_meeting(make_meeting(1))
+    assert meeting.id is not None
+    store.subscriptions.record_subscription(meeting.id, "subscriptions/s1", T0 + timedelta(days=7), "ACTIVE")
+    assert sync_queue.take_meet_event("e1", subscription="subscriptions/s1", meet_space=meeting.meet_space) \
+        == "sync-requested"
+    assert sync_requests(store, meeting.id) == 1
+    sync_all(store)
+    clock.advance(minutes=5)
+    for _ in range(3):
+        assert sync_queue.take_meet_event("e1", subscription="subscriptions/s1", meet_space=meeting.meet_space) \
+            == "duplicate"
+    assert sync_requests(store, meeting.id) == 1
+    assert sync_queue.meetings_needing_sync() == 0
+    # The claim is the one a lifecycle event with the same id would have to make too.
+    assert store.processed_events.mark_processed("e1") is False
+
+
+def test_a_meet_event_finds_its_meeting_by_subscription_first_then_by_space(store: Storage,
+                                                                           sync_queue: SyncQueue) -> None:
+    first, second = store.meetings.record_meeting(make_meeting(1)), store.meetings.record_meeting(make_meeting(2))
+    assert first.id is not None and second.id is not None
+    store.subscriptions.record_subscription(first.id, "subscriptions/s1", T0 + timedelta(days=7), "ACTIVE")
+    # The subscription names the meeting, whatever space the subject names.
+    assert sync_queue.take_meet_event("e1", subscription="subscriptions/s1", meet_space=second.meet_space) \
+        == "sync-requested"
+    assert (sync_requests(store, first.id), sync_requests(store, second.id)) == (1, 0)
+    # A subscription not (or no longer) recorded: the space decides.
+    assert sync_queue.take_meet_event("e2", subscription="subscriptions/gone", meet_space=second.meet_space) \
+        == "sync-requested"
+    assert sync_queue.take_meet_event("e3", subscription=None, meet_space=second.meet_space) == "sync-requested"
+    assert (sync_requests(store, first.id), sync_requests(store, second.id)) == (1, 2)
+
+
+def test_a_meet_event_of_no_known_meeting_is_claimed_and_requests_nothing(store: Storage,
+                                                                          sync_queue: SyncQueue) -> None:
+    """Unknown subscription and space, or neither given: "unknown-meeting", and the claim
+    stays (a redelivery would find nothing more: it is a "duplicate")."""
+    meeting = store.meetings.record_meeting(make_meeting(1))
+    assert meeting.id is not None
+    cases = [("subscriptions/unknown", "spaces/unknown"), ("subscriptions/unknown", None), (None, "spaces/unknown"),
+             (None, None), ("", "")]
+    for n, (subscription, space) in enumerate(cases):
+        assert sync_queue.take_meet_event(f"e{n}", subscription=subscription, meet_space=space) == "unknown-meeting"
+        assert sync_queue.take_meet_event(f"e{n}", subscription=subscription, meet_space=space) == "duplicate"
+    assert sync_requests(store, meeting.id) == 0
+    assert sync_queue.meetings_needing_sync() == 0
+
+
+def test_a_meet_event_for_a_deleted_meeting_requests_nothing(store: Storage, sync_queue: SyncQueue) -> None:
+    """The meeting (a /meet whose join failed) is gone, and its subscription with it."""
+    meeting = store.meetings.record_meeting(make_meeting(1))
+    other = store.meetings.record_meeting(make_meeting(2))
+    assert meeting.id is not None and other.id is not None
+    store.subscriptions.record_subscription(meeting.id, "subscriptions/s1", T0 + timedelta(days=7), "ACTIVE")
+    assert store.meetings.delete_meeting(meeting.id)
+    assert sync_queue.take_meet_event("e1", subscription="subscriptions/s1", meet_space=meeting.meet_space) \
+        == "unknown-meeting"
+    assert sync_queue.take_meet_event("e1", subscription="subscriptions/s1", meet_space=meeting.meet_space) \
+        == "duplicate"
+    assert sync_requests(store, other.id) == 0
+    assert sync_queue.meetings_needing_sync() == 0
+
+
+def test_concurrent_deliveries_of_one_meet_event_request_one_sync(store: Storage, instances: list[Storage]) -> None:
+    """Pub/Sub redelivering while the first delivery is still being handled, on several
+    instances at once: exactly one of them takes the event."""
+    meeting = store.meetings.record_meeting(make_meeting(1))
+    assert meeting.id is not None
+    store.subscriptions.record_subscription(meeting.id, "subscriptions/s1", T0 + timedelta(days=7), "ACTIVE")
+    for round_ in range(5):
+        outcomes = race(16, lambda i, round_=round_: instances[i % len(instances)].sync_queue.take_meet_event(
+            f"e{round_}", subscription="subscriptions/s1", meet_space=meeting.meet_space))
+        assert sorted(outcomes) == ["duplicate"] * 15 + ["sync-requested"]
+    assert sync_requests(store, meeting.id) == 5
+
+
+def test_concurrent_meet_events_of_one_meeting_each_request_a_sync(store: Storage, instances: list[Storage]) -> None:
+    """Distinct events at once: none is lost (the counter is bumped in the database, not
+    read and written back)."""
+    meeting = store.meetings.record_meeting(make_meeting(1))
+    assert meeting.id is not None
+    store.subscriptions.record_subscription(meeting.id, "subscriptions/s1", T0 + timedelta(days=7), "ACTIVE")
+    outcomes = race(16, lambda i: instances[i % len(instances)].sync_queue.take_meet_event(
+        f"e{i}", subscription="subscriptions/s1", meet_space=None))
+    assert outcomes == ["sync-requested"] * 16
+    assert sync_requests(store, meeting.id) == 16
 
 
 def recorded(store: Storage) -> int:
