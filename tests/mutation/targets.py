@@ -53,7 +53,7 @@ TARGETS: tuple[Target, ...] = (
             "tests/e2e/test_exactly_once_rules.py::test_a_meet_that_made_no_meeting_gives_its_place_back",
             "tests/e2e/test_exactly_once_rules.py::test_a_redelivered_meet_takes_no_second_place"),
            functions=frozenset({"create_meeting"}), constants=frozenset({"RATE_WINDOW"}),
-           lines=frozenset({"RATE_WINDOW", "rate_limit_meetings_per_minute", "storage.limits.reserve(",
+           lines=frozenset({"RATE_WINDOW", "rate_limit_meetings_per_minute", "storage.limits.reserve(", "storage.limits.reserve_claiming(", "if claimed.duplicate:",
                             "if reservation is None:", "rate_limited_message", "storage.limits.release(reservation)"})),
     Target("rate limit reservations", "bot.storage.rate_limits", "bot/storage/rate_limits.py",
            ("tests/storage/test_limits_contract.py",)),

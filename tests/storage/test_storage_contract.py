@@ -5,13 +5,15 @@ the schema they produce, and the database URL deciding the backend.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from bot.storage import Storage, normalise_url, open_storage
+from bot.storage.database import Database
 from bot.storage.engine import alembic_config
-from bot.storage.tables import metadata
+from bot.storage.tables import meetings, metadata, processed_events
 from tests.storage.conftest import FreshDatabase
 from tests.storage.helpers import make_meeting, race
 
@@ -106,3 +108,55 @@ def test_in_memory_sqlite_is_one_shared_database() -> None:
         assert len(storage.meetings.recent_meetings("spaces/CHAT1")) == 3
     finally:
         storage.close()
+
+
+# -- transactions: one statement runs as its own on PostgreSQL, several share one -----------
+
+def _in_transaction(connection: sa.Connection) -> bool:
+    """Whether the server holds a transaction open on this connection (PostgreSQL), or
+    SQLite's connection is inside one."""
+    dbapi = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        import psycopg
+
+        return bool(dbapi.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)  # type: ignore[union-attr]
+    return bool(dbapi.in_transaction)  # type: ignore[union-attr]
+
+
+def test_a_one_statement_read_or_write_runs_without_begin_on_postgresql(store: Storage) -> None:
+    database = Database(store.engine)
+    postgresql = store.engine.dialect.name == "postgresql"
+    with database.reading(one_statement=True) as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(meetings)).scalar_one() == 0
+        assert _in_transaction(connection) is not postgresql  # SQLite reads in a deferred BEGIN, as before
+    with database.writing(one_statement=True) as connection:
+        connection.execute(sa.insert(processed_events).values(event_id="e1", processed_at=database.now()))
+        assert _in_transaction(connection) is not postgresql  # committed by the statement itself
+    with database.reading(one_statement=True) as connection:  # visible to the next reader at once
+        assert connection.execute(sa.select(processed_events.c.event_id)).scalars().all() == ["e1"]
+
+
+def test_reads_and_writes_of_several_statements_keep_one_transaction(store: Storage) -> None:
+    database = Database(store.engine)
+    with database.reading() as connection:
+        connection.execute(sa.select(sa.func.count()).select_from(meetings)).scalar_one()
+        assert _in_transaction(connection) is True  # the statements that follow see one view
+    with pytest.raises(RuntimeError):
+        with database.writing() as connection:
+            connection.execute(sa.insert(processed_events).values(event_id="e2", processed_at=database.now()))
+            assert _in_transaction(connection) is True
+            raise RuntimeError("the second statement failed")
+    with database.reading(one_statement=True) as connection:  # the first was rolled back with it
+        assert connection.execute(sa.select(processed_events.c.event_id)).scalars().all() == []
+
+
+def test_a_pooled_connection_leaves_autocommit_behind(store: Storage) -> None:
+    """A connection used for a one-statement read goes back to the pool as it came:
+    the next multi-statement block still gets its transaction."""
+    database = Database(store.engine)
+    for _ in range(3):
+        with database.reading(one_statement=True) as connection:
+            connection.execute(sa.select(1)).scalar_one()
+        with database.reading() as connection:
+            connection.execute(sa.select(1)).scalar_one()
+            assert _in_transaction(connection) is True
