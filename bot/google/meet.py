@@ -79,12 +79,15 @@ class MeetGateway(DiscoveryGateway):
         return self._pages(credentials, lambda token: sessions.list(
             parent=participant, pageSize=250, pageToken=token), "participantSessions", parse_participant_session)
 
-    def artifacts(self, credentials: Credentials, record: str) -> tuple[Artifact, ...]:
+    def artifacts(self, credentials: Credentials, record: str, *,
+                  skip: frozenset[ArtifactKind] = frozenset()) -> tuple[Artifact, ...]:
         """Recordings, transcripts and smart notes of a conference, in that order (each list
-        is short, so all of it is read)."""
+        is short, so all of it is read); the kinds in ``skip`` are not asked for (none)."""
         found: list[Artifact] = []
         for key, kind in (("recordings", ArtifactKind.RECORDING), ("transcripts", ArtifactKind.TRANSCRIPT),
                           ("smartNotes", ArtifactKind.SMART_NOTES)):
+            if kind in skip:
+                continue
             collection = self._resource("conferenceRecords", key)
 
             def page(token: str | None, collection: Any = collection) -> Any:
