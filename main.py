@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Any, Mapping
@@ -28,6 +29,12 @@ def production_app() -> Any:
         raise SystemExit(1) from None
     configure_logging(config.log_level)
     app = create_app(config)
+    # Everything built so far (the app, its clients, the discovery documents, the libraries)
+    # lives as long as the process: moved out of the garbage collector's sight, so that its
+    # full collections walk what requests leave behind, not these ~140,000 objects each time
+    # (one such walk every few thousand requests was ~4% of a cheap request's time).
+    gc.collect()
+    gc.freeze()
     # The background work (the sync worker; the periodic reconciler if configured) runs
     # in the process that serves: gunicorn (without --preload, as app.yaml runs it) looks
     # ``main:app`` up in each worker process after forking it, so each worker builds its

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain import Person
-from .text import has_unstorable_text
+from .text import has_unstorable_text, raw_json_is_storable
 from domain.timezones import known_zone
 
 
@@ -383,11 +383,13 @@ def format_of(body: Any) -> EventFormat | None:
     return None
 
 
-def parse_event(body: Any) -> ChatEvent:
-    """The typed event for a decoded JSON body, or MalformedEvent saying what is wrong."""
+def parse_event(body: Any, *, raw: bytes | None = None) -> ChatEvent:
+    """The typed event for a decoded JSON body, or MalformedEvent saying what is wrong.
+    ``raw``: the bytes ``body`` was decoded from, when at hand; bytes that cannot decode
+    to unstorable text spare walking the whole body for it."""
     if not isinstance(body, dict):
         raise MalformedEvent("the event must be a JSON object")
-    if has_unstorable_text(body):
+    if (raw is None or not raw_json_is_storable(raw)) and has_unstorable_text(body):
         raise MalformedEvent("the event contains text that is not valid Unicode, or a NUL")
     event_format = format_of(body)
     if event_format is EventFormat.ADDON:

@@ -137,16 +137,22 @@ def create_meeting(request: MeetRequest, services: Services) -> Outcome:
 
     # A place in the organizer's window is taken before anything else, atomically in the
     # database: simultaneous commands (any worker, any instance) cannot all pass the check.
+    # The message's claim (at most one meeting per message) is taken with it, in the same
+    # transaction: a redelivery finds it taken and takes no place.
     limit = services.config.rate_limit_meetings_per_minute
-    reservation = storage.limits.reserve(RATE_KEY_PREFIX + request.organizer.user_name, limit=limit, window=RATE_WINDOW)
+    key = RATE_KEY_PREFIX + request.organizer.user_name
+    claim = CLAIM_PREFIX + request.source_message if request.source_message else None
+    if claim is None:
+        reservation = storage.limits.reserve(key, limit=limit, window=RATE_WINDOW)
+    else:
+        claimed = storage.limits.reserve_claiming(key, limit=limit, window=RATE_WINDOW, claim=claim)
+        if claimed.duplicate:
+            return AlreadyHandled()
+        reservation = claimed.id
     if reservation is None:
         log.info("meeting rate limit reached", extra={"fields": {"user": request.organizer.user_name}})
         return Refused(rate_limited_message(limit))
 
-    claim = CLAIM_PREFIX + request.source_message if request.source_message else None
-    if claim is not None and not storage.processed_events.mark_processed(claim):
-        storage.limits.release(reservation)
-        return AlreadyHandled()
     try:
         outcome = _create(request, credentials, services)
     except BaseException:
@@ -208,8 +214,8 @@ def _create(request: MeetRequest, credentials: Any, services: Services) -> Outco
         log.error("could not post the join card", extra={"fields": {"kind": error.kind.value, "status": error.status}})
         return Refused(error_message(Problem.MEET_UNAVAILABLE))
     try:
-        meeting = services.storage.meetings.attach_card(meeting.stored_id, posted.name, posted.thread)
-        services.lifecycle.meeting_created(meeting, posted_card=card)
+        # Where the card is, what it shows and a first sync: one write.
+        meeting = services.lifecycle.card_posted(meeting, posted.name, posted.thread, posted_card=card)
     except StorageError:
         # The card is in the space but the database went away: the reconciler's next pass
         # adopts it by its recorded name. Saying "try again" would make a second meeting.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Sequence
 
 from domain.commands import COMMANDS, Command
@@ -44,3 +45,12 @@ def help_text(commands: Sequence[Command] = COMMANDS) -> str:
 def help_message(commands: Sequence[Command] = COMMANDS) -> Json:
     """A ``Message`` body: the help card with a plain-text fallback."""
     return card_message(help_card(commands), help_text(commands))
+
+
+@cache
+def shown_help() -> Json:
+    """``help_message()`` of the app's commands, built once per process: the help is the
+    same for everyone, always, and building the card was a third of what ``/meethelp``
+    cost the app beyond checking Chat's token. Shared: callers never modify it (replies
+    are rendered into new structures)."""
+    return help_message()

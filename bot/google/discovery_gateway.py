@@ -32,9 +32,24 @@ class DiscoveryGateway:
         self._service = discovery.build(self.API, self.VERSION, http=httplib2.Http(), static_discovery=True,
                                         client_options=options, cache_discovery=False)
         self._timeout = timeout_seconds
+        self._resources: dict[tuple[str, ...], Any] = {}
         self._local = threading.local()
         self._budget = budget_seconds
         self._sleep = sleep
+
+    def _resource(self, *path: str) -> Any:
+        """The service's resource at ``path`` (``"spaces", "members"`` for
+        ``service.spaces().members()``), built once. The client builds a resource afresh at
+        every such call, every method of it from the discovery document: about a
+        millisecond and a half of CPU, as much as the rest of a Meet call on our side.
+        Nothing in a resource changes once built; each call brings its own ``Http``."""
+        found = self._resources.get(path)
+        if found is None:
+            found = self._service
+            for name in path:
+                found = getattr(found, name)()
+            self._resources[path] = found  # two threads may both build it: equal resources
+        return found
 
     def _execute(self, credentials: Credentials, request: Any) -> dict[str, Any]:
         def attempt() -> dict[str, Any]:

@@ -53,7 +53,7 @@ class PeopleGateway(DiscoveryGateway):
         return found
 
     def _one(self, credentials: Credentials, user_name: str) -> str | None:
-        request = self._service.people().get(resourceName=person_name(user_name), personFields="emailAddresses")
+        request = self._resource("people").get(resourceName=person_name(user_name), personFields="emailAddresses")
         try:
             return primary_email(self._execute(credentials, request))
         except GoogleApiError as error:
@@ -63,7 +63,7 @@ class PeopleGateway(DiscoveryGateway):
 
     def _batch(self, credentials: Credentials, user_names: list[str]) -> dict[str, str | None]:
         by_person = {person_name(name): name for name in user_names}
-        request = self._service.people().getBatchGet(resourceNames=list(by_person), personFields="emailAddresses")
+        request = self._resource("people").getBatchGet(resourceNames=list(by_person), personFields="emailAddresses")
         answer = self._execute(credentials, request)
         found: dict[str, str | None] = {name: None for name in user_names}
         for entry in answer.get("responses") or []:

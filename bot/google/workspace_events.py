@@ -86,29 +86,29 @@ class EventsGateway(DiscoveryGateway):
         body = {"targetResource": meet_target(space), "eventTypes": list(event_types),
                 "notificationEndpoint": {"pubsubTopic": topic}, "payloadOptions": {"includeResource": False},
                 "ttl": f"{ttl_seconds}s"}
-        return subscription_of_operation(self._execute(credentials, self._service.subscriptions().create(body=body)))
+        return subscription_of_operation(self._execute(credentials, self._resource("subscriptions").create(body=body)))
 
     def find_subscription(self, credentials: Credentials, space: str) -> Subscription | None:
         """An existing subscription to the space's Meet events (after ALREADY_EXISTS)."""
         query = f'event_types:"{MEET_EVENT_TYPES[0]}" AND target_resource="{meet_target(space)}"'
-        found = self._execute(credentials, self._service.subscriptions().list(filter=query))
+        found = self._execute(credentials, self._resource("subscriptions").list(filter=query))
         subscriptions = [parse_subscription(item) for item in (found.get("subscriptions") or [])[:1]]
         return subscriptions[0] if subscriptions and subscriptions[0].name.startswith("subscriptions/") else None
 
     def get(self, credentials: Credentials, name: str) -> Subscription:
-        return parse_subscription(self._execute(credentials, self._service.subscriptions().get(name=name)))
+        return parse_subscription(self._execute(credentials, self._resource("subscriptions").get(name=name)))
 
     def renew(self, credentials: Credentials, name: str, ttl_seconds: int) -> Subscription | None:
         """A new ``ttl`` for the subscription; it as it is now (None while Google's
         Operation is still running)."""
-        return subscription_of_operation(self._execute(credentials, self._service.subscriptions().patch(
+        return subscription_of_operation(self._execute(credentials, self._resource("subscriptions").patch(
             name=name, updateMask="ttl", body={"ttl": f"{ttl_seconds}s"})))
 
     def reactivate(self, credentials: Credentials, name: str) -> Subscription | None:
         """Reactivate a suspended subscription; it as it is now (None while Google's
         Operation is still running)."""
-        return subscription_of_operation(self._execute(credentials, self._service.subscriptions().reactivate(
+        return subscription_of_operation(self._execute(credentials, self._resource("subscriptions").reactivate(
             name=name, body={})))
 
     def delete(self, credentials: Credentials, name: str) -> None:
-        self._execute(credentials, self._service.subscriptions().delete(name=name, allowMissing=True))
+        self._execute(credentials, self._resource("subscriptions").delete(name=name, allowMissing=True))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cards.help import help_message
+from cards.help import shown_help
 from cards.messages import unknown_command_message
 
 from ..chat_events import ChatEvent, EventKind
@@ -11,12 +11,12 @@ from ..services import Services
 
 
 def show_help(event: ChatEvent, services: Services) -> Reply:
-    return NewMessage(help_message())
+    return NewMessage(shown_help())
 
 
 def plain_message(event: ChatEvent, services: Services) -> Reply:
     """A message without a command (any DM message, or an @mention in a space): help."""
-    return NewMessage(help_message())
+    return NewMessage(shown_help())
 
 
 def fallback(event: ChatEvent, services: Services) -> Reply:

@@ -20,15 +20,17 @@ class Lifecycle:
         self.storage = storage
         self.worker: "SyncWorker | None" = None
 
-    def meeting_created(self, meeting: Meeting, posted_card: dict[str, Any] | None = None) -> None:
-        """The join card was just posted: remember what it shows, and have the meeting
-        synced soon (which subscribes its space to Meet events)."""
-        if meeting.id is None:
-            return
+    def card_posted(self, meeting: Meeting, card_message: str, thread_name: str | None,
+                    posted_card: dict[str, Any] | None = None) -> Meeting:
+        """The join card was just posted as ``card_message``: record where and what it
+        shows, and have the meeting synced soon (which subscribes its space to Meet
+        events), in one write; the meeting as recorded."""
         # A waiting card does not depend on the time, so this is the posted card's hash.
         card = posted_card if posted_card is not None else join_card_message(meeting, now=meeting.created_at)
-        self.storage.card_turns.note_card(meeting.id, render_hash(card))
-        self.sync_soon(meeting.id)
+        recorded = self.storage.meetings.attach_posted_card(meeting.stored_id, card_message, thread_name,
+                                                            render_hash(card))
+        self.wake_worker()
+        return recorded
 
     def card_unconfirmed(self, meeting: Meeting) -> None:
         """The card's post timed out: nothing is noted as shown, so the first sync

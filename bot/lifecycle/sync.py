@@ -74,6 +74,15 @@ def owners_message_id(conference_record: str) -> str:
     return conference_message_id("nextsteps", conference_record)
 
 
+def settled_artifact_kinds(known: tuple[Artifact, ...]) -> frozenset[ArtifactKind]:
+    """The kinds of file an ended conference will never have, from what a read after its
+    end found (``known``): none of that kind then, none ever. A recording, a transcript or
+    smart notes exists (STARTED) from the moment it starts, during the conference, and
+    only moves on to ENDED and FILE_GENERATED afterwards; so later reads need not ask."""
+    present = {artifact.kind for artifact in known}
+    return frozenset(kind for kind in ArtifactKind if kind not in present)
+
+
 def _has_transcript(artifacts: tuple[Artifact, ...]) -> bool:
     return any(artifact.kind is ArtifactKind.TRANSCRIPT for artifact in artifacts)
 
@@ -235,7 +244,12 @@ class MeetingSync:
             absent, absent_total = self._absent(meeting, attendance) if meeting.settings.list_absent else ((), 0)
             attendance = dataclasses.replace(attendance, absent=absent, absent_total=absent_total)
         started_at = record.started_at or meeting.created_at
-        artifacts = services.meet.artifacts(credentials, name)
+        # A kind of file the read after the end did not find will never come (smart notes
+        # nobody took, say): not asked for again while the others are prepared. Rows from
+        # before the files were kept (no started_at) know nothing of the kinds: all are read.
+        settled = settled_artifact_kinds(stored.artifacts) if stored is not None and stored.started_at is not None \
+            else frozenset()
+        artifacts = services.meet.artifacts(credentials, name, skip=settled)
         # The space's choice as it is now, not as it was when the meeting was made: turning
         # next steps off in /meetsettings stops reading transcripts at once.
         next_steps = self._next_steps_on(meeting)

@@ -55,7 +55,7 @@ def verify_chat_request(verifier: ChatRequestVerifier) -> RequestStep:
 
 def parse_chat_event(request: Request) -> ChatEvent:
     try:
-        return parse_event(request.json())
+        return parse_event(request.json(), raw=request.body)  # the bytes json() decoded
     except MalformedEvent as error:
         log.warning("malformed Chat event", extra={"fields": {"reason": str(error)}})
         raise Rejected(Response.json({"error": f"malformed event: {error}",

@@ -57,6 +57,9 @@ def _is_json(content_type: str | None) -> bool:
     return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
 
 
+_UNPARSED = object()  # Request.json() not called yet
+
+
 @dataclass
 class Request:
     """What arrived. The body is read only when a step asks for it (``body``/``json``),
@@ -68,6 +71,7 @@ class Request:
     query: Mapping[str, str]
     read_body: Callable[[], bytes]
     _body: bytes | None = field(default=None, init=False, repr=False)  # once read
+    _json: object = field(default=_UNPARSED, init=False, repr=False)  # once parsed
 
     @classmethod
     def of(cls, method: str, path: str, headers: Mapping[str, str] | list[tuple[str, str]], *,
@@ -92,7 +96,14 @@ class Request:
 
     def json(self) -> object:
         """The body as JSON; None when it is not declared as JSON or does not parse (nested
-        deeper than the parser's recursion limit included: malformed input, never a 500)."""
+        deeper than the parser's recursion limit included: malformed input, never a 500).
+        Parsed once: the token check reads the format, then the parser the event (as
+        Flask's ``get_json`` caches it). Steps read the document, never change it."""
+        if self._json is _UNPARSED:
+            self._json = self._parse_json()
+        return self._json
+
+    def _parse_json(self) -> object:
         if not _is_json(self.header("Content-Type")):
             return None
         try:

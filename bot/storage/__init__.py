@@ -34,6 +34,7 @@ from bot.storage.card_turns import CardBusyError, CardTurn
 from bot.storage.conference_summaries import SummaryRecord
 from bot.storage.database import Clock
 from bot.storage.paused_meetings import PauseRecord
+from bot.storage.rate_limits import ClaimedReservation
 from bot.storage.protocols import (
     CardTurns,
     Grants,
@@ -57,6 +58,7 @@ __all__ = [
     "CardBusyError",
     "CardTurn",
     "CardTurns",
+    "ClaimedReservation",
     "Clock",
     "ConflictError",
     "DuplicateMeetingError",

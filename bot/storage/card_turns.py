@@ -92,7 +92,7 @@ class SqlCardTurns:
     @translate_errors
     def note_card(self, meeting_id: int, card_hash: str) -> None:
         """What the join card shows right after it was posted (saves the first edit)."""
-        with self._db.writing() as connection:
+        with self._db.writing(one_statement=True) as connection:
             connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(card_hash=card_hash))
 
     @contextmanager
@@ -127,7 +127,7 @@ class SqlCardTurns:
         """When the reading of Meet that the join card shows began, while it is the newest
         one asked for; None when not known, or when an event has asked for a sync since
         (the card is about to change: a Refresh must not call it up to date)."""
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             row = connection.execute(sa.select(meetings.c.card_observed_at, meetings.c.sync_requested,
                                                meetings.c.sync_done).where(meetings.c.id == meeting_id)).first()
         if row is None or row.sync_requested > row.sync_done:
@@ -170,7 +170,7 @@ class SqlCardTurns:
 
     @translate_errors
     def _card_row(self, meeting_id: int) -> Any:
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             return connection.execute(_card_state(meeting_id)).first()
 
     @translate_errors

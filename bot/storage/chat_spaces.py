@@ -23,7 +23,17 @@ class SqlSpaces:
 
         ``space_type``/``display_name`` are kept when given (welcome wording differs for
         DMs) and left as they were when not.
+
+        Every command marks its space so: a read first, and no write when the row says so
+        already (nothing reads ``updated_at``), which spares each command a commit.
         """
+        known = (sa.select(chat_spaces.c.installed, chat_spaces.c.space_type, chat_spaces.c.display_name)
+                 .where(chat_spaces.c.name == chat_space))
+        with self._db.reading(one_statement=True) as connection:
+            row = connection.execute(known).one_or_none()
+        if row is not None and row.installed and space_type in (None, row.space_type) \
+                and display_name in (None, row.display_name):
+            return
         now = self._db.now()
         values = {"name": chat_space, "installed": True, "space_type": space_type,
                   "display_name": display_name, "installed_at": now, "updated_at": now}
@@ -41,7 +51,7 @@ class SqlSpaces:
                 "updated_at": excluded.updated_at,
             },
         )
-        with self._db.writing() as connection:
+        with self._db.writing(one_statement=True) as connection:
             connection.execute(insert)
 
     @translate_errors
@@ -67,14 +77,14 @@ class SqlSpaces:
         knows the app is there and may ``mark_installed`` it first.
         """
         query = sa.select(chat_spaces.c.installed).where(chat_spaces.c.name == chat_space)
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             return bool(connection.execute(query).scalar_one_or_none())
 
     @translate_errors
     def get_space_defaults(self, chat_space: str) -> MeetingSettings | None:
         """The defaults chosen for new meetings in this space; None if never set."""
         query = sa.select(space_defaults.c.settings).where(space_defaults.c.chat_space == chat_space)
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             settings = connection.execute(query).scalar_one_or_none()
         return MeetingSettings.from_json(settings) if settings is not None else None
 

@@ -141,7 +141,7 @@ class SqlSummaries:
     @translate_errors
     def get_summary(self, conference_record: str) -> SummaryRecord | None:
         query = sa.select(conference_summaries).where(conference_summaries.c.conference_record == conference_record)
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             row = connection.execute(query).mappings().one_or_none()
         return _summary(row) if row is not None else None
 
@@ -166,7 +166,7 @@ class SqlSummaries:
     @translate_errors
     def summaries_of(self, meeting_id: int) -> list[SummaryRecord]:
         query = sa.select(conference_summaries).where(conference_summaries.c.meeting_id == meeting_id)
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             rows = list(connection.execute(query).mappings())
         return [_summary(row) for row in rows]
 
@@ -178,7 +178,7 @@ class SqlSummaries:
         query = (sa.select(conference_summaries).where(conference_summaries.c.meeting_id.in_(meeting_ids))
                  .order_by(conference_summaries.c.started_at.desc()))
         found: dict[int, list[SummaryRecord]] = {meeting_id: [] for meeting_id in meeting_ids}
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             for row in connection.execute(query).mappings():
                 found[row["meeting_id"]].append(_summary(row))
         return found

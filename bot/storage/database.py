@@ -48,31 +48,29 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def reading(self) -> Iterator[sa.Connection]:
+    def reading(self, *, one_statement: bool = False) -> Iterator[sa.Connection]:
+        """A read. ``one_statement``: the block runs a single statement, which PostgreSQL
+        then runs outside any transaction (each statement sees what was committed before
+        it began, in a transaction or not), sparing the BEGIN and ROLLBACK round trips.
+        A block of several statements keeps one transaction around them."""
         with self.engine.connect() as connection:
+            if one_statement and connection.dialect.name == "postgresql":
+                connection.execution_options(isolation_level="AUTOCOMMIT")
             yield connection  # autobegun; rolled back on close, nothing to commit
 
     @contextmanager
-    def writing(self) -> Iterator[sa.Connection]:
+    def writing(self, *, one_statement: bool = False) -> Iterator[sa.Connection]:
+        """A write transaction. ``one_statement``: the block runs a single statement, which
+        PostgreSQL runs as its own transaction: the same one commit and the same
+        atomicity, without the BEGIN and COMMIT round trips around it."""
         with self.engine.connect() as connection:
+            if one_statement and connection.dialect.name == "postgresql":
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+                yield connection
+                return
             connection.execution_options(**{SQLITE_WRITE: True})
             with connection.begin():
                 yield connection
-
-    @contextmanager
-    def autocommit(self) -> Iterator[sa.Connection]:
-        """PostgreSQL only: a connection whose each statement is its own transaction.
-
-        For a write that is ONE statement (a data-modifying CTE included: PostgreSQL runs
-        it atomically, all of it or none): no BEGIN before it and no COMMIT after it, so
-        the statement is the one round trip. Never for two statements that must agree."""
-        if self.dialect != "postgresql":
-            raise StorageError("autocommit statements are for PostgreSQL; SQLite writes go through writing()")
-        # Sets and resets the driver's autocommit flag on checkout and return (psycopg
-        # keeps it on the client: no round trip either way).
-        with self.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT")
-            yield connection
 
     def insert(self, table: sa.Table) -> Any:
         """An INSERT with ON CONFLICT support; both backends spell it the same way.

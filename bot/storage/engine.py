@@ -12,7 +12,7 @@ import sqlite3
 import time
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import sqlalchemy as sa
 from alembic import command
@@ -29,6 +29,13 @@ MIGRATION_LOCK_KEY = 0x6D656574626F74  # "meetbot"
 # Execution option asking for a write transaction on SQLite (see _configure_sqlite).
 SQLITE_WRITE = "meetbot_sqlite_write"
 
+# A pooled PostgreSQL connection idle for longer than this is pinged before use (one round
+# trip); one used more recently is known alive. What drops connections (Cloud SQL, proxies,
+# firewalls) drops idle ones, after minutes; a request takes a connection several times
+# within milliseconds, and pinging each time was a quarter of a /meet's round trips.
+PING_AFTER_IDLE_SECONDS = 1.0
+_LAST_USED = "meetbot_last_used"
+
 # How long a write waits for another process's lock before giving up with "database is
 # locked" (StorageUnavailableError). Short enough that answering one Chat event, which may
 # wait twice (remembering the sender, then its own write), stays well inside Chat's 30 s
@@ -36,12 +43,6 @@ SQLITE_WRITE = "meetbot_sqlite_write"
 # that writers of a healthy database (milliseconds each) just queue. ``?timeout=N`` on the
 # SQLite URL overrides it (tests scale it down with the other deadlines).
 SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
-
-# PostgreSQL: a pooled connection unused for longer than this is pinged before it is
-# handed out (``_ping_idle_connections``). Far below any idle timeout that drops
-# connections (minutes), far above the gaps between requests of a busy instance.
-IDLE_PING_SECONDS = 30.0
-_IDLE_SINCE = "meetbot_idle_since"  # key in a pooled connection's info: when it was returned
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -76,48 +77,46 @@ def create_engine(url: str | URL, *, pool_size: int = 5, echo: bool = False) -> 
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_timeout=30,
-            # Replace connections before they get old (no round trip: checked on checkout).
-            # Cloud SQL and proxies drop idle connections: those are pinged before use
-            # (_ping_idle_connections), not every connection at every checkout.
+            # Cloud SQL and proxies drop idle connections: an idle one is checked before use
+            # (_ping_when_idle, in place of pool_pre_ping's ping at every checkout), and
+            # connections are replaced before they get old.
             pool_recycle=1800,
             connect_args={"connect_timeout": 10, "application_name": "meetbot"},
         )
-        _ping_idle_connections(engine)
+        _ping_when_idle(engine, PING_AFTER_IDLE_SECONDS)
     else:
         raise ValueError(f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql")
     _dispose_pool_after_fork(engine)
     return engine
 
 
-def _ping_idle_connections(engine: Engine) -> None:
-    """Before a pooled connection that sat unused longer than ``IDLE_PING_SECONDS`` is handed
-    out, check it with one round trip (SQLAlchemy's own ping); a failed ping replaces it,
-    and every connection pooled before it (a failover drops them all), with new ones.
+def _ping_when_idle(engine: Engine, idle_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    """Ping a pooled connection at checkout when it has been idle for ``idle_seconds`` or
+    more, in place of ``pool_pre_ping``'s ping at every checkout (a push is one statement:
+    its ping would be half its round trips). A dead one is replaced, and so is every
+    connection pooled before it (a failover drops them all: ``InvalidatePoolError``).
+    What that gives up: a connection dropped within ``idle_seconds`` of its last use fails
+    its next statement once (a request in flight, as any drop mid-request does)."""
 
-    Instead of ``pool_pre_ping``, which pings at every checkout: a push is one statement,
-    and its ping would be half its round trips. What drops connections behind the pool's
-    back (Cloud SQL's proxy, NAT, idle timeouts) drops idle ones, after minutes; a
-    connection used moments ago is taken as it is. What that gives up: after a server
-    restart, a connection used in the last ``IDLE_PING_SECONDS`` fails its next statement
-    instead of being replaced first; SQLAlchemy then replaces every pooled connection, so
-    each process loses only the requests in flight (a push is answered with an error and
-    redelivered by Pub/Sub).
-    """
+    @sa.event.listens_for(engine, "connect")
+    def _connected(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_LAST_USED] = clock()  # just opened: alive
 
     @sa.event.listens_for(engine, "checkin")
-    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
-        record.info[_IDLE_SINCE] = time.monotonic()
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_LAST_USED] = clock()
 
     @sa.event.listens_for(engine, "checkout")
-    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        idle_since = record.info.get(_IDLE_SINCE)  # None: a new connection, nothing to check
-        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        last_used = record.info.get(_LAST_USED)
+        if last_used is not None and clock() - last_used < idle_seconds:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as error:
-            # The pool replaces this connection (and the ones pooled before it) and tries again.
-            raise sa.exc.InvalidatePoolError(f"an idle pooled connection failed its ping: {error}") from error
+        except Exception as error:  # noqa: BLE001 - whatever the failure, this connection is not usable
+            raise sa.exc.InvalidatePoolError(f"an idle connection failed its ping: {type(error).__name__}") from error
+        record.info[_LAST_USED] = clock()
 
 
 def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:

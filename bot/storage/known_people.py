@@ -30,13 +30,13 @@ class SqlPeople:
         insert = insert.on_conflict_do_update(index_elements=["user_name"], set_={
             **{key: insert.excluded[key] for key in ("email", "display_name", "updated_at")},
             "time_zone": sa.func.coalesce(insert.excluded.time_zone, people.c.time_zone)})
-        with self._db.writing() as connection:
+        with self._db.writing(one_statement=True) as connection:  # committed durably, as every write
             connection.execute(insert)
 
     @translate_errors
     def time_zone_of(self, user_name: str) -> str | None:
         """The time zone last sent with one of the person's events, or None."""
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             zone: str | None = connection.execute(sa.select(people.c.time_zone)
                                                   .where(people.c.user_name == user_name)).scalar_one_or_none()
         return zone
@@ -44,7 +44,7 @@ class SqlPeople:
     @translate_errors
     def email_of(self, user_name: str) -> str | None:
         """The email last seen for a Chat user id, or None."""
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             email: str | None = connection.execute(sa.select(people.c.email)
                                                    .where(people.c.user_name == user_name)).scalar_one_or_none()
         return email

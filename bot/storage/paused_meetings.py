@@ -77,7 +77,7 @@ class SqlPauses:
 
     @translate_errors
     def pause_of(self, meeting_id: int) -> PauseRecord | None:
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             row = connection.execute(sa.select(paused_meetings)
                                      .where(paused_meetings.c.meeting_id == meeting_id)).mappings().one_or_none()
         return _pause(row) if row is not None else None

@@ -15,13 +15,23 @@ meetings under a limit of 10: every request counted before any had created its m
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 
-from bot.storage.database import Database
+from bot.storage.database import Database, claim_event
 from bot.storage.errors import translate_errors
 from bot.storage.tables import rate_limit_keys, rate_limit_reservations
+
+
+@dataclass(frozen=True)
+class ClaimedReservation:
+    """What ``reserve_claiming`` did: ``id`` is the place taken (None: none was), and
+    ``duplicate`` says the claim was taken before (then nothing at all was written)."""
+
+    id: int | None
+    duplicate: bool = False
 
 
 class SqlRateLimits:
@@ -39,20 +49,42 @@ class SqlRateLimits:
         ``window``: the caller must refuse. A reservation made at ``t`` stops counting
         at ``t + window``.
         """
+        with self._db.writing() as connection:
+            return self._reserve(connection, key, limit=limit, window=window)
+
+    @translate_errors
+    def reserve_claiming(self, key: str, *, limit: int, window: timedelta, claim: str) -> ClaimedReservation:
+        """``reserve`` and then ``mark_processed(claim)`` (``processed_events``), in one
+        transaction: a place is taken only together with the claim. The limit is checked
+        first (a full window refuses whether or not the claim was taken, as the two calls
+        in turn did); a claim taken before undoes the place (``duplicate``). One commit
+        instead of two, each a flush of the database's log, on the path of every ``/meet``.
+        """
+        with self._db.writing() as connection:
+            reservation = self._reserve(connection, key, limit=limit, window=window)
+            if reservation is None:
+                return ClaimedReservation(None)
+            if connection.execute(claim_event(self._db, claim)).first() is None:
+                transaction = connection.get_transaction()
+                assert transaction is not None  # writing() holds one open
+                transaction.rollback()  # the place goes with it
+                return ClaimedReservation(None, duplicate=True)
+            return ClaimedReservation(reservation)
+
+    def _reserve(self, connection: sa.Connection, key: str, *, limit: int, window: timedelta) -> int | None:
         now = self._db.now()
         lock = self._db.insert(rate_limit_keys).values(key=key, updated_at=now)
         lock = lock.on_conflict_do_update(index_elements=["key"], set_={"updated_at": lock.excluded.updated_at})
         mine = rate_limit_reservations.c.key == key
-        with self._db.writing() as connection:
-            connection.execute(lock)  # from here to commit, this key's reservations are ours alone
-            connection.execute(sa.delete(rate_limit_reservations)
-                               .where(mine, rate_limit_reservations.c.reserved_at <= now - window))
-            taken = connection.execute(sa.select(sa.func.count()).select_from(rate_limit_reservations)
-                                       .where(mine)).scalar_one()
-            if taken >= limit:
-                return None
-            return int(connection.execute(sa.insert(rate_limit_reservations).values(key=key, reserved_at=now)
-                                          .returning(rate_limit_reservations.c.id)).scalar_one())
+        connection.execute(lock)  # from here to commit, this key's reservations are ours alone
+        connection.execute(sa.delete(rate_limit_reservations)
+                           .where(mine, rate_limit_reservations.c.reserved_at <= now - window))
+        taken = connection.execute(sa.select(sa.func.count()).select_from(rate_limit_reservations)
+                                   .where(mine)).scalar_one()
+        if taken >= limit:
+            return None
+        return int(connection.execute(sa.insert(rate_limit_reservations).values(key=key, reserved_at=now)
+                                      .returning(rate_limit_reservations.c.id)).scalar_one())
 
     @translate_errors
     def release(self, reservation_id: int) -> bool:

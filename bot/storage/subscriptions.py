@@ -49,13 +49,13 @@ class SqlSubscriptions:
     def subscription_of(self, meeting_id: int) -> SubscriptionRecord | None:
         query = (sa.select(subscriptions).where(subscriptions.c.meeting_id == meeting_id)
                  .order_by(subscriptions.c.updated_at.desc()).limit(1))
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             row = connection.execute(query).mappings().one_or_none()
         return _subscription(row) if row is not None else None
 
     @translate_errors
     def get_subscription(self, name: str) -> SubscriptionRecord | None:
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             row = connection.execute(sa.select(subscriptions).where(subscriptions.c.name == name)).mappings().one_or_none()
         return _subscription(row) if row is not None else None
 
@@ -77,7 +77,7 @@ class SqlSubscriptions:
                             per_organizer=per_organizer, limit=limit).subquery()
         query = (sa.select(subscriptions).join(chosen, chosen.c.name == subscriptions.c.name)
                  .order_by(subscriptions.c.expire_time, subscriptions.c.name))
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             return [_subscription(row) for row in connection.execute(query).mappings()]
 
 

@@ -111,7 +111,7 @@ class SqlSyncQueue:
         parameters = {"claim_id": event_id, "claimed_at": self._db.now(), "by_subscription": subscription,
                       "by_space": meet_space}
         if self._db.dialect == "postgresql":
-            with self._db.autocommit() as connection:
+            with self._db.writing(one_statement=True) as connection:
                 row = connection.execute(_TAKE_MEET_EVENT, parameters).one()
             claimed, requested = bool(row.claimed), bool(row.requested)
         else:

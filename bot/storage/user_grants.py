@@ -48,7 +48,7 @@ class SqlGrants:
 
     @translate_errors
     def get_grant(self, user_name: str) -> UserGrant | None:
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             row = connection.execute(sa.select(user_grants).where(user_grants.c.user_name == user_name)) \
                 .mappings().one_or_none()
         return _row_to_grant(row) if row is not None else None
@@ -92,7 +92,7 @@ class SqlGrants:
     @translate_errors
     def get_pending_authorization(self, nonce: str) -> PendingAuthorization | None:
         """Look without taking (``/oauth2/start``); expired rows are returned too."""
-        with self._db.reading() as connection:
+        with self._db.reading(one_statement=True) as connection:
             row = connection.execute(sa.select(pending_authorizations)
                                      .where(pending_authorizations.c.nonce == nonce)).mappings().one_or_none()
         return _row_to_pending(row) if row is not None else None

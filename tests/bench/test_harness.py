@@ -71,3 +71,17 @@ def test_pushes_are_what_the_emulators_pubsub_pushes(timed_emulator: tuple[str, 
     verifier = PushVerifier(PUSH_URL, PUSH_SERVICE_ACCOUNT, f"{url}/oauth2/v1/certs")
     assert verifier.verify(push.headers["Authorization"])["email"] == PUSH_SERVICE_ACCOUNT
     assert parse_push(envelope).id == "e1"
+
+
+def test_the_minimum_of_calls_gives_a_reason_for_each_and_names_the_overhead() -> None:
+    from bench.__main__ import render_markdown
+    from bench.lifecycle import KNOWN_OVERHEAD, MINIMUM_CALLS, MINIMUM_CALLS_WHY
+
+    assert MINIMUM_CALLS == {method: count for method, (count, _) in MINIMUM_CALLS_WHY.items()}
+    assert all(count > 0 and len(why) > 10 for count, why in MINIMUM_CALLS_WHY.values())
+    # Overhead is what the app makes beyond a needed call: never a method the product needs none of.
+    assert set(KNOWN_OVERHEAD) <= set(MINIMUM_CALLS)
+    page = render_markdown({"runs": {"lifecycle": {"measuredAt": "2026-11-30", "size": "full", "machine": "m",
+                                                   "figures": {"api_calls_minimum": sum(MINIMUM_CALLS.values())}}}})
+    assert f"`api_calls_minimum` = {sum(MINIMUM_CALLS.values())}" in page
+    assert "| `meet.conferenceRecords.list` | 1 | a fourth read" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.chat_events import EventFormat, EventKind, MalformedEvent, MissingUser, parse_event
 from bot.replies import CloseDialog, NewMessage, NoReply, OpenDialog, RequestConfig, UpdateMessage, render
+from bot.text import has_unstorable_text, raw_json_is_storable
 
 ALICE = {"name": "users/111", "displayName": "Alice Anders", "email": "alice@example.com", "type": "HUMAN"}
 BOB = {"name": "users/222", "displayName": "Bob Brown", "email": "bob@example.com", "type": "HUMAN"}
@@ -280,3 +282,67 @@ def test_submit_form_routes_like_a_click_when_it_names_a_function() -> None:
 @pytest.mark.parametrize("event_type", ["APP_HOME", "WIDGET_UPDATED", "SOMETHING_CHAT_ADDS_LATER"])
 def test_unknown_but_valid_events_are_other(event_type: str) -> None:
     assert parse_event(classic(event_type)).kind is EventKind.OTHER
+
+
+# -- unstorable text: judged from the raw bytes when they cannot hold any -----------------------
+
+any_text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=8)
+raw_values = st.recursive(st.none() | st.integers() | any_text,
+                          lambda children: st.lists(children, max_size=3) | st.dictionaries(any_text, children,
+                                                                                            max_size=3),
+                          max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw_values, st.booleans())
+def test_bytes_said_storable_never_decode_to_unstorable_text(value: Any, ascii_only: bool) -> None:
+    # Both ways a sender may write JSON: escapes (\ud800, \u0000), or the characters as bytes.
+    raw = json.dumps({"type": "MESSAGE", "v": value}, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    decoded = json.loads(raw)
+    if raw_json_is_storable(raw):
+        assert not has_unstorable_text(decoded)
+    with_raw: Any = None
+    without_raw: Any = None
+    try:
+        with_raw = parse_event(decoded, raw=raw)
+    except MalformedEvent as error:
+        with_raw = str(error)
+    try:
+        without_raw = parse_event(decoded)
+    except MalformedEvent as error:
+        without_raw = str(error)
+    assert with_raw == without_raw  # the bytes only spare the walk, never change the answer
+
+
+@pytest.mark.parametrize("raw", [b'{"type": "MESSAGE", "text": "\\ud800"}', b'{"type": "MESSAGE", "text": "a\\u0000"}',
+                                 '{"type": "MESSAGE", "text": "\ud800"}'.encode("utf-8", "surrogatepass"),
+                                 '{"type": "MESSAGE", "text": "x"}'.encode("utf-16")])
+def test_bytes_that_may_hold_unstorable_text_are_looked_at_closer(raw: bytes) -> None:
+    assert not raw_json_is_storable(raw)
+    decoded = json.loads(raw)
+    if has_unstorable_text(decoded):
+        with pytest.raises(MalformedEvent, match="not valid Unicode"):
+            parse_event(decoded, raw=raw)
+
+
+def test_plain_and_non_ascii_utf8_bytes_are_storable() -> None:
+    assert raw_json_is_storable('{"type": "MESSAGE", "text": "Réunion 会議 🎉"}'.encode())
+    assert not raw_json_is_storable('{"text": "한"}'.encode())  # U+D55C starts with 0xED: walked, still fine
+    assert not has_unstorable_text(json.loads('{"text": "한"}'.encode()))
+
+
+def test_the_help_built_once_is_never_changed_by_answering_with_it() -> None:
+    import copy
+
+    from bot.handlers.help import plain_message, show_help
+    from cards.help import help_message, shown_help
+
+    assert shown_help() is shown_help() and shown_help() == help_message()
+    before = copy.deepcopy(shown_help())
+    classic_reply = show_help(CLASSIC_EVENT, None)  # type: ignore[arg-type]  # the help needs no services
+    assert isinstance(classic_reply, NewMessage) and classic_reply.body is shown_help()
+    rendered = render(NewMessage(shown_help(), private_to="users/1"), CLASSIC_EVENT)
+    assert rendered["privateMessageViewer"] == {"name": "users/1"}
+    render(NewMessage(shown_help(), private_to="users/1"), ADDON_EVENT, endpoint_url="https://bot.example.com/")
+    render(plain_message(ADDON_EVENT, None), ADDON_EVENT)  # type: ignore[arg-type]
+    assert shown_help() == before and "privateMessageViewer" not in shown_help()

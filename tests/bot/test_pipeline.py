@@ -49,6 +49,14 @@ def test_the_body_is_read_only_when_asked_and_only_once() -> None:
     assert reads == [1]
 
 
+def test_the_body_is_parsed_once_however_many_steps_read_it() -> None:
+    request = Request.of("POST", "/", {"Content-Type": "application/json"}, body=b'{"a": [1]}')
+    first = request.json()
+    assert first == {"a": [1]} and request.json() is first  # the token check and the parser share it
+    refused = Request.of("POST", "/", {"Content-Type": "application/json"}, body=b'{"a": ')
+    assert refused.json() is None and refused.json() is None  # a failed parse is remembered too
+
+
 @pytest.mark.parametrize("content_type, body, expected", [
     ("application/json", b'{"a": [1]}', {"a": [1]}),
     ("application/json; charset=utf-8", b'[1]', [1]),

@@ -136,6 +136,38 @@ def test_events_keep_the_card_live_and_post_one_complete_summary(events_stack: S
     assert all(c["query"].get("updateMask") == "cardsV2" for c in edits)  # only the card changes
 
 
+def test_a_kind_of_file_absent_after_the_end_is_not_asked_for_again(events_stack: Stack) -> None:
+    events_stack.control("POST", "reset")
+    meeting = Meeting(events_stack)
+    wait_until(lambda: events_stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
+    run_whole_meeting(meeting, meeting.flush)  # a recording and a transcript; nobody took smart notes
+    assert_final_state(meeting)
+    # The summary was read twice (at the end, and once the files were ready): smart notes
+    # were asked for once, the files being prepared each time.
+    assert len(events_stack.calls("conferenceRecords.smartNotes.list")) == 1
+    assert len(events_stack.calls("conferenceRecords.recordings.list")) == 2
+    assert len(events_stack.calls("conferenceRecords.transcripts.list")) == 2
+
+
+def test_smart_notes_taken_are_read_until_their_file_is_ready(events_stack: Stack) -> None:
+    events_stack.control("POST", "reset")
+    meeting = Meeting(events_stack)
+    wait_until(lambda: events_stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
+    meeting.join(user=meeting.alice["name"])
+    meeting.flush()
+    wait_until(lambda: "In the call (1)" in meeting.card_text(), what="Alice in the call")
+    meeting.end(smartNotes=True)
+    meeting.flush()
+    wait_until(meeting.summaries, what="the summary")
+    assert "being prepared" in json.dumps(meeting.summaries())
+    events_stack.control("POST", "clock", {"advanceSeconds": 600})
+    meeting.flush()
+    wait_until(lambda: "being prepared" not in json.dumps(meeting.summaries()), what="the smart notes' link")
+    assert "docs.google.com" in json.dumps(meeting.summaries())
+    assert len(events_stack.calls("conferenceRecords.smartNotes.list")) >= 2
+    assert len(events_stack.calls("conferenceRecords.recordings.list")) == 1  # none at the end: none ever
+
+
 def test_duplicated_and_shuffled_events_change_nothing(events_stack: Stack) -> None:
     events_stack.control("POST", "reset")
     events_stack.control("POST", "pubsub", {"duplicates": 2, "shuffle": True})

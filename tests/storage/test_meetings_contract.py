@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 
 from bot.storage import ConflictError, DuplicateMeetingError, MeetingNotFoundError, Meetings, Storage
 from domain import (
@@ -20,6 +21,7 @@ from domain import (
     Person,
     Restriction,
 )
+from bot.storage.tables import meetings as meetings_table
 from tests.storage.conftest import FakeClock
 from tests.storage.helpers import T0, full_meeting, make_meeting, race
 
@@ -87,6 +89,43 @@ def test_attach_card_after_posting(meetings: Meetings, clock: FakeClock) -> None
 def test_attach_card_to_a_missing_meeting_raises(meetings: Meetings) -> None:
     with pytest.raises(MeetingNotFoundError):
         meetings.attach_card(999, "spaces/CHAT1/messages/M1", None)
+
+
+def test_attach_posted_card_records_card_hash_and_asks_for_a_sync(store: Storage, meetings: Meetings,
+                                                                  clock: FakeClock) -> None:
+    recorded = meetings.record_meeting(make_meeting(1))
+    other = meetings.record_meeting(make_meeting(2))
+    assert store.sync_queue.meetings_needing_sync() == 0
+
+    attached = meetings.attach_posted_card(recorded.id or 0, "spaces/CHAT1/messages/M1",
+                                           "spaces/CHAT1/threads/T1", "hash-1")
+
+    assert attached == recorded.with_changes(card_message="spaces/CHAT1/messages/M1",
+                                             thread_name="spaces/CHAT1/threads/T1")
+    assert meetings.get_meeting_by_card_message("spaces/CHAT1/messages/M1") == attached
+    assert store.sync_queue.meetings_needing_sync() == 1  # this one, not the other
+    with store.engine.connect() as connection:
+        rows = {row.id: (row.card_hash, row.sync_requested) for row in connection.execute(
+            sa.select(meetings_table.c.id, meetings_table.c.card_hash, meetings_table.c.sync_requested))}
+    assert rows == {recorded.id: ("hash-1", 1), other.id: (None, 0)}
+
+
+def test_attach_posted_card_to_a_missing_meeting_raises_and_asks_nothing(store: Storage, meetings: Meetings) -> None:
+    with pytest.raises(MeetingNotFoundError):
+        meetings.attach_posted_card(999, "spaces/CHAT1/messages/M1", None, "hash")
+    assert store.sync_queue.meetings_needing_sync() == 0
+
+
+def test_attach_posted_card_of_another_meetings_message_changes_nothing(store: Storage, meetings: Meetings) -> None:
+    first = meetings.record_meeting(make_meeting(1, card_message="spaces/CHAT1/messages/M"))
+    second = meetings.record_meeting(make_meeting(2))
+
+    with pytest.raises(ConflictError):
+        meetings.attach_posted_card(second.id or 0, "spaces/CHAT1/messages/M", None, "hash")
+
+    assert meetings.get_meeting(second.id or 0) == second
+    assert meetings.get_meeting_by_card_message("spaces/CHAT1/messages/M") == first
+    assert store.sync_queue.meetings_needing_sync() == 0  # the one statement failed whole
 
 
 def test_one_message_is_the_card_of_one_meeting_only(meetings: Meetings) -> None:

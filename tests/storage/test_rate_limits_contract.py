@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from bot.storage import RateLimits, Storage
+from bot.storage import ProcessedEvents, RateLimits, Storage
 from bot.storage.tables import rate_limit_reservations
 from tests.storage.conftest import FakeClock
 from tests.storage.helpers import race
@@ -92,3 +92,66 @@ def test_simultaneous_reservations_of_different_keys_do_not_take_each_others_pla
                                                                                 window=MINUTE)))
     assert all(reservation is not None for _, reservation in results)
     assert [reservations(store, f"meet:users/{n}") for n in range(4)] == [10, 10, 10, 10]
+
+
+# -- reserve_claiming: the place and the message's claim in one transaction ------------------
+
+def test_reserve_claiming_takes_the_place_and_the_claim_together(
+        store: Storage, limits: RateLimits, processed_events: ProcessedEvents) -> None:
+    taken = limits.reserve_claiming("meet:users/1", limit=10, window=MINUTE, claim="meet-command:M1")
+
+    assert isinstance(taken.id, int) and taken.duplicate is False
+    assert reservations(store, "meet:users/1") == 1
+    assert processed_events.mark_processed("meet-command:M1") is False  # claimed by it
+    assert limits.release(taken.id) is True  # an ordinary place: it can be given back
+
+
+def test_a_claim_taken_before_takes_no_place(store: Storage, limits: RateLimits,
+                                             processed_events: ProcessedEvents) -> None:
+    assert processed_events.mark_processed("meet-command:M1") is True
+
+    again = limits.reserve_claiming("meet:users/1", limit=10, window=MINUTE, claim="meet-command:M1")
+
+    assert again.id is None and again.duplicate is True
+    assert reservations(store, "meet:users/1") == 0  # the place went with the refused claim
+
+
+def test_a_full_window_refuses_without_taking_the_claim(store: Storage, limits: RateLimits,
+                                                        processed_events: ProcessedEvents) -> None:
+    assert limits.reserve("meet:users/1", limit=1, window=MINUTE) is not None
+
+    refused = limits.reserve_claiming("meet:users/1", limit=1, window=MINUTE, claim="meet-command:M2")
+
+    assert refused.id is None and refused.duplicate is False
+    assert reservations(store, "meet:users/1") == 1
+    assert processed_events.mark_processed("meet-command:M2") is True  # still free: a later delivery may try
+
+
+def test_a_full_window_refuses_even_a_claim_taken_before(limits: RateLimits,
+                                                         processed_events: ProcessedEvents) -> None:
+    # The limit is checked first, as reserving and then claiming in turn did.
+    assert processed_events.mark_processed("meet-command:M3") is True
+    assert limits.reserve("meet:users/1", limit=1, window=MINUTE) is not None
+
+    refused = limits.reserve_claiming("meet:users/1", limit=1, window=MINUTE, claim="meet-command:M3")
+
+    assert refused.id is None and refused.duplicate is False
+
+
+def test_simultaneous_deliveries_of_one_message_take_one_place(store: Storage, instances: list[Storage]) -> None:
+    results = race(16, lambda i: instances[i % len(instances)].limits.reserve_claiming(
+        "meet:users/1", limit=10, window=MINUTE, claim="meet-command:SAME"))
+
+    winners = [result for result in results if result.id is not None]
+    assert len(winners) == 1
+    assert sum(result.duplicate for result in results) == 15
+    assert reservations(store, "meet:users/1") == 1
+
+
+def test_different_messages_racing_share_the_limit(store: Storage, instances: list[Storage]) -> None:
+    results = race(16, lambda i: instances[i % len(instances)].limits.reserve_claiming(
+        "meet:users/1", limit=10, window=MINUTE, claim=f"meet-command:M{i}"))
+
+    assert sum(result.id is not None for result in results) == 10
+    assert not any(result.duplicate for result in results)
+    assert reservations(store, "meet:users/1") == 10

@@ -4,20 +4,17 @@ the schema they produce, and the database URL deciding the backend.
 
 from __future__ import annotations
 
-import time
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-import sqlalchemy as sa
-
-from bot.storage import Storage, StorageUnavailableError, normalise_url, open_storage
-from bot.storage import engine as engine_module
+from bot.storage import Storage, normalise_url, open_storage
+from bot.storage.database import Database
 from bot.storage.engine import alembic_config
-from bot.storage.tables import metadata
-from tests.postgres import PostgresServer
+from bot.storage.tables import meetings, metadata, processed_events
 from tests.storage.conftest import FreshDatabase
 from tests.storage.helpers import make_meeting, race
 
@@ -114,40 +111,53 @@ def test_in_memory_sqlite_is_one_shared_database() -> None:
         storage.close()
 
 
-def _drop_connections_server_side(url: str) -> None:
-    """What a failover or a proxy's idle timeout does: the server ends the sessions, and
-    the pooled connections learn it only when they next talk to it."""
-    admin = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with admin.connect() as connection:
-            mine = "datname = current_database() AND pid <> pg_backend_pid()"
-            connection.exec_driver_sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE {mine}")
-            for _ in range(100):
-                if not connection.exec_driver_sql(f"SELECT count(*) FROM pg_stat_activity WHERE {mine}").scalar():
-                    return
-                time.sleep(0.05)
-    finally:
-        admin.dispose()
+# -- transactions: one statement runs as its own on PostgreSQL, several share one -----------
+
+def _in_transaction(connection: sa.Connection) -> bool:
+    """Whether the server holds a transaction open on this connection (PostgreSQL), or
+    SQLite's connection is inside one."""
+    dbapi = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        import psycopg
+
+        return bool(dbapi.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)  # type: ignore[union-attr]
+    return bool(dbapi.in_transaction)  # type: ignore[union-attr]
 
 
-@pytest.mark.postgres
-def test_pooled_connections_are_pinged_only_after_sitting_idle(postgres_server: PostgresServer,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """An idle pooled connection the server dropped is replaced before use: the caller sees
-    nothing. One used moments ago is not pinged (a round trip per request saved): dropped
-    under it, its next statement fails once, and the pool then renews every connection."""
-    url = postgres_server.create_database()
-    storage = open_storage(url, pool_size=1)
-    try:
-        meeting = storage.meetings.record_meeting(make_meeting(1))
-        assert meeting.id is not None
-        monkeypatch.setattr(engine_module, "IDLE_PING_SECONDS", 0.0)  # every pooled connection counts as idle
-        _drop_connections_server_side(url)
-        assert storage.meetings.get_meeting(meeting.id) is not None
-        monkeypatch.setattr(engine_module, "IDLE_PING_SECONDS", 3600.0)  # none does
-        _drop_connections_server_side(url)
-        with pytest.raises(StorageUnavailableError):
-            storage.meetings.get_meeting(meeting.id)
-        assert storage.meetings.get_meeting(meeting.id) is not None
-    finally:
-        storage.close()
+def test_a_one_statement_read_or_write_runs_without_begin_on_postgresql(store: Storage) -> None:
+    database = Database(store.engine)
+    postgresql = store.engine.dialect.name == "postgresql"
+    with database.reading(one_statement=True) as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(meetings)).scalar_one() == 0
+        assert _in_transaction(connection) is not postgresql  # SQLite reads in a deferred BEGIN, as before
+    with database.writing(one_statement=True) as connection:
+        connection.execute(sa.insert(processed_events).values(event_id="e1", processed_at=database.now()))
+        assert _in_transaction(connection) is not postgresql  # committed by the statement itself
+    with database.reading(one_statement=True) as connection:  # visible to the next reader at once
+        assert connection.execute(sa.select(processed_events.c.event_id)).scalars().all() == ["e1"]
+
+
+def test_reads_and_writes_of_several_statements_keep_one_transaction(store: Storage) -> None:
+    database = Database(store.engine)
+    with database.reading() as connection:
+        connection.execute(sa.select(sa.func.count()).select_from(meetings)).scalar_one()
+        assert _in_transaction(connection) is True  # the statements that follow see one view
+    with pytest.raises(RuntimeError):
+        with database.writing() as connection:
+            connection.execute(sa.insert(processed_events).values(event_id="e2", processed_at=database.now()))
+            assert _in_transaction(connection) is True
+            raise RuntimeError("the second statement failed")
+    with database.reading(one_statement=True) as connection:  # the first was rolled back with it
+        assert connection.execute(sa.select(processed_events.c.event_id)).scalars().all() == []
+
+
+def test_a_pooled_connection_leaves_autocommit_behind(store: Storage) -> None:
+    """A connection used for a one-statement read goes back to the pool as it came:
+    the next multi-statement block still gets its transaction."""
+    database = Database(store.engine)
+    for _ in range(3):
+        with database.reading(one_statement=True) as connection:
+            connection.execute(sa.select(1)).scalar_one()
+        with database.reading() as connection:
+            connection.execute(sa.select(1)).scalar_one()
+            assert _in_transaction(connection) is True
