@@ -8,17 +8,23 @@ locks with SKIP LOCKED on PostgreSQL; SQLite serialises writers). A claim that d
 its process expires and another worker takes over: nothing is lost between an event and
 its effect.
 
-Fairness: whatever is due is taken in the order it has waited, the meeting synced
-longest ago first (``waited_since``), and the reconciler asks for a bounded number of
-syncs per pass and per organizer, so one person's hundreds of meetings cannot keep
-anyone else's from being looked at; the next pass carries on where this one stopped.
+Fairness: whatever is due is taken in the order it was asked for, the oldest request
+first (``sync_ticket``, handed out when a meeting with nothing pending is asked for a
+sync; ties, such as a reconciler pass's requests, the meeting synced longest ago first).
+A meeting asked again while its request waits keeps its place, and one put back (a
+passing failure) keeps it too, so a quiet meeting's fresh event waits only for the
+requests made before it, not behind busy meetings re-requested meanwhile. A request
+that arrives while its meeting is being synced takes a new ticket when that sync ends.
+The reconciler asks for a bounded number of syncs per pass and per organizer, so one
+person's hundreds of meetings cannot keep anyone else's from being looked at; the next
+pass carries on where this one stopped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Collection
 
 import sqlalchemy as sa
 
@@ -28,12 +34,29 @@ from bot.storage.database import (
     awake_since,
     claim_event,
     fair_share,
+    next_sync_ticket,
     request_syncs,
     row_to_meeting,
+    sync_ticket_on_request,
     waited_since,
 )
 from bot.storage.errors import translate_errors
 from bot.storage.tables import conference_summaries, meetings, subscriptions
+
+
+# With ``one_per_space``, a claim reads this many candidates per meeting it may claim.
+CANDIDATES_PER_CLAIM = 4
+
+
+def _first_per_space(rows: list[sa.RowMapping], limit: int) -> list[sa.RowMapping]:
+    """The first row of each Chat space, in order, at most ``limit``."""
+    chosen: list[sa.RowMapping] = []
+    spaces: set[str] = set()
+    for row in rows:
+        if row["chat_space"] not in spaces and len(chosen) < limit:
+            spaces.add(row["chat_space"])
+            chosen.append(row)
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -82,11 +105,18 @@ class SqlSyncQueue:
 
     @translate_errors
     def claim_syncs(self, *, lease_seconds: float, debounce_seconds: float, limit: int = 10,
-                    exclude: set[int] | None = None) -> list[SyncClaim]:
-        """Meetings that need a sync and are not being synced, claimed for ``lease_seconds``.
+                    exclude: set[int] | None = None, skip_spaces: Collection[str] | None = None,
+                    one_per_space: bool = False) -> list[SyncClaim]:
+        """Meetings that need a sync and are not being synced, claimed for ``lease_seconds``,
+        the oldest request first.
 
         ``debounce_seconds``: a meeting synced less than this long ago waits, so a burst
         of events becomes one sync shortly after it rather than one sync per event.
+        ``exclude``: meetings left out. ``skip_spaces``: Chat spaces whose meetings are left
+        out (the caller has no write turn there soon: their syncs would hold its threads
+        while the rest waits; they keep their place for later). ``one_per_space``: at most
+        one meeting of any Chat space in this claim, for the same reason (the second would
+        wait for the first's writes).
         """
         now = self._db.now()
         due = (
@@ -95,15 +125,21 @@ class SqlSyncQueue:
             .where(sa.or_(meetings.c.sync_claimed_until.is_(None), meetings.c.sync_claimed_until < now))
             .where(sa.or_(meetings.c.last_synced_at.is_(None),
                           meetings.c.last_synced_at < now - timedelta(seconds=debounce_seconds)))
-            .order_by(waited_since, meetings.c.id)  # the longest wait first
-            .limit(limit)
+            .order_by(meetings.c.sync_ticket, waited_since, meetings.c.id)  # the oldest request first
+            # Spread over spaces: a few more rows are read (and locked for this short
+            # transaction) than are claimed, so the ones after a space's first still fill it.
+            .limit(limit * CANDIDATES_PER_CLAIM if one_per_space else limit)
         )
         if exclude:
             due = due.where(meetings.c.id.not_in(sorted(exclude)))
+        if skip_spaces:
+            due = due.where(meetings.c.chat_space.not_in(sorted(skip_spaces)))
         with self._db.writing() as connection:
             if connection.dialect.name == "postgresql":
                 due = due.with_for_update(skip_locked=True)
             rows = list(connection.execute(due).mappings())
+            if one_per_space:
+                rows = _first_per_space(rows, limit)
             if rows:
                 connection.execute(sa.update(meetings).where(meetings.c.id.in_([r["id"] for r in rows]))
                                    .values(sync_claimed_until=now + timedelta(seconds=lease_seconds)))
@@ -134,17 +170,22 @@ class SqlSyncQueue:
         with self._db.writing() as connection:
             greatest = sa.func.max if connection.dialect.name == "sqlite" else sa.func.greatest
             current = sa.or_(meetings.c.card_observed_at.is_(None), meetings.c.card_observed_at <= claim.claimed_at)
+            # A request made while this sync ran is not covered by it: it stays pending and
+            # queues from now (a new ticket), behind the requests already waiting.
+            ticket = sa.case((meetings.c.sync_requested > claim.requested, next_sync_ticket()),
+                             else_=meetings.c.sync_ticket)
             connection.execute(
                 sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
                     sync_done=greatest(meetings.c.sync_done, claim.requested),
-                    sync_claimed_until=None, last_synced_at=now,
+                    sync_claimed_until=None, last_synced_at=now, sync_ticket=ticket,
                     status=sa.case((current, status.value), else_=meetings.c.status),
                     updated_at=now, **values))
 
     @translate_errors
     def release_sync(self, claim: SyncClaim, *, retry_after_seconds: float = 30.0) -> None:
         """A sync failed for a passing reason: keep the request, retry after a pause (the
-        claim is simply held that long, so no worker hammers a struggling API)."""
+        claim is simply held that long, so no worker hammers a struggling API). The request
+        keeps its ticket: once the pause is over it is served before later requests."""
         now = self._db.now()
         with self._db.writing() as connection:
             connection.execute(sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
@@ -210,5 +251,5 @@ class SqlSyncQueue:
             rows = connection.execute(
                 sa.update(meetings).where(meetings.c.id.in_(meeting_ids), meetings.c.dormant_since.is_not(None))
                 .values(dormant_since=None, woken_at=now, sync_requested=meetings.c.sync_requested + 1,
-                        updated_at=now).returning(meetings.c.id))
+                        sync_ticket=sync_ticket_on_request(), updated_at=now).returning(meetings.c.id))
             return sorted(row.id for row in rows)
