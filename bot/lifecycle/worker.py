@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 # this process is further off than this: their syncs would wait for it holding a thread.
 # They keep their place in the queue and are claimed once the turn is near.
 SPACE_TURN_NEAR_SECONDS = 0.3
+# Threads kept for meetings of Chat spaces nobody is syncing in (any process): a sync in
+# a busy space waits for that space's turn (or meets Chat's 429 and retries), and a quiet
+# meeting's fresh event must not wait for such a thread to come free.
+QUIET_SPACE_THREADS = 1
 # While syncs run, the background loop looks for work this often besides each time one
 # ends, so requests made meanwhile and spaces whose turn came near are claimed promptly.
 LOOK_AGAIN_SECONDS = 0.2
@@ -184,7 +188,9 @@ class SyncWorker:
             if free > 0:
                 claims = queue.claim_syncs(lease_seconds=config.sync_lease_seconds,
                                            debounce_seconds=config.sync_debounce_seconds, limit=free,
-                                           exclude=in_flight, skip_spaces=skip, one_per_space=True)
+                                           exclude=in_flight, skip_spaces=skip, one_per_space=True,
+                                           busy_limit=free - QUIET_SPACE_THREADS if threads > QUIET_SPACE_THREADS
+                                           else None)
                 for claim in claims:
                     with self._spaces_lock:
                         self._in_flight.add(claim.meeting.id or 0)

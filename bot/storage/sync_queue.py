@@ -12,12 +12,14 @@ Fairness: whatever is due is taken in the order it was asked for, the oldest req
 first (``sync_ticket``, handed out when a meeting with nothing pending is asked for a
 sync; ties, such as a reconciler pass's requests, the meeting synced longest ago first).
 A meeting asked again while its request waits keeps its place, and one put back (a
-passing failure) keeps it too, so a quiet meeting's fresh event waits only for the
-requests made before it, not behind busy meetings re-requested meanwhile. A request
-that arrives while its meeting is being synced takes a new ticket when that sync ends.
-The reconciler asks for a bounded number of syncs per pass and per organizer, so one
-person's hundreds of meetings cannot keep anyone else's from being looked at; the next
-pass carries on where this one stopped.
+passing failure) keeps it too; a request that arrives while its meeting is being synced
+takes a new ticket when that sync ends. The sync worker takes Chat spaces in turn (the
+one served longest ago first, one meeting each, its oldest request): a space takes one
+write a second, so a space with many requests cannot go faster by holding every thread,
+and a quiet meeting's fresh event waits for a round of the busy spaces, not behind all
+their requests (``claim_syncs(one_per_space=True)``). The reconciler asks for a bounded
+number of syncs per pass and per organizer, so one person's hundreds of meetings cannot
+keep anyone else's from being looked at; the next pass carries on where this one stopped.
 """
 
 from __future__ import annotations
@@ -44,19 +46,8 @@ from bot.storage.errors import translate_errors
 from bot.storage.tables import conference_summaries, meetings, subscriptions
 
 
-# With ``one_per_space``, a claim reads this many candidates per meeting it may claim.
-CANDIDATES_PER_CLAIM = 4
-
-
-def _first_per_space(rows: list[sa.RowMapping], limit: int) -> list[sa.RowMapping]:
-    """The first row of each Chat space, in order, at most ``limit``."""
-    chosen: list[sa.RowMapping] = []
-    spaces: set[str] = set()
-    for row in rows:
-        if row["chat_space"] not in spaces and len(chosen) < limit:
-            spaces.add(row["chat_space"])
-            chosen.append(row)
-    return chosen
+# With ``one_per_space``, a claim ranks this many candidates per meeting it may claim.
+CANDIDATES_PER_CLAIM = 3
 
 
 @dataclass(frozen=True)
@@ -106,44 +97,95 @@ class SqlSyncQueue:
     @translate_errors
     def claim_syncs(self, *, lease_seconds: float, debounce_seconds: float, limit: int = 10,
                     exclude: set[int] | None = None, skip_spaces: Collection[str] | None = None,
-                    one_per_space: bool = False) -> list[SyncClaim]:
+                    one_per_space: bool = False, busy_limit: int | None = None) -> list[SyncClaim]:
         """Meetings that need a sync and are not being synced, claimed for ``lease_seconds``,
         the oldest request first.
 
         ``debounce_seconds``: a meeting synced less than this long ago waits, so a burst
         of events becomes one sync shortly after it rather than one sync per event.
         ``exclude``: meetings left out. ``skip_spaces``: Chat spaces whose meetings are left
-        out (the caller has no write turn there soon: their syncs would hold its threads
-        while the rest waits; they keep their place for later). ``one_per_space``: at most
-        one meeting of any Chat space in this claim, for the same reason (the second would
-        wait for the first's writes).
+        out (the caller has no write turn there soon; they keep their place for later).
+
+        ``one_per_space`` (the sync worker): at most one meeting of any Chat space, the
+        oldest request of each, and the spaces taken in turn: first those where no meeting
+        is being synced by anyone (no live claim, no pause after a refusal), then among
+        them the space served longest ago first (its meetings' latest sync). A space takes
+        one write a second, so its syncs go at its pace whatever the order; taking spaces
+        in turn keeps a space with many requests (200 meetings ending at once) from holding
+        every thread while a quiet space's fresh event waits behind its older requests.
+        ``busy_limit``: at most this many of the claims in spaces being synced (the worker
+        keeps a thread for the others).
         """
         now = self._db.now()
-        due = (
-            sa.select(meetings)
-            .where(meetings.c.sync_requested > meetings.c.sync_done)
-            .where(sa.or_(meetings.c.sync_claimed_until.is_(None), meetings.c.sync_claimed_until < now))
-            .where(sa.or_(meetings.c.last_synced_at.is_(None),
-                          meetings.c.last_synced_at < now - timedelta(seconds=debounce_seconds)))
-            .order_by(meetings.c.sync_ticket, waited_since, meetings.c.id)  # the oldest request first
-            # Spread over spaces: a few more rows are read (and locked for this short
-            # transaction) than are claimed, so the ones after a space's first still fill it.
-            .limit(limit * CANDIDATES_PER_CLAIM if one_per_space else limit)
-        )
+        claimable = [
+            meetings.c.sync_requested > meetings.c.sync_done,
+            sa.or_(meetings.c.sync_claimed_until.is_(None), meetings.c.sync_claimed_until < now),
+            sa.or_(meetings.c.last_synced_at.is_(None),
+                   meetings.c.last_synced_at < now - timedelta(seconds=debounce_seconds)),
+        ]
         if exclude:
-            due = due.where(meetings.c.id.not_in(sorted(exclude)))
+            claimable.append(meetings.c.id.not_in(sorted(exclude)))
         if skip_spaces:
-            due = due.where(meetings.c.chat_space.not_in(sorted(skip_spaces)))
+            claimable.append(meetings.c.chat_space.not_in(sorted(skip_spaces)))
         with self._db.writing() as connection:
-            if connection.dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
-            rows = list(connection.execute(due).mappings())
             if one_per_space:
-                rows = _first_per_space(rows, limit)
+                rows = self._first_of_each_space(connection, claimable, now, limit, busy_limit)
+            else:
+                due = (sa.select(meetings).where(*claimable)
+                       .order_by(meetings.c.sync_ticket, waited_since, meetings.c.id)  # the oldest request first
+                       .limit(limit))
+                if connection.dialect.name == "postgresql":
+                    due = due.with_for_update(skip_locked=True)
+                rows = list(connection.execute(due).mappings())
             if rows:
                 connection.execute(sa.update(meetings).where(meetings.c.id.in_([r["id"] for r in rows]))
                                    .values(sync_claimed_until=now + timedelta(seconds=lease_seconds)))
         return [SyncClaim(row_to_meeting(row), int(row["sync_requested"]), now) for row in rows]
+
+    def _first_of_each_space(self, connection: sa.Connection, claimable: list[sa.ColumnElement[bool]],
+                             now: datetime, limit: int, busy_limit: int | None) -> list[sa.RowMapping]:
+        """``claim_syncs(one_per_space=True)``'s rows, locked for the claim.
+
+        Ranked first (a window, which PostgreSQL does not lock), then the chosen rows are
+        locked, skipping those another claimer holds, and checked again; a few more
+        candidates than ``limit`` are ranked, so claimers racing for the same first ones
+        still find work."""
+        others = meetings.alias("others")
+        being_synced = (sa.select(others.c.chat_space)
+                        .where(others.c.sync_requested > others.c.sync_done, others.c.sync_claimed_until >= now))
+        busy = sa.case((meetings.c.chat_space.in_(being_synced), 1), else_=0)
+        # When the space was last served: the latest sync of any of its meetings (one under
+        # way counts as now).
+        served = (sa.select(sa.func.max(sa.case((others.c.sync_claimed_until >= now, now),
+                                                 else_=sa.func.coalesce(others.c.last_synced_at, others.c.created_at))))
+                  .where(others.c.chat_space == meetings.c.chat_space).scalar_subquery())
+        ranked = (sa.select(meetings.c.id, busy.label("busy"), served.label("served"),
+                            meetings.c.sync_ticket.label("ticket"), waited_since.label("waited"),
+                            sa.func.row_number().over(partition_by=meetings.c.chat_space,
+                                                      order_by=(meetings.c.sync_ticket, waited_since, meetings.c.id))
+                            .label("rank"))
+                  .where(*claimable).subquery())
+        candidates = [(row.id, bool(row.busy)) for row in connection.execute(
+            sa.select(ranked.c.id, ranked.c.busy).where(ranked.c.rank == 1)
+            .order_by(ranked.c.busy, ranked.c.served, ranked.c.ticket, ranked.c.waited, ranked.c.id)
+            .limit(limit * CANDIDATES_PER_CLAIM))]
+        if not candidates:
+            return []
+        lock = sa.select(meetings).where(meetings.c.id.in_([id_ for id_, _ in candidates]), *claimable)
+        if connection.dialect.name == "postgresql":
+            lock = lock.with_for_update(skip_locked=True)
+        locked = {row["id"]: row for row in connection.execute(lock).mappings()}
+        chosen: list[sa.RowMapping] = []
+        busy_taken = 0
+        for meeting_id, in_busy_space in candidates:
+            if meeting_id not in locked or len(chosen) >= limit:
+                continue
+            if in_busy_space:
+                if busy_limit is not None and busy_taken >= busy_limit:
+                    continue
+                busy_taken += 1
+            chosen.append(locked[meeting_id])
+        return chosen
 
     @translate_errors
     def finish_sync(self, claim: SyncClaim, *, status: MeetingStatus, dormant: bool | None = None) -> None:

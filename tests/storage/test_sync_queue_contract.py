@@ -362,3 +362,24 @@ def test_instances_claiming_at_once_claim_each_meeting_once(store: Storage, sync
         rounds.extend(batch)
     taken = [meeting_id for batch in rounds for meeting_id in batch]
     assert sorted(taken) == sorted(ids)  # every one claimed, none twice
+
+
+def test_spaces_nobody_is_syncing_in_go_first(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    """A space takes one write a second: while one of its meetings is being synced (by any
+    instance), or paused after a refusal, its next meeting would only wait for that turn,
+    so a quiet space's meeting goes first however fresh its request; the worker may keep
+    threads for those alone (``busy_limit``)."""
+    made = clock.now - timedelta(hours=1)
+    syncing, next_in_busy = in_space(store, 1, "spaces/BUSY", made), in_space(store, 2, "spaces/BUSY", made)
+    paused, next_in_paused = in_space(store, 3, "spaces/PAUSED", made), in_space(store, 4, "spaces/PAUSED", made)
+    for meeting_id in (syncing, paused):
+        sync_queue.request_sync(meeting_id)
+    [running, refused] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)  # another instance's
+    sync_queue.release_sync(refused, retry_after_seconds=5)  # Chat said 429
+    sync_queue.request_sync(next_in_busy)
+    sync_queue.request_sync(next_in_paused)
+    quiet = in_space(store, 5, "spaces/QUIET", made)
+    sync_queue.request_sync(quiet)  # the freshest request
+    assert claimed(sync_queue, one_per_space=True, busy_limit=0) == [quiet]
+    assert claimed(sync_queue, one_per_space=True) == [next_in_busy, next_in_paused]  # then the busy ones, in order
+    assert running.meeting.id == syncing and refused.meeting.id == paused
