@@ -383,3 +383,23 @@ def test_spaces_nobody_is_syncing_in_go_first(store: Storage, sync_queue: SyncQu
     assert claimed(sync_queue, one_per_space=True, busy_limit=0) == [quiet]
     assert claimed(sync_queue, one_per_space=True) == [next_in_busy, next_in_paused]  # then the busy ones, in order
     assert running.meeting.id == syncing and refused.meeting.id == paused
+
+
+def test_spaces_are_taken_in_turn_the_one_served_longest_ago_first(store: Storage, sync_queue: SyncQueue,
+                                                                   clock: FakeClock) -> None:
+    """A space with many requests (a burst of meetings ending) gets one sync per round,
+    so a quiet space's fresh request waits for a round, not behind all its older ones."""
+    made = clock.now - timedelta(hours=1)
+    quiet = in_space(store, 1, "spaces/QUIET", made)
+    burst = [in_space(store, n, "spaces/BURST", made) for n in range(2, 6)]
+    sync_queue.request_sync(quiet)
+    sync_all(store)  # the quiet space was served 10 s ago...
+    clock.advance(seconds=9)
+    for meeting_id in burst:
+        sync_queue.request_sync(meeting_id)
+    [first] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0, one_per_space=True)
+    assert first.meeting.id == burst[0]
+    sync_queue.finish_sync(first, status=MeetingStatus.ENDED)
+    clock.advance(seconds=1)  # ...the burst's space a second ago
+    sync_queue.request_sync(quiet)  # the freshest request of all
+    assert claimed(sync_queue, one_per_space=True) == [quiet, burst[1]]
