@@ -26,9 +26,12 @@ from .sync import MeetingSync
 log = logging.getLogger(__name__)
 
 # The background loop leaves out the meetings of a Chat space whose next write turn in
-# this process is further off than this: their syncs would wait for it holding a thread.
-# They keep their place in the queue and are claimed once the turn is near.
-SPACE_TURN_NEAR_SECONDS = 0.3
+# this process is further off than this (a pause after Chat refused a write): their syncs
+# would wait for it holding a thread. They keep their place in the queue and are claimed
+# once the turn is near. An ordinary turn, one write interval (1.1 s) after the last, is
+# near: a space's next sync is claimed at once and waits for it, as a card edit that
+# follows a /meet's card post must (waiting to claim it until its turn came left it late).
+SPACE_TURN_NEAR_SECONDS = 1.2
 # Threads kept for meetings of Chat spaces nobody is syncing in (any process): a sync in
 # a busy space waits for that space's turn (or meets Chat's 429 and retries), and a quiet
 # meeting's fresh event must not wait for such a thread to come free.
