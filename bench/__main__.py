@@ -223,8 +223,26 @@ DESCRIPTIONS = {
 }
 
 
-# Prose rendered under a benchmark's table (written by hand, kept across runs).
-NOTES = {"push": push_endpoint.WHERE_THE_TIME_GOES}
+# Prose under a run's heading (the tables are generated, so notes live here to survive a run).
+NOTES = {
+    "push": push_endpoint.WHERE_THE_TIME_GOES,
+    "freshness": (
+        "Where the time goes (beside the burst). A probe's sync, once started, takes 30-50 ms on an idle machine "
+        "and up to about 1 s while the burst's pushes keep both cores busy; the rest is waiting to be claimed. "
+        "Before issue 17 that wait was most of it (p95 19.5 s): claims were served \"synced longest ago first\", so "
+        "a probe synced a few seconds earlier queued behind the 200 burst meetings, each holding one of a process's "
+        "4 sync threads for over a second while its space's one write a second came round, and batches of 10 were "
+        "claimed only once the previous batch had finished. Now a request keeps its place in the queue "
+        "(`sync_ticket`, oldest request first), the worker claims as each thread frees up, one meeting per Chat "
+        "space at a time and none of a space paused in its process after Chat refused a write, and Chat spaces are "
+        "taken in "
+        "turn: spaces nobody (no process) is syncing in first, the one served longest ago first, one thread of "
+        "each process kept for them. A probe's event so waits for its 1 s debounce after its previous sync and "
+        "for about one round of the busy spaces; the slowest events are those that began while the 2,000 pushes "
+        "were still coming in (`freshness_burst_p95_seconds_while_pushing`), when the app's CPU is the limit. "
+        "The burst itself settles no later than before: its spaces' writes go at their one a second either way."
+    ),
+}
 
 
 def render_markdown(results: dict[str, Any]) -> str:
@@ -233,15 +251,15 @@ def render_markdown(results: dict[str, Any]) -> str:
              "What these figures mean for one App Engine instance and for Google's quotas: "
              "[capacity.md](capacity.md).", ""]
     for name, run in results.get("runs", {}).items():
-        lines += [f"## {name}", "", f"Measured {run['measuredAt']} ({run['size']} size) on {run['machine']}.", "",
-                  "| key | value | meaning |", "|---|---|---|"]
+        lines += [f"## {name}", "", f"Measured {run['measuredAt']} ({run['size']} size) on {run['machine']}.", ""]
+        if name in NOTES:
+            lines += [NOTES[name], ""]
+        lines += ["| key | value | meaning |", "|---|---|---|"]
         for key, value in run["figures"].items():
             lines.append(f"| `{key}` | {value} | {DESCRIPTIONS.get(key, '')} |")
         lines.append("")
         if name == "lifecycle":
             lines.append(lifecycle.minimum_calls_markdown())
-        if name in NOTES:
-            lines += [NOTES[name], ""]
     # Written by hand, kept across runs: where a request's time goes, measured by profiling.
     notes = os.path.join(ROOT, "bench", "where_the_time_goes.md")
     if os.path.exists(notes):

@@ -97,6 +97,13 @@ class SpaceWritePacer:
         with self._lock:
             return self._next.get(space, float("-inf")) > self._clock()
 
+    def spaces_waiting(self, longer_than: float) -> dict[str, float]:
+        """The spaces whose next write turn is more than ``longer_than`` seconds away, with
+        the seconds to it (the sync worker leaves their meetings for later)."""
+        with self._lock:
+            now = self._clock()
+            return {space: at - now for space, at in self._next.items() if at - now > longer_than}
+
     def finished(self, space: str) -> None:
         """A write to ``space`` came back: Chat counted it at some moment before now, so
         the next write starts a full window after now, however late this one arrived."""

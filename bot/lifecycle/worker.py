@@ -3,6 +3,12 @@
 Pushed events only mark a meeting as needing a sync and wake this thread, so
 ``POST /pubsub/push`` answers at once; the reconciler drains what is due too, so a
 process that dies loses nothing (its claims expire and someone else takes them).
+
+The background loop keeps ``sync_threads`` syncs running while any is due, claiming one
+as a thread frees up (oldest request first, ``bot.storage.sync_queue``) rather than a
+batch at a time, and never a meeting whose Chat space has no write turn soon in this
+process: a space takes one write a second (``bot.google.pacing``), so such a sync would
+only hold a thread while a quiet meeting's fresh event, in a free space, waits for one.
 """
 
 from __future__ import annotations
@@ -19,9 +25,24 @@ from .sync import MeetingSync
 
 log = logging.getLogger(__name__)
 
-# How long a sync is put back when another sync of this worker is busy in its Chat space:
-# about one sync's two writes there (a card edit and a summary, 1 s apart).
-SPACE_BUSY_HOLD_SECONDS = 1.0
+# The background loop leaves out the meetings of a Chat space whose next write turn in
+# this process is further off than this (a pause after Chat refused a write): their syncs
+# would wait for it holding a thread. They keep their place in the queue and are claimed
+# once the turn is near. An ordinary turn, one write interval (1.1 s) after the last, is
+# near: a space's next sync is claimed at once and waits for it, as a card edit that
+# follows a /meet's card post must (waiting to claim it until its turn came left it late).
+SPACE_TURN_NEAR_SECONDS = 1.2
+# Threads kept for meetings of Chat spaces nobody is syncing in (any process): a sync in
+# a busy space waits for that space's turn (or meets Chat's 429 and retries), and a quiet
+# meeting's fresh event must not wait for such a thread to come free.
+QUIET_SPACE_THREADS = 1
+# While syncs run, the background loop looks for work this often besides each time one
+# ends, so requests made meanwhile and spaces whose turn came near are claimed promptly.
+LOOK_AGAIN_SECONDS = 0.2
+# With nothing running, a space's turn at most this far off is waited for (its meetings
+# may be due); a further one (after a refusal) is left to the kick of the next event or
+# to the loop's idle look.
+WAIT_FOR_TURN_AT_MOST_SECONDS = 2.0
 
 
 class SyncWorker:
@@ -33,7 +54,8 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._spaces_lock = threading.Lock()
         self._spaces_syncing: dict[str, int] = {}  # Chat space -> syncs of this worker running there
-        self._kick_pending = False
+        self._in_flight: set[int] = set()  # meetings the background loop's threads are syncing
+        self._sync_ended = threading.Event()  # a thread of the background loop is free again
 
     def start(self) -> "SyncWorker":
         if self._thread is None:
@@ -44,6 +66,7 @@ class SyncWorker:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        self._sync_ended.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
@@ -53,50 +76,37 @@ class SyncWorker:
         self._wake.set()
 
     def run_once(self, *, debounce_seconds: float | None = None, limit: int = 10,
-                 exclude: set[int] | None = None, spread_spaces: bool = False) -> list[int]:
-        """Claim and run due syncs once; the ids of the meetings synced (or tried).
-        ``spread_spaces`` (the background loop): a sync whose Chat space another sync of
-        this worker is writing to is put back for a moment (``_run_claim_in_turn``)."""
+                 exclude: set[int] | None = None) -> list[int]:
+        """Claim and run due syncs once, side by side; the ids of the meetings synced (or
+        tried). For the reconciler's pass and for tests: the background loop claims as its
+        threads free up instead (``_drain_continuously``)."""
         config = self.services.config
         claims = self.services.storage.sync_queue.claim_syncs(
             lease_seconds=config.sync_lease_seconds, limit=limit, exclude=exclude,
             debounce_seconds=config.sync_debounce_seconds if debounce_seconds is None else debounce_seconds)
-        run = self._run_claim_in_turn if spread_spaces else self._run_claim_counted
         if len(claims) > 1 and config.sync_threads > 1:
             # Side by side: each sync holds its own claim, and the card's turn keeps two
             # drawings of one meeting in order, so running them at once changes no outcome.
             with ThreadPoolExecutor(min(config.sync_threads, len(claims)), thread_name_prefix="meeting-sync") as pool:
-                list(pool.map(run, claims))
+                list(pool.map(self._run_claim_counted, claims))
         else:
             for claim in claims:
-                run(claim)
+                self._run_claim_counted(claim)
         return [claim.meeting.id for claim in claims if claim.meeting.id is not None]
 
-    def _run_claim_in_turn(self, claim: SyncClaim) -> None:
-        """While a sync of this worker is writing to a Chat space, another meeting's sync
-        there waits: a space takes one write a second (bot.google.pacing), so it would only
-        hold a thread until its turn. It is put back for a moment instead (no Google call
-        made), and the threads go on with other spaces' meetings. Syncs that write nothing
-        (most of a reconciler pass) run side by side as usual."""
-        space = claim.meeting.chat_space
+    def _count_in(self, claim: SyncClaim) -> None:
         with self._spaces_lock:
-            running = self._spaces_syncing.get(space, 0)
-            free = running == 0 or not self.services.chat.pacer.writing(space)
-            if free:
-                self._spaces_syncing[space] = running + 1
-        if not free:
-            self.services.storage.sync_queue.release_sync(claim, retry_after_seconds=SPACE_BUSY_HOLD_SECONDS)
-            self._kick_later(SPACE_BUSY_HOLD_SECONDS)
-            return
-        self._run_claim_counted(claim, counted=True)
+            space = claim.meeting.chat_space
+            self._spaces_syncing[space] = self._spaces_syncing.get(space, 0) + 1
 
-    def _run_claim_counted(self, claim: SyncClaim, counted: bool = False) -> None:
+    def _run_claim_counted(self, claim: SyncClaim) -> None:
         """Run one claim, known to this worker as running in its Chat space meanwhile (so
         the background loop spreads its syncs over spaces whoever else runs syncs)."""
+        self._count_in(claim)
+        self._run_counted(claim)
+
+    def _run_counted(self, claim: SyncClaim) -> None:
         space = claim.meeting.chat_space
-        if not counted:
-            with self._spaces_lock:
-                self._spaces_syncing[space] = self._spaces_syncing.get(space, 0) + 1
         try:
             self._run_claim(claim)
         finally:
@@ -104,22 +114,8 @@ class SyncWorker:
                 left = self._spaces_syncing.pop(space) - 1
                 if left:
                     self._spaces_syncing[space] = left
-
-    def _kick_later(self, seconds: float) -> None:
-        """Look again once a put-back sync is due (the worker's own wait may be longer)."""
-        with self._spaces_lock:
-            if self._kick_pending:  # one is coming: it finds every put-back sync due by then
-                return
-            self._kick_pending = True
-
-        def kick() -> None:
-            with self._spaces_lock:
-                self._kick_pending = False
-            self.kick()
-
-        timer = threading.Timer(seconds + self.services.config.sync_debounce_seconds, kick)
-        timer.daemon = True
-        timer.start()
+                self._in_flight.discard(claim.meeting.id or 0)
+            self._sync_ended.set()
 
     def _run_claim(self, claim: SyncClaim) -> None:
         storage, meeting = self.services.storage, claim.meeting
@@ -163,19 +159,55 @@ class SyncWorker:
 
     def _run(self) -> None:
         debounce = self.services.config.sync_debounce_seconds
+        threads = self.services.config.sync_threads
+        with ThreadPoolExecutor(threads, thread_name_prefix="meeting-sync") as pool:
+            while not self._stop.is_set():
+                woken = self._wake.wait(timeout=max(debounce, 0.2) * 5)
+                self._wake.clear()
+                if self._stop.is_set():
+                    return
+                if woken:
+                    self._stop.wait(debounce)  # let the rest of a burst arrive
+                try:
+                    self._drain_continuously(pool, threads)
+                except Exception:  # noqa: BLE001 - the thread must survive a bad moment (database away)
+                    log.exception("sync worker pass failed")
+
+    def _drain_continuously(self, pool: ThreadPoolExecutor, threads: int) -> None:
+        """Keep ``threads`` syncs running while any is due, claiming as threads free up:
+        the oldest request first, at most one meeting per Chat space at a time, none of a
+        space this worker is syncing in or has no write turn in soon. Returns once nothing
+        runs and nothing that may start is due."""
+        config = self.services.config
+        queue, pacer = self.services.storage.sync_queue, self.services.chat.pacer
         while not self._stop.is_set():
-            woken = self._wake.wait(timeout=max(debounce, 0.2) * 5)
-            self._wake.clear()
-            if self._stop.is_set():
-                return
-            if woken:
-                self._stop.wait(debounce)  # let the rest of a burst arrive
-            try:
-                tried: set[int] = set()
-                while not self._stop.is_set():
-                    ran = self.run_once(exclude=tried, spread_spaces=True)
-                    if not ran:
-                        break
-                    tried.update(ran)
-            except Exception:  # noqa: BLE001 - the thread must survive a bad moment (database away)
-                log.exception("sync worker pass failed")
+            self._sync_ended.clear()
+            far = pacer.spaces_waiting(longer_than=SPACE_TURN_NEAR_SECONDS)
+            with self._spaces_lock:
+                free = threads - len(self._in_flight)
+                skip = set(self._spaces_syncing) | set(far)
+                in_flight = set(self._in_flight)
+            claims: list[SyncClaim] = []
+            if free > 0:
+                claims = queue.claim_syncs(lease_seconds=config.sync_lease_seconds,
+                                           debounce_seconds=config.sync_debounce_seconds, limit=free,
+                                           exclude=in_flight, skip_spaces=skip, one_per_space=True,
+                                           busy_limit=free - QUIET_SPACE_THREADS if threads > QUIET_SPACE_THREADS
+                                           else None)
+                for claim in claims:
+                    with self._spaces_lock:
+                        self._in_flight.add(claim.meeting.id or 0)
+                    self._count_in(claim)  # before the next look, which must leave its space out
+                    pool.submit(self._run_counted, claim)
+            with self._spaces_lock:
+                running = bool(self._in_flight)
+            if not claims and not running:
+                # Nothing may start now. Meetings of a space waiting for its turn may be
+                # due: look again when the nearest such turn is near (a far one, after a
+                # refusal, is left to the next kick or idle look).
+                near = [seconds for seconds in far.values() if seconds <= WAIT_FOR_TURN_AT_MOST_SECONDS]
+                if not near:
+                    return
+                self._stop.wait(max(min(near) - SPACE_TURN_NEAR_SECONDS, 0.05))
+                continue
+            self._sync_ended.wait(LOOK_AGAIN_SECONDS)

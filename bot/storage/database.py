@@ -103,9 +103,28 @@ def claim_event(database: Database, event_id: str) -> Any:
             .returning(processed_events.c.event_id))
 
 
+def next_sync_ticket() -> sa.ScalarSelect[Any]:
+    """The ticket a new sync request takes: the highest so far plus one (read through the
+    index). Requests made by concurrent transactions may share a ticket: ties are served
+    in the old order (the meeting synced longest ago first), nothing depends on a ticket
+    being unique."""
+    others = meetings.alias("tickets")  # not correlated with the meeting being updated
+    return sa.select(sa.func.coalesce(sa.func.max(others.c.sync_ticket), 0) + 1).scalar_subquery()
+
+
+def sync_ticket_on_request() -> sa.ColumnElement[Any]:
+    """The ticket of a meeting being asked for a sync: a new one if it had nothing pending,
+    else the one it has (its request keeps its place: asking again does not jump ahead,
+    nor fall behind)."""
+    idle = meetings.c.sync_requested <= meetings.c.sync_done
+    return sa.case((idle, next_sync_ticket()), else_=meetings.c.sync_ticket)
+
+
 def request_syncs(condition: sa.ColumnElement[bool]) -> sa.Update:
-    """Ask for a sync of the meetings matching ``condition`` (bump the request counter)."""
-    return sa.update(meetings).where(condition).values(sync_requested=meetings.c.sync_requested + 1)
+    """Ask for a sync of the meetings matching ``condition`` (bump the request counter;
+    a meeting with nothing pending takes the next ticket: its place in the queue)."""
+    return sa.update(meetings).where(condition).values(sync_requested=meetings.c.sync_requested + 1,
+                                                       sync_ticket=sync_ticket_on_request())
 
 
 # How long a meeting has waited for attention: since its last sync, or since it was made.

@@ -13,7 +13,14 @@ from typing import Any, Sequence
 import sqlalchemy as sa
 
 from domain import AccessType, Cohost, Meeting, MeetingSettings, MeetingStatus
-from bot.storage.database import Database, cohosts_to_json, meeting_to_row, require_aware, row_to_meeting
+from bot.storage.database import (
+    Database,
+    cohosts_to_json,
+    meeting_to_row,
+    require_aware,
+    row_to_meeting,
+    sync_ticket_on_request,
+)
 from bot.storage.errors import DuplicateMeetingError, MeetingNotFoundError, translate_errors
 from bot.storage.tables import meetings
 
@@ -62,7 +69,8 @@ class SqlMeetings:
         commit instead of three on the path of every ``/meet``; the same errors as
         ``attach_card``. The caller wakes its sync worker."""
         return self._update(meeting_id, card_message=card_message, thread_name=thread_name,
-                            card_hash=card_hash, sync_requested=meetings.c.sync_requested + 1)
+                            card_hash=card_hash, sync_requested=meetings.c.sync_requested + 1,
+                            sync_ticket=sync_ticket_on_request())
 
     @translate_errors
     def set_status(self, meeting_id: int, status: MeetingStatus) -> Meeting:

@@ -8,17 +8,25 @@ locks with SKIP LOCKED on PostgreSQL; SQLite serialises writers). A claim that d
 its process expires and another worker takes over: nothing is lost between an event and
 its effect.
 
-Fairness: whatever is due is taken in the order it has waited, the meeting synced
-longest ago first (``waited_since``), and the reconciler asks for a bounded number of
-syncs per pass and per organizer, so one person's hundreds of meetings cannot keep
-anyone else's from being looked at; the next pass carries on where this one stopped.
+Fairness: whatever is due is taken in the order it was asked for, the oldest request
+first (``sync_ticket``, handed out when a meeting with nothing pending is asked for a
+sync; ties, such as a reconciler pass's requests, the meeting synced longest ago first).
+A meeting asked again while its request waits keeps its place, and one put back (a
+passing failure) keeps it too; a request that arrives while its meeting is being synced
+takes a new ticket when that sync ends. The sync worker takes Chat spaces in turn (the
+one served longest ago first, one meeting each, its oldest request): a space takes one
+write a second, so a space with many requests cannot go faster by holding every thread,
+and a quiet meeting's fresh event waits for a round of the busy spaces, not behind all
+their requests (``claim_syncs(one_per_space=True)``). The reconciler asks for a bounded
+number of syncs per pass and per organizer, so one person's hundreds of meetings cannot
+keep anyone else's from being looked at; the next pass carries on where this one stopped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Collection
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -29,12 +37,18 @@ from bot.storage.database import (
     awake_since,
     claim_event,
     fair_share,
+    next_sync_ticket,
     request_syncs,
     row_to_meeting,
+    sync_ticket_on_request,
     waited_since,
 )
 from bot.storage.errors import translate_errors
 from bot.storage.tables import conference_summaries, meetings, processed_events, subscriptions
+
+
+# With ``one_per_space``, a claim ranks this many candidates per meeting it may claim.
+CANDIDATES_PER_CLAIM = 3
 
 
 @dataclass(frozen=True)
@@ -124,32 +138,96 @@ class SqlSyncQueue:
 
     @translate_errors
     def claim_syncs(self, *, lease_seconds: float, debounce_seconds: float, limit: int = 10,
-                    exclude: set[int] | None = None) -> list[SyncClaim]:
-        """Meetings that need a sync and are not being synced, claimed for ``lease_seconds``.
+                    exclude: set[int] | None = None, skip_spaces: Collection[str] | None = None,
+                    one_per_space: bool = False, busy_limit: int | None = None) -> list[SyncClaim]:
+        """Meetings that need a sync and are not being synced, claimed for ``lease_seconds``,
+        the oldest request first.
 
         ``debounce_seconds``: a meeting synced less than this long ago waits, so a burst
         of events becomes one sync shortly after it rather than one sync per event.
+        ``exclude``: meetings left out. ``skip_spaces``: Chat spaces whose meetings are left
+        out (the caller has no write turn there soon; they keep their place for later).
+
+        ``one_per_space`` (the sync worker): at most one meeting of any Chat space, the
+        oldest request of each, and the spaces taken in turn: first those where no meeting
+        is being synced by anyone (no live claim, no pause after a refusal), then among
+        them the space served longest ago first (its meetings' latest sync). A space takes
+        one write a second, so its syncs go at its pace whatever the order; taking spaces
+        in turn keeps a space with many requests (200 meetings ending at once) from holding
+        every thread while a quiet space's fresh event waits behind its older requests.
+        ``busy_limit``: at most this many of the claims in spaces being synced (the worker
+        keeps a thread for the others).
         """
         now = self._db.now()
-        due = (
-            sa.select(meetings)
-            .where(meetings.c.sync_requested > meetings.c.sync_done)
-            .where(sa.or_(meetings.c.sync_claimed_until.is_(None), meetings.c.sync_claimed_until < now))
-            .where(sa.or_(meetings.c.last_synced_at.is_(None),
-                          meetings.c.last_synced_at < now - timedelta(seconds=debounce_seconds)))
-            .order_by(waited_since, meetings.c.id)  # the longest wait first
-            .limit(limit)
-        )
+        claimable = [
+            meetings.c.sync_requested > meetings.c.sync_done,
+            sa.or_(meetings.c.sync_claimed_until.is_(None), meetings.c.sync_claimed_until < now),
+            sa.or_(meetings.c.last_synced_at.is_(None),
+                   meetings.c.last_synced_at < now - timedelta(seconds=debounce_seconds)),
+        ]
         if exclude:
-            due = due.where(meetings.c.id.not_in(sorted(exclude)))
+            claimable.append(meetings.c.id.not_in(sorted(exclude)))
+        if skip_spaces:
+            claimable.append(meetings.c.chat_space.not_in(sorted(skip_spaces)))
         with self._db.writing() as connection:
-            if connection.dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
-            rows = list(connection.execute(due).mappings())
+            if one_per_space:
+                rows = self._first_of_each_space(connection, claimable, now, limit, busy_limit)
+            else:
+                due = (sa.select(meetings).where(*claimable)
+                       .order_by(meetings.c.sync_ticket, waited_since, meetings.c.id)  # the oldest request first
+                       .limit(limit))
+                if connection.dialect.name == "postgresql":
+                    due = due.with_for_update(skip_locked=True)
+                rows = list(connection.execute(due).mappings())
             if rows:
                 connection.execute(sa.update(meetings).where(meetings.c.id.in_([r["id"] for r in rows]))
                                    .values(sync_claimed_until=now + timedelta(seconds=lease_seconds)))
         return [SyncClaim(row_to_meeting(row), int(row["sync_requested"]), now) for row in rows]
+
+    def _first_of_each_space(self, connection: sa.Connection, claimable: list[sa.ColumnElement[bool]],
+                             now: datetime, limit: int, busy_limit: int | None) -> list[sa.RowMapping]:
+        """``claim_syncs(one_per_space=True)``'s rows, locked for the claim.
+
+        Ranked first (a window, which PostgreSQL does not lock), then the chosen rows are
+        locked, skipping those another claimer holds, and checked again; a few more
+        candidates than ``limit`` are ranked, so claimers racing for the same first ones
+        still find work."""
+        others = meetings.alias("others")
+        being_synced = (sa.select(others.c.chat_space)
+                        .where(others.c.sync_requested > others.c.sync_done, others.c.sync_claimed_until >= now))
+        busy = sa.case((meetings.c.chat_space.in_(being_synced), 1), else_=0)
+        # When the space was last served: the latest sync of any of its meetings (one under
+        # way counts as now).
+        served = (sa.select(sa.func.max(sa.case((others.c.sync_claimed_until >= now, now),
+                                                 else_=sa.func.coalesce(others.c.last_synced_at, others.c.created_at))))
+                  .where(others.c.chat_space == meetings.c.chat_space).scalar_subquery())
+        ranked = (sa.select(meetings.c.id, busy.label("busy"), served.label("served"),
+                            meetings.c.sync_ticket.label("ticket"), waited_since.label("waited"),
+                            sa.func.row_number().over(partition_by=meetings.c.chat_space,
+                                                      order_by=(meetings.c.sync_ticket, waited_since, meetings.c.id))
+                            .label("rank"))
+                  .where(*claimable).subquery())
+        candidates = [(row.id, bool(row.busy)) for row in connection.execute(
+            sa.select(ranked.c.id, ranked.c.busy).where(ranked.c.rank == 1)
+            .order_by(ranked.c.busy, ranked.c.served, ranked.c.ticket, ranked.c.waited, ranked.c.id)
+            .limit(limit * CANDIDATES_PER_CLAIM))]
+        if not candidates:
+            return []
+        lock = sa.select(meetings).where(meetings.c.id.in_([id_ for id_, _ in candidates]), *claimable)
+        if connection.dialect.name == "postgresql":
+            lock = lock.with_for_update(skip_locked=True)
+        locked = {row["id"]: row for row in connection.execute(lock).mappings()}
+        chosen: list[sa.RowMapping] = []
+        busy_taken = 0
+        for meeting_id, in_busy_space in candidates:
+            if meeting_id not in locked or len(chosen) >= limit:
+                continue
+            if in_busy_space:
+                if busy_limit is not None and busy_taken >= busy_limit:
+                    continue
+                busy_taken += 1
+            chosen.append(locked[meeting_id])
+        return chosen
 
     @translate_errors
     def finish_sync(self, claim: SyncClaim, *, status: MeetingStatus, dormant: bool | None = None) -> None:
@@ -176,17 +254,22 @@ class SqlSyncQueue:
         with self._db.writing() as connection:
             greatest = sa.func.max if connection.dialect.name == "sqlite" else sa.func.greatest
             current = sa.or_(meetings.c.card_observed_at.is_(None), meetings.c.card_observed_at <= claim.claimed_at)
+            # A request made while this sync ran is not covered by it: it stays pending and
+            # queues from now (a new ticket), behind the requests already waiting.
+            ticket = sa.case((meetings.c.sync_requested > claim.requested, next_sync_ticket()),
+                             else_=meetings.c.sync_ticket)
             connection.execute(
                 sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
                     sync_done=greatest(meetings.c.sync_done, claim.requested),
-                    sync_claimed_until=None, last_synced_at=now,
+                    sync_claimed_until=None, last_synced_at=now, sync_ticket=ticket,
                     status=sa.case((current, status.value), else_=meetings.c.status),
                     updated_at=now, **values))
 
     @translate_errors
     def release_sync(self, claim: SyncClaim, *, retry_after_seconds: float = 30.0) -> None:
         """A sync failed for a passing reason: keep the request, retry after a pause (the
-        claim is simply held that long, so no worker hammers a struggling API)."""
+        claim is simply held that long, so no worker hammers a struggling API). The request
+        keeps its ticket: once the pause is over it is served before later requests."""
         now = self._db.now()
         with self._db.writing() as connection:
             connection.execute(sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
@@ -252,5 +335,5 @@ class SqlSyncQueue:
             rows = connection.execute(
                 sa.update(meetings).where(meetings.c.id.in_(meeting_ids), meetings.c.dormant_since.is_not(None))
                 .values(dormant_since=None, woken_at=now, sync_requested=meetings.c.sync_requested + 1,
-                        updated_at=now).returning(meetings.c.id))
+                        sync_ticket=sync_ticket_on_request(), updated_at=now).returning(meetings.c.id))
             return sorted(row.id for row in rows)

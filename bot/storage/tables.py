@@ -91,6 +91,9 @@ meetings = sa.Table(
     sa.Column("sync_done", sa.Integer, nullable=False, server_default="0"),
     sa.Column("sync_claimed_until", UTCDateTime, nullable=True),
     sa.Column("last_synced_at", UTCDateTime, nullable=True),
+    # The pending request's place in the queue: claims serve the lowest ticket first (the
+    # oldest request), so a fresh event does not wait behind meetings re-requested since.
+    sa.Column("sync_ticket", sa.Integer, nullable=False, server_default="0"),
     sa.Column("card_hash", sa.String, nullable=True),  # what the join card shows now
     # When the reading of Meet the card shows began: older drawings never replace it.
     sa.Column("card_observed_at", UTCDateTime, nullable=True),
@@ -112,6 +115,8 @@ meetings = sa.Table(
     sa.Index(None, "chat_space", "created_at"),
     # Per-organizer lookups (/meetlogout clean-up, counting an organizer's meetings).
     sa.Index(None, "organizer_user_name", "created_at"),
+    # The next sync ticket is the highest so far plus one.
+    sa.Index(None, "sync_ticket"),
 )
 
 # Chat spaces the app has been added to. A removed space keeps its row with

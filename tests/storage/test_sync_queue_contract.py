@@ -373,3 +373,150 @@ def test_finish_sync_keeps_a_later_readings_status(store: Storage, sync_queue: S
     sync_queue.finish_sync(stale, status=MeetingStatus.IN_PROGRESS)  # late, with its older reading
     meeting = store.meetings.get_meeting(meeting_id)
     assert meeting is not None and meeting.status is MeetingStatus.ENDED
+
+
+# -- the order claims are served in: the oldest request first ------------------------------
+
+def in_space(store: Storage, n: int, space: str, created_at: datetime) -> int:
+    recorded = store.meetings.record_meeting(make_meeting(n, chat_space=space, created_at=created_at,
+                                                          card_message=f"{space}/messages/M{n}"))
+    assert recorded.id is not None
+    return recorded.id
+
+
+def claimed(sync_queue: SyncQueue, *, limit: int = 10, **options: object) -> list[int]:
+    claims = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0, limit=limit, **options)  # type: ignore[arg-type]
+    return [claim.meeting.id or 0 for claim in claims]
+
+
+def test_a_quiet_meetings_fresh_request_is_not_served_after_busier_ones_asked_later(
+        store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    """"Synced longest ago first" put a meeting synced a moment ago behind every meeting
+    that had waited longer, however much later they were asked for: the oldest request
+    is served first instead."""
+    busy = [in_space(store, n, "spaces/BUSY", clock.now - timedelta(hours=2)) for n in range(3)]
+    quiet = in_space(store, 9, "spaces/QUIET", clock.now - timedelta(hours=1))
+    sync_queue.request_sync(quiet)
+    sync_all(store)  # the quiet meeting was synced just now; the busy ones never were
+    clock.advance(seconds=5)
+    sync_queue.request_sync(busy[0])
+    sync_queue.request_sync(quiet)  # its next event
+    for meeting_id in busy[1:] + busy * 3:  # asked for after it, some again and again
+        sync_queue.request_sync(meeting_id)
+    assert claimed(sync_queue) == [busy[0], quiet, *busy[1:]]
+
+
+def test_a_request_asked_for_again_keeps_its_place(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    first, second = (in_space(store, n, "spaces/CHAT1", clock.now - timedelta(hours=1)) for n in range(2))
+    sync_queue.request_sync(second)
+    sync_queue.request_sync(first)
+    sync_queue.request_sync(second)  # neither jumps ahead nor falls behind
+    assert claimed(sync_queue) == [second, first]
+
+
+def test_a_sync_put_back_keeps_its_place_for_when_its_pause_is_over(
+        store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    early, late = (in_space(store, n, f"spaces/S{n}", clock.now - timedelta(hours=1)) for n in range(2))
+    sync_queue.request_sync(early)
+    [claim] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)
+    sync_queue.release_sync(claim, retry_after_seconds=2)  # Chat said 429: again in 2 s
+    sync_queue.request_sync(late)
+    [other] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)
+    assert other.meeting.id == late  # the pause holds the early one...
+    sync_queue.finish_sync(other, status=MeetingStatus.WAITING)
+    sync_queue.request_sync(late)
+    clock.advance(seconds=3)
+    assert claimed(sync_queue) == [early, late]  # ...then it goes before the later request
+
+
+def test_a_request_made_during_its_meetings_sync_queues_behind_those_already_waiting(
+        store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    syncing, waiting = (in_space(store, n, f"spaces/S{n}", clock.now - timedelta(hours=1)) for n in range(2))
+    sync_queue.request_sync(syncing)
+    [claim] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)
+    sync_queue.request_sync(waiting)
+    sync_queue.request_sync(syncing)  # an event the running sync may not have seen
+    sync_queue.finish_sync(claim, status=MeetingStatus.IN_PROGRESS)
+    assert sync_queue.meetings_needing_sync() == 2  # still pending, not lost...
+    clock.advance(seconds=1)
+    assert claimed(sync_queue) == [waiting, syncing]  # ...and queued from when its sync ended
+
+
+def test_a_woken_meeting_queues_behind_the_requests_made_before(
+        store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    asked = in_space(store, 1, "spaces/S1", clock.now - timedelta(hours=1))
+    sleeping = store.meetings.record_meeting(make_meeting(2, chat_space="spaces/S2", card_message="spaces/S2/messages/M2",
+                                                          created_at=clock.now - timedelta(days=40),
+                                                          dormant_since=clock.now - timedelta(days=20)))
+    sync_queue.request_sync(asked)
+    assert sync_queue.wake_meetings([sleeping.id or 0]) == [sleeping.id]
+    assert claimed(sync_queue) == [asked, sleeping.id]
+
+
+def test_skipped_spaces_and_one_meeting_per_space(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    """The sync worker leaves out the spaces it has no write turn in soon, and takes one
+    meeting per space at a time; what it leaves keeps its place."""
+    made = clock.now - timedelta(hours=1)
+    busy = [in_space(store, n, "spaces/BUSY", made) for n in range(3)]
+    calm, other = in_space(store, 3, "spaces/CALM", made), in_space(store, 4, "spaces/OTHER", made)
+    for meeting_id in [*busy, calm, other]:
+        sync_queue.request_sync(meeting_id)
+    assert claimed(sync_queue, skip_spaces={"spaces/BUSY"}, one_per_space=True) == [calm, other]
+    assert claimed(sync_queue, one_per_space=True) == [busy[0]]
+    assert claimed(sync_queue, limit=1) == [busy[1]]  # no spreading asked: the order alone
+
+
+def test_instances_claiming_at_once_claim_each_meeting_once(store: Storage, sync_queue: SyncQueue,
+                                                           clock: FakeClock) -> None:
+    made = clock.now - timedelta(hours=1)
+    ids = [in_space(store, n, f"spaces/S{n % 5}", made) for n in range(20)]
+    for meeting_id in ids:
+        sync_queue.request_sync(meeting_id)
+    rounds: list[list[int]] = []
+    while batch := race(4, lambda _: claimed(sync_queue, limit=2, one_per_space=True)):
+        if not any(batch):
+            break
+        rounds.extend(batch)
+    taken = [meeting_id for batch in rounds for meeting_id in batch]
+    assert sorted(taken) == sorted(ids)  # every one claimed, none twice
+
+
+def test_spaces_nobody_is_syncing_in_go_first(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    """A space takes one write a second: while one of its meetings is being synced (by any
+    instance), or paused after a refusal, its next meeting would only wait for that turn,
+    so a quiet space's meeting goes first however fresh its request; the worker may keep
+    threads for those alone (``busy_limit``)."""
+    made = clock.now - timedelta(hours=1)
+    syncing, next_in_busy = in_space(store, 1, "spaces/BUSY", made), in_space(store, 2, "spaces/BUSY", made)
+    paused, next_in_paused = in_space(store, 3, "spaces/PAUSED", made), in_space(store, 4, "spaces/PAUSED", made)
+    for meeting_id in (syncing, paused):
+        sync_queue.request_sync(meeting_id)
+    [running, refused] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)  # another instance's
+    sync_queue.release_sync(refused, retry_after_seconds=5)  # Chat said 429
+    sync_queue.request_sync(next_in_busy)
+    sync_queue.request_sync(next_in_paused)
+    quiet = in_space(store, 5, "spaces/QUIET", made)
+    sync_queue.request_sync(quiet)  # the freshest request
+    assert claimed(sync_queue, one_per_space=True, busy_limit=0) == [quiet]
+    assert claimed(sync_queue, one_per_space=True) == [next_in_busy, next_in_paused]  # then the busy ones, in order
+    assert running.meeting.id == syncing and refused.meeting.id == paused
+
+
+def test_spaces_are_taken_in_turn_the_one_served_longest_ago_first(store: Storage, sync_queue: SyncQueue,
+                                                                   clock: FakeClock) -> None:
+    """A space with many requests (a burst of meetings ending) gets one sync per round,
+    so a quiet space's fresh request waits for a round, not behind all its older ones."""
+    made = clock.now - timedelta(hours=1)
+    quiet = in_space(store, 1, "spaces/QUIET", made)
+    burst = [in_space(store, n, "spaces/BURST", made) for n in range(2, 6)]
+    sync_queue.request_sync(quiet)
+    sync_all(store)  # the quiet space was served 10 s ago...
+    clock.advance(seconds=9)
+    for meeting_id in burst:
+        sync_queue.request_sync(meeting_id)
+    [first] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0, one_per_space=True)
+    assert first.meeting.id == burst[0]
+    sync_queue.finish_sync(first, status=MeetingStatus.ENDED)
+    clock.advance(seconds=1)  # ...the burst's space a second ago
+    sync_queue.request_sync(quiet)  # the freshest request of all
+    assert claimed(sync_queue, one_per_space=True) == [quiet, burst[1]]
