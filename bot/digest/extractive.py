@@ -522,6 +522,12 @@ class Digester:
         speaker = line.speaker
         previous = next((item for item in reversed(made) if item.owner.participant == speaker.participant), None)
         thin = commitment.shape == "thin" and len(content_words(commitment.task)) <= 2
+        if previous is not None and rules.REPORT_BACK.match(commitment.task):
+            # Rule REPORT_BACK (see ``rules``): "Let me follow up on the leave question and I'll
+            # come back with the answer by the eleventh": one item, with the report's date.
+            if previous.due is None:
+                previous.due = commitment.due
+            return
         # Rule ADOPTED_ELABORATION: "I'll take it. I'll have the upgrade PR up by Wednesday.":
         # after taking on an item in another's words, a promise in the same turn that shares
         # its words says how and when that item gets done, not a second task.
@@ -1049,6 +1055,7 @@ class Digester:
         if concrete is None:
             concrete = self._dates.first(rest) if rest else None
         main = re.sub(r"\s+though,", ",", main)
+        main = rules.REPORT_BACK_TAIL.sub("", main)  # REPORT_BACK: "look into it and get back to you"
         main = rules.strip_trailing(rules.strip_vocative(main, self._names))
         main = re.sub(r"\s{2,}", " ", re.sub(r"\s+,", ",", main)).strip(" ,")
         return main, concrete.due if concrete else None

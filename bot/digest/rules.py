@@ -962,9 +962,31 @@ _ABOUT = re.compile(r"^(?:e-?mail|ask|call|ring|phone|message|contact|write\s+to
                     r"|remind|notify)\s+(?!(?:you|him|her|them|us|me)\b)[^,]*?\s(?:about|regarding|re)\s", re.IGNORECASE)
 
 
+# Rule REPORT_BACK: "…and I'll come back with the answer by the eleventh", "…and get back to
+# you with an update": the promise to report on the work just promised, not a second task
+# (its date is the first task's). A report with a subject of its own ("come back with the
+# revised budget") is a deliverable and stays.
+_REPORT_BACK = (r"(?:come|get|circle|report)\s+back(?:\s+to\s+(?:you|him|her|them|us|everyone|everybody|the\s+(?:team|group)"
+                r"|[A-Z]\w+)(?:\s+all)?)?(?:\s+(?:with|on)\s+(?:(?:the|an|my|our|some|a\s+proper|a\s+full)\s+)?"
+                r"(?:answers?|update|news|results?|findings|outcome|verdict|details|what\s+I\s+(?:find|found|learn|hear)))?")
+REPORT_BACK = re.compile(r"^" + _REPORT_BACK + r"[\s.!]*$", re.IGNORECASE)
+REPORT_BACK_TAIL = re.compile(r",?\s+(?:and|then|and\s+then),?\s+(?:I'll\s+|I\s+will\s+)?" + _REPORT_BACK + r"[\s.!]*$",
+                              re.IGNORECASE)
+# Rule RECEIPT: "Ola, you should get a test page", "you'll receive an email": what a system
+# will send someone, not work anyone does ("get a quote from the printer", "get a message
+# out to customers" are work).
+RECEIPT = re.compile(
+    r"^(?:get|receive)\s+(?:a|an|the|another|one|your|two|three)\s+(?:\w+\s+)?"
+    r"(?:page|e-?mail|notification|alert|ping|text|message|invite|invitation|reminder|buzz|pop-?up|prompt"
+    r"|confirmation|push|sms|code|login\s+link)s?"
+    # …and nothing after it but when it comes: "get the landing page on staging" is work.
+    r"(?=[\s.,!?]*$|\s+(?:from\s+(?:us|the\s+system|it)|when|after|within|once|shortly|soon|now|too|as\s+well)\b)",
+    re.IGNORECASE)
+
+
 def is_chatter(task: str) -> bool:
     """Whether a would-be task is the call itself, a state or small talk, not work."""
-    if not task or CHATTER.match(task) is not None or UI_ACTION.match(task) is not None:
+    if not task or CHATTER.match(task) is not None or UI_ACTION.match(task) is not None or RECEIPT.match(task):
         return bool(task)
     about = _ABOUT.match(task)
     subject = task[: about.end()] if about else task

@@ -980,3 +980,27 @@ def test_a_tag_question_is_a_whole_word() -> None:
     # "runbook?" does not end in the tag "ok?": the task keeps its last word.
     assert owned(digest((ALICE, "I'll update the runbook, okay?"))) == [("Alice Chen", "update the runbook")]
     assert owned(digest((ALICE, "I'll update the runbook?"))) == []  # a question, not a promise cut short
+
+
+# -- REPORT_BACK and RECEIPT -------------------------------------------------------------
+def test_a_report_back_is_the_date_of_the_task_it_reports_on_not_a_second_item() -> None:
+    dropped = digest((ALICE, "Let me follow up on the parental leave question and I'll come back with the answer by Friday."))
+    assert [(item.task, item.due) for item in dropped.action_items] == [("follow up on the parental leave question", FRIDAY)]
+    tail = digest((ALICE, "I'll look into the timeout and get back to you with an answer by Friday."))
+    assert [(item.task, item.due) for item in tail.action_items] == [("look into the timeout", FRIDAY)]
+    # A report with a subject of its own is a deliverable: two items.
+    kept = digest((ALICE, "I'll check the logs. I'll come back with the revised budget by Friday."))
+    assert [(item.task, item.due) for item in kept.action_items] == [
+        ("check the logs", None), ("come back with the revised budget", FRIDAY)]
+    # "get back" with an object is no report.
+    assert owned(digest((ALICE, "I'll call the venue and get back the deposit."))) == [
+        ("Alice Chen", "call the venue and get back the deposit")]
+
+
+@pytest.mark.parametrize("dropped, kept", [
+    ("Alice, you should get a test page.", "Alice, you should get a quote from the printer."),
+    ("Alice, you'll get an invite from the system when it's set up.", "Alice, can you get the landing page up on staging?"),
+])
+def test_what_a_system_will_send_someone_is_no_task(dropped: str, kept: str) -> None:
+    assert digest((BOB, dropped), (ALICE, "Got it.")).action_items == ()
+    assert [item.owner for item in digest((BOB, kept), (ALICE, "Sure.")).action_items] == [ALICE]
