@@ -442,9 +442,11 @@ class Digester:
             self._plans_question, self._plans_asker = entry, speaker
 
     # -- commitments -----------------------------------------------------------------------
-    def _commitment(self, index: int, sentence: _Sentence, presenting: bool = False) -> _Commitment | None:
+    def _commitment(self, index: int, sentence: _Sentence, presenting: bool = False,
+                    depth: int = 0) -> _Commitment | None:
         """The first-person commitment a sentence makes, if it makes one. ``presenting``:
-        the speaker is showing their screen, so "I'll add two teammates" may be the demo."""
+        the speaker is showing their screen, so "I'll add two teammates" may be the demo;
+        ``depth``: 1 when reading the words after an abandoned cue (SELF_REPAIR)."""
         if sentence.question or not sentence.may_promise:
             return None
         body = rules.strip_tag_question(sentence.body)
@@ -467,6 +469,12 @@ class Digester:
         if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
             return None  # "can you let me know" is a request, not a promise
         raw = rules.STUTTER.sub("", body[cue.end():]).strip(" ,:")
+        restart = rules.SELF_REPAIR.match(raw)
+        if restart is not None and depth == 0:
+            # Rule SELF_REPAIR: "I'll, um, I mean I might come in early and do it", "I can,
+            # I sit next to Karen on Thursdays": the cue is abandoned and the words after it
+            # are a sentence of their own, a promise only if they make one themselves.
+            return self._commitment(index, self._sentence(raw[restart.end():], sentence.after_so), presenting, depth=1)
         if rules.conditional(" " + raw):
             return None  # "I'll bring the stickers if someone reminds me": a contingency
         ws = sentence.wordset

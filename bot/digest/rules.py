@@ -92,6 +92,10 @@ HEDGED = re.compile(
 )
 # "I'll, I'll stop sharing": the cue said twice while thinking; the task starts after both.
 STUTTER = re.compile(r"^[\s,]*(?:(?:I'll|I\s+will|I'm\s+going\s+to|I'm\s+gonna|let\s+me)\b[\s,]*)+(?=\w)", re.IGNORECASE)
+# Rule SELF_REPAIR: the words after a cue start again with their own subject ("I'll, I mean I
+# might…", "I can, I sit next to her…", "I'll, or rather we'll…"): the cue was abandoned.
+SELF_REPAIR = re.compile(r"^(?:(?:I\s+mean|or\s+rather|sorry|actually|well|no)[\s,]+)?(?=(?:I|we)(?:\s|'(?:ll|m|d|ve|re)\b))",
+                         re.IGNORECASE)
 # A task that only points at its object: "look at tuning those", "pair with Mei on it".
 POINTING = re.compile(r"\b(?:it|them|those|these|that(?:\s+one)?|this(?:\s+one)?)\s*$", re.IGNORECASE)
 # "…I'll also send the minutes", "…as well": a further task, not the same one said again.
@@ -968,7 +972,8 @@ _ABOUT = re.compile(r"^(?:e-?mail|ask|call|ring|phone|message|contact|write\s+to
 # revised budget") is a deliverable and stays.
 _REPORT_BACK = (r"(?:come|get|circle|report)\s+back(?:\s+to\s+(?:you|him|her|them|us|everyone|everybody|the\s+(?:team|group)"
                 r"|[A-Z]\w+)(?:\s+all)?)?(?:\s+(?:with|on)\s+(?:(?:the|an|my|our|some|a\s+proper|a\s+full)\s+)?"
-                r"(?:answers?|update|news|results?|findings|outcome|verdict|details|what\s+I\s+(?:find|found|learn|hear)))?")
+                r"(?:answers?|update|news|results?|findings|outcome|verdict|details|what\s+I\s+(?:find|found|learn|hear)))?"
+                r"(?:\s+(?:on|about)\s+(?:that|this|it)(?:\s+one)?)?")
 REPORT_BACK = re.compile(r"^" + _REPORT_BACK + r"[\s.!]*$", re.IGNORECASE)
 REPORT_BACK_TAIL = re.compile(r",?\s+(?:and|then|and\s+then),?\s+(?:I'll\s+|I\s+will\s+)?" + _REPORT_BACK + r"[\s.!]*$",
                               re.IGNORECASE)

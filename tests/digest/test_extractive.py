@@ -1004,3 +1004,20 @@ def test_a_report_back_is_the_date_of_the_task_it_reports_on_not_a_second_item()
 def test_what_a_system_will_send_someone_is_no_task(dropped: str, kept: str) -> None:
     assert digest((BOB, dropped), (ALICE, "Got it.")).action_items == ()
     assert [item.owner for item in digest((BOB, kept), (ALICE, "Sure.")).action_items] == [ALICE]
+
+
+def test_a_report_back_on_that_is_cut_from_the_task() -> None:
+    result = digest((ALICE, "Let me take a look at the Q4 leftovers and get back to you on that by Friday."))
+    assert [(item.task, item.due) for item in result.action_items] == [("take a look at the Q4 leftovers", FRIDAY)]
+
+
+# -- SELF_REPAIR -------------------------------------------------------------------------
+@pytest.mark.parametrize("dropped, kept, task", [
+    ("I'll, um, I mean I might come in early tomorrow and do it.",
+     "I'll, um, I mean I'll come in early tomorrow and change the fryer oil.", "come in early and change the fryer oil"),
+    ("I can, um, I sit next to Karen in legal on Thursdays.",
+     "I'll, uh, I'll send the release form to Karen in legal.", "send the release form to Karen in legal"),
+])
+def test_an_abandoned_cue_is_read_from_where_the_speaker_starts_again(dropped: str, kept: str, task: str) -> None:
+    assert digest((ALICE, dropped)).action_items == ()
+    assert owned(digest((ALICE, kept))) == [("Alice Chen", task)]
