@@ -172,6 +172,7 @@ class _Commitment:
     lead: str = ""  # the sentence's words before the cue ("the SOC 2 report, I'll email it to you")
     further: bool = False  # "I'll also…", "…as well": another task, not the one just taken on
     raw: str = ""  # the words after the cue, date phrases and all
+    signed: bool = False  # "put me down for the slides" (PUT_ME_DOWN): it names its own work
 
 
 @dataclass(order=True)
@@ -326,7 +327,21 @@ class Digester:
         if self._live:
             self._live.clear()
         commitments = [self._commitment(index, sentence, presenting) for index, sentence in enumerate(sentences)]
+        role_play = False
         for index, commitment in enumerate(commitments):
+            if role_play and commitment is not None and commitment.due is None and not self._dates.find(commitment.raw):
+                # (a date puts the act after the demo: "…I'll send the contract to legal tomorrow")
+                commitments[index] = None
+                continue
+            # Rule ROLE_PLAY: "So here I'm going to pretend I'm someone who gets too many
+            # mentions. I'll turn off push for…": what the speaker then does in that role, in
+            # this turn, is the demo.
+            ws = sentences[index].wordset
+            if ("pretend" in ws or "imagine" in ws or "role" in ws or "part" in ws) \
+                    and rules.ROLE_PLAY.search(sentences[index].text) is not None:
+                role_play = True
+                commitments[index] = None
+                continue
             if commitment is None:
                 continue
             if index + 1 < len(sentences) and len(sentences[index + 1].body) <= 2 * SHORT_SENTENCE \
@@ -454,6 +469,14 @@ class Digester:
             return None
         if rules.ANAPHORIC_CUE.match(body):  # "On it.", "Will do."
             return _Commitment(index, "", None, weak=False, shape="anaphoric")
+        signed = rules.PUT_ME_DOWN.match(body) if "me" in sentence.wordset else None
+        if signed is not None and content_words(self._task(signed.group("t"))[0]):
+            # Rule PUT_ME_DOWN: "Put me down for the slides. I'll have a draft by Monday.": the
+            # speaker signs up for a piece of work; what they say next in the turn is about it.
+            task, due = self._task("do " + signed.group("t"))
+            found = None if due is not None else self._dates.first(body)
+            return _Commitment(index, task, due if found is None else found.due, weak=False, shape="full", raw=task,
+                               signed=True)
         strong = rules.STRONG_CUE.search(body)
         weak = None if sentence.wordset.isdisjoint(_WEAK_WORDS) else rules.WEAK_CUE.search(body)
         cue = strong if strong and (not weak or strong.start() <= weak.start()) else weak
@@ -539,8 +562,11 @@ class Digester:
         # Rule ADOPTED_ELABORATION: "I'll take it. I'll have the upgrade PR up by Wednesday.":
         # after taking on an item in another's words, a promise in the same turn that shares
         # its words says how and when that item gets done, not a second task.
+        # …and after signing up for a piece of work ("Put me down for the slides. I'll have a
+        # draft by Monday"), a draft or a pass of it is that work too (PUT_ME_DOWN).
         elaborates = (previous is not None and previous.adopted
-                      and not previous.words.isdisjoint(content_words(commitment.task)))
+                      and (not previous.words.isdisjoint(content_words(commitment.task))
+                           or rules.DRAFT_OF.match(commitment.task) is not None))
         if (previous is not None and previous.asked and not commitment.after_so and not commitment.further
                 and ((commitment.shape == "referring" and not rules.DELIVERY.match(commitment.task))
                      or (commitment.shape == "full" and self._restates(previous, commitment.task)))):
@@ -589,8 +615,11 @@ class Digester:
         if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
             return
         context = f"{before} {commitment.lead}".strip()
+        before_count = len(made)
         self._add_item(speaker, self._resolve_pointed(commitment.task, entry, context), line.offset, commitment.due,
                        entry, made, weak=commitment.weak and not accepted)
+        if commitment.signed and len(made) > before_count:
+            made[-1].adopted = True
 
     @staticmethod
     def _restates(item: _Item, task: str) -> bool:
@@ -833,7 +862,7 @@ class Digester:
         whole = " ".join(sentence.text for sentence in sentences)
         others = [person for _, _, person in self._names.find(whole) if person.participant != speaker.participant]
         taken_at: int | None = None  # the entry whose request this reply took on
-        taken: list[tuple[int, str, date | None, bool]] = []
+        taken: list[tuple[int, str, date | None, bool, bool]] = []
         for request in reversed(waiting):  # the latest request first: replies answer the last question
             if taken_at is not None and (request.entry != taken_at or request.offer_by is not None):
                 continue  # "Bob, can you draft the notes? And book the room?" "Sure.": both, nothing older
@@ -892,14 +921,16 @@ class Digester:
                 # Taken on with no words of its own ("Sure.", "I'll do it"): the request's words.
                 bare = commitment is None or commitment.shape == "anaphoric"
                 taken.append((waiting.index(request), rules.personal(task, me=request.asker, you=request.asker), due,
-                              bare and task == request.task))
+                              bare and task == request.task, commitment is not None and commitment.signed))
                 taken_at = request.entry
                 commitments = [None] * len(commitments)  # the reply's own words went to this one
-        for _, task, due, asked in sorted(taken, key=lambda found: found[0]):  # in the order they were asked
+        for _, task, due, asked, signed in sorted(taken, key=lambda found: found[0]):  # in the order they were asked
             before = len(made)
             self._add_item(speaker, task, line.offset, due, entry, made)
             if asked and len(made) > before:
                 made[-1].asked = True
+            if signed and len(made) > before:
+                made[-1].adopted = True
         return taken_at is not None
 
     @staticmethod
@@ -912,6 +943,8 @@ class Digester:
             return asked, (commitment.due if commitment else None) or reply_due or request.due
         reply = commitment.task
         due = commitment.due or request.due
+        if commitment.signed:
+            return reply, due  # "Somebody has to design the payload." "Put me down for the microcopy."
         if not asked or rules.shape(asked) == "anaphoric":
             return (reply if commitment.shape != "anaphoric" else ""), due
         reply_verb, asked_verb = reply.split()[0].lower(), asked.split()[0].lower()

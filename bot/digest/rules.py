@@ -96,6 +96,16 @@ STUTTER = re.compile(r"^[\s,]*(?:(?:I'll|I\s+will|I'm\s+going\s+to|I'm\s+gonna|l
 # might…", "I can, I sit next to her…", "I'll, or rather we'll…"): the cue was abandoned.
 SELF_REPAIR = re.compile(r"^(?:(?:I\s+mean|or\s+rather|sorry|actually|well|no)[\s,]+)?(?=(?:I|we)(?:\s|'(?:ll|m|d|ve|re)\b))",
                          re.IGNORECASE)
+# Rule ROLE_PLAY: a role taken on to show something ("I'm going to pretend I'm a new user",
+# "imagine I'm the customer", "playing the role of the admin").
+ROLE_PLAY = re.compile(r"\b(?:pretend(?:ing)?|imagine)\s+(?:that\s+)?(?:I'm|I\s+am|I\s+was|to\s+be|we're)\b"
+                       r"|\bplay(?:ing)?\s+the\s+(?:role|part)\s+of\b", re.IGNORECASE)
+# Rule PUT_ME_DOWN: signing up for a named piece of work ("put me down for the slides",
+# "sign me up for the microcopy"); "put me down for Tuesday" is a slot, not work.
+DRAFT_OF = re.compile(r"^(?:have|get|send|share|do|put\s+together|write|take)\s+(?:a|the|my)\s+(?:first\s+|rough\s+|quick\s+)?"
+                      r"(?:draft|version|cut|pass|outline|stab)\b", re.IGNORECASE)
+PUT_ME_DOWN = re.compile(r"^(?:(?:just|yeah|okay|so)[\s,]+)*(?:put|sign|count)\s+me\s+(?:down|up|in)\s+(?:for|on)\s+"
+                         r"(?P<t>(?:the|a|an|this|that)\s+[^,.;!?]+)", re.IGNORECASE)
 # A task that only points at its object: "look at tuning those", "pair with Mei on it".
 POINTING = re.compile(r"\b(?:it|them|those|these|that(?:\s+one)?|this(?:\s+one)?)\s*$", re.IGNORECASE)
 # "…I'll also send the minutes", "…as well": a further task, not the same one said again.
@@ -271,6 +281,9 @@ _TALK_VERB = re.compile(
     r"|focus|start|begin|highlight|touch\s+on|click|type|play|do\s+a\s+(?:quick\s+)?(?:demo|walkthrough|run-?through)|give\s+(?:you\s+)?a\s+(?:quick\s+)?(?:demo|tour))\b",
     re.IGNORECASE,
 )
+_TALK_POINTING = re.compile(r"^(?:walk|talk|run|go|take\s+(?:you|everyone|us))\s+(?:(?:you|everyone|us|y'all)\s+)?through\s+"
+                            r"(?:it|this|that|these|them)(?:\s+(?:quickly|quick|real\s+quick|briefly|first|now))?"
+                            r"(?=\s*$|[,.;]|\s+(?:and|then|before|so)\b)", re.IGNORECASE)
 _HERE_AND_NOW_LEAD = re.compile(
     r"\b(?:next(?:\s+up)?(?!\s+(?:time|week|month|year|quarter|sprint|meeting|call|session|\w+day)\b)|now|here|second|third|finally|lastly|first(?:\s+(?:off|up))?|after\s+that|moving\s+on|to\s+(?:start|begin)"
     r"|(?:in|for)\s+(?:this|the\s+next)\s+(?:section|part|slide|chapter)|in\s+(?:section|part|chapter)\s+\w+|on\s+(?:this|the\s+next)\s+(?:slide|page|screen|tab))\b",
@@ -418,6 +431,11 @@ def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting
         if showing is not None and asked and showing.group(0).lower() in ("show", "share", "demo", "display"):
             showing = None
         talk = _TALK_VERB.match(task) is not None
+        if talk and _TALK_POINTING.match(task) is not None:
+            # Rule TALK_POINTING: "I'll just walk through it quickly and then we go to your
+            # notes": talk about only "it" is about what is in front of everyone, now ("…after
+            # the call", "…later" put it outside).
+            return _LATER.search(after_cue) is None
         live = talk or _LIVE_VERB.match(task) is not None
         if showing is None and (_MOVING_ON_SCREEN.match(task) is not None or _UI_NARRATION.match(task) is not None):
             return not outside_the_call(after_cue)

@@ -1021,3 +1021,38 @@ def test_a_report_back_on_that_is_cut_from_the_task() -> None:
 def test_an_abandoned_cue_is_read_from_where_the_speaker_starts_again(dropped: str, kept: str, task: str) -> None:
     assert digest((ALICE, dropped)).action_items == ()
     assert owned(digest((ALICE, kept))) == [("Alice Chen", task)]
+
+
+# -- ROLE_PLAY, TALK_POINTING, PUT_ME_DOWN -----------------------------------------------
+def test_what_a_presenter_does_in_a_role_is_the_demo_unless_dated() -> None:
+    dropped = digest((ALICE, "Okay. Mentions. So here I'm going to pretend I'm someone who gets way too many mentions. "
+                             "I'll turn off push for mentions in channels I'm not a member of."))
+    assert dropped.action_items == ()
+    assert owned(digest((ALICE, "Okay. Mentions. I'm someone who gets way too many mentions. "
+                                "I'll turn off push for mentions in channels I'm not a member of."))) == [
+        ("Alice Chen", "turn off push for mentions in channels I'm not a member of")]
+    kept = digest((ALICE, "Let's pretend I'm the customer. I'll send the contract to legal tomorrow."))
+    assert [(item.task, item.due) for item in kept.action_items] == [("send the contract to legal", THURSDAY)]
+
+
+@pytest.mark.parametrize("dropped, kept", [
+    ("Great. So I'll just walk through it quickly and then we go to your notes.", "I'll walk Dana through it tomorrow."),
+    ("Okay, I'll go through this first, then questions.", "I'll walk through it with legal."),
+])
+def test_talking_through_only_it_is_the_call(dropped: str, kept: str) -> None:
+    assert digest((ALICE, dropped)).action_items == ()
+    assert [item.owner for item in digest((ALICE, kept)).action_items] == [ALICE]
+
+
+def test_signing_up_for_a_named_piece_of_work_is_a_commitment_and_its_draft_is_the_same_item() -> None:
+    result = digest((BOB, "And the deck, who is making it?"),
+                    (ALICE, "Put me down for the slides. I'll have a draft by Monday and share in the channel."))
+    assert [(item.owner, item.task, item.due) for item in result.action_items] == [(ALICE, "do the slides", MONDAY)]
+    # It names its own work: an open "somebody has to…" is not what was signed up for.
+    named = digest((BOB, "Somebody has to design the payload."),
+                   (ALICE, "Put me down for the microcopy on the digest options, I'll do a pass."))
+    assert owned(named) == [("Alice Chen", "do the microcopy on the digest options")]
+    # Another promise in the same turn stays another item; a slot is no work.
+    other = digest((ALICE, "Put me down for the slides. I'll also send the budget to Bob by Monday."))
+    assert owned(other) == [("Alice Chen", "do the slides"), ("Alice Chen", "send the budget to Bob")]
+    assert digest((ALICE, "Put me down for next Friday.")).action_items == ()
