@@ -140,6 +140,7 @@ class _Item:
     words: frozenset[str] = frozenset()
     adopted: bool = False  # taken on with "I'll take it": its words are someone else's
     asked: bool = False  # a request taken on with "sure" or "I'll do it": the words are the requester's
+    signed: bool = False  # "put me down for the slides" (PUT_ME_DOWN): its task is "do the slides"
 
 
 @dataclass(slots=True)
@@ -595,6 +596,12 @@ class Digester:
             previous.weak = False
             if previous.due is None and commitment.due is not None:
                 previous.due = commitment.due
+            draft = rules.DRAFT_OF.match(commitment.task) if previous.signed and commitment.shape == "full" else None
+            if draft is not None and previous.task.startswith("do "):
+                # PUT_ME_DOWN: "…the slides. I'll have a draft by Monday and share in the
+                # channel": "have a draft of the slides and share in the channel".
+                task = clip(f"{draft.group(0)} of {previous.task[3:]}{commitment.task[draft.end():]}", TASK_LIMIT)
+                previous.task, previous.words, previous.signed = task, frozenset(content_words(task)), False
             return
         if commitment.shape == "anaphoric":
             antecedent = None if accepted else (self._recent_proposal(entry, consume=True)
@@ -619,7 +626,7 @@ class Digester:
         self._add_item(speaker, self._resolve_pointed(commitment.task, entry, context), line.offset, commitment.due,
                        entry, made, weak=commitment.weak and not accepted)
         if commitment.signed and len(made) > before_count:
-            made[-1].adopted = True
+            made[-1].adopted = made[-1].signed = True
 
     @staticmethod
     def _restates(item: _Item, task: str) -> bool:
@@ -930,7 +937,7 @@ class Digester:
             if asked and len(made) > before:
                 made[-1].asked = True
             if signed and len(made) > before:
-                made[-1].adopted = True
+                made[-1].adopted = made[-1].signed = True
         return taken_at is not None
 
     @staticmethod

@@ -1047,7 +1047,8 @@ def test_talking_through_only_it_is_the_call(dropped: str, kept: str) -> None:
 def test_signing_up_for_a_named_piece_of_work_is_a_commitment_and_its_draft_is_the_same_item() -> None:
     result = digest((BOB, "And the deck, who is making it?"),
                     (ALICE, "Put me down for the slides. I'll have a draft by Monday and share in the channel."))
-    assert [(item.owner, item.task, item.due) for item in result.action_items] == [(ALICE, "do the slides", MONDAY)]
+    assert [(item.owner, item.task, item.due) for item in result.action_items] == [
+        (ALICE, "have a draft of the slides and share in the channel", MONDAY)]
     # It names its own work: an open "somebody has to…" is not what was signed up for.
     named = digest((BOB, "Somebody has to design the payload."),
                    (ALICE, "Put me down for the microcopy on the digest options, I'll do a pass."))
