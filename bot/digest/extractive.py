@@ -565,9 +565,13 @@ class Digester:
         # its words says how and when that item gets done, not a second task.
         # …and after signing up for a piece of work ("Put me down for the slides. I'll have a
         # draft by Monday"), a draft or a pass of it is that work too (PUT_ME_DOWN).
-        elaborates = (previous is not None and previous.adopted
-                      and (not previous.words.isdisjoint(content_words(commitment.task))
-                           or rules.DRAFT_OF.match(commitment.task) is not None))
+        # Rule DRAFT_ELABORATION: "I'll write the order event schema. I'll put a draft in the
+        # doc by Monday.": a draft promised right after a piece of work is a draft of it.
+        # CONTACT_AGAIN (see ``rules``): "I'll talk to Sanjay. I'll ping him today."
+        elaborates = previous is not None and (
+            (previous.adopted and not previous.words.isdisjoint(content_words(commitment.task)))
+            or (rules.DRAFT_OF.match(commitment.task) is not None and not commitment.further)
+            or rules.CONTACT_PRONOUN.match(commitment.task) is not None)
         if (previous is not None and previous.asked and not commitment.after_so and not commitment.further
                 and ((commitment.shape == "referring" and not rules.DELIVERY.match(commitment.task))
                      or (commitment.shape == "full" and self._restates(previous, commitment.task)))):

@@ -102,10 +102,16 @@ ROLE_PLAY = re.compile(r"\b(?:pretend(?:ing)?|imagine)\s+(?:that\s+)?(?:I'm|I\s+
                        r"|\bplay(?:ing)?\s+the\s+(?:role|part)\s+of\b", re.IGNORECASE)
 # Rule PUT_ME_DOWN: signing up for a named piece of work ("put me down for the slides",
 # "sign me up for the microcopy"); "put me down for Tuesday" is a slot, not work.
-DRAFT_OF = re.compile(r"^(?:have|get|send|share|do|put\s+together|write|take)\s+(?:a|the|my)\s+(?:first\s+|rough\s+|quick\s+)?"
+DRAFT_OF = re.compile(r"^(?:have|get|send|share|do|put|put\s+together|write|take)\s+(?:a|the|my)\s+(?:first\s+|rough\s+|quick\s+)?"
                       r"(?:draft|version|cut|pass|outline|stab)\b", re.IGNORECASE)
 PUT_ME_DOWN = re.compile(r"^(?:(?:just|yeah|okay|so)[\s,]+)*(?:put|sign|count)\s+me\s+(?:down|up|in)\s+(?:for|on)\s+"
                          r"(?P<t>(?:the|a|an|this|that)\s+[^,.;!?]+)", re.IGNORECASE)
+# Rule CONTACT_AGAIN: "I'll talk to Sanjay on platform. I'll ping him today.": reaching the
+# person just named, with nothing more said, is how the item just promised gets done (its
+# date), not another item ("I'll call her about the invoice" says what for, and stays).
+CONTACT_PRONOUN = re.compile(r"^(?:talk|speak|chat)\s+(?:to|with)\s+(?:him|her|them)\b|^(?:ping|call|ring|phone|email|e-mail|message|text"
+                             r"|ask|contact|reach\s+out\s+to|check\s+(?:in\s+)?with|follow\s+up\s+with|catch\s+up\s+with|grab|nudge"
+                             r"|chase)\s+(?:him|her|them)(?:\s+(?:about\s+it|on\s+it|about\s+that))?\s*[.!]?$", re.IGNORECASE)
 # A task that only points at its object: "look at tuning those", "pair with Mei on it".
 POINTING = re.compile(r"\b(?:it|them|those|these|that(?:\s+one)?|this(?:\s+one)?)\s*$", re.IGNORECASE)
 # "…I'll also send the minutes", "…as well": a further task, not the same one said again.
@@ -463,6 +469,9 @@ _CALL_FORMS = [
     # speech acts about the conversation: "I'll admit…", "I will say…", "I'll tell you what"
     r"(?:say|admit|grant|confess|bet|guess|argue|point\s+out)\b(?!\s+(?:hi|hello|thanks)\s+to)",
     r"note\s*(?:$|that\b|this\b|it\s+down)",
+    # How one takes part in this call: "I'm driving, I'll just listen mostly" ("sit in on the
+    # casting call" is another meeting, and work).
+    r"(?:just\s+)?listen(?:\s+in)?(?:\s+(?:mostly|today|for\s+now|for\s+this\s+one|this\s+time))?\s*[.!]?$",
     r"tell\s+(?:you|us|me|everyone|everybody|the\s+group)\s+(?:what|this|that|about|where|how|why|a\s+bit)",
     r"tell\s+(?:us|everyone|everybody|the\s+group)\b", r"tell\s+you\s*(?:[,:;]|$)", r"pass\s+on\s*(?:that|this)?\s*$", r"wait\b",
     r"take\s+the\s+(?:blame|credit|hit|point)", r"take\s+(?:your|that|his|her|their)\s+point\b", r"keep\s+an\s+eye\s+out\b", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",

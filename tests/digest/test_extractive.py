@@ -1057,3 +1057,26 @@ def test_signing_up_for_a_named_piece_of_work_is_a_commitment_and_its_draft_is_t
     other = digest((ALICE, "Put me down for the slides. I'll also send the budget to Bob by Monday."))
     assert owned(other) == [("Alice Chen", "do the slides"), ("Alice Chen", "send the budget to Bob")]
     assert digest((ALICE, "Put me down for next Friday.")).action_items == ()
+
+
+# -- DRAFT_ELABORATION, CONTACT_AGAIN, taking part by listening ---------------------------
+def test_a_draft_of_the_work_just_promised_dates_it() -> None:
+    result = digest((ALICE, "Yeah, okay, I'll write the order event schema. I'll put a draft in the doc by Monday."))
+    assert [(item.task, item.due) for item in result.action_items] == [("write the order event schema", MONDAY)]
+    other = digest((ALICE, "I'll write the order event schema. I'll also put a draft of the budget in the doc by Monday."))
+    assert [(item.task, item.due) for item in other.action_items] == [
+        ("write the order event schema", None), ("put a draft of the budget in the doc", MONDAY)]
+
+
+def test_reaching_the_person_just_named_again_is_the_same_item() -> None:
+    result = digest((BOB, "Alice, could you find out from platform what it would take for them to run Debezium?"),
+                    (ALICE, "Ugh. Yeah. Okay, fine, I'll talk to Sanjay on platform. I'll ping him today."))
+    assert [(item.task, item.due) for item in result.action_items] == [
+        ("find out from platform what it would take for them to run Debezium", date(2026, 3, 4))]
+    kept = digest((ALICE, "I'll send the deck to Carol. I'll call her tomorrow about the invoice."))
+    assert len(kept.action_items) == 2
+
+
+def test_listening_in_is_no_task_but_sitting_in_on_another_call_is() -> None:
+    assert digest((PHONE, "I'm in the car, sorry, I'll just listen mostly.")).action_items == ()
+    assert owned(digest((ALICE, "I'll sit in on the casting call."))) == [("Alice Chen", "sit in on the casting call")]
