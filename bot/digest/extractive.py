@@ -69,6 +69,7 @@ FOLLOW_UP_WINDOW = 4  # entries during which an owner can still add a date ("by 
 PROPOSAL_WINDOW = 3  # entries during which "I'll take that" can refer to a "we should…"
 MAX_OPEN_REQUESTS = 8
 REFERENCE_WINDOW = 4  # entries during which "him"/"her" can point back to a person named
+LIVE_ACTS = 8  # the presenter's latest acts narrated live that a repeat can be checked against
 KEY_POINT_CANDIDATES = 64
 MAX_VOCABULARY = 50_000  # word counts for key points stay bounded on pathological input
 MAX_LANGUAGES = 64
@@ -214,6 +215,8 @@ class Digester:
         self._plans_asker: str | None = None
         self._presenter: str | None = None  # who is showing their screen (see ``rules.ON_SCREEN``)
         self._live: set[int] = set()  # this entry's sentences that narrate the screen (NARRATION_GOES_ON)
+        # The presenter's acts narrated live (DEMO_REDONE): their words, stemmed; a few.
+        self._live_acts: deque[frozenset[str]] = deque(maxlen=LIVE_ACTS)
         self._decisions: list[Note] = []
         self._decision_words: list[frozenset[str]] = []
         self._word_counts: Counter[str] = Counter()
@@ -509,6 +512,8 @@ class Digester:
         said_before = sentence.text[: len(sentence.text) - len(body)] + body[: cue.end()]
         if self._in_the_call(said_before, raw, presenting=presenting, words=ws):
             self._live.add(index)
+            if presenting:
+                self._live_acts.append(rules.stems(frozenset(content_words(self._task(raw)[0]))))
             return None  # "Next I'm going to show the funnel", "let me go to the next slide"
         if "next time" in raw and rules.SOMEDAY.search(raw):
             return None  # "I'll do the handover while her screen loads next time": no occasion to date
@@ -528,6 +533,14 @@ class Digester:
             return None
         if presenting and due is None and rules.ON_SCREEN.match(task):
             return None  # "I'm going to pick Marketing" while showing the screen: the demo itself
+        if presenting and due is None and self._live_acts and not rules.outside_the_call(raw) \
+                and not rules.said_for_later(said_before):
+            # Rule DEMO_REDONE: "…here I'm going to create a new alert on the error rate." "Wrong
+            # workspace, let me start again." "So I'm going to create a new alert on the error
+            # rate.": the presenter doing again what they just did on screen is the demo again.
+            done = rules.stems(frozenset(content_words(task)))
+            if any(rules.similar(done, act) for act in self._live_acts):
+                return None
         # "Let me check the doc" is done in the call; "let me check with legal", or one
         # the entry confirms ("…, I'll confirm by email tomorrow"), is a follow-up.
         looking = let_me and due is None and rules.LOOKING.match(task) is not None

@@ -385,6 +385,11 @@ def _during(after_cue: str, task: str) -> bool:
     return found is not None and not (found.group(0).lower() == "live" and _LAUNCH.match(task) is not None)
 
 
+def said_for_later(text: str) -> bool:
+    """"After the call I'm going to…", "later I'll…": the act is put after the call."""
+    return _LATER.search(text) is not None
+
+
 def outside_the_call(after_cue: str) -> bool:
     """Whether the words after a cue send the act to someone, somewhere or to later."""
     return _OUTSIDE.search(after_cue) is not None or _AFTERWARDS.search(after_cue) is not None

@@ -1080,3 +1080,15 @@ def test_reaching_the_person_just_named_again_is_the_same_item() -> None:
 def test_listening_in_is_no_task_but_sitting_in_on_another_call_is() -> None:
     assert digest((PHONE, "I'm in the car, sorry, I'll just listen mostly.")).action_items == ()
     assert owned(digest((ALICE, "I'll sit in on the casting call."))) == [("Alice Chen", "sit in on the casting call")]
+
+
+def test_a_presenter_redoing_an_act_just_shown_is_the_demo_again() -> None:
+    shown = [(ALICE, "Let me share my screen."),
+             (ALICE, "Okay, so here I'm going to create a new alert on the checkout error rate."),
+             (ALICE, "Wait, wrong workspace. Let me start again from the top of the demo.")]
+    redone = digest(*shown, (ALICE, "Okay, right workspace. So I'm going to create a new alert on the checkout error rate."))
+    assert redone.action_items == ()
+    later = digest(*shown, (ALICE, "After the call I'm going to create a new alert on the checkout error rate for the real team."))
+    assert owned(later) == [("Alice Chen", "create a new alert on the checkout error rate for the real team")]
+    other = digest(*shown, (ALICE, "I'm going to update the alerting runbook for the on-call team."))
+    assert owned(other) == [("Alice Chen", "update the alerting runbook for the on-call team")]
