@@ -919,6 +919,13 @@ class Digester:
                 if speaker.participant in request.addressees:
                     request.open_to_volunteers = True  # …or taken on by someone else
                 continue
+            if commitment is not None and commitment.shape == "full" and request.task and not request.next_speaker_only \
+                    and (request.volunteers_only or (request.addressees and speaker.participant not in request.addressees)) \
+                    and self._elsewhere(commitment.task, self._said_in(request.entry) or request.task):
+                # Rule OWN_TOPIC: "Somebody should update the outage map." … "On the contract crews.
+                # I'm going to do the safety stand-down with them Monday.": a promise about other
+                # work, by someone no one asked, takes nothing on; it is an item of its own.
+                continue
             volunteered = commitment is not None
             volunteer_only = request.volunteers_only or (
                 bool(request.addressees) and speaker.participant not in request.addressees)
@@ -956,6 +963,17 @@ class Digester:
             if signed and len(made) > before:
                 made[-1].adopted = made[-1].signed = True
         return taken_at is not None
+
+    def _said_in(self, entry: int) -> str | None:
+        """The words of a recent entry (a request's whole turn, not only its task)."""
+        return next((text for text, said in self._recent_texts if said == entry), None)
+
+    @staticmethod
+    def _elsewhere(promised: str, asked: str) -> bool:
+        """Whether a promise names work of its own (two words or more that are no generic
+        verb) sharing no word with what was asked."""
+        own = rules.stems(frozenset(content_words(promised))) - rules.GENERIC_VERBS
+        return len(own) >= 2 and own.isdisjoint(rules.stems(frozenset(content_words(asked))) - rules.GENERIC_VERBS)
 
     @staticmethod
     def _accepted_task(request: _Request, commitment: _Commitment | None,

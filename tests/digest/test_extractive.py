@@ -1092,3 +1092,19 @@ def test_a_presenter_redoing_an_act_just_shown_is_the_demo_again() -> None:
     assert owned(later) == [("Alice Chen", "create a new alert on the checkout error rate for the real team")]
     other = digest(*shown, (ALICE, "I'm going to update the alerting runbook for the on-call team."))
     assert owned(other) == [("Alice Chen", "update the alerting runbook for the on-call team")]
+
+
+def test_a_promise_about_other_work_takes_no_open_request_on() -> None:
+    result = digest((CAROL, "Somebody should update the outage map text too, it still says estimated restoration Thursday."),
+                    (BOB, "Ha, yeah, it does."),
+                    (ALICE, "On the contract crews. The two crews from Indiana came in last night. I'm going to do the "
+                            "safety stand-down with the contract crews Monday morning, before they go out."))
+    assert [(item.owner, item.task, item.due) for item in result.action_items] == [
+        (ALICE, "do the safety stand-down with the contract crews", MONDAY)]
+    # Its words in the reply: the request is taken on, in the reply's words.
+    taken = digest((CAROL, "Somebody should update the outage map text."), (ALICE, "Yeah, I'll fix the map text tonight."))
+    assert owned(taken) == [("Alice Chen", "fix the map text")]
+    # The one asked by name who promises something else still took the request on.
+    asked = digest((CAROL, "Alice, could you do the Costco pickup on Saturday?"),
+                   (ALICE, "Yes. I'll have the truck there at eight, when they open the dock."))
+    assert [item.owner for item in asked.action_items] == [ALICE]
