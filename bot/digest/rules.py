@@ -265,7 +265,9 @@ _AFTERWARDS = re.compile(r"\b(?:notes|minutes|recording|summary|recap|write-?up|
 # and "go to" need a thing that is shown ("open a ticket", "go to the conference" are not).
 _SHOWING = re.compile(r"^(?:show|share|demo|demonstrate|illustrate|pull\s+up|bring\s+up|put\s+up|display|skip)\b(?!\s+(?:it|that|this|them)\s*$)", re.IGNORECASE)
 _MOVING_ON_SCREEN = re.compile(
-    r"^(?:open|go|move|skip|jump|switch|flip|turn|head|navigate|scroll|zoom|come|hop|click|change|refresh|reload)"
+    # "turn to the next slide"; "turn the doc into an ADR" makes something new (work).
+    r"^(?:open|go|move|skip|jump|switch|flip|turn(?=\s+(?:over\s+|back\s+)?to\b)|head|navigate|scroll|zoom|come|hop|click|change|refresh"
+    r"|reload)"
     r"(?:\s+(?:over|back|down|up|in|on|out|ahead|forward))?(?:\s+(?:to|into|onto|on|in\s+on|through))?\s+"
     r"(?:(?:the|this|that|my|our|a|an)\s+(?:next|previous|last|other|second|third|fourth|first)\b"
     r"|(?:the|this|that|my|our|a|an)\s+(?:[\w-]+\s+){0,3}?" + _SCREEN_THING + r"\b)",

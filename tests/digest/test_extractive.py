@@ -1108,3 +1108,8 @@ def test_a_promise_about_other_work_takes_no_open_request_on() -> None:
     asked = digest((CAROL, "Alice, could you do the Costco pickup on Saturday?"),
                    (ALICE, "Yes. I'll have the truck there at eight, when they open the dock."))
     assert [item.owner for item in asked.action_items] == [ALICE]
+
+
+def test_turning_a_doc_into_something_is_work_but_turning_to_a_slide_is_the_call() -> None:
+    assert owned(digest((ALICE, "I'll turn the doc into an ADR."))) == [("Alice Chen", "turn the doc into an ADR")]
+    assert digest((ALICE, "Okay, I'll turn to the next slide.")).action_items == ()
