@@ -142,6 +142,7 @@ class _Item:
     adopted: bool = False  # taken on with "I'll take it": its words are someone else's
     asked: bool = False  # a request taken on with "sure" or "I'll do it": the words are the requester's
     signed: bool = False  # "put me down for the slides" (PUT_ME_DOWN): its task is "do the slides"
+    offered: bool = False  # "Should I post something?" "Yes.": the owner's own words have not promised it yet
 
 
 @dataclass(slots=True)
@@ -347,6 +348,8 @@ class Digester:
                 commitments[index] = None
                 continue
             if commitment is None:
+                if sentences[index].may_promise and rules.HEDGED.search(sentences[index].body):
+                    self._withdraw_offer(speaker, entry, sentences[index])
                 continue
             if index + 1 < len(sentences) and len(sentences[index + 1].body) <= 2 * SHORT_SENTENCE \
                     and rules.HEDGE_ONLY.fullmatch(sentences[index + 1].body):
@@ -598,6 +601,17 @@ class Digester:
             previous.asked = False
             if commitment.due is not None:
                 previous.due = commitment.due
+            return
+        recent = self._last_item.get(speaker.participant) if previous is None else None
+        if (recent is not None and (recent.offered or recent.asked) and commitment.shape == "referring"
+                and not commitment.further and entry - recent.entry <= FOLLOW_UP_WINDOW
+                and rules.stems(frozenset(commitment.task.split()[:1])) == rules.stems(frozenset(recent.task.split()[:1]))):
+            # Rule SAID_AGAIN: "Should I post something to support?" "Yes." "Okay, I'll post it
+            # in support-ops tonight.": the same act on "it", soon after an item taken on in
+            # another's words (an offer agreed, a request), is that item again (its date), not
+            # a second one ("I'll also send it to Bob" is another).
+            if recent.due is None:
+                recent.due = commitment.due
             return
         if previous is None and rules.DELIVERY.match(commitment.task):
             # "I'll have all of it in by Wednesday" in a later turn: when the speaker's
@@ -897,7 +911,10 @@ class Digester:
             if request.offer_by is not None:
                 self._requests.remove(request)
                 if rules.AFFIRM.match(first) and not rules.DECLINE.search(first):
+                    before = len(made)
                     self._add_item(request.offer_by, request.task, line.offset, request.due, entry, made)
+                    if len(made) > before and made[-1].sequence == self._sequence:
+                        made[-1].offered = True
                 continue
             redirected = [person for person in others if person.participant != request.requester]
             # "Honestly, no." declines as plainly as "No."
@@ -1116,6 +1133,18 @@ class Digester:
         self._items.append(item)
         made.append(item)
         self._last_item[owner.participant] = item
+
+    def _withdraw_offer(self, speaker: Speaker, entry: int, sentence: _Sentence) -> None:
+        """Rule OFFER_HEDGED: "Should I post something to support?" "Yeah, I think that'd be
+        good." "Okay, I'll probably post something in support-ops, let's see how late it
+        is.": the one who offered, hedging the same work in their own words, has not
+        promised it."""
+        item = self._last_item.get(speaker.participant)
+        if item is None or not item.offered or entry - item.entry > FOLLOW_UP_WINDOW:
+            return
+        said = rules.stems(frozenset(sentence.content)) - rules.GENERIC_VERBS
+        if not said.isdisjoint(rules.stems(item.words) - rules.GENERIC_VERBS):
+            self._discard(item)
 
     def _discard(self, item: _Item) -> None:
         if item in self._items:

@@ -1113,3 +1113,14 @@ def test_a_promise_about_other_work_takes_no_open_request_on() -> None:
 def test_turning_a_doc_into_something_is_work_but_turning_to_a_slide_is_the_call() -> None:
     assert owned(digest((ALICE, "I'll turn the doc into an ADR."))) == [("Alice Chen", "turn the doc into an ADR")]
     assert digest((ALICE, "Okay, I'll turn to the next slide.")).action_items == ()
+
+
+# -- OFFER_HEDGED, SAID_AGAIN ------------------------------------------------------------
+def test_an_agreed_offer_hedged_by_the_one_who_made_it_is_no_item_and_said_again_is_one() -> None:
+    offer = [(ALICE, "Should I post something to the support team?"), (BOB, "Yeah, I think that'd be good.")]
+    assert digest(*offer, (ALICE, "Okay, I'll probably post something in support-ops, let's see how late it is.")).action_items == ()
+    # A hedge about something else leaves the offer taken on.
+    assert owned(digest(*offer, (ALICE, "Okay. I'll probably grab dinner first, though."))) == [
+        ("Alice Chen", "post something to the support team")]
+    again = digest(*offer, (ALICE, "Okay, I'll post it in support-ops tonight."))
+    assert [(item.task, item.due) for item in again.action_items] == [("post something to the support team", date(2026, 3, 4))]
