@@ -570,6 +570,15 @@ class Digester:
         speaker = line.speaker
         previous = next((item for item in reversed(made) if item.owner.participant == speaker.participant), None)
         thin = commitment.shape == "thin" and len(content_words(commitment.task)) <= 2
+        if previous is not None and rules.REVIEWING.match(previous.task) and rules.FEEDBACK.match(commitment.task):
+            # Rule FEEDBACK_OF: "I'll review the draft once you've added those, and I'll give
+            # you written comments by Thursday": the comments are what the review delivers;
+            # one item, in both halves' words.
+            self._discard(previous)
+            made.remove(previous)
+            self._add_item(speaker, f"{previous.task} and {commitment.task}", previous.said_at,
+                           commitment.due or previous.due, entry, made)
+            return
         if previous is not None and rules.REPORT_BACK.match(commitment.task):
             # Rule REPORT_BACK (see ``rules``): "Let me follow up on the leave question and I'll
             # come back with the answer by the eleventh": one item, with the report's date.

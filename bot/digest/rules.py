@@ -1011,6 +1011,13 @@ _REPORT_BACK = (r"(?:come|get|circle|report)\s+back(?:\s+to\s+(?:you|him|her|the
 REPORT_BACK = re.compile(r"^" + _REPORT_BACK + r"[\s.!]*$", re.IGNORECASE)
 REPORT_BACK_TAIL = re.compile(r",?\s+(?:and|then|and\s+then),?\s+(?:I'll\s+|I\s+will\s+)?" + _REPORT_BACK + r"[\s.!]*$",
                               re.IGNORECASE)
+# Rule FEEDBACK_OF: reading something, then feedback with no other subject ("…and I'll give
+# you written comments", "send Dana my notes"): the feedback is what the reading delivers.
+REVIEWING = re.compile(r"^(?:review|read|look\s+(?:at|over)|go\s+(?:through|over)|check|proofread|edit)\b", re.IGNORECASE)
+FEEDBACK = re.compile(r"^(?:give|send|share|write\s+up|get|pass|email)\s+(?:(?:you|him|her|them|[A-Z]\w+)\s+)?"
+                      r"(?:(?:my|some|our|the|written|quick|detailed|a\s+few|a\s+couple\s+of|proper)\s+)*"
+                      r"(?:comments?|feedback|notes|thoughts|review|edits|suggestions)"
+                      r"(?:\s+(?:to|back\s+to)\s+(?:you|him|her|them|[A-Z]\w+))?[\s.!]*$", re.IGNORECASE)
 # Rule RECEIPT: "Ola, you should get a test page", "you'll receive an email": what a system
 # will send someone, not work anyone does ("get a quote from the printer", "get a message
 # out to customers" are work).

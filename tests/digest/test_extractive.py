@@ -1124,3 +1124,13 @@ def test_an_agreed_offer_hedged_by_the_one_who_made_it_is_no_item_and_said_again
         ("Alice Chen", "post something to the support team")]
     again = digest(*offer, (ALICE, "Okay, I'll post it in support-ops tonight."))
     assert [(item.task, item.due) for item in again.action_items] == [("post something to the support team", date(2026, 3, 4))]
+
+
+def test_feedback_on_what_was_just_read_is_the_same_item() -> None:
+    result = digest((BOB, "So I drafted the self-review last week. I still need to add the impact numbers."),
+                    (ALICE, "Okay. I'll review the draft once you've added those, and I'll give you written comments by Thursday."))
+    assert [(item.task, item.due) for item in result.action_items] == [
+        ("review the draft and give Bob written comments", THURSDAY)]
+    # Comments with a subject of their own, or another deliverable, are another item.
+    kept = digest((ALICE, "I'll review the PR. I'll send comments on the budget to Carol by Friday."))
+    assert [item.task for item in kept.action_items] == ["review the PR", "send comments on the budget to Carol"]
