@@ -374,6 +374,8 @@ _BOARD_EDIT = re.compile(
     r"(?:(?:a|an|the|this|that|these|those|my|our|new|another|one\s+more)\s+)?(?:[\w-]+\s+){0,2}?" + _BOARD_THING + r"\b"
     # moving something to a place on the board: "move this to the parking lot"
     r"|^(?:move|drag|put|group|park|stick)\b.*\b(?:to|into|onto|in|under)\s+(?:the|a)\s+(?:[\w-]+\s+)?(?:parking\s+lot|" + _BOARD_THING + r")\b"
+    # sorting what everyone is looking at: "I'll group these two, slow CI and flaky tests"
+    r"|^(?:group|cluster|bucket)\s+(?:these|those|them|all\s+of\s+these)(?:\s+(?:two|three|four|together|ones))?(?=\s*(?:$|[,.;]|together|under))"
     # the board itself: "I'll close the board"
     r"|^(?:close|archive|clear|lock)\s+(?:the|this|our)\s+(?:retro\s+)?board\b",
     re.IGNORECASE,

@@ -1134,3 +1134,11 @@ def test_feedback_on_what_was_just_read_is_the_same_item() -> None:
     # Comments with a subject of their own, or another deliverable, are another item.
     kept = digest((ALICE, "I'll review the PR. I'll send comments on the budget to Carol by Friday."))
     assert [item.task for item in kept.action_items] == ["review the PR", "send comments on the budget to Carol"]
+
+
+def test_grouping_what_everyone_is_looking_at_is_the_meeting_board() -> None:
+    assert digest((ALICE, "Flaky tests, three stickies. CI is slow, two stickies. "
+                          "I'll group these two, slow CI and flaky tests, they're related.")).action_items == ()
+    assert owned(digest((ALICE, "I'll group the flaky tests by owner and send the list to Bob."))) == [
+        ("Alice Chen", "group the flaky tests by owner and send the list to Bob")]
+    assert owned(digest((ALICE, "I'll group these two after the call."))) == [("Alice Chen", "group these two")]
