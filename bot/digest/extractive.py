@@ -504,7 +504,10 @@ class Digester:
             # Rule SELF_REPAIR: "I'll, um, I mean I might come in early and do it", "I can,
             # I sit next to Karen on Thursdays": the cue is abandoned and the words after it
             # are a sentence of their own, a promise only if they make one themselves.
-            return self._commitment(index, self._sentence(raw[restart.end():], sentence.after_so), presenting, depth=1)
+            # A restart that only hedges into an obligation ("I'll, yeah, I need to look at how
+            # we word that") promises nothing.
+            again = self._commitment(index, self._sentence(raw[restart.end():], sentence.after_so), presenting, depth=1)
+            return None if again is None or again.weak else again
         if rules.conditional(" " + raw):
             return None  # "I'll bring the stickers if someone reminds me": a contingency
         ws = sentence.wordset

@@ -94,7 +94,7 @@ HEDGED = re.compile(
 STUTTER = re.compile(r"^[\s,]*(?:(?:I'll|I\s+will|I'm\s+going\s+to|I'm\s+gonna|let\s+me)\b[\s,]*)+(?=\w)", re.IGNORECASE)
 # Rule SELF_REPAIR: the words after a cue start again with their own subject ("I'll, I mean I
 # might…", "I can, I sit next to her…", "I'll, or rather we'll…"): the cue was abandoned.
-SELF_REPAIR = re.compile(r"^(?:(?:I\s+mean|or\s+rather|sorry|actually|well|no)[\s,]+)?(?=(?:I|we)(?:\s|'(?:ll|m|d|ve|re)\b))",
+SELF_REPAIR = re.compile(r"^(?:(?:I\s+mean|or\s+rather|sorry|actually|well|no|yeah|yes|yep|okay|ok|so|like|right)[\s,]+)*(?=(?:I|we)(?:\s|'(?:ll|m|d|ve|re)\b))",
                          re.IGNORECASE)
 # Rule ROLE_PLAY: a role taken on to show something ("I'm going to pretend I'm a new user",
 # "imagine I'm the customer", "playing the role of the admin").

@@ -1142,3 +1142,9 @@ def test_grouping_what_everyone_is_looking_at_is_the_meeting_board() -> None:
     assert owned(digest((ALICE, "I'll group the flaky tests by owner and send the list to Bob."))) == [
         ("Alice Chen", "group the flaky tests by owner and send the list to Bob")]
     assert owned(digest((ALICE, "I'll group these two after the call."))) == [("Alice Chen", "group these two")]
+
+
+def test_a_cue_said_again_after_a_filler_word_still_promises_but_a_restart_into_a_need_does_not() -> None:
+    kept = digest((ALICE, "So I'll, um, yeah I'll, I'll update the runbook tomorrow."))
+    assert [(item.task, item.due) for item in kept.action_items] == [("update the runbook", THURSDAY)]
+    assert digest((ALICE, "Okay. I'll, yeah, I need to look at how we word that, people will ask.")).action_items == ()
