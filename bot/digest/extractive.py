@@ -91,6 +91,8 @@ _PROPOSAL_WORDS = frozenset("should need have must ought someone somebody".split
 _ASSIGNMENT_HINT = re.compile(r"will|'ll|going to|gonna|shall|owns|takes|taking|owning|handling|action item|to-?do"
                               r"|next step")
 _DIGIT = re.compile(r"\d")
+_DANGLING = re.compile(r"\s(?:(?:in|on|at|by|during|for|until|till|before|after|within|over|from)(?:\s+(?:the|this|that))?"
+                       r"|the|this|that)\s*$", re.IGNORECASE)
 # "Carol will probably…", "Bob's likely going to…": what someone is expected to do.
 _PREDICTION = re.compile(r"\b(?:probably|maybe|possibly|hopefully|likely|perhaps)\b", re.IGNORECASE)
 _PERFECT = re.compile(r"have\s+(?:\w+ed|been|done|gone|sent|seen|told|said|made|taken|given|written|known|got|gotten)\b",
@@ -1174,7 +1176,14 @@ class Digester:
         for phrase in reversed(found):  # cut from the end, so earlier spans stay valid
             if main[phrase.end: phrase.end + 2] == "'s":
                 continue  # "on Wednesday's vendor call": the date stays part of the words
-            main = main[: phrase.start] + main[phrase.end:]
+            start = phrase.start
+            if phrase.due is None:
+                # "migrate the database in the next sprint": a time with no date leaves no
+                # "in the" behind ("by Friday" is cut whole by the date finder).
+                dangling = _DANGLING.search(main, 0, start)
+                if dangling is not None:
+                    start = dangling.start()
+            main = main[: start] + main[phrase.end:]
         concrete = next((phrase for phrase in found if phrase.due is not None), None)
         if concrete is None:
             concrete = self._dates.first(rest) if rest else None

@@ -87,7 +87,8 @@ TASK_LEAD = re.compile(
 # note-takers leave these out, and a hedged reply does not accept a request either.
 HEDGED = re.compile(
     r"\bI(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)\s+(?:just\s+|also\s+)?"
-    r"(?:probably|maybe|possibly|perhaps|hopefully|try\s+(?:to|and)|see\s+if\s+I\s+can|attempt\s+to)\b",
+    r"(?:probably|maybe|possibly|perhaps|hopefully|try\s+(?:to|and)|see\s+if\s+I\s+can|attempt\s+to"
+    r"|give\s+it\s+a\s+(?:shot|go|try|whirl))\b",  # "I'll give it a shot": a try
     re.IGNORECASE,
 )
 # "I'll, I'll stop sharing": the cue said twice while thinking; the task starts after both.
@@ -679,7 +680,7 @@ LEISURE = re.compile(
     r"|Hindi)|to\s+(?:cook|surf|ski|drive|swim|sail|knit|dance)|the\s+(?:guitar|piano|violin|drums|ukulele))\b"
     # Things done in the call itself: "I'll drop the link in the chat", "I'll reset them by
     # hand, give me a minute"; and home life: "try it with my partner".
-    r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b"
+    r"|\b(?:in|into|to|on)\s+the\s+(?:meeting\s+)?chat\b"
     r"|\bgive\s+me\s+(?:a|one)\s+(?:minute|min|sec|second|moment)\b|\b(?:right\s+now|as\s+we\s+speak)\b"
     r"|\b(?:with|take)\s+(?:my|the)\s+(?:partner|wife|husband|kids?|family|girlfriend|boyfriend|dog|mum|mom|dad|parents)\b"
     # One's own family: "go pick up my daughter", "walk my dog".

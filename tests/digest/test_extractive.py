@@ -1148,3 +1148,15 @@ def test_a_cue_said_again_after_a_filler_word_still_promises_but_a_restart_into_
     kept = digest((ALICE, "So I'll, um, yeah I'll, I'll update the runbook tomorrow."))
     assert [(item.task, item.due) for item in kept.action_items] == [("update the runbook", THURSDAY)]
     assert digest((ALICE, "Okay. I'll, yeah, I need to look at how we word that, people will ask.")).action_items == ()
+
+
+@pytest.mark.parametrize("said, expected", [
+    ("I'll give it a shot in the next sprint.", []),  # a try, like "I'll try to"
+    ("I'll give it a final read tonight.", [("Alice Chen", "give it a final read")]),
+    ("I'll keep an eye on the chat for questions.", []),  # the call's own chat
+    ("I'll keep an eye on the error dashboards tonight.", [("Alice Chen", "keep an eye on the error dashboards")]),
+    ("I'll migrate the database in the next sprint.", [("Alice Chen", "migrate the database")]),  # no "in the" left
+    ("I'll book the room for the next offsite in the next quarter.", [("Alice Chen", "book the room for the next offsite")]),
+])
+def test_tries_the_calls_chat_and_undated_times(said: str, expected: list[tuple[str, str]]) -> None:
+    assert owned(digest((ALICE, said))) == expected
