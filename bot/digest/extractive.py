@@ -539,6 +539,13 @@ class Digester:
         task, due = self._task(raw)
         if rules.is_chatter(task) or rules.is_vague(task):
             return None
+        said_then = rules.THEN_TALK.search(raw) if task and task.split(None, 1)[0].lower() in rules.GENERIC_VERBS else None
+        if said_then is not None and len(content_words(task)) <= 3 and rules.object_of(task):
+            # TAKEN_THEN_SAID in one breath: "Sure, I'll take legal, I'll talk to them about
+            # the trial terms" is "talk to legal about the trial terms".
+            talk = rules.TALK_TO_THEM.match(said_then.group("talk"))
+            if talk is not None:
+                task = self._task(f"{talk.group('verb')} {rules.object_of(task)}{talk.group('rest')}")[0]
         if presenting and due is None and rules.ON_SCREEN.match(task):
             return None  # "I'm going to pick Marketing" while showing the screen: the demo itself
         if presenting and due is None and self._live_acts and not rules.outside_the_call(raw) \
@@ -641,6 +648,16 @@ class Digester:
             previous.weak = False
             if previous.due is None and commitment.due is not None:
                 previous.due = commitment.due
+            talk = rules.TALK_TO_THEM.match(commitment.task)
+            if talk is not None and previous.task.split(None, 1)[0].lower() in rules.GENERIC_VERBS \
+                    and len(content_words(previous.task)) <= 3:
+                # Rule TAKEN_THEN_SAID: "Sure, I'll take legal, I'll talk to them about the trial
+                # terms": the second half says what taking it on means; "talk to legal about
+                # the trial terms".
+                obj = rules.object_of(previous.task)
+                if obj:
+                    task = clip(f"{talk.group('verb')} {obj}{talk.group('rest')}", TASK_LIMIT)
+                    previous.task, previous.words = task, frozenset(content_words(task))
             draft = rules.DRAFT_OF.match(commitment.task) if previous.signed and commitment.shape == "full" else None
             if draft is not None and previous.task.startswith("do "):
                 # PUT_ME_DOWN: "…the slides. I'll have a draft by Monday and share in the

@@ -1021,6 +1021,12 @@ FEEDBACK = re.compile(r"^(?:give|send|share|write\s+up|get|pass|email)\s+(?:(?:y
                       r"(?:(?:my|some|our|the|written|quick|detailed|a\s+few|a\s+couple\s+of|proper)\s+)*"
                       r"(?:comments?|feedback|notes|thoughts|review|edits|suggestions)"
                       r"(?:\s+(?:to|back\s+to)\s+(?:you|him|her|them|[A-Z]\w+))?[\s.!]*$", re.IGNORECASE)
+# Rule TAKEN_THEN_SAID: talking to "them" right after taking someone on ("I'll take legal,
+# I'll talk to them about the trial terms").
+THEN_TALK = re.compile(r",\s+(?:and\s+)?(?:I'll|I\s+will)\s+(?P<talk>(?:talk|speak|chat|meet|sync|check\s+in|follow\s+up|catch\s+up)"
+                       r"\s+(?:to|with)\s+(?:them|him|her)\b.*)$", re.IGNORECASE)
+TALK_TO_THEM = re.compile(r"^(?P<verb>(?:talk|speak|chat|meet|sync|check\s+in|follow\s+up|catch\s+up)\s+(?:to|with))\s+"
+                          r"(?:them|him|her)\b(?P<rest>.*)$", re.IGNORECASE)
 # Rule RECEIPT: "Ola, you should get a test page", "you'll receive an email": what a system
 # will send someone, not work anyone does ("get a quote from the printer", "get a message
 # out to customers" are work).

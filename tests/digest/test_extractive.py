@@ -1160,3 +1160,16 @@ def test_a_cue_said_again_after_a_filler_word_still_promises_but_a_restart_into_
 ])
 def test_tries_the_calls_chat_and_undated_times(said: str, expected: list[tuple[str, str]]) -> None:
     assert owned(digest((ALICE, said))) == expected
+
+
+@pytest.mark.parametrize("said", [
+    "Sure, I'll take legal, I'll talk to them about the trial terms.",
+    "I'll take legal. I'll talk to them about the trial terms.",
+])
+def test_talking_to_whoever_was_just_taken_on_says_what_taking_them_on_means(said: str) -> None:
+    assert owned(digest((ALICE, said))) == [("Alice Chen", "talk to legal about the trial terms")]
+
+
+def test_a_task_with_its_own_verb_keeps_it_when_talking_to_them_follows() -> None:
+    assert owned(digest((ALICE, "I'll send the contract to legal, I'll talk to them about the trial terms."))) == [
+        ("Alice Chen", "send the contract to legal")]
