@@ -349,6 +349,12 @@ class Digester:
                 role_play = True
                 commitments[index] = None
                 continue
+            if commitment is not None and index > 0 and " their " in f" {commitment.task} ":
+                # Rule THEIR_SUBJECT: "The third floor printers keep dropping off the network.
+                # I'll update their firmware.": "their" is the things the sentence before was about.
+                subject = rules.PLURAL_SUBJECT.match(sentences[index - 1].body)
+                if subject is not None:
+                    commitment.task = re.sub(r"\btheir\b", f"the {subject.group('np')}'", commitment.task, count=1)
             if commitment is None:
                 if sentences[index].may_promise and rules.HEDGED.search(sentences[index].body):
                     self._withdraw_offer(speaker, entry, sentences[index])

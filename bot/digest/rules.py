@@ -1027,6 +1027,11 @@ THEN_TALK = re.compile(r",\s+(?:and\s+)?(?:I'll|I\s+will)\s+(?P<talk>(?:talk|spe
                        r"\s+(?:to|with)\s+(?:them|him|her)\b.*)$", re.IGNORECASE)
 TALK_TO_THEM = re.compile(r"^(?P<verb>(?:talk|speak|chat|meet|sync|check\s+in|follow\s+up|catch\s+up)\s+(?:to|with))\s+"
                           r"(?:them|him|her)\b(?P<rest>.*)$", re.IGNORECASE)
+# Rule THEIR_SUBJECT: a sentence about some things, by their plural name ("The third floor
+# printers keep dropping off the network", "Our two test phones are on the old OS").
+PLURAL_SUBJECT = re.compile(r"^(?:the|our|those|these|all\s+the|both)\s+(?P<np>(?:[\w-]+\s+){0,3}?[\w-]*[a-rt-z]s)\s+"
+                            r"(?:keep|are|were|have|had|need|needs|don't|aren't|still|all|seem|won't|can't|will|'re|never|just|also"
+                            r"|got|went|started|stopped|failed|broke|crash|crashed|drop|dropped)\b", re.IGNORECASE)
 # Rule RECEIPT: "Ola, you should get a test page", "you'll receive an email": what a system
 # will send someone, not work anyone does ("get a quote from the printer", "get a message
 # out to customers" are work).

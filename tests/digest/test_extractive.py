@@ -1173,3 +1173,10 @@ def test_talking_to_whoever_was_just_taken_on_says_what_taking_them_on_means(sai
 def test_a_task_with_its_own_verb_keeps_it_when_talking_to_them_follows() -> None:
     assert owned(digest((ALICE, "I'll send the contract to legal, I'll talk to them about the trial terms."))) == [
         ("Alice Chen", "send the contract to legal")]
+
+
+def test_their_is_the_things_the_sentence_before_was_about() -> None:
+    result = digest((ALICE, "The third floor printers keep dropping off the network. I'll update their firmware on Wednesday."))
+    assert owned(result) == [("Alice Chen", "update the third floor printers' firmware")]
+    # No plural subject just before: "their" stays as said.
+    assert owned(digest((ALICE, "The process is slow. I'll update their docs."))) == [("Alice Chen", "update their docs")]
