@@ -690,6 +690,15 @@ class Digester:
         if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
             return
         context = f"{before} {commitment.lead}".strip()
+        ask_who = rules.ASK_SOMEONE.fullmatch(commitment.task)
+        if ask_who is not None:
+            # Rule ASK_FOR_IT: "Nadia, can you audit their hosting?" "I'm out, Leo knows it."
+            # "I'll ask Leo then.": the asker's own request, passed on to the one named.
+            own = next((request for request in reversed(self._requests)
+                        if request.requester == speaker.participant and request.task
+                        and rules.shape(request.task) != "anaphoric"), None)
+            if own is not None:
+                commitment.task = f"ask {ask_who.group('who')} to {own.task}"
         before_count = len(made)
         self._add_item(speaker, self._resolve_pointed(commitment.task, entry, context), line.offset, commitment.due,
                        entry, made, weak=commitment.weak and not accepted)

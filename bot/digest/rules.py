@@ -1032,6 +1032,8 @@ TALK_TO_THEM = re.compile(r"^(?P<verb>(?:talk|speak|chat|meet|sync|check\s+in|fo
 PLURAL_SUBJECT = re.compile(r"^(?:the|our|those|these|all\s+the|both)\s+(?P<np>(?:[\w-]+\s+){0,3}?[\w-]*[a-rt-z]s)\s+"
                             r"(?:keep|are|were|have|had|need|needs|don't|aren't|still|all|seem|won't|can't|will|'re|never|just|also"
                             r"|got|went|started|stopped|failed|broke|crash|crashed|drop|dropped)\b", re.IGNORECASE)
+# Rule ASK_FOR_IT: "I'll ask Leo then", nothing said of what about.
+ASK_SOMEONE = re.compile(r"ask\s+(?P<who>[A-Z][\w'-]+)(?:\s+(?:then|instead))?[\s.!]*")
 # Rule RECEIPT: "Ola, you should get a test page", "you'll receive an email": what a system
 # will send someone, not work anyone does ("get a quote from the printer", "get a message
 # out to customers" are work).

@@ -1180,3 +1180,13 @@ def test_their_is_the_things_the_sentence_before_was_about() -> None:
     assert owned(result) == [("Alice Chen", "update the third floor printers' firmware")]
     # No plural subject just before: "their" stays as said.
     assert owned(digest((ALICE, "The process is slow. I'll update their docs."))) == [("Alice Chen", "update their docs")]
+
+
+def test_asking_someone_named_after_ones_request_was_passed_on_asks_for_it() -> None:
+    result = digest((ALICE, "Bob, can you do an audit of their current hosting and plugins?"),
+                    (BOB, "I'm out for the next two weeks, actually. Leo on our team knows WordPress hosting inside out."),
+                    (ALICE, "Oh right. I'll ask Leo then."))
+    assert owned(result) == [("Alice Chen", "ask Leo to do an audit of their current hosting and plugins")]
+    # A request taken on is no longer open: asking someone else is about something else.
+    taken = digest((ALICE, "Bob, can you send the deck?"), (BOB, "Sure."), (ALICE, "Great. I'll ask Dana."))
+    assert owned(taken) == [("Bob Okafor", "send the deck"), ("Alice Chen", "ask Dana")]
