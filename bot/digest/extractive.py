@@ -91,6 +91,8 @@ _PROPOSAL_WORDS = frozenset("should need have must ought someone somebody".split
 _ASSIGNMENT_HINT = re.compile(r"will|'ll|going to|gonna|shall|owns|takes|taking|owning|handling|action item|to-?do"
                               r"|next step")
 _DIGIT = re.compile(r"\d")
+# ("check that that test passes", "had had" are grammar, not a stumble)
+_REPEATED = re.compile(r"\b(?!(?:that|had)\b)(?P<w>[A-Za-z']+)(?:,?\s+(?P=w)\b)+", re.IGNORECASE)
 _DANGLING = re.compile(r"\s(?:(?:in|on|at|by|during|for|until|till|before|after|within|over|from)(?:\s+(?:the|this|that))?"
                        r"|the|this|that)\s*$", re.IGNORECASE)
 # "Carol will probably…", "Bob's likely going to…": what someone is expected to do.
@@ -1220,6 +1222,8 @@ class Digester:
         if concrete is None:
             concrete = self._dates.first(rest) if rest else None
         main = re.sub(r"\s+though,", ",", main)
+        if _REPEATED.search(main):
+            main = _REPEATED.sub(r"\g<w>", main)  # "off the, the Toast menu": a word said twice while thinking
         main = rules.REPORT_BACK_TAIL.sub("", main)  # REPORT_BACK: "look into it and get back to you"
         main = rules.strip_trailing(rules.strip_vocative(main, self._names))
         main = re.sub(r"\s{2,}", " ", re.sub(r"\s+,", ",", main)).strip(" ,")

@@ -1190,3 +1190,12 @@ def test_asking_someone_named_after_ones_request_was_passed_on_asks_for_it() -> 
     # A request taken on is no longer open: asking someone else is about something else.
     taken = digest((ALICE, "Bob, can you send the deck?"), (BOB, "Sure."), (ALICE, "Great. I'll ask Dana."))
     assert owned(taken) == [("Bob Okafor", "send the deck"), ("Alice Chen", "ask Dana")]
+
+
+@pytest.mark.parametrize("said, task", [
+    ("I'll pull the short rib off the, the Toast menu.", "pull the short rib off the Toast menu"),
+    ("I'll send the, uh, the deck to to Acme.", "send the deck to Acme"),
+    ("I'll check that that test passes.", "check that that test passes"),  # grammar, kept
+])
+def test_a_word_said_twice_while_thinking_is_said_once_in_the_task(said: str, task: str) -> None:
+    assert owned(digest((ALICE, said))) == [("Alice Chen", task)]
