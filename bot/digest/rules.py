@@ -264,7 +264,10 @@ _AFTERWARDS = re.compile(r"\b(?:notes|minutes|recording|summary|recap|write-?up|
 # spreadsheet so everyone can see it", "switch over to the staging environment". (In the
 # dev meetings every "share…" without a channel, a person or a time is the screen.) "open"
 # and "go to" need a thing that is shown ("open a ticket", "go to the conference" are not).
-_SHOWING = re.compile(r"^(?:show|share|demo|demonstrate|illustrate|pull\s+up|bring\s+up|put\s+up|display|skip)\b(?!\s+(?:it|that|this|them)\s*$)", re.IGNORECASE)
+_SHOWING = re.compile(r"^(?:show|share|demo|demonstrate|illustrate|pull\s+up|bring\s+up|put\s+up|display|skip)\b(?!\s+(?:it|that|this|them)\s*$)"
+                      # "I'll just put the P and L up": the thing shown, with nowhere else to put it
+                      r"|^(?:put|pull|bring)\s+(?:the|my|our|this|these)\s+(?:(?:[\w&'-]+\s+){0,3}?" + _SCREEN_THING
+                      + r"|P\s*(?:and|&)\s*L|p&l|forecast|budget|roadmap|plan|timeline|numbers)\s+up[\s.!,]*$", re.IGNORECASE)
 _MOVING_ON_SCREEN = re.compile(
     # "turn to the next slide"; "turn the doc into an ADR" makes something new (work).
     r"^(?:open|go|move|skip|jump|switch|flip|turn(?=\s+(?:over\s+|back\s+)?to\b)|head|navigate|scroll|zoom|come|hop|click|change|refresh"

@@ -1199,3 +1199,13 @@ def test_asking_someone_named_after_ones_request_was_passed_on_asks_for_it() -> 
 ])
 def test_a_word_said_twice_while_thinking_is_said_once_in_the_task(said: str, task: str) -> None:
     assert owned(digest((ALICE, said))) == [("Alice Chen", task)]
+
+
+@pytest.mark.parametrize("said, expected", [
+    ("Thanks. Okay, um, I'll just put the P and L up. So, cellar door's up twelve percent.", []),
+    ("I'll put the slides up on the wiki tonight.", [("Alice Chen", "put the slides up on the wiki")]),
+    ("I'll put the notice up in the kitchen.", [("Alice Chen", "put the notice up in the kitchen")]),
+    ("I'll put the new roadmap up after the call.", [("Alice Chen", "put the new roadmap up")]),
+])
+def test_putting_a_report_up_with_nowhere_else_to_put_it_is_showing_it(said: str, expected: list[tuple[str, str]]) -> None:
+    assert owned(digest((ALICE, said))) == expected
