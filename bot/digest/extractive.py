@@ -590,10 +590,12 @@ class Digester:
         speaker = line.speaker
         previous = next((item for item in reversed(made) if item.owner.participant == speaker.participant), None)
         thin = commitment.shape == "thin" and len(content_words(commitment.task)) <= 2
-        if previous is not None and rules.REVIEWING.match(previous.task) and rules.FEEDBACK.match(commitment.task):
+        if previous is not None and ((rules.REVIEWING.match(previous.task) and rules.FEEDBACK.match(commitment.task))
+                                     or rules.RESULTS.match(commitment.task)):
             # Rule FEEDBACK_OF: "I'll review the draft once you've added those, and I'll give
             # you written comments by Thursday": the comments are what the review delivers;
-            # one item, in both halves' words.
+            # one item, in both halves' words. So are the results of what was just promised
+            # ("I can pull that from the warehouse. I'll post the numbers in the channel").
             self._discard(previous)
             made.remove(previous)
             self._add_item(speaker, f"{previous.task} and {commitment.task}", previous.said_at,

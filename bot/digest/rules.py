@@ -1037,6 +1037,9 @@ PLURAL_SUBJECT = re.compile(r"^(?:the|our|those|these|all\s+the|both)\s+(?P<np>(
                             r"|got|went|started|stopped|failed|broke|crash|crashed|drop|dropped)\b", re.IGNORECASE)
 # Rule ASK_FOR_IT: "I'll ask Leo then", nothing said of what about.
 ASK_SOMEONE = re.compile(r"ask\s+(?P<who>[A-Z][\w'-]+)(?:\s+(?:then|instead))?[\s.!]*")
+RESULTS = re.compile(r"^(?:post|share|send|circulate|drop|put|email|publish)\s+(?:(?:you|him|her|them|everyone|[A-Z]\w+)\s+)?"
+                     r"(?:the|my|our)\s+(?:numbers|results|findings|figures|data|answers?)\b(?!\s+(?:of|on|for|from|about)\b)",
+                     re.IGNORECASE)
 # Rule RECEIPT: "Ola, you should get a test page", "you'll receive an email": what a system
 # will send someone, not work anyone does ("get a quote from the printer", "get a message
 # out to customers" are work).

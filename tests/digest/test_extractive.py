@@ -1209,3 +1209,14 @@ def test_a_word_said_twice_while_thinking_is_said_once_in_the_task(said: str, ta
 ])
 def test_putting_a_report_up_with_nowhere_else_to_put_it_is_showing_it(said: str, expected: list[tuple[str, str]]) -> None:
     assert owned(digest((ALICE, said))) == expected
+
+
+def test_the_results_of_what_was_just_promised_are_the_same_item() -> None:
+    result = digest((BOB, "Can someone check how many users change their settings?"),
+                    (ALICE, "I can pull that from the analytics warehouse. I'll post the numbers in the channel tomorrow."))
+    [item] = result.action_items
+    assert (item.owner, item.due) == (ALICE, THURSDAY)
+    assert item.task.endswith("and post the numbers in the channel")
+    # Results of something else, named, are another item.
+    other = digest((ALICE, "I'll send the deck to Acme. I'll post the numbers from the Q3 survey in the channel."))
+    assert len(other.action_items) == 2
