@@ -1048,13 +1048,25 @@ RECEIPT = re.compile(
     r"(?:page|e-?mail|notification|alert|ping|text|message|invite|invitation|reminder|buzz|pop-?up|prompt"
     r"|confirmation|push|sms|code|login\s+link)s?"
     # …and nothing after it but when it comes: "get the landing page on staging" is work.
-    r"(?=[\s.,!?]*$|\s+(?:from\s+(?:us|the\s+system|it)|when|after|within|once|shortly|soon|now|too|as\s+well)\b)",
+    r"(?=[\s.,!?]*$|\s+(?:from\s+(?:us|the\s+system|it)|when|after|within|once|shortly|soon|now|too|as\s+well)\b"
+    # …or where it lands: "on my phone", "in your inbox", "by text"
+    r"|\s+(?:on|in|to)\s+(?:my|your|the|their|his|her)\s+(?:phone|laptop|inbox|email|e-mail|screen|watch|desktop|mobile|app)\b"
+    r"|\s+by\s+(?:text|sms|email|e-mail)\b)",
     re.IGNORECASE)
+# What one will see on screen ("then I'll see a green banner at the top") or will have
+# ("I'll have access after the migration", "I'll have more time next week"): no work.
+SEEN_OR_HAD = re.compile(
+    r"^(?:see|notice)\s+(?:a|an|the|this|that|your|my)\s+(?:[\w-]+\s+){0,2}?(?:banner|message|toast|pop-?up|error|dialog|modal"
+    r"|spinner|check(?:mark)?|tick|button|warning|prompt|notification|screen|page|icon|badge|status|alert|field|tooltip)s?"
+    r"(?=[\s.,!?]*$|\s+(?:at|on|in|up|pop|appear|come|show|saying|that|which|with|when|there|here|telling)\b)"
+    r"|^have\s+(?:more\s+|some\s+|enough\s+|full\s+|admin\s+|a\s+bit\s+more\s+)?(?:access|time|capacity|bandwidth|availability)\b"
+    r"(?!\s+(?:to|for)\b)", re.IGNORECASE)
 
 
 def is_chatter(task: str) -> bool:
     """Whether a would-be task is the call itself, a state or small talk, not work."""
-    if not task or CHATTER.match(task) is not None or UI_ACTION.match(task) is not None or RECEIPT.match(task):
+    if not task or CHATTER.match(task) is not None or UI_ACTION.match(task) is not None or RECEIPT.match(task) \
+            or SEEN_OR_HAD.match(task):
         return bool(task)
     about = _ABOUT.match(task)
     subject = task[: about.end()] if about else task

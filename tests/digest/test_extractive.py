@@ -1220,3 +1220,20 @@ def test_the_results_of_what_was_just_promised_are_the_same_item() -> None:
     # Results of something else, named, are another item.
     other = digest((ALICE, "I'll send the deck to Acme. I'll post the numbers from the Q3 survey in the channel."))
     assert len(other.action_items) == 2
+
+
+@pytest.mark.parametrize("dropped, kept", [
+    ("So I'll get a notification on my phone.", "I'll get a message out to customers tonight."),
+    ("I'll receive a confirmation code by text.", "I'll get the quotes from both venues by Friday."),
+    ("And then I'll see a green banner at the top.", "I'll see the error logs and send them to Bob."),
+    ("I'll have access after the migration.", "I'll fix the login after the migration."),
+    ("I'll have more time next week.", "I'll see the doctor on Friday."),
+])
+def test_what_one_will_receive_see_or_have_is_no_task(dropped: str, kept: str) -> None:
+    assert digest((ALICE, dropped)).action_items == ()
+    assert [item.owner for item in digest((ALICE, kept)).action_items] == [ALICE]
+
+
+def test_after_the_something_that_is_not_the_call_is_no_time_and_stays_in_the_task() -> None:
+    assert owned(digest((ALICE, "I'll fix the login after the migration."))) == [("Alice Chen", "fix the login after the migration")]
+    assert owned(digest((ALICE, "I'll send the deck to Bob right after the meeting."))) == [("Alice Chen", "send the deck to Bob")]
