@@ -59,7 +59,10 @@ BAD_PREFIX = re.compile(
     # A fallback, done only if the plan fails: "failing that, I'll call the bank", "worst case,
     # I'll roll back".
     r"|failing\s+that|worst\s+case|as\s+a\s+(?:fallback|last\s+resort)|if\s+need\s+be|in\s+a\s+pinch)\b"
-    r"|\b(?:that|which|who|thing|things|stuff|what|how|where|why)\s*$",
+    r"|\b(?:that|which|who|thing|things|stuff|what|how|where|why)\s*$"
+    # Quoting oneself: "every sprint I'm like, I'll fix the flaky tests", "I always say I'll…"
+    r"|\b(?:I'm|I\s+am|I\s+was|we're|we\s+were|he's|she's|they're)\s+(?:like|all)[\s,:]*$"
+    r"|\b(?:I|we|you|he|she|they)\s+(?:always\s+|keep\s+|usually\s+|often\s+)?(?:say|says|saying)[\s,:]*$",
     re.IGNORECASE,
 )
 LET_ME_PREFIX_OK = re.compile(r"(?:^|[,;:]|\b(?:and|so|then|but|first|now|okay|ok|yeah|sure|though))\s*$", re.IGNORECASE)

@@ -1237,3 +1237,12 @@ def test_what_one_will_receive_see_or_have_is_no_task(dropped: str, kept: str) -
 def test_after_the_something_that_is_not_the_call_is_no_time_and_stays_in_the_task() -> None:
     assert owned(digest((ALICE, "I'll fix the login after the migration."))) == [("Alice Chen", "fix the login after the migration")]
     assert owned(digest((ALICE, "I'll send the deck to Bob right after the meeting."))) == [("Alice Chen", "send the deck to Bob")]
+
+
+@pytest.mark.parametrize("dropped, kept", [
+    ("Every sprint I'm like, I'll fix the flaky tests, and then I don't.", "Like, I'll fix the flaky tests this sprint."),
+    ("I always say I'll clean up the backlog.", "Just to say, I'll clean up the backlog tomorrow."),
+])
+def test_quoting_oneself_is_no_promise(dropped: str, kept: str) -> None:
+    assert digest((ALICE, dropped)).action_items == ()
+    assert [item.owner for item in digest((ALICE, kept)).action_items] == [ALICE]
