@@ -81,7 +81,9 @@ _EXPRESSIONS: list[tuple[str, frozenset[str], bool, str]] = [
     ("vague", _VAGUE_HEADS, False,
      r"(?:next|this|the\s+following|the\s+coming)\s+(?:week|month|quarter|year|sprint|weekend)"
      r"|(?:over\s+)?the\s+weekend|asap|as\s+soon\s+as\s+possible|right\s+away|soon|later(?:\s+on)?"
-     r"|(?:right\s+|straight\s+|just\s+)?after\s+(?:this|the)(?:\s+(?:call|meeting|sync|standup|session))?(?![\w'])"
+     # "after this", "after the call"; "after the migration" is no time of this call's
+     r"|(?:right\s+|straight\s+|just\s+)?after\s+(?:this(?:\s+(?:call|meeting|sync|standup|session))?"
+     r"|the\s+(?:call|meeting|sync|standup|session))(?![\w'])"
      r"|(?:early|mid|late)[\s-]+(?:next\s+)?(?:week|month)"),
 ]
 # Days with a name of their own: "Black Friday" is a shopping day, not this Friday.

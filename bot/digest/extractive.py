@@ -69,6 +69,7 @@ FOLLOW_UP_WINDOW = 4  # entries during which an owner can still add a date ("by 
 PROPOSAL_WINDOW = 3  # entries during which "I'll take that" can refer to a "we should…"
 MAX_OPEN_REQUESTS = 8
 REFERENCE_WINDOW = 4  # entries during which "him"/"her" can point back to a person named
+LIVE_ACTS = 8  # the presenter's latest acts narrated live that a repeat can be checked against
 KEY_POINT_CANDIDATES = 64
 MAX_VOCABULARY = 50_000  # word counts for key points stay bounded on pathological input
 MAX_LANGUAGES = 64
@@ -90,6 +91,10 @@ _PROPOSAL_WORDS = frozenset("should need have must ought someone somebody".split
 _ASSIGNMENT_HINT = re.compile(r"will|'ll|going to|gonna|shall|owns|takes|taking|owning|handling|action item|to-?do"
                               r"|next step")
 _DIGIT = re.compile(r"\d")
+# ("check that that test passes", "had had" are grammar, not a stumble)
+_REPEATED = re.compile(r"\b(?!(?:that|had)\b)(?P<w>[A-Za-z']+)(?:,?\s+(?P=w)\b)+", re.IGNORECASE)
+_DANGLING = re.compile(r"\s(?:(?:in|on|at|by|during|for|until|till|before|after|within|over|from)(?:\s+(?:the|this|that))?"
+                       r"|the|this|that)\s*$", re.IGNORECASE)
 # "Carol will probably…", "Bob's likely going to…": what someone is expected to do.
 _PREDICTION = re.compile(r"\b(?:probably|maybe|possibly|hopefully|likely|perhaps)\b", re.IGNORECASE)
 _PERFECT = re.compile(r"have\s+(?:\w+ed|been|done|gone|sent|seen|told|said|made|taken|given|written|known|got|gotten)\b",
@@ -140,6 +145,8 @@ class _Item:
     words: frozenset[str] = frozenset()
     adopted: bool = False  # taken on with "I'll take it": its words are someone else's
     asked: bool = False  # a request taken on with "sure" or "I'll do it": the words are the requester's
+    signed: bool = False  # "put me down for the slides" (PUT_ME_DOWN): its task is "do the slides"
+    offered: bool = False  # "Should I post something?" "Yes.": the owner's own words have not promised it yet
 
 
 @dataclass(slots=True)
@@ -172,6 +179,7 @@ class _Commitment:
     lead: str = ""  # the sentence's words before the cue ("the SOC 2 report, I'll email it to you")
     further: bool = False  # "I'll also…", "…as well": another task, not the one just taken on
     raw: str = ""  # the words after the cue, date phrases and all
+    signed: bool = False  # "put me down for the slides" (PUT_ME_DOWN): it names its own work
 
 
 @dataclass(order=True)
@@ -212,6 +220,8 @@ class Digester:
         self._plans_asker: str | None = None
         self._presenter: str | None = None  # who is showing their screen (see ``rules.ON_SCREEN``)
         self._live: set[int] = set()  # this entry's sentences that narrate the screen (NARRATION_GOES_ON)
+        # The presenter's acts narrated live (DEMO_REDONE): their words, stemmed; a few.
+        self._live_acts: deque[frozenset[str]] = deque(maxlen=LIVE_ACTS)
         self._decisions: list[Note] = []
         self._decision_words: list[frozenset[str]] = []
         self._word_counts: Counter[str] = Counter()
@@ -326,8 +336,30 @@ class Digester:
         if self._live:
             self._live.clear()
         commitments = [self._commitment(index, sentence, presenting) for index, sentence in enumerate(sentences)]
+        role_play = False
         for index, commitment in enumerate(commitments):
+            if role_play and commitment is not None and commitment.due is None and not self._dates.find(commitment.raw):
+                # (a date puts the act after the demo: "…I'll send the contract to legal tomorrow")
+                commitments[index] = None
+                continue
+            # Rule ROLE_PLAY: "So here I'm going to pretend I'm someone who gets too many
+            # mentions. I'll turn off push for…": what the speaker then does in that role, in
+            # this turn, is the demo.
+            ws = sentences[index].wordset
+            if ("pretend" in ws or "imagine" in ws or "role" in ws or "part" in ws) \
+                    and rules.ROLE_PLAY.search(sentences[index].text) is not None:
+                role_play = True
+                commitments[index] = None
+                continue
+            if commitment is not None and index > 0 and " their " in f" {commitment.task} ":
+                # Rule THEIR_SUBJECT: "The third floor printers keep dropping off the network.
+                # I'll update their firmware.": "their" is the things the sentence before was about.
+                subject = rules.PLURAL_SUBJECT.match(sentences[index - 1].body)
+                if subject is not None:
+                    commitment.task = re.sub(r"\btheir\b", f"the {subject.group('np')}'", commitment.task, count=1)
             if commitment is None:
+                if sentences[index].may_promise and rules.HEDGED.search(sentences[index].body):
+                    self._withdraw_offer(speaker, entry, sentences[index])
                 continue
             if index + 1 < len(sentences) and len(sentences[index + 1].body) <= 2 * SHORT_SENTENCE \
                     and rules.HEDGE_ONLY.fullmatch(sentences[index + 1].body):
@@ -442,9 +474,11 @@ class Digester:
             self._plans_question, self._plans_asker = entry, speaker
 
     # -- commitments -----------------------------------------------------------------------
-    def _commitment(self, index: int, sentence: _Sentence, presenting: bool = False) -> _Commitment | None:
+    def _commitment(self, index: int, sentence: _Sentence, presenting: bool = False,
+                    depth: int = 0) -> _Commitment | None:
         """The first-person commitment a sentence makes, if it makes one. ``presenting``:
-        the speaker is showing their screen, so "I'll add two teammates" may be the demo."""
+        the speaker is showing their screen, so "I'll add two teammates" may be the demo;
+        ``depth``: 1 when reading the words after an abandoned cue (SELF_REPAIR)."""
         if sentence.question or not sentence.may_promise:
             return None
         body = rules.strip_tag_question(sentence.body)
@@ -452,6 +486,14 @@ class Digester:
             return None
         if rules.ANAPHORIC_CUE.match(body):  # "On it.", "Will do."
             return _Commitment(index, "", None, weak=False, shape="anaphoric")
+        signed = rules.PUT_ME_DOWN.match(body) if "me" in sentence.wordset else None
+        if signed is not None and content_words(self._task(signed.group("t"))[0]):
+            # Rule PUT_ME_DOWN: "Put me down for the slides. I'll have a draft by Monday.": the
+            # speaker signs up for a piece of work; what they say next in the turn is about it.
+            task, due = self._task("do " + signed.group("t"))
+            found = None if due is not None else self._dates.first(body)
+            return _Commitment(index, task, due if found is None else found.due, weak=False, shape="full", raw=task,
+                               signed=True)
         strong = rules.STRONG_CUE.search(body)
         weak = None if sentence.wordset.isdisjoint(_WEAK_WORDS) else rules.WEAK_CUE.search(body)
         cue = strong if strong and (not weak or strong.start() <= weak.start()) else weak
@@ -467,6 +509,15 @@ class Digester:
         if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
             return None  # "can you let me know" is a request, not a promise
         raw = rules.STUTTER.sub("", body[cue.end():]).strip(" ,:")
+        restart = rules.SELF_REPAIR.match(raw)
+        if restart is not None and depth == 0:
+            # Rule SELF_REPAIR: "I'll, um, I mean I might come in early and do it", "I can,
+            # I sit next to Karen on Thursdays": the cue is abandoned and the words after it
+            # are a sentence of their own, a promise only if they make one themselves.
+            # A restart that only hedges into an obligation ("I'll, yeah, I need to look at how
+            # we word that") promises nothing.
+            again = self._commitment(index, self._sentence(raw[restart.end():], sentence.after_so), presenting, depth=1)
+            return None if again is None or again.weak else again
         if rules.conditional(" " + raw):
             return None  # "I'll bring the stickers if someone reminds me": a contingency
         ws = sentence.wordset
@@ -477,6 +528,8 @@ class Digester:
         said_before = sentence.text[: len(sentence.text) - len(body)] + body[: cue.end()]
         if self._in_the_call(said_before, raw, presenting=presenting, words=ws):
             self._live.add(index)
+            if presenting:
+                self._live_acts.append(rules.stems(frozenset(content_words(self._task(raw)[0]))))
             return None  # "Next I'm going to show the funnel", "let me go to the next slide"
         if "next time" in raw and rules.SOMEDAY.search(raw):
             return None  # "I'll do the handover while her screen loads next time": no occasion to date
@@ -494,8 +547,23 @@ class Digester:
         task, due = self._task(raw)
         if rules.is_chatter(task) or rules.is_vague(task):
             return None
+        said_then = rules.THEN_TALK.search(raw) if task and task.split(None, 1)[0].lower() in rules.GENERIC_VERBS else None
+        if said_then is not None and len(content_words(task)) <= 3 and rules.object_of(task):
+            # TAKEN_THEN_SAID in one breath: "Sure, I'll take legal, I'll talk to them about
+            # the trial terms" is "talk to legal about the trial terms".
+            talk = rules.TALK_TO_THEM.match(said_then.group("talk"))
+            if talk is not None:
+                task = self._task(f"{talk.group('verb')} {rules.object_of(task)}{talk.group('rest')}")[0]
         if presenting and due is None and rules.ON_SCREEN.match(task):
             return None  # "I'm going to pick Marketing" while showing the screen: the demo itself
+        if presenting and due is None and self._live_acts and not rules.outside_the_call(raw) \
+                and not rules.said_for_later(said_before):
+            # Rule DEMO_REDONE: "…here I'm going to create a new alert on the error rate." "Wrong
+            # workspace, let me start again." "So I'm going to create a new alert on the error
+            # rate.": the presenter doing again what they just did on screen is the demo again.
+            done = rules.stems(frozenset(content_words(task)))
+            if any(rules.similar(done, act) for act in self._live_acts):
+                return None
         # "Let me check the doc" is done in the call; "let me check with legal", or one
         # the entry confirms ("…, I'll confirm by email tomorrow"), is a follow-up.
         looking = let_me and due is None and rules.LOOKING.match(task) is not None
@@ -522,11 +590,35 @@ class Digester:
         speaker = line.speaker
         previous = next((item for item in reversed(made) if item.owner.participant == speaker.participant), None)
         thin = commitment.shape == "thin" and len(content_words(commitment.task)) <= 2
+        if previous is not None and ((rules.REVIEWING.match(previous.task) and rules.FEEDBACK.match(commitment.task))
+                                     or rules.RESULTS.match(commitment.task)):
+            # Rule FEEDBACK_OF: "I'll review the draft once you've added those, and I'll give
+            # you written comments by Thursday": the comments are what the review delivers;
+            # one item, in both halves' words. So are the results of what was just promised
+            # ("I can pull that from the warehouse. I'll post the numbers in the channel").
+            self._discard(previous)
+            made.remove(previous)
+            self._add_item(speaker, f"{previous.task} and {commitment.task}", previous.said_at,
+                           commitment.due or previous.due, entry, made)
+            return
+        if previous is not None and rules.REPORT_BACK.match(commitment.task):
+            # Rule REPORT_BACK (see ``rules``): "Let me follow up on the leave question and I'll
+            # come back with the answer by the eleventh": one item, with the report's date.
+            if previous.due is None:
+                previous.due = commitment.due
+            return
         # Rule ADOPTED_ELABORATION: "I'll take it. I'll have the upgrade PR up by Wednesday.":
         # after taking on an item in another's words, a promise in the same turn that shares
         # its words says how and when that item gets done, not a second task.
-        elaborates = (previous is not None and previous.adopted
-                      and not previous.words.isdisjoint(content_words(commitment.task)))
+        # …and after signing up for a piece of work ("Put me down for the slides. I'll have a
+        # draft by Monday"), a draft or a pass of it is that work too (PUT_ME_DOWN).
+        # Rule DRAFT_ELABORATION: "I'll write the order event schema. I'll put a draft in the
+        # doc by Monday.": a draft promised right after a piece of work is a draft of it.
+        # CONTACT_AGAIN (see ``rules``): "I'll talk to Sanjay. I'll ping him today."
+        elaborates = previous is not None and (
+            (previous.adopted and not previous.words.isdisjoint(content_words(commitment.task)))
+            or (rules.DRAFT_OF.match(commitment.task) is not None and not commitment.further)
+            or rules.CONTACT_PRONOUN.match(commitment.task) is not None)
         if (previous is not None and previous.asked and not commitment.after_so and not commitment.further
                 and ((commitment.shape == "referring" and not rules.DELIVERY.match(commitment.task))
                      or (commitment.shape == "full" and self._restates(previous, commitment.task)))):
@@ -540,6 +632,17 @@ class Digester:
             previous.asked = False
             if commitment.due is not None:
                 previous.due = commitment.due
+            return
+        recent = self._last_item.get(speaker.participant) if previous is None else None
+        if (recent is not None and (recent.offered or recent.asked) and commitment.shape == "referring"
+                and not commitment.further and entry - recent.entry <= FOLLOW_UP_WINDOW
+                and rules.stems(frozenset(commitment.task.split()[:1])) == rules.stems(frozenset(recent.task.split()[:1]))):
+            # Rule SAID_AGAIN: "Should I post something to support?" "Yes." "Okay, I'll post it
+            # in support-ops tonight.": the same act on "it", soon after an item taken on in
+            # another's words (an offer agreed, a request), is that item again (its date), not
+            # a second one ("I'll also send it to Bob" is another).
+            if recent.due is None:
+                recent.due = commitment.due
             return
         if previous is None and rules.DELIVERY.match(commitment.task):
             # "I'll have all of it in by Wednesday" in a later turn: when the speaker's
@@ -555,6 +658,22 @@ class Digester:
             previous.weak = False
             if previous.due is None and commitment.due is not None:
                 previous.due = commitment.due
+            talk = rules.TALK_TO_THEM.match(commitment.task)
+            if talk is not None and previous.task.split(None, 1)[0].lower() in rules.GENERIC_VERBS \
+                    and len(content_words(previous.task)) <= 3:
+                # Rule TAKEN_THEN_SAID: "Sure, I'll take legal, I'll talk to them about the trial
+                # terms": the second half says what taking it on means; "talk to legal about
+                # the trial terms".
+                obj = rules.object_of(previous.task)
+                if obj:
+                    task = clip(f"{talk.group('verb')} {obj}{talk.group('rest')}", TASK_LIMIT)
+                    previous.task, previous.words = task, frozenset(content_words(task))
+            draft = rules.DRAFT_OF.match(commitment.task) if previous.signed and commitment.shape == "full" else None
+            if draft is not None and previous.task.startswith("do "):
+                # PUT_ME_DOWN: "…the slides. I'll have a draft by Monday and share in the
+                # channel": "have a draft of the slides and share in the channel".
+                task = clip(f"{draft.group(0)} of {previous.task[3:]}{commitment.task[draft.end():]}", TASK_LIMIT)
+                previous.task, previous.words, previous.signed = task, frozenset(content_words(task)), False
             return
         if commitment.shape == "anaphoric":
             antecedent = None if accepted else (self._recent_proposal(entry, consume=True)
@@ -575,8 +694,20 @@ class Digester:
         if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
             return
         context = f"{before} {commitment.lead}".strip()
+        ask_who = rules.ASK_SOMEONE.fullmatch(commitment.task)
+        if ask_who is not None:
+            # Rule ASK_FOR_IT: "Nadia, can you audit their hosting?" "I'm out, Leo knows it."
+            # "I'll ask Leo then.": the asker's own request, passed on to the one named.
+            own = next((request for request in reversed(self._requests)
+                        if request.requester == speaker.participant and request.task
+                        and rules.shape(request.task) != "anaphoric"), None)
+            if own is not None:
+                commitment.task = f"ask {ask_who.group('who')} to {own.task}"
+        before_count = len(made)
         self._add_item(speaker, self._resolve_pointed(commitment.task, entry, context), line.offset, commitment.due,
                        entry, made, weak=commitment.weak and not accepted)
+        if commitment.signed and len(made) > before_count:
+            made[-1].adopted = made[-1].signed = True
 
     @staticmethod
     def _restates(item: _Item, task: str) -> bool:
@@ -819,7 +950,7 @@ class Digester:
         whole = " ".join(sentence.text for sentence in sentences)
         others = [person for _, _, person in self._names.find(whole) if person.participant != speaker.participant]
         taken_at: int | None = None  # the entry whose request this reply took on
-        taken: list[tuple[int, str, date | None, bool]] = []
+        taken: list[tuple[int, str, date | None, bool, bool]] = []
         for request in reversed(waiting):  # the latest request first: replies answer the last question
             if taken_at is not None and (request.entry != taken_at or request.offer_by is not None):
                 continue  # "Bob, can you draft the notes? And book the room?" "Sure.": both, nothing older
@@ -830,7 +961,10 @@ class Digester:
             if request.offer_by is not None:
                 self._requests.remove(request)
                 if rules.AFFIRM.match(first) and not rules.DECLINE.search(first):
+                    before = len(made)
                     self._add_item(request.offer_by, request.task, line.offset, request.due, entry, made)
+                    if len(made) > before and made[-1].sequence == self._sequence:
+                        made[-1].offered = True
                 continue
             redirected = [person for person in others if person.participant != request.requester]
             # "Honestly, no." declines as plainly as "No."
@@ -851,6 +985,13 @@ class Digester:
                 request.next_speaker_only = False
                 if speaker.participant in request.addressees:
                     request.open_to_volunteers = True  # …or taken on by someone else
+                continue
+            if commitment is not None and commitment.shape == "full" and request.task and not request.next_speaker_only \
+                    and (request.volunteers_only or (request.addressees and speaker.participant not in request.addressees)) \
+                    and self._elsewhere(commitment.task, self._said_in(request.entry) or request.task):
+                # Rule OWN_TOPIC: "Somebody should update the outage map." … "On the contract crews.
+                # I'm going to do the safety stand-down with them Monday.": a promise about other
+                # work, by someone no one asked, takes nothing on; it is an item of its own.
                 continue
             volunteered = commitment is not None
             volunteer_only = request.volunteers_only or (
@@ -878,15 +1019,28 @@ class Digester:
                 # Taken on with no words of its own ("Sure.", "I'll do it"): the request's words.
                 bare = commitment is None or commitment.shape == "anaphoric"
                 taken.append((waiting.index(request), rules.personal(task, me=request.asker, you=request.asker), due,
-                              bare and task == request.task))
+                              bare and task == request.task, commitment is not None and commitment.signed))
                 taken_at = request.entry
                 commitments = [None] * len(commitments)  # the reply's own words went to this one
-        for _, task, due, asked in sorted(taken, key=lambda found: found[0]):  # in the order they were asked
+        for _, task, due, asked, signed in sorted(taken, key=lambda found: found[0]):  # in the order they were asked
             before = len(made)
             self._add_item(speaker, task, line.offset, due, entry, made)
             if asked and len(made) > before:
                 made[-1].asked = True
+            if signed and len(made) > before:
+                made[-1].adopted = made[-1].signed = True
         return taken_at is not None
+
+    def _said_in(self, entry: int) -> str | None:
+        """The words of a recent entry (a request's whole turn, not only its task)."""
+        return next((text for text, said in self._recent_texts if said == entry), None)
+
+    @staticmethod
+    def _elsewhere(promised: str, asked: str) -> bool:
+        """Whether a promise names work of its own (two words or more that are no generic
+        verb) sharing no word with what was asked."""
+        own = rules.stems(frozenset(content_words(promised))) - rules.GENERIC_VERBS
+        return len(own) >= 2 and own.isdisjoint(rules.stems(frozenset(content_words(asked))) - rules.GENERIC_VERBS)
 
     @staticmethod
     def _accepted_task(request: _Request, commitment: _Commitment | None,
@@ -898,6 +1052,8 @@ class Digester:
             return asked, (commitment.due if commitment else None) or reply_due or request.due
         reply = commitment.task
         due = commitment.due or request.due
+        if commitment.signed:
+            return reply, due  # "Somebody has to design the payload." "Put me down for the microcopy."
         if not asked or rules.shape(asked) == "anaphoric":
             return (reply if commitment.shape != "anaphoric" else ""), due
         reply_verb, asked_verb = reply.split()[0].lower(), asked.split()[0].lower()
@@ -1028,6 +1184,18 @@ class Digester:
         made.append(item)
         self._last_item[owner.participant] = item
 
+    def _withdraw_offer(self, speaker: Speaker, entry: int, sentence: _Sentence) -> None:
+        """Rule OFFER_HEDGED: "Should I post something to support?" "Yeah, I think that'd be
+        good." "Okay, I'll probably post something in support-ops, let's see how late it
+        is.": the one who offered, hedging the same work in their own words, has not
+        promised it."""
+        item = self._last_item.get(speaker.participant)
+        if item is None or not item.offered or entry - item.entry > FOLLOW_UP_WINDOW:
+            return
+        said = rules.stems(frozenset(sentence.content)) - rules.GENERIC_VERBS
+        if not said.isdisjoint(rules.stems(item.words) - rules.GENERIC_VERBS):
+            self._discard(item)
+
     def _discard(self, item: _Item) -> None:
         if item in self._items:
             self._items.remove(item)
@@ -1044,11 +1212,21 @@ class Digester:
         for phrase in reversed(found):  # cut from the end, so earlier spans stay valid
             if main[phrase.end: phrase.end + 2] == "'s":
                 continue  # "on Wednesday's vendor call": the date stays part of the words
-            main = main[: phrase.start] + main[phrase.end:]
+            start = phrase.start
+            if phrase.due is None:
+                # "migrate the database in the next sprint": a time with no date leaves no
+                # "in the" behind ("by Friday" is cut whole by the date finder).
+                dangling = _DANGLING.search(main, 0, start)
+                if dangling is not None:
+                    start = dangling.start()
+            main = main[: start] + main[phrase.end:]
         concrete = next((phrase for phrase in found if phrase.due is not None), None)
         if concrete is None:
             concrete = self._dates.first(rest) if rest else None
         main = re.sub(r"\s+though,", ",", main)
+        if _REPEATED.search(main):
+            main = _REPEATED.sub(r"\g<w>", main)  # "off the, the Toast menu": a word said twice while thinking
+        main = rules.REPORT_BACK_TAIL.sub("", main)  # REPORT_BACK: "look into it and get back to you"
         main = rules.strip_trailing(rules.strip_vocative(main, self._names))
         main = re.sub(r"\s{2,}", " ", re.sub(r"\s+,", ",", main)).strip(" ,")
         return main, concrete.due if concrete else None

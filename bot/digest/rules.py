@@ -59,7 +59,10 @@ BAD_PREFIX = re.compile(
     # A fallback, done only if the plan fails: "failing that, I'll call the bank", "worst case,
     # I'll roll back".
     r"|failing\s+that|worst\s+case|as\s+a\s+(?:fallback|last\s+resort)|if\s+need\s+be|in\s+a\s+pinch)\b"
-    r"|\b(?:that|which|who|thing|things|stuff|what|how|where|why)\s*$",
+    r"|\b(?:that|which|who|thing|things|stuff|what|how|where|why)\s*$"
+    # Quoting oneself: "every sprint I'm like, I'll fix the flaky tests", "I always say I'll…"
+    r"|\b(?:I'm|I\s+am|I\s+was|we're|we\s+were|he's|she's|they're)\s+(?:like|all)[\s,:]*$"
+    r"|\b(?:I|we|you|he|she|they)\s+(?:always\s+|keep\s+|usually\s+|often\s+)?(?:say|says|saying)[\s,:]*$",
     re.IGNORECASE,
 )
 LET_ME_PREFIX_OK = re.compile(r"(?:^|[,;:]|\b(?:and|so|then|but|first|now|okay|ok|yeah|sure|though))\s*$", re.IGNORECASE)
@@ -87,11 +90,32 @@ TASK_LEAD = re.compile(
 # note-takers leave these out, and a hedged reply does not accept a request either.
 HEDGED = re.compile(
     r"\bI(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)\s+(?:just\s+|also\s+)?"
-    r"(?:probably|maybe|possibly|perhaps|hopefully|try\s+(?:to|and)|see\s+if\s+I\s+can|attempt\s+to)\b",
+    r"(?:probably|maybe|possibly|perhaps|hopefully|try\s+(?:to|and)|see\s+if\s+I\s+can|attempt\s+to"
+    r"|give\s+it\s+a\s+(?:shot|go|try|whirl))\b",  # "I'll give it a shot": a try
     re.IGNORECASE,
 )
 # "I'll, I'll stop sharing": the cue said twice while thinking; the task starts after both.
 STUTTER = re.compile(r"^[\s,]*(?:(?:I'll|I\s+will|I'm\s+going\s+to|I'm\s+gonna|let\s+me)\b[\s,]*)+(?=\w)", re.IGNORECASE)
+# Rule SELF_REPAIR: the words after a cue start again with their own subject ("I'll, I mean I
+# might…", "I can, I sit next to her…", "I'll, or rather we'll…"): the cue was abandoned.
+SELF_REPAIR = re.compile(r"^(?:(?:I\s+mean|or\s+rather|sorry|actually|well|no|yeah|yes|yep|okay|ok|so|like|right)[\s,]+)*(?=(?:I|we)(?:\s|'(?:ll|m|d|ve|re)\b))",
+                         re.IGNORECASE)
+# Rule ROLE_PLAY: a role taken on to show something ("I'm going to pretend I'm a new user",
+# "imagine I'm the customer", "playing the role of the admin").
+ROLE_PLAY = re.compile(r"\b(?:pretend(?:ing)?|imagine)\s+(?:that\s+)?(?:I'm|I\s+am|I\s+was|to\s+be|we're)\b"
+                       r"|\bplay(?:ing)?\s+the\s+(?:role|part)\s+of\b", re.IGNORECASE)
+# Rule PUT_ME_DOWN: signing up for a named piece of work ("put me down for the slides",
+# "sign me up for the microcopy"); "put me down for Tuesday" is a slot, not work.
+DRAFT_OF = re.compile(r"^(?:have|get|send|share|do|put|put\s+together|write|take)\s+(?:a|the|my)\s+(?:first\s+|rough\s+|quick\s+)?"
+                      r"(?:draft|version|cut|pass|outline|stab)\b", re.IGNORECASE)
+PUT_ME_DOWN = re.compile(r"^(?:(?:just|yeah|okay|so)[\s,]+)*(?:put|sign|count)\s+me\s+(?:down|up|in)\s+(?:for|on)\s+"
+                         r"(?P<t>(?:the|a|an|this|that)\s+[^,.;!?]+)", re.IGNORECASE)
+# Rule CONTACT_AGAIN: "I'll talk to Sanjay on platform. I'll ping him today.": reaching the
+# person just named, with nothing more said, is how the item just promised gets done (its
+# date), not another item ("I'll call her about the invoice" says what for, and stays).
+CONTACT_PRONOUN = re.compile(r"^(?:talk|speak|chat)\s+(?:to|with)\s+(?:him|her|them)\b|^(?:ping|call|ring|phone|email|e-mail|message|text"
+                             r"|ask|contact|reach\s+out\s+to|check\s+(?:in\s+)?with|follow\s+up\s+with|catch\s+up\s+with|grab|nudge"
+                             r"|chase)\s+(?:him|her|them)(?:\s+(?:about\s+it|on\s+it|about\s+that))?\s*[.!]?$", re.IGNORECASE)
 # A task that only points at its object: "look at tuning those", "pair with Mei on it".
 POINTING = re.compile(r"\b(?:it|them|those|these|that(?:\s+one)?|this(?:\s+one)?)\s*$", re.IGNORECASE)
 # "…I'll also send the minutes", "…as well": a further task, not the same one said again.
@@ -243,9 +267,14 @@ _AFTERWARDS = re.compile(r"\b(?:notes|minutes|recording|summary|recap|write-?up|
 # spreadsheet so everyone can see it", "switch over to the staging environment". (In the
 # dev meetings every "share…" without a channel, a person or a time is the screen.) "open"
 # and "go to" need a thing that is shown ("open a ticket", "go to the conference" are not).
-_SHOWING = re.compile(r"^(?:show|share|demo|demonstrate|illustrate|pull\s+up|bring\s+up|put\s+up|display|skip)\b(?!\s+(?:it|that|this|them)\s*$)", re.IGNORECASE)
+_SHOWING = re.compile(r"^(?:show|share|demo|demonstrate|illustrate|pull\s+up|bring\s+up|put\s+up|display|skip)\b(?!\s+(?:it|that|this|them)\s*$)"
+                      # "I'll just put the P and L up": the thing shown, with nowhere else to put it
+                      r"|^(?:put|pull|bring)\s+(?:the|my|our|this|these)\s+(?:(?:[\w&'-]+\s+){0,3}?" + _SCREEN_THING
+                      + r"|P\s*(?:and|&)\s*L|p&l|forecast|budget|roadmap|plan|timeline|numbers)\s+up[\s.!,]*$", re.IGNORECASE)
 _MOVING_ON_SCREEN = re.compile(
-    r"^(?:open|go|move|skip|jump|switch|flip|turn|head|navigate|scroll|zoom|come|hop|click|change|refresh|reload)"
+    # "turn to the next slide"; "turn the doc into an ADR" makes something new (work).
+    r"^(?:open|go|move|skip|jump|switch|flip|turn(?=\s+(?:over\s+|back\s+)?to\b)|head|navigate|scroll|zoom|come|hop|click|change|refresh"
+    r"|reload)"
     r"(?:\s+(?:over|back|down|up|in|on|out|ahead|forward))?(?:\s+(?:to|into|onto|on|in\s+on|through))?\s+"
     r"(?:(?:the|this|that|my|our|a|an)\s+(?:next|previous|last|other|second|third|fourth|first)\b"
     r"|(?:the|this|that|my|our|a|an)\s+(?:[\w-]+\s+){0,3}?" + _SCREEN_THING + r"\b)",
@@ -267,6 +296,9 @@ _TALK_VERB = re.compile(
     r"|focus|start|begin|highlight|touch\s+on|click|type|play|do\s+a\s+(?:quick\s+)?(?:demo|walkthrough|run-?through)|give\s+(?:you\s+)?a\s+(?:quick\s+)?(?:demo|tour))\b",
     re.IGNORECASE,
 )
+_TALK_POINTING = re.compile(r"^(?:walk|talk|run|go|take\s+(?:you|everyone|us))\s+(?:(?:you|everyone|us|y'all)\s+)?through\s+"
+                            r"(?:it|this|that|these|them)(?:\s+(?:quickly|quick|real\s+quick|briefly|first|now))?"
+                            r"(?=\s*$|[,.;]|\s+(?:and|then|before|so)\b)", re.IGNORECASE)
 _HERE_AND_NOW_LEAD = re.compile(
     r"\b(?:next(?:\s+up)?(?!\s+(?:time|week|month|year|quarter|sprint|meeting|call|session|\w+day)\b)|now|here|second|third|finally|lastly|first(?:\s+(?:off|up))?|after\s+that|moving\s+on|to\s+(?:start|begin)"
     r"|(?:in|for)\s+(?:this|the\s+next)\s+(?:section|part|slide|chapter)|in\s+(?:section|part|chapter)\s+\w+|on\s+(?:this|the\s+next)\s+(?:slide|page|screen|tab))\b",
@@ -349,6 +381,8 @@ _BOARD_EDIT = re.compile(
     r"(?:(?:a|an|the|this|that|these|those|my|our|new|another|one\s+more)\s+)?(?:[\w-]+\s+){0,2}?" + _BOARD_THING + r"\b"
     # moving something to a place on the board: "move this to the parking lot"
     r"|^(?:move|drag|put|group|park|stick)\b.*\b(?:to|into|onto|in|under)\s+(?:the|a)\s+(?:[\w-]+\s+)?(?:parking\s+lot|" + _BOARD_THING + r")\b"
+    # sorting what everyone is looking at: "I'll group these two, slow CI and flaky tests"
+    r"|^(?:group|cluster|bucket)\s+(?:these|those|them|all\s+of\s+these)(?:\s+(?:two|three|four|together|ones))?(?=\s*(?:$|[,.;]|together|under))"
     # the board itself: "I'll close the board"
     r"|^(?:close|archive|clear|lock)\s+(?:the|this|our)\s+(?:retro\s+)?board\b",
     re.IGNORECASE,
@@ -360,6 +394,11 @@ def _during(after_cue: str, task: str) -> bool:
     """DURING_THE_CALL, but for the "live" of a launch."""
     found = _DURING_THE_CALL.search(after_cue)
     return found is not None and not (found.group(0).lower() == "live" and _LAUNCH.match(task) is not None)
+
+
+def said_for_later(text: str) -> bool:
+    """"After the call I'm going to…", "later I'll…": the act is put after the call."""
+    return _LATER.search(text) is not None
 
 
 def outside_the_call(after_cue: str) -> bool:
@@ -414,6 +453,11 @@ def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting
         if showing is not None and asked and showing.group(0).lower() in ("show", "share", "demo", "display"):
             showing = None
         talk = _TALK_VERB.match(task) is not None
+        if talk and _TALK_POINTING.match(task) is not None:
+            # Rule TALK_POINTING: "I'll just walk through it quickly and then we go to your
+            # notes": talk about only "it" is about what is in front of everyone, now ("…after
+            # the call", "…later" put it outside).
+            return _LATER.search(after_cue) is None
         live = talk or _LIVE_VERB.match(task) is not None
         if showing is None and (_MOVING_ON_SCREEN.match(task) is not None or _UI_NARRATION.match(task) is not None):
             return not outside_the_call(after_cue)
@@ -441,6 +485,9 @@ _CALL_FORMS = [
     # speech acts about the conversation: "I'll admit…", "I will say…", "I'll tell you what"
     r"(?:say|admit|grant|confess|bet|guess|argue|point\s+out)\b(?!\s+(?:hi|hello|thanks)\s+to)",
     r"note\s*(?:$|that\b|this\b|it\s+down)",
+    # How one takes part in this call: "I'm driving, I'll just listen mostly" ("sit in on the
+    # casting call" is another meeting, and work).
+    r"(?:just\s+)?listen(?:\s+in)?(?:\s+(?:mostly|today|for\s+now|for\s+this\s+one|this\s+time))?\s*[.!]?$",
     r"tell\s+(?:you|us|me|everyone|everybody|the\s+group)\s+(?:what|this|that|about|where|how|why|a\s+bit)",
     r"tell\s+(?:us|everyone|everybody|the\s+group)\b", r"tell\s+you\s*(?:[,:;]|$)", r"pass\s+on\s*(?:that|this)?\s*$", r"wait\b",
     r"take\s+the\s+(?:blame|credit|hit|point)", r"take\s+(?:your|that|his|her|their)\s+point\b", r"keep\s+an\s+eye\s+out\b", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
@@ -639,7 +686,7 @@ LEISURE = re.compile(
     r"|Hindi)|to\s+(?:cook|surf|ski|drive|swim|sail|knit|dance)|the\s+(?:guitar|piano|violin|drums|ukulele))\b"
     # Things done in the call itself: "I'll drop the link in the chat", "I'll reset them by
     # hand, give me a minute"; and home life: "try it with my partner".
-    r"|\b(?:in|into|to)\s+the\s+(?:meeting\s+)?chat\b"
+    r"|\b(?:in|into|to|on)\s+the\s+(?:meeting\s+)?chat\b"
     r"|\bgive\s+me\s+(?:a|one)\s+(?:minute|min|sec|second|moment)\b|\b(?:right\s+now|as\s+we\s+speak)\b"
     r"|\b(?:with|take)\s+(?:my|the)\s+(?:partner|wife|husband|kids?|family|girlfriend|boyfriend|dog|mum|mom|dad|parents)\b"
     # One's own family: "go pick up my daughter", "walk my dog".
@@ -962,9 +1009,67 @@ _ABOUT = re.compile(r"^(?:e-?mail|ask|call|ring|phone|message|contact|write\s+to
                     r"|remind|notify)\s+(?!(?:you|him|her|them|us|me)\b)[^,]*?\s(?:about|regarding|re)\s", re.IGNORECASE)
 
 
+# Rule REPORT_BACK: "…and I'll come back with the answer by the eleventh", "…and get back to
+# you with an update": the promise to report on the work just promised, not a second task
+# (its date is the first task's). A report with a subject of its own ("come back with the
+# revised budget") is a deliverable and stays.
+_REPORT_BACK = (r"(?:come|get|circle|report)\s+back(?:\s+to\s+(?:you|him|her|them|us|everyone|everybody|the\s+(?:team|group)"
+                r"|[A-Z]\w+)(?:\s+all)?)?(?:\s+(?:with|on)\s+(?:(?:the|an|my|our|some|a\s+proper|a\s+full)\s+)?"
+                r"(?:answers?|update|news|results?|findings|outcome|verdict|details|what\s+I\s+(?:find|found|learn|hear)))?"
+                r"(?:\s+(?:on|about)\s+(?:that|this|it)(?:\s+one)?)?")
+REPORT_BACK = re.compile(r"^" + _REPORT_BACK + r"[\s.!]*$", re.IGNORECASE)
+REPORT_BACK_TAIL = re.compile(r",?\s+(?:and|then|and\s+then),?\s+(?:I'll\s+|I\s+will\s+)?" + _REPORT_BACK + r"[\s.!]*$",
+                              re.IGNORECASE)
+# Rule FEEDBACK_OF: reading something, then feedback with no other subject ("…and I'll give
+# you written comments", "send Dana my notes"): the feedback is what the reading delivers.
+REVIEWING = re.compile(r"^(?:review|read|look\s+(?:at|over)|go\s+(?:through|over)|check|proofread|edit)\b", re.IGNORECASE)
+FEEDBACK = re.compile(r"^(?:give|send|share|write\s+up|get|pass|email)\s+(?:(?:you|him|her|them|[A-Z]\w+)\s+)?"
+                      r"(?:(?:my|some|our|the|written|quick|detailed|a\s+few|a\s+couple\s+of|proper)\s+)*"
+                      r"(?:comments?|feedback|notes|thoughts|review|edits|suggestions)"
+                      r"(?:\s+(?:to|back\s+to)\s+(?:you|him|her|them|[A-Z]\w+))?[\s.!]*$", re.IGNORECASE)
+# Rule TAKEN_THEN_SAID: talking to "them" right after taking someone on ("I'll take legal,
+# I'll talk to them about the trial terms").
+THEN_TALK = re.compile(r",\s+(?:and\s+)?(?:I'll|I\s+will)\s+(?P<talk>(?:talk|speak|chat|meet|sync|check\s+in|follow\s+up|catch\s+up)"
+                       r"\s+(?:to|with)\s+(?:them|him|her)\b.*)$", re.IGNORECASE)
+TALK_TO_THEM = re.compile(r"^(?P<verb>(?:talk|speak|chat|meet|sync|check\s+in|follow\s+up|catch\s+up)\s+(?:to|with))\s+"
+                          r"(?:them|him|her)\b(?P<rest>.*)$", re.IGNORECASE)
+# Rule THEIR_SUBJECT: a sentence about some things, by their plural name ("The third floor
+# printers keep dropping off the network", "Our two test phones are on the old OS").
+PLURAL_SUBJECT = re.compile(r"^(?:the|our|those|these|all\s+the|both)\s+(?P<np>(?:[\w-]+\s+){0,3}?[\w-]*[a-rt-z]s)\s+"
+                            r"(?:keep|are|were|have|had|need|needs|don't|aren't|still|all|seem|won't|can't|will|'re|never|just|also"
+                            r"|got|went|started|stopped|failed|broke|crash|crashed|drop|dropped)\b", re.IGNORECASE)
+# Rule ASK_FOR_IT: "I'll ask Leo then", nothing said of what about.
+ASK_SOMEONE = re.compile(r"ask\s+(?P<who>[A-Z][\w'-]+)(?:\s+(?:then|instead))?[\s.!]*")
+RESULTS = re.compile(r"^(?:post|share|send|circulate|drop|put|email|publish)\s+(?:(?:you|him|her|them|everyone|[A-Z]\w+)\s+)?"
+                     r"(?:the|my|our)\s+(?:numbers|results|findings|figures|data|answers?)\b(?!\s+(?:of|on|for|from|about)\b)",
+                     re.IGNORECASE)
+# Rule RECEIPT: "Ola, you should get a test page", "you'll receive an email": what a system
+# will send someone, not work anyone does ("get a quote from the printer", "get a message
+# out to customers" are work).
+RECEIPT = re.compile(
+    r"^(?:get|receive)\s+(?:a|an|the|another|one|your|two|three)\s+(?:\w+\s+)?"
+    r"(?:page|e-?mail|notification|alert|ping|text|message|invite|invitation|reminder|buzz|pop-?up|prompt"
+    r"|confirmation|push|sms|code|login\s+link)s?"
+    # …and nothing after it but when it comes: "get the landing page on staging" is work.
+    r"(?=[\s.,!?]*$|\s+(?:from\s+(?:us|the\s+system|it)|when|after|within|once|shortly|soon|now|too|as\s+well)\b"
+    # …or where it lands: "on my phone", "in your inbox", "by text"
+    r"|\s+(?:on|in|to)\s+(?:my|your|the|their|his|her)\s+(?:phone|laptop|inbox|email|e-mail|screen|watch|desktop|mobile|app)\b"
+    r"|\s+by\s+(?:text|sms|email|e-mail)\b)",
+    re.IGNORECASE)
+# What one will see on screen ("then I'll see a green banner at the top") or will have
+# ("I'll have access after the migration", "I'll have more time next week"): no work.
+SEEN_OR_HAD = re.compile(
+    r"^(?:see|notice)\s+(?:a|an|the|this|that|your|my)\s+(?:[\w-]+\s+){0,2}?(?:banner|message|toast|pop-?up|error|dialog|modal"
+    r"|spinner|check(?:mark)?|tick|button|warning|prompt|notification|screen|page|icon|badge|status|alert|field|tooltip)s?"
+    r"(?=[\s.,!?]*$|\s+(?:at|on|in|up|pop|appear|come|show|saying|that|which|with|when|there|here|telling)\b)"
+    r"|^have\s+(?:more\s+|some\s+|enough\s+|full\s+|admin\s+|a\s+bit\s+more\s+)?(?:access|time|capacity|bandwidth|availability)\b"
+    r"(?!\s+(?:to|for)\b)", re.IGNORECASE)
+
+
 def is_chatter(task: str) -> bool:
     """Whether a would-be task is the call itself, a state or small talk, not work."""
-    if not task or CHATTER.match(task) is not None or UI_ACTION.match(task) is not None:
+    if not task or CHATTER.match(task) is not None or UI_ACTION.match(task) is not None or RECEIPT.match(task) \
+            or SEEN_OR_HAD.match(task):
         return bool(task)
     about = _ABOUT.match(task)
     subject = task[: about.end()] if about else task

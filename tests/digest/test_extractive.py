@@ -980,3 +980,269 @@ def test_a_tag_question_is_a_whole_word() -> None:
     # "runbook?" does not end in the tag "ok?": the task keeps its last word.
     assert owned(digest((ALICE, "I'll update the runbook, okay?"))) == [("Alice Chen", "update the runbook")]
     assert owned(digest((ALICE, "I'll update the runbook?"))) == []  # a question, not a promise cut short
+
+
+# -- REPORT_BACK and RECEIPT -------------------------------------------------------------
+def test_a_report_back_is_the_date_of_the_task_it_reports_on_not_a_second_item() -> None:
+    dropped = digest((ALICE, "Let me follow up on the parental leave question and I'll come back with the answer by Friday."))
+    assert [(item.task, item.due) for item in dropped.action_items] == [("follow up on the parental leave question", FRIDAY)]
+    tail = digest((ALICE, "I'll look into the timeout and get back to you with an answer by Friday."))
+    assert [(item.task, item.due) for item in tail.action_items] == [("look into the timeout", FRIDAY)]
+    # A report with a subject of its own is a deliverable: two items.
+    kept = digest((ALICE, "I'll check the logs. I'll come back with the revised budget by Friday."))
+    assert [(item.task, item.due) for item in kept.action_items] == [
+        ("check the logs", None), ("come back with the revised budget", FRIDAY)]
+    # "get back" with an object is no report.
+    assert owned(digest((ALICE, "I'll call the venue and get back the deposit."))) == [
+        ("Alice Chen", "call the venue and get back the deposit")]
+
+
+@pytest.mark.parametrize("dropped, kept", [
+    ("Alice, you should get a test page.", "Alice, you should get a quote from the printer."),
+    ("Alice, you'll get an invite from the system when it's set up.", "Alice, can you get the landing page up on staging?"),
+])
+def test_what_a_system_will_send_someone_is_no_task(dropped: str, kept: str) -> None:
+    assert digest((BOB, dropped), (ALICE, "Got it.")).action_items == ()
+    assert [item.owner for item in digest((BOB, kept), (ALICE, "Sure.")).action_items] == [ALICE]
+
+
+def test_a_report_back_on_that_is_cut_from_the_task() -> None:
+    result = digest((ALICE, "Let me take a look at the Q4 leftovers and get back to you on that by Friday."))
+    assert [(item.task, item.due) for item in result.action_items] == [("take a look at the Q4 leftovers", FRIDAY)]
+
+
+# -- SELF_REPAIR -------------------------------------------------------------------------
+@pytest.mark.parametrize("dropped, kept, task", [
+    ("I'll, um, I mean I might come in early tomorrow and do it.",
+     "I'll, um, I mean I'll come in early tomorrow and change the fryer oil.", "come in early and change the fryer oil"),
+    ("I can, um, I sit next to Karen in legal on Thursdays.",
+     "I'll, uh, I'll send the release form to Karen in legal.", "send the release form to Karen in legal"),
+])
+def test_an_abandoned_cue_is_read_from_where_the_speaker_starts_again(dropped: str, kept: str, task: str) -> None:
+    assert digest((ALICE, dropped)).action_items == ()
+    assert owned(digest((ALICE, kept))) == [("Alice Chen", task)]
+
+
+# -- ROLE_PLAY, TALK_POINTING, PUT_ME_DOWN -----------------------------------------------
+def test_what_a_presenter_does_in_a_role_is_the_demo_unless_dated() -> None:
+    dropped = digest((ALICE, "Okay. Mentions. So here I'm going to pretend I'm someone who gets way too many mentions. "
+                             "I'll turn off push for mentions in channels I'm not a member of."))
+    assert dropped.action_items == ()
+    assert owned(digest((ALICE, "Okay. Mentions. I'm someone who gets way too many mentions. "
+                                "I'll turn off push for mentions in channels I'm not a member of."))) == [
+        ("Alice Chen", "turn off push for mentions in channels I'm not a member of")]
+    kept = digest((ALICE, "Let's pretend I'm the customer. I'll send the contract to legal tomorrow."))
+    assert [(item.task, item.due) for item in kept.action_items] == [("send the contract to legal", THURSDAY)]
+
+
+@pytest.mark.parametrize("dropped, kept", [
+    ("Great. So I'll just walk through it quickly and then we go to your notes.", "I'll walk Dana through it tomorrow."),
+    ("Okay, I'll go through this first, then questions.", "I'll walk through it with legal."),
+])
+def test_talking_through_only_it_is_the_call(dropped: str, kept: str) -> None:
+    assert digest((ALICE, dropped)).action_items == ()
+    assert [item.owner for item in digest((ALICE, kept)).action_items] == [ALICE]
+
+
+def test_signing_up_for_a_named_piece_of_work_is_a_commitment_and_its_draft_is_the_same_item() -> None:
+    result = digest((BOB, "And the deck, who is making it?"),
+                    (ALICE, "Put me down for the slides. I'll have a draft by Monday and share in the channel."))
+    assert [(item.owner, item.task, item.due) for item in result.action_items] == [
+        (ALICE, "have a draft of the slides and share in the channel", MONDAY)]
+    # It names its own work: an open "somebody has to…" is not what was signed up for.
+    named = digest((BOB, "Somebody has to design the payload."),
+                   (ALICE, "Put me down for the microcopy on the digest options, I'll do a pass."))
+    assert owned(named) == [("Alice Chen", "do the microcopy on the digest options")]
+    # Another promise in the same turn stays another item; a slot is no work.
+    other = digest((ALICE, "Put me down for the slides. I'll also send the budget to Bob by Monday."))
+    assert owned(other) == [("Alice Chen", "do the slides"), ("Alice Chen", "send the budget to Bob")]
+    assert digest((ALICE, "Put me down for next Friday.")).action_items == ()
+
+
+# -- DRAFT_ELABORATION, CONTACT_AGAIN, taking part by listening ---------------------------
+def test_a_draft_of_the_work_just_promised_dates_it() -> None:
+    result = digest((ALICE, "Yeah, okay, I'll write the order event schema. I'll put a draft in the doc by Monday."))
+    assert [(item.task, item.due) for item in result.action_items] == [("write the order event schema", MONDAY)]
+    other = digest((ALICE, "I'll write the order event schema. I'll also put a draft of the budget in the doc by Monday."))
+    assert [(item.task, item.due) for item in other.action_items] == [
+        ("write the order event schema", None), ("put a draft of the budget in the doc", MONDAY)]
+
+
+def test_reaching_the_person_just_named_again_is_the_same_item() -> None:
+    result = digest((BOB, "Alice, could you find out from platform what it would take for them to run Debezium?"),
+                    (ALICE, "Ugh. Yeah. Okay, fine, I'll talk to Sanjay on platform. I'll ping him today."))
+    assert [(item.task, item.due) for item in result.action_items] == [
+        ("find out from platform what it would take for them to run Debezium", date(2026, 3, 4))]
+    kept = digest((ALICE, "I'll send the deck to Carol. I'll call her tomorrow about the invoice."))
+    assert len(kept.action_items) == 2
+
+
+def test_listening_in_is_no_task_but_sitting_in_on_another_call_is() -> None:
+    assert digest((PHONE, "I'm in the car, sorry, I'll just listen mostly.")).action_items == ()
+    assert owned(digest((ALICE, "I'll sit in on the casting call."))) == [("Alice Chen", "sit in on the casting call")]
+
+
+def test_a_presenter_redoing_an_act_just_shown_is_the_demo_again() -> None:
+    shown = [(ALICE, "Let me share my screen."),
+             (ALICE, "Okay, so here I'm going to create a new alert on the checkout error rate."),
+             (ALICE, "Wait, wrong workspace. Let me start again from the top of the demo.")]
+    redone = digest(*shown, (ALICE, "Okay, right workspace. So I'm going to create a new alert on the checkout error rate."))
+    assert redone.action_items == ()
+    later = digest(*shown, (ALICE, "After the call I'm going to create a new alert on the checkout error rate for the real team."))
+    assert owned(later) == [("Alice Chen", "create a new alert on the checkout error rate for the real team")]
+    other = digest(*shown, (ALICE, "I'm going to update the alerting runbook for the on-call team."))
+    assert owned(other) == [("Alice Chen", "update the alerting runbook for the on-call team")]
+
+
+def test_a_promise_about_other_work_takes_no_open_request_on() -> None:
+    result = digest((CAROL, "Somebody should update the outage map text too, it still says estimated restoration Thursday."),
+                    (BOB, "Ha, yeah, it does."),
+                    (ALICE, "On the contract crews. The two crews from Indiana came in last night. I'm going to do the "
+                            "safety stand-down with the contract crews Monday morning, before they go out."))
+    assert [(item.owner, item.task, item.due) for item in result.action_items] == [
+        (ALICE, "do the safety stand-down with the contract crews", MONDAY)]
+    # Its words in the reply: the request is taken on, in the reply's words.
+    taken = digest((CAROL, "Somebody should update the outage map text."), (ALICE, "Yeah, I'll fix the map text tonight."))
+    assert owned(taken) == [("Alice Chen", "fix the map text")]
+    # The one asked by name who promises something else still took the request on.
+    asked = digest((CAROL, "Alice, could you do the Costco pickup on Saturday?"),
+                   (ALICE, "Yes. I'll have the truck there at eight, when they open the dock."))
+    assert [item.owner for item in asked.action_items] == [ALICE]
+
+
+def test_turning_a_doc_into_something_is_work_but_turning_to_a_slide_is_the_call() -> None:
+    assert owned(digest((ALICE, "I'll turn the doc into an ADR."))) == [("Alice Chen", "turn the doc into an ADR")]
+    assert digest((ALICE, "Okay, I'll turn to the next slide.")).action_items == ()
+
+
+# -- OFFER_HEDGED, SAID_AGAIN ------------------------------------------------------------
+def test_an_agreed_offer_hedged_by_the_one_who_made_it_is_no_item_and_said_again_is_one() -> None:
+    offer = [(ALICE, "Should I post something to the support team?"), (BOB, "Yeah, I think that'd be good.")]
+    assert digest(*offer, (ALICE, "Okay, I'll probably post something in support-ops, let's see how late it is.")).action_items == ()
+    # A hedge about something else leaves the offer taken on.
+    assert owned(digest(*offer, (ALICE, "Okay. I'll probably grab dinner first, though."))) == [
+        ("Alice Chen", "post something to the support team")]
+    again = digest(*offer, (ALICE, "Okay, I'll post it in support-ops tonight."))
+    assert [(item.task, item.due) for item in again.action_items] == [("post something to the support team", date(2026, 3, 4))]
+
+
+def test_feedback_on_what_was_just_read_is_the_same_item() -> None:
+    result = digest((BOB, "So I drafted the self-review last week. I still need to add the impact numbers."),
+                    (ALICE, "Okay. I'll review the draft once you've added those, and I'll give you written comments by Thursday."))
+    assert [(item.task, item.due) for item in result.action_items] == [
+        ("review the draft and give Bob written comments", THURSDAY)]
+    # Comments with a subject of their own, or another deliverable, are another item.
+    kept = digest((ALICE, "I'll review the PR. I'll send comments on the budget to Carol by Friday."))
+    assert [item.task for item in kept.action_items] == ["review the PR", "send comments on the budget to Carol"]
+
+
+def test_grouping_what_everyone_is_looking_at_is_the_meeting_board() -> None:
+    assert digest((ALICE, "Flaky tests, three stickies. CI is slow, two stickies. "
+                          "I'll group these two, slow CI and flaky tests, they're related.")).action_items == ()
+    assert owned(digest((ALICE, "I'll group the flaky tests by owner and send the list to Bob."))) == [
+        ("Alice Chen", "group the flaky tests by owner and send the list to Bob")]
+    assert owned(digest((ALICE, "I'll group these two after the call."))) == [("Alice Chen", "group these two")]
+
+
+def test_a_cue_said_again_after_a_filler_word_still_promises_but_a_restart_into_a_need_does_not() -> None:
+    kept = digest((ALICE, "So I'll, um, yeah I'll, I'll update the runbook tomorrow."))
+    assert [(item.task, item.due) for item in kept.action_items] == [("update the runbook", THURSDAY)]
+    assert digest((ALICE, "Okay. I'll, yeah, I need to look at how we word that, people will ask.")).action_items == ()
+
+
+@pytest.mark.parametrize("said, expected", [
+    ("I'll give it a shot in the next sprint.", []),  # a try, like "I'll try to"
+    ("I'll give it a final read tonight.", [("Alice Chen", "give it a final read")]),
+    ("I'll keep an eye on the chat for questions.", []),  # the call's own chat
+    ("I'll keep an eye on the error dashboards tonight.", [("Alice Chen", "keep an eye on the error dashboards")]),
+    ("I'll migrate the database in the next sprint.", [("Alice Chen", "migrate the database")]),  # no "in the" left
+    ("I'll book the room for the next offsite in the next quarter.", [("Alice Chen", "book the room for the next offsite")]),
+])
+def test_tries_the_calls_chat_and_undated_times(said: str, expected: list[tuple[str, str]]) -> None:
+    assert owned(digest((ALICE, said))) == expected
+
+
+@pytest.mark.parametrize("said", [
+    "Sure, I'll take legal, I'll talk to them about the trial terms.",
+    "I'll take legal. I'll talk to them about the trial terms.",
+])
+def test_talking_to_whoever_was_just_taken_on_says_what_taking_them_on_means(said: str) -> None:
+    assert owned(digest((ALICE, said))) == [("Alice Chen", "talk to legal about the trial terms")]
+
+
+def test_a_task_with_its_own_verb_keeps_it_when_talking_to_them_follows() -> None:
+    assert owned(digest((ALICE, "I'll send the contract to legal, I'll talk to them about the trial terms."))) == [
+        ("Alice Chen", "send the contract to legal")]
+
+
+def test_their_is_the_things_the_sentence_before_was_about() -> None:
+    result = digest((ALICE, "The third floor printers keep dropping off the network. I'll update their firmware on Wednesday."))
+    assert owned(result) == [("Alice Chen", "update the third floor printers' firmware")]
+    # No plural subject just before: "their" stays as said.
+    assert owned(digest((ALICE, "The process is slow. I'll update their docs."))) == [("Alice Chen", "update their docs")]
+
+
+def test_asking_someone_named_after_ones_request_was_passed_on_asks_for_it() -> None:
+    result = digest((ALICE, "Bob, can you do an audit of their current hosting and plugins?"),
+                    (BOB, "I'm out for the next two weeks, actually. Leo on our team knows WordPress hosting inside out."),
+                    (ALICE, "Oh right. I'll ask Leo then."))
+    assert owned(result) == [("Alice Chen", "ask Leo to do an audit of their current hosting and plugins")]
+    # A request taken on is no longer open: asking someone else is about something else.
+    taken = digest((ALICE, "Bob, can you send the deck?"), (BOB, "Sure."), (ALICE, "Great. I'll ask Dana."))
+    assert owned(taken) == [("Bob Okafor", "send the deck"), ("Alice Chen", "ask Dana")]
+
+
+@pytest.mark.parametrize("said, task", [
+    ("I'll pull the short rib off the, the Toast menu.", "pull the short rib off the Toast menu"),
+    ("I'll send the, uh, the deck to to Acme.", "send the deck to Acme"),
+    ("I'll check that that test passes.", "check that that test passes"),  # grammar, kept
+])
+def test_a_word_said_twice_while_thinking_is_said_once_in_the_task(said: str, task: str) -> None:
+    assert owned(digest((ALICE, said))) == [("Alice Chen", task)]
+
+
+@pytest.mark.parametrize("said, expected", [
+    ("Thanks. Okay, um, I'll just put the P and L up. So, cellar door's up twelve percent.", []),
+    ("I'll put the slides up on the wiki tonight.", [("Alice Chen", "put the slides up on the wiki")]),
+    ("I'll put the notice up in the kitchen.", [("Alice Chen", "put the notice up in the kitchen")]),
+    ("I'll put the new roadmap up after the call.", [("Alice Chen", "put the new roadmap up")]),
+])
+def test_putting_a_report_up_with_nowhere_else_to_put_it_is_showing_it(said: str, expected: list[tuple[str, str]]) -> None:
+    assert owned(digest((ALICE, said))) == expected
+
+
+def test_the_results_of_what_was_just_promised_are_the_same_item() -> None:
+    result = digest((BOB, "Can someone check how many users change their settings?"),
+                    (ALICE, "I can pull that from the analytics warehouse. I'll post the numbers in the channel tomorrow."))
+    [item] = result.action_items
+    assert (item.owner, item.due) == (ALICE, THURSDAY)
+    assert item.task.endswith("and post the numbers in the channel")
+    # Results of something else, named, are another item.
+    other = digest((ALICE, "I'll send the deck to Acme. I'll post the numbers from the Q3 survey in the channel."))
+    assert len(other.action_items) == 2
+
+
+@pytest.mark.parametrize("dropped, kept", [
+    ("So I'll get a notification on my phone.", "I'll get a message out to customers tonight."),
+    ("I'll receive a confirmation code by text.", "I'll get the quotes from both venues by Friday."),
+    ("And then I'll see a green banner at the top.", "I'll see the error logs and send them to Bob."),
+    ("I'll have access after the migration.", "I'll fix the login after the migration."),
+    ("I'll have more time next week.", "I'll see the doctor on Friday."),
+])
+def test_what_one_will_receive_see_or_have_is_no_task(dropped: str, kept: str) -> None:
+    assert digest((ALICE, dropped)).action_items == ()
+    assert [item.owner for item in digest((ALICE, kept)).action_items] == [ALICE]
+
+
+def test_after_the_something_that_is_not_the_call_is_no_time_and_stays_in_the_task() -> None:
+    assert owned(digest((ALICE, "I'll fix the login after the migration."))) == [("Alice Chen", "fix the login after the migration")]
+    assert owned(digest((ALICE, "I'll send the deck to Bob right after the meeting."))) == [("Alice Chen", "send the deck to Bob")]
+
+
+@pytest.mark.parametrize("dropped, kept", [
+    ("Every sprint I'm like, I'll fix the flaky tests, and then I don't.", "Like, I'll fix the flaky tests this sprint."),
+    ("I always say I'll clean up the backlog.", "Just to say, I'll clean up the backlog tomorrow."),
+])
+def test_quoting_oneself_is_no_promise(dropped: str, kept: str) -> None:
+    assert digest((ALICE, dropped)).action_items == ()
+    assert [item.owner for item in digest((ALICE, kept)).action_items] == [ALICE]
