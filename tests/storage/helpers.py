@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
-from typing import Callable, TypeVar
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from domain import AccessType, DialIn, Meeting, MeetingSettings, MeetingStatus, Person
 
+if TYPE_CHECKING:
+    from bot.storage import Storage
+
 T = TypeVar("T")
-ORGANIZER = Person("users/111", "Ada Lovelace", "ada@example.com")
+ORGANIZER = ADA = Person("users/111", "Ada Lovelace", "ada@example.com")
+BOB = Person("users/222", "Bob Brown", "bob@example.com")
+MONTH = timedelta(days=30)
 
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
@@ -29,6 +34,14 @@ def make_meeting(n: int = 1, *, chat_space: str = "spaces/CHAT1", created_at: da
         created_at=created_at,
     )
     return meeting.with_changes(**changes)
+
+
+def meeting(store: "Storage", n: int, created_at: datetime, organizer: Person = ADA, **changes: object) -> Meeting:
+    """``make_meeting(n)`` recorded, its join card posted, for ``organizer``."""
+    recorded = store.meetings.record_meeting(make_meeting(
+        n, created_at=created_at, organizer=organizer, card_message=f"spaces/CHAT1/messages/M{n}", **changes))
+    assert recorded.id is not None
+    return recorded
 
 
 def full_meeting() -> Meeting:

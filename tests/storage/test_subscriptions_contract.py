@@ -4,26 +4,12 @@ which subscriptions the reconciler renews, fairly between organizers.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.storage import Storage, Subscriptions
-from domain import Meeting, Person
 from tests.storage.conftest import FakeClock
+from tests.storage.helpers import BOB, MONTH, meeting
 
-ADA = Person("users/111", "Ada Lovelace", "ada@example.com")
-BOB = Person("users/222", "Bob Brown", "bob@example.com")
-
-
-MONTH = timedelta(days=30)
-
-
-def meeting(store: Storage, n: int, created_at: datetime, organizer: Person = ADA, **changes: object) -> Meeting:
-    recorded = store.meetings.record_meeting(Meeting(
-        meet_space=f"spaces/meet{n}", meeting_code=f"abc-defg-{n:03d}",
-        meeting_uri=f"https://meet.google.com/abc-defg-{n:03d}", chat_space="spaces/CHAT1", organizer=organizer,
-        title=f"Meeting {n}", created_at=created_at, card_message=f"spaces/CHAT1/messages/M{n}", **changes))
-    assert recorded.id is not None
-    return recorded
 
 
 def test_subscriptions_of_dormant_meetings_lapse_and_the_rest_are_shared_fairly(store: Storage, subscriptions: Subscriptions,

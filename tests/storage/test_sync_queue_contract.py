@@ -14,24 +14,10 @@ import sqlalchemy as sa
 
 from bot.storage import Storage, StorageError, SummaryRecord, SyncQueue
 from bot.storage.tables import meetings as meetings_table
-from domain import Attendance, Meeting, MeetingStatus, Person
+from domain import Attendance, Meeting, MeetingStatus
 from tests.storage.conftest import FakeClock
-from tests.storage.helpers import T0, make_meeting, race
+from tests.storage.helpers import ADA, BOB, MONTH, T0, make_meeting, meeting, race
 
-ADA = Person("users/111", "Ada Lovelace", "ada@example.com")
-BOB = Person("users/222", "Bob Brown", "bob@example.com")
-
-
-MONTH = timedelta(days=30)
-
-
-def meeting(store: Storage, n: int, created_at: datetime, organizer: Person = ADA, **changes: object) -> Meeting:
-    recorded = store.meetings.record_meeting(Meeting(
-        meet_space=f"spaces/meet{n}", meeting_code=f"abc-defg-{n:03d}",
-        meeting_uri=f"https://meet.google.com/abc-defg-{n:03d}", chat_space="spaces/CHAT1", organizer=organizer,
-        title=f"Meeting {n}", created_at=created_at, card_message=f"spaces/CHAT1/messages/M{n}", **changes))
-    assert recorded.id is not None
-    return recorded
 
 
 def sync_all(store: Storage, *, dormant: bool | None = None) -> list[int]:
