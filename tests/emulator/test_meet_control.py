@@ -12,6 +12,7 @@ from emulator.app import google_apis
 from emulator.discovery import api_methods
 from emulator.errors import ApiError
 from emulator.meet import filters
+from tests.emulator.test_pagination import MEET_PAGE_LIMITS
 from tests.emulator.test_meet_support import end, join, person, raw, validate
 from tests.support import Emulator
 
@@ -45,18 +46,8 @@ def test_every_meet_method_has_a_handler() -> None:
 
 
 def test_page_limits_read_from_the_discovery_descriptions() -> None:
-    # (default, maximum) as each method's reference page states them.
     parsed = {m.id: m.page_size_limits() for m in api_methods("meet") if "pageSize" in m.parameters}
-    assert parsed == {
-        "conferenceRecords.list": (25, 100),
-        "conferenceRecords.participants.list": (100, 250),
-        "conferenceRecords.participants.participantSessions.list": (100, 250),
-        "conferenceRecords.recordings.list": (10, 100),
-        "conferenceRecords.transcripts.list": (10, 100),
-        "conferenceRecords.transcripts.entries.list": (10, 100),
-        "conferenceRecords.smartNotes.list": (10, 100),
-        "spaces.members.list": (250, 500),
-    }
+    assert parsed == MEET_PAGE_LIMITS
 
 
 # -- GET /_emulator/meet/spaces/{id} ---------------------------------------------------------------

@@ -72,20 +72,25 @@ def test_binding_reads_absent_parameters_as_their_defaults() -> None:
     assert not any(part.startswith("parent=") for part in bound({}))  # the path is bound as the resource
 
 
+# Meet's list methods: (default, maximum) page size as each method's reference page states them.
+MEET_PAGE_LIMITS = {
+    "conferenceRecords.list": (25, 100),
+    "conferenceRecords.participants.list": (100, 250),
+    "conferenceRecords.participants.participantSessions.list": (100, 250),
+    "conferenceRecords.recordings.list": (10, 100),
+    "conferenceRecords.transcripts.list": (10, 100),
+    "conferenceRecords.transcripts.entries.list": (10, 100),
+    "conferenceRecords.smartNotes.list": (10, 100),
+    "spaces.members.list": (250, 500),
+}
+
+
 def test_every_served_list_method_has_page_sizes() -> None:
     served = google_apis().methods()
     listing = {m.full_id: m.page_size_limits() for api in EMULATED_APIS for m in api_methods(api)
                if m.full_id in served and "pageSize" in m.parameters}
     assert listing == {
-        **{f"meet.{method_id}": limits for method_id, limits in {
-            "conferenceRecords.list": (25, 100),
-            "conferenceRecords.participants.list": (100, 250),
-            "conferenceRecords.participants.participantSessions.list": (100, 250),
-            "conferenceRecords.recordings.list": (10, 100),
-            "conferenceRecords.transcripts.list": (10, 100),
-            "conferenceRecords.transcripts.entries.list": (10, 100),
-            "conferenceRecords.smartNotes.list": (10, 100),
-            "spaces.members.list": (250, 500)}.items()},
+        **{f"meet.{method_id}": limits for method_id, limits in MEET_PAGE_LIMITS.items()},
         "chat.spaces.members.list": (100, 1000),
         "chat.spaces.messages.list": (25, 1000),
         "workspaceevents.subscriptions.list": (50, 100),
