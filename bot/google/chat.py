@@ -20,7 +20,7 @@ from ..retry import attempt_timeout
 from .credentials import ServiceAccounts, google_service_accounts
 from .errors import FailureKind, GoogleApiError, call_with_retries, classify
 from .pacing import SpaceWritePacer, space_of
-from .resources import ChatMembership, ChatMessage, parse_membership, parse_message
+from .resources import ChatMembership, ChatMessage, parse_membership
 
 CHAT_BOT_SCOPE = "https://www.googleapis.com/auth/chat.bot"
 
@@ -121,7 +121,3 @@ class ChatGateway:
             return [parse_membership(_to_dict(membership)) for membership in pager]  # iterating fetches every page
 
         return self._call(fetch, convert=lambda found: found)
-
-    def get_message(self, name: str) -> ChatMessage:
-        return parse_message(self._call(lambda: self._client.get_message(name=name, retry=None,
-                                                                         timeout=attempt_timeout(self._timeout))))

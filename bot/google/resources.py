@@ -184,10 +184,6 @@ class ChatMessage:
     thread: str | None = None  # spaces/{id}/threads/{id}
 
 
-def parse_message(data: Json) -> ChatMessage:
-    return ChatMessage(_text(data.get("name")), _text(_object(data.get("thread")).get("name")) or None)
-
-
 MANAGER_ROLE = "ROLE_MANAGER"
 
 

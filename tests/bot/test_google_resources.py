@@ -13,7 +13,6 @@ from bot.google.resources import (
     parse_conference_record,
     parse_member,
     parse_membership,
-    parse_message,
     parse_participant,
     parse_participant_session,
     parse_space,
@@ -147,12 +146,6 @@ def test_an_operation_gives_its_subscription_only_once_done() -> None:
 
 
 # -- Chat ----------------------------------------------------------------------------------------------
-def test_a_message_and_its_thread() -> None:
-    message = parse_message({"name": "spaces/A/messages/m1", "thread": {"name": "spaces/A/threads/t1"}})
-    assert (message.name, message.thread) == ("spaces/A/messages/m1", "spaces/A/threads/t1")
-    assert (parse_message({}).name, parse_message({"thread": {}}).thread) == ("", None)
-
-
 def test_memberships_say_who_is_human_and_who_manages() -> None:
     manager = parse_membership({"member": {"name": "users/1", "displayName": "Ada", "type": "HUMAN"},
                                 "role": "ROLE_MANAGER"})
