@@ -195,6 +195,39 @@ def test_a_button_opens_a_dialog_and_escape_cancels_it(world: World) -> None:
     assert world.control("GET", "chat/dialogs")["dialogs"] == []
 
 
+def test_a_late_answer_from_before_a_dialog_closed_does_not_bring_it_back(world: World) -> None:
+    page = world.page
+    card = page.locator(".card", has=page.locator(".card-title", has_text="Widget gallery"))
+    card.get_by_role("button", name="Open a form").click()
+    dialog = page.get_by_role("dialog", name="Meeting form")
+    dialog.wait_for()
+    held: list[tuple[Any, Any]] = []
+
+    def hold_the_first(route: Any) -> None:  # the page's next look, answered as of now (dialog open) but late
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))
+
+    page.route("**/_emulator/playground/state*", hold_the_first)
+    for _ in range(50):  # the page looks every second
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the page did not look at the state"
+    page.keyboard.press("Escape")  # closed here; the close reaches the app, and newer looks see no dialog
+    dialog.wait_for(state="detached")
+    page.wait_for_timeout(300)
+    assert world.control("GET", "chat/dialogs")["dialogs"] == []
+    with page.expect_response(lambda r: "/_emulator/playground/state" in r.url):
+        pass  # a look that began after the close has been answered
+    route, answer = held[0]
+    route.fulfill(response=answer)  # the look from before the close answers last
+    page.wait_for_timeout(1500)  # past the next look too
+    page.unroute("**/_emulator/playground/state*", hold_the_first)
+    assert dialog.count() == 0
+
+
 HOSTILE_CARD = {
     "header": {"title": "<img src=x onerror=window.pwned=1>", "subtitle": "plain <b>text</b>"},
     "sections": [{"header": "<script>window.pwned=2</script>Section", "widgets": [

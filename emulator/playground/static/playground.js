@@ -22,6 +22,7 @@
     dialog: null, // {card, space, message, element, returnFocus}
     keys: {},
     pollTimer: null,
+    looks: 0, // how many looks at the emulator's state began; only the latest one's answer is shown
     suggestionIndex: -1,
     dismissed: {}, // user -> the dialog body they closed here, until the server forgets it too
     endCall: null, // the open "End call" dialog: {meeting, element, errorBox, returnFocus}
@@ -64,14 +65,21 @@
 
   async function poll() {
     clearTimeout(S.pollTimer);
+    // An action asks for a fresh look (refreshSoon) while an earlier one may still be on
+    // its way, and answers can arrive in either order: only the latest look's is shown, or
+    // a state from before the action (a dialog just closed, a card before its edit) would
+    // come back over the newer one.
+    const look = ++S.looks;
     try {
       const query = S.space ? `?space=${encodeURIComponent(S.space)}` : "";
       const data = await api("GET", `/_emulator/playground/state${query}`);
+      if (look !== S.looks) return;  // a newer look is under way: it shows what is current
       S.data = data;
       if (reconcileSelection()) { S.pollTimer = setTimeout(poll, 0); return; }
       render();
       document.body.dataset.connected = "true";
     } catch (error) {
+      if (look !== S.looks) return;
       document.body.dataset.connected = "false";
     }
     S.pollTimer = setTimeout(poll, POLL_MS);
