@@ -291,14 +291,19 @@ class SqlSyncQueue:
 
         Looked at: not dormant, and not over yet (in use since ``created_after``), or made
         ``recently`` (the link may be used again), or with a summary still waiting for
-        files. A meeting with a sync already pending is left out (it is in the queue), so
-        the next pass carries on with the ones this pass did not reach. Several instances
-        at once request each meeting once: the update checks again that it is not pending.
+        files. A meeting whose sync is waiting in the queue is left out (that sync reads Meet
+        after now), so the next pass carries on with the ones this pass did not reach; one
+        whose sync is running (claimed) is not: that sync may have read Meet before what this
+        pass is catching up on, so another follows it (a sync put back for a pause is claimed
+        too: asking again changes nothing, the sync after the pause serves both). Several
+        instances at once request a meeting with no sync waiting once: the update checks
+        again that none is.
         """
         now = self._db.now()
         incomplete = (sa.select(conference_summaries.c.meeting_id)
                       .where(conference_summaries.c.complete.is_(False)))
-        idle = meetings.c.sync_requested <= meetings.c.sync_done
+        claimed = sa.and_(meetings.c.sync_claimed_until.is_not(None), meetings.c.sync_claimed_until >= now)
+        not_waiting = sa.or_(meetings.c.sync_requested <= meetings.c.sync_done, claimed)
         # A card never shown yet is its /meet's to post while that answer may still be under
         # way (``answer_window``: the app's budget before its answer): a sync now would post
         # it first, drawn before the co-hosts were tried, and the /meet's own post (same
@@ -307,7 +312,7 @@ class SqlSyncQueue:
         posted_or_abandoned = sa.or_(meetings.c.card_hash.is_not(None),
                                      meetings.c.created_at < now - answer_window)
         candidates = (sa.select(meetings.c.id)
-                      .where(meetings.c.card_message.is_not(None), meetings.c.dormant_since.is_(None), idle,
+                      .where(meetings.c.card_message.is_not(None), meetings.c.dormant_since.is_(None), not_waiting,
                              posted_or_abandoned)
                       .where(sa.or_(
                           sa.and_(meetings.c.status != MeetingStatus.ENDED.value, awake_since > created_after),
@@ -320,7 +325,7 @@ class SqlSyncQueue:
             if not ids:
                 return 0
             result = connection.execute(
-                request_syncs(sa.and_(meetings.c.id.in_(ids), idle, meetings.c.dormant_since.is_(None))))
+                request_syncs(sa.and_(meetings.c.id.in_(ids), not_waiting, meetings.c.dormant_since.is_(None))))
             return int(result.rowcount)
 
     @translate_errors

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 import time
 from typing import Any, Callable, Iterator
 
@@ -208,6 +209,27 @@ def test_paused_pubsub_is_caught_up_by_the_reconciler(events_stack: Stack) -> No
     try:
         run_whole_meeting(meeting, lambda: reconcile(events_stack))
         assert_final_state(meeting)
+    finally:
+        events_stack.control("POST", "pubsub", {"reset": True})
+
+
+def test_a_reconcile_pass_during_a_sync_that_read_meet_before_a_join_is_followed_up(events_stack: Stack) -> None:
+    events_stack.control("POST", "reset")
+    meeting = Meeting(events_stack)
+    wait_until(lambda: events_stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
+    events_stack.control("POST", "pubsub", {"paused": True})
+    try:
+        meeting.join(user=meeting.alice["name"])
+        edits_before = len(events_stack.calls("spaces.messages.update"))
+        events_stack.fault("chat", "spaces.messages.update", delayMs=2000, times=1)  # the sync's edit is slow...
+        first = threading.Thread(target=reconcile, args=(events_stack,))
+        first.start()
+        wait_until(lambda: len(events_stack.calls("spaces.messages.update")) > edits_before,
+                   what="the sync, having read Meet, editing the card")
+        meeting.join(user=meeting.bob["name"])  # ...and Bob joins after its read
+        reconcile(events_stack)  # a pass while that sync runs
+        first.join()
+        wait_until(lambda: "In the call (2)" in meeting.card_text(), what="Bob on the card")
     finally:
         events_stack.control("POST", "pubsub", {"reset": True})
 

@@ -76,6 +76,23 @@ def test_a_meeting_already_waiting_for_its_sync_is_not_asked_for_again(store: St
     assert [c.meeting.id for c in claims] == ids and {c.requested for c in claims} == {1}
 
 
+def test_a_meeting_whose_sync_is_running_is_asked_for_again(store: Storage, sync_queue: SyncQueue,
+                                                            clock: FakeClock) -> None:
+    # The running sync may have read Meet before what the pass catches up on (someone
+    # joined after its read): another sync follows it, and only one.
+    ran = meeting(store, 0, clock.now - timedelta(hours=1)).id
+    assert catch_up(store, clock) == 1
+    [running] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0, limit=10)
+    assert catch_up(store, clock) == 1
+    sync_queue.finish_sync(running, status=running.meeting.status)
+    assert catch_up(store, clock) == 0  # the one that follows is waiting in the queue
+    clock.advance(seconds=1)
+    [following] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0, limit=10)
+    assert following.meeting.id == ran and following.requested == running.requested + 1
+    sync_queue.finish_sync(following, status=following.meeting.status)
+    assert sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0, limit=10) == []
+
+
 def test_instances_asking_at_once_ask_for_each_meeting_once(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
     for n in range(30):
         meeting(store, n, clock.now - timedelta(hours=1, minutes=-n))
