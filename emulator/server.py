@@ -58,6 +58,11 @@ class BackgroundServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+        # An emulator's world works in the background too (Pub/Sub pushes): it stops with
+        # the server that served it.
+        world = getattr(self.app, "extensions", {}).get("emulator")
+        if world is not None:
+            world.close()
 
     def __enter__(self) -> "BackgroundServer":
         return self.start()

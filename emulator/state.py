@@ -15,8 +15,9 @@ import random
 import secrets
 import string
 import threading
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import i18n
 from .clock import Clock, rfc3339
@@ -24,6 +25,9 @@ from .config import EmulatorConfig
 from .errors import invalid_argument, not_found
 from .signing import KeyRing
 from .tokens import OAuthClient, ServiceAccount, TokenStore
+
+if TYPE_CHECKING:
+    from .events.pubsub import PubSub
 
 DEFAULT_TIME_ZONE = i18n.DEFAULT_TIME_ZONE
 DEFAULT_USER_LOCALE = "en"  # Chat's userLocale for a person who set nothing else
@@ -121,6 +125,8 @@ class EmulatorState:
         # Registered OAuth clients (POST /_emulator/oauth/clients): configuration like the
         # service accounts, so they outlive a reset too.
         self.oauth_clients: dict[str, OAuthClient] = {}
+        # The Pub/Sub of worlds a reset replaced: closed, their workers maybe still pushing.
+        self._retired_pushers: list[PubSub] = []
         self.reset()
 
     def reset(self) -> None:
@@ -132,6 +138,9 @@ class EmulatorState:
         from .vertex.model import VertexStore
 
         with self.lock:
+            previous = getattr(self, "events", None)
+            if previous is not None:  # its pushes stop now; its workers are waited for by close()
+                self._retired_pushers = [p for p in self._retired_pushers if not p.join(0)] + [previous.pubsub]
             self.users: dict[str, User] = {}
             self.users_by_email: dict[str, User] = {}
             self.tokens = TokenStore(self.clock, self.config.access_token_lifetime, self.service_accounts)
@@ -143,6 +152,21 @@ class EmulatorState:
             self.chat = ChatStore(self)
             self.events = EventsStore(self)  # stops the previous store's Pub/Sub pushes
             self.vertex = VertexStore()  # queued Gemini answers and the requests received
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop the world's background work and wait for it: Pub/Sub stops pushing, and its
+        workers exit once a push in flight is answered. Call without the lock held (a
+        worker's lifecycle tick may be waiting for it).
+
+        A process must not exit with a push worker still running: one caught signing a push's
+        token when the interpreter finalizes aborts the whole process (the crypto library's
+        Rust code cannot let the thread's forced exit pass)."""
+        with self.lock:
+            self.events.close()
+            pushers, self._retired_pushers = [*self._retired_pushers, self.events.pubsub], []
+        deadline = time.monotonic() + timeout
+        for pubsub in pushers:
+            pubsub.join(max(deadline - time.monotonic(), 0.0))
 
     # -- ids -------------------------------------------------------------------------
     def new_id(self, length: int = 12, alphabet: str = string.ascii_letters + string.digits) -> str:

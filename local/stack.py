@@ -144,6 +144,7 @@ class LocalStack:
         return response.json()
 
     def stop(self) -> None:
+        self.emulator_state.close()  # no push reaches an app on its way down
         self.bot.stop()
         self._app_server.stop()
         self._emulator_server.stop()

@@ -216,6 +216,16 @@ class PubSub:
             self._pending.clear()
             self._cond.notify_all()
 
+    def join(self, timeout: float = 10.0) -> bool:
+        """Wait (at most ``timeout`` seconds in all) for the workers of a closed PubSub to
+        exit, each after any push in flight; True once they all have. Call without
+        ``state.lock`` held (see ``close``)."""
+        deadline = time.monotonic() + timeout
+        for worker in self._workers:
+            if worker is not threading.current_thread():
+                worker.join(max(deadline - time.monotonic(), 0.0))
+        return not any(worker.is_alive() for worker in self._workers)
+
     @property
     def closed(self) -> bool:
         return self._closed

@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import threading
 
 import pytest
+from flask import Flask
 
 from google.auth.transport import requests as google_requests
 from google.oauth2 import id_token
 
+from emulator import BackgroundServer, EmulatorConfig, create_emulator
 from tests.emulator.test_events_support import (  # noqa: F401  (fixtures)
     ALL_MEET, ENDED, JOINED, LEFT, PUSH_ACCOUNT, PUSH_SUBSCRIPTION, RECORDING, SMART_NOTE, STARTED, TOPIC,
     TRANSCRIPT, World, events_world, organizer, subscribe, wait_for, world,
@@ -268,3 +271,34 @@ def test_concurrent_pushes(world: World) -> None:
     world.flush()
     wait_for(lambda: len(world.push.received) == 4)
     assert len({e["message"]["messageId"] for e in world.push.envelopes()}) == 1
+
+
+def test_stopping_the_server_waits_for_pushes_in_flight_and_leaves_no_worker_running() -> None:
+    # A worker left running at exit, signing a push's token, aborts the whole process.
+    arrived, answer, answered = threading.Event(), threading.Event(), []
+    endpoint = Flask("slow-push-endpoint")
+
+    @endpoint.post("/push")
+    def push() -> tuple[str, int]:
+        arrived.set()
+        answer.wait(10)
+        answered.append(True)
+        return "", 204
+
+    push_server = BackgroundServer(endpoint).start()
+    emulator = create_emulator(EmulatorConfig(push_url=push_server.url + "/push"))
+    server = BackgroundServer(emulator).start()
+    state = emulator.extensions["emulator"]
+    try:
+        first = state.events.pubsub
+        first.publish(TOPIC, {"n": 1}, {"ce-id": "1"})
+        assert arrived.wait(10)
+        state.reset()  # the first world's Pub/Sub is closed with its push still in flight...
+        assert first.closed and not first.join(0)
+        threading.Timer(0.3, answer.set).start()
+        server.stop()  # ...and stopping the server waits for it, and for the new world's workers
+        assert answered == [True]
+        assert first.join(0) and state.events.pubsub.join(0)
+    finally:
+        answer.set()
+        push_server.stop()
