@@ -14,8 +14,10 @@ only hold a thread while a quiet meeting's fresh event, in a free space, waits f
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from ..google.errors import GoogleApiError
@@ -43,6 +45,20 @@ LOOK_AGAIN_SECONDS = 0.2
 # may be due); a further one (after a refusal) is left to the kick of the next event or
 # to the loop's idle look.
 WAIT_FOR_TURN_AT_MOST_SECONDS = 2.0
+# A sync that failed for a passing reason (a timeout, a 5xx, a refusal without
+# ``Retry-After``) is tried again after a pause that doubles with each failure in a row,
+# from about RETRY_FIRST_SECONDS up to RETRY_AT_MOST_SECONDS: a blip delays the card by
+# a second or two, a struggling API is not hammered. Each pause is drawn between half and
+# all of that (jitter), so meetings that failed together in an outage do not all come
+# back at the same moment.
+RETRY_FIRST_SECONDS = 2.0
+RETRY_AT_MOST_SECONDS = 60.0
+
+
+def retry_pause(failures: int, draw: Callable[[], float] = random.random) -> float:
+    """Seconds to hold a meeting's sync after its ``failures + 1``-th failure in a row."""
+    ceiling = min(RETRY_FIRST_SECONDS * 2 ** min(failures, 16), RETRY_AT_MOST_SECONDS)
+    return ceiling * (0.5 + 0.5 * draw())
 
 
 class SyncWorker:
@@ -126,12 +142,11 @@ class SyncWorker:
                 # The request is kept: a card edit or summary post refused for Chat's quota
                 # (429) is written by the next try (the card through its turn, the summary
                 # under its client-assigned id), so a refusal delays a write, never loses it.
+                # It waits as long as the service said (Retry-After), else a growing pause.
                 log.warning("meeting sync hit a transient error; retried later",
                             extra={"fields": {"meetSpace": meeting.meet_space, "kind": error.kind.value}})
-                if error.retry_after is not None:  # the service said when
-                    storage.sync_queue.release_sync(claim, retry_after_seconds=error.retry_after)
-                else:
-                    storage.sync_queue.release_sync(claim)
+                pause = error.retry_after if error.retry_after is not None else retry_pause(claim.failures)
+                storage.sync_queue.release_sync(claim, retry_after_seconds=pause)
             else:
                 # Refused, gone or unauthorised: retrying now cannot help. The request is
                 # closed; the next event or reconciler pass asks again.
@@ -141,7 +156,7 @@ class SyncWorker:
             return
         except Exception:  # noqa: BLE001 - one meeting's failure must not stop the others
             log.exception("meeting sync failed; it will be retried", extra={"fields": {"meetSpace": meeting.meet_space}})
-            storage.sync_queue.release_sync(claim)
+            storage.sync_queue.release_sync(claim, retry_after_seconds=retry_pause(claim.failures))
             return
         storage.sync_queue.finish_sync(claim, status=outcome.status, dormant=outcome.dormant)
 

@@ -56,6 +56,7 @@ class SyncClaim:
     meeting: Meeting
     requested: int  # the request counter this sync covers
     claimed_at: datetime  # when the meeting was read: its sync observes from then on
+    failures: int = 0  # syncs of this meeting in a row that failed for a passing reason, before this one
 
 
 # -- taking a Meet event (``SqlSyncQueue.take_meet_event``): built once, run on every push ---
@@ -182,7 +183,8 @@ class SqlSyncQueue:
             if rows:
                 connection.execute(sa.update(meetings).where(meetings.c.id.in_([r["id"] for r in rows]))
                                    .values(sync_claimed_until=now + timedelta(seconds=lease_seconds)))
-        return [SyncClaim(row_to_meeting(row), int(row["sync_requested"]), now) for row in rows]
+        return [SyncClaim(row_to_meeting(row), int(row["sync_requested"]), now, int(row["sync_failures"]))
+                for row in rows]
 
     def _first_of_each_space(self, connection: sa.Connection, claimable: list[sa.ColumnElement[bool]],
                              now: datetime, limit: int, busy_limit: int | None) -> list[sa.RowMapping]:
@@ -261,19 +263,22 @@ class SqlSyncQueue:
             connection.execute(
                 sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
                     sync_done=greatest(meetings.c.sync_done, claim.requested),
-                    sync_claimed_until=None, last_synced_at=now, sync_ticket=ticket,
+                    sync_claimed_until=None, last_synced_at=now, sync_ticket=ticket, sync_failures=0,
                     status=sa.case((current, status.value), else_=meetings.c.status),
                     updated_at=now, **values))
 
     @translate_errors
-    def release_sync(self, claim: SyncClaim, *, retry_after_seconds: float = 30.0) -> None:
+    def release_sync(self, claim: SyncClaim, *, retry_after_seconds: float) -> None:
         """A sync failed for a passing reason: keep the request, retry after a pause (the
-        claim is simply held that long, so no worker hammers a struggling API). The request
-        keeps its ticket: once the pause is over it is served before later requests."""
+        claim is simply held that long, so no worker hammers a struggling API), and count
+        the failure (``SyncClaim.failures`` of the next claim; a finished sync clears it).
+        The request keeps its ticket: once the pause is over it is served before later
+        requests."""
         now = self._db.now()
         with self._db.writing() as connection:
             connection.execute(sa.update(meetings).where(meetings.c.id == claim.meeting.id).values(
-                sync_claimed_until=now + timedelta(seconds=retry_after_seconds), last_synced_at=now))
+                sync_claimed_until=now + timedelta(seconds=retry_after_seconds), last_synced_at=now,
+                sync_failures=meetings.c.sync_failures + 1))
 
     @translate_errors
     def meetings_needing_sync(self) -> int:

@@ -94,6 +94,8 @@ meetings = sa.Table(
     # The pending request's place in the queue: claims serve the lowest ticket first (the
     # oldest request), so a fresh event does not wait behind meetings re-requested since.
     sa.Column("sync_ticket", sa.Integer, nullable=False, server_default="0"),
+    # Syncs in a row that failed for a passing reason: the next try's pause grows with it.
+    sa.Column("sync_failures", sa.Integer, nullable=False, server_default="0"),
     sa.Column("card_hash", sa.String, nullable=True),  # what the join card shows now
     # When the reading of Meet the card shows began: older drawings never replace it.
     sa.Column("card_observed_at", UTCDateTime, nullable=True),

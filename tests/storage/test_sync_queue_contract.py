@@ -432,6 +432,24 @@ def test_a_sync_put_back_keeps_its_place_for_when_its_pause_is_over(
     assert claimed(sync_queue) == [early, late]  # ...then it goes before the later request
 
 
+def test_failures_in_a_row_are_counted_until_a_sync_finishes(store: Storage, sync_queue: SyncQueue,
+                                                             clock: FakeClock) -> None:
+    meeting_id = in_space(store, 0, "spaces/S0", clock.now - timedelta(hours=1))
+    sync_queue.request_sync(meeting_id)
+    for failures in range(3):
+        [claim] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)
+        assert claim.failures == failures  # the worker's next pause grows with it
+        sync_queue.release_sync(claim, retry_after_seconds=1)
+        assert sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0) == []  # held for the pause
+        clock.advance(seconds=2)
+    [claim] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)
+    sync_queue.finish_sync(claim, status=MeetingStatus.WAITING)
+    sync_queue.request_sync(meeting_id)
+    clock.advance(seconds=1)
+    [claim] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0)
+    assert claim.failures == 0  # a finished sync starts the count again
+
+
 def test_a_request_made_during_its_meetings_sync_queues_behind_those_already_waiting(
         store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
     syncing, waiting = (in_space(store, n, f"spaces/S{n}", clock.now - timedelta(hours=1)) for n in range(2))
