@@ -52,6 +52,17 @@ def subscriptions(stack: Stack, meeting: Meeting) -> list[dict[str, Any]]:
             if s["targetResource"].endswith(space)]
 
 
+def subscribed(stack: Stack, meeting: Meeting) -> dict[str, Any]:
+    """The meeting's subscription, once the sync that made it is over: Google has it as
+    soon as subscriptions.create answered, the app records it just after (and renews only
+    what it has recorded), and a clock moved on in the middle of that sync would be read
+    by half of it."""
+    first: dict[str, Any] = wait_until(lambda: subscriptions(stack, meeting), what="a subscription")[0]
+    wait_until(lambda: stack.storage.subscriptions.get_subscription(first["name"])
+               and stack.storage.sync_queue.meetings_needing_sync() == 0, what="the subscription recorded")
+    return first
+
+
 def card_edits(stack: Stack, meeting: Meeting) -> int:
     card_id = meeting.card_name.rsplit("/", 1)[1]
     return len([c for c in stack.calls("spaces.messages.update") if c["path"].endswith(card_id)])
@@ -69,7 +80,7 @@ def google_calls_about(stack: Stack, meeting: Meeting, subscription_names: set[s
 def go_dormant(stack: Stack, meeting: Meeting) -> dict[str, Any]:
     """A week and a half of nobody starting the meeting, with the reconciler passing on
     the way (it renews the subscription at six and a half days); the subscription."""
-    first = wait_until(lambda: subscriptions(stack, meeting), what="a subscription")[0]
+    first = subscribed(stack, meeting)
     stack.control("POST", "clock", {"advanceSeconds": 6.5 * DAY})
     reconcile(stack)
     # Google's expiration reminder for it is pushed now, not after the next jump, when the
@@ -161,7 +172,7 @@ def test_a_conference_wakes_a_dormant_meeting_and_its_summary_comes_as_usual(sta
 def test_meetrecent_wakes_a_dormant_meeting_whose_subscription_lapsed(stack: Stack) -> None:
     stack.control("POST", "reset")
     meeting = Meeting(stack)
-    wait_until(lambda: subscriptions(stack, meeting), what="a subscription")
+    subscribed(stack, meeting)
     stack.control("POST", "clock", {"advanceSeconds": 7.5 * DAY})  # no pass meanwhile: it expired
     reconcile(stack)
     assert stored(stack, meeting).dormant and "Never started" in meeting.card_text()
@@ -182,8 +193,7 @@ def test_one_persons_hundreds_of_meetings_do_not_starve_anothers(stack: Stack) -
     running while Pub/Sub holds every event: that card is right within two passes."""
     stack.control("POST", "reset")
     meeting = Meeting(stack)
-    wait_until(lambda: subscriptions(stack, meeting), what="a subscription")
-    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="the first sync done")
+    subscribed(stack, meeting)
     stack.control("POST", "pubsub", {"paused": True})
     try:
         zed = stack.person("Zed Zimmer")

@@ -299,8 +299,9 @@ def test_subscriptions_are_renewed_and_recreated_on_the_emulator_clock(events_st
     first = wait_until(lambda: events_stack.control("GET", "events/subscriptions")["subscriptions"],
                        what="a subscription")[0]
     storage = events_stack.storage
-    recorded = storage.subscriptions.get_subscription(first["name"])
-    assert recorded is not None and recorded.state == "ACTIVE"
+    # Google has it once subscriptions.create answered; the app records it just after.
+    recorded = wait_until(lambda: storage.subscriptions.get_subscription(first["name"]), what="the subscription recorded")
+    assert recorded.state == "ACTIVE"
     # Six and a half days on (the app lives in the emulator's time): inside the renewal
     # margin, the reconciler renews it.
     events_stack.control("POST", "clock", {"advanceSeconds": 6.5 * 24 * 3600})
