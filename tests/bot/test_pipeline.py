@@ -35,6 +35,21 @@ def test_headers_are_found_whatever_their_case_and_the_first_of_repeated_ones_co
     assert request.header("Content-Type") is None
 
 
+def test_the_flask_adapter_reads_headers_in_place_whatever_their_case() -> None:
+    from flask import Flask
+
+    from bot.views import core_request
+
+    with Flask(__name__).test_request_context("/?a=1&a=2", method="POST", data=b"{}", headers=[
+            ("Authorization", "Bearer x"), ("X-Cloud-Trace-Context", "abc/1"), ("Content-Type", "application/json")]):
+        adapted = core_request()
+        assert adapted.header("authorization") == adapted.header("AUTHORIZATION") == "Bearer x"
+        assert adapted.header("x-cloud-trace-context") == "abc/1" and adapted.header("X-Missing") is None
+        assert {"authorization", "x-cloud-trace-context", "content-type"} <= set(adapted.headers)
+        assert adapted.headers["Content-Type"] == "application/json" and "x-missing" not in adapted.headers
+        assert adapted.query == {"a": "1"} and adapted.json() == {}
+
+
 def test_the_body_is_read_only_when_asked_and_only_once() -> None:
     reads: list[int] = []
 
