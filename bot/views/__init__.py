@@ -78,9 +78,6 @@ def flask_app(bot: MeetBot) -> Flask:
     from . import chat, health, oauth, pubsub, tasks
 
     app = Flask("bot.app")  # the name it has always had (its logger's, too)
-    # Answers are serialised in the order they are built: sorting the keys of every card
-    # (Flask's default) is work no reader needs, Chat included.
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.extensions["meetbot"] = bot
 
