@@ -10,6 +10,7 @@ import json
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -201,24 +202,29 @@ def test_without_pubsub_the_reconciler_alone_gets_it_right(polling_stack: Stack)
     assert polling_stack.control("GET", "events/subscriptions")["subscriptions"] == []
 
 
-def test_paused_pubsub_is_caught_up_by_the_reconciler(events_stack: Stack) -> None:
-    events_stack.control("POST", "reset")
-    meeting = Meeting(events_stack)
-    wait_until(lambda: events_stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
-    events_stack.control("POST", "pubsub", {"paused": True})
+@contextmanager
+def pubsub_paused(stack: Stack) -> Iterator[Meeting]:
+    """A fresh meeting, its first sync (the one that subscribes) over, with Pub/Sub holding
+    every event from then on: only the reconciler brings the app news."""
+    stack.control("POST", "reset")
+    meeting = Meeting(stack)
+    wait_until(lambda: stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
+    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="its first sync over")
+    stack.control("POST", "pubsub", {"paused": True})
     try:
+        yield meeting
+    finally:
+        stack.control("POST", "pubsub", {"reset": True})
+
+
+def test_paused_pubsub_is_caught_up_by_the_reconciler(events_stack: Stack) -> None:
+    with pubsub_paused(events_stack) as meeting:
         run_whole_meeting(meeting, lambda: reconcile(events_stack))
         assert_final_state(meeting)
-    finally:
-        events_stack.control("POST", "pubsub", {"reset": True})
 
 
 def test_a_reconcile_pass_during_a_sync_that_read_meet_before_a_join_is_followed_up(events_stack: Stack) -> None:
-    events_stack.control("POST", "reset")
-    meeting = Meeting(events_stack)
-    wait_until(lambda: events_stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
-    events_stack.control("POST", "pubsub", {"paused": True})
-    try:
+    with pubsub_paused(events_stack) as meeting:
         meeting.join(user=meeting.alice["name"])
         edits_before = len(events_stack.calls("spaces.messages.update"))
         events_stack.fault("chat", "spaces.messages.update", delayMs=2000, times=1)  # the sync's edit is slow...
@@ -230,8 +236,6 @@ def test_a_reconcile_pass_during_a_sync_that_read_meet_before_a_join_is_followed
         reconcile(events_stack)  # a pass while that sync runs
         first.join()
         wait_until(lambda: "In the call (2)" in meeting.card_text(), what="Bob on the card")
-    finally:
-        events_stack.control("POST", "pubsub", {"reset": True})
 
 
 def test_app_killed_between_the_end_and_the_summary_loses_nothing(events_stack: Stack) -> None:
