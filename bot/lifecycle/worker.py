@@ -53,9 +53,10 @@ WAIT_FOR_TURN_AT_MOST_SECONDS = 2.0
 # back at the same moment.
 RETRY_FIRST_SECONDS = 2.0
 RETRY_AT_MOST_SECONDS = 60.0
+_JITTER = random.Random()  # its own generator: the process's shared one is left to whoever seeds it
 
 
-def retry_pause(failures: int, draw: Callable[[], float] = random.random) -> float:
+def retry_pause(failures: int, draw: Callable[[], float] = _JITTER.random) -> float:
     """Seconds to hold a meeting's sync after its ``failures + 1``-th failure in a row."""
     ceiling = min(RETRY_FIRST_SECONDS * 2 ** min(failures, 16), RETRY_AT_MOST_SECONDS)
     return ceiling * (0.5 + 0.5 * draw())
