@@ -1029,10 +1029,11 @@ FEEDBACK = re.compile(r"^(?:give|send|share|write\s+up|get|pass|email)\s+(?:(?:y
                       r"(?:\s+(?:to|back\s+to)\s+(?:you|him|her|them|[A-Z]\w+))?[\s.!]*$", re.IGNORECASE)
 # Rule TAKEN_THEN_SAID: talking to "them" right after taking someone on ("I'll take legal,
 # I'll talk to them about the trial terms").
-THEN_TALK = re.compile(r",\s+(?:and\s+)?(?:I'll|I\s+will)\s+(?P<talk>(?:talk|speak|chat|meet|sync|check\s+in|follow\s+up|catch\s+up)"
+_TALK_VERBS = r"(?:talk|speak|chat|meet|sync|check\s+in|follow\s+up|catch\s+up)"
+THEN_TALK = re.compile(r",\s+(?:and\s+)?(?:I'll|I\s+will)\s+(?P<talk>" + _TALK_VERBS +
                        r"\s+(?:to|with)\s+(?:them|him|her)\b.*)$", re.IGNORECASE)
-TALK_TO_THEM = re.compile(r"^(?P<verb>(?:talk|speak|chat|meet|sync|check\s+in|follow\s+up|catch\s+up)\s+(?:to|with))\s+"
-                          r"(?:them|him|her)\b(?P<rest>.*)$", re.IGNORECASE)
+TALK_TO_THEM = re.compile(r"^(?P<verb>" + _TALK_VERBS + r"\s+(?:to|with))\s+(?:them|him|her)\b(?P<rest>.*)$",
+                          re.IGNORECASE)
 # Rule THEIR_SUBJECT: a sentence about some things, by their plural name ("The third floor
 # printers keep dropping off the network", "Our two test phones are on the old OS").
 PLURAL_SUBJECT = re.compile(r"^(?:the|our|those|these|all\s+the|both)\s+(?P<np>(?:[\w-]+\s+){0,3}?[\w-]*[a-rt-z]s)\s+"
