@@ -422,6 +422,8 @@ class Digester:
             if sentence.may_ask and self._request_in(sentence, index, vocatives, speaker, entry,
                                                      " ".join(earlier.text for earlier in sentences[:index])):
                 used.add(index)
+                if index + 1 < len(sentences) and self._spell_out(sentences[index + 1], speaker, entry):
+                    used.add(index + 1)
                 continue
             if made or speaker.participant in self._last_item:
                 self._due_follow_up(sentence, speaker, entry, made)
@@ -436,6 +438,23 @@ class Digester:
                 self._discard(item)
                 self._open(_Request(speaker.participant, item.task, item.due, entry, entry, asker=speaker,
                                     offer_by=speaker, next_speaker_only=True))
+
+    def _spell_out(self, sentence: _Sentence, speaker: Speaker, entry: int) -> bool:
+        """Rule SPELLED_OUT: "Daniel, could you rotate the prod key properly? Like move the
+        nightly job onto workload identity and kill the key.": the sentence right after a
+        request that says what it means belongs to the request's task."""
+        request = self._requests[-1] if self._requests else None
+        if request is None or request.entry != entry or request.requester != speaker.participant or not request.task:
+            return False
+        spelled = rules.SPELLED_OUT.match(sentence.body)
+        if spelled is None or sentence.question:
+            return False
+        detail = spelled.group("t").rstrip(" .!")
+        if len(content_words(detail)) < 2:
+            return False
+        joint = ", " if re.match(r"(?:with|including|for)\b", detail, re.IGNORECASE) else ": "
+        request.task = clip(f"{request.task}{joint}{detail}", TASK_LIMIT)
+        return True
 
     def _anchored(self, commitment: _Commitment) -> bool:
         """Whether a time, a recipient or a place outside the call was said for a promise."""
@@ -858,9 +877,10 @@ class Digester:
             named = self._recent_proposal(entry, consume=True)
             if named:
                 task = f"{named}{do_that.group('rest')}"
-        if task and rules.shape(task) != "anaphoric":
+        if task and (rules.shape(task) != "anaphoric" or rules.POINTED_BOTH.search(task)):
             # "the flaky checkout tests… Could you pair with Mei on those?", "Marcus, the
-            # webhook one, can you pair with Ana on it?" (POINTED_OBJECT)
+            # webhook one, can you pair with Ana on it?" (POINTED_OBJECT); "both" only ever
+            # stands for two things just named together, so "upgrade both" is resolved too.
             lead = body[: max(0, body.find(raw))] if raw else ""
             task = self._resolve_pointed(task, entry, f"{before} {lead}".strip())
         if task and rules.shape(task) == "anaphoric":
@@ -1067,6 +1087,11 @@ class Digester:
             if commitment.shape == "full" and reply_verb != "have" and len(extra) >= 2 \
                     and not (said & wanted).issubset(rules.GENERIC_VERBS):
                 return reply, due
+            adjunct = rules.ADJUNCT_OF_IT.match(reply) if reply_verb in rules.GENERIC_VERBS else None
+            if adjunct is not None and extra - rules.THE_CALL_ITSELF:
+                # Rule SAID_HOW: "Can you release the advance by Friday?" "Friday is difficult…
+                # I'll do it in Thursday's run": the request, and how the reply will do it.
+                return clip(f"{asked} {adjunct.group('adjunct')}", TASK_LIMIT), due
             return asked, due
         if rules.REFERRING.match(reply):
             # "write it up" to "please put your written feedback into the system":

@@ -793,6 +793,16 @@ NO_OBJECT = re.compile(
 GENERIC_VERBS = frozenset("do take handle own grab cover tackle get pick deal sort action manage have run "
                            "make drive care follow work check look".split())
 VAGUE_WORDS = frozenset("it that this them those these one both everything something anything all rest stuff".split())
+# Rule SAID_HOW: "I'll do it in Thursday's run": a reply that only points at the request
+# ("do it", "handle that") but says where, when or with what it will be done.
+ADJUNCT_OF_IT = re.compile(r"^[a-z]+\s+(?:it|that|this)\s+(?P<adjunct>(?:in|on|with|during|through|via|as\s+part\s+of|at)\s+\S.*)$",
+                           re.IGNORECASE)
+# Rule SPELLED_OUT: "Like move the nightly job onto workload identity", "I mean with catering
+# for sixty": what a request just made means, said right after it.
+SPELLED_OUT = re.compile(r"^(?:like|i\s+mean|basically|so\s+like)\s*,?\s+(?P<t>(?:(?:just\s+)?[a-z]+\s+(?:the|a|an|our|your|all)\s"
+                         r"|with\s|including\s|for\s)\S.*)$", re.IGNORECASE)
+# Words of an adjunct that only place the work after the meeting ("right after the call").
+THE_CALL_ITSELF = frozenset("call meeting this sync standup chat".split())
 
 # Requests: the forms that ask a person for something; the task follows the form. Each
 # form is tried only on sentences holding its key word (a sentence's words are known).
@@ -1207,7 +1217,7 @@ def similar(first: frozenset[str], second: frozenset[str]) -> bool:
 # call itself (the call, the week, the screen…). People are never looked for: "chase them"
 # after "legal said…" stays as said.
 POINTED = re.compile(
-    r"(?<=\s)(?P<p>it|them|those|these|that\s+one|this\s+one|that)"
+    r"(?<=\s)(?P<p>it|them|those|these|that\s+one|this\s+one|that|both)"
     r"(?=\s+(?:to|for|in|into|on|with|by|at|up|over|out|back|down|off|through|tonight|today|tomorrow|after|before|first"
     r"|later|now|and|next|this|properly|again|asap|once|when|so|as|from|across)\b|\s*[,.;!?]?\s*$)",
     re.IGNORECASE,
@@ -1268,9 +1278,27 @@ def pointed(task: str) -> re.Match[str] | None:
     return match
 
 
+POINTED_BOTH = re.compile(r"\sboth\s*$|\sboth\s+(?=\w)(?!of\b)", re.IGNORECASE)
+# Two names said together ("Ridgeview Estate and the Olive Barn", "the staging cluster and
+# the prod cluster"): what a later "both" stands for.
+_NAMED = r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}"
+_COORDINATED = re.compile(rf"(?<![\w'-])(?:{_NAMED}\s+and\s+{_NAMED}"
+                          r"|the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+and\s+the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?)(?![\w'-])")
+
+
 def resolve_pointed(task: str, match: re.Match[str], texts: list[str]) -> str:
     """``task`` with its pronoun replaced by the antecedent found in ``texts`` (nearest
     first), or unchanged when none agrees."""
+    if match.group("p").lower() == "both":
+        # "Ridgeview Estate and the Olive Barn. Could you get quotes from both?": the two
+        # things just named together, or nothing ("both" of anything else stays as said).
+        for text in texts:
+            pairs = list(_COORDINATED.finditer(text))
+            if pairs:
+                pair = re.sub(r"^(?:(?:so|and|but|okay|ok|then|well|also|yes|yeah|right|now|both)\s+)+", "",
+                              pairs[-1].group(0), flags=re.IGNORECASE)
+                return f"{task[: match.start()]}{pair}{task[match.end():]}"
+        return task
     plural = match.group("p").lower() in ("them", "those", "these")
     task_words = {word.lower() for word in task.split()}
     # The same verb said with an object just before names it ("Can you walk the whole level

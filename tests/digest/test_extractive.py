@@ -1246,3 +1246,45 @@ def test_after_the_something_that_is_not_the_call_is_no_time_and_stays_in_the_ta
 def test_quoting_oneself_is_no_promise(dropped: str, kept: str) -> None:
     assert digest((ALICE, dropped)).action_items == ()
     assert [item.owner for item in digest((ALICE, kept)).action_items] == [ALICE]
+
+
+# -- carrying context into the task: SAID_HOW, SPELLED_OUT, "both" -------------------------
+def test_a_reply_that_says_how_adds_it_to_the_request() -> None:
+    result = digest(
+        (ALICE, "Bob, can you release the transporter advance by Friday?"),
+        (BOB, "Friday is difficult, I'm out. I'll do it in Thursday's payment run."),
+    )
+    assert owned(result) == [("Bob Okafor", "release the transporter advance in Thursday's payment run")]
+    assert result.action_items[0].due == THURSDAY
+
+
+def test_a_reply_that_only_places_it_after_the_call_adds_nothing() -> None:
+    result = digest((ALICE, "Bob, can you release the transporter advance?"), (BOB, "Sure, I'll do it right after the call."))
+    assert owned(result) == [("Bob Okafor", "release the transporter advance")]
+
+
+def test_a_request_spelled_out_in_the_next_sentence_keeps_what_it_means() -> None:
+    result = digest(
+        (ALICE, "Bob, could you rotate the prod key properly? Like move the nightly job onto workload identity."),
+        (BOB, "Yeah, will do."),
+    )
+    assert owned(result) == [("Bob Okafor", "rotate the prod key properly: move the nightly job onto workload identity")]
+
+
+def test_like_i_said_is_no_spelling_out() -> None:
+    result = digest((ALICE, "Bob, could you rotate the prod key? Like I said, the job still uses it."), (BOB, "Will do."))
+    assert owned(result) == [("Bob Okafor", "rotate the prod key")]
+
+
+@pytest.mark.parametrize(("said", "task"), [
+    ("So, venues. Ridgeview Estate and the Olive Barn. Bob, could you get quotes from both?",
+     "get quotes from Ridgeview Estate and the Olive Barn"),
+    ("We have the staging cluster and the prod cluster. Bob, can you upgrade both?",
+     "upgrade the staging cluster and the prod cluster"),
+])
+def test_both_stands_for_the_two_things_just_named_together(said: str, task: str) -> None:
+    assert owned(digest((ALICE, said), (BOB, "Sure."))) == [("Bob Okafor", task)]
+
+
+def test_both_with_nothing_named_together_is_no_task() -> None:
+    assert owned(digest((ALICE, "Bob, can you review both?"), (BOB, "Sure."))) == []
