@@ -1128,15 +1128,31 @@ def substitute(reply: str, asked: str) -> str:
     match = REFERRING.match(reply)
     if match is None:
         return asked
+    if match.group("pron").lower() in ("them", "him", "her") and match.group("verb").lower() in _CONTACT_VERBS:
+        # "Can you sort the crane booking?" "I'll ring them this arvo": the people who can,
+        # so the work is still what was asked ("ring the crane booking" is no task).
+        return asked
     obj = object_of(asked)
     after = match.group("after").strip()
     if not obj or set(content_words(obj)) <= set(content_words(after)):
         return reply
+    rest = OBJECT_AND_MORE.match(asked)
+    if rest is not None and not after:
+        # "…get the written feedback on both to Chloe?" "I'll write it up": what was asked
+        # about and for whom stays ("write up the written feedback on both to Chloe").
+        obj = rest.group("obj").strip()
     particle = match.group("p1") or match.group("p2")
     parts = [match.group("verb")] + ([particle] if particle else []) + [obj] + ([after] if after else [])
     return " ".join(parts)
 
 
+# The request's words after its verb, modifiers included: "the written feedback on both to Chloe".
+OBJECT_AND_MORE = re.compile(
+    rf"^[a-z][\w'-]*(?:\s+{PARTICLES})?\s+(?:(?:me|us|him|her|them|you)\s+)?(?P<obj>[^,]+?)"
+    r"(?=\s+(?:so|because|once|when|while|until|before|after|and|if)\b|,|$)",
+    re.IGNORECASE,
+)
+_CONTACT_VERBS = frozenset("call ring phone email e-mail ping message text contact chase nudge".split())
 OBJECT = re.compile(
     rf"^[a-z][\w'-]*(?:\s+{PARTICLES})?\s+(?:(?:me|us|him|her|them|you)\s+)?(?P<obj>.+?)"
     r"(?=\s+(?:to|into|in|on|for|with|by|from|at|before|after|about|so|because|once|when|while|until|and)\b|,|$)",

@@ -1288,3 +1288,16 @@ def test_both_stands_for_the_two_things_just_named_together(said: str, task: str
 
 def test_both_with_nothing_named_together_is_no_task() -> None:
     assert owned(digest((ALICE, "Bob, can you review both?"), (BOB, "Sure."))) == []
+
+
+def test_ringing_them_about_a_request_is_still_the_request() -> None:
+    result = digest((ALICE, "Bob, can you sort the crane booking for the level four lift?"), (BOB, "Yep, I'll ring them this arvo."))
+    assert owned(result) == [("Bob Okafor", "sort the crane booking for the level four lift")]
+
+
+def test_the_reply_verb_keeps_what_the_request_was_about_and_for_whom() -> None:
+    result = digest(
+        (ALICE, "Bob, can you get the written feedback on the two finalists to Carol today?"),
+        (BOB, "Yes, I'll write it up today, after standup."),
+    )
+    assert owned(result) == [("Bob Okafor", "write up the written feedback on the two finalists to Carol")]
