@@ -1240,7 +1240,9 @@ POINTED = re.compile(
 )
 _PERSON_VERBS = frozenset("tell ask call email e-mail ping message text remind let reply thank meet contact invite introduce "
                           "chase nudge pay brief loop cc update follow talk check get join help".split())
-_NP = re.compile(r"\b(?:the|your|our|my|their|that|these|those)\s+((?:[A-Za-z0-9][\w'-]*)(?:\s+[A-Za-z0-9][\w'-]*){0,4})")
+# The phrase is read in a lookahead, so that one phrase never swallows the next ("the photos
+# of the damaged dock leveller": "photos", then "damaged dock leveller").
+_NP = re.compile(r"\b(?:the|your|our|my|their|that|these|those)\s+(?=((?:[A-Za-z0-9][\w'-]*)(?:\s+[A-Za-z0-9][\w'-]*){0,4}))")
 _NP_STOP = STOPWORDS | frozenset("first last next whole other same new old one ones for from with into onto at by in on to of "
                                  "about over after before across like".split()) - frozenset(["whole"])
 # Heads that name the call, a time or nothing in particular: never what "it" was.
@@ -1267,6 +1269,9 @@ def noun_phrases(text: str) -> list[str]:
             if kept and bare == "one":  # "the webhook one": the webhook ticket
                 kept.append(word)
                 break
+            if not kept and bare.endswith("'s") and len(bare) > 3 and bare[:-2].isalpha():
+                kept.append(word)  # "the auditor's management letter": a possessive starts it
+                continue
             if bare in _NP_STOP or (kept and bare.endswith("ed") and len(bare) > 4) or "'" in bare:
                 break
             kept.append(word)

@@ -1301,3 +1301,12 @@ def test_the_reply_verb_keeps_what_the_request_was_about_and_for_whom() -> None:
         (BOB, "Yes, I'll write it up today, after standup."),
     )
     assert owned(result) == [("Bob Okafor", "write up the written feedback on the two finalists to Carol")]
+
+
+def test_it_can_stand_for_a_phrase_inside_another_one() -> None:
+    result = digest(
+        (ALICE, "Oh no. Carol, could you send me the photos of the damaged dock leveller?"),
+        (CAROL, "Sure, I'll send them after this."),
+        (ALICE, "Okay, and I'll escalate it with the landlord today."),
+    )
+    assert ("Alice Chen", "escalate the damaged dock leveller with the landlord") in owned(result)
