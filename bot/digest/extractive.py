@@ -710,9 +710,15 @@ class Digester:
             # "I'll take it", "I'll submit it tonight" about nothing we can name for sure: no
             # item (POINTED_OBJECT only completes tasks that say more than their pronoun).
             return
+        context = f"{before} {commitment.lead}".strip()
+        if rules.FIND_OUT.fullmatch(commitment.task):
+            # Rule WHAT_TO_FIND_OUT: "Is that still covered by the learning budget?" "Let me
+            # check with HR": what there is to find out is the question just asked.
+            asked = self._question_before(speaker, entry, context)
+            if asked is not None:
+                commitment.task = clip(f"{commitment.task} {asked}", TASK_LIMIT)
         if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
             return
-        context = f"{before} {commitment.lead}".strip()
         ask_who = rules.ASK_SOMEONE.fullmatch(commitment.task)
         if ask_who is not None:
             # Rule ASK_FOR_IT: "Nadia, can you audit their hosting?" "I'm out, Leo knows it."
@@ -727,6 +733,19 @@ class Digester:
                        entry, made, weak=commitment.weak and not accepted)
         if commitment.signed and len(made) > before_count:
             made[-1].adopted = made[-1].signed = True
+
+    def _question_before(self, speaker: Speaker, entry: int, before: str) -> str | None:
+        """The question someone else asked in the entry just before (or the speaker in this
+        one), as the clause a note-taker writes: "whether the lessons are covered"."""
+        texts = [before] if before else []
+        texts += [text for text, said in reversed(self._recent_texts)
+                  if said == entry - 1 and self._previous_turn is not None
+                  and self._previous_turn[0].participant != speaker.participant]
+        for text in texts:
+            questions = [part for part in split_sentences(text) if part.rstrip().endswith("?")]
+            if questions:
+                return rules.indirect_question(questions[-1])
+        return None
 
     @staticmethod
     def _restates(item: _Item, task: str) -> bool:

@@ -1050,6 +1050,36 @@ PLURAL_SUBJECT = re.compile(r"^(?:the|our|those|these|all\s+the|both)\s+(?P<np>(
                             r"(?:keep|are|were|have|had|need|needs|don't|aren't|still|all|seem|won't|can't|will|'re|never|just|also"
                             r"|got|went|started|stopped|failed|broke|crash|crashed|drop|dropped)\b", re.IGNORECASE)
 # Rule ASK_FOR_IT: "I'll ask Leo then", nothing said of what about.
+# Rule WHAT_TO_FIND_OUT: a promise to find something out that does not say what.
+FIND_OUT = re.compile(r"(?:check|confirm|double-check|find\s+out|ask|look\s+into\s+it|verify)"
+                      r"(?:\s+(?:with|about\s+it\s+with)\s+(?:[A-Z][\w'-]*|the\s+\w+|\w+)(?:\s+team)?)?[\s.!]*")
+# A yes/no question whose subject is one word (a pronoun or a name): where a longer subject
+# ends is not known, so such a question is quoted as said.
+_AUXILIARY_FIRST = re.compile(r"^(?P<aux>[Ii]s|[Aa]re|[Ww]as|[Ww]ere|[Cc]an|[Cc]ould|[Ww]ill|[Ww]ould|[Hh]as|[Hh]ave|[Ss]hould)\s+"
+                              r"(?P<subject>it|that|this|they|he|she|we|[A-Z][\w'-]+)\s+(?P<rest>.+?)[?\s]*$")
+_QUESTION_FIRST = re.compile(r"^(?:what|when|where|which|who|how|why|is|are|was|were|does|do|did|can|could|will|would|has"
+                             r"|have|should)\b", re.IGNORECASE)
+_SUBJECT_PRONOUNS = frozenset("it that this they he she we".split())
+
+
+def indirect_question(question: str) -> str | None:
+    """"Is that still covered by the learning budget?" → "whether that is still covered
+    by the learning budget"; "When does the licence end?" → "(when does the licence end?)";
+    None for anything else ("Again?", "Right?")."""
+    body = LEAD.sub("", question.strip()).rstrip("?").strip()
+    body = re.sub(r"^(?:(?:and|but|so|also|oh|um|uh),?\s+)+", "", body, flags=re.IGNORECASE)
+    if len(content_words(body)) < 2:
+        return None
+    yes_no = _AUXILIARY_FIRST.match(body)
+    if yes_no is not None:
+        subject = yes_no.group("subject")
+        subject = subject if subject[0].isupper() and subject.lower() not in _SUBJECT_PRONOUNS else subject.lower()
+        return f"whether {subject} {yes_no.group('aux').lower()} {yes_no.group('rest')}"
+    if _QUESTION_FIRST.match(body):
+        return f"({body[0].lower() + body[1:]}?)"  # the order of its words is left as said
+    return None
+
+
 ASK_SOMEONE = re.compile(r"ask\s+(?P<who>[A-Z][\w'-]+)(?:\s+(?:then|instead))?[\s.!]*")
 RESULTS = re.compile(r"^(?:post|share|send|circulate|drop|put|email|publish)\s+(?:(?:you|him|her|them|everyone|[A-Z]\w+)\s+)?"
                      r"(?:the|my|our)\s+(?:numbers|results|findings|figures|data|answers?)\b(?!\s+(?:of|on|for|from|about)\b)",

@@ -1310,3 +1310,18 @@ def test_it_can_stand_for_a_phrase_inside_another_one() -> None:
         (ALICE, "Okay, and I'll escalate it with the landlord today."),
     )
     assert ("Alice Chen", "escalate the damaged dock leveller with the landlord") in owned(result)
+
+
+@pytest.mark.parametrize(("asked", "task"), [
+    ("The Japanese lessons. Is that still covered by the learning budget?",
+     "check with HR whether that is still covered by the learning budget"),
+    ("When does the analytics licence end?", "check with HR (when does the analytics licence end?)"),
+])
+def test_checking_with_someone_after_a_question_is_checking_that_question(asked: str, task: str) -> None:
+    result = digest((BOB, asked), (ALICE, "Not sure. Let me check with HR after this."))
+    assert owned(result) == [("Alice Chen", task)]
+
+
+def test_finding_out_after_no_question_stays_as_said() -> None:
+    result = digest((BOB, "The price went up again."), (ALICE, "Right. I'll check with procurement."))
+    assert owned(result) == [("Alice Chen", "check with procurement")]
