@@ -644,7 +644,7 @@ class Digester:
             # Rule REQUEST_ELABORATION: "Can you look at tuning those?" "Yeah, I'll do it. I'll
             # tune the webhook alert thresholds.": the reply's own words say what was taken
             # on; one item, in those words ("I'll run it against staging": the request's object).
-            task = commitment.task
+            task = self._name_third_person(commitment.task, entry)
             if commitment.shape == "referring":
                 task = rules.substitute(task, previous.task)
             previous.task, previous.words = task, frozenset(content_words(task))
@@ -717,6 +717,7 @@ class Digester:
             asked = self._question_before(speaker, entry, context)
             if asked is not None:
                 commitment.task = clip(f"{commitment.task} {asked}", TASK_LIMIT)
+        commitment.task = self._name_third_person(commitment.task, entry)  # "I'll ring him" is a task
         if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
             return
         ask_who = rules.ASK_SOMEONE.fullmatch(commitment.task)
@@ -795,6 +796,14 @@ class Digester:
         texts = [before] if before else []
         texts += [text for text, said in reversed(self._recent_texts) if said != entry and entry - said <= 2]
         return rules.resolve_pointed(task, match, texts)
+
+    def _name_third_person(self, task: str, entry: int) -> str:
+        """THIRD_PERSON_REFERENCE: "call her" with the person "her" is."""
+        if ("him" in task or "her" in task) and rules.HIM_HER.search(task):
+            spoken_of = self._spoken_of(entry)
+            if spoken_of is not None:
+                return rules.third_person(task, spoken_of)
+        return task
 
     def _spoken_of(self, entry: int) -> str | None:
         """THIRD_PERSON_REFERENCE: the person the last few entries spoke of by name."""
@@ -1188,11 +1197,7 @@ class Digester:
     # -- items ---------------------------------------------------------------------------
     def _add_item(self, owner: Speaker, task: str, said_at: timedelta, due: date | None, entry: int,
                   made: list[_Item], weak: bool = False) -> None:
-        if ("him" in task or "her" in task) and rules.HIM_HER.search(task):
-            spoken_of = self._spoken_of(entry)
-            if spoken_of is not None:
-                task = rules.third_person(task, spoken_of)  # THIRD_PERSON_REFERENCE
-        task = clip(task, TASK_LIMIT)
+        task = clip(self._name_third_person(task, entry), TASK_LIMIT)
         # Whichever way the item came (a promise, an accepted request, an assignment), the
         # same words are never work: the call itself, small talk, a someday intention.
         if not task or rules.is_chatter(task) or rules.is_vague(task):

@@ -1392,8 +1392,18 @@ _OBJECT_FOLLOWERS = frozenset("about at on in to for by after before first back 
                               "know this week".split())
 
 
+# …or by role, when no name is said: "Profile of the new head of product. … I'll interview
+# her by Monday", "the landlord … I'll ring him".
+ROLE_PERSON = re.compile(
+    r"\b(?i:the|our|their|your)\s+(?:(?:new|old|interim|acting|incoming|outgoing|current|former|other)\s+)?"
+    r"(?:[a-z]+\s+)?(?:head|manager|director|lead|candidate|customer|client|landlord|contractor|auditor|editor|recruiter"
+    r"|founder|ceo|cfo|cto|coo|chair|owner|supplier|inspector|teacher|principal|consultant|lawyer|accountant|investor"
+    r"|hire|intern|buyer|agent|architect|surveyor|plumber|electrician)\b(?:\s+of\s+[a-z]+)?")
+
+
 def person_mentioned(text: str, is_participant: Callable[[str], bool]) -> str | None:
-    """The last person a line speaks of by name, for THIRD_PERSON_REFERENCE."""
+    """The last person a line speaks of by name (or, naming no one, by role), for
+    THIRD_PERSON_REFERENCE."""
     found: tuple[int, str] | None = None
     if "." in text or "Prof" in text or "Doctor" in text:
         for match in HONORIFIC_NAME.finditer(text):
@@ -1404,6 +1414,11 @@ def person_mentioned(text: str, is_participant: Callable[[str], bool]) -> str | 
             continue  # "…, Pieter?" speaks to someone in the call, not of someone
         if found is None or match.start(1) > found[0]:
             found = (match.start(1), name)
+    if found is None and ("he " in text or "our " in text or "their " in text):  # "the", "The", "your"…
+        roles = list(ROLE_PERSON.finditer(text))
+        if roles:
+            role = roles[-1].group(0)
+            found = (roles[-1].start(), role[0].lower() + role[1:])  # "The landlord…": "ring the landlord"
     return found[1] if found else None
 
 

@@ -581,8 +581,10 @@ def test_him_and_her_name_the_person_last_spoken_of() -> None:
 
 
 def test_a_person_spoken_to_is_not_the_one_spoken_of() -> None:
-    # "…, Bob?" addresses a participant: "her" cannot be Bob, so it stays "her".
+    # "…, Bob?" addresses a participant: "her" cannot be Bob; it is the one spoken of.
     result = digest((ALICE, "Did the customer reply, Bob?"), (CAROL, "I'll call her tomorrow."))
+    assert [item.task for item in result.action_items] == ["call the customer"]
+    result = digest((ALICE, "Did they reply, Bob?"), (CAROL, "I'll call her tomorrow."))
     assert [item.task for item in result.action_items] == ["call her"]
 
 
@@ -1325,3 +1327,17 @@ def test_checking_with_someone_after_a_question_is_checking_that_question(asked:
 def test_finding_out_after_no_question_stays_as_said() -> None:
     result = digest((BOB, "The price went up again."), (ALICE, "Right. I'll check with procurement."))
     assert owned(result) == [("Alice Chen", "check with procurement")]
+
+
+@pytest.mark.parametrize(("said", "promise", "task"), [
+    ("The landlord still hasn't fixed the heating.", "I'll ring him tomorrow.", "ring the landlord"),
+    ("Profile of the new head of product, she starts Monday.", "I'll interview her next week.",
+     "interview the new head of product"),
+])
+def test_him_or_her_is_the_person_last_spoken_of_by_role(said: str, promise: str, task: str) -> None:
+    assert owned(digest((ALICE, said), (BOB, promise))) == [("Bob Okafor", task)]
+
+
+def test_a_name_beats_a_role() -> None:
+    result = digest((ALICE, "The contractor sent the quote to Fiona, not to us."), (BOB, "I'll call her after this."))
+    assert owned(result) == [("Bob Okafor", "call Fiona")]
