@@ -68,6 +68,7 @@ REQUEST_WINDOW = 4  # entries during which a request can still be taken on
 FOLLOW_UP_WINDOW = 4  # entries during which an owner can still add a date ("by Friday")
 PROPOSAL_WINDOW = 3  # entries during which "I'll take that" can refer to a "we should…"
 MAX_OPEN_REQUESTS = 8
+QUESTION_WINDOW = 3  # entries after a question during which "let me check with HR" is about it
 REFERENCE_WINDOW = 4  # entries during which "him"/"her" can point back to a person named
 LIVE_ACTS = 8  # the presenter's latest acts narrated live that a repeat can be checked against
 KEY_POINT_CANDIDATES = 64
@@ -215,6 +216,8 @@ class Digester:
         self._last_speaker: str | None = None
         self._previous_turn: tuple[Speaker, int] | None = None  # who spoke last, and in which entry
         self._recent_texts: deque[tuple[str, int]] = deque(maxlen=REFERENCE_WINDOW + 1)  # THIRD_PERSON_REFERENCE
+        # The latest questions (their words, entry): WHAT_TO_FIND_OUT.
+        self._questions: deque[tuple[str, int]] = deque(maxlen=QUESTION_WINDOW + 1)
         self._agenda: tuple[str, str, int] | None = None  # AGENDA_ITEM: (title, announcer, entry)
         self._plans_question = -10  # the entry that last asked about personal plans
         self._plans_asker: str | None = None
@@ -260,6 +263,10 @@ class Digester:
         if sharing:
             self._presenter = speaker  # from now on, their "I'll click…" is the demo
         self._recent_texts.append((text, entry))
+        if "?" in text:
+            asked = [sentence.text for sentence in sentences if sentence.question]
+            if asked:
+                self._questions.append((" ".join(asked), entry))
         if _DIGIT.search(text):
             agenda = rules.agenda_item(text)
             if agenda is not None:
@@ -736,16 +743,18 @@ class Digester:
             made[-1].adopted = made[-1].signed = True
 
     def _question_before(self, speaker: Speaker, entry: int, before: str) -> str | None:
-        """The question someone else asked in the entry just before (or the speaker in this
-        one), as the clause a note-taker writes: "whether the lessons are covered"."""
+        """The question just asked, in this entry or the last few (by anyone: "Is the venue
+        free?" "No idea." "I'll check with them."), as the clause a note-taker writes
+        ("whether the lessons are covered"). A question too short to say anything ("But is
+        it booked?") gives way to the one before it."""
         texts = [before] if before else []
-        texts += [text for text, said in reversed(self._recent_texts)
-                  if said == entry - 1 and self._previous_turn is not None
-                  and self._previous_turn[0].participant != speaker.participant]
+        texts += [text for text, said in reversed(self._questions)
+                  if said != entry and entry - said <= QUESTION_WINDOW]
         for text in texts:
-            questions = [part for part in split_sentences(text) if part.rstrip().endswith("?")]
-            if questions:
-                return rules.indirect_question(questions[-1])
+            for question in reversed([part for part in split_sentences(text) if part.rstrip().endswith("?")]):
+                clause = rules.indirect_question(question)
+                if clause is not None:
+                    return clause
         return None
 
     @staticmethod

@@ -1052,13 +1052,14 @@ PLURAL_SUBJECT = re.compile(r"^(?:the|our|those|these|all\s+the|both)\s+(?P<np>(
 # Rule ASK_FOR_IT: "I'll ask Leo then", nothing said of what about.
 # Rule WHAT_TO_FIND_OUT: a promise to find something out that does not say what.
 FIND_OUT = re.compile(r"(?:check|confirm|double-check|find\s+out|ask|look\s+into\s+it|verify)"
-                      r"(?:\s+(?:with|about\s+it\s+with)\s+(?:[A-Z][\w'-]*|the\s+\w+|\w+)(?:\s+team)?)?[\s.!]*")
+                      r"(?:\s+(?:with|about\s+it\s+with)\s+(?:[A-Z][\w'-]*|(?:the|our|their|my)\s+\w+(?:\s+\w+)?|\w+)"
+                      r"(?:\s+team)?)?[\s.!]*")
 # A yes/no question whose subject is one word (a pronoun or a name): where a longer subject
 # ends is not known, so such a question is quoted as said.
 _AUXILIARY_FIRST = re.compile(r"^(?P<aux>[Ii]s|[Aa]re|[Ww]as|[Ww]ere|[Cc]an|[Cc]ould|[Ww]ill|[Ww]ould|[Hh]as|[Hh]ave|[Ss]hould)\s+"
                               r"(?P<subject>it|that|this|they|he|she|we|[A-Z][\w'-]+)\s+(?P<rest>.+?)[?\s]*$")
-_QUESTION_FIRST = re.compile(r"^(?:what|when|where|which|who|how|why|is|are|was|were|does|do|did|can|could|will|would|has"
-                             r"|have|should)\b", re.IGNORECASE)
+_QUESTION_CLAUSE = re.compile(r"(?:^|,\s+)((?:what|when|where|which|who|how|why|is|are|was|were|does|do|did|can|could|will"
+                              r"|would|has|have|should)\b.*)$", re.IGNORECASE)
 _SUBJECT_PRONOUNS = frozenset("it that this they he she we".split())
 
 
@@ -1075,7 +1076,9 @@ def indirect_question(question: str) -> str | None:
         subject = yes_no.group("subject")
         subject = subject if subject[0].isupper() and subject.lower() not in _SUBJECT_PRONOUNS else subject.lower()
         return f"whether {subject} {yes_no.group('aux').lower()} {yes_no.group('rest')}"
-    if _QUESTION_FIRST.match(body):
+    clause = _QUESTION_CLAUSE.search(body)
+    if clause is not None and len(content_words(clause.group(1))) >= 2:
+        body = clause.group(1)  # "And bed nine, is the consult booked?": the question itself
         return f"({body[0].lower() + body[1:]}?)"  # the order of its words is left as said
     return None
 

@@ -1341,3 +1341,24 @@ def test_him_or_her_is_the_person_last_spoken_of_by_role(said: str, promise: str
 def test_a_name_beats_a_role() -> None:
     result = digest((ALICE, "The contractor sent the quote to Fiona, not to us."), (BOB, "I'll call her after this."))
     assert owned(result) == [("Bob Okafor", "call Fiona")]
+
+
+def test_the_question_may_be_a_few_turns_back_and_a_short_follow_up_gives_way() -> None:
+    result = digest(
+        (BOB, "And bed nine, is the cardiology consult actually booked?"),
+        (CAROL, "I put the request in on Friday."),
+        (BOB, "Right, but is it booked?"),
+        (ALICE, "Let me check with the consults desk, they've been slow all week."),
+    )
+    assert owned(result) == [("Alice Chen", "check with the consults desk (is the cardiology consult actually booked?)")]
+
+
+def test_a_question_no_one_could_answer_is_what_its_asker_checks() -> None:
+    result = digest((ALICE, "Is Acme still on the old contract?"), (BOB, "No idea."), (ALICE, "I'll check with finance."))
+    assert owned(result) == [("Alice Chen", "check with finance whether Acme is still on the old contract")]
+
+
+def test_a_question_long_past_is_not_what_a_check_is_about() -> None:
+    result = digest((ALICE, "Is Acme still on the old contract?"), (BOB, "No idea."), (CAROL, "Moving on."),
+                    (BOB, "The demo went fine."), (ALICE, "I'll check with finance."))
+    assert owned(result) == [("Alice Chen", "check with finance")]
