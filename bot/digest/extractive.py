@@ -85,6 +85,8 @@ _WEAK_WORDS = frozenset("can need have got happy".split())  # "I can…", "I nee
 _WITHDRAW_WORDS = frozenset("mind nevermind scratch forget ignore".split())
 _REQUEST_WORDS = frozenset("you your you'll you'd you're please someone somebody anyone anybody everyone everybody who volunteer "
                            "volunteers".split())
+_OFFER_STARTS = ("should i ", "shall i ", "want me to ", "would it help if i ", "will it help if i ",
+                 "would it be useful if i ", "would it be helpful if i ")  # "Want me to draft it?" names no "you"
 _INTENTION_WORDS = frozenset("going want wanted need needed should meant like planning planned".split())
 _DECISION_WORDS = frozenset("agreed decided decision settled consensus aligned final".split())
 _DECISION_VERBS = frozenset("go stick going".split())  # "let's go with", "we're going with"
@@ -873,7 +875,7 @@ class Digester:
         body = sentence.body
         offer = rules.OFFER.match(body)
         if offer:
-            raw = offer.group("t") or offer.group("t2") or ""
+            raw = offer.group("t") or offer.group("t2") or offer.group("t3") or ""
             if re.search(r"\bor\b", raw, re.IGNORECASE) or _PERFECT.match(raw):
                 # "should I send it or does that go through you?": a choice, not an offer;
                 # "should I have escalated earlier?": about the past.
@@ -1465,7 +1467,7 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
         content=[word for word in found if word not in STOPWORDS and len(word) > 1 and not word.isdigit()],
         may_promise=not ws.isdisjoint(_PROMISE_WORDS) or ("i" in ws and not ws.isdisjoint(_I_VERBS))
         or ("it" in ws and ("on" in ws or "leave" in ws)) or ("do" in ws and ("will" in ws or "can" in ws)),
-        may_ask=not ws.isdisjoint(_REQUEST_WORDS) or lower.startswith(("should i ", "shall i "))
+        may_ask=not ws.isdisjoint(_REQUEST_WORDS) or lower.startswith(_OFFER_STARTS)
         or (", just " in text and not ws.isdisjoint(names)),  # "Sofia, just send me the file."
         may_decide=not ws.isdisjoint(_DECISION_WORDS) or ("with" in ws and not ws.isdisjoint(_DECISION_VERBS))
         or ("plan" in ws and "let's" in ws),

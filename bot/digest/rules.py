@@ -864,7 +864,8 @@ ADDRESSED_REQUEST = re.compile(
 ADDRESSED_IMPERATIVE = re.compile(r"^[^,]{1,40},\s+just\s+(?P<t>[a-z][\w'-]*\s+.+)", re.IGNORECASE)
 OFFER = re.compile(
     r"^(?:should|shall)\s+I\s+(?:also\s+|just\s+|maybe\s+)*(?P<t>.+)"
-    r"|^(?:do\s+you\s+want|would\s+you\s+like|want)\s+me\s+to\s+(?:also\s+)?(?P<t2>.+)",
+    r"|^(?:do\s+you\s+want|would\s+you\s+like|want)\s+me\s+to\s+(?:also\s+)?(?P<t2>.+)"
+    r"|^(?:would|will)\s+it\s+(?:help|be\s+(?:useful|helpful))\s+if\s+I\s+(?:also\s+)?(?P<t3>.+)",
     re.IGNORECASE,
 )
 PROPOSAL = re.compile(

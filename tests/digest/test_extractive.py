@@ -1362,3 +1362,16 @@ def test_a_question_long_past_is_not_what_a_check_is_about() -> None:
     result = digest((ALICE, "Is Acme still on the old contract?"), (BOB, "No idea."), (CAROL, "Moving on."),
                     (BOB, "The demo went fine."), (ALICE, "I'll check with finance."))
     assert owned(result) == [("Alice Chen", "check with finance")]
+
+
+@pytest.mark.parametrize("offer", [
+    "Want me to write up the timeline in the postmortem doc? I've got most of it already.",
+    "Would it help if I wrote up the timeline in the postmortem doc?",
+])
+def test_offers_named_without_you_are_offers(offer: str) -> None:
+    result = digest((ALICE, offer.replace("wrote", "write")), (BOB, "Yes please, that'd be great."))
+    assert owned(result) == [("Alice Chen", "write up the timeline in the postmortem doc")]
+
+
+def test_an_offer_declined_is_nobodys_item() -> None:
+    assert owned(digest((ALICE, "Would it help if I joined the vendor call?"), (BOB, "No, it's fine."))) == []
