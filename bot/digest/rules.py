@@ -1171,7 +1171,7 @@ def substitute(reply: str, asked: str) -> str:
     if not obj or set(content_words(obj)) <= set(content_words(after)):
         return reply
     rest = OBJECT_AND_MORE.match(asked)
-    if rest is not None and not after:
+    if rest is not None:
         # "…get the written feedback on both to Chloe?" "I'll write it up": what was asked
         # about and for whom stays ("write up the written feedback on both to Chloe").
         obj = rest.group("obj").strip()

@@ -1375,3 +1375,9 @@ def test_offers_named_without_you_are_offers(offer: str) -> None:
 
 def test_an_offer_declined_is_nobodys_item() -> None:
     assert owned(digest((ALICE, "Would it help if I joined the vendor call?"), (BOB, "No, it's fine."))) == []
+
+
+def test_the_reply_verb_keeps_the_request_object_and_adds_its_own_source() -> None:
+    result = digest((ALICE, "Bob, can you get me the renewal dates for the top twenty accounts?"),
+                    (BOB, "Yep, on it. I'll pull it from Chargebee."))
+    assert owned(result) == [("Bob Okafor", "pull Alice the renewal dates for the top twenty accounts from Chargebee")]
