@@ -378,7 +378,10 @@ _BOARD_THING = r"(?:rows?|columns?|sticky|stickies|sticky\s+notes?|cells?|lanes?
 _BOARD_EDIT = re.compile(
     # the board's own parts as the object: "add a column for proposals", "mark that row green"
     r"^(?:add|group|mark|label|rename|delete|remove|merge|sort|tag|colou?r|archive|clear|update|move|drag)\s+"
-    r"(?:(?:a|an|the|this|that|these|those|my|our|new|another|one\s+more)\s+)?(?:[\w-]+\s+){0,2}?" + _BOARD_THING + r"\b"
+    r"(?:(?:a|an|the|this|that|these|those|my|our|new|another|one\s+more)\s+)?(?:[\w-]+\s+){0,2}?" + _BOARD_THING
+    # …as the head of its phrase: not "a row-count check", "a row count check"
+    + r"(?=\s*$|\s*[,.;!]|\s+(?:for|to|in|on|at|with|about|under|into|here|there|called|named|and|green|red|yellow|blue"
+    r"|orange|purple|grey|gray)\b)"
     # moving something to a place on the board: "move this to the parking lot"
     r"|^(?:move|drag|put|group|park|stick)\b.*\b(?:to|into|onto|in|under)\s+(?:the|a)\s+(?:[\w-]+\s+)?(?:parking\s+lot|" + _BOARD_THING + r")\b"
     # sorting what everyone is looking at: "I'll group these two, slow CI and flaky tests"

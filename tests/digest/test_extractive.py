@@ -1381,3 +1381,9 @@ def test_the_reply_verb_keeps_the_request_object_and_adds_its_own_source() -> No
     result = digest((ALICE, "Bob, can you get me the renewal dates for the top twenty accounts?"),
                     (BOB, "Yep, on it. I'll pull it from Chargebee."))
     assert owned(result) == [("Bob Okafor", "pull Alice the renewal dates for the top twenty accounts from Chargebee")]
+
+
+@pytest.mark.parametrize("said", ["I'll add a row-count check between staging and the warehouse.",
+                                  "I'll add a row count check to the nightly load."])
+def test_a_board_word_inside_a_compound_is_no_board_edit(said: str) -> None:
+    assert len(digest((ALICE, said)).action_items) == 1
