@@ -706,10 +706,17 @@ class Digester:
         if commitment.shape == "anaphoric":
             antecedent = None if accepted else (self._recent_proposal(entry, consume=True)
                                                  or self._recent_agenda(speaker, entry))
+            own = None if accepted or antecedent is not None else self._own_request(speaker, entry, commitment)
             if antecedent is not None:  # "we should have a runbook…" "I can take that."
                 self._add_item(speaker, antecedent, line.offset, commitment.due, entry, made)
                 if made and made[-1].owner.participant == speaker.participant:
                     made[-1].adopted = True
+            elif own is not None:
+                # Rule DO_IT_MYSELF: "Marcus, can you call Hendricks about the delay?" "I'd
+                # rather it come from quality." "Fair, I'll call them this afternoon.": the
+                # one who asked takes their own request back.
+                self._requests.remove(own)
+                self._add_item(speaker, own.task, line.offset, commitment.due or own.due, entry, made)
             elif not accepted and not commitment.weak and _HANDED_OVER.match(commitment.task):
                 # "…the SOC 2 report." "I'll email it to you right after this call": a thing
                 # handed to someone, named from what was just said (POINTED_OBJECT).
@@ -743,6 +750,19 @@ class Digester:
                        entry, made, weak=commitment.weak and not accepted)
         if commitment.signed and len(made) > before_count:
             made[-1].adopted = made[-1].signed = True
+
+    def _own_request(self, speaker: Speaker, entry: int, commitment: _Commitment) -> _Request | None:
+        """DO_IT_MYSELF: the speaker's own request, still open (no one took it) and recent,
+        that "I'll call them" or "I'll do it myself" takes back."""
+        verb = commitment.task.split(None, 1)[0].lower() if commitment.task else ""
+        myself = "myself" in commitment.raw.lower()
+        for request in reversed(self._requests):
+            if request.requester != speaker.participant or request.offer_by is not None or not request.task \
+                    or entry - request.last_activity > FOLLOW_UP_WINDOW or rules.shape(request.task) == "anaphoric":
+                continue
+            if request.task.split(None, 1)[0].lower() == verb or (myself and verb in rules.GENERIC_VERBS):
+                return request
+        return None
 
     def _question_before(self, speaker: Speaker, entry: int, before: str) -> str | None:
         """The question just asked, in this entry or the last few (by anyone: "Is the venue

@@ -1387,3 +1387,19 @@ def test_the_reply_verb_keeps_the_request_object_and_adds_its_own_source() -> No
                                   "I'll add a row count check to the nightly load."])
 def test_a_board_word_inside_a_compound_is_no_board_edit(said: str) -> None:
     assert len(digest((ALICE, said)).action_items) == 1
+
+
+@pytest.mark.parametrize("taken_back", ["Fair. Okay, I'll call them this afternoon.", "Fine, I'll do it myself."])
+def test_the_one_who_asked_takes_a_declined_request_back(taken_back: str) -> None:
+    result = digest(
+        (ALICE, "Bob, can you call Hendricks about the delay on the replacement parts?"),
+        (BOB, "Hmm, I'd rather it come from quality, honestly."),
+        (ALICE, taken_back),
+    )
+    assert owned(result) == [("Alice Chen", "call Hendricks about the delay on the replacement parts")]
+
+
+def test_a_request_someone_took_is_not_taken_back() -> None:
+    result = digest((ALICE, "Bob, can you fix the invoice template?"), (BOB, "Sure, will do."),
+                    (ALICE, "Great, I'll do it myself then."))
+    assert owned(result) == [("Bob Okafor", "fix the invoice template")]
