@@ -2,7 +2,9 @@
 
 Meet events only request a sync of their meeting (the sync reads the truth from Meet):
 the event id is claimed and the sync requested in one transaction, so a duplicate does
-nothing and a failure leaves no claim behind. Subscription lifecycle events update the
+nothing and a failure leaves no claim behind. An event announcing a conference's files
+(``fileGenerated``) asks only for that conference's files to be looked at
+(``files_announced``); every other one for a full look at the meeting's live state. Subscription lifecycle events update the
 subscription's record and maintain it; their id is claimed first and released if acting
 fails. Either way a failure is answered with an error, so Pub/Sub delivers the event again.
 """
@@ -10,6 +12,7 @@ fails. Either way a failure is answered with an error, so Pub/Sub delivers the e
 from __future__ import annotations
 
 import logging
+import re
 
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
@@ -24,6 +27,15 @@ log = logging.getLogger(__name__)
 
 MEET_EVENT_PREFIX = "google.workspace.meet."
 LIFECYCLE_PREFIX = "google.workspace.events.subscription.v1."
+# The events that announce a conference's file, and the payload field naming the artifact.
+FILE_EVENTS = {
+    MEET_EVENT_PREFIX + "recording.v2.fileGenerated": "recording",
+    MEET_EVENT_PREFIX + "transcript.v2.fileGenerated": "transcript",
+    MEET_EVENT_PREFIX + "smartNote.v2.fileGenerated": "smartNote",
+}
+# conferenceRecords/{id}/{recordings|transcripts|smartNotes}/{id}: the conference is the prefix.
+_ARTIFACT_NAME = re.compile(r"(conferenceRecords/[A-Za-z0-9_-]{1,200})/(?:recordings|transcripts|smartNotes)/"
+                            r"[A-Za-z0-9_-]{1,200}")
 
 
 def handle_event(services: Services, worker: SyncWorker, event: WorkspaceEvent) -> str:
@@ -31,7 +43,8 @@ def handle_event(services: Services, worker: SyncWorker, event: WorkspaceEvent) 
     claim = "workspace-event:" + event.id
     if event.type.startswith(MEET_EVENT_PREFIX):
         outcome = services.storage.sync_queue.take_meet_event(claim, subscription=event.subscription,
-                                                   meet_space=event.meet_space)
+                                                              meet_space=event.meet_space,
+                                                              files_of=files_announced(event))
         if outcome == "sync-requested":
             worker.kick()
         return outcome
@@ -44,6 +57,17 @@ def handle_event(services: Services, worker: SyncWorker, event: WorkspaceEvent) 
     except Exception:
         services.storage.processed_events.forget_processed(claim)
         raise
+
+
+def files_announced(event: WorkspaceEvent) -> str | None:
+    """The conference record whose file the event announced (a recording, transcript or
+    smart notes reaching FILE_GENERATED), or None: the event asks for a full look (any
+    other event, or a payload that does not name an artifact as Meet does)."""
+    field = FILE_EVENTS.get(event.type)
+    resource = event.data.get(field) if field is not None else None
+    name = resource.get("name") if isinstance(resource, dict) else None
+    match = _ARTIFACT_NAME.fullmatch(name) if isinstance(name, str) else None
+    return match.group(1) if match else None
 
 
 def _lifecycle(services: Services, event: WorkspaceEvent) -> str:

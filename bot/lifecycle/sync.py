@@ -12,6 +12,13 @@
    duplicate deliveries, concurrent workers and restarts) and edited as artifacts
    become ready. Attendance is read once per conference and kept; later syncs only
    re-read the artifacts.
+
+A sync asked for by events that only announced conferences' files (``files_of``, from
+the sync's claim) does step 3 alone, for those conferences, from what is stored of them:
+nothing else changed (the card does not show files), so the space's conferences are not
+read. A conference the app has not summarised yet (its end not seen: that event is late or
+lost) gets the full look instead, as does a meeting that is paused, may be dormant, or has
+no live subscription.
 """
 
 from __future__ import annotations
@@ -98,14 +105,21 @@ class MeetingSync:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def sync(self, meeting: Meeting, observed_at: datetime | None = None) -> SyncOutcome:
+    def sync(self, meeting: Meeting, observed_at: datetime | None = None, *,
+             files_of: frozenset[str] | None = None) -> SyncOutcome:
         """``observed_at``: when ``meeting`` was read from storage (the sync's claim); what
-        the sync draws is a reading from then on, and never replaces a later one."""
+        the sync draws is a reading from then on, and never replaces a later one.
+        ``files_of``: the sync was asked only to look at these conferences' files (None: a
+        full look at the live state)."""
         services = self.services
         observed_at = observed_at or services.clock()
         paused = services.storage.pauses.pause_of(meeting.id) if meeting.id is not None else None
         now = services.clock()
         maybe_dormant = may_be_dormant(meeting, now, services.config.dormant_after_seconds)
+        if files_of and paused is None and not maybe_dormant:
+            outcome = self._sync_files(meeting, files_of)
+            if outcome is not None:
+                return outcome
         # A refused access token is first only that token (Google expired it before the app
         # thought, say): forgotten, and the read tried once more with a fresh one. Refused
         # again, or no token to be had, the organizer's authorization is gone: paused.
@@ -143,6 +157,46 @@ class MeetingSync:
         if paused is not None:  # caught up: the story goes on
             services.storage.pauses.end_pause(paused.meeting_id, paused.since)
         return SyncOutcome(state.status, needs_more=pending, dormant=dormant)
+
+    def _sync_files(self, meeting: Meeting, files_of: frozenset[str]) -> SyncOutcome | None:
+        """Bring the summaries of these conferences up to date, their files having been
+        announced, without reading the space's conferences: an ended conference's times are
+        stored with its summary, and nothing the card shows depends on files. None when a
+        full look is needed instead: a conference not summarised yet (the app has not seen
+        it end), no live subscription (events may have been missed), or the organizer's
+        authorization in doubt (the full look retries with a fresh token, or pauses)."""
+        services = self.services
+        if meeting.id is None or not self._subscribed(meeting):
+            return None
+        records = []
+        for name in sorted(files_of):
+            stored = services.storage.summaries.get_summary(name)
+            if stored is None or stored.meeting_id != meeting.id or stored.started_at is None \
+                    or stored.ended_at is None:
+                return None
+            records.append(ConferenceRecord(name, stored.started_at, stored.ended_at))
+        pending = False
+        try:
+            credentials = services.credentials.for_user(meeting.organizer)
+            for record in records:
+                pending |= not self._summarise(meeting, record, credentials)
+        except NeedsAuthorization:
+            return None
+        except GoogleApiError as error:
+            if error.kind is not FailureKind.UNAUTHENTICATED:
+                raise
+            services.credentials.invalidate(meeting.organizer)
+            return None
+        return SyncOutcome(meeting.status, needs_more=pending)
+
+    def _subscribed(self, meeting: Meeting) -> bool:
+        """The meeting's Meet events are coming: its subscription is active and unexpired."""
+        services = self.services
+        if not services.config.pubsub_topic or meeting.id is None:
+            return False
+        existing = services.storage.subscriptions.subscription_of(meeting.id)
+        return existing is not None and existing.state == SubscriptionState.ACTIVE \
+            and existing.expire_time > services.clock()
 
     def _paused(self, meeting: Meeting, observed_at: datetime) -> SyncOutcome:
         """The organizer's authorization is gone, so Meet cannot be read: redraw the card

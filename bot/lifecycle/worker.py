@@ -137,7 +137,7 @@ class SyncWorker:
     def _run_claim(self, claim: SyncClaim) -> None:
         storage, meeting = self.services.storage, claim.meeting
         try:
-            outcome = self.sync.sync(meeting, claim.claimed_at)
+            outcome = self.sync.sync(meeting, claim.claimed_at, files_of=claim.files_of)
         except GoogleApiError as error:
             if error.transient:
                 # The request is kept: a card edit or summary post refused for Chat's quota

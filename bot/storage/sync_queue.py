@@ -20,6 +20,16 @@ and a quiet meeting's fresh event waits for a round of the busy spaces, not behi
 their requests (``claim_syncs(one_per_space=True)``). The reconciler asks for a bounded
 number of syncs per pass and per organizer, so one person's hundreds of meetings cannot
 keep anyone else's from being looked at; the next pass carries on where this one stopped.
+
+What a sync must look at: a request asks for a full look at the meeting's live state
+(its conferences, the card, every summary) unless it was made by an event that announced
+a conference's files (``take_meet_event(files_of=…)``), which asks only for that
+conference's summary to be brought up to date: such a request is also a row of
+``file_sync_requests`` under the number it took. Requests coalesce as a claim covers
+them: any full one among them makes a full look, else the claim carries the union of
+their conferences (``SyncClaim.files_of``). A claim that expires or is put back keeps
+them all (rows go only when a sync covering them finishes), and a request made while a
+sync runs is not covered by it, whatever it asks.
 """
 
 from __future__ import annotations
@@ -44,7 +54,7 @@ from bot.storage.database import (
     waited_since,
 )
 from bot.storage.errors import translate_errors
-from bot.storage.tables import conference_summaries, meetings, processed_events, subscriptions
+from bot.storage.tables import conference_summaries, file_sync_requests, meetings, processed_events, subscriptions
 
 
 # With ``one_per_space``, a claim ranks this many candidates per meeting it may claim.
@@ -57,6 +67,10 @@ class SyncClaim:
     requested: int  # the request counter this sync covers
     claimed_at: datetime  # when the meeting was read: its sync observes from then on
     failures: int = 0  # syncs of this meeting in a row that failed for a passing reason, before this one
+    # What the requests this sync covers ask it to look at: None, the meeting's live state
+    # (one of them, at least, asked for a full look); else only these conference records'
+    # files (every one of them came from an event that announced a conference's files).
+    files_of: frozenset[str] | None = None
 
 
 # -- taking a Meet event (``SqlSyncQueue.take_meet_event``): built once, run on every push ---
@@ -71,13 +85,18 @@ _EVENT_MEETING = sa.func.coalesce(
     sa.select(meetings.c.id).where(meetings.c.meet_space == sa.bindparam("by_space", type_=sa.String))
     .scalar_subquery())
 
-# SQLite, after the claim: the meeting's id when its sync was requested, no row if unknown.
-_REQUEST_SYNC_OF_EVENT = request_syncs(meetings.c.id == _EVENT_MEETING).returning(meetings.c.id)
+# SQLite, after the claim: the meeting's id and the number its request took when its sync
+# was requested, no row if unknown.
+_REQUEST_SYNC_OF_EVENT = request_syncs(meetings.c.id == _EVENT_MEETING).returning(meetings.c.id,
+                                                                                   meetings.c.sync_requested)
+# The conference whose files the event announced (NULL: the event asks for a full look).
+_FILES_OF = sa.bindparam("files_of", type_=sa.String)
 
 
 def _take_meet_event_statement() -> sa.Select[Any]:
     """PostgreSQL: claim the id (no row when claimed before), request the sync only if this
-    claimed it, and count both: ``(claimed, requested)``, each 0 or 1. The parts see one
+    claimed it, note what the request asks for when it names a conference's files, and count
+    the claim and the request: ``(claimed, requested)``, each 0 or 1. The parts see one
     snapshot and each other only through RETURNING, hence the request's EXISTS on the claim.
     A concurrent delivery of the same id waits on the claim's row and then claims nothing."""
     claimed = (postgresql.insert(processed_events)
@@ -87,13 +106,43 @@ def _take_meet_event_statement() -> sa.Select[Any]:
                .returning(processed_events.c.event_id)
                .cte("claimed"))
     requested = (request_syncs(sa.and_(meetings.c.id == _EVENT_MEETING, sa.exists(claimed.select())))
-                 .returning(meetings.c.id)
+                 .returning(meetings.c.id, meetings.c.sync_requested)
                  .cte("requested"))
+    noted = (postgresql.insert(file_sync_requests)
+             .from_select(["meeting_id", "request", "conference_record"],
+                          sa.select(requested.c.id, requested.c.sync_requested, _FILES_OF)
+                          .where(_FILES_OF.is_not(None)))
+             .on_conflict_do_nothing(index_elements=["meeting_id", "request"])
+             .returning(file_sync_requests.c.meeting_id)
+             .cte("noted"))
     return sa.select(sa.select(sa.func.count()).select_from(claimed).scalar_subquery().label("claimed"),
-                     sa.select(sa.func.count()).select_from(requested).scalar_subquery().label("requested"))
+                     sa.select(sa.func.count()).select_from(requested).scalar_subquery().label("requested"),
+                     # Not read: a data-modifying CTE is part of the statement only once referenced.
+                     sa.select(sa.func.count()).select_from(noted).scalar_subquery().label("noted"))
 
 
 _TAKE_MEET_EVENT = _take_meet_event_statement()
+
+
+def _files_of(connection: sa.Connection, rows: list[sa.RowMapping]) -> dict[int, frozenset[str] | None]:
+    """What each claimed meeting's sync must look at (``SyncClaim.files_of``): the union of
+    the conferences its pending requests named, when every one of them named one (a row
+    for each number from ``sync_done`` to ``sync_requested``), else None (a full look)."""
+    scopes: dict[int, frozenset[str] | None] = {row["id"]: None for row in rows}
+    if not rows:
+        return scopes
+    named: dict[int, list[str]] = {row["id"]: [] for row in rows}
+    bounds = {row["id"]: (int(row["sync_done"]), int(row["sync_requested"])) for row in rows}
+    for noted in connection.execute(sa.select(file_sync_requests)
+                                    .where(file_sync_requests.c.meeting_id.in_(sorted(named)))):
+        done, requested = bounds[noted.meeting_id]
+        if done < noted.request <= requested:
+            named[noted.meeting_id].append(noted.conference_record)
+    for meeting_id, records in named.items():
+        done, requested = bounds[meeting_id]
+        if records and len(records) == requested - done:
+            scopes[meeting_id] = frozenset(records)
+    return scopes
 
 
 class SqlSyncQueue:
@@ -109,7 +158,8 @@ class SqlSyncQueue:
             connection.execute(request_syncs(meetings.c.id == meeting_id))
 
     @translate_errors
-    def take_meet_event(self, event_id: str, *, subscription: str | None, meet_space: str | None) -> str:
+    def take_meet_event(self, event_id: str, *, subscription: str | None, meet_space: str | None,
+                        files_of: str | None = None) -> str:
         """Claim a Meet event's id and request a sync of its meeting, atomically.
 
         Either both happen or neither (a claim without its sync request would turn the
@@ -118,13 +168,17 @@ class SqlSyncQueue:
         deleted meanwhile) keeps the claim: a redelivery finds nothing more. "duplicate",
         "unknown-meeting" or "sync-requested".
 
+        ``files_of``: the conference record (``conferenceRecords/{id}``) whose files the
+        event announced; the request then asks only for that conference's files to be
+        looked at (recorded with it, in the same transaction). None: a full look.
+
         Every push comes here, so on PostgreSQL it is one statement sent on its own (one
         round trip: no BEGIN or COMMIT around it): claim, lookup and request in one
         data-modifying CTE, which PostgreSQL runs all or nothing. SQLite has no DML in
         CTEs: the claim and the request, in one write transaction.
         """
         parameters = {"claim_id": event_id, "claimed_at": self._db.now(), "by_subscription": subscription,
-                      "by_space": meet_space}
+                      "by_space": meet_space, "files_of": files_of}
         if self._db.dialect == "postgresql":
             with self._db.writing(one_statement=True) as connection:
                 row = connection.execute(_TAKE_MEET_EVENT, parameters).one()
@@ -132,7 +186,12 @@ class SqlSyncQueue:
         else:
             with self._db.writing() as connection:
                 claimed = connection.execute(claim_event(self._db, event_id)).first() is not None
-                requested = claimed and connection.execute(_REQUEST_SYNC_OF_EVENT, parameters).first() is not None
+                request = connection.execute(_REQUEST_SYNC_OF_EVENT, parameters).first() if claimed else None
+                requested = request is not None
+                if request is not None and files_of is not None:
+                    connection.execute(self._db.insert(file_sync_requests).values(
+                        meeting_id=request.id, request=request.sync_requested, conference_record=files_of)
+                        .on_conflict_do_nothing(index_elements=["meeting_id", "request"]))
         if not claimed:
             return "duplicate"
         return "sync-requested" if requested else "unknown-meeting"
@@ -183,8 +242,9 @@ class SqlSyncQueue:
             if rows:
                 connection.execute(sa.update(meetings).where(meetings.c.id.in_([r["id"] for r in rows]))
                                    .values(sync_claimed_until=now + timedelta(seconds=lease_seconds)))
-        return [SyncClaim(row_to_meeting(row), int(row["sync_requested"]), now, int(row["sync_failures"]))
-                for row in rows]
+            scopes = _files_of(connection, rows)
+        return [SyncClaim(row_to_meeting(row), int(row["sync_requested"]), now, int(row["sync_failures"]),
+                          scopes[row["id"]]) for row in rows]
 
     def _first_of_each_space(self, connection: sa.Connection, claimable: list[sa.ColumnElement[bool]],
                              now: datetime, limit: int, busy_limit: int | None) -> list[sa.RowMapping]:
@@ -266,6 +326,9 @@ class SqlSyncQueue:
                     sync_claimed_until=None, last_synced_at=now, sync_ticket=ticket, sync_failures=0,
                     status=sa.case((current, status.value), else_=meetings.c.status),
                     updated_at=now, **values))
+            # What the covered requests asked for is served; later ones keep their rows.
+            connection.execute(sa.delete(file_sync_requests).where(
+                file_sync_requests.c.meeting_id == claim.meeting.id, file_sync_requests.c.request <= claim.requested))
 
     @translate_errors
     def release_sync(self, claim: SyncClaim, *, retry_after_seconds: float) -> None:
@@ -296,19 +359,25 @@ class SqlSyncQueue:
 
         Looked at: not dormant, and not over yet (in use since ``created_after``), or made
         ``recently`` (the link may be used again), or with a summary still waiting for
-        files. A meeting whose sync is waiting in the queue is left out (that sync reads Meet
-        after now), so the next pass carries on with the ones this pass did not reach; one
-        whose sync is running (claimed) is not: that sync may have read Meet before what this
-        pass is catching up on, so another follows it (a sync put back for a pause is claimed
-        too: asking again changes nothing, the sync after the pause serves both). Several
-        instances at once request a meeting with no sync waiting once: the update checks
-        again that none is.
+        files. A meeting whose full sync is waiting in the queue is left out (that sync reads
+        Meet after now), so the next pass carries on with the ones this pass did not reach;
+        one waiting only to look at some conferences' files is not (that sync would not read
+        the live state: the request this pass adds makes it a full look), nor one whose sync
+        is running (claimed): that sync may have read Meet before what this pass is catching
+        up on, so another follows it (a sync put back for a pause is claimed too: asking
+        again changes nothing, the sync after the pause serves both). Several instances at
+        once request a meeting with no full sync waiting once: the update checks again that
+        none is.
         """
         now = self._db.now()
         incomplete = (sa.select(conference_summaries.c.meeting_id)
                       .where(conference_summaries.c.complete.is_(False)))
         claimed = sa.and_(meetings.c.sync_claimed_until.is_not(None), meetings.c.sync_claimed_until >= now)
-        not_waiting = sa.or_(meetings.c.sync_requested <= meetings.c.sync_done, claimed)
+        # Pending requests that asked only for files; any beyond them asked for a full look.
+        files_only = (sa.select(sa.func.count()).select_from(file_sync_requests)
+                      .where(file_sync_requests.c.meeting_id == meetings.c.id,
+                             file_sync_requests.c.request > meetings.c.sync_done).scalar_subquery())
+        not_waiting = sa.or_(meetings.c.sync_requested - meetings.c.sync_done <= files_only, claimed)
         # A card never shown yet is its /meet's to post while that answer may still be under
         # way (``answer_window``: the app's budget before its answer): a sync now would post
         # it first, drawn before the co-hosts were tried, and the /meet's own post (same

@@ -169,6 +169,21 @@ subscriptions = sa.Table(
     sa.Index(None, "meeting_id"),
 )
 
+# Sync requests that asked only for some conferences' files to be looked at (a recording,
+# transcript or smart notes fileGenerated event names its conference), one row per request:
+# ``request`` is the number the request took (``meetings.sync_requested`` once it was made).
+# A pending request with no row here asks for a full look at the meeting's live state, so
+# every writer that only bumps the counter (the reconciler, a wake-up, a /meet) asks for
+# one; a sync covering requests that all have rows reads only their conferences' files.
+# The rows a sync covered are deleted when it finishes (bot/storage/sync_queue.py).
+file_sync_requests = sa.Table(
+    "file_sync_requests",
+    metadata,
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("request", sa.Integer, primary_key=True),
+    sa.Column("conference_record", sa.String, nullable=False),  # conferenceRecords/{id}
+)
+
 # One summary message per conference: where it is, what it showed, whether it is final.
 conference_summaries = sa.Table(
     "conference_summaries",

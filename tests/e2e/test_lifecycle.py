@@ -6,6 +6,7 @@ Pub/Sub push them (signed) to the app, the app reads Meet and edits Chat.
 
 from __future__ import annotations
 
+import base64
 import json
 import tempfile
 import threading
@@ -168,6 +169,54 @@ def test_smart_notes_taken_are_read_until_their_file_is_ready(events_stack: Stac
     assert "docs.google.com" in json.dumps(meeting.summaries())
     assert len(events_stack.calls("conferenceRecords.smartNotes.list")) >= 2
     assert len(events_stack.calls("conferenceRecords.recordings.list")) == 1  # none at the end: none ever
+
+
+def test_the_files_events_sync_reads_only_their_conference(events_stack: Stack) -> None:
+    """The files' fileGenerated events name their conference: the sync they ask for brings
+    its summary up to date from what is stored of it, without listing the space's
+    conferences again (three lists a meeting: after subscribing, in the call, at the end)."""
+    events_stack.control("POST", "reset")
+    meeting = Meeting(events_stack)
+    wait_until(lambda: events_stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
+    meeting.join(user=meeting.alice["name"])
+    meeting.join(user=meeting.bob["name"])
+    meeting.join(phone="+16505550123")
+    meeting.flush()
+    wait_until(lambda: "In the call (3)" in meeting.card_text(), what="three in the call")
+    meeting.end(recording=True, transcript=[{"user": meeting.alice["name"], "text": "Hello"}])
+    meeting.flush()
+    wait_until(meeting.summaries, what="the summary")
+    wait_until(lambda: events_stack.storage.sync_queue.meetings_needing_sync() == 0, what="the end's syncs over")
+    listed = len(events_stack.calls("conferenceRecords.list"))
+    events_stack.control("POST", "clock", {"advanceSeconds": 600})  # transcript and recording files generated
+    meeting.flush()
+    wait_until(lambda: "being prepared" not in json.dumps(meeting.summaries()), what="artifact links")
+    wait_until(lambda: events_stack.storage.sync_queue.meetings_needing_sync() == 0, what="the files' syncs over")
+    assert_final_state(meeting)
+    assert len(events_stack.calls("conferenceRecords.list")) == listed
+    assert len(events_stack.calls("conferenceRecords.recordings.list")) == 2  # the end, then the file's link
+
+
+def test_a_file_event_of_a_conference_whose_end_the_app_missed_brings_card_and_summary(events_stack: Stack) -> None:
+    """Only a file's event arrives (the conference's other events are held): the app has
+    not seen that conference end, so the sync takes the full look and the card and the
+    summary come out right all the same."""
+    from bot.lifecycle.pushes import handle_event
+    from bot.pubsub import parse_push
+
+    with pubsub_paused(events_stack) as meeting:
+        meeting.join(user=meeting.alice["name"])
+        meeting.end(recording=True)
+        events_stack.control("POST", "clock", {"advanceSeconds": 600})
+        [published] = events_stack.control(
+            "GET", "pubsub/messages?type=google.workspace.meet.recording.v2.fileGenerated")["messages"]
+        data = base64.b64encode(json.dumps(published["data"]).encode()).decode()
+        file_event = parse_push({"message": {"attributes": published["attributes"], "data": data}})
+        bot = events_stack.local.app.extensions["meetbot"]
+        assert handle_event(bot.services, bot.worker, file_event) == "sync-requested"
+        wait_until(lambda: "drive.google.com" in json.dumps(meeting.summaries()), what="the summary with its link")
+        assert "Ended" in meeting.card_text()
+        assert len(meeting.summaries()) == 1 and "Alice Anders" in json.dumps(meeting.summaries())
 
 
 def test_duplicated_and_shuffled_events_change_nothing(events_stack: Stack) -> None:
