@@ -1290,12 +1290,16 @@ class Digester:
         main, rest = (text[: clause.start()], text[clause.start():]) if clause else (text, "")
         found = self._dates.find(main)
         for phrase in reversed(found):  # cut from the end, so earlier spans stay valid
-            if main[phrase.end: phrase.end + 2] == "'s":
-                continue  # "on Wednesday's vendor call": the date stays part of the words
+            if main[phrase.end: phrase.end + 2] == "'s" or _NAMES_A_THING.match(main, phrase.end) \
+                    and _THE_BEFORE.search(main, 0, phrase.start):
+                # "on Wednesday's vendor call", "do the Saturday pickup": the day names the
+                # thing and stays part of the words (the date is still the due date)
+                continue
             start = phrase.start
-            if phrase.due is None:
-                # "migrate the database in the next sprint": a time with no date leaves no
-                # "in the" behind ("by Friday" is cut whole by the date finder).
+            if phrase.due is None or _DETERMINER_LEFT.search(main, 0, start):
+                # "migrate the database in the next sprint", "do the deploy on the Friday
+                # morning": a time leaves no "in the", "on the" behind ("by Friday" is cut
+                # whole by the date finder).
                 dangling = _DANGLING.search(main, 0, start)
                 if dangling is not None:
                     start = dangling.start()
@@ -1441,6 +1445,9 @@ class ExtractiveSummarizer:
 
 
 # "email it to you", "send them over to Bob": a thing handed to someone.
+_DETERMINER_LEFT = re.compile(r"\sthe\s*$", re.IGNORECASE)
+_THE_BEFORE = re.compile(r"\b(?:the|this|that|our|your|their|my)\s+$", re.IGNORECASE)
+_NAMES_A_THING = re.compile(r"\s+(?!(?:and|or|at|by|to|for|with|in|on|morning|afternoon|evening|night)\b)[a-z]")
 _HANDED_OVER = re.compile(r"^(?:send|email|e-mail|forward|mail|post|give|bring|hand|pass|share|show)\s+(?:it|them|those|these|that)"
                           r"(?:\s+(?:over|across|along|on))?\s+to\s+\S", re.IGNORECASE)
 _ADDRESS_TURN = re.compile(r",\s+(?:just|please|can|could|would|will)\s+(?:you\s+)?[a-z]", re.IGNORECASE)

@@ -1403,3 +1403,13 @@ def test_a_request_someone_took_is_not_taken_back() -> None:
     result = digest((ALICE, "Bob, can you fix the invoice template?"), (BOB, "Sure, will do."),
                     (ALICE, "Great, I'll do it myself then."))
     assert owned(result) == [("Bob Okafor", "fix the invoice template")]
+
+
+@pytest.mark.parametrize(("said", "task", "due"), [
+    ("I'll do the Saturday pickup from Kroger.", "do the Saturday pickup from Kroger", date(2026, 3, 7)),
+    ("I'll run the Thursday design review.", "run the Thursday design review", THURSDAY),
+    ("I'll do the deploy on the Friday morning.", "do the deploy", FRIDAY),
+])
+def test_a_day_that_names_the_thing_stays_in_the_task(said: str, task: str, due: date) -> None:
+    [item] = digest((ALICE, said)).action_items
+    assert (item.task, item.due) == (task, due)
