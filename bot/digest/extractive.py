@@ -217,6 +217,7 @@ class Digester:
         self._proposals: list[tuple[str, int]] = []  # (task, entry): the last few "we should…"
         self._last_speaker: str | None = None
         self._previous_turn: tuple[Speaker, int] | None = None  # who spoke last, and in which entry
+        self._last_asked = -1  # the entry of the latest request or offer made
         self._recent_texts: deque[tuple[str, int]] = deque(maxlen=REFERENCE_WINDOW + 1)  # THIRD_PERSON_REFERENCE
         # The latest questions (their words, entry): WHAT_TO_FIND_OUT.
         self._questions: deque[tuple[str, int]] = deque(maxlen=QUESTION_WINDOW + 1)
@@ -1005,6 +1006,7 @@ class Digester:
             and rules.similar(frozenset(content_words(old.task)), frozenset(content_words(request.task))))]
         self._requests.append(request)
         del self._requests[:-MAX_OPEN_REQUESTS]
+        self._last_asked = max(self._last_asked, request.entry)
 
     def _expire(self, entry: int) -> None:
         if self._requests:
@@ -1028,6 +1030,7 @@ class Digester:
         first = re.sub(r"^(?:um+|uh+|oh|hmm+)[,.]?\s*", "", sentences[0].text, flags=re.IGNORECASE)
         whole = " ".join(sentence.text for sentence in sentences)
         others = [person for _, _, person in self._names.find(whole) if person.participant != speaker.participant]
+        latest_asked = self._last_asked  # the latest request, even one answered since
         taken_at: int | None = None  # the entry whose request this reply took on
         taken: list[tuple[int, str, date | None, bool, bool]] = []
         for request in reversed(waiting):  # the latest request first: replies answer the last question
@@ -1064,6 +1067,9 @@ class Digester:
                 request.next_speaker_only = False
                 if speaker.participant in request.addressees:
                     request.open_to_volunteers = True  # …or taken on by someone else
+                elif not request.addressees:
+                    request.addressees = {speaker.participant}  # asked of whoever answered: of them
+                    request.open_to_volunteers = True
                 continue
             if commitment is not None and commitment.shape == "full" and request.task and not request.next_speaker_only \
                     and (request.volunteers_only or (request.addressees and speaker.participant not in request.addressees)) \
@@ -1076,6 +1082,10 @@ class Digester:
             volunteer_only = request.volunteers_only or (
                 bool(request.addressees) and speaker.participant not in request.addressees)
             if volunteer_only and not volunteered:
+                continue
+            if not volunteered and request.entry < latest_asked:
+                # "Could you waive the fee?" "I can't." … "Would you move to net-30?" "Let me
+                # check." "Totally fair.": a bare yes answers the latest request, not an older one.
                 continue
             if not volunteered and (rules.HEDGED.search(first) or rules.HEDGE_TAIL.search(first)
                                     or rules.conditional(" " + first)):

@@ -190,7 +190,7 @@ HEDGE_BEFORE = re.compile(r"(?:\bI\s+(?:think|guess|suppose|reckon|imagine|expec
 # takes it back. A hedge on the date ("by the tenth, probably earlier", "Monday, maybe
 # Tuesday") leaves the promise as it was.
 HEDGE_TAIL = re.compile(
-    r"(?:^|[,;(]|\s-+|\s—)\s*(?:(?:maybe|perhaps|possibly|probably|hopefully|I\s+(?:think|guess|suppose|hope))\s*(?:[,.;!?)]|$)"
+    r"(?:^|[,;(]|\s-+|\s—|\s)\s*(?:(?:maybe|perhaps|possibly|probably|hopefully|I\s+(?:think|guess|suppose|hope))\s*(?:[,.;!?)]|$)"
     r"|(?:but\s+)?no\s+promises\b|(?:but\s+)?(?:we'll|let's|I'll)\s+see\b|fingers\s+crossed\b"
     # "…, or maybe Bob should", "…, or actually Carol": the promise offered to someone else.
     r"|\bor\s+(?:maybe|perhaps|actually|else|possibly)\b"
@@ -709,7 +709,14 @@ _VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+coupl
                 r"let\s+(?:you|everyone|everybody|the\s+team|people|folks|them|him|her|us|[A-Z]\w+)\s+know\s*$",
                 r"(?:come|get|circle)\s+back(?:\s+to\s+(?:you|him|her|them|us|everyone|[A-Z]\w+))?"
                 r"(?:\s+(?:on|about)\s+(?:that|this|it)(?:\s+one)?)?\s*$",
-                r"share\s+more\s+(?:details?|info|information|colou?r|news)\s*$"]
+                r"share\s+more\s+(?:details?|info|information|colou?r|news)\s*$",
+                # "I'll have a think about motion": thinking, with nothing to deliver.
+                r"(?:have|take)\s+a\s+(?:quick\s+|little\s+|proper\s+)?(?:think|ponder)\b",
+                # "Sneha will talk more about that": a later part of this meeting.
+                r"(?:talk|speak|say\s+a\s+bit|go)\s+(?:a\s+bit\s+)?(?:more\s+)?(?:about|into)\s+(?:that|this|it)\s*$",
+                # "I'll let you get to bed", "I'll let you go": the goodbye.
+                r"let\s+(?:you|everyone|everybody|y'all|you\s+all|you\s+guys|them|him|her|[A-Z]\w+)\s+"
+                r"(?:go|get\s+(?:to\s+bed|back\s+to\s+(?:it|work|your\s+\w+)|on\s+with\s+(?:it|your\s+\w+)|some\s+sleep))\b"]
 VAGUE_TASK = re.compile("^(?:" + "|".join(_VAGUE_FORMS) + r")", re.IGNORECASE)
 # "Let me…" that is the call itself ("let me share my screen", "let me see", "let me
 # know"); "let me check with legal" or "let me share the doc after the call" is not.

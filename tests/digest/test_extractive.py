@@ -1413,3 +1413,33 @@ def test_a_request_someone_took_is_not_taken_back() -> None:
 def test_a_day_that_names_the_thing_stays_in_the_task(said: str, task: str, due: date) -> None:
     [item] = digest((ALICE, said)).action_items
     assert (item.task, item.due) == (task, due)
+
+
+@pytest.mark.parametrize("said", [
+    "I'll also have a think about motion, maybe some short loops.",
+    "Carol will talk more about that.",
+    "Okay, thanks everyone, I'll let you get to bed.",
+    "I can amortize it across the first run maybe, but it's the same money.",
+])
+def test_thinking_talking_later_in_the_call_goodbyes_and_tail_hedges_are_no_items(said: str) -> None:
+    assert owned(digest((ALICE, said))) == []
+
+
+def test_a_request_declined_is_not_taken_by_someone_elses_okay() -> None:
+    result = digest(
+        (ALICE, "Could you waive the setup fee?"),
+        (BOB, "I can't do that one, no."),
+        (CAROL, "Okay. Um, do we know what we spent last year?"),
+    )
+    assert owned(result) == []
+
+
+def test_a_bare_yes_answers_the_latest_request_not_an_older_one() -> None:
+    result = digest(
+        (ALICE, "Bob, could you waive the setup fee?"),
+        (BOB, "I really can't, sorry."),
+        (BOB, "Carol, would you be able to move to net-30?"),
+        (CAROL, "Let me check with our controller."),
+        (BOB, "Totally fair."),
+    )
+    assert ("Bob Okafor", "waive the setup fee") not in owned(result)
