@@ -167,6 +167,9 @@ class _Request:
     # Declined without naming anyone: a third person may still take it on, but only by
     # committing ("I can get one of them to translate it"), not with a bare "yes".
     open_to_volunteers: bool = False
+    # "I want a written root cause analysis": taken on only by saying it will be delivered
+    # ("You'll have it by Wednesday"), never by a bare "yes" (WANTED_FROM_YOU).
+    delivery_only: bool = False
 
 
 @dataclass(slots=True)
@@ -429,6 +432,9 @@ class Digester:
             if sentence.named and self._assignment_in(sentence, line, entry):
                 used.add(index)
                 continue
+            if self._wanted_in(sentence, speaker, entry):
+                used.add(index)
+                continue
             if sentence.may_ask and self._request_in(sentence, index, vocatives, speaker, entry,
                                                      " ".join(earlier.text for earlier in sentences[:index])):
                 used.add(index)
@@ -448,6 +454,23 @@ class Digester:
                 self._discard(item)
                 self._open(_Request(speaker.participant, item.task, item.due, entry, entry, asker=speaker,
                                     offer_by=speaker, next_speaker_only=True))
+
+    def _wanted_in(self, sentence: _Sentence, speaker: Speaker, entry: int) -> bool:
+        """Rule WANTED_FROM_YOU: "I want a written root cause analysis. Not a slide." said to
+        the one who answers: theirs to send, once they say they will."""
+        if "want" not in sentence.wordset and "need" not in sentence.wordset and "like" not in sentence.wordset:
+            return False
+        wanted = None if sentence.question else rules.WANTED.match(sentence.body)
+        if wanted is None:
+            return False
+        thing, due = self._task(rules.strip_vocative(wanted.group("t"), self._names))
+        thing = re.sub(r"\s+from\s+you\b.*$", "", thing)  # "the song list from you"
+        if len(content_words(thing)) < 2 or rules.is_chatter(f"get {thing}"):
+            return False
+        task = clip(f"send {rules.first_name(speaker)} {thing}", TASK_LIMIT)
+        self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, next_speaker_only=True,
+                            delivery_only=True))
+        return True
 
     def _spell_out(self, sentence: _Sentence, speaker: Speaker, entry: int) -> bool:
         """Rule SPELLED_OUT: "Daniel, could you rotate the prod key properly? Like move the
@@ -648,6 +671,13 @@ class Digester:
             (previous.adopted and not previous.words.isdisjoint(content_words(commitment.task)))
             or (rules.DRAFT_OF.match(commitment.task) is not None and not commitment.further)
             or rules.CONTACT_PRONOUN.match(commitment.task) is not None)
+        if previous is not None and previous.asked and not commitment.further \
+                and rules.CONTACT_ACT.match(previous.task) and rules.CONTACT_ACT.match(commitment.task):
+            # Rule HOW_I_REACH_THEM: "Tom, can you chase rehab about her?" "On it. I'll ring
+            # Caulfield straight after this.": how the chasing gets done, the same item.
+            if previous.due is None:
+                previous.due = commitment.due
+            return
         if (previous is not None and previous.asked and not commitment.after_so and not commitment.further
                 and ((commitment.shape == "referring" and not rules.DELIVERY.match(commitment.task))
                      or (commitment.shape == "full" and self._restates(previous, commitment.task)))):
@@ -1092,11 +1122,16 @@ class Digester:
                 # "I'll try to…", "I can try, but no promises", "Sure, if Carol sends me the
                 # numbers": neither yes nor no; the request stays open.
                 continue
-            if not (rules.ACCEPT.match(first) or volunteered):
+            delivered = rules.DELIVERY_REPLY.search(whole) if request.delivery_only else None
+            if request.delivery_only and delivered is None:
+                self._requests.remove(request)  # "I want a written RCA." "Fair enough.": no one said they'd send it
+                continue
+            if not (rules.ACCEPT.match(first) or volunteered or delivered):
                 if request.next_speaker_only:
                     self._requests.remove(request)
                 continue
-            reply_date = self._dates.first(sentences[0].text)  # "Sure, by Thursday."
+            # "Sure, by Thursday."; "Understood. You'll have it by Wednesday."
+            reply_date = self._dates.first(whole[delivered.start():] if delivered else sentences[0].text)
             task, due = self._accepted_task(request, commitment, reply_date.due if reply_date else None)
             self._requests.remove(request)
             self._proposals = [proposal for proposal in self._proposals if proposal[0] != request.task]
@@ -1208,6 +1243,11 @@ class Digester:
             if rules.HEDGE_BEFORE.search(lead) or _PREDICTION.search(cue) or rules.habitual(lead, cue):
                 return False
             raw = match.group("t").strip(" ,:")
+            then = _AND_THEN_THEY.search(raw)
+            if then is not None and rules.is_chatter(raw[: then.start()].strip(" ,")):
+                # "Rachel will be your single point of contact, and she'll set up a daily
+                # check-in with your team": the role is no task, what she'll do is.
+                raw = then.group("t").strip(" ,:")
             if re.match(r"(?:need|have|want)\s+to\b", raw, re.IGNORECASE) or rules.FUTURE_PROGRESSIVE.match(raw):
                 # "Carol will have to approve the budget": a requirement, not an assignment;
                 # "Carol will be presenting at the all hands": FUTURE_PROGRESSIVE.
@@ -1455,6 +1495,8 @@ class ExtractiveSummarizer:
 
 
 # "email it to you", "send them over to Bob": a thing handed to someone.
+_AND_THEN_THEY = re.compile(r",?\s+and\s+(?:he|she|they)(?:'ll|\s+will|'s\s+going\s+to|\s+is\s+going\s+to"
+                            r"|'re\s+going\s+to|\s+are\s+going\s+to)\s+(?P<t>\S.*)", re.IGNORECASE)
 _DETERMINER_LEFT = re.compile(r"\sthe\s*$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|this|that|our|your|their|my)\s+$", re.IGNORECASE)
 _NAMES_A_THING = re.compile(r"\s+(?!(?:and|or|at|by|to|for|with|in|on|morning|afternoon|evening|night)\b)[a-z]")

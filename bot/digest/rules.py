@@ -1196,6 +1196,16 @@ OBJECT_AND_MORE = re.compile(
     r"(?=\s+(?:so|because|once|when|while|until|before|after|and|if)\b|,|$)",
     re.IGNORECASE,
 )
+# Rule WANTED_FROM_YOU (see ``extractive``): "I want a written root cause analysis", "I'll
+# need the signed form", and the replies that say it will be delivered.
+WANTED = re.compile(r"^I\s+(?:(?:really|just|also)\s+)?(?:want|need|'d\s+like|would\s+like|'ll\s+need|will\s+need)\s+"
+                    r"(?P<t>(?:a|an|the|your)\s+(?!(?:break|minute|second|moment|sec|word|favou?r|coffee|drink)\b)\S.*)$",
+                    re.IGNORECASE)
+DELIVERY_REPLY = re.compile(r"\b(?:you(?:'ll|\s+will)\s+(?:have|get)\s+(?:it|that|one|them)|I(?:'ll|\s+will)\s+(?:get|send)"
+                            r"\s+(?:it|that|one|them|you\s+(?:one|it|that))(?:\s+(?:over|across))?(?:\s+to\s+you)?\b"
+                            r"|consider\s+it\s+done|will\s+do\b)", re.IGNORECASE)
+CONTACT_ACT = re.compile(r"^(?:call|ring|phone|email|e-mail|ping|message|text|contact|chase|nudge|ask|follow\s+up\s+with"
+                         r"|reach\s+out\s+to|talk\s+to|speak\s+(?:to|with)|get\s+(?:hold\s+of|in\s+touch\s+with))\b", re.IGNORECASE)
 _CONTACT_VERBS = frozenset("call ring phone email e-mail ping message text contact chase nudge".split())
 OBJECT = re.compile(
     rf"^[a-z][\w'-]*(?:\s+{PARTICLES})?\s+(?:(?:me|us|him|her|them|you)\s+)?(?P<obj>.+?)"
@@ -1239,6 +1249,9 @@ def strip_vocative(text: str, names: Names) -> str:
         return stripped
     if names.resolve(tail) is not None or (re.fullmatch(r"[A-Z][a-z]+", tail) and tail.lower() not in NOT_NAMES):
         return head.rstrip(" ,")
+    tag, _, name = tail.partition(" ")
+    if tag.lower() in ("right", "yeah", "yes", "okay", "ok", "correct") and name and names.resolve(name) is not None:
+        return f"{head.rstrip(' ,')}, {tag}"  # "…this week, right Grace?": the tag stays, the name goes
     return stripped
 
 

@@ -1443,3 +1443,33 @@ def test_a_bare_yes_answers_the_latest_request_not_an_older_one() -> None:
         (BOB, "Totally fair."),
     )
     assert ("Bob Okafor", "waive the setup fee") not in owned(result)
+
+
+def test_an_assignment_with_a_named_tag_question_is_a_request_to_them() -> None:
+    result = digest((ALICE, "Carol is going to sort out the reimbursement for the turkeys this week, right Carol?"),
+                    (CAROL, "Yep, that's on me."))
+    assert owned(result) == [("Carol Nguyen", "sort out the reimbursement for the turkeys")]
+
+
+def test_what_she_will_do_after_her_role_is_the_assignment() -> None:
+    result = digest((ALICE, "Carol will be your single point of contact on this, and she'll set up a daily check-in "
+                            "with your team."),)
+    assert owned(result) == [("Carol Nguyen", "set up a daily check-in with your team")]
+
+
+def test_how_a_contact_request_gets_done_is_the_same_item() -> None:
+    result = digest((ALICE, "Bob, can you chase rehab about the bed four transfer?"),
+                    (BOB, "On it. I'll ring Caulfield again straight after this."))
+    assert owned(result) == [("Bob Okafor", "chase rehab about the bed four transfer")]
+
+
+def test_something_wanted_is_theirs_to_send_once_they_say_it_will_come() -> None:
+    result = digest((ALICE, "I want a written root cause analysis. Not a slide."),
+                    (BOB, "Understood. You'll have it by Wednesday."))
+    assert [(item.owner, item.task, item.due) for item in result.action_items] == [
+        (BOB, "send Alice a written root cause analysis", date(2026, 3, 11))]
+
+
+@pytest.mark.parametrize("reply", ["Yeah.", "Fair enough.", "Same here."])
+def test_something_wanted_with_no_promise_to_send_it_is_no_item(reply: str) -> None:
+    assert owned(digest((ALICE, "I need the signed form from legal."), (BOB, reply))) == []
