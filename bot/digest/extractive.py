@@ -785,7 +785,7 @@ class Digester:
     def _own_request(self, speaker: Speaker, entry: int, commitment: _Commitment) -> _Request | None:
         """DO_IT_MYSELF: the speaker's own request, still open (no one took it) and recent,
         that "I'll call them" or "I'll do it myself" takes back."""
-        verb = commitment.task.split(None, 1)[0].lower() if commitment.task else ""
+        verb = (commitment.task.split() or [""])[0].lower()
         myself = "myself" in commitment.raw.lower()
         for request in reversed(self._requests):
             if request.requester != speaker.participant or request.offer_by is not None or not request.task \
@@ -1362,7 +1362,7 @@ class Digester:
             main = _REPEATED.sub(r"\g<w>", main)  # "off the, the Toast menu": a word said twice while thinking
         main = rules.REPORT_BACK_TAIL.sub("", main)  # REPORT_BACK: "look into it and get back to you"
         main = rules.strip_trailing(rules.strip_vocative(main, self._names))
-        main = re.sub(r"\s{2,}", " ", re.sub(r"\s+,", ",", main)).strip(" ,")
+        main = re.sub(r"\s{2,}", " ", re.sub(r"\s+,", ",", main)).strip(" ,").strip()  # \x1f is a space too
         return main, concrete.due if concrete else None
 
     # -- decisions -----------------------------------------------------------------------

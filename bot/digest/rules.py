@@ -361,7 +361,7 @@ _DURING_THE_CALL = re.compile(
     r"|real\s+quick|for\s+(?:you|everyone)\s+to\s+see"
     # deixis to the screen, and a purpose that is the demo itself: "edit the rule right here",
     # "add a teammate, just to show the invite flow", "pick the monthly plan for this example"
-    r"|right\s+here|on\s+(?:the|my)\s+screen|in\s+here|up\s+here|down\s+here|over\s+here"
+    r"|right\s+here|on\s+(?:(?:the|my)\s+)?screen|in\s+here|up\s+here|down\s+here|over\s+here"
     r"|just\s+to\s+(?:show|demonstrate|illustrate)"
     r"|to\s+(?:show|demonstrate|illustrate)\s+(?:you|everyone|everybody|y'all|you\s+all|us|how|what)|for\s+(?:this|the|our)\s+(?:demo|example|exercise|walkthrough|purposes\s+of)"
     r"|as\s+an\s+example)\b",
@@ -710,6 +710,8 @@ _VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+coupl
                 r"(?:come|get|circle)\s+back(?:\s+to\s+(?:you|him|her|them|us|everyone|[A-Z]\w+))?"
                 r"(?:\s+(?:on|about)\s+(?:that|this|it)(?:\s+one)?)?\s*$",
                 r"share\s+more\s+(?:details?|info|information|colou?r|news)\s*$",
+                # "I'll get better at writing design docs": a goal for oneself, not a task.
+                r"(?:get|be|become)\s+better\s+at\b",
                 # "I'll have a think about motion": thinking, with nothing to deliver.
                 r"(?:have|take)\s+a\s+(?:quick\s+|little\s+|proper\s+)?(?:think|ponder)\b",
                 # "Sneha will talk more about that": a later part of this meeting.
@@ -1302,6 +1304,9 @@ _PERSON_VERBS = frozenset("tell ask call email e-mail ping message text remind l
 _NP = re.compile(r"\b(?:the|your|our|my|their|that|these|those)\s+(?=((?:[A-Za-z0-9][\w'-]*)(?:\s+[A-Za-z0-9][\w'-]*){0,4}))")
 _NP_STOP = STOPWORDS | frozenset("first last next whole other same new old one ones for from with into onto at by in on to of "
                                  "about over after before across like".split()) - frozenset(["whole"])
+# "did that come in?", "that makes sense": "that" before a verb is no determiner.
+_NP_VERBS = frozenset("come came comes go goes went make makes made get gets got work works worked happen happens happened "
+                      "look looks sound sounds mean means say says said seem seems help helps was were".split())
 # Heads that name the call, a time or nothing in particular: never what "it" was.
 _NOT_REFERENTS = frozenset("call meeting meetings week weeks day days end time times moment chat screen way thing things "
                            "point points question questions idea agenda minute minutes second seconds hour hours morning "
@@ -1321,6 +1326,8 @@ def noun_phrases(text: str) -> list[str]:
     found = []
     for match in _NP.finditer(text):
         kept: list[str] = []
+        if match.group(1).split(None, 1)[0].lower() in _NP_VERBS:
+            continue
         for word in match.group(1).split():
             bare = word.lower().strip("'")
             if kept and bare == "one":  # "the webhook one": the webhook ticket

@@ -1473,3 +1473,19 @@ def test_something_wanted_is_theirs_to_send_once_they_say_it_will_come() -> None
 @pytest.mark.parametrize("reply", ["Yeah.", "Fair enough.", "Same here."])
 def test_something_wanted_with_no_promise_to_send_it_is_no_item(reply: str) -> None:
     assert owned(digest((ALICE, "I need the signed form from legal."), (BOB, reply))) == []
+
+
+@pytest.mark.parametrize("said", ["I'll \x1f .", "I'll \u2028 by Friday.", "Can you \x1c?"])
+def test_a_task_of_control_characters_is_no_task(said: str) -> None:
+    assert digest((ALICE, said), (BOB, "Sure.")).action_items == ()
+
+
+def test_nothing_to_nudge_about_when_that_is_a_verb() -> None:
+    result = digest((BOB, "She said she'd send the case study PDF too, did that come in?"),
+                    (ALICE, "Not yet. I'll nudge her about it when I call."))
+    assert all("come" not in item.task for item in result.action_items)
+
+
+@pytest.mark.parametrize("said", ["Let me put the numbers on screen.", "I'll get better at writing design docs."])
+def test_the_screen_and_self_improvement_are_no_items(said: str) -> None:
+    assert owned(digest((ALICE, said))) == []
