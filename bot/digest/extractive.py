@@ -1505,8 +1505,20 @@ _HANDED_OVER = re.compile(r"^(?:send|email|e-mail|forward|mail|post|give|bring|h
 _ADDRESS_TURN = re.compile(r",\s+(?:just|please|can|could|would|will)\s+(?:you\s+)?[a-z]", re.IGNORECASE)
 # Rule HESITANT_COORDINATION: speech puts fillers between the conjunction and the second
 # promise ("I'll update the board, and, um, I'll send the numbers to Jorge"): still two.
-_SECOND_PROMISE = re.compile(r",?\s+(?P<conj>and|so|then|and\s+then),?\s+(?:(?:um+|uh+|erm|er|uhm),?\s+)*"
+_SECOND_PROMISE = re.compile(r"(?:,?\s+(?P<conj>and|so|then|and\s+then),?|,)\s+(?:(?:um+|uh+|erm|er|uhm),?\s+)*"
                              r"(?=I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\b)")
+# A comma alone joins two promises only after a promise ("I'm going to book a photographer,
+# I'll send you the dates by Monday"), not after a condition or a topic ("the CSP changes
+# you asked about, I'll send you those").
+_PROMISE_CUE = re.compile(r"\bI(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)\b|\blet\s+me\b", re.IGNORECASE)
+
+
+def _promises_something(head: str) -> bool:
+    """Whether a clause is a promise of some work of its own ("I'm going to book a
+    photographer"), not a false start ("And I'll, um") or a taking-on ("leave it with me":
+    what follows it says what was taken on)."""
+    cue = _PROMISE_CUE.search(head)
+    return cue is not None and len(content_words(head[cue.end():])) >= 2
 
 
 def _split_promises(sentence: str) -> list[tuple[str, bool]]:
@@ -1519,9 +1531,10 @@ def _split_promises(sentence: str) -> list[tuple[str, bool]]:
     start, after_so = 0, False
     for match in _SECOND_PROMISE.finditer(sentence):
         head = sentence[start: match.start()]
-        if head.strip() and not rules.BAD_PREFIX.search(head):
+        conj = match.group("conj")
+        if head.strip() and not rules.BAD_PREFIX.search(head) and (conj or _promises_something(head)):
             parts.append((head.strip() + ".", after_so))
-            start, after_so = match.end(), match.group("conj").lower() == "so"
+            start, after_so = match.end(), (conj or "").lower() == "so"
     parts.append((sentence[start:], after_so))
     return parts
 

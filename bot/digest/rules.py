@@ -707,7 +707,7 @@ _VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+coupl
                 # "I'll let the team know", "I'll come back to you on that one", "I'll circle back":
                 # an answer promised with nothing said about what it will be.
                 r"let\s+(?:you|everyone|everybody|the\s+team|people|folks|them|him|her|us|[A-Z]\w+)\s+know\s*$",
-                r"(?:come|get|circle)\s+back(?:\s+to\s+(?:you|him|her|them|us|everyone|[A-Z]\w+))?"
+                r"(?:come|get|circle|report)\s+back(?:\s+to\s+(?:you|him|her|them|us|everyone|[A-Z]\w+))?"
                 r"(?:\s+(?:on|about)\s+(?:that|this|it)(?:\s+one)?)?\s*$",
                 r"share\s+more\s+(?:details?|info|information|colou?r|news)\s*$",
                 # "I'll get better at writing design docs": a goal for oneself, not a task.

@@ -1489,3 +1489,14 @@ def test_nothing_to_nudge_about_when_that_is_a_verb() -> None:
 @pytest.mark.parametrize("said", ["Let me put the numbers on screen.", "I'll get better at writing design docs."])
 def test_the_screen_and_self_improvement_are_no_items(said: str) -> None:
     assert owned(digest((ALICE, said))) == []
+
+
+def test_two_promises_joined_by_a_comma_are_two_items() -> None:
+    result = digest((ALICE, "I'm going to book a photographer for a new shoot, I'll send the dates to Bob by Monday."))
+    assert [(item.task, item.due) for item in result.action_items] == [
+        ("book a photographer for a new shoot", None), ("send the dates to Bob", MONDAY)]
+
+
+def test_a_false_start_before_the_comma_is_no_promise_of_its_own() -> None:
+    result = digest((ALICE, "And I'll, um, I'll write to the shareholders about the dividend."))
+    assert owned(result) == [("Alice Chen", "write to the shareholders about the dividend")]
