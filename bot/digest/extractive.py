@@ -464,7 +464,8 @@ class Digester:
         if wanted is None:
             return False
         thing, due = self._task(rules.strip_vocative(wanted.group("t"), self._names))
-        thing = re.sub(r"\s+from\s+you\b.*$", "", thing)  # "the song list from you"
+        # "the song list from you", "the final specs from Noor though": from whoever answers
+        thing = re.sub(r"\s+from\s+(?:you|[A-Z][\w'-]+)(?:\s+though)?\s*$", "", re.sub(r",?\s+though$", "", thing))
         if len(content_words(thing)) < 2 or rules.is_chatter(f"get {thing}"):
             return False
         task = clip(f"send {rules.first_name(speaker)} {thing}", TASK_LIMIT)

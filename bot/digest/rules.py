@@ -561,7 +561,9 @@ _CALL_FORMS = [
     r"kill\s+(?:me|us|you|him|her|them)\b",
     # A framed speech act: "I'm going to be annoying and say…", "be the devil's advocate and ask…".
     # ("be" itself may already be cut off as a task lead: "annoying and say").
-    r"(?:be\s+)?(?:[\w']+\s+){1,6}?and\s+(?:say|ask|admit|suggest|point\s+out|push\s+back)\b",
+    # (Not "email the editor and ask for an extension": asking someone for something is work.)
+    r"(?:be\s+)?(?:[\w']+\s+){1,6}?and\s+(?:say|admit|suggest|point\s+out|push\s+back"
+    r"|ask(?!\s+(?:for|him|her|them|about|if|whether|to)\b)(?!\s+[A-Z]))\b",
     # Finding a colleague for a chat: "I'll grab you after, about the SDK thing".
     r"(?:grab|catch|find|nab)\s+(?:you|him|her|them|\w+)\s+(?:after|later|afterwards|offline|in\s+a\s+bit)\b",
     r"(?:grab|catch|nab)\s+(?:you|him|her|them)\b",
@@ -1200,7 +1202,8 @@ OBJECT_AND_MORE = re.compile(
 )
 # Rule WANTED_FROM_YOU (see ``extractive``): "I want a written root cause analysis", "I'll
 # need the signed form", and the replies that say it will be delivered.
-WANTED = re.compile(r"^I\s+(?:(?:really|just|also)\s+)?(?:want|need|'d\s+like|would\s+like|'ll\s+need|will\s+need)\s+"
+WANTED = re.compile(r"^I(?:\s+(?:really|just|also|still|only))?(?:\s+want|\s+need|'d\s+like|\s+would\s+like|'ll\s+need"
+                    r"|\s+will\s+need)\s+"
                     r"(?P<t>(?:a|an|the|your)\s+(?!(?:break|minute|second|moment|sec|word|favou?r|coffee|drink)\b)\S.*)$",
                     re.IGNORECASE)
 DELIVERY_REPLY = re.compile(r"\b(?:you(?:'ll|\s+will)\s+(?:have|get)\s+(?:it|that|one|them)|I(?:'ll|\s+will)\s+(?:get|send)"

@@ -1500,3 +1500,18 @@ def test_two_promises_joined_by_a_comma_are_two_items() -> None:
 def test_a_false_start_before_the_comma_is_no_promise_of_its_own() -> None:
     result = digest((ALICE, "And I'll, um, I'll write to the shareholders about the dividend."))
     assert owned(result) == [("Alice Chen", "write to the shareholders about the dividend")]
+
+
+@pytest.mark.parametrize(("said", "task"), [
+    ("I'll email the editor today and ask for a two-week extension.", "email the editor and ask for a two-week extension"),
+    ("I'll call Esther and ask whether we can go above ten percent.",
+     "call Esther and ask whether we can go above ten percent"),
+])
+def test_asking_someone_for_something_is_work_not_a_framed_speech_act(said: str, task: str) -> None:
+    assert owned(digest((ALICE, said))) == [("Alice Chen", task)]
+
+
+def test_i_will_need_it_from_you_is_theirs_to_send() -> None:
+    result = digest((ALICE, "Yeah, I'll take it. I'll need the final specs from Carol though."),
+                    (CAROL, "You'll have them by Wednesday."))
+    assert ("Carol Nguyen", "send Alice the final specs") in owned(result)
