@@ -755,6 +755,14 @@ class Digester:
                 task = self._resolve_pointed(commitment.task, entry, f"{before} {commitment.lead}".strip())
                 if task != commitment.task:
                     self._add_item(speaker, task, line.offset, commitment.due, entry, made)
+            elif not accepted and not commitment.weak and before and rules.specific_act(commitment.task) \
+                    and not _LIVE_HERE.search(f"{before} {commitment.lead}"):
+                # Rule MY_OWN_TOPIC: "The VPN certificate expires next week. I'll renew it by
+                # Friday.": "it" is what the speaker's own turn just named.
+                match = rules.pointed(commitment.task)
+                task = rules.resolve_pointed(commitment.task, match, [before]) if match else commitment.task
+                if task != commitment.task:
+                    self._add_item(speaker, task, line.offset, commitment.due, entry, made)
             # "I'll take it", "I'll submit it tonight" about nothing we can name for sure: no
             # item (POINTED_OBJECT only completes tasks that say more than their pronoun).
             return
@@ -1498,6 +1506,9 @@ class ExtractiveSummarizer:
 # "email it to you", "send them over to Bob": a thing handed to someone.
 _AND_THEN_THEY = re.compile(r",?\s+and\s+(?:he|she|they)(?:'ll|\s+will|'s\s+going\s+to|\s+is\s+going\s+to"
                             r"|'re\s+going\s+to|\s+are\s+going\s+to)\s+(?P<t>\S.*)", re.IGNORECASE)
+# "I'm going to apply the macro. Done. Now I'll merge it…": the turn is doing it, live.
+_LIVE_HERE = re.compile(r"\b(?:now|done|there\s+we\s+go|there\s+you\s+go|right\s+here|watch|see\s+(?:how|here))\b",
+                        re.IGNORECASE)
 _DETERMINER_LEFT = re.compile(r"\sthe\s*$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|this|that|our|your|their|my)\s+$", re.IGNORECASE)
 _NAMES_A_THING = re.compile(r"\s+(?!(?:and|or|at|by|to|for|with|in|on|morning|afternoon|evening|night)\b)[a-z]")

@@ -1304,9 +1304,12 @@ _PERSON_VERBS = frozenset("tell ask call email e-mail ping message text remind l
                           "chase nudge pay brief loop cc update follow talk check get join help".split())
 # The phrase is read in a lookahead, so that one phrase never swallows the next ("the photos
 # of the damaged dock leveller": "photos", then "damaged dock leveller").
-_NP = re.compile(r"\b(?:the|your|our|my|their|that|these|those)\s+(?=((?:[A-Za-z0-9][\w'-]*)(?:\s+[A-Za-z0-9][\w'-]*){0,4}))")
+_NP = re.compile(r"\b(?i:the|your|our|my|their|that|these|those)\s+(?=((?:[A-Za-z0-9][\w'-]*)(?:\s+[A-Za-z0-9][\w'-]*){0,4}))")
 _NP_STOP = STOPWORDS | frozenset("first last next whole other same new old one ones for from with into onto at by in on to of "
                                  "about over after before across like".split()) - frozenset(["whole"])
+# Verbs that end a noun phrase ("the certificate expires", "the link keeps failing").
+_PREDICATES = frozenset("expires needs keeps breaks fails stopped started goes comes looks seems has had is are was were "
+                        "will would should can could doesn't isn't wasn't won't".split())
 # "did that come in?", "that makes sense": "that" before a verb is no determiner.
 _NP_VERBS = frozenset("come came comes go goes went make makes made get gets got work works worked happen happens happened "
                       "look looks sound sounds mean means say says said seem seems help helps was were".split())
@@ -1339,8 +1342,9 @@ def noun_phrases(text: str) -> list[str]:
             if not kept and bare.endswith("'s") and len(bare) > 3 and bare[:-2].isalpha():
                 kept.append(word)  # "the auditor's management letter": a possessive starts it
                 continue
-            if bare in _NP_STOP or (kept and bare.endswith("ed") and len(bare) > 4) or "'" in bare:
-                break
+            if bare in _NP_STOP or (kept and (bare in _NP_VERBS or bare in _PREDICATES or bare.endswith("ed") and len(bare) > 4)) \
+                    or "'" in bare:
+                break  # "the VPN certificate expires next week": "VPN certificate"
             kept.append(word)
         if kept and kept[-1].lower() not in _NOT_REFERENTS:
             found.append(" ".join(kept))
@@ -1372,6 +1376,16 @@ POINTED_BOTH = re.compile(r"\sboth\s*$|\sboth\s+(?=\w)(?!of\b)", re.IGNORECASE)
 _NAMED = r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}"
 _COORDINATED = re.compile(rf"(?<![\w'-])(?:{_NAMED}\s+and\s+{_NAMED}"
                           r"|the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+and\s+the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?)(?![\w'-])")
+
+
+def specific_act(task: str) -> bool:
+    """"renew it", "escalate it": a verb that says what will be done to "it" (unlike "do
+    it", "take that", "handle it", "send it")."""
+    verb = (task.split() or [""])[0].lower()
+    return verb not in GENERIC_VERBS and verb not in _NOT_SPECIFIC and pointed(task) is not None
+
+
+_NOT_SPECIFIC = frozenset("try see think know say mention leave let keep put give make send share forward show".split())
 
 
 def resolve_pointed(task: str, match: re.Match[str], texts: list[str]) -> str:

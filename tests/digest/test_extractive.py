@@ -1515,3 +1515,13 @@ def test_i_will_need_it_from_you_is_theirs_to_send() -> None:
     result = digest((ALICE, "Yeah, I'll take it. I'll need the final specs from Carol though."),
                     (CAROL, "You'll have them by Wednesday."))
     assert ("Carol Nguyen", "send Alice the final specs") in owned(result)
+
+
+def test_it_is_what_the_speakers_own_turn_just_named() -> None:
+    result = digest((ALICE, "Hi, it's Alice on the phone. The VPN certificate expires next week. I'll renew it by Friday."))
+    assert [(item.task, item.due) for item in result.action_items] == [("renew the VPN certificate", FRIDAY)]
+
+
+def test_it_done_live_in_the_turn_is_no_item() -> None:
+    result = digest((ALICE, "Okay, I'm going to apply the welcome macro. Done. Now I'll merge it with the other one."))
+    assert owned(result) == []
