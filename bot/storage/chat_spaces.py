@@ -10,6 +10,12 @@ from bot.storage.errors import translate_errors
 from bot.storage.tables import chat_spaces, space_defaults
 
 
+_SPACE = sa.bindparam("chat_space", type_=sa.String)
+_KNOWN = (sa.select(chat_spaces.c.installed, chat_spaces.c.space_type, chat_spaces.c.display_name)
+          .where(chat_spaces.c.name == _SPACE))
+_DEFAULTS = sa.select(space_defaults.c.settings).where(space_defaults.c.chat_space == _SPACE)
+
+
 class SqlSpaces:
     """``Spaces`` over SQLite or PostgreSQL."""
 
@@ -27,10 +33,8 @@ class SqlSpaces:
         Every command marks its space so: a read first, and no write when the row says so
         already (nothing reads ``updated_at``), which spares each command a commit.
         """
-        known = (sa.select(chat_spaces.c.installed, chat_spaces.c.space_type, chat_spaces.c.display_name)
-                 .where(chat_spaces.c.name == chat_space))
         with self._db.reading(one_statement=True) as connection:
-            row = connection.execute(known).one_or_none()
+            row = connection.execute(_KNOWN, {"chat_space": chat_space}).one_or_none()
         if row is not None and row.installed and space_type in (None, row.space_type) \
                 and display_name in (None, row.display_name):
             return
@@ -83,9 +87,8 @@ class SqlSpaces:
     @translate_errors
     def get_space_defaults(self, chat_space: str) -> MeetingSettings | None:
         """The defaults chosen for new meetings in this space; None if never set."""
-        query = sa.select(space_defaults.c.settings).where(space_defaults.c.chat_space == chat_space)
         with self._db.reading(one_statement=True) as connection:
-            settings = connection.execute(query).scalar_one_or_none()
+            settings = connection.execute(_DEFAULTS, {"chat_space": chat_space}).scalar_one_or_none()
         return MeetingSettings.from_json(settings) if settings is not None else None
 
     @translate_errors

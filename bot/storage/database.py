@@ -8,6 +8,7 @@ Each repository (``meeting_records``, ``chat_spaces``, ``sync_queue``, …) hold
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
@@ -77,11 +78,23 @@ class Database:
 
         ``Any``: the two dialects' Insert classes share no base that declares
         ``on_conflict_do_*`` and ``excluded``."""
-        if self.dialect == "postgresql":
-            return postgresql.insert(table)
-        if self.dialect == "sqlite":
-            return sqlite.insert(table)
-        raise StorageError(f"unsupported dialect {self.dialect}")
+        return dialect_insert(self.dialect, table)
+
+
+def dialect_insert(dialect: str, table: sa.Table) -> Any:
+    """``Database.insert`` for a dialect named up front (statements built once per dialect)."""
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise StorageError(f"unsupported dialect {dialect}")
+
+
+# -- statements built once --------------------------------------------------------------------
+# A statement run on every request is built once, with named parameters
+# (``sa.bindparam``): SQLAlchemy memoises its cache key on the object, so running it again
+# neither builds it nor walks it for that key; only its parameters change. A statement
+# that differs by backend (``ON CONFLICT``) is built once per dialect (``functools.cache``).
 
 
 def require_aware(moment: datetime) -> None:
@@ -92,15 +105,28 @@ def require_aware(moment: datetime) -> None:
 
 # -- statements more than one repository runs ----------------------------------------------
 
-def claim_event(database: Database, event_id: str) -> Any:
-    """Claim an event id: the INSERT returns the id the first time, no row after.
+def claim_event(database: Database, event_id: str) -> tuple[Any, dict[str, Any]]:
+    """Claim an event id: the INSERT returns the id the first time, no row after
+    (``connection.execute(*claim_event(…))``: the statement and its parameters).
 
     ON CONFLICT DO NOTHING, so concurrent deliveries of the same event agree on exactly
     one winner; RETURNING, not rowcount: drivers need not report rowcount for INSERT."""
-    return (database.insert(processed_events)
-            .values(event_id=event_id, processed_at=database.now())
+    return _claim_event_statement(database.dialect), {"event_id": event_id, "processed_at": database.now()}
+
+
+@functools.cache
+def _claim_event_statement(dialect: str) -> Any:
+    return (dialect_insert(dialect, processed_events)
             .on_conflict_do_nothing(index_elements=["event_id"])
             .returning(processed_events.c.event_id))
+
+
+def _next_sync_ticket() -> sa.ScalarSelect[Any]:
+    others = meetings.alias("tickets")  # not correlated with the meeting being updated
+    return sa.select(sa.func.coalesce(sa.func.max(others.c.sync_ticket), 0) + 1).scalar_subquery()
+
+
+_NEXT_SYNC_TICKET = _next_sync_ticket()  # an alias of the 40-column table: built once
 
 
 def next_sync_ticket() -> sa.ScalarSelect[Any]:
@@ -108,8 +134,7 @@ def next_sync_ticket() -> sa.ScalarSelect[Any]:
     index). Requests made by concurrent transactions may share a ticket: ties are served
     in the old order (the meeting synced longest ago first), nothing depends on a ticket
     being unique."""
-    others = meetings.alias("tickets")  # not correlated with the meeting being updated
-    return sa.select(sa.func.coalesce(sa.func.max(others.c.sync_ticket), 0) + 1).scalar_subquery()
+    return _NEXT_SYNC_TICKET
 
 
 def sync_ticket_on_request() -> sa.ColumnElement[Any]:

@@ -7,6 +7,7 @@ never interleave half-updates; the last complete write wins, which is what they 
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timezone
 from typing import Any, Sequence
 
@@ -16,6 +17,7 @@ from domain import AccessType, Cohost, Meeting, MeetingSettings, MeetingStatus
 from bot.storage.database import (
     Database,
     cohosts_to_json,
+    dialect_insert,
     meeting_to_row,
     require_aware,
     row_to_meeting,
@@ -23,6 +25,35 @@ from bot.storage.database import (
 )
 from bot.storage.errors import DuplicateMeetingError, MeetingNotFoundError, translate_errors
 from bot.storage.tables import meetings
+
+
+@functools.cache
+def _record_statement(dialect: str) -> Any:
+    """Insert a meeting (parameters: its columns); its id, no row if its Meet space is
+    already recorded. ON CONFLICT DO NOTHING rather than catching the error: on PostgreSQL
+    a failed insert would poison the transaction and log an ERROR for an expected case."""
+    return (dialect_insert(dialect, meetings).on_conflict_do_nothing(index_elements=["meet_space"])
+            .returning(meetings.c.id))
+
+
+def _meeting_where(column: sa.Column[Any]) -> sa.Select[Any]:
+    return sa.select(meetings).where(column == sa.bindparam("key", type_=column.type))
+
+
+_MEETING_BY = {column.name: _meeting_where(column) for column in (
+    meetings.c.id, meetings.c.meet_space, meetings.c.card_message, meetings.c.source_message)}
+
+# attach_posted_card's one write (SET's parameters may not share a column's name).
+_ATTACH_POSTED_CARD = (
+    sa.update(meetings)
+    .where(meetings.c.id == sa.bindparam("meeting_id", type_=sa.Integer))
+    .values(card_message=sa.bindparam("new_card_message", type_=sa.String),
+            thread_name=sa.bindparam("new_thread_name", type_=sa.String),
+            card_hash=sa.bindparam("new_card_hash", type_=sa.String),
+            sync_requested=meetings.c.sync_requested + 1,
+            sync_ticket=sync_ticket_on_request(),
+            updated_at=sa.bindparam("now", type_=meetings.c.updated_at.type))
+    .returning(*meetings.c))
 
 
 class SqlMeetings:
@@ -42,12 +73,8 @@ class SqlMeetings:
         """
         require_aware(meeting.created_at)
         values = meeting_to_row(meeting) | {"updated_at": self._db.now()}
-        insert = self._db.insert(meetings).values(values)
-        # ON CONFLICT DO NOTHING rather than catching the error: on PostgreSQL a failed
-        # insert would poison the transaction and log an ERROR for an expected case.
-        insert = insert.on_conflict_do_nothing(index_elements=["meet_space"]).returning(meetings.c.id)
         with self._db.writing(one_statement=True) as connection:
-            meeting_id = connection.execute(insert).scalar_one_or_none()
+            meeting_id = connection.execute(_record_statement(self._db.dialect), values).scalar_one_or_none()
         if meeting_id is None:
             raise DuplicateMeetingError(meeting.meet_space)
         return meeting.with_changes(id=meeting_id, created_at=meeting.created_at.astimezone(timezone.utc))
@@ -68,9 +95,13 @@ class SqlMeetings:
         a request for the meeting's first sync (``request_sync``), in one statement. One
         commit instead of three on the path of every ``/meet``; the same errors as
         ``attach_card``. The caller wakes its sync worker."""
-        return self._update(meeting_id, card_message=card_message, thread_name=thread_name,
-                            card_hash=card_hash, sync_requested=meetings.c.sync_requested + 1,
-                            sync_ticket=sync_ticket_on_request())
+        with self._db.writing(one_statement=True) as connection:
+            row = connection.execute(_ATTACH_POSTED_CARD, {
+                "meeting_id": meeting_id, "new_card_message": card_message, "new_thread_name": thread_name,
+                "new_card_hash": card_hash, "now": self._db.now()}).mappings().one_or_none()
+        if row is None:
+            raise MeetingNotFoundError(meeting_id)
+        return row_to_meeting(row)
 
     @translate_errors
     def set_status(self, meeting_id: int, status: MeetingStatus) -> Meeting:
@@ -104,22 +135,22 @@ class SqlMeetings:
 
     @translate_errors
     def get_meeting(self, meeting_id: int) -> Meeting | None:
-        return self._get_meeting(meetings.c.id == meeting_id)
+        return self._get_meeting("id", meeting_id)
 
     @translate_errors
     def get_meeting_by_meet_space(self, meet_space: str) -> Meeting | None:
         """The meeting of a Meet space (``spaces/…``): how Meet events find their card."""
-        return self._get_meeting(meetings.c.meet_space == meet_space)
+        return self._get_meeting("meet_space", meet_space)
 
     @translate_errors
     def get_meeting_by_card_message(self, card_message: str) -> Meeting | None:
         """The meeting whose join card is this Chat message: how button clicks find it."""
-        return self._get_meeting(meetings.c.card_message == card_message)
+        return self._get_meeting("card_message", card_message)
 
     @translate_errors
     def get_meeting_by_source_message(self, source_message: str) -> Meeting | None:
         """The meeting a Chat message's /meet created, if any (what makes /meet idempotent)."""
-        return self._get_meeting(meetings.c.source_message == source_message)
+        return self._get_meeting("source_message", source_message)
 
     @translate_errors
     def recent_meetings(self, chat_space: str, limit: int = 10) -> list[Meeting]:
@@ -144,9 +175,10 @@ class SqlMeetings:
         with self._db.reading(one_statement=True) as connection:
             return int(connection.execute(query).scalar_one())
 
-    def _get_meeting(self, condition: sa.ColumnElement[bool]) -> Meeting | None:
+    def _get_meeting(self, column: str, key: Any) -> Meeting | None:
+        """The meeting whose ``column`` (``_MEETING_BY``: a unique one) is ``key``."""
         with self._db.reading(one_statement=True) as connection:
-            row = connection.execute(sa.select(meetings).where(condition)).mappings().one_or_none()
+            row = connection.execute(_MEETING_BY[column], {"key": key}).mappings().one_or_none()
         return row_to_meeting(row) if row is not None else None
 
     def _update(self, meeting_id: int, **values: Any) -> Meeting:

@@ -26,7 +26,7 @@ class SqlProcessedEvents:
         prefix them by source if two sources could collide.
         """
         with self._db.writing() as connection:
-            return connection.execute(claim_event(self._db, event_id)).first() is not None
+            return connection.execute(*claim_event(self._db, event_id)).first() is not None
 
     @translate_errors
     def forget_processed(self, event_id: str) -> None:

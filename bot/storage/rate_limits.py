@@ -15,12 +15,14 @@ meetings under a limit of 10: every request counted before any had created its m
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
-from bot.storage.database import Database, claim_event
+from bot.storage.database import Database, claim_event, dialect_insert
 from bot.storage.errors import translate_errors
 from bot.storage.tables import rate_limit_keys, rate_limit_reservations
 
@@ -32,6 +34,28 @@ class ClaimedReservation:
 
     id: int | None
     duplicate: bool = False
+
+
+@functools.cache
+def _lock_statement(dialect: str) -> Any:
+    """The key's row, upserted: the lock (parameters ``key``, ``updated_at``)."""
+    lock = dialect_insert(dialect, rate_limit_keys)
+    return lock.on_conflict_do_update(index_elements=["key"], set_={"updated_at": lock.excluded.updated_at})
+
+
+_MINE = rate_limit_reservations.c.key == sa.bindparam("key", type_=sa.String)
+_PRUNE = sa.delete(rate_limit_reservations).where(
+    _MINE, rate_limit_reservations.c.reserved_at <= sa.bindparam("window_start", type_=rate_limit_reservations.c.reserved_at.type))
+# Count and take a place in one statement: a row (the new place's id) only when fewer than
+# ``limit`` places are taken. Once the lock is held, a statement sees every place committed
+# before it began, as the count alone did.
+_TAKE_PLACE = (sa.insert(rate_limit_reservations)
+               .from_select(["key", "reserved_at"], sa.select(
+                   sa.bindparam("key", type_=sa.String),
+                   sa.bindparam("reserved_at", type_=rate_limit_reservations.c.reserved_at.type))
+                   .where(sa.select(sa.func.count()).select_from(rate_limit_reservations).where(_MINE)
+                          .scalar_subquery() < sa.bindparam("limit", type_=sa.Integer)))
+               .returning(rate_limit_reservations.c.id))
 
 
 class SqlRateLimits:
@@ -64,7 +88,7 @@ class SqlRateLimits:
             reservation = self._reserve(connection, key, limit=limit, window=window)
             if reservation is None:
                 return ClaimedReservation(None)
-            if connection.execute(claim_event(self._db, claim)).first() is None:
+            if connection.execute(*claim_event(self._db, claim)).first() is None:
                 transaction = connection.get_transaction()
                 assert transaction is not None  # writing() holds one open
                 transaction.rollback()  # the place goes with it
@@ -73,18 +97,11 @@ class SqlRateLimits:
 
     def _reserve(self, connection: sa.Connection, key: str, *, limit: int, window: timedelta) -> int | None:
         now = self._db.now()
-        lock = self._db.insert(rate_limit_keys).values(key=key, updated_at=now)
-        lock = lock.on_conflict_do_update(index_elements=["key"], set_={"updated_at": lock.excluded.updated_at})
-        mine = rate_limit_reservations.c.key == key
-        connection.execute(lock)  # from here to commit, this key's reservations are ours alone
-        connection.execute(sa.delete(rate_limit_reservations)
-                           .where(mine, rate_limit_reservations.c.reserved_at <= now - window))
-        taken = connection.execute(sa.select(sa.func.count()).select_from(rate_limit_reservations)
-                                   .where(mine)).scalar_one()
-        if taken >= limit:
-            return None
-        return int(connection.execute(sa.insert(rate_limit_reservations).values(key=key, reserved_at=now)
-                                      .returning(rate_limit_reservations.c.id)).scalar_one())
+        # from here to commit, this key's reservations are ours alone
+        connection.execute(_lock_statement(self._db.dialect), {"key": key, "updated_at": now})
+        connection.execute(_PRUNE, {"key": key, "window_start": now - window})
+        place = connection.execute(_TAKE_PLACE, {"key": key, "reserved_at": now, "limit": limit}).scalar_one_or_none()
+        return None if place is None else int(place)
 
     @translate_errors
     def release(self, reservation_id: int) -> bool:

@@ -185,7 +185,7 @@ class SqlSyncQueue:
             claimed, requested = bool(row.claimed), bool(row.requested)
         else:
             with self._db.writing() as connection:
-                claimed = connection.execute(claim_event(self._db, event_id)).first() is not None
+                claimed = connection.execute(*claim_event(self._db, event_id)).first() is not None
                 request = connection.execute(_REQUEST_SYNC_OF_EVENT, parameters).first() if claimed else None
                 requested = request is not None
                 if request is not None and files_of is not None:
