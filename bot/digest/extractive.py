@@ -80,7 +80,7 @@ MAX_SHORT_SENTENCES = 256
 # Cheap gates: a sentence is only matched against a family of patterns when it holds one
 # of that family's words. Most sentences hold none, and the patterns cost microseconds.
 _PROMISE_WORDS = frozenset("i'll i'm i've i'd me consider got todo to-do action happy".split())
-_I_VERBS = frozenset("will shall am can need have got would".split())
+_I_VERBS = frozenset("will shall am can need have got would".split()) | rules.PLAIN_PRESENT_VERBS
 _WEAK_WORDS = frozenset("can need have got happy".split())  # "I can…", "I need to…", "I'd be happy to…"
 _WITHDRAW_WORDS = frozenset("mind nevermind scratch forget ignore".split())
 _REQUEST_WORDS = frozenset("you your you'll you'd you're please someone somebody anyone anybody everyone everybody who volunteer "
@@ -221,6 +221,7 @@ class Digester:
         self._last_speaker: str | None = None
         self._previous_turn: tuple[Speaker, int] | None = None  # who spoke last, and in which entry
         self._last_asked = -1  # the entry of the latest request or offer made
+        self._recapping = False  # the entry being read recaps who does what ("So, recap: …")
         self._recent_texts: deque[tuple[str, int]] = deque(maxlen=REFERENCE_WINDOW + 1)  # THIRD_PERSON_REFERENCE
         # The latest questions (their words, entry): WHAT_TO_FIND_OUT.
         self._questions: deque[tuple[str, int]] = deque(maxlen=QUESTION_WINDOW + 1)
@@ -269,6 +270,8 @@ class Digester:
         if sharing:
             self._presenter = speaker  # from now on, their "I'll click…" is the demo
         self._recent_texts.append((text, entry))
+        lowered = text.lower()
+        self._recapping = ("recap" in lowered or "sum" in lowered) and rules.RECAP.search(text) is not None
         if "?" in text:
             asked = [sentence.text for sentence in sentences if sentence.question]
             if asked:
@@ -473,6 +476,21 @@ class Digester:
                             delivery_only=True))
         return True
 
+    def _plain_present(self, body: str, words: frozenset[str]) -> re.Match[str] | None:
+        """Rule PLAIN_PRESENT: "Tomorrow I send you the new mapping file", "I update the
+        glossary today": a promise in the plain present, as speakers of many languages put
+        it, when it does something and says when (never a habit: "I send it every Monday")."""
+        if "i" not in words or words.isdisjoint(rules.PLAIN_PRESENT_VERBS):
+            return None
+        match = rules.PLAIN_PRESENT.search(body)
+        if match is None or rules.habitual(body[: match.start()], body[match.end():]) or _EVERY.search(body) \
+                or self._recapping:
+            return None  # a habit, or a recap of who does what ("So, recap: …, I call the HOA")
+        found = self._dates.first(body)
+        if found is None or found.due is None:
+            return None
+        return _I_FIRST.search(body, match.start())  # the cue is "I": "Tomorrow" is a date before it
+
     def _spell_out(self, sentence: _Sentence, speaker: Speaker, entry: int) -> bool:
         """Rule SPELLED_OUT: "Daniel, could you rotate the prod key properly? Like move the
         nightly job onto workload identity and kill the key.": the sentence right after a
@@ -551,7 +569,9 @@ class Digester:
         weak = None if sentence.wordset.isdisjoint(_WEAK_WORDS) else rules.WEAK_CUE.search(body)
         cue = strong if strong and (not weak or strong.start() <= weak.start()) else weak
         if cue is None:
-            return None
+            cue = self._plain_present(body, sentence.wordset)
+            if cue is None:
+                return None
         said = cue.group(0).lower()
         let_me = said.startswith("let")
         prefix = rules.LEAD.sub("", body[: cue.start()])
@@ -597,7 +617,7 @@ class Digester:
         raw = rules.TASK_LEAD.sub("", raw)
         if let_me and rules.LET_ME_CHATTER.match(raw):
             return None
-        task, due = self._task(raw)
+        task, due = self._task(raw, before=prefix)
         if rules.is_chatter(task) or rules.is_vague(task):
             return None
         said_then = rules.THEN_TALK.search(raw) if task and task.split(None, 1)[0].lower() in rules.GENERIC_VERBS else None
@@ -688,6 +708,11 @@ class Digester:
             task = self._name_third_person(commitment.task, entry)
             if commitment.shape == "referring":
                 task = rules.substitute(task, previous.task)
+            said = frozenset(content_words(task)) - rules.GENERIC_VERBS - frozenset(task.split()[:1])
+            if said <= previous.words:
+                # "Can you prepare the plan for the certificate rotation?" "I send the plan on
+                # Monday.": the reply says nothing the request did not; the request's words stay.
+                task = previous.task
             previous.task, previous.words = task, frozenset(content_words(task))
             previous.asked = False
             if commitment.due is not None:
@@ -696,7 +721,7 @@ class Digester:
         recent = self._last_item.get(speaker.participant) if previous is None else None
         if (recent is not None and (recent.offered or recent.asked) and commitment.shape == "referring"
                 and not commitment.further and entry - recent.entry <= FOLLOW_UP_WINDOW
-                and rules.stems(frozenset(commitment.task.split()[:1])) == rules.stems(frozenset(recent.task.split()[:1]))):
+                and rules.same_act(commitment.task, recent.task)):
             # Rule SAID_AGAIN: "Should I post something to support?" "Yes." "Okay, I'll post it
             # in support-ops tonight.": the same act on "it", soon after an item taken on in
             # another's words (an offer agreed, a request), is that item again (its date), not
@@ -936,9 +961,10 @@ class Digester:
         offer = rules.OFFER.match(body)
         if offer:
             raw = offer.group("t") or offer.group("t2") or offer.group("t3") or ""
-            if re.search(r"\bor\b", raw, re.IGNORECASE) or _PERFECT.match(raw):
+            if re.search(r"\bor\b", raw, re.IGNORECASE) or _PERFECT.match(raw) or rules.conditional(" " + raw):
                 # "should I send it or does that go through you?": a choice, not an offer;
-                # "should I have escalated earlier?": about the past.
+                # "should I have escalated earlier?": about the past; "want me to join that
+                # call if you get it?": a contingency.
                 return True
             task, due = self._task(raw)
             if task and not rules.is_chatter(task) and rules.shape(task) != "anaphoric" \
@@ -1083,7 +1109,9 @@ class Digester:
                 self._requests.remove(request)
                 if rules.AFFIRM.match(first) and not rules.DECLINE.search(first):
                     before = len(made)
-                    self._add_item(request.offer_by, request.task, line.offset, request.due, entry, made)
+                    # "I can send you our reference config." "Yes please.": "you" took it up.
+                    task = rules.personal(request.task, me=None, you=speaker)
+                    self._add_item(request.offer_by, task, line.offset, request.due, entry, made)
                     if len(made) > before and made[-1].sequence == self._sequence:
                         made[-1].offered = True
                 continue
@@ -1210,8 +1238,11 @@ class Digester:
             # "write it up" to "please put your written feedback into the system":
             # the reply's verb, the request's object.
             return rules.substitute(reply, asked), due
-        if commitment.shape == "full" and len(content_words(reply)) >= 2:
+        own = frozenset(content_words(reply)) - rules.GENERIC_VERBS - frozenset([reply_verb])
+        if commitment.shape == "full" and len(content_words(reply)) >= 2 and not own <= frozenset(content_words(asked)):
             return reply, due
+        # "Can you prepare the plan for the certificate rotation?" "I'll send the plan on
+        # Monday.": the reply names nothing the request did not; the request says what it is.
         return asked, due
 
     def _assigns(self, text: str) -> bool:
@@ -1341,9 +1372,10 @@ class Digester:
         if self._last_item.get(item.owner.participant) is item:
             del self._last_item[item.owner.participant]
 
-    def _task(self, raw: str) -> tuple[str, date | None]:
+    def _task(self, raw: str, before: str = "") -> tuple[str, date | None]:
         """A task from the words after a cue: the main clause without its date phrase,
-        and the date (from the clause, or else from the rest of the sentence)."""
+        and the date (from the clause, or else from ``before``, the words before the cue
+        ("Tomorrow I'll send…"), or else from the rest of the sentence)."""
         text = rules.WHETHER_IF.sub(r"\1 whether", raw.strip(" ,:;"))
         clause = rules.CLAUSE.search(text)
         main, rest = (text[: clause.start()], text[clause.start():]) if clause else (text, "")
@@ -1364,6 +1396,8 @@ class Digester:
                     start = dangling.start()
             main = main[: start] + main[phrase.end:]
         concrete = next((phrase for phrase in found if phrase.due is not None), None)
+        if concrete is None and before:
+            concrete = self._dates.first(before)
         if concrete is None:
             concrete = self._dates.first(rest) if rest else None
         main = re.sub(r"\s+though,", ",", main)
@@ -1509,6 +1543,10 @@ _AND_THEN_THEY = re.compile(r",?\s+and\s+(?:he|she|they)(?:'ll|\s+will|'s\s+goin
 # "I'm going to apply the macro. Done. Now I'll merge it…": the turn is doing it, live.
 _LIVE_HERE = re.compile(r"\b(?:now|done|there\s+we\s+go|there\s+you\s+go|right\s+here|watch|see\s+(?:how|here))\b",
                         re.IGNORECASE)
+_I_FIRST = re.compile(r"\bI\s+(?:also\s+|just\s+)?")
+# "I send the report every Monday", "…on Fridays", "…weekly": a habit, in the plain present.
+_EVERY = re.compile(r"\b(?:every|each)\s+\w+|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b"
+                    r"|\b(?:weekly|daily|monthly|always|usually|normally|often)\b", re.IGNORECASE)
 _DETERMINER_LEFT = re.compile(r"\sthe\s*$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|this|that|our|your|their|my)\s+$", re.IGNORECASE)
 _NAMES_A_THING = re.compile(r"\s+(?!(?:and|or|at|by|to|for|with|in|on|morning|afternoon|evening|night)\b)[a-z]")

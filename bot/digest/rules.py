@@ -909,7 +909,11 @@ DECLINE = re.compile(
     re.IGNORECASE,
 )
 AFFIRM = re.compile(
-    r"^(?:yes|yeah|yep|yup|sure|please|go\s+ahead|definitely|absolutely|do\s+it|sounds\s+good|that\s+would\s+be\s+(?:great|good|nice|helpful)"
+    r"^(?:yes|yeah|yep|yup|sure|please|go\s+ahead|definitely|absolutely|do\s+it|sounds\s+good"
+    r"|that(?:\s+would|'d)\s+be\s+(?:really\s+|so\s+|super\s+)?(?:great|good|nice|helpful|amazing|awesome|brilliant|perfect|lovely"
+    r"|fantastic|wonderful|a\s+(?:big\s+|huge\s+)?help)"
+    # "I can send the list." "Great." / "Perfect, thank you Lauren.": the offer taken up
+    r"|great|perfect|amazing|brilliant|lovely|awesome|excellent|wonderful|fantastic|thanks|thank\s+you|cheers"
     r"|good\s+idea|great\s+idea|of\s+course|ok(?:ay)?,?\s+(?:yes|sure|please|go\s+ahead))\b(?![,\s]+(?:but|not|no)\b)",
     re.IGNORECASE,
 )
@@ -1200,6 +1204,15 @@ OBJECT_AND_MORE = re.compile(
     r"(?=\s+(?:so|because|once|when|while|until|before|after|and|if)\b|,|$)",
     re.IGNORECASE,
 )
+RECAP = re.compile(r"\b(?:recap|to\s+sum(?:mari[sz]e)?(?:\s+up)?|in\s+summary|summing\s+up)\b", re.IGNORECASE)
+# Rule PLAIN_PRESENT (see ``extractive``): "Tomorrow I send you the file", "Monday, I verify
+# the invoices", "I update the glossary today": action verbs only ("I think", "I have" are no acts).
+PLAIN_PRESENT_VERBS = frozenset("send check call ask update make prepare fix write book email verify show bring order share "
+                                "finish review test contact schedule upload print ring forward confirm translate organise "
+                                "organize arrange draft deliver submit".split())
+PLAIN_PRESENT = re.compile(r"(?:^|[,;]\s*|\b(?:tomorrow|today|tonight|then|so|okay|ok|and|first|this\s+\w+|next\s+\w+"
+                           r"|(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day)[,]?\s+)I\s+(?:also\s+|just\s+)?"
+                           r"(?=(?:" + "|".join(sorted(PLAIN_PRESENT_VERBS)) + r")\b)", re.IGNORECASE)
 # Rule WANTED_FROM_YOU (see ``extractive``): "I want a written root cause analysis", "I'll
 # need the signed form", and the replies that say it will be delivered.
 WANTED = re.compile(r"^I(?:\s+(?:really|just|also|still|only))?(?:\s+want|\s+need|'d\s+like|\s+would\s+like|'ll\s+need"
@@ -1376,6 +1389,17 @@ POINTED_BOTH = re.compile(r"\sboth\s*$|\sboth\s+(?=\w)(?!of\b)", re.IGNORECASE)
 _NAMED = r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}"
 _COORDINATED = re.compile(rf"(?<![\w'-])(?:{_NAMED}\s+and\s+{_NAMED}"
                           r"|the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+and\s+the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?)(?![\w'-])")
+
+
+_HANDING_VERBS = frozenset("send email e-mail forward share post drop mail circulate pass get".split())
+
+
+def same_act(task: str, other: str) -> bool:
+    """"post it" and "post something to support", "email it to Neha" and "send you our
+    reference config": the same verb, or two ways of handing something over."""
+    verb, other_verb = (task.split() or [""])[0].lower(), (other.split() or [""])[0].lower()
+    return stems(frozenset([verb])) == stems(frozenset([other_verb])) \
+        or (verb in _HANDING_VERBS and other_verb in _HANDING_VERBS)
 
 
 def specific_act(task: str) -> bool:

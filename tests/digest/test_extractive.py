@@ -1103,9 +1103,10 @@ def test_a_promise_about_other_work_takes_no_open_request_on() -> None:
                             "safety stand-down with the contract crews Monday morning, before they go out."))
     assert [(item.owner, item.task, item.due) for item in result.action_items] == [
         (ALICE, "do the safety stand-down with the contract crews", MONDAY)]
-    # Its words in the reply: the request is taken on, in the reply's words.
+    # Its words in the reply: the request is taken on (the reply names nothing the request
+    # did not, so the request's fuller words stay).
     taken = digest((CAROL, "Somebody should update the outage map text."), (ALICE, "Yeah, I'll fix the map text tonight."))
-    assert owned(taken) == [("Alice Chen", "fix the map text")]
+    assert owned(taken) == [("Alice Chen", "update the outage map text")]
     # The one asked by name who promises something else still took the request on.
     asked = digest((CAROL, "Alice, could you do the Costco pickup on Saturday?"),
                    (ALICE, "Yes. I'll have the truck there at eight, when they open the dock."))
@@ -1525,3 +1526,46 @@ def test_it_is_what_the_speakers_own_turn_just_named() -> None:
 def test_it_done_live_in_the_turn_is_no_item() -> None:
     result = digest((ALICE, "Okay, I'm going to apply the welcome macro. Done. Now I'll merge it with the other one."))
     assert owned(result) == []
+
+
+@pytest.mark.parametrize("taken_up", ["Great.", "Perfect, thank you Bob.", "That would be amazing, yes please."])
+def test_an_offer_of_i_can_is_taken_up_by_thanks_or_praise(taken_up: str) -> None:
+    result = digest((BOB, "I can put together a list of every page and what's on it."), (ALICE, taken_up))
+    assert owned(result) == [("Bob Okafor", "put together a list of every page and what's on it")]
+
+
+def test_an_offer_with_a_condition_is_no_item_when_welcomed() -> None:
+    assert owned(digest((BOB, "Do you want me to join that call if you get it?"), (ALICE, "That'd be great, yes."))) == []
+
+
+def test_emailing_it_after_offering_to_send_it_is_the_same_item() -> None:
+    result = digest((BOB, "I can also send you our reference config for Debezium."), (ALICE, "Oh, yes please."),
+                    (BOB, "Okay. I will email it to Alice after this call."))
+    assert owned(result) == [("Bob Okafor", "send Alice our reference config for Debezium")]
+
+
+@pytest.mark.parametrize(("said", "task", "due"), [
+    ("Tomorrow I send you the new mapping file.", "send Bob the new mapping file", THURSDAY),
+    ("Monday, I verify the carrier invoices.", "verify the carrier invoices", MONDAY),
+    ("Okay. I update the glossary today.", "update the glossary", date(2026, 3, 4)),
+])
+def test_a_dated_act_in_the_plain_present_is_a_promise(said: str, task: str, due: date) -> None:
+    result = digest((BOB, "Okay."), (ALICE, said))
+    assert [(item.owner, item.task, item.due) for item in result.action_items] == [(ALICE, task, due)]
+
+
+@pytest.mark.parametrize("said", ["I send the report every Monday.", "I check the logs, it looks fine.",
+                                  "So, recap: Bob, the statement tonight. I call the HOA people tomorrow."])
+def test_habits_undated_acts_and_recaps_in_the_plain_present_are_no_promises(said: str) -> None:
+    assert [item for item in digest((ALICE, said)).action_items if item.owner == ALICE] == []
+
+
+def test_a_date_before_the_cue_is_the_due_date() -> None:
+    [item] = digest((ALICE, "Tomorrow I'll send you the new mapping file.")).action_items
+    assert item.due == THURSDAY
+
+
+def test_a_reply_that_names_nothing_new_keeps_the_requests_words() -> None:
+    result = digest((ALICE, "Bob, can you prepare the plan for the certificate rotation?"),
+                    (BOB, "Okay. I'll send the plan on Monday."))
+    assert [(item.task, item.due) for item in result.action_items] == [("prepare the plan for the certificate rotation", MONDAY)]
