@@ -792,12 +792,13 @@ class Digester:
             # item (POINTED_OBJECT only completes tasks that say more than their pronoun).
             return
         context = f"{before} {commitment.lead}".strip()
-        if rules.FIND_OUT.fullmatch(commitment.task):
+        find_out = rules.FIND_OUT.fullmatch(commitment.task)
+        if find_out is not None:
             # Rule WHAT_TO_FIND_OUT: "Is that still covered by the learning budget?" "Let me
             # check with HR": what there is to find out is the question just asked.
             asked = self._question_before(speaker, entry, context)
             if asked is not None:
-                commitment.task = clip(f"{commitment.task} {asked}", TASK_LIMIT)
+                commitment.task = clip(f"{find_out.group('ask')} {asked}{find_out.group('tell') or ''}", TASK_LIMIT)
         commitment.task = self._name_third_person(commitment.task, entry)  # "I'll ring him" is a task
         if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
             return
@@ -895,7 +896,7 @@ class Digester:
 
     def _name_third_person(self, task: str, entry: int) -> str:
         """THIRD_PERSON_REFERENCE: "call her" with the person "her" is."""
-        if ("him" in task or "her" in task) and rules.HIM_HER.search(task):
+        if ("h" in task) and rules.HIM_HER.search(task):  # him, her, he ("make sure he signs"), she
             spoken_of = self._spoken_of(entry)
             if spoken_of is not None:
                 return rules.third_person(task, spoken_of)

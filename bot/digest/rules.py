@@ -1070,9 +1070,11 @@ PLURAL_SUBJECT = re.compile(r"^(?:the|our|those|these|all\s+the|both)\s+(?P<np>(
                             r"|got|went|started|stopped|failed|broke|crash|crashed|drop|dropped)\b", re.IGNORECASE)
 # Rule ASK_FOR_IT: "I'll ask Leo then", nothing said of what about.
 # Rule WHAT_TO_FIND_OUT: a promise to find something out that does not say what.
-FIND_OUT = re.compile(r"(?:check|confirm|double-check|find\s+out|ask|look\s+into\s+it|verify)"
+FIND_OUT = re.compile(r"(?P<ask>(?:check|confirm|double-check|find\s+out|ask|look\s+into\s+it|verify)"
                       r"(?:\s+(?:with|about\s+it\s+with)\s+(?:[A-Z][\w'-]*|(?:the|our|their|my)\s+\w+(?:\s+\w+)?|\w+)"
-                      r"(?:\s+team)?)?[\s.!]*")
+                      r"(?:\s+team)?)?)"
+                      # "…and tell you", "…and let Jonas know": the answer goes back to them
+                      r"(?P<tell>\s+and\s+(?:tell|let)\s+(?:you|him|her|them|us|everyone|[A-Z][\w'-]*)(?:\s+know)?)?[\s.!]*")
 # A yes/no question whose subject is one word (a pronoun or a name): where a longer subject
 # ends is not known, so such a question is quoted as said.
 _AUXILIARY_FIRST = re.compile(r"^(?P<aux>[Ii]s|[Aa]re|[Ww]as|[Ww]ere|[Cc]an|[Cc]ould|[Ww]ill|[Ww]ould|[Hh]as|[Hh]ave|[Ss]hould)\s+"
@@ -1459,7 +1461,7 @@ REFERRED_NAME = re.compile(r"(?:\b(?:ask|call|email|e-mail|tell|ping|message|con
 NOT_PEOPLE = NOT_NAMES | frozenset("monday tuesday wednesday thursday friday saturday sunday january february march "
                                    "april may june july august september october november december christmas "
                                    "slack zoom jira github python excel google teams".split())
-HIM_HER = re.compile(r"\b(him|her)\b(?:\s+(\w+))?")
+HIM_HER = re.compile(r"(?<=\s)(him|her|he|she)\b(?:\s+(\w+))?")  # never the task's first word
 # "her" before one of these is the object ("call her after this"); before another word it
 # is the possessive ("recheck her potassium").
 _OBJECT_FOLLOWERS = frozenset("about at on in to for by after before first back up now today tomorrow tonight again "

@@ -1569,3 +1569,14 @@ def test_a_reply_that_names_nothing_new_keeps_the_requests_words() -> None:
     result = digest((ALICE, "Bob, can you prepare the plan for the certificate rotation?"),
                     (BOB, "Okay. I'll send the plan on Monday."))
     assert [(item.task, item.due) for item in result.action_items] == [("prepare the plan for the certificate rotation", MONDAY)]
+
+
+def test_he_or_she_in_a_task_is_the_person_spoken_of() -> None:
+    result = digest((BOB, "The owner wants to be paid cash on the day."), (ALICE, "I'll make sure he signs a receipt."))
+    assert owned(result) == [("Alice Chen", "make sure the owner signs a receipt")]
+
+
+def test_checking_and_telling_them_names_the_question_between() -> None:
+    result = digest((BOB, "Is there any way you could do the twenty-first?"),
+                    (ALICE, "I cannot promise this now. I'll check and tell you by tomorrow."))
+    assert owned(result) == [("Alice Chen", "check (is there any way you could do the twenty-first?) and tell Bob")]
