@@ -21,7 +21,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from . import discovery, schema
+from . import discovery, fieldmask, schema
 from .errors import ApiError, error_info
 from .pagination import Page, paginate, query_binding
 from .quotas import Caller
@@ -247,6 +247,8 @@ def dispatch(state: EmulatorState, router: ApiRouter, path: str) -> Response:
         state.quotas.charge(method.api, method.id, Caller(principal.client_id, principal.email, space))
         query = _query(method)
         body = _body(method)
+        # Checked before the method runs: a bad selection changes nothing.
+        selection = _response_selection(method, query)
         handler = router.handler(method.full_id)
         if handler is None:
             raise ApiError(501, f"Method {method.full_id} is not implemented by the emulator.", "UNIMPLEMENTED")
@@ -257,11 +259,23 @@ def dispatch(state: EmulatorState, router: ApiRouter, path: str) -> Response:
         int_enums = "enum-encoding=int" in query_arguments().get("$alt", "")
         encoded = schema.encode_response(method.document or method.api, method.response_schema, result or {},
                                          int_enums=int_enums)
+        encoded = fieldmask.apply(selection, encoded)
         record.status = 200
         return json_response(encoded)
     except ApiError as error:
         record.status = error.code
         return error_response(error)
+
+
+def _response_selection(method: discovery.ApiMethod, query: dict[str, str]) -> fieldmask.Selection | None:
+    """What of the response the caller asked for (``fields`` or ``X-Goog-FieldMask``); None: all."""
+    raw = fieldmask.requested_selection(query.get("fields") or query.get("$fields"),
+                                        request.headers.get("X-Goog-FieldMask"))
+    if raw is None:
+        return None
+    selection = fieldmask.parse(raw)
+    fieldmask.check(selection, schema.schemas(method.document or method.api), method.response_schema)
+    return selection
 
 
 _FAULT_MESSAGES = {

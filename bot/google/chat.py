@@ -14,7 +14,7 @@ from typing import Any, Callable
 import google.auth
 from google.apps import chat_v1
 from google.auth.credentials import Credentials
-from google.protobuf import field_mask_pb2
+from google.protobuf import field_mask_pb2, json_format
 
 from ..retry import attempt_timeout
 from .credentials import ServiceAccounts, google_service_accounts
@@ -47,6 +47,21 @@ def _written(message: chat_v1.Message) -> ChatMessage:
     just sent, echoed back (a join card's or a summary's widgets), from protobuf: most of
     the app's own CPU in posting one, for two strings."""
     return ChatMessage(message.name, message.thread.name or None)
+
+
+# A post or an edit asks Chat to answer with only what ``_written`` reads (the system
+# parameter every Google API takes, as a header), not the whole message echoed back: the
+# client library would otherwise parse every widget of the card just sent into protobuf.
+_WRITTEN_FIELDS = (("x-goog-fieldmask", "name,thread.name"),)
+
+
+def _message(body: dict[str, Any]) -> chat_v1.Message:
+    """A ``Message`` body (JSON as the API takes it) as the client's protobuf message,
+    converted straight from the dict (``Message.from_json`` would serialise it and parse
+    the text again). Unknown fields are refused, as ``from_json`` does."""
+    message = chat_v1.Message()
+    json_format.ParseDict(body, chat_v1.Message.pb(message))
+    return message
 
 
 class ChatGateway:
@@ -96,7 +111,7 @@ class ChatGateway:
     def create_message(self, space: str, body: dict[str, Any], *, thread_name: str | None = None,
                        message_id: str | None = None, request_id: str | None = None) -> ChatMessage:
         """Post a message; with ``request_id`` a retried post never makes a second message."""
-        message = chat_v1.Message.from_json(json.dumps(body))
+        message = _message(body)
         option = chat_v1.CreateMessageRequest.MessageReplyOption.MESSAGE_REPLY_OPTION_UNSPECIFIED
         if thread_name:
             message.thread = chat_v1.Thread(name=thread_name)
@@ -104,13 +119,14 @@ class ChatGateway:
         request = chat_v1.CreateMessageRequest(parent=space, message=message, message_reply_option=option,
                                                message_id=message_id or "", request_id=request_id or "")
         return self._write(space, lambda: self._client.create_message(request=request, retry=None,
-                                                                      timeout=attempt_timeout(self._timeout)))
+                                                                      timeout=attempt_timeout(self._timeout),
+                                                                      metadata=_WRITTEN_FIELDS))
 
     def update_message(self, name: str, body: dict[str, Any], fields: list[str]) -> ChatMessage:
-        message = chat_v1.Message.from_json(json.dumps({**body, "name": name}))
+        message = _message({**body, "name": name})
         request = chat_v1.UpdateMessageRequest(message=message, update_mask=field_mask_pb2.FieldMask(paths=fields))
         return self._write(space_of(name), lambda: self._client.update_message(
-            request=request, retry=None, timeout=attempt_timeout(self._timeout)))
+            request=request, retry=None, timeout=attempt_timeout(self._timeout), metadata=_WRITTEN_FIELDS))
 
     def human_members(self, space: str) -> list[ChatMembership]:
         """The space's people, every page (with app auth Chat lists human members only)."""

@@ -44,3 +44,29 @@ def test_a_posted_card_answer_gives_its_name_and_thread() -> None:
 def test_an_answer_without_a_thread_has_none() -> None:
     answer = chat_v1.Message(name="spaces/S/messages/M", text="hello")
     assert _written(answer) == ChatMessage("spaces/S/messages/M", None)
+
+
+def test_a_post_and_an_edit_ask_chat_for_only_what_they_read() -> None:
+    """Chat would echo the whole card back, which the client library parses widget by
+    widget; the gateway asks (X-Goog-FieldMask) for the two fields ``_written`` reads."""
+    from google.auth.credentials import AnonymousCredentials
+
+    from bot.google.chat import ChatGateway
+
+    sent: list[tuple[str, object]] = []
+    gateway = ChatGateway(AnonymousCredentials(), "http://127.0.0.1:9")
+
+    def create_message(*, request: object, metadata: object, **_: object) -> chat_v1.Message:
+        sent.append(("create", metadata))
+        return chat_v1.Message(name="spaces/S/messages/M", thread=chat_v1.Thread(name="spaces/S/threads/T"))
+
+    def update_message(*, request: object, metadata: object, **_: object) -> chat_v1.Message:
+        sent.append(("update", metadata))
+        return chat_v1.Message(name="spaces/S/messages/M")
+
+    gateway._client.create_message = create_message  # type: ignore[method-assign]
+    gateway._client.update_message = update_message  # type: ignore[method-assign]
+    assert gateway.create_message("spaces/S", help_message()) == ChatMessage("spaces/S/messages/M", "spaces/S/threads/T")
+    assert gateway.update_message("spaces/S/messages/M", help_message(), ["text"]).name == "spaces/S/messages/M"
+    assert sent == [("create", (("x-goog-fieldmask", "name,thread.name"),)),
+                    ("update", (("x-goog-fieldmask", "name,thread.name"),))]

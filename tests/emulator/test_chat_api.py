@@ -822,3 +822,38 @@ def test_fault_injection_on_chat_method(world: World) -> None:
         chat.spaces().messages().create(parent=world.space.name, body={"text": "x"}).execute(num_retries=0)
     assert caught.value.resp.status == 503
     assert chat.spaces().messages().create(parent=world.space.name, body={"text": "x"}).execute()["text"] == "x"
+
+
+# -- response filtering (the ``fields`` system parameter, the X-Goog-FieldMask header) ----
+def test_a_field_mask_header_selects_what_a_post_answers_with(world: World) -> None:
+    app = world.emulator.chat(world.emulator.app_credentials())
+    body = chat_v1.Message.from_json(json.dumps({"text": "Meeting ready", "cardsV2": [card(3)]}))
+    message = app.create_message(request=chat_v1.CreateMessageRequest(parent=world.space.name, message=body),
+                                 metadata=(("x-goog-fieldmask", "name,thread.name"),))
+    assert message.name.startswith(world.space.name + "/messages/")
+    assert message.thread.name.startswith(world.space.name + "/threads/")
+    assert not message.text and not message.cards_v2 and not message.sender.name  # not sent back
+    stored = app.get_message(name=message.name)  # the message itself is whole
+    assert stored.text == "Meeting ready" and len(stored.cards_v2) == 1
+
+
+def test_the_fields_parameter_selects_items_of_a_list(world: World) -> None:
+    creds = world.emulator.app_credentials()
+    raw(world.emulator, "POST", f"{world.space.name}/messages", creds, body={"text": "one"})
+    answer = raw(world.emulator, "GET", f"{world.space.name}/members", creds,
+                 params={"fields": "memberships(name,role),nextPageToken"})
+    assert answer.status_code == 200, answer.text
+    memberships = answer.json()["memberships"]
+    assert memberships and all(set(m) == {"name", "role"} for m in memberships)
+    star = raw(world.emulator, "GET", f"{world.space.name}/members", creds, params={"fields": "*"})
+    assert "member" in star.json()["memberships"][0]
+
+
+def test_selecting_an_unknown_field_is_a_400_and_changes_nothing(world: World) -> None:
+    creds = world.emulator.app_credentials()
+    before = len(world.emulator.state.chat.messages_in(world.space.name, include_private=True))
+    for selection in ("name,nothing", "thread.nothing", "name,,thread", "thread(name"):
+        answer = raw(world.emulator, "POST", f"{world.space.name}/messages", creds, body={"text": "x"},
+                     params={"fields": selection})
+        google_error(answer, 400, "INVALID_ARGUMENT")
+    assert len(world.emulator.state.chat.messages_in(world.space.name, include_private=True)) == before
