@@ -780,12 +780,15 @@ class Digester:
                 task = self._resolve_pointed(commitment.task, entry, f"{before} {commitment.lead}".strip())
                 if task != commitment.task:
                     self._add_item(speaker, task, line.offset, commitment.due, entry, made)
-            elif not accepted and not commitment.weak and before and rules.specific_act(commitment.task) \
+            elif not accepted and not commitment.weak and rules.pointed(commitment.task) is not None \
+                    and ((before and rules.specific_act(commitment.task)) or rules.topic_of(commitment.lead)) \
                     and not _LIVE_HERE.search(f"{before} {commitment.lead}"):
                 # Rule MY_OWN_TOPIC: "The VPN certificate expires next week. I'll renew it by
-                # Friday.": "it" is what the speaker's own turn just named.
+                # Friday.", "Parchment and quart delis, I'll grab them": "it" is what the
+                # speaker's own turn just named.
                 match = rules.pointed(commitment.task)
-                task = rules.resolve_pointed(commitment.task, match, [before]) if match else commitment.task
+                own_words = f"{before} {commitment.lead}".strip()
+                task = rules.resolve_pointed(commitment.task, match, [own_words]) if match else commitment.task
                 if task != commitment.task:
                     self._add_item(speaker, task, line.offset, commitment.due, entry, made)
             # "I'll take it", "I'll submit it tonight" about nothing we can name for sure: no

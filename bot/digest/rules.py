@@ -712,6 +712,11 @@ _VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+coupl
                 r"(?:come|get|circle|report)\s+back(?:\s+to\s+(?:you|him|her|them|us|everyone|[A-Z]\w+))?"
                 r"(?:\s+(?:on|about)\s+(?:that|this|it)(?:\s+one)?)?\s*$",
                 r"share\s+more\s+(?:details?|info|information|colou?r|news)\s*$",
+                # "I'm going to stay with my sister in Davis", "I'll take good care of the lemon
+                # tree", "leave the invite as it is": a personal plan, a kindness, no change.
+                r"stay\s+(?:with|at)\s+(?:my|our|his|her|a|the|some)\b",
+                r"take\s+(?:good|great|really\s+good)\s+care\s+of\b",
+                r"(?:leave|keep)\s+(?:it|them|that|this|the\s+[\w\s-]{1,40}?)\s+as\s+(?:it\s+is|they\s+are|is)\b",
                 # "I'll get better at writing design docs": a goal for oneself, not a task.
                 r"(?:get|be|become)\s+better\s+at\b",
                 # "I'll have a think about motion": thinking, with nothing to deliver.
@@ -1414,6 +1419,22 @@ def specific_act(task: str) -> bool:
 _NOT_SPECIFIC = frozenset("try see think know say mention leave let keep put give make send share forward show".split())
 
 
+_TOPIC_LEAD = re.compile(r"(?:^|[.!?]\s+)(?:(?:so|okay|ok|and|now|right|alright|then),?\s+)?"
+                         r"(?P<t>[A-Za-z][\w'-]*(?:\s+(?:and\s+)?[\w'-]+){0,3})\s*[:,]\s*$", re.IGNORECASE)
+_NOT_TOPICS = frozenset("okay ok yes yeah yep sure right so well fine great perfect alright thanks thank good cool "
+                        "honestly actually look listen anyway um uh oh hmm no".split())
+
+
+def topic_of(lead: str) -> str | None:
+    """The topic a turn sets just before its promise ("So, call sheet:" → "the call sheet",
+    "Parchment and quart delis," → "parchment and quart delis"), or None."""
+    topic = _TOPIC_LEAD.search(lead)
+    if topic is None or not content_words(topic.group("t")) or set(topic.group("t").lower().split()) & _NOT_TOPICS:
+        return None
+    words = topic.group("t")
+    return words if len(words.split()) > 2 else f"the {words}"
+
+
 def resolve_pointed(task: str, match: re.Match[str], texts: list[str]) -> str:
     """``task`` with its pronoun replaced by the antecedent found in ``texts`` (nearest
     first), or unchanged when none agrees."""
@@ -1428,6 +1449,11 @@ def resolve_pointed(task: str, match: re.Match[str], texts: list[str]) -> str:
                 return f"{task[: match.start()]}{pair}{task[match.end():]}"
         return task
     plural = match.group("p").lower() in ("them", "those", "these")
+    thing = topic_of(texts[0]) if texts else None
+    if thing is not None:
+        # "So, call sheet: I'll send it out by eight", "Parchment and quart delis, I'll grab
+        # them": the topic set before the promise is what it points at.
+        return f"{task[: match.start()]}{thing}{task[match.end():]}"
     task_words = {word.lower() for word in task.split()}
     # The same verb said with an object just before names it ("Can you walk the whole level
     # five perimeter…?" … "I'll walk it with their foreman"): that object, whatever came between.
@@ -1460,7 +1486,8 @@ REFERRED_NAME = re.compile(r"(?:\b(?:ask|call|email|e-mail|tell|ping|message|con
                            r"([A-Z][a-z]{2,})\b(?!\s+[A-Z]|['’]s)")
 NOT_PEOPLE = NOT_NAMES | frozenset("monday tuesday wednesday thursday friday saturday sunday january february march "
                                    "april may june july august september october november december christmas "
-                                   "slack zoom jira github python excel google teams".split())
+                                   "slack zoom jira github python excel google teams".split()) \
+    | frozenset(day + "s" for day in "monday tuesday wednesday thursday friday saturday sunday".split())
 HIM_HER = re.compile(r"(?<=\s)(him|her|he|she)\b(?:\s+(\w+))?")  # never the task's first word
 # "her" before one of these is the object ("call her after this"); before another word it
 # is the possessive ("recheck her potassium").
@@ -1504,7 +1531,10 @@ def third_person(task: str, name: str) -> str:
     "recheck her potassium" → "recheck Mrs. van der Merwe's potassium"."""
     def replace(match: re.Match[str]) -> str:
         following = match.group(2)
-        if match.group(1) == "her" and following and following.lower() not in _OBJECT_FOLLOWERS:
+        # "have her send them", "let her know": after a verb like these, "her" is the object
+        causative = task[: match.start()].split()[-1:] in (["have"], ["let"], ["make"], ["help"], ["get"], ["ask"],
+                                                          ["tell"], ["remind"], ["see"], ["watch"])
+        if match.group(1) == "her" and following and following.lower() not in _OBJECT_FOLLOWERS and not causative:
             return f"{name}'s {following}"
         return name + (" " + following if following else "")
     return HIM_HER.sub(replace, task, count=1)

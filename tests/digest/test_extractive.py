@@ -1580,3 +1580,28 @@ def test_checking_and_telling_them_names_the_question_between() -> None:
     result = digest((BOB, "Is there any way you could do the twenty-first?"),
                     (ALICE, "I cannot promise this now. I'll check and tell you by tomorrow."))
     assert owned(result) == [("Alice Chen", "check (is there any way you could do the twenty-first?) and tell Bob")]
+
+
+def test_the_topic_set_before_a_promise_is_what_it_points_at() -> None:
+    result = digest((BOB, "Don't forget the RSVP for the party."),
+                    (ALICE, "So, call sheet: I'll send it out by eight tonight, once I have the map."))
+    assert owned(result) == [("Alice Chen", "send the call sheet out by eight")]
+
+
+@pytest.mark.parametrize("said", [
+    "I'm going to stay with my sister in Davis for a while.",
+    "We'll take good care of the lemon tree, I promise.",
+    "I'll leave the invite as it is.",
+])
+def test_personal_plans_kindnesses_and_leaving_things_as_they_are_are_no_items(said: str) -> None:
+    assert owned(digest((ALICE, said.replace("We'll", "I'll")))) == []
+
+
+def test_a_plural_weekday_is_no_one_to_talk_to() -> None:
+    result = digest((BOB, "Yes please, Thursdays."), (ALICE, "I will also talk to him this weekend."))
+    assert all("Thursdays" not in item.task for item in result.action_items)
+
+
+def test_her_after_have_is_the_object_not_a_possessive() -> None:
+    result = digest((BOB, "The logs are with Priyanka, I think."), (ALICE, "Sure, I'll have her send the logs to you."))
+    assert owned(result) == [("Alice Chen", "have Priyanka send the logs to Bob")]
