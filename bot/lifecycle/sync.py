@@ -26,9 +26,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Iterator
 
 from cards.digest import next_steps_reply
 from cards.join_card import card_title
@@ -94,6 +95,16 @@ def _has_transcript(artifacts: tuple[Artifact, ...]) -> bool:
     return any(artifact.kind is ArtifactKind.TRANSCRIPT for artifact in artifacts)
 
 
+class OrganizerRefused(GoogleApiError):
+    """Google refused a call made with the organizer's credentials as unauthenticated
+    (``MeetingSync._as_organizer``): their token is forgotten. Still the same
+    ``GoogleApiError`` to whoever does not ask (the worker gives the request up)."""
+
+    def __init__(self, error: GoogleApiError) -> None:
+        super().__init__(error.kind, error.status, error.message, error.reason)
+        self.may_have_applied, self.retry_after = error.may_have_applied, error.retry_after
+
+
 @dataclass(frozen=True)
 class SyncOutcome:
     status: MeetingStatus
@@ -125,21 +136,19 @@ class MeetingSync:
         # again, or no token to be had, the organizer's authorization is gone: paused.
         for last_try in (False, True):
             try:
-                credentials = services.credentials.for_user(meeting.organizer)
-                if paused is not None:
-                    resume_subscription(services, meeting, credentials)
-                if not maybe_dormant:
-                    # Subscribed before reading, so a change after the read still brings an event.
-                    self._ensure_subscription(meeting, credentials)
-                state = read_live_state(services.meet, credentials, meeting.meet_space,
-                                        organizer=meeting.organizer.user_name)
+                with self._as_organizer(meeting):
+                    credentials = services.credentials.for_user(meeting.organizer)
+                    if paused is not None:
+                        resume_subscription(services, meeting, credentials)
+                    if not maybe_dormant:
+                        # Subscribed before reading, so a change after the read still brings an event.
+                        self._ensure_subscription(meeting, credentials)
+                    state = read_live_state(services.meet, credentials, meeting.meet_space,
+                                            organizer=meeting.organizer.user_name)
                 break
             except NeedsAuthorization:
                 return self._paused(meeting, observed_at)
-            except GoogleApiError as error:
-                if error.kind is not FailureKind.UNAUTHENTICATED:
-                    raise
-                services.credentials.invalidate(meeting.organizer)
+            except OrganizerRefused:
                 if last_try:
                     return self._paused(meeting, observed_at)
         dormant = maybe_dormant and state.latest_record is None  # never a conference: never a summary
@@ -177,17 +186,30 @@ class MeetingSync:
             records.append(ConferenceRecord(name, stored.started_at, stored.ended_at))
         pending = False
         try:
-            credentials = services.credentials.for_user(meeting.organizer)
+            with self._as_organizer(meeting):
+                credentials = services.credentials.for_user(meeting.organizer)
             for record in records:
                 pending |= not self._summarise(meeting, record, credentials)
-        except NeedsAuthorization:
+        except (NeedsAuthorization, OrganizerRefused):
+            # The token was forgotten (``_as_organizer``); the full look tries a fresh one,
+            # or pauses. A refusal of the app's own credentials (Chat) is no news about the
+            # organizer's: it fails this sync, as it would a full one.
             return None
+        return SyncOutcome(meeting.status, needs_more=pending)
+
+    @contextmanager
+    def _as_organizer(self, meeting: Meeting) -> Iterator[None]:
+        """Calls made with the organizer's credentials, and only those: Google refusing one
+        as unauthenticated refuses the organizer's token, which is forgotten
+        (``invalidate``) and the refusal raised as ``OrganizerRefused``. The same answer to
+        a call made with the app's own credentials (Chat) says nothing of the organizer's."""
+        try:
+            yield
         except GoogleApiError as error:
             if error.kind is not FailureKind.UNAUTHENTICATED:
                 raise
-            services.credentials.invalidate(meeting.organizer)
-            return None
-        return SyncOutcome(meeting.status, needs_more=pending)
+            self.services.credentials.invalidate(meeting.organizer)
+            raise OrganizerRefused(error) from error
 
     def _subscribed(self, meeting: Meeting) -> bool:
         """The meeting's Meet events are coming: its subscription is active and unexpired."""
@@ -293,7 +315,8 @@ class MeetingSync:
         if stored is not None:
             attendance = stored.attendance  # an ended conference's attendance cannot change
         else:
-            attendance = read_attendance(services.meet, credentials, name)
+            with self._as_organizer(meeting):
+                attendance = read_attendance(services.meet, credentials, name)
             # Not listing who didn't join (/meetsettings) also spares the members.list call.
             absent, absent_total = self._absent(meeting, attendance) if meeting.settings.list_absent else ((), 0)
             attendance = dataclasses.replace(attendance, absent=absent, absent_total=absent_total)
@@ -303,7 +326,8 @@ class MeetingSync:
         # before the files were kept (no started_at) know nothing of the kinds: all are read.
         settled = settled_artifact_kinds(stored.artifacts) if stored is not None and stored.started_at is not None \
             else frozenset()
-        artifacts = services.meet.artifacts(credentials, name, skip=settled)
+        with self._as_organizer(meeting):
+            artifacts = services.meet.artifacts(credentials, name, skip=settled)
         # The space's choice as it is now, not as it was when the meeting was made: turning
         # next steps off in /meetsettings stops reading transcripts at once.
         next_steps = self._next_steps_on(meeting)
