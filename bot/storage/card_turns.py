@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator
 
 import sqlalchemy as sa
 
-from bot.storage.database import Database
+from bot.storage.database import Database, full_look_pending
 from bot.storage.errors import MeetingNotFoundError, StorageError, StorageUnavailableError, translate_errors
 from bot.storage.tables import meetings
 
@@ -125,12 +125,14 @@ class SqlCardTurns:
     @translate_errors
     def card_reading(self, meeting_id: int) -> datetime | None:
         """When the reading of Meet that the join card shows began, while it is the newest
-        one asked for; None when not known, or when an event has asked for a sync since
-        (the card is about to change: a Refresh must not call it up to date)."""
+        one asked for; None when not known, or when something has asked for a full look at
+        the meeting since (``full_look_pending``: the card is about to change, so a Refresh
+        must not call it up to date). A request that asked only for a conference's files
+        does not count: the card does not show files."""
         with self._db.reading(one_statement=True) as connection:
-            row = connection.execute(sa.select(meetings.c.card_observed_at, meetings.c.sync_requested,
-                                               meetings.c.sync_done).where(meetings.c.id == meeting_id)).first()
-        if row is None or row.sync_requested > row.sync_done:
+            row = connection.execute(sa.select(meetings.c.card_observed_at, full_look_pending().label("pending"))
+                                     .where(meetings.c.id == meeting_id)).first()
+        if row is None or row.pending:
             return None
         return row.card_observed_at if isinstance(row.card_observed_at, datetime) else None
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from domain import AccessType, Cohost, CohostState, DialIn, Meeting, MeetingSettings, MeetingStatus, Person
 from bot.storage.engine import SQLITE_WRITE
 from bot.storage.errors import StorageError
-from bot.storage.tables import meetings, processed_events
+from bot.storage.tables import file_sync_requests, meetings, processed_events
 
 Clock = Callable[[], datetime]
 
@@ -150,6 +150,25 @@ def request_syncs(condition: sa.ColumnElement[bool]) -> sa.Update:
     a meeting with nothing pending takes the next ticket: its place in the queue)."""
     return sa.update(meetings).where(condition).values(sync_requested=meetings.c.sync_requested + 1,
                                                        sync_ticket=sync_ticket_on_request())
+
+
+def full_look_pending() -> sa.ColumnElement[bool]:
+    """A request waits (``meetings`` row) that asks for a full look at the meeting's live
+    state: more requests pending (``sync_requested - sync_done``) than rows of
+    ``file_sync_requests`` above ``sync_done`` (those asked only for files). The one
+    definition of it: the reconciler's catch-up leaves such a meeting out, and a Refresh
+    does not call its card up to date (``card_turns.card_reading``).
+
+    On PostgreSQL, in an UPDATE under READ COMMITTED that waited for a concurrent
+    transaction's change to the row, the row's counters are read again but the rows of
+    ``file_sync_requests`` are not (the subquery keeps the statement's snapshot): a file
+    event committing meanwhile (counter and row) reads as a full request. The catch-up
+    then leaves that meeting out for one pass, which is harmless: only files were asked
+    for, and the next pass asks for the full look."""
+    files_only = (sa.select(sa.func.count()).select_from(file_sync_requests)
+                  .where(file_sync_requests.c.meeting_id == meetings.c.id,
+                         file_sync_requests.c.request > meetings.c.sync_done).scalar_subquery())
+    return meetings.c.sync_requested - meetings.c.sync_done > files_only
 
 
 # How long a meeting has waited for attention: since its last sync, or since it was made.

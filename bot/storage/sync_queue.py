@@ -47,6 +47,7 @@ from bot.storage.database import (
     awake_since,
     claim_event,
     fair_share,
+    full_look_pending,
     next_sync_ticket,
     request_syncs,
     row_to_meeting,
@@ -326,9 +327,13 @@ class SqlSyncQueue:
                     sync_claimed_until=None, last_synced_at=now, sync_ticket=ticket, sync_failures=0,
                     status=sa.case((current, status.value), else_=meetings.c.status),
                     updated_at=now, **values))
-            # What the covered requests asked for is served; later ones keep their rows.
+            # What the covered requests asked for is served; later ones keep their rows. Every
+            # row at or below the meeting's ``sync_done`` goes, not only this claim's: one a
+            # finish left behind (a claim that finished late, after a later one; an instance
+            # of an older version, during a rolling deploy) goes with the next finish.
+            done = sa.select(meetings.c.sync_done).where(meetings.c.id == claim.meeting.id).scalar_subquery()
             connection.execute(sa.delete(file_sync_requests).where(
-                file_sync_requests.c.meeting_id == claim.meeting.id, file_sync_requests.c.request <= claim.requested))
+                file_sync_requests.c.meeting_id == claim.meeting.id, file_sync_requests.c.request <= done))
 
     @translate_errors
     def release_sync(self, claim: SyncClaim, *, retry_after_seconds: float) -> None:
@@ -367,17 +372,14 @@ class SqlSyncQueue:
         up on, so another follows it (a sync put back for a pause is claimed too: asking
         again changes nothing, the sync after the pause serves both). Several instances at
         once request a meeting with no full sync waiting once: the update checks again that
-        none is.
+        none is (``full_look_pending``; on PostgreSQL it may then leave out, for this pass
+        only, a meeting whose file event committed while the update ran).
         """
         now = self._db.now()
         incomplete = (sa.select(conference_summaries.c.meeting_id)
                       .where(conference_summaries.c.complete.is_(False)))
         claimed = sa.and_(meetings.c.sync_claimed_until.is_not(None), meetings.c.sync_claimed_until >= now)
-        # Pending requests that asked only for files; any beyond them asked for a full look.
-        files_only = (sa.select(sa.func.count()).select_from(file_sync_requests)
-                      .where(file_sync_requests.c.meeting_id == meetings.c.id,
-                             file_sync_requests.c.request > meetings.c.sync_done).scalar_subquery())
-        not_waiting = sa.or_(meetings.c.sync_requested - meetings.c.sync_done <= files_only, claimed)
+        not_waiting = sa.or_(sa.not_(full_look_pending()), claimed)
         # A card never shown yet is its /meet's to post while that answer may still be under
         # way (``answer_window``: the app's budget before its answer): a sync now would post
         # it first, drawn before the co-hosts were tried, and the /meet's own post (same

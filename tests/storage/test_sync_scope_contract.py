@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from bot.storage import Storage, SyncClaim, SyncQueue
+from bot.storage.tables import file_sync_requests, meetings
 from domain import MeetingStatus
 from tests.storage.conftest import FakeClock
 from tests.storage.helpers import MONTH, T0, meeting, race
@@ -34,6 +37,13 @@ def event(sync_queue: SyncQueue, event_id: str, files_of: str | None = None, n: 
 def claim(sync_queue: SyncQueue) -> SyncClaim:
     [only] = sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0, limit=10)
     return only
+
+
+def noted(store: Storage, meeting_id: int) -> list[int]:
+    """The requests of the meeting that ``file_sync_requests`` still holds (their numbers)."""
+    with store.engine.connect() as connection:
+        return sorted(connection.execute(sa.select(file_sync_requests.c.request)
+                                         .where(file_sync_requests.c.meeting_id == meeting_id)).scalars())
 
 
 def test_a_file_event_asks_only_for_its_conference(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
@@ -153,7 +163,9 @@ def test_a_deleted_meeting_takes_what_it_was_asked_with_it(store: Storage, sync_
                                                            clock: FakeClock) -> None:
     meeting_id = watched(store, clock)
     event(sync_queue, "file1", R1)
+    assert noted(store, meeting_id) == [1]
     assert store.meetings.delete_meeting(meeting_id)
+    assert noted(store, meeting_id) == []
     assert sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0) == []
     assert event(sync_queue, "file2", R2) == "unknown-meeting"
 
@@ -169,3 +181,59 @@ def test_concurrent_file_events_of_one_meeting_are_each_recorded(store: Storage,
     assert outcomes == ["sync-requested"] * 16
     taken = claim(store.sync_queue)
     assert taken.requested == 16 and taken.files_of == frozenset(records)
+
+
+def test_the_finish_covering_file_requests_takes_their_rows_and_only_theirs(
+        store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    meeting_id = watched(store, clock)
+    event(sync_queue, "file1", R1)
+    event(sync_queue, "file2", R2)
+    running = claim(sync_queue)
+    event(sync_queue, "file3", R3)  # made while the sync runs: not covered by it
+    sync_queue.finish_sync(running, status=MeetingStatus.ENDED)
+    assert noted(store, meeting_id) == [3]
+    clock.advance(seconds=1)
+    following = claim(sync_queue)
+    assert following.files_of == frozenset({R3})
+    sync_queue.finish_sync(following, status=MeetingStatus.ENDED)
+    assert noted(store, meeting_id) == []
+
+
+def test_rows_a_finish_left_behind_go_with_the_next_finish(store: Storage, sync_queue: SyncQueue,
+                                                           clock: FakeClock) -> None:
+    """An instance of an older version (a rolling deploy) finishes a sync without deleting
+    its rows; the next finish of the meeting, even one of an older claim finishing late,
+    takes every row at or below the meeting's ``sync_done``."""
+    meeting_id = watched(store, clock)
+    event(sync_queue, "file1", R1)
+    first = claim(sync_queue)
+    clock.advance(seconds=61)  # its lease runs out
+    event(sync_queue, "file2", R2)
+    second = claim(sync_queue)
+    assert second.requested == 2
+    with store.engine.begin() as connection:  # the older version's finish: the counters only
+        connection.execute(sa.update(meetings).where(meetings.c.id == meeting_id)
+                           .values(sync_done=second.requested, sync_claimed_until=None))
+    assert noted(store, meeting_id) == [1, 2]
+    sync_queue.finish_sync(first, status=MeetingStatus.ENDED)  # covers request 1 only, late
+    assert noted(store, meeting_id) == []
+    assert sync_queue.claim_syncs(lease_seconds=60, debounce_seconds=0) == []
+
+
+def test_a_refresh_waits_only_for_a_full_look(store: Storage, sync_queue: SyncQueue, clock: FakeClock) -> None:
+    """``card_reading`` and the reconciler's catch-up share what "a full look is pending"
+    means: a request that asked only for a conference's files will not change the card, so
+    the card's reading is still the newest; any other request makes it old."""
+    meeting_id = watched(store, clock)
+    with store.card_turns.card_turn(meeting_id, T0) as turn:
+        turn.shown("h1")
+    event(sync_queue, "file1", R1)
+    assert store.card_turns.card_reading(meeting_id) == T0
+    event(sync_queue, "joined")
+    assert store.card_turns.card_reading(meeting_id) is None
+    sync_queue.finish_sync(claim(sync_queue), status=MeetingStatus.ENDED)
+    assert store.card_turns.card_reading(meeting_id) == T0
+    clock.advance(seconds=1)
+    event(sync_queue, "file2", R2)
+    sync_queue.request_catch_up(created_after=clock.now - MONTH)  # makes the waiting files' request a full look
+    assert store.card_turns.card_reading(meeting_id) is None
