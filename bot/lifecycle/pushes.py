@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Iterable
 
 from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..google.resources import SubscriptionState
+from ..google.workspace_events import MEET_EVENT_TYPES
 from ..pubsub import WorkspaceEvent
 from ..services import Services
 from .reconcile import ReconcileReport, maintain_subscription
@@ -27,12 +29,19 @@ log = logging.getLogger(__name__)
 
 MEET_EVENT_PREFIX = "google.workspace.meet."
 LIFECYCLE_PREFIX = "google.workspace.events.subscription.v1."
-# The events that announce a conference's file, and the payload field naming the artifact.
-FILE_EVENTS = {
-    MEET_EVENT_PREFIX + "recording.v2.fileGenerated": "recording",
-    MEET_EVENT_PREFIX + "transcript.v2.fileGenerated": "transcript",
-    MEET_EVENT_PREFIX + "smartNote.v2.fileGenerated": "smartNote",
-}
+FILE_GENERATED_SUFFIX = ".fileGenerated"
+
+
+def file_events(event_types: Iterable[str]) -> dict[str, str]:
+    """Of these Meet event types, those that announce a conference's file, each with the
+    payload field naming the artifact: the resource its type is about
+    (``google.workspace.meet.recording.v2.fileGenerated`` -> ``recording``)."""
+    return {kind: kind[len(MEET_EVENT_PREFIX):].split(".", 1)[0] for kind in event_types
+            if kind.startswith(MEET_EVENT_PREFIX) and kind.endswith(FILE_GENERATED_SUFFIX)}
+
+
+# The subscription's own (``MEET_EVENT_TYPES``): an event type is named in one place.
+FILE_EVENTS = file_events(MEET_EVENT_TYPES)
 # conferenceRecords/{id}/{recordings|transcripts|smartNotes}/{id}: the conference is the prefix.
 _ARTIFACT_NAME = re.compile(r"(conferenceRecords/[A-Za-z0-9_-]{1,200})/(?:recordings|transcripts|smartNotes)/"
                             r"[A-Za-z0-9_-]{1,200}")

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.lifecycle.pushes import files_announced
+from bot.google.workspace_events import MEET_EVENT_TYPES
+from bot.lifecycle.pushes import FILE_EVENTS, file_events, files_announced
 from bot.pubsub import WorkspaceEvent
 
 MEET = "google.workspace.meet."
@@ -45,3 +46,16 @@ def test_a_file_event_names_its_conference(kind: str, field: str, collection: st
 ])
 def test_anything_else_asks_for_a_full_look(kind: str, data: dict[str, Any]) -> None:
     assert files_announced(event(kind, data)) is None
+
+
+def test_the_file_events_are_the_subscriptions_own() -> None:
+    """Named once, where the subscription asks for them: a file event type added there (or
+    renamed) is one the pushes recognise, with its payload field."""
+    assert FILE_EVENTS == file_events(MEET_EVENT_TYPES) == {
+        MEET + "recording.v2.fileGenerated": "recording",
+        MEET + "transcript.v2.fileGenerated": "transcript",
+        MEET + "smartNote.v2.fileGenerated": "smartNote",
+    }
+    assert file_events([MEET + "conference.v2.ended", MEET + "recording.v3.fileGenerated",
+                        "google.workspace.chat.message.v1.fileGenerated"]) == {
+        MEET + "recording.v3.fileGenerated": "recording"}
