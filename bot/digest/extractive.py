@@ -1322,7 +1322,9 @@ class Digester:
     # -- items ---------------------------------------------------------------------------
     def _add_item(self, owner: Speaker, task: str, said_at: timedelta, due: date | None, entry: int,
                   made: list[_Item], weak: bool = False) -> None:
-        task = clip(self._name_third_person(task, entry), TASK_LIMIT)
+        task = clip(rules.fuller_object(self._name_third_person(task, entry),
+                                        [text for text, said in reversed(self._recent_texts) if entry - said <= 3]),
+                    TASK_LIMIT)
         # Whichever way the item came (a promise, an accepted request, an assignment), the
         # same words are never work: the call itself, small talk, a someday intention.
         if not task or rules.is_chatter(task) or rules.is_vague(task):

@@ -1425,6 +1425,76 @@ _NOT_TOPICS = frozenset("okay ok yes yeah yep sure right so well fine great perf
                         "honestly actually look listen anyway um uh oh hmm no".split())
 
 
+# Rule FULLER_NAME: "Can you prepare the plan for the certificate rotation?" … "I'll send
+# the plan on Monday": a short definite object ("the plan") said more fully just before
+# ("the plan for the certificate rotation", "the body corporate approval form") is named so.
+_SHORT_OBJECT = re.compile(r"\b(?P<det>the|your|our|their|my)\s+(?P<np>(?:[\w-]+\s+)?(?P<head>[a-z][\w-]{2,}))"
+                           r"(?=\s*$|\s+(?:to|for|by|with|in|on|at|from|into|before|after|tonight|today|tomorrow|and|over|out"
+                           r"|up|back|first|next|this|once|when|so|as)\b|\s*[,.;])")
+_WHEN = re.compile(r"\d|\b(?:first|second|third|fourth|fifth|\w+teenth|\w+tieth|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+                   r"|morning|afternoon|evening|night|week|month|year|january|february|march|april|may|june|july|august"
+                   r"|september|october|november|december|today|tomorrow|tonight)\b", re.IGNORECASE)
+_MODIFIER_AT = re.compile(r"\s+(?:for|of|on|about)\s+(?:the\s+|a\s+|an\s+|our\s+|your\s+|their\s+)?[\w'-]+(?:\s+[\w'-]+){0,2}",
+                          re.IGNORECASE)
+
+
+def fuller_object(task: str, texts: list[str]) -> str:
+    """``task`` with its short definite object named as it was said just before, when that
+    said more (FULLER_NAME); unchanged otherwise."""
+    short = _SHORT_OBJECT.search(task) if " the " in task or " your " in task or " our " in task \
+        or " their " in task or " my " in task else None
+    if short is None:
+        return task
+    head, np = short.group("head"), short.group("np")
+    lowered_head = head.lower()
+    if lowered_head in _NOT_REFERENTS or lowered_head in STOPWORDS \
+            or re.match(r"\s+(?:for|of|on|about|from)\b", task[short.end():]):
+        return task  # "find the photo from last year": already said in full
+    known = {word.lower() for word in task.split()}
+    np_words = {word.lower() for word in np.split()}
+    for text in texts:
+        lowered = text.lower()
+        at = lowered.find(lowered_head)
+        while at != -1:
+            end = at + len(lowered_head)
+            whole = (at == 0 or not (lowered[at - 1].isalnum() or lowered[at - 1] in "-'")) \
+                and (end == len(lowered) or not (lowered[end].isalnum() or lowered[end] in "-'"))
+            phrase = _fuller_phrase(text, at, end) if whole else None
+            if phrase is not None:
+                words = phrase.split()
+                said_words = {word.lower() for word in words}
+                new = [word for word in content_words(phrase) if word not in known]
+                # the same thing said more fully: all of the task's words for it, and more
+                if new and np_words <= said_words and len(words) <= 8 \
+                        and not said_words & _PREDICATES and not said_words & _NP_VERBS:
+                    return f"{task[: short.start('np')]}{phrase}{task[short.end('np'):]}"
+            at = lowered.find(lowered_head, end)
+    return task
+
+
+def _fuller_phrase(text: str, at: int, end: int) -> str | None:
+    """The phrase around the head word at ``text[at:end]``: up to three words after a
+    determiner before it ("the donated walk-in freezer"), and a modifier after it ("the
+    reminder about MFA enrolment") unless that says when ("on the 15th")."""
+    before = text[:at].split()[-4:]
+    determiner = max((index for index, word in enumerate(before) if word.lower() in _DETERMINERS), default=None)
+    if determiner is None:
+        return None
+    lead = before[determiner + 1:]
+    if {word.lower() for word in lead} & _NP_STOP or any(not word[0].isalnum() or word[-1] in ".,;:!?" for word in lead):
+        return None  # "the guide with screenshots for Android" is no fuller name for "the screenshots"
+    words = lead + [text[at:end]]
+    modifier = _MODIFIER_AT.match(text, end)
+    if modifier is not None and not _WHEN.search(modifier.group(0)):
+        words += modifier.group(0).split()
+    while words and words[-1].lower() in _NP_STOP:  # "…for the, the level four lift": kept to its last word
+        words.pop()
+    return " ".join(words) if words else None
+
+
+_DETERMINERS = frozenset("the a an our your their my this that".split())
+
+
 def topic_of(lead: str) -> str | None:
     """The topic a turn sets just before its promise ("So, call sheet:" → "the call sheet",
     "Parchment and quart delis," → "parchment and quart delis"), or None."""

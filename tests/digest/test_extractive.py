@@ -1605,3 +1605,22 @@ def test_a_plural_weekday_is_no_one_to_talk_to() -> None:
 def test_her_after_have_is_the_object_not_a_possessive() -> None:
     result = digest((BOB, "The logs are with Priyanka, I think."), (ALICE, "Sure, I'll have her send the logs to you."))
     assert owned(result) == [("Alice Chen", "have Priyanka send the logs to Bob")]
+
+
+@pytest.mark.parametrize(("said_before", "promise", "task"), [
+    ("The donated walk-in freezer is ready at the depot.", "I'll pick up the freezer on Friday.",
+     "pick up the donated walk-in freezer"),
+    ("We still owe them the reminder about MFA enrolment.", "I'll send the reminder tomorrow.",
+     "send the reminder about MFA enrolment"),
+])
+def test_a_short_object_is_named_as_it_was_said_just_before(said_before: str, promise: str, task: str) -> None:
+    assert owned(digest((BOB, said_before), (ALICE, promise))) == [("Alice Chen", task)]
+
+
+@pytest.mark.parametrize(("said_before", "promise", "task"), [
+    ("Is the guide with screenshots for Android too?", "I'll do the screenshots tomorrow.", "do the screenshots"),
+    ("The capacity report is due.", "I'll send the capacity report on the 15th.", "send the capacity report"),
+    ("The two ops reports are late again.", "I'll do the weekly report tomorrow.", "do the weekly report"),
+])
+def test_no_fuller_name_from_another_thing_or_a_date(said_before: str, promise: str, task: str) -> None:
+    assert owned(digest((BOB, said_before), (ALICE, promise))) == [("Alice Chen", task)]
