@@ -1153,7 +1153,10 @@ SOMEDAY = re.compile(r"\b(?:at\s+some\s+point|eventually|some\s*day|one\s+of\s+t
                      # "I'll bring the cake next time we're all in the office", "one day I'm going
                      # to write about burnout": an occasion no one can put a date on.
                      r"|next\s+time|one\s+day(?!\s+(?:early|late|before|after|ahead))"
-                     r"|whenever\s+I\s+(?:get|can|have))\b", re.IGNORECASE)
+                     r"|whenever\s+I\s+(?:get|can|have)"
+                     # "finally finish that jigsaw over the break": the speaker's own time off
+                     r"|over\s+(?:the|my)\s+(?:christmas\s+|winter\s+|summer\s+|holiday\s+)?(?:break|holidays?|vacation)"
+                     r"|(?:on|during)\s+my\s+(?:holiday|vacation|leave|time\s+off))\b", re.IGNORECASE)
 
 
 def is_vague(task: str) -> bool:

@@ -1624,3 +1624,9 @@ def test_a_short_object_is_named_as_it_was_said_just_before(said_before: str, pr
 ])
 def test_no_fuller_name_from_another_thing_or_a_date(said_before: str, promise: str, task: str) -> None:
     assert owned(digest((BOB, said_before), (ALICE, promise))) == [("Alice Chen", task)]
+
+
+@pytest.mark.parametrize("said", ["I'm going to finally finish that jigsaw over the break.",
+                                  "I'll read the whole series during my vacation."])
+def test_plans_for_ones_own_time_off_are_no_items(said: str) -> None:
+    assert owned(digest((ALICE, said))) == []
