@@ -213,6 +213,9 @@ DESCRIPTIONS = {
     "digest_timed_entries": "entries actually timed for `digest_seconds_20k`",
     "digest_peak_ratio_10x_entries": "peak memory (tracemalloc) summarising 20,000 streamed entries ÷ 2,000, "
                                      "digest included (1 = flat; quick runs: 5,000 ÷ 500)",
+    "digest_peak_ratio_5x_beyond": "peak memory summarising 100,000 streamed entries ÷ 20,000 (quick runs: 25,000 "
+                                   "÷ 5,000): once the bounded tables (vocabulary, caches, windows) have filled, "
+                                   "the peak stops growing (1 = flat)",
     "digest_peak_kib_10x_entries": "that peak with 20,000 entries, KiB (holding the transcript would take "
                                    "several MiB)",
     "digest_result_kib_10x_entries": "of which still held by the returned digest, KiB: the repeated meetings' "
