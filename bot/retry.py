@@ -18,6 +18,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Callable, Iterator, TypeVar
 
+# Jitter from its own generator: drawing from the process's shared one would change what
+# everyone else (tests seeding it, libraries) gets next.
+_JITTER = random.Random()
+
 T = TypeVar("T")
 
 # time.monotonic() by which the current request must have its answer; None: no one waits.
@@ -57,7 +61,7 @@ def retry_call(
     max_delay: float = 4.0,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
-    rand: Callable[[], float] = random.random,
+    rand: Callable[[], float] = _JITTER.random,
 ) -> T:
     left = remaining_seconds()
     if left is not None:

@@ -26,6 +26,8 @@ from .errors import invalid_argument, not_found
 from .signing import KeyRing
 from .tokens import OAuthClient, ServiceAccount, TokenStore
 
+_IDS = random.Random()  # the emulator's own generator: the process's shared one is left alone
+
 if TYPE_CHECKING:
     from .events.pubsub import PubSub
 
@@ -170,10 +172,10 @@ class EmulatorState:
 
     # -- ids -------------------------------------------------------------------------
     def new_id(self, length: int = 12, alphabet: str = string.ascii_letters + string.digits) -> str:
-        return "".join(random.choice(alphabet) for _ in range(length))
+        return "".join(_IDS.choice(alphabet) for _ in range(length))
 
     def new_numeric_id(self) -> str:
-        return str(100000000000000000000 + next(self._counter) * 7919 + random.randint(0, 7918))
+        return str(100000000000000000000 + next(self._counter) * 7919 + _IDS.randint(0, 7918))
 
     # -- opaque, tamper-evident tokens (page tokens, consent state) -------------------
     def seal(self, payload: str) -> str:

@@ -192,8 +192,8 @@ class PubSub:
         self._pending: list[Delivery] = []
         self._in_flight = 0
         self._seq = 0
-        self._message_base = random.randint(10**15, 9 * 10**15)
-        self._random = random.Random()
+        self._random = random.Random()  # its own, so no one else's draws depend on the emulator's
+        self._message_base = self._random.randint(10**15, 9 * 10**15)
         self.counters = Counters()
         self.topics: dict[str, int] = {}  # topic -> messages published
         self.messages: list[Message] = []

@@ -43,6 +43,8 @@ from ..control import json_body, state, typed
 from ..errors import failed_precondition, invalid_argument, not_found
 from .model import ARTIFACT_KINDS, COLLECTIONS, Conference, MeetStore, Participant, Space
 
+_NUMBERS = random.Random()  # the emulator's own generator: the process's shared one is left alone
+
 
 WHO = ("user", "anonymous", "phone")
 
@@ -110,7 +112,7 @@ def join() -> Response:
             name = _text_or_true(body, "anonymous") or store.next_anonymous_name()
             participant, session = store.join(space, anonymous=name)
         else:
-            number = _text_or_true(body, "phone") or f"+1 202-555-{random.randint(100, 9999):04d}"
+            number = _text_or_true(body, "phone") or f"+1 202-555-{_NUMBERS.randint(100, 9999):04d}"
             participant, session = store.join(space, phone=number)
         return json_response({"participant": participant.to_json(), "participantSession": session.to_json(),
                               "conferenceRecord": participant.conference.name})

@@ -77,6 +77,8 @@ from ..clock import rfc3339
 from ..errors import ApiError, failed_precondition, invalid_argument, not_found
 from ..i18n import DEFAULT_LANGUAGE
 
+_CODES = random.Random()  # the emulator's own generator: the process's shared one is left alone
+
 if TYPE_CHECKING:
     from ..state import EmulatorState
 
@@ -461,7 +463,7 @@ class MeetStore:
     # -- ids ---------------------------------------------------------------------------
     def _new_meeting_code(self) -> str:
         while True:
-            parts = ["".join(random.choice(string.ascii_lowercase) for _ in range(n)) for n in (3, 4, 3)]
+            parts = ["".join(_CODES.choice(string.ascii_lowercase) for _ in range(n)) for n in (3, 4, 3)]
             code = "-".join(parts)
             if code not in self.spaces_by_code:
                 return code
