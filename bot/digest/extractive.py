@@ -30,9 +30,21 @@ How an action item is recognised (English only; the patterns live in ``rules.py`
   The reply's own words name the task when they say more ("Yeah, I'll do it. I'll tune the
   alert thresholds"), and a pronoun object is named from what was just said ("I'll put up
   the PR for it").
-- An offer ("Should I also add…?") answered yes by someone else: the offerer's item.
+- An offer ("Should I also add…?", "Want me to draft it?", "I can send the list.")
+  answered yes or welcomed ("Great.", "That would be amazing") by someone else: the
+  offerer's item; not one with a condition ("…if you get it?").
 - A third-person assignment ("Carol will own the migration", "action item for Bob: …")
-  when the name is a participant's.
+  when the name is a participant's; "…, right Grace?" asks her.
+- Something the speaker wants from the one who answers ("I want a written root cause
+  analysis"), once they say it will come ("You'll have it by Wednesday"); a dated act in
+  the plain present, as many speak English ("Tomorrow I send you the file").
+
+A task carries the context a note-taker would add: what a request asked and how the reply
+will do it ("…in Thursday's run"), what the next sentence spelled out, the question a
+"let me check with HR" answers, the person or thing "her", "it" or "both" stands for
+(named, or by role: "the landlord"), the topic set before the promise ("So, call sheet:
+I'll send it out"), and a short object said more fully just before ("the freezer" → "the
+donated walk-in freezer").
 
 "We'll…" and "let's…" belong to the group: never an item (some are decisions). A task
 is cut from the speaker's words without the cue, filler, trailing clauses and the due
