@@ -604,7 +604,13 @@ class Digester:
             again = self._commitment(index, self._sentence(raw[restart.end():], sentence.after_so), presenting, depth=1)
             return None if again is None or again.weak else again
         if rules.conditional(" " + raw):
-            return None  # "I'll bring the stickers if someone reminds me": a contingency
+            # "I'll bring the stickers if someone reminds me": a contingency. But in "I'll check
+            # the temperature every hour tonight and call you if it goes over ninety" only the
+            # second act waits on the condition; the first is promised as it stands.
+            first = _BEFORE_A_CONDITIONAL_ACT.match(raw)
+            if first is None or rules.conditional(" " + first.group("act")) or len(content_words(first.group("act"))) < 2:
+                return None
+            raw = first.group("act")
         ws = sentence.wordset
         if (not ws.isdisjoint(rules.HEDGE_WORDS) and rules.hedged(prefix, raw)) \
                 or (not ws.isdisjoint(rules.HABIT_WORDS) and rules.habitual(prefix, raw)):
@@ -1565,6 +1571,12 @@ _I_FIRST = re.compile(r"\bI\s+(?:also\s+|just\s+)?")
 # "I send the report every Monday", "…on Fridays", "…weekly": a habit, in the plain present.
 _EVERY = re.compile(r"\b(?:every|each)\s+\w+|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b"
                     r"|\b(?:weekly|daily|monthly|always|usually|normally|often)\b", re.IGNORECASE)
+# "…every hour tonight and call you if it goes over ninety": the act before "and <tell
+# someone> … if": the condition belongs to the telling after it.
+_BEFORE_A_CONDITIONAL_ACT = re.compile(
+    r"(?P<act>.+?)(?:,\s*|\s+)and\s+(?:then\s+)?(?:I'll\s+)?"
+    r"(?:call|ring|phone|text|ping|message|email|tell|let|alert|page|notify|warn|flag|escalate|shout|loop)\b"
+    r"(?:(?!\band\b).)*?\bif\b", re.IGNORECASE)  # "…and call you if…", not "the stickers and pins if…"
 _DETERMINER_LEFT = re.compile(r"\sthe\s*$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|this|that|our|your|their|my)\s+$", re.IGNORECASE)
 _NAMES_A_THING = re.compile(r"\s+(?!(?:and|or|at|by|to|for|with|in|on|morning|afternoon|evening|night)\b)[a-z]")

@@ -563,7 +563,7 @@ _CALL_FORMS = [
     # ("be" itself may already be cut off as a task lead: "annoying and say").
     # (Not "email the editor and ask for an extension": asking someone for something is work.)
     r"(?:be\s+)?(?:[\w']+\s+){1,6}?and\s+(?:say|admit|suggest|point\s+out|push\s+back"
-    r"|ask(?!\s+(?:for|him|her|them|about|if|whether|to)\b)(?!\s+[A-Z]))\b",
+    r"|ask(?!\s+(?:for|him|her|them|about|if|whether|to)\b)(?!\s+[A-Z])(?=\s+\w))\b",  # "…and ask." alone is work
     # Finding a colleague for a chat: "I'll grab you after, about the SDK thing".
     r"(?:grab|catch|find|nab)\s+(?:you|him|her|them|\w+)\s+(?:after|later|afterwards|offline|in\s+a\s+bit)\b",
     r"(?:grab|catch|nab)\s+(?:you|him|her|them)\b",
@@ -1336,8 +1336,9 @@ _PREDICATES = frozenset("expires needs keeps breaks fails stopped started goes c
 # "did that come in?", "that makes sense": "that" before a verb is no determiner.
 _NP_VERBS = frozenset("come came comes go goes went make makes made get gets got work works worked happen happens happened "
                       "look looks sound sounds mean means say says said seem seems help helps was were".split())
-# Heads that name the call, a time or nothing in particular: never what "it" was.
-_NOT_REFERENTS = frozenset("call meeting meetings week weeks day days end time times moment chat screen way thing things "
+# Heads that name the call, a time, a fault or nothing in particular: never what "it" was
+# (nor a date: "the fifteenth", see noun_phrases).
+_NOT_REFERENTS = frozenset("fault mistake call meeting meetings week weeks day days end time times moment chat screen way thing things "
                            "point points question questions idea agenda minute minutes second seconds hour hours morning "
                            "afternoon evening night weekend rest bit lot kind sort part start beginning middle side guys folks "
                            "floor room people everyone team teams stuff sense record same deal problem issue case fact today "
@@ -1346,6 +1347,12 @@ _NOT_REFERENTS = frozenset("call meeting meetings week weeks day days end time t
 
 _VERB_BEFORE_NP = re.compile(r"\b([a-z][\w'-]*)\s+(?:(?:up|out|over|through|back|down|off)\s+)?(?=(?:the|your|our|my|their)\s)",
                              re.IGNORECASE)
+
+
+# "the fifteenth", "the 14th", "the twenty-eighth": a date, never what "it" was.
+_DATE_PHRASE = re.compile(r"(?:\d{1,2}(?:st|nd|rd|th)|(?:twenty-|thirty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth"
+                          r"|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
+                          r"|nineteenth|twentieth|thirtieth))", re.IGNORECASE)
 
 
 def noun_phrases(text: str) -> list[str]:
@@ -1369,7 +1376,7 @@ def noun_phrases(text: str) -> list[str]:
                     or "'" in bare:
                 break  # "the VPN certificate expires next week": "VPN certificate"
             kept.append(word)
-        if kept and kept[-1].lower() not in _NOT_REFERENTS:
+        if kept and kept[-1].lower() not in _NOT_REFERENTS and not _DATE_PHRASE.fullmatch(" ".join(kept)):
             found.append(" ".join(kept))
     return found
 

@@ -1630,3 +1630,25 @@ def test_no_fuller_name_from_another_thing_or_a_date(said_before: str, promise: 
                                   "I'll read the whole series during my vacation."])
 def test_plans_for_ones_own_time_off_are_no_items(said: str) -> None:
     assert owned(digest((ALICE, said))) == []
+
+
+def test_a_condition_on_telling_someone_leaves_the_first_act_promised() -> None:
+    result = digest((ALICE, "I'll check the temperature every hour tonight and call you if it goes over ninety."))
+    assert owned(result) == [("Alice Chen", "check the temperature every hour")]
+
+
+@pytest.mark.parametrize("said", ["I'll bring the stickers and the banner if someone reminds me.",
+                                  "I'll bring the stickers and pins if someone reminds me."])
+def test_a_condition_on_the_whole_promise_still_makes_it_no_item(said: str) -> None:
+    assert owned(digest((ALICE, said))) == []
+
+
+def test_a_date_or_a_fault_is_never_what_it_stands_for() -> None:
+    result = digest((ALICE, "They pick people on the fifteenth, so I'll talk to Carol about it by the fifteenth."),
+                    (BOB, "Oh, that's probably my fault, I coded it. Let me fix it, I'll reclass it today."))
+    assert all("fifteenth" not in item.task and "fault" not in item.task for item in result.action_items)
+
+
+def test_emailing_someone_and_asking_is_work() -> None:
+    result = digest((ALICE, "Can you email Deloitte today and ask?"), (BOB, "Yep, I'll email them this morning."))
+    assert owned(result) == [("Bob Okafor", "email Deloitte and ask")]
