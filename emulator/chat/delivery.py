@@ -462,8 +462,10 @@ def _dialog(state: "EmulatorState", spec: EventInput, dialog_action: dict[str, A
         dialogs[_person(spec).name] = OpenDialog(
             space=spec.space.name, message=origin.name if origin else None,
             thread=origin.thread_name if origin else (previous.thread if previous else None), card=body)
-    else:
-        dialogs.pop(_person(spec).name, None)
+    elif ((dialog_action.get("actionStatus") or {}).get("statusCode") or "OK") == "OK":
+        dialogs.pop(_person(spec).name, None)  # closed (with a message shown, if it gave one)
+    # else: a refusal ("statusCode": "INVALID_ARGUMENT" and a userFacingMessage) leaves the
+    # dialog open, showing the message, as Chat does: the person corrects the form
     return {"actionResponse": {"type": "DIALOG", "dialogAction": dialog_action}}
 
 

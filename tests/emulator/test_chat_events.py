@@ -424,6 +424,19 @@ def test_dialog_request_submit_and_close(chat: Emulator, fake_app: FakeChatApp) 
     assert chat.control("GET", "chat/dialogs")["dialogs"] == []
 
 
+def test_a_refused_dialog_submission_leaves_the_dialog_open(chat: Emulator, fake_app: FakeChatApp) -> None:
+    alice, _ = people(chat)
+    space = make_space(chat, [alice["email"]])
+    fake_app.answer({"actionResponse": {"type": "DIALOG", "dialogAction": {"dialog": {"body": DIALOG_CARD}}}})
+    post(chat, space["name"], alice["email"], "/meetsettings")
+    refusal = {"statusCode": "INVALID_ARGUMENT", "userFacingMessage": "Pick a title"}
+    fake_app.answer({"actionResponse": {"type": "DIALOG", "dialogAction": {"actionStatus": refusal}}})
+    answer = chat.control("POST", "chat/dialogs", {"user": alice["email"], "function": "saveSettings"})
+    assert answer["actionResponse"]["dialogAction"] == {"actionStatus": refusal}
+    [still_open] = chat.control("GET", "chat/dialogs")["dialogs"]  # the person corrects the form
+    assert still_open["user"] == alice["name"] and still_open["body"] == DIALOG_CARD
+
+
 def test_dialog_from_a_slash_command_and_cancel(chat: Emulator, fake_app: FakeChatApp) -> None:
     alice, _ = people(chat)
     space = make_space(chat, [alice["email"]])

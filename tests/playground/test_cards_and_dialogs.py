@@ -228,6 +228,19 @@ def test_a_late_answer_from_before_a_dialog_closed_does_not_bring_it_back(world:
     assert dialog.count() == 0
 
 
+def test_a_dialog_chat_no_longer_holds_closes_on_the_page_too(world: World) -> None:
+    page = world.page
+    card = page.locator(".card", has=page.locator(".card-title", has_text="Widget gallery"))
+    card.get_by_role("button", name="Open a form").click()
+    dialog = page.get_by_role("dialog", name="Meeting form")
+    dialog.wait_for()
+    # Closed somewhere else (another tab of the same person, the app): Chat holds it no more.
+    world.control("POST", "chat/dialogs", {"user": world.dana["name"], "cancel": True})
+    assert world.control("GET", "chat/dialogs")["dialogs"] == []
+    dialog.wait_for(state="detached", timeout=5_000)  # the next look closes it here too
+    assert page.locator(".dialog-backdrop").count() == 0
+
+
 HOSTILE_CARD = {
     "header": {"title": "<img src=x onerror=window.pwned=1>", "subtitle": "plain <b>text</b>"},
     "sections": [{"header": "<script>window.pwned=2</script>Section", "widgets": [

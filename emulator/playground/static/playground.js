@@ -76,7 +76,7 @@
       if (look !== S.looks) return;  // a newer look is under way: it shows what is current
       S.data = data;
       if (reconcileSelection()) { S.pollTimer = setTimeout(poll, 0); return; }
-      render();
+      render(look);
       document.body.dataset.connected = "true";
     } catch (error) {
       if (look !== S.looks) return;
@@ -158,7 +158,8 @@
   function clearToasts() { $("toasts").replaceChildren(); }
 
   // -- rendering ----------------------------------------------------------------------------
-  function render() {
+  /** ``look``: the look whose answer is shown (a look starts when its request is sent). */
+  function render(look) {
     const { data } = S;
     $("clock").textContent = clock(data.now, true);
     renderUsers();
@@ -166,7 +167,7 @@
     renderChat();
     renderMeetings();
     renderEndPreview();
-    maybeOpenServerDialog();
+    maybeOpenServerDialog(look);
     document.body.dataset.viewer = S.user || "";  // what the page currently shows (tests wait on it)
   }
 
@@ -380,9 +381,14 @@
   }
 
   // -- dialogs ------------------------------------------------------------------------------
-  function maybeOpenServerDialog() {
-    if (S.dialog || S.endCall) return;  // one modal at a time: the app's dialog waits for the End call one
+  function maybeOpenServerDialog(look) {
     const open = S.data.dialogs.find((d) => d.user === S.user);
+    if (S.dialog && !open && S.dialog.user === S.user && look !== undefined && look > S.dialog.openedLook) {
+      // Chat holds the app's dialogs: one it no longer has open (cancelled, answered, closed
+      // by the app) is closed here too, whatever brought it back on screen.
+      closeDialog({ keepFocus: true });
+    }
+    if (S.dialog || S.endCall) return;  // one modal at a time: the app's dialog waits for the End call one
     if (!open) { delete S.dismissed[S.user]; return; }
     if (S.dismissed[S.user] === JSON.stringify(open.body)) return;  // closed here; the server hears it soon
     openDialog({ card: open.body, space: open.space, message: open.message });
@@ -411,7 +417,8 @@
       if (event.key === "Tab") trapFocus(panel, event);
     });
     $("dialog-root").replaceChildren(backdrop);
-    S.dialog = { card, space, message, user: S.user, element: panel, errorBox, returnFocus, key: JSON.stringify(card) };
+    S.dialog = { card, space, message, user: S.user, element: panel, errorBox, returnFocus, key: JSON.stringify(card),
+                 openedLook: S.looks };  // a look started after this one sees it on the server
     const first = panel.querySelector(".dialog-body input, .dialog-body select, .dialog-body textarea") || panel.querySelector(FOCUSABLE);
     if (first) first.focus();
   }
