@@ -43,6 +43,16 @@ class World:
         self.page.select_option("#user-switch", user["name"])
         self.page.wait_for_function("(n) => document.body.dataset.viewer === n", arg=user["name"])
 
+    def open_the_form(self) -> tuple[Any, Any]:
+        """The gallery card's "Open a form" button, clicked, and the dialog it opened."""
+        page = self.page
+        card = page.locator(".card", has=page.locator(".card-title", has_text="Widget gallery"))
+        opener = card.get_by_role("button", name="Open a form")
+        opener.click()
+        dialog = page.get_by_role("dialog", name="Meeting form")
+        dialog.wait_for()
+        return opener, dialog
+
     def clicks(self, function: str) -> list[dict[str, Any]]:
         return [e for e in self.received if e.get("type") == "CARD_CLICKED"
                 and (e.get("common") or {}).get("invokedFunction") == function]
@@ -178,11 +188,7 @@ def test_a_dialog_shows_every_input_refuses_then_saves_what_was_chosen(world: Wo
 
 def test_a_button_opens_a_dialog_and_escape_cancels_it(world: World) -> None:
     page = world.page
-    card = page.locator(".card", has=page.locator(".card-title", has_text="Widget gallery"))
-    opener = card.get_by_role("button", name="Open a form")
-    opener.click()
-    dialog = page.get_by_role("dialog", name="Meeting form")
-    dialog.wait_for()
+    opener, dialog = world.open_the_form()
     assert world.clicks("open_form")[-1]["dialogEventType"] == "REQUEST_DIALOG"
     page.keyboard.press("Tab")
     assert dialog.evaluate("(el) => el.contains(document.activeElement)")  # focus stays in the dialog
@@ -197,10 +203,7 @@ def test_a_button_opens_a_dialog_and_escape_cancels_it(world: World) -> None:
 
 def test_a_late_answer_from_before_a_dialog_closed_does_not_bring_it_back(world: World) -> None:
     page = world.page
-    card = page.locator(".card", has=page.locator(".card-title", has_text="Widget gallery"))
-    card.get_by_role("button", name="Open a form").click()
-    dialog = page.get_by_role("dialog", name="Meeting form")
-    dialog.wait_for()
+    _, dialog = world.open_the_form()
     held: list[tuple[Any, Any]] = []
 
     def hold_the_first(route: Any) -> None:  # the page's next look, answered as of now (dialog open) but late
@@ -230,10 +233,7 @@ def test_a_late_answer_from_before_a_dialog_closed_does_not_bring_it_back(world:
 
 def test_a_dialog_chat_no_longer_holds_closes_on_the_page_too(world: World) -> None:
     page = world.page
-    card = page.locator(".card", has=page.locator(".card-title", has_text="Widget gallery"))
-    card.get_by_role("button", name="Open a form").click()
-    dialog = page.get_by_role("dialog", name="Meeting form")
-    dialog.wait_for()
+    _, dialog = world.open_the_form()
     # Closed somewhere else (another tab of the same person, the app): Chat holds it no more.
     world.control("POST", "chat/dialogs", {"user": world.dana["name"], "cancel": True})
     assert world.control("GET", "chat/dialogs")["dialogs"] == []
