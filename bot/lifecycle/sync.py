@@ -53,7 +53,7 @@ from ..google.credentials import NeedsAuthorization
 from ..google.errors import FailureKind, GoogleApiError
 from ..google.resources import ChatMessage, SubscriptionState
 from ..services import Services
-from ..storage import AWAITING_ORGANIZER, StorageError, SummaryRecord
+from ..storage import AWAITING_ORGANIZER, StorageError, SubscriptionRecord, SummaryRecord
 from domain.timezones import known_zone
 from .dormancy import may_be_dormant
 from .paused import pause, prompt_once, resume_subscription, why_paused
@@ -103,6 +103,12 @@ class OrganizerRefused(GoogleApiError):
     def __init__(self, error: GoogleApiError) -> None:
         super().__init__(error.kind, error.status, error.message, error.reason)
         self.may_have_applied, self.retry_after = error.may_have_applied, error.retry_after
+
+
+def _live(subscription: SubscriptionRecord | None, now: datetime) -> bool:
+    """Whether the meeting's Meet events are coming: its subscription is active, unexpired."""
+    return subscription is not None and subscription.state == SubscriptionState.ACTIVE \
+        and subscription.expire_time > now
 
 
 @dataclass(frozen=True)
@@ -216,9 +222,7 @@ class MeetingSync:
         services = self.services
         if not services.config.pubsub_topic or meeting.id is None:
             return False
-        existing = services.storage.subscriptions.subscription_of(meeting.id)
-        return existing is not None and existing.state == SubscriptionState.ACTIVE \
-            and existing.expire_time > services.clock()
+        return _live(services.storage.subscriptions.subscription_of(meeting.id), services.clock())
 
     def _paused(self, meeting: Meeting, observed_at: datetime) -> SyncOutcome:
         """The organizer's authorization is gone, so Meet cannot be read: redraw the card
@@ -280,8 +284,7 @@ class MeetingSync:
         if not config.pubsub_topic or meeting.id is None:
             return
         existing = services.storage.subscriptions.subscription_of(meeting.id)
-        if existing is not None and existing.state == SubscriptionState.ACTIVE \
-                and existing.expire_time > services.clock():
+        if _live(existing, services.clock()):
             return
         if existing is not None and existing.state in (SubscriptionState.SUSPENDED, AWAITING_ORGANIZER):
             # Still exists at Google; reactivating it (or asking the organizer) is the
