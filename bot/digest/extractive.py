@@ -235,8 +235,8 @@ class Digester:
         self._last_asked = -1  # the entry of the latest request or offer made
         self._recapping = False  # the entry being read recaps who does what ("So, recap: …")
         self._recent_texts: deque[tuple[str, int]] = deque(maxlen=REFERENCE_WINDOW + 1)  # THIRD_PERSON_REFERENCE
-        # The latest questions (their words, entry): WHAT_TO_FIND_OUT.
-        self._questions: deque[tuple[str, int]] = deque(maxlen=QUESTION_WINDOW + 1)
+        # The latest entries' questions (their sentences, entry): WHAT_TO_FIND_OUT.
+        self._questions: deque[tuple[tuple[str, ...], int]] = deque(maxlen=QUESTION_WINDOW + 1)
         self._agenda: tuple[str, str, int] | None = None  # AGENDA_ITEM: (title, announcer, entry)
         self._plans_question = -10  # the entry that last asked about personal plans
         self._plans_asker: str | None = None
@@ -285,9 +285,10 @@ class Digester:
         lowered = text.lower()
         self._recapping = ("recap" in lowered or "sum" in lowered) and rules.RECAP.search(text) is not None
         if "?" in text:
-            asked = [sentence.text for sentence in sentences if sentence.question]
+            asked = tuple(sentence.text for sentence in sentences
+                          if sentence.question and sentence.text.rstrip().endswith("?"))
             if asked:
-                self._questions.append((" ".join(asked), entry))
+                self._questions.append((asked, entry))
         if _DIGIT.search(text):
             agenda = rules.agenda_item(text)
             if agenda is not None:
@@ -856,11 +857,11 @@ class Digester:
         free?" "No idea." "I'll check with them."), as the clause a note-taker writes
         ("whether the lessons are covered"). A question too short to say anything ("But is
         it booked?") gives way to the one before it."""
-        texts = [before] if before else []
-        texts += [text for text, said in reversed(self._questions)
-                  if said != entry and entry - said <= QUESTION_WINDOW]
-        for text in texts:
-            for question in reversed([part for part in split_sentences(text) if part.rstrip().endswith("?")]):
+        said_here = tuple(part for part in split_sentences(before) if part.rstrip().endswith("?")) if before else ()
+        turns = [said_here] + [asked for asked, said in reversed(self._questions)
+                               if said != entry and entry - said <= QUESTION_WINDOW]
+        for questions in turns:
+            for question in reversed(questions):
                 clause = rules.indirect_question(question)
                 if clause is not None:
                     return clause
@@ -917,7 +918,7 @@ class Digester:
 
     def _name_third_person(self, task: str, entry: int) -> str:
         """THIRD_PERSON_REFERENCE: "call her" with the person "her" is."""
-        if ("h" in task) and rules.HIM_HER.search(task):  # him, her, he ("make sure he signs"), she
+        if rules.HIM_HER.search(task):  # him, her, he ("make sure he signs"), she
             spoken_of = self._spoken_of(entry)
             if spoken_of is not None:
                 return rules.third_person(task, spoken_of)

@@ -1209,8 +1209,10 @@ def substitute(reply: str, asked: str) -> str:
 
 
 # The request's words after its verb, modifiers included: "the written feedback on both to Chloe".
+# A task's verb, its particle and a person it is for: what comes before its object.
+_VERB_HEAD = rf"^[a-z][\w'-]*(?:\s+{PARTICLES})?\s+(?:(?:me|us|him|her|them|you)\s+)?"
 OBJECT_AND_MORE = re.compile(
-    rf"^[a-z][\w'-]*(?:\s+{PARTICLES})?\s+(?:(?:me|us|him|her|them|you)\s+)?(?P<obj>[^,]+?)"
+    _VERB_HEAD + r"(?P<obj>[^,]+?)"
     r"(?=\s+(?:so|because|once|when|while|until|before|after|and|if)\b|,|$)",
     re.IGNORECASE,
 )
@@ -1236,7 +1238,7 @@ CONTACT_ACT = re.compile(r"^(?:call|ring|phone|email|e-mail|ping|message|text|co
                          r"|reach\s+out\s+to|talk\s+to|speak\s+(?:to|with)|get\s+(?:hold\s+of|in\s+touch\s+with))\b", re.IGNORECASE)
 _CONTACT_VERBS = frozenset("call ring phone email e-mail ping message text contact chase nudge".split())
 OBJECT = re.compile(
-    rf"^[a-z][\w'-]*(?:\s+{PARTICLES})?\s+(?:(?:me|us|him|her|them|you)\s+)?(?P<obj>.+?)"
+    _VERB_HEAD + r"(?P<obj>.+?)"
     r"(?=\s+(?:to|into|in|on|for|with|by|from|at|before|after|about|so|because|once|when|while|until|and)\b|,|$)",
     re.IGNORECASE,
 )
