@@ -100,11 +100,11 @@ def test_every_meeting_file_parses_and_its_labels_point_at_real_entries(path: Pa
         assert 0 <= item.entry < len(lines), item
         line = lines[item.entry]
         owner = labels.speakers[item.owner]
-        # The commitment is made by the owner, or the entry assigns it to them by name (the
-        # first name, or a short form of it: "Sam" for Samuel).
-        first_name = owner.display_name.split()[0].lower()
+        # The commitment is made by the owner, or the entry assigns it to them by name (any
+        # part of it, as "Mai" for Nguyen Thi Mai, or a short form: "Sam" for Samuel).
+        name_parts = re.findall(r"[a-z]{3,}", owner.display_name.lower())
         words = [word for word in re.findall(r"[a-z]{3,}", line.text.lower()) if word not in dq.STOP_WORDS]
-        named = first_name in line.text.lower() or any(first_name.startswith(word) for word in words)
+        named = any(part in words or any(part.startswith(word) for word in words) for part in name_parts)
         assert line.speaker == owner or named, (item, line.text)
         assert dq.content_words(item.task), f"task without content words: {item.task!r}"
         if item.due is not None:  # a due date is never before the meeting's day (in its zone)
