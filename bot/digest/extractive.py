@@ -568,7 +568,15 @@ class Digester:
         body = rules.strip_tag_question(sentence.body)
         if rules.QUESTION_START.match(body):
             return None
-        if rules.ANAPHORIC_CUE.match(body):  # "On it.", "Will do."
+        accepted = rules.ANAPHORIC_CUE.match(body)
+        if accepted is not None:  # "On it.", "Will do."
+            # Rule SAID_IN_FULL: "Leave it with me, I'll ring the ICB on-call before noon": the
+            # promise said in full after the acceptance is what was taken on.
+            rest = body[accepted.end():].strip(" ,;:-\u2013\u2014")
+            if depth < 2 and _OWN_SENTENCE.match(rest):
+                full = self._commitment(index, self._sentence(rest, sentence.after_so), presenting, depth=depth + 1)
+                if full is not None and full.shape == "full" and not full.weak:
+                    return full
             return _Commitment(index, "", None, weak=False, shape="anaphoric")
         signed = rules.PUT_ME_DOWN.match(body) if "me" in sentence.wordset else None
         if signed is not None and content_words(self._task(signed.group("t"))[0]):
@@ -595,6 +603,10 @@ class Digester:
         if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
             return None  # "can you let me know" is a request, not a promise
         raw = rules.STUTTER.sub("", body[cue.end():]).strip(" ,:")
+        if depth == 0 and rules.ANAPHORIC_CUE.match(rules.LEAD.sub("", raw)):
+            # "I'll, look, leave it with me, I'll get sign-off from finance": the cue restarts
+            # as an acceptance, read as a sentence of its own (and SAID_IN_FULL above).
+            return self._commitment(index, self._sentence(rules.LEAD.sub("", raw), sentence.after_so), presenting, depth=1)
         restart = rules.SELF_REPAIR.match(raw)
         if restart is not None and depth == 0:
             # Rule SELF_REPAIR: "I'll, um, I mean I might come in early and do it", "I can,
@@ -1574,6 +1586,9 @@ _EVERY = re.compile(r"\b(?:every|each)\s+\w+|\b(?:mon|tues|wednes|thurs|fri|satu
                     r"|\b(?:weekly|daily|monthly|always|usually|normally|often)\b", re.IGNORECASE)
 # "…every hour tonight and call you if it goes over ninety": the act before "and <tell
 # someone> … if": the condition belongs to the telling after it.
+# Words after an acceptance that are a first-person sentence of their own ("…, I'll ring
+# them"), not the acceptance going on ("On it with the database, Anya").
+_OWN_SENTENCE = re.compile(r"(?:(?:and|so|then)\s+)?I\b")
 _BEFORE_A_CONDITIONAL_ACT = re.compile(
     r"(?P<act>.+?)(?:,\s*|\s+)and\s+(?:then\s+)?(?:I'll\s+)?"
     r"(?:call|ring|phone|text|ping|message|email|tell|let|alert|page|notify|warn|flag|escalate|shout|loop)\b"

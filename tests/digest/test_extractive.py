@@ -1652,3 +1652,19 @@ def test_a_date_or_a_fault_is_never_what_it_stands_for() -> None:
 def test_emailing_someone_and_asking_is_work() -> None:
     result = digest((ALICE, "Can you email Deloitte today and ask?"), (BOB, "Yep, I'll email them this morning."))
     assert owned(result) == [("Bob Okafor", "email Deloitte and ask")]
+
+
+@pytest.mark.parametrize("said", [
+    "Leave it with me, I'll ring the ICB on-call before noon and make the case.",
+    "I'll, look, leave it with me, I'll ring the ICB on-call before noon and make the case.",
+    "On it, I'll ring the ICB on-call before noon and make the case.",
+])
+def test_a_promise_said_in_full_after_an_acceptance_is_what_was_taken_on(said: str) -> None:
+    result = digest((BOB, "We've had four diverts overnight, I think we need to push back a bit."), (ALICE, said))
+    assert owned(result) == [("Alice Chen", "ring the ICB on-call before noon and make the case")]
+
+
+def test_an_acceptance_going_on_without_a_promise_of_its_own_stays_an_acceptance() -> None:
+    result = digest((BOB, "Alice, can you look at the staging database?"),
+                    (ALICE, "On it with the database, Bob, I'll ping you."))
+    assert owned(result) == [("Alice Chen", "look at the staging database")]
