@@ -94,7 +94,7 @@ MAX_SHORT_SENTENCES = 256
 _PROMISE_WORDS = frozenset("i'll i'm i've i'd me consider got todo to-do action happy".split())
 _I_VERBS = frozenset("will shall am can need have got would".split()) | rules.PLAIN_PRESENT_VERBS
 _WEAK_WORDS = frozenset("can need have got happy".split())  # "I can…", "I need to…", "I'd be happy to…"
-_WITHDRAW_WORDS = frozenset("mind nevermind scratch forget ignore".split())
+_WITHDRAW_WORDS = frozenset("mind nevermind scratch forget ignore actually wait hang".split())
 _REQUEST_WORDS = frozenset("you your you'll you'd you're please someone somebody anyone anybody everyone everybody who volunteer "
                            "volunteers".split())
 _OFFER_STARTS = ("should i ", "shall i ", "want me to ", "would it help if i ", "will it help if i ",
@@ -420,13 +420,22 @@ class Digester:
                 self._proposal_in(sentence, entry)
             elif "i" in sentence.wordset and not sentence.wordset.isdisjoint(_INTENTION_WORDS) and commitments[index] is None:
                 self._intention_in(sentence, entry)
-            if not sentence.wordset.isdisjoint(_WITHDRAW_WORDS) and rules.WITHDRAWN.search(sentence.lower):
-                # "Let me send you the passwords. Actually no, never mind."
+            withdrawn = rules.WITHDRAWN.search(sentence.lower) if not sentence.wordset.isdisjoint(_WITHDRAW_WORDS) else None
+            if withdrawn is not None:
+                said_before = sentence.lower[: withdrawn.start()]
+                if rules.STRONG_CUE.search(said_before) or rules.WEAK_CUE.search(said_before):
+                    # "I'll send the all-staff, actually, no, Kevin, you should send it": this
+                    # sentence's own promise is taken back.
+                    used.add(index)
+                    continue
+                # "Let me send you the passwords. Actually no, never mind.": the turn's last item
+                # is; a promise said after the correction stands ("Never mind, I'll do it myself").
                 for item in [item for item in made if item.owner.participant == speaker.participant][-1:]:
                     self._discard(item)
                     made.remove(item)
-                used.add(index)
-                continue
+                if commitments[index] is None:
+                    used.add(index)
+                    continue
             if index in consumed:
                 used.add(index)
                 continue

@@ -974,8 +974,14 @@ LOOKING = re.compile(
     r"(?!.*\b(?:with|get\s+back|let\s+you\s+know|follow\s+up|offline|after|later|and\s+send)\b)",
     re.IGNORECASE,
 )
-WITHDRAWN = re.compile(r"\b(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|what\s+I\s+said)|ignore\s+(?:that|me))\b",
-                        re.IGNORECASE)
+# Rule WITHDRAWN: words that take back what was just said: "never mind", "scratch that",
+# and the self-correction "actually, no" / "no, wait" / "hang on, no" (not "actually, no
+# problem", "no worries", "no rush").
+WITHDRAWN = re.compile(r"\b(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|what\s+I\s+said)|ignore\s+(?:that|me)"
+                       r"|(?:actually|wait|hang\s+on)[\s,]+no(?![\w'])(?!\s+(?:problem|worries|rush|longer|need|one|doubt|idea"
+                       r"|more|issue|question|thanks|matter|way|pressure|big\s+deal)\b)"
+                       r"|no[\s,]+(?:wait|hang\s+on)\b)",
+                       re.IGNORECASE)
 # A question about someone's personal plans: what they then say they will do is theirs,
 # not the meeting's ("Any plans for the weekend?" "I'm going to explore the city").
 PLANS_QUESTION = re.compile(

@@ -1668,3 +1668,23 @@ def test_an_acceptance_going_on_without_a_promise_of_its_own_stays_an_acceptance
     result = digest((BOB, "Alice, can you look at the staging database?"),
                     (ALICE, "On it with the database, Bob, I'll ping you."))
     assert owned(result) == [("Alice Chen", "look at the staging database")]
+
+
+@pytest.mark.parametrize("said", [
+    "I'll send the all-staff email, actually, no, Bob, you should send it, you know what the tellers saw.",
+    "I'll get a replacement pane ordered. Actually, no, hang on. I'm not sure that pane is ours.",
+    "I'll put the volunteer rota together, no, wait, Bob did the sign-up sheet last year.",
+])
+def test_a_promise_corrected_with_actually_no_is_taken_back(said: str) -> None:
+    assert [owner for owner, _ in owned(digest((ALICE, said)))] == []
+
+
+@pytest.mark.parametrize("said", ["Actually, no problem, I'll send the deck to Acme tomorrow.",
+                                  "Oh, I'll send the deck to Acme tomorrow, no rush on your side, actually, no worries."])
+def test_actually_no_problem_takes_nothing_back(said: str) -> None:
+    assert owned(digest((ALICE, said))) == [("Alice Chen", "send the deck to Acme")]
+
+
+def test_a_promise_said_after_the_correction_stands() -> None:
+    result = digest((ALICE, "Bob could draft the agenda. Actually, no, I'll draft the agenda myself tonight."))
+    assert [owner for owner, _ in owned(result)] == ["Alice Chen"]
