@@ -521,6 +521,11 @@ _CALL_FORMS = [
     r"(?:start|begin)\s*(?:$|with|by|off|us\s+off|things\s+off|the\s+(?:meeting|call|recording|session))",
     r"kick\s+(?:it\s+|things\s+|us\s+)?off", r"go\s+(?:first|next|last|ahead|around)",
     r"wrap\s+(?:it\s+|this\s+|things\s+)?up",
+    # The meeting's own procedure: "I'll call the meeting to order", "I'll move that we
+    # transfer the reserve", "I'll second that", "let me adjourn us".
+    r"call\s+(?:[\w'-]+\s+){1,12}?to\s+order\b", r"move\s+(?:that\s+(?:we|the\s+(?:board|committee|council|minutes|motion|meeting|budget|report|treasurer'?s?))\b"
+    r"|to\s+(?:approve|adopt|accept|table|adjourn|amend)\b)",
+    r"second\s+(?:that|this|it|the\s+motion)\b", r"adjourn\b",
     r"(?:recap|summari[sz]e)\s*(?:$|quickly|what|where|the\s+(?:action\s+items|discussion|meeting|call|decisions?))",
     r"introduce(?:\s+(?:myself|yourself|ourselves|everyone|you))?\s*$",
     r"walk\s+(?:you|everyone|us|y'all|you\s+all|them)\s+through", r"show\s+(?:you|everyone|us|y'all)",

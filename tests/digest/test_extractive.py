@@ -1688,3 +1688,18 @@ def test_actually_no_problem_takes_nothing_back(said: str) -> None:
 def test_a_promise_said_after_the_correction_stands() -> None:
     result = digest((ALICE, "Bob could draft the agenda. Actually, no, I'll draft the agenda myself tonight."))
     assert [owner for owner, _ in owned(result)] == ["Alice Chen"]
+
+
+@pytest.mark.parametrize("said", [
+    "Okay, I'll call the December meeting of the Riverside Literacy Project board to order at seven-sixteen.",
+    "I'll move that we transfer forty thousand dollars from the reserve into a twelve-month CD.",
+    "I'll move to approve the minutes as circulated.",
+    "I'll second that.",
+])
+def test_the_meetings_own_procedure_is_no_item(said: str) -> None:
+    assert owned(digest((ALICE, said))) == []
+
+
+def test_moving_a_thing_is_still_work() -> None:
+    assert owned(digest((ALICE, "I'll move that login to a shared account tomorrow."))) == [
+        ("Alice Chen", "move that login to a shared account")]
