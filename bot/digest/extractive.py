@@ -607,6 +607,8 @@ class Digester:
         prefix = rules.LEAD.sub("", body[: cue.start()])
         if rules.BAD_PREFIX.search(prefix) or (prefix and rules.SOMEDAY.search(prefix)):
             return None  # "if we had budget I would…", "maybe I'll", "I said I'd", "next time we meet I'll…"
+        if cue is weak and rules.PURPOSE_BEFORE.search(prefix):
+            return None  # "I need the accrual numbers so I can book the accrual": why, not a promise
         if strong is cue and rules.HEDGED.match(body, cue.start()):
             return None  # "I'll probably leave…", "I'll try to get it out early": a hedge
         if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
@@ -1046,7 +1048,7 @@ class Digester:
             named = self._recent_proposal(entry, consume=True)
             if named:
                 task = f"{named}{do_that.group('rest')}"
-        if task and (rules.shape(task) != "anaphoric" or rules.POINTED_BOTH.search(task)):
+        if task and (rules.shape(task) != "anaphoric" or rules.POINTED_BOTH.search(task) or rules.handing_those(task)):
             # "the flaky checkout tests… Could you pair with Mei on those?", "Marcus, the
             # webhook one, can you pair with Ana on it?" (POINTED_OBJECT); "both" only ever
             # stands for two things just named together, so "upgrade both" is resolved too.

@@ -185,6 +185,10 @@ HEDGE_BEFORE = re.compile(r"(?:\bI\s+(?:think|guess|suppose|reckon|imagine|expec
                           # that may not come about, wherever it stands before the cue.
                           r"|\b(?:in\s+theory|theoretically|ideally|in\s+principle|in\s+an\s+ideal\s+world|on\s+paper)\b",
                           re.IGNORECASE)
+# A purpose clause closing the words before "I can": "…the numbers, so I can book the
+# accrual", "…in order that I can plan". ("So I can do that tomorrow" opens its sentence,
+# and LEAD has taken the "so" off before this is asked.)
+PURPOSE_BEFORE = re.compile(r"\S\s*,?\s+(?:so(?:\s+that)?|in\s+order\s+that|such\s+that)\s*$", re.IGNORECASE)
 # Rule HEDGE_TAIL: "I'll try the linter, maybe.", "I'll have a look, no promises", "I'll
 # post something, we'll see": a hedge standing as a clause of its own after the promise
 # takes it back. A hedge on the date ("by the tenth, probably earlier", "Monday, maybe
@@ -1214,6 +1218,8 @@ def substitute(reply: str, asked: str) -> str:
         # "…get the written feedback on both to Chloe?" "I'll write it up": what was asked
         # about and for whom stays ("write up the written feedback on both to Chloe").
         obj = rest.group("obj").strip()
+        if re.match(r"to\s", after, re.IGNORECASE) and re.search(r"\sto\s+\S+$", obj, re.IGNORECASE):
+            after = ""  # "…send them to me?" "I'll flick them to you": one recipient, said twice
     particle = match.group("p1") or match.group("p2")
     parts = [match.group("verb")] + ([particle] if particle else []) + [obj] + ([after] if after else [])
     return " ".join(parts)
@@ -1422,6 +1428,14 @@ _COORDINATED = re.compile(rf"(?<![\w'-])(?:{_NAMED}\s+and\s+{_NAMED}"
 
 
 _HANDING_VERBS = frozenset("send email e-mail forward share post drop mail circulate pass get".split())
+
+
+def handing_those(task: str) -> bool:
+    """"get me those", "send them over": handing over things named before. What "those" are
+    can be looked for among the plural things said; "do it" or "send it" could be anything."""
+    pointer = pointed(task)
+    return (task.split() or [""])[0].lower() in _HANDING_VERBS and pointer is not None \
+        and pointer.group("p").lower() in ("them", "those", "these")
 
 
 def same_act(task: str, other: str) -> bool:

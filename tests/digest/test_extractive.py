@@ -1703,3 +1703,20 @@ def test_the_meetings_own_procedure_is_no_item(said: str) -> None:
 def test_moving_a_thing_is_still_work() -> None:
     assert owned(digest((ALICE, "I'll move that login to a shared account tomorrow."))) == [
         ("Alice Chen", "move that login to a shared account")]
+
+
+def test_handing_over_those_names_what_those_are() -> None:
+    result = digest((BOB, "Alice, I need the December payroll accrual numbers. Can you get me those?"), (ALICE, "Yep."))
+    assert owned(result) == [("Alice Chen", "get Bob the December payroll accrual numbers")]
+
+
+def test_a_purpose_clause_is_no_promise() -> None:
+    result = digest((BOB, "Alice, for the close I need the accrual numbers, so I can book the accrual. Can you get me those?"),
+                    (ALICE, "Yep."))
+    assert [owner for owner, _ in owned(result)] == ["Alice Chen"]
+
+
+def test_one_recipient_said_in_the_request_and_the_reply_is_named_once() -> None:
+    result = digest((BOB, "Alice, your survey sheets for grid C. Can you send them to me?"),
+                    (ALICE, "Oh, yep. I'll flick them to you when I'm out of the ute."))
+    assert owned(result) == [("Alice Chen", "flick the survey sheets for grid C to Bob")]
