@@ -627,6 +627,8 @@ class Digester:
             # we word that") promises nothing.
             again = self._commitment(index, self._sentence(raw[restart.end():], sentence.after_so), presenting, depth=1)
             return None if again is None or again.weak else again
+        if cue is weak and rules.PERCEIVING.match(raw) and self._dates.first(raw) is None:
+            return None  # "I can see a phone number", "I can hear you": what one can perceive, now
         if rules.conditional(" " + raw):
             # "I'll bring the stickers if someone reminds me": a contingency. But in "I'll check
             # the temperature every hour tonight and call you if it goes over ninety" only the

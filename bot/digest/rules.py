@@ -482,6 +482,10 @@ def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting
 CONCESSION = re.compile(r"^(?:but|though|although|only|except)\b", re.IGNORECASE)
 # "Can you all see the Figma?": a check of what the call shows, asking no work of anyone.
 PERCEPTION = re.compile(r"^(?:all\s+|both\s+|everyone\s+)?(?:see|hear)\b", re.IGNORECASE)
+# After "I can": perceiving or understanding, not an act ("I can see a phone number", "I can
+# imagine"). With a date, "I can see the client Tuesday" is a meeting and stays.
+PERCEIVING = re.compile(r"(?:(?:already|still|just|definitely|totally|kind\s+of|sort\s+of)\s+)?"
+                        r"(?:see|hear|imagine|understand|relate|smell|picture|believe)\b", re.IGNORECASE)
 NOT_A_TASK = re.compile(r"^(?:not|never|no\s+longer|already|have\s+already|maybe|possibly|might)\b", re.IGNORECASE)
 # States, call mechanics and small talk: "I'll be honest", "I'll hand over to Victor",
 # "I'm going to jump", "I'll keep it short". Each form names what is done in the call
@@ -1600,7 +1604,7 @@ HIM_HER = re.compile(r"(?<=\s)(him|her|he|she)\b(?:\s+(\w+))?")  # never the tas
 # is the possessive ("recheck her potassium").
 _OBJECT_FOLLOWERS = frozenset("about at on in to for by after before first back up now today tomorrow tonight again "
                               "and or when if this that the a an myself later soon once right directly personally "
-                              "know this week".split())
+                              "know this week through over off out down into with from".split())
 
 
 # …or by role, when no name is said: "Profile of the new head of product. … I'll interview

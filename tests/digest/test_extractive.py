@@ -1720,3 +1720,18 @@ def test_one_recipient_said_in_the_request_and_the_reply_is_named_once() -> None
     result = digest((BOB, "Alice, your survey sheets for grid C. Can you send them to me?"),
                     (ALICE, "Oh, yep. I'll flick them to you when I'm out of the ute."))
     assert owned(result) == [("Alice Chen", "flick the survey sheets for grid C to Bob")]
+
+
+@pytest.mark.parametrize(("said", "items"), [
+    ("Gareth, are you there? I can see a phone number.", []),
+    ("I can hear you fine, go ahead.", []),
+    ("I can see the client on Tuesday and walk her through the quote.", [("Alice Chen", "see the client and walk the client through the quote")]),
+])
+def test_what_one_can_perceive_is_no_offer(said: str, items: list[tuple[str, str]]) -> None:
+    result = digest((ALICE, said), (BOB, "Great, thanks."))
+    assert owned(result) == items
+
+
+def test_her_before_a_particle_is_the_person_not_a_possessive() -> None:
+    result = digest((BOB, "Mrs Patel asked about the refund again."), (ALICE, "I'll walk her through the refund form tomorrow."))
+    assert owned(result) == [("Alice Chen", "walk Mrs Patel through the refund form")]
