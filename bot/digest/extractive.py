@@ -506,8 +506,9 @@ class Digester:
             return None
         match = rules.PLAIN_PRESENT.search(body)
         if match is None or rules.habitual(body[: match.start()], body[match.end():]) or _EVERY.search(body) \
-                or self._recapping:
-            return None  # a habit, or a recap of who does what ("So, recap: …, I call the HOA")
+                or self._recapping or _DONE_BEFORE.search(body):
+            return None  # a habit, a recap of who does what ("So, recap: …, I call the HOA"), or
+            # the same present telling the past ("I check the logs already on Monday")
         found = self._dates.first(body)
         if found is None or found.due is None:
             return None
@@ -1602,6 +1603,9 @@ _EVERY = re.compile(r"\b(?:every|each)\s+\w+|\b(?:mon|tues|wednes|thurs|fri|satu
 # Words after an acceptance that are a first-person sentence of their own ("…, I'll ring
 # them"), not the acceptance going on ("On it with the database, Anya").
 _OWN_SENTENCE = re.compile(r"(?:(?:and|so|then)\s+)?I\b")
+# The plain present telling what was done: "I check the logs already on Monday", "I call
+# them yesterday", "I send it last week", "two days ago".
+_DONE_BEFORE = re.compile(r"\b(?:already|yesterday|ago|earlier|last\s+(?:night|week|month|time|\w+day))\b", re.IGNORECASE)
 _BEFORE_A_CONDITIONAL_ACT = re.compile(
     r"(?P<act>.+?)(?:,\s*|\s+)and\s+(?:then\s+)?(?:I'll\s+)?"
     r"(?:call|ring|phone|text|ping|message|email|tell|let|alert|page|notify|warn|flag|escalate|shout|loop)\b"

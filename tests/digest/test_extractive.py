@@ -1555,7 +1555,9 @@ def test_a_dated_act_in_the_plain_present_is_a_promise(said: str, task: str, due
 
 
 @pytest.mark.parametrize("said", ["I send the report every Monday.", "I check the logs, it looks fine.",
-                                  "So, recap: Bob, the statement tonight. I call the HOA people tomorrow."])
+                                  "So, recap: Bob, the statement tonight. I call the HOA people tomorrow.",
+                                  "So, I check the logs already on Monday, the primary rebooted at two.",
+                                  "I send the invoice to them last Friday."])
 def test_habits_undated_acts_and_recaps_in_the_plain_present_are_no_promises(said: str) -> None:
     assert [item for item in digest((ALICE, said)).action_items if item.owner == ALICE] == []
 
