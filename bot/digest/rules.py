@@ -1161,8 +1161,19 @@ def is_chatter(task: str) -> bool:
             or SEEN_OR_HAD.match(task):
         return bool(task)
     about = _ABOUT.match(task)
-    subject = task[: about.end()] if about else task
-    return LEISURE.search(_MEAL_TIME.sub("", subject)) is not None
+    subject = _MEAL_TIME.sub("", task[: about.end()] if about else task)
+    leisure = LEISURE.search(subject)
+    if leisure is None:
+        return False
+    # "set up the risers in the gym", "fix the leak at the restaurant": the place where the work
+    # is done, not an outing ("meet the team at the restaurant", "go to the gym" still are).
+    place = _WORK_PLACE.search(subject[: leisure.start()]) if leisure.group(0).isalpha() else None
+    done_there = subject[: place.start()] if place else ""
+    return not (place and len(content_words(done_there)) >= 2 and _OUTING_VERB.match(done_there) is None)
+
+
+_WORK_PLACE = re.compile(r"\s(?:in|at|inside|outside|near|behind|by)\s+(?:the|our|their|a)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_OUTING_VERB = re.compile(r"(?:meet|join|see|have|take|grab|go|come|eat|drink|hang|catch|celebrate|bring|treat)\b", re.IGNORECASE)
 
 
 # "…at some point", "eventually": no time, no promise. The labelling rules leave these

@@ -1737,3 +1737,8 @@ def test_what_one_can_perceive_is_no_offer(said: str, items: list[tuple[str, str
 def test_her_before_a_particle_is_the_person_not_a_possessive() -> None:
     result = digest((BOB, "Mrs Patel asked about the refund again."), (ALICE, "I'll walk her through the refund form tomorrow."))
     assert owned(result) == [("Alice Chen", "walk Mrs Patel through the refund form")]
+
+
+def test_a_request_for_work_in_the_gym_is_taken() -> None:
+    result = digest((BOB, "Alice, could you set up the risers in the gym after school?"), (ALICE, "Yep, I can do that."))
+    assert owned(result) == [("Alice Chen", "set up the risers in the gym after school")]

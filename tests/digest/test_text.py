@@ -125,3 +125,10 @@ def test_saying_when_it_will_be_ready_is_not_another_task(task: str, delivery: b
     assert (rules.DELIVERY.match(task) is not None) is delivery
     if delivery:
         assert rules.shape(task) == "referring"  # merged into the item just made
+
+
+@pytest.mark.parametrize(("task", "chatter"), [("set up the risers in the gym", False), ("fix the leak at the restaurant", False),
+                                               ("go to the gym", True), ("meet the team at the restaurant", True),
+                                               ("drop the link in the chat", True)])
+def test_a_place_where_work_is_done_is_no_outing(task: str, chatter: bool) -> None:
+    assert rules.is_chatter(task) is chatter
