@@ -97,6 +97,7 @@ _WEAK_WORDS = frozenset("can need have got happy".split())  # "I can…", "I nee
 _WITHDRAW_WORDS = frozenset("mind nevermind scratch forget ignore actually wait hang".split())
 _REQUEST_WORDS = frozenset("you your you'll you'd you're please someone somebody anyone anybody everyone everybody who volunteer "
                            "volunteers".split())
+_IMPERATIVE_STARTS = rules.IMPERATIVE_VERBS | frozenset("just please".split())
 _OFFER_STARTS = ("should i ", "shall i ", "want me to ", "would it help if i ", "will it help if i ",
                  "would it be useful if i ", "would it be helpful if i ")  # "Want me to draft it?" names no "you"
 _INTENTION_WORDS = frozenset("going want wanted need needed should meant like planning planned".split())
@@ -182,6 +183,9 @@ class _Request:
     # "I want a written root cause analysis": taken on only by saying it will be delivered
     # ("You'll have it by Wednesday"), never by a bare "yes" (WANTED_FROM_YOU).
     delivery_only: bool = False
+    # "Just accrue it based on the estimate" (PLAIN_IMPERATIVE): an order with no name, which
+    # a question asked after it in the same turn replaces as what the reply answers.
+    ordered: bool = False
 
 
 @dataclass(slots=True)
@@ -1032,7 +1036,7 @@ class Digester:
             asked = addressed.group("t") if addressed else None
         asked_anyone = rules.open_request_task(body, sentence.wordset) if asked is None else None
         if asked is None and asked_anyone is None:
-            return False
+            return self._imperative_in(sentence, speaker, entry, before)
         raw = asked if asked is not None else asked_anyone or ""
         if re.match(r"(?:not|never)\b", raw, re.IGNORECASE):
             return False
@@ -1073,6 +1077,21 @@ class Digester:
             self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker))
         elif sentence.question and task:
             self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, next_speaker_only=True))
+        return True
+
+    def _imperative_in(self, sentence: _Sentence, speaker: Speaker, entry: int, before: str) -> bool:
+        """PLAIN_IMPERATIVE: an order with no name, to whoever spoke just before; open only
+        for their next turn (a bare "yes" from them takes it)."""
+        ordered = rules.IMPERATIVE.match(sentence.body) if not sentence.question else None
+        listener = self._addressee(speaker, entry)
+        if ordered is None or listener is None or rules.REACH_ME.match(ordered.group("t")):
+            return False  # "Call me either way", "ping me if it drops": how to reach the speaker
+        said = ordered.group("t")
+        task, due = self._task(said[0].lower() + said[1:])
+        if not task or rules.is_chatter(task) or self._in_the_call("", ordered.group("t"), asked=True, words=sentence.wordset):
+            return False
+        self._open(_Request(speaker.participant, self._resolve_pointed(task, entry, before), due, entry, entry,
+                            asker=speaker, addressees={listener.participant}, next_speaker_only=True, ordered=True))
         return True
 
     def _proposal_in(self, sentence: _Sentence, entry: int) -> None:
@@ -1117,7 +1136,8 @@ class Digester:
         # The same request again (asked twice, or rephrased) replaces the one before.
         self._requests = [old for old in self._requests if not (
             old.requester == request.requester and old.addressees == request.addressees
-            and rules.similar(frozenset(content_words(old.task)), frozenset(content_words(request.task))))]
+            and rules.similar(frozenset(content_words(old.task)), frozenset(content_words(request.task))))
+            and not (old.ordered and old.entry == request.entry)]
         self._requests.append(request)
         del self._requests[:-MAX_OPEN_REQUESTS]
         self._last_asked = max(self._last_asked, request.entry)
@@ -1199,6 +1219,8 @@ class Digester:
                 bool(request.addressees) and speaker.participant not in request.addressees)
             if volunteer_only and not volunteered:
                 continue
+            if request.ordered and not volunteered and not rules.ANAPHORIC_CUE.match(rules.LEAD.sub("", first)):
+                continue  # an order with no name is taken by "will do", "on it", "I'll…", not "okay"
             if not volunteered and request.entry < latest_asked:
                 # "Could you waive the fee?" "I can't." … "Would you move to net-30?" "Let me
                 # check." "Totally fair.": a bare yes answers the latest request, not an older one.
@@ -1673,7 +1695,8 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
         may_promise=not ws.isdisjoint(_PROMISE_WORDS) or ("i" in ws and not ws.isdisjoint(_I_VERBS))
         or ("it" in ws and ("on" in ws or "leave" in ws)) or ("do" in ws and ("will" in ws or "can" in ws)),
         may_ask=not ws.isdisjoint(_REQUEST_WORDS) or lower.startswith(_OFFER_STARTS)
-        or (", just " in text and not ws.isdisjoint(names)),  # "Sofia, just send me the file."
+        or (", just " in text and not ws.isdisjoint(names))  # "Sofia, just send me the file."
+        or (bool(found) and found[0] in _IMPERATIVE_STARTS and not question),  # PLAIN_IMPERATIVE
         may_decide=not ws.isdisjoint(_DECISION_WORDS) or ("with" in ws and not ws.isdisjoint(_DECISION_VERBS))
         or ("plan" in ws and "let's" in ws),
         may_propose=not ws.isdisjoint(_PROPOSAL_WORDS) and ("we" in ws or "someone" in ws or "somebody" in ws),

@@ -893,6 +893,17 @@ def open_request_task(body: str, words: frozenset[str]) -> str | None:
 ADDRESSED_REQUEST = re.compile(
     r"\byou(?:'ll|\s+will|'d|\s+would|'re\s+going\s+to|\s+are\s+going\s+to|\s+can|\s+could|\s+should)\s+(?P<t>.+)", re.IGNORECASE)
 # "Sofia, just send me the file.": an imperative softened by "just", said to someone by name.
+# Rule PLAIN_IMPERATIVE: "Okay, don't wait for it this time. Just accrue it based on the cost
+# dashboard estimate." "Yep, will do.": an order, with no name, to the one just spoken with;
+# theirs once their very next turn takes it on. Work verbs only ("look at this", "go ahead",
+# "tell me more" ask for nothing after the call).
+IMPERATIVE_VERBS = frozenset("accrue book call ring email send update fix add write draft prepare review share forward file "
+                             "order schedule post upload submit chase confirm print cancel raise log circulate pull ping "
+                             "invite loop reschedule rebook renew reorder restock escalate approve sign finish reconcile "
+                             "translate contact remind notify reply respond".split())
+IMPERATIVE = re.compile(r"^(?:(?:just|please|so|and|then|also)\s+)*(?P<t>(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r")\s+\S.*)",
+                        re.IGNORECASE)
+REACH_ME = re.compile(r"(?:call|ring|phone|message|text|ping|email|e-mail|contact)\s+(?:me|us)\b", re.IGNORECASE)
 ADDRESSED_IMPERATIVE = re.compile(r"^[^,]{1,40},\s+just\s+(?P<t>[a-z][\w'-]*\s+.+)", re.IGNORECASE)
 OFFER = re.compile(
     r"^(?:should|shall)\s+I\s+(?:also\s+|just\s+|maybe\s+)*(?P<t>.+)"

@@ -1742,3 +1742,25 @@ def test_her_before_a_particle_is_the_person_not_a_possessive() -> None:
 def test_a_request_for_work_in_the_gym_is_taken() -> None:
     result = digest((BOB, "Alice, could you set up the risers in the gym after school?"), (ALICE, "Yep, I can do that."))
     assert owned(result) == [("Alice Chen", "set up the risers in the gym after school")]
+
+
+def test_an_order_with_no_name_taken_on_by_will_do_is_the_listeners() -> None:
+    result = digest((BOB, "The AWS invoice still isn't in."),
+                    (ALICE, "Okay, don't wait for it this time. Just accrue it based on the cost dashboard estimate."),
+                    (BOB, "Yep, will do."))
+    assert owned(result) == [("Bob Okafor", "accrue it based on the cost dashboard estimate")]
+
+
+@pytest.mark.parametrize(("order", "reply"), [
+    ("Let's hold off. File the motion, see how they respond, and then we can decide.", "Okay, that's fair."),
+    ("Call me either way, just message me the number.", "Will do."),
+])
+def test_an_order_acknowledged_or_about_reaching_the_speaker_is_no_item(order: str, reply: str) -> None:
+    assert owned(digest((BOB, "We could ask the panel for a status conference."), (ALICE, order), (BOB, reply))) == []
+
+
+def test_a_question_after_an_order_in_the_same_turn_is_what_the_reply_answers() -> None:
+    result = digest((BOB, "Adatum is going quiet, I've emailed them twice."),
+                    (ALICE, "Call them instead, email isn't working. And Bob, can you update the forecast in Salesforce?"),
+                    (BOB, "Yeah, I'll do it by Wednesday."))
+    assert [task for _, task in owned(result)] == ["update the forecast in Salesforce"]
