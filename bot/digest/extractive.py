@@ -866,6 +866,12 @@ class Digester:
         before_count = len(made)
         self._add_item(speaker, self._resolve_pointed(commitment.task, entry, context), line.offset, commitment.due,
                        entry, made, weak=commitment.weak and not accepted)
+        if len(made) > before_count and not commitment.weak:
+            # DO_IT_MYSELF, said in full: "Liam, can you do the falls audit?" "I can't." "I'll do
+            # the falls audit myself then.": the request is the asker's own again, no one's to take.
+            taken = rules.stems(made[-1].words)
+            self._requests = [request for request in self._requests if request.requester != speaker.participant
+                              or not rules.similar(rules.stems(frozenset(content_words(request.task))), taken)]
         if commitment.signed and len(made) > before_count:
             made[-1].adopted = made[-1].signed = True
 

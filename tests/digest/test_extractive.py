@@ -1764,3 +1764,12 @@ def test_a_question_after_an_order_in_the_same_turn_is_what_the_reply_answers() 
                     (ALICE, "Call them instead, email isn't working. And Bob, can you update the forecast in Salesforce?"),
                     (BOB, "Yeah, I'll do it by Wednesday."))
     assert [task for _, task in owned(result)] == ["update the forecast in Salesforce"]
+
+
+def test_a_request_the_asker_takes_back_in_full_words_is_no_one_elses() -> None:
+    result = digest((ALICE, "Bob, can you do the falls audit this week?"), (BOB, "I can't, sorry, I'm on nights."),
+                    (ALICE, "Okay, fine. I'll do the falls audit myself then, by Friday."), (BOB, "Sorry."),
+                    (ALICE, "Don't be. Bob will update the escalation board with the new extension numbers."),
+                    (BOB, "Yep, fine."))
+    assert sorted(owned(result)) == [("Alice Chen", "do the falls audit"),
+                                     ("Bob Okafor", "update the escalation board with the new extension numbers")]
