@@ -772,6 +772,8 @@ SUBJECTS = (r"I|I'm|I've|I'd|I'll|we|we're|we've|we'll|you|you're|he|she|they|he
              r"|the\s+\w+\s+(?:is|are|was|were|moved|has|have|goes|go|needs|need|will|went)")
 CLAUSE = re.compile(
     r"\s*(?:[,;]\s*|\s+-+\s+|\s*—\s*)(?:and\s+)?(?=(?:" + SUBJECTS + r")\b)"
+    # a subject left unsaid: "I'll pick that up first thing, should be done by Wednesday"
+    r"|\s*[,;]\s*(?=(?:should|shall|would|might|could|must|will|won't|shouldn't)\s+(?:be|take|only)\b)"
     r"|\s+(?=(?:so\s+that|so|because|since|while|whereas|although|unless|if|but|in\s+case|just\s+so"
     r"|and\s+then\s+(?:we|you|they|he|she)|then\s+we|once\s+(?:you|we|they|he|she|it|I)"
     r"|when\s+(?:you|we|they|he|she|it|I)|until\s+(?:you|we|they|he|she|it|then)"

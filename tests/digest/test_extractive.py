@@ -1773,3 +1773,9 @@ def test_a_request_the_asker_takes_back_in_full_words_is_no_one_elses() -> None:
                     (BOB, "Yep, fine."))
     assert sorted(owned(result)) == [("Alice Chen", "do the falls audit"),
                                      ("Bob Okafor", "update the escalation board with the new extension numbers")]
+
+
+def test_a_predicate_with_its_subject_left_unsaid_ends_the_task() -> None:
+    result = digest((BOB, "The deploy script is broken again."),
+                    (ALICE, "Yeah, I'll fix the deploy script first thing, should be done by Wednesday."))
+    assert owned(result) == [("Alice Chen", "fix the deploy script first thing")]
