@@ -1000,8 +1000,8 @@ class Digester:
                                                       before, re.IGNORECASE) is not None
                 if at_start and re.match(r"\s*[,:]|\s+(?:I\s+think\s+)?you\b", after, re.IGNORECASE):
                     found.append((index, person))  # "Bob, could you…", "Kevin I think you still owe yours"
-                elif before.endswith(",") and re.fullmatch(r"\s*[?.!]?\s*", after):
-                    found.append((index, person))  # "…by Friday, Peter."
+                elif before.endswith(",") and _AFTER_A_VOCATIVE.match(after):
+                    found.append((index, person))  # "…by Friday, Peter.", "…from that one, Mei, if that helps."
             if not found or found[-1][0] != index:
                 unknown = re.match(r"^(?:(?:so|and|hey|okay|ok|oh|also|then|but),?\s+)?([A-Z][a-z]+),\s+(?=\w)", body)
                 if unknown and unknown.group(1).lower() not in rules.NOT_NAMES \
@@ -1634,6 +1634,10 @@ _OWN_SENTENCE = re.compile(r"(?:(?:and|so|then)\s+)?I\b")
 # The plain present telling what was done: "I check the logs already on Monday", "I call
 # them yesterday", "I send it last week", "two days ago".
 _DONE_BEFORE = re.compile(r"\b(?:already|yesterday|ago|earlier|last\s+(?:night|week|month|time|\w+day))\b", re.IGNORECASE)
+# What may follow a name said at the end of a sentence to the one it speaks to: the end, or
+# a tail that adds no new subject ("…, Mei, if that helps", "…, Tom, no rush").
+_AFTER_A_VOCATIVE = re.compile(r"\s*(?:[?.!]?\s*$|,\s+(?:if|when|once|as\s+soon\s+as|because|since|though|yeah|right|okay|ok"
+                               r"|please|thanks|no\s+rush|no\s+worries)\b)", re.IGNORECASE)
 _BEFORE_A_CONDITIONAL_ACT = re.compile(
     r"(?P<act>.+?)(?:,\s*|\s+)and\s+(?:then\s+)?(?:I'll\s+)?"
     r"(?:call|ring|phone|text|ping|message|email|tell|let|alert|page|notify|warn|flag|escalate|shout|loop)\b"

@@ -738,7 +738,10 @@ _VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+coupl
                 r"(?:talk|speak|say\s+a\s+bit|go)\s+(?:a\s+bit\s+)?(?:more\s+)?(?:about|into)\s+(?:that|this|it)\s*$",
                 # "I'll let you get to bed", "I'll let you go": the goodbye.
                 r"let\s+(?:you|everyone|everybody|y'all|you\s+all|you\s+guys|them|him|her|[A-Z]\w+)\s+"
-                r"(?:go|get\s+(?:to\s+bed|back\s+to\s+(?:it|work|your\s+\w+)|on\s+with\s+(?:it|your\s+\w+)|some\s+sleep))\b"]
+                r"(?:go|get\s+(?:to\s+bed|back\s+to\s+(?:it|work|your\s+\w+)|on\s+with\s+(?:it|your\s+\w+)|some\s+sleep))\b",
+                # "I'll let you two finish", "I'll leave you to it": leaving the call
+                r"let\s+(?:you|you\s+two|you\s+both|you\s+all|you\s+guys|the\s+two\s+of\s+you)\s+(?:finish|carry\s+on|continue|talk|chat)\b",
+                r"leave\s+(?:you|you\s+two|you\s+both|you\s+all|you\s+guys)\s+to\s+it\b"]
 VAGUE_TASK = re.compile("^(?:" + "|".join(_VAGUE_FORMS) + r")", re.IGNORECASE)
 # "Let me…" that is the call itself ("let me share my screen", "let me see", "let me
 # know"); "let me check with legal" or "let me share the doc after the call" is not.

@@ -1779,3 +1779,15 @@ def test_a_predicate_with_its_subject_left_unsaid_ends_the_task() -> None:
     result = digest((BOB, "The deploy script is broken again."),
                     (ALICE, "Yeah, I'll fix the deploy script first thing, should be done by Wednesday."))
     assert owned(result) == [("Alice Chen", "fix the deploy script first thing")]
+
+
+def test_a_name_before_a_tail_clause_is_whom_the_offer_speaks_to() -> None:
+    result = digest((BOB, "They sent a security questionnaire."), (DANA, "Has anyone done one of those before?"),
+                    (CAROL, "I did. I can send you my answers from that one, Bob, if that helps."),
+                    (BOB, "Oh yes please, that would save me days."))
+    assert owned(result) == [("Carol Nguyen", "send Bob my answers from that one")]
+
+
+@pytest.mark.parametrize("said", ["Ha. Okay, I'll let you two finish. Bye!", "Right, I'll leave you to it."])
+def test_leaving_the_call_is_no_item(said: str) -> None:
+    assert owned(digest((ALICE, "You're off the rotation for the first month."), (BOB, said))) == []
