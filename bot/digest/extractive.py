@@ -1025,7 +1025,7 @@ class Digester:
                 # "should I have escalated earlier?": about the past; "want me to join that
                 # call if you get it?": a contingency.
                 return True
-            task, due = self._task(raw)
+            task, due = self._task(rules.TASK_LEAD.sub("", raw))  # "shall I go ahead and book…"
             if task and not rules.is_chatter(task) and rules.shape(task) != "anaphoric" \
                     and not self._in_the_call("", raw, words=sentence.wordset):  # "should I demo the new filter?": the call itself
                 self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, offer_by=speaker,

@@ -1791,3 +1791,9 @@ def test_a_name_before_a_tail_clause_is_whom_the_offer_speaks_to() -> None:
 @pytest.mark.parametrize("said", ["Ha. Okay, I'll let you two finish. Bye!", "Right, I'll leave you to it."])
 def test_leaving_the_call_is_no_item(said: str) -> None:
     assert owned(digest((ALICE, "You're off the rotation for the first month."), (BOB, said))) == []
+
+
+def test_an_offer_to_go_ahead_and_do_something_is_the_something() -> None:
+    result = digest((ALICE, "Shall I go ahead and put a booking on the Smithfield studio for the shoot, so we don't lose it?"),
+                    (BOB, "Please do, yeah."))
+    assert owned(result) == [("Alice Chen", "put a booking on the Smithfield studio for the shoot")]
