@@ -80,7 +80,17 @@ def _keys(display_name: str) -> list[tuple[str, bool]]:
     if len(tokens) >= 3 and all(token.isalpha() for token in tokens[-2:]):
         # "Tan Wei Ling" is called "Wei Ling": family name first, given names last.
         keys.append((" ".join(tokens[-2:]), True))
+    if len(tokens) >= 2 and tokens[-1].isalpha() and len(tokens[-1]) > 1 and (
+            tokens[0] in _VIETNAMESE_FAMILY_NAMES or (len(tokens) >= 3 and tokens[0] in _SHORT_VIETNAMESE_FAMILY_NAMES)):
+        # "Nguyen Thi Mai" is called "Mai": a Vietnamese name puts the given name last.
+        keys.append((tokens[-1], False))
     first = tokens[0]
     if first and first.isalpha() and len(first) > 1 and (first, True) not in keys:
         keys.append((first, False))
     return keys
+
+
+# The commonest Vietnamese family names, folded; the two-letter ones only count in a name of
+# three words or more ("Le Van Thanh"), as "Ho" or "Do" may be a given name elsewhere.
+_VIETNAMESE_FAMILY_NAMES = frozenset("nguyen tran pham hoang huynh phan dang bui ngo duong truong trinh luong dinh".split())
+_SHORT_VIETNAMESE_FAMILY_NAMES = frozenset("le vu vo do ho ly ha".split())

@@ -169,9 +169,16 @@ def conditional(after_cue: str) -> bool:
     if " if " not in after_cue and "provided" not in after_cue and "as long as" not in after_cue and "assuming" not in after_cue:
         return False
     for match in CONDITIONAL_TAIL.finditer(after_cue):
-        if not _WHETHER.search(after_cue[: match.start()]):
+        said_before = after_cue[: match.start()]
+        if not _WHETHER.search(said_before) and not _PURPOSE_CLAUSE.search(said_before):
             return True
     return False
+
+
+# A clause of purpose or result that an "if" then belongs to: "I'll add an alert, so we get
+# paged if it drops", "…in case the link fails if…": the promise itself has no condition.
+_PURPOSE_CLAUSE = re.compile(r"\b(?:so(?:\s+that)?\s+(?:we|you|they|he|she|it|I|people|everyone|everybody|nobody|someone|the\s+\w+)"
+                             r"|in\s+order\s+(?:to|that)|to\s+make\s+sure)\b", re.IGNORECASE)
 
 
 # -- hedges and habits -------------------------------------------------------------------

@@ -1797,3 +1797,15 @@ def test_an_offer_to_go_ahead_and_do_something_is_the_something() -> None:
     result = digest((ALICE, "Shall I go ahead and put a booking on the Smithfield studio for the shoot, so we don't lose it?"),
                     (BOB, "Please do, yeah."))
     assert owned(result) == [("Alice Chen", "put a booking on the Smithfield studio for the shoot")]
+
+
+@pytest.mark.parametrize("said", ["I'll add an alert in PRTG for the HA heartbeat, so we get paged if it drops.",
+                                  "I'll add an alert in PRTG for the HA heartbeat so that we know if it drops."])
+def test_an_if_inside_a_purpose_clause_sets_no_condition_on_the_promise(said: str) -> None:
+    assert owned(digest((ALICE, said))) == [("Alice Chen", "add an alert in PRTG for the HA heartbeat")]
+
+
+def test_an_assignment_with_an_if_inside_its_purpose_clause_stands() -> None:
+    result = digest((ALICE, "So Bob's going to add an alert in PRTG for the HA heartbeat, so we get paged if it drops."),
+                    (BOB, "Okay, yes."))
+    assert owned(result) == [("Bob Okafor", "add an alert in PRTG for the HA heartbeat")]

@@ -132,3 +132,13 @@ def test_saying_when_it_will_be_ready_is_not_another_task(task: str, delivery: b
                                                ("drop the link in the chat", True)])
 def test_a_place_where_work_is_done_is_no_outing(task: str, chatter: bool) -> None:
     assert rules.is_chatter(task) is chatter
+
+
+def test_a_vietnamese_name_answers_to_its_given_name_said_last() -> None:
+    mai = Speaker(participant="conferenceRecords/c/participants/m", display_name="Nguyen Thi Mai",
+                  kind=AttendeeKind.SIGNED_IN, user_name="users/m")
+    ho = Speaker(participant="conferenceRecords/c/participants/h", display_name="Ho Chen",
+                 kind=AttendeeKind.SIGNED_IN, user_name="users/h")
+    names = Names([mai, ho])
+    assert [person for _, _, person in names.find("So Mai's going to add an alert.")] == [mai]
+    assert names.resolve("Chen") is None  # "Ho" may be a given name: "Ho Chen" stays as written
