@@ -1357,8 +1357,12 @@ class Digester:
             # "I think Carol is going to take it", "Carol will probably send it": a guess about
             # what someone will do, not an assignment (EPISTEMIC_HEDGE); nor a habit (HABITUAL).
             cue = after[: match.start("t")]
-            if rules.HEDGE_BEFORE.search(lead) or _PREDICTION.search(cue) or rules.habitual(lead, cue):
+            if _PREDICTION.search(cue) or rules.habitual(lead, cue):
                 return False
+            if rules.HEDGE_BEFORE.search(lead):
+                # "I think Grace will own the reopening plan. Is that alright, Grace?": a guess,
+                # or a proposal; the one named makes it theirs by saying yes.
+                asking = True
             raw = match.group("t").strip(" ,:")
             then = _AND_THEN_THEY.search(raw)
             if then is not None and rules.is_chatter(raw[: then.start()].strip(" ,")):

@@ -933,6 +933,7 @@ ACCEPT = re.compile(
     r"|can\s+do|happy\s+to|sounds\s+good|you\s+got\s+it|got\s+it|consider\s+it\s+done|for\s+sure|certainly|alright"
     r"|all\s+right|i\s+can|i\s+will|i'll|i'm\s+on\s+it|i've\s+got\s+it|i\s+got\s+it|i'd\s+be\s+happy\s+to|sure\s+thing"
     r"|roger|done|totally|course|i'm\s+going\s+to|i\s+am\s+going\s+to|let\s+me|then\s+yes|fine|perfect"
+    r"|that(?:'s|\s+is)\s+(?:fine|ok|okay|no\s+problem)|sounds\s+fine"
     # "Wednesday works.", "That works for me.": agreeing to the proposed slot is agreeing.
     r"|(?:(?:that|this|it|\w+day|tomorrow|today)\s+)?works(?:\s+for\s+me)?(?=\s*[.!,]|\s*$))\b",
     re.IGNORECASE,

@@ -1809,3 +1809,10 @@ def test_an_assignment_with_an_if_inside_its_purpose_clause_stands() -> None:
     result = digest((ALICE, "So Bob's going to add an alert in PRTG for the HA heartbeat, so we get paged if it drops."),
                     (BOB, "Okay, yes."))
     assert owned(result) == [("Bob Okafor", "add an alert in PRTG for the HA heartbeat")]
+
+
+def test_a_hedged_assignment_is_the_named_persons_once_they_say_yes() -> None:
+    said = "So, I think Bob will own the plan for reopening bay C, and have it to me by Thursday. Is that alright, Bob?"
+    assert owned(digest((ALICE, said), (BOB, "That's fine, yeah."))) == [
+        ("Bob Okafor", "own the plan for reopening bay C, and have it to Alice")]
+    assert owned(digest((ALICE, said), (CAROL, "Makes sense."))) == []  # a guess no one took on
