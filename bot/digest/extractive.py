@@ -823,6 +823,9 @@ class Digester:
                 # one who asked takes their own request back.
                 self._requests.remove(own)
                 self._add_item(speaker, own.task, line.offset, commitment.due or own.due, entry, made)
+            elif not accepted and not commitment.weak and self._subject_topic(commitment.task, entry) is not None:
+                self._add_item(speaker, self._subject_topic(commitment.task, entry) or "", line.offset, commitment.due,
+                               entry, made)
             elif not accepted and not commitment.weak and _HANDED_OVER.match(commitment.task):
                 # "…the SOC 2 report." "I'll email it to you right after this call": a thing
                 # handed to someone, named from what was just said (POINTED_OBJECT).
@@ -951,6 +954,19 @@ class Digester:
         texts = [before] if before else []
         texts += [text for text, said in reversed(self._recent_texts) if said != entry and entry - said <= 2]
         return rules.resolve_pointed(task, match, texts)
+
+    def _subject_topic(self, task: str, entry: int) -> str | None:
+        """SUBJECT_TOPIC: ``task`` with its "it" or "them" named as the subject the turn just
+        before (someone else's) ended on, or None."""
+        match = rules.pointed(task)
+        previous = self._previous_turn
+        if match is None or previous is None or previous[1] != entry - 1 or match.group("p").lower() == "both":
+            return None
+        text = next((text for text, said in reversed(self._recent_texts) if said == entry - 1), None)
+        topic = rules.subject_topic(text, plural=match.group("p").lower() in ("them", "those", "these")) if text else None
+        if topic is None or topic.split()[-1].lower() in {word.lower() for word in task.split()}:
+            return None
+        return f"{task[: match.start()]}the {topic}{task[match.end():]}"
 
     def _name_third_person(self, task: str, entry: int) -> str:
         """THIRD_PERSON_REFERENCE: "call her" with the person "her" is."""

@@ -1116,6 +1116,29 @@ TALK_TO_THEM = re.compile(r"^(?P<verb>" + _TALK_VERBS + r"\s+(?:to|with))\s+(?:t
 PLURAL_SUBJECT = re.compile(r"^(?:the|our|those|these|all\s+the|both)\s+(?P<np>(?:[\w-]+\s+){0,3}?[\w-]*[a-rt-z]s)\s+"
                             r"(?:keep|are|were|have|had|need|needs|don't|aren't|still|all|seem|won't|can't|will|'re|never|just|also"
                             r"|got|went|started|stopped|failed|broke|crash|crashed|drop|dropped)\b", re.IGNORECASE)
+# Rule SUBJECT_TOPIC: "But the Xero reconciliation is like six weeks behind." "I'll get it up
+# to date by Friday": the thing the turn just before ended on, as the subject of its last
+# sentence, is what "it" (or, plural, "them") is.
+_SUBJECT_NP = re.compile(r"^(?:(?:but|and|so|okay|ok|well|also|now|right|plus|oh|yeah|and\s+then)[,]?\s+)*"
+                         r"(?:the|our|your|their|that|this|these|those)\s+(?P<np>(?:[\w'-]+\s+){0,4}?[\w'-]+)\s+"
+                         r"(?:is|are|was|were|has|have|hasn't|haven't|isn't|aren't|wasn't|needs|need|keeps|keep|still|won't"
+                         r"|can't|doesn't|don't|looks|seems|went|broke|failed|got|expires|expired|runs|ran)\b", re.IGNORECASE)
+_LAST_SENTENCE = re.compile(r"(?:^|[.!?]\s+)([^.!?]+[.!?]?)\s*$")
+
+
+def subject_topic(text: str, plural: bool) -> str | None:
+    """SUBJECT_TOPIC: the subject of ``text``'s last sentence, when it is a thing (in the
+    number the pronoun asks for), or None."""
+    last = _LAST_SENTENCE.search(text.strip())
+    subject = _SUBJECT_NP.match(last.group(1).strip()) if last else None
+    if subject is None:
+        return None
+    phrases = noun_phrases(f"the {subject.group('np')}")
+    if not phrases or phrases[0] != subject.group("np") or _plural(phrases[0].split()[-1]) != plural:
+        return None
+    return phrases[0]
+
+
 # Rule ASK_FOR_IT: "I'll ask Leo then", nothing said of what about.
 # Rule WHAT_TO_FIND_OUT: a promise to find something out that does not say what.
 FIND_OUT = re.compile(r"(?P<ask>(?:check|confirm|double-check|find\s+out|ask|look\s+into\s+it|verify)"

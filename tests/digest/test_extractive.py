@@ -1816,3 +1816,15 @@ def test_a_hedged_assignment_is_the_named_persons_once_they_say_yes() -> None:
     assert owned(digest((ALICE, said), (BOB, "That's fine, yeah."))) == [
         ("Bob Okafor", "own the plan for reopening bay C, and have it to Alice")]
     assert owned(digest((ALICE, said), (CAROL, "Makes sense."))) == []  # a guess no one took on
+
+
+def test_it_is_the_subject_the_turn_before_ended_on() -> None:
+    result = digest((ALICE, "Okay, so not urgent. But the Xero reconciliation is like six weeks behind."),
+                    (BOB, "That's me. Sorry. I'll get it up to date by Friday."))
+    assert owned(result) == [("Bob Okafor", "get the Xero reconciliation up to date")]
+
+
+@pytest.mark.parametrize("before", ["But the release notes are six weeks behind.",  # "it" is no plural thing
+                                    "The meeting is at three, by the way."])  # nor the call itself
+def test_no_subject_that_cannot_be_what_it_was(before: str) -> None:
+    assert owned(digest((ALICE, before), (BOB, "I'll get it up to date by Friday."))) == []
