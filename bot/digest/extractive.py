@@ -94,7 +94,7 @@ MAX_SHORT_SENTENCES = 256
 _PROMISE_WORDS = frozenset("i'll i'm i've i'd me consider got todo to-do action happy".split())
 _I_VERBS = frozenset("will shall am can need have got would".split()) | rules.PLAIN_PRESENT_VERBS
 _WEAK_WORDS = frozenset("can need have got happy".split())  # "I can…", "I need to…", "I'd be happy to…"
-_WITHDRAW_WORDS = frozenset("mind nevermind scratch forget ignore actually wait hang".split())
+_WITHDRAW_WORDS = frozenset("mind nevermind scratch forget ignore actually wait hang sorry".split())
 _REQUEST_WORDS = frozenset("you your you'll you'd you're please someone somebody anyone anybody everyone everybody who volunteer "
                            "volunteers".split())
 _IMPERATIVE_STARTS = rules.IMPERATIVE_VERBS | frozenset("just please".split())
@@ -619,6 +619,8 @@ class Digester:
         if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
             return None  # "can you let me know" is a request, not a promise
         raw = rules.STUTTER.sub("", body[cue.end():]).strip(" ,:")
+        if rules.BROKEN_OFF.search(raw):
+            return None
         if depth == 0 and rules.ANAPHORIC_CUE.match(rules.LEAD.sub("", raw)):
             # "I'll, look, leave it with me, I'll get sign-off from finance": the cue restarts
             # as an acceptance, read as a sentence of its own (and SAID_IN_FULL above).

@@ -746,6 +746,9 @@ _VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+coupl
                 # "I'll let you get to bed", "I'll let you go": the goodbye.
                 r"let\s+(?:you|everyone|everybody|y'all|you\s+all|you\s+guys|them|him|her|[A-Z]\w+)\s+"
                 r"(?:go|get\s+(?:to\s+bed|back\s+to\s+(?:it|work|your\s+\w+)|on\s+with\s+(?:it|your\s+\w+)|some\s+sleep))\b",
+                # "I'll read the notes after": catching up on this very call
+                r"(?:read|watch|catch\s+up\s+on|check|look\s+at|go\s+through)\s+(?:the\s+)?(?:notes|minutes|recording|summary|recap)"
+                r"(?:\s+(?:after|later|afterwards|tonight|tomorrow))?\s*$",
                 # "I'll let you two finish", "I'll leave you to it": leaving the call
                 r"let\s+(?:you|you\s+two|you\s+both|you\s+all|you\s+guys|the\s+two\s+of\s+you)\s+(?:finish|carry\s+on|continue|talk|chat)\b",
                 r"leave\s+(?:you|you\s+two|you\s+both|you\s+all|you\s+guys)\s+to\s+it\b"]
@@ -791,7 +794,7 @@ CLAUSE = re.compile(
     re.IGNORECASE,
 )
 # Words that end a task without being part of it ("send the draft by Tuesday then").
-_TRAILING_WORDS = ("then", "too", "also", "anyway", "as well", "though", "for now", "real quick", "right now", "myself",
+_TRAILING_WORDS = ("then", "too", "also", "anyway", "as well", "though", "for now", "real quick", "right now", "myself", "itself",
                    "for this", "for that", "okay", "ok", "right", "promise", "please", "again", "on that", "on this",
                    "no problem", "either", "at least", "even")
 
@@ -1017,8 +1020,13 @@ LOOKING = re.compile(
 WITHDRAWN = re.compile(r"\b(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|what\s+I\s+said)|ignore\s+(?:that|me)"
                        r"|(?:actually|wait|hang\s+on)[\s,]+no(?![\w'])(?!\s+(?:problem|worries|rush|longer|need|one|doubt|idea"
                        r"|more|issue|question|thanks|matter|way|pressure|big\s+deal)\b)"
-                       r"|no[\s,]+(?:wait|hang\s+on)\b)",
+                       r"|no[\s,]+(?:wait|hang\s+on)\b)"
+                       # "I'll pull the message trace for the — no, sorry, I already pulled it"
+                       r"|(?:—|–|-|,)\s*no,?\s+sorry\b",
                        re.IGNORECASE)
+# "I'll send the carrier the census — actually, Marco, can you send it?": the promise broken
+# off to hand the work to someone (the name and the question are a sentence of their own).
+BROKEN_OFF = re.compile(r"\s(?:—|–|-{1,2})\s*actually[,.]?\s*$", re.IGNORECASE)
 # A question about someone's personal plans: what they then say they will do is theirs,
 # not the meeting's ("Any plans for the weekend?" "I'm going to explore the city").
 PLANS_QUESTION = re.compile(
@@ -1423,7 +1431,8 @@ _NOT_REFERENTS = frozenset("fault mistake call meeting meetings week weeks day d
                            "point points question questions idea agenda minute minutes second seconds hour hours morning "
                            "afternoon evening night weekend rest bit lot kind sort part start beginning middle side guys folks "
                            "floor room people everyone team teams stuff sense record same deal problem issue case fact today "
-                           "tomorrow month quarter year sprint standup sync list top bottom front back page beginning".split())
+                           "tomorrow month quarter year sprint standup sync list top bottom front back page beginning "
+                           "meantime interim".split())
 
 
 _VERB_BEFORE_NP = re.compile(r"\b([a-z][\w'-]*)\s+(?:(?:up|out|over|through|back|down|off)\s+)?(?=(?:the|your|our|my|their)\s)",

@@ -1828,3 +1828,26 @@ def test_it_is_the_subject_the_turn_before_ended_on() -> None:
                                     "The meeting is at three, by the way."])  # nor the call itself
 def test_no_subject_that_cannot_be_what_it_was(before: str) -> None:
     assert owned(digest((ALICE, before), (BOB, "I'll get it up to date by Friday."))) == []
+
+
+@pytest.mark.parametrize("said", [
+    "I'll send the carrier the census — actually, Bob, can you send it? You have the HRIS export.",
+    "So, I will pull the message trace for the — no, sorry, I already pulled the message trace last night.",
+])
+def test_a_promise_broken_off_or_corrected_with_no_sorry_is_no_item(said: str) -> None:
+    assert [owner for owner, _ in owned(digest((ALICE, said)))] == []
+
+
+def test_catching_up_on_this_call_is_no_item() -> None:
+    assert owned(digest((ALICE, "Okay, I'm losing you, I'll read the notes after. Ciao!"))) == []
+
+
+def test_in_the_meantime_is_never_what_it_was() -> None:
+    result = digest((ALICE, "Should I draft a holding statement for staff in the meantime?"), (BOB, "Yes please."),
+                    (ALICE, "Okay. I'll send it to you and Carol to review first."))
+    assert [task for _, task in owned(result) if task.startswith("send")] == ["send it to Bob and Carol to review first"]
+
+
+def test_today_itself_is_today() -> None:
+    result = digest((ALICE, "Just loop in our lawyer on the boundary thing."), (BOB, "Will do. I'll loop in Advocate Mehta today itself."))
+    assert [task for _, task in owned(result)][-1] == "loop in Advocate Mehta"
