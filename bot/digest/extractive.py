@@ -186,6 +186,7 @@ class _Request:
     # "Just accrue it based on the estimate" (PLAIN_IMPERATIVE): an order with no name, which
     # a question asked after it in the same turn replaces as what the reply answers.
     ordered: bool = False
+    declined_by: set[str] = field(default_factory=set)  # who said no: only the same work, said again, is a yes
 
 
 @dataclass(slots=True)
@@ -1222,7 +1223,15 @@ class Digester:
                 request.last_activity = entry
                 request.next_speaker_only = False
                 continue
-            if declined and (commitment is None or rules.DECLINE.search(sentences[commitment.index].text)):
+            other_work = commitment is not None and commitment.shape in ("full", "thin") and not rules.similar(
+                rules.stems(frozenset(content_words(commitment.task)) - rules.GENERIC_VERBS),
+                rules.stems(frozenset(content_words(request.task)) - rules.GENERIC_VERBS))
+            if speaker.participant in request.declined_by and (commitment is None or other_work):
+                continue  # "No, not in my scope." … "I can look at the wall": other work, not a change of mind
+            if declined and (commitment is None or other_work or rules.DECLINE.search(sentences[commitment.index].text)):
+                # (COUNTER_OFFER: "No, sorry, that's not in my scope. I can check the openings
+                # in the slab once he has the sizes": declined; the other work is an item of its own.)
+                request.declined_by.add(speaker.participant)
                 request.last_activity = entry  # "I can't this week": it may still be agreed
                 request.next_speaker_only = False
                 if speaker.participant in request.addressees:

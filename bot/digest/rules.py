@@ -746,6 +746,8 @@ _VAGUE_FORMS = [r"(?:leave|add|drop|put)\s+(?:a\s+few\s+|some\s+|my\s+|a\s+coupl
                 # "I'll let you get to bed", "I'll let you go": the goodbye.
                 r"let\s+(?:you|everyone|everybody|y'all|you\s+all|you\s+guys|them|him|her|[A-Z]\w+)\s+"
                 r"(?:go|get\s+(?:to\s+bed|back\s+to\s+(?:it|work|your\s+\w+)|on\s+with\s+(?:it|your\s+\w+)|some\s+sleep))\b",
+                # "Eleven is fine. I'll come directly.": how one gets there, not what one does
+                r"(?:come|go|head|get)\s+(?:directly|straight)(?:\s+(?:there|here|over))?\s*$",
                 # "I'll read the notes after": catching up on this very call
                 r"(?:read|watch|catch\s+up\s+on|check|look\s+at|go\s+through)\s+(?:the\s+)?(?:notes|minutes|recording|summary|recap)"
                 r"(?:\s+(?:after|later|afterwards|tonight|tomorrow))?\s*$",

@@ -1851,3 +1851,13 @@ def test_in_the_meantime_is_never_what_it_was() -> None:
 def test_today_itself_is_today() -> None:
     result = digest((ALICE, "Just loop in our lawyer on the boundary thing."), (BOB, "Will do. I'll loop in Advocate Mehta today itself."))
     assert [task for _, task in owned(result)][-1] == "loop in Advocate Mehta"
+
+
+def test_a_declined_request_is_not_taken_by_other_work_the_same_person_offers() -> None:
+    result = digest((BOB, "Alice, could you also look at the MEP shafts? The sizing?"),
+                    (ALICE, "No, sorry, Bob, that's really not in my scope. I can check the openings in the slab once he gives the sizes."),
+                    (BOB, "Okay, fair enough."),
+                    (ALICE, "The other thing is the retaining wall. Shall I join the site visit next Thursday? I can look at the wall."),
+                    (CAROL, "Yes please, that would be very helpful."), (ALICE, "Eleven is fine. I'll come directly."))
+    tasks = [task for _, task in owned(result)]
+    assert "look at the MEP shafts" not in tasks and "join the site visit" in tasks and "come directly" not in tasks
