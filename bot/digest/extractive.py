@@ -795,6 +795,13 @@ class Digester:
             previous.weak = False
             if previous.due is None and commitment.due is not None:
                 previous.due = commitment.due
+            handed = rules.HANDED_ON.match(commitment.task)
+            recipient = commitment.task[handed.end() - 1:].split()[0] if handed else ""
+            if handed is not None and " to " not in f" {previous.task} " and recipient not in previous.task.split():
+                # Rule HANDED_ON: "I'll set up the sheet. I'll have it out to course organisers by
+                # the end of the month": whom the work goes to is part of it.
+                task = clip(f"{previous.task} and {commitment.task}", TASK_LIMIT)
+                previous.task, previous.words = task, frozenset(content_words(task))
             talk = rules.TALK_TO_THEM.match(commitment.task)
             if talk is not None and previous.task.split(None, 1)[0].lower() in rules.GENERIC_VERBS \
                     and len(content_words(previous.task)) <= 3:

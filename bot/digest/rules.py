@@ -825,6 +825,10 @@ REFERRING = re.compile(
 )
 # "I'll have a first draft by Friday", "I'll have it all in by then": when the work the
 # speaker just took on will be ready, not another task.
+# "have it out to course organisers", "send them to Mark", "get it over to the printer"
+HANDED_ON = re.compile(r"^(?:have|get|send|email|e-mail|forward|share|pass|circulate|mail|flick|post)\s+(?:it|that|this|them|those)"
+                       r"(?:\s+(?:all|out|over|across|back|along|round|around))?\s+to\s+(?!(?:do|make|see|check)\b)\S",
+                       re.IGNORECASE)
 DELIVERY = re.compile(
     r"^have\s+(?:(?:it|that|this|them|everything|something)(?:\s+all)?|all\s+of\s+(?:it|that|them)"
     r"|(?:a|the|my|our)\s+(?:first\s+|rough\s+|final\s+|new\s+|updated\s+)?(?:draft|version|cut|pass|copy|go))"

@@ -1861,3 +1861,11 @@ def test_a_declined_request_is_not_taken_by_other_work_the_same_person_offers() 
                     (CAROL, "Yes please, that would be very helpful."), (ALICE, "Eleven is fine. I'll come directly."))
     tasks = [task for _, task in owned(result)]
     assert "look at the MEP shafts" not in tasks and "join the site visit" in tasks and "come directly" not in tasks
+
+
+def test_whom_the_work_goes_to_said_next_is_part_of_it() -> None:
+    result = digest((BOB, "Who would own the calendar?"),
+                    (ALICE, "Then I'll set up the sheet. I'll have it out to course organisers by the end of the month."))
+    assert owned(result) == [("Alice Chen", "set up the sheet and have it out to course organisers")]
+    result = digest((ALICE, "I'll send Bob the parent access code tonight. I'll email it to Bob after dinner."))
+    assert owned(result) == [("Alice Chen", "send Bob the parent access code")]
