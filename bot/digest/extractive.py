@@ -1098,7 +1098,11 @@ class Digester:
             earlier = next((old.task for old in reversed(self._requests)
                             if old.requester == speaker.participant and old.task and old.offer_by is None), None)
             task = earlier or self._recent_proposal(entry, consume=True) or task
-        nearest = [person for _, person in sorted(vocatives, key=lambda pair: abs(pair[0] - index))][:1]
+        # The nearest name said to someone, but never one the request itself names as its
+        # object ("Can you send those to Kim? And Kim, you take over the claim?").
+        named_in_task = {person.participant for _, _, person in self._names.find(body)}
+        nearest = [person for position, person in sorted(vocatives, key=lambda pair: abs(pair[0] - index))
+                   if position == index or person is None or person.participant not in named_in_task][:1]
         people = addressed_to or nearest
         if asked is None:
             self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, volunteers_only=True))

@@ -1869,3 +1869,10 @@ def test_whom_the_work_goes_to_said_next_is_part_of_it() -> None:
     assert owned(result) == [("Alice Chen", "set up the sheet and have it out to course organisers")]
     result = digest((ALICE, "I'll send Bob the parent access code tonight. I'll email it to Bob after dinner."))
     assert owned(result) == [("Alice Chen", "send Bob the parent access code")]
+
+
+def test_a_person_the_request_names_as_its_object_is_not_whom_it_asks() -> None:
+    result = digest((ALICE, "Bob, you had the photos from the dock on that one, right?"), (BOB, "Yeah, I took them."),
+                    (ALICE, "Can you just send the dock photos to Carol? And Carol, you take over the claim from Jordan?"),
+                    (BOB, "Yep, I'll send them after this."))
+    assert ("Bob Okafor", "send the dock photos to Carol") in owned(result)
