@@ -1740,6 +1740,7 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
     body = rules.LEAD.sub("", text) if found and found[0] in _LEAD_WORDS else text
     lower = body.lower()
     question = text.endswith("?") and rules.strip_tag_question(body).endswith("?")
+    first_word = lower.split(None, 1)[0].strip(",.") if lower else ""
     return _Sentence(
         text=text, body=body, lower=lower, wordset=ws, question=question,
         # Numbers are no topic (and would let the vocabulary grow with the meeting).
@@ -1748,7 +1749,7 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
         or ("it" in ws and ("on" in ws or "leave" in ws)) or ("do" in ws and ("will" in ws or "can" in ws)),
         may_ask=not ws.isdisjoint(_REQUEST_WORDS) or lower.startswith(_OFFER_STARTS)
         or (", just " in text and not ws.isdisjoint(names))  # "Sofia, just send me the file."
-        or (bool(found) and found[0] in _IMPERATIVE_STARTS and not question),  # PLAIN_IMPERATIVE
+        or (not question and first_word in _IMPERATIVE_STARTS),  # PLAIN_IMPERATIVE: "Just send her a replacement."
         may_decide=not ws.isdisjoint(_DECISION_WORDS) or ("with" in ws and not ws.isdisjoint(_DECISION_VERBS))
         or ("plan" in ws and "let's" in ws),
         may_propose=not ws.isdisjoint(_PROPOSAL_WORDS) and ("we" in ws or "someone" in ws or "somebody" in ws),

@@ -1876,3 +1876,9 @@ def test_a_person_the_request_names_as_its_object_is_not_whom_it_asks() -> None:
                     (ALICE, "Can you just send the dock photos to Carol? And Carol, you take over the claim from Jordan?"),
                     (BOB, "Yep, I'll send them after this."))
     assert ("Bob Okafor", "send the dock photos to Carol") in owned(result)
+
+
+def test_an_order_after_opening_words_is_still_an_order() -> None:
+    result = digest((BOB, "I can pull the headcount report."),
+                    (ALICE, "Thank you. Oh, and just forward the calibration template to the directors."), (BOB, "On it."))
+    assert ("Bob Okafor", "forward the calibration template to the directors") in owned(result)
