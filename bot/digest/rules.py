@@ -175,10 +175,11 @@ def conditional(after_cue: str) -> bool:
     return False
 
 
-# A clause of purpose or result that an "if" then belongs to: "I'll add an alert, so we get
-# paged if it drops", "…in case the link fails if…": the promise itself has no condition.
+# A clause of purpose, result or reason that an "if" then belongs to: "I'll add an alert, so we
+# get paged if it drops", "I'll raise it today, because if the template takes two weeks we're
+# stuck": the promise itself has no condition.
 _PURPOSE_CLAUSE = re.compile(r"\b(?:so(?:\s+that)?\s+(?:we|you|they|he|she|it|I|people|everyone|everybody|nobody|someone|the\s+\w+)"
-                             r"|in\s+order\s+(?:to|that)|to\s+make\s+sure)\b", re.IGNORECASE)
+                             r"|in\s+order\s+(?:to|that)|to\s+make\s+sure|because|since|'cause|cause)\b", re.IGNORECASE)
 
 
 # -- hedges and habits -------------------------------------------------------------------

@@ -1882,3 +1882,8 @@ def test_an_order_after_opening_words_is_still_an_order() -> None:
     result = digest((BOB, "I can pull the headcount report."),
                     (ALICE, "Thank you. Oh, and just forward the calibration template to the directors."), (BOB, "On it."))
     assert ("Bob Okafor", "forward the calibration template to the directors") in owned(result)
+
+
+def test_an_if_inside_a_reason_clause_sets_no_condition_on_the_promise() -> None:
+    said = "And let me write to the facility about extra Krios time in January, because if we need to re-collect we'll need two days."
+    assert owned(digest((ALICE, said))) == [("Alice Chen", "write to the facility about extra Krios time in January")]
