@@ -237,6 +237,8 @@ class Digester:
         self._proposals: list[tuple[str, int]] = []  # (task, entry): the last few "we should…"
         self._last_speaker: str | None = None
         self._previous_turn: tuple[Speaker, int] | None = None  # who spoke last, and in which entry
+        # BROKEN_OFF: a promise broken off to hand the work on, and the entry it was said in.
+        self._handed_on: tuple[str, int] | None = None
         self._last_asked = -1  # the entry of the latest request or offer made
         self._recapping = False  # the entry being read recaps who does what ("So, recap: …")
         self._recent_texts: deque[tuple[str, int]] = deque(maxlen=REFERENCE_WINDOW + 1)  # THIRD_PERSON_REFERENCE
@@ -503,6 +505,17 @@ class Digester:
                             delivery_only=True))
         return True
 
+    def _broken_off(self, body: str) -> bool:
+        """BROKEN_OFF: "I'll send the carrier the census — actually, Marco, can you send it?"
+        is no promise; what was to be done is what "it" means in the request that follows."""
+        broken = rules.BROKEN_OFF.search(body)
+        cue = rules.STRONG_CUE.search(body, 0, broken.start()) if broken else None
+        if cue is None or broken is None:
+            return False
+        handed = self._task(rules.TASK_LEAD.sub("", body[cue.end(): broken.start()]))[0]
+        self._handed_on = (handed, self._english - 1) if handed and rules.shape(handed) != "anaphoric" else None
+        return True
+
     def _plain_present(self, body: str, words: frozenset[str]) -> re.Match[str] | None:
         """Rule PLAIN_PRESENT: "Tomorrow I send you the new mapping file", "I update the
         glossary today": a promise in the plain present, as speakers of many languages put
@@ -578,7 +591,11 @@ class Digester:
         """The first-person commitment a sentence makes, if it makes one. ``presenting``:
         the speaker is showing their screen, so "I'll add two teammates" may be the demo;
         ``depth``: 1 when reading the words after an abandoned cue (SELF_REPAIR)."""
-        if sentence.question or not sentence.may_promise:
+        if not sentence.may_promise:
+            return None
+        if "actually" in sentence.wordset and depth == 0 and self._broken_off(sentence.body):
+            return None
+        if sentence.question:
             return None
         body = rules.strip_tag_question(sentence.body)
         if rules.QUESTION_START.match(body):
@@ -620,8 +637,6 @@ class Digester:
         if let_me and not rules.LET_ME_PREFIX_OK.search(prefix):
             return None  # "can you let me know" is a request, not a promise
         raw = rules.STUTTER.sub("", body[cue.end():]).strip(" ,:")
-        if rules.BROKEN_OFF.search(raw):
-            return None
         if depth == 0 and rules.ANAPHORIC_CUE.match(rules.LEAD.sub("", raw)):
             # "I'll, look, leave it with me, I'll get sign-off from finance": the cue restarts
             # as an acceptance, read as a sentence of its own (and SAID_IN_FULL above).
@@ -1093,6 +1108,9 @@ class Digester:
             # stands for two things just named together, so "upgrade both" is resolved too.
             lead = body[: max(0, body.find(raw))] if raw else ""
             task = self._resolve_pointed(task, entry, f"{before} {lead}".strip())
+        if self._handed_on is not None and self._handed_on[1] == entry and (
+                not task or rules.shape(task) == "anaphoric" or rules.pointed(task) is not None):
+            task = self._handed_on[0]  # BROKEN_OFF: "I'll book the back room — actually, Becca, can you book it?"
         if task and rules.shape(task) == "anaphoric":
             # "Then Dana, could you do it?": the request just declined, or what "we should" do.
             earlier = next((old.task for old in reversed(self._requests)

@@ -1033,7 +1033,7 @@ WITHDRAWN = re.compile(r"\b(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|wh
                        re.IGNORECASE)
 # "I'll send the carrier the census — actually, Marco, can you send it?": the promise broken
 # off to hand the work to someone (the name and the question are a sentence of their own).
-BROKEN_OFF = re.compile(r"\s(?:—|–|-{1,2})\s*actually[,.]?\s*$", re.IGNORECASE)
+BROKEN_OFF = re.compile(r"\s(?:—|–|-{1,2})\s*actually(?:[,.]|\s*$)", re.IGNORECASE)
 # A question about someone's personal plans: what they then say they will do is theirs,
 # not the meeting's ("Any plans for the weekend?" "I'm going to explore the city").
 PLANS_QUESTION = re.compile(

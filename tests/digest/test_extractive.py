@@ -1887,3 +1887,12 @@ def test_an_order_after_opening_words_is_still_an_order() -> None:
 def test_an_if_inside_a_reason_clause_sets_no_condition_on_the_promise() -> None:
     said = "And let me write to the facility about extra Krios time in January, because if we need to re-collect we'll need two days."
     assert owned(digest((ALICE, said))) == [("Alice Chen", "write to the facility about extra Krios time in January")]
+
+
+@pytest.mark.parametrize("said", [
+    "I'll send the carrier the census — actually, Bob, can you send it? You have the HRIS export.",
+    "So I'll send the carrier the census — actually, Bob, you have the HRIS export, right? Can you send it?",
+])
+def test_a_promise_broken_off_is_what_the_request_after_it_asks(said: str) -> None:
+    result = digest((ALICE, said), (BOB, "Yes, no problem, I can do this tomorrow morning."))
+    assert owned(result) == [("Bob Okafor", "send the carrier the census")]
