@@ -922,11 +922,12 @@ ADDRESSED_REQUEST = re.compile(
 IMPERATIVE_VERBS = frozenset("accrue book call ring email send update fix add write draft prepare review share forward file "
                              "order schedule post upload submit chase confirm print cancel raise log circulate pull ping "
                              "invite loop reschedule rebook renew reorder restock escalate approve sign finish reconcile "
-                             "translate contact remind notify reply respond".split())
+                             "translate contact remind notify reply respond remove delete drop tag move merge close deploy "
+                             "publish rename archive".split())
 IMPERATIVE = re.compile(r"^(?:(?:just|please|so|and|then|also)\s+)*(?P<t>(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r")\s+\S.*)",
                         re.IGNORECASE)
 REACH_ME = re.compile(r"(?:call|ring|phone|message|text|ping|email|e-mail|contact)\s+(?:me|us)\b", re.IGNORECASE)
-ADDRESSED_IMPERATIVE = re.compile(r"^[^,]{1,40},\s+just\s+(?P<t>[a-z][\w'-]*\s+.+)", re.IGNORECASE)
+ADDRESSED_IMPERATIVE = re.compile(r"^(?:[^,]{1,40},\s+){1,2}just\s+(?P<t>[a-z][\w'-]*\s+.+)", re.IGNORECASE)
 OFFER = re.compile(
     r"^(?:should|shall)\s+I\s+(?:also\s+|just\s+|maybe\s+)*(?P<t>.+)"
     r"|^(?:do\s+you\s+want|would\s+you\s+like|want)\s+me\s+to\s+(?:also\s+)?(?P<t2>.+)"

@@ -1896,3 +1896,15 @@ def test_an_if_inside_a_reason_clause_sets_no_condition_on_the_promise() -> None
 def test_a_promise_broken_off_is_what_the_request_after_it_asks(said: str) -> None:
     result = digest((ALICE, said), (BOB, "Yes, no problem, I can do this tomorrow morning."))
     assert owned(result) == [("Bob Okafor", "send the carrier the census")]
+
+
+def test_an_order_after_a_name_and_a_topic_is_the_named_persons() -> None:
+    result = digest((ALICE, "Bob, the share sheet designs, just drop them in the sprint channel when they're ready."),
+                    (BOB, "Will do. I'll have them by Friday."))
+    assert owned(result) == [("Bob Okafor", "drop the share sheet designs in the sprint channel")]
+
+
+def test_an_order_to_remove_something_is_an_order() -> None:
+    result = digest((BOB, "Except slot_changed, which never fires."), (ALICE, "Fine, then just remove it from the tracking plan."),
+                    (BOB, "Will do."))
+    assert owned(result) == [("Bob Okafor", "remove it from the tracking plan")]
