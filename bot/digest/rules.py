@@ -832,10 +832,13 @@ HANDED_ON = re.compile(r"^(?:have|get|send|email|e-mail|forward|share|pass|circu
                        re.IGNORECASE)
 DELIVERY = re.compile(
     r"^have\s+(?:(?:it|that|this|them|everything|something)(?:\s+all)?|all\s+of\s+(?:it|that|them)"
-    r"|(?:a|the|my|our)\s+(?:first\s+|rough\s+|final\s+|new\s+|updated\s+)?(?:draft|version|cut|pass|copy|go))"
+    r"|(?:a|the|my|our)\s+(?:first\s+|rough\s+|final\s+|new\s+|updated\s+)?(?:draft|version|cut|pass|copy|go)"
+    # "I'll ask them. I'll have an answer for you by lunchtime": when the first will be done
+    r"|(?:an|the|some)\s+(?:answer|update)|answers|news)"
     # …and nothing more that names the work ("a draft seating plan out" is a task).
     r"(?:\s+(?:in|ready|done|up|over|out|back|through|to\s+(?:you|everyone|them|him|her|us|you\s+all|the\s+team)"
-    r"|for\s+(?:you|everyone|them|him|her|us|you\s+all|the\s+team|[A-Z][\w'-]+)))*"
+    r"|for\s+(?:you|everyone|them|him|her|us|you\s+all|the\s+team|[A-Z][\w'-]+)"
+    r"|(?:by|before)\s+(?:lunch(?:time)?|noon|midday|close\s+of\s+business|cob|eod|end\s+of\s+(?:day|play))))*"
     r"\s*[,.!]?\s*$",
     re.IGNORECASE,
 )
@@ -1331,7 +1334,7 @@ DELIVERY_REPLY = re.compile(r"\b(?:you(?:'ll|\s+will)\s+(?:have|get)\s+(?:it|tha
                             r"|consider\s+it\s+done|will\s+do\b)", re.IGNORECASE)
 CONTACT_ACT = re.compile(r"^(?:call|ring|phone|email|e-mail|ping|message|text|contact|chase|nudge|ask|follow\s+up\s+with"
                          r"|reach\s+out\s+to|talk\s+to|speak\s+(?:to|with)|get\s+(?:hold\s+of|in\s+touch\s+with))\b", re.IGNORECASE)
-_CONTACT_VERBS = frozenset("call ring phone email e-mail ping message text contact chase nudge".split())
+_CONTACT_VERBS = frozenset("call ring phone email e-mail ping message text contact chase nudge ask".split())
 OBJECT = re.compile(
     _VERB_HEAD + r"(?P<obj>.+?)"
     r"(?=\s+(?:to|into|in|on|for|with|by|from|at|before|after|about|so|because|once|when|while|until|and)\b|,|$)",
