@@ -1233,9 +1233,16 @@ def is_chatter(task: str) -> bool:
         return False
     # "set up the risers in the gym", "fix the leak at the restaurant": the place where the work
     # is done, not an outing ("meet the team at the restaurant", "go to the gym" still are).
+    if _ORGANISING.match(subject):
+        return False  # "host the welcome drinks", "book the team lunch": putting on the event is work
     place = _WORK_PLACE.search(subject[: leisure.start()]) if leisure.group(0).isalpha() else None
     done_there = subject[: place.start()] if place else ""
     return not (place and len(content_words(done_there)) >= 2 and _OUTING_VERB.match(done_there) is None)
+
+
+_ORGANISING = re.compile(r"(?:host|organi[sz]e|arrange|plan|book|cater|coordinate|set\s+up|sort(?:\s+out)?|run|do)\s+the\s+"
+                         r"(?:[\w-]+\s+){0,3}?(?:drinks|lunch|dinner|breakfast|party|brunch|barbecue|bbq|picnic|coffee|tea"
+                         r"|karaoke|festival|concert)\b", re.IGNORECASE)
 
 
 _WORK_PLACE = re.compile(r"\s(?:in|at|inside|outside|near|behind|by)\s+(?:the|our|their|a)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)

@@ -142,3 +142,9 @@ def test_a_vietnamese_name_answers_to_its_given_name_said_last() -> None:
     names = Names([mai, ho])
     assert [person for _, _, person in names.find("So Mai's going to add an alert.")] == [mai]
     assert names.resolve("Chen") is None  # "Ho" may be a given name: "Ho Chen" stays as written
+
+
+@pytest.mark.parametrize(("task", "chatter"), [("host the welcome drinks", False), ("book the team lunch at Rosa's", False),
+                                               ("grab drinks after work", True), ("have lunch with Sam", True)])
+def test_putting_on_an_event_is_work_going_to_one_is_not(task: str, chatter: bool) -> None:
+    assert rules.is_chatter(task) is chatter
