@@ -7,7 +7,8 @@ the items found so far up to a cap, a bounded heap of key-point candidates and w
 counts bounded by the vocabulary), never the transcript itself. Another summariser can
 feed the same ``Digester`` while it does its own work and fall back to its result.
 
-How an action item is recognised (English only; the patterns live in ``rules.py``):
+How an action item is recognised (English only; the patterns live in ``rules.py``, and
+those for what "it", "her" or "both" in a task stands for in ``references.py``):
 
 - A commitment by the speaker: "I'll…", "I will…", "I'm going to…", "let me…", "action
   item for me: …"; and the weaker "I can…" / "I need to…" / "let me check…" when the
@@ -62,7 +63,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable
 
-from bot.digest import rules
+from bot.digest import references, rules
 from bot.digest.dates import DueDates
 from bot.digest.names import Names
 from bot.digest.sentences import STOPWORDS, clip, content_words, remove_filler, split_sentences, words
@@ -788,7 +789,7 @@ class Digester:
         recent = self._last_item.get(speaker.participant) if previous is None else None
         if (recent is not None and (recent.offered or recent.asked) and commitment.shape == "referring"
                 and not commitment.further and entry - recent.entry <= FOLLOW_UP_WINDOW
-                and rules.same_act(commitment.task, recent.task)):
+                and references.same_act(commitment.task, recent.task)):
             # Rule SAID_AGAIN: "Should I post something to support?" "Yes." "Okay, I'll post it
             # in support-ops tonight.": the same act on "it", soon after an item taken on in
             # another's words (an offer agreed, a request), is that item again (its date), not
@@ -857,15 +858,16 @@ class Digester:
                 task = self._resolve_pointed(commitment.task, entry, f"{before} {commitment.lead}".strip())
                 if task != commitment.task:
                     self._add_item(speaker, task, line.offset, commitment.due, entry, made)
-            elif not accepted and not commitment.weak and rules.pointed(commitment.task) is not None \
-                    and ((before and rules.specific_act(commitment.task)) or rules.topic_of(commitment.lead)) \
+            elif not accepted and not commitment.weak and references.pointed(commitment.task) is not None \
+                    and ((before and references.specific_act(commitment.task))
+                         or references.topic_of(commitment.lead)) \
                     and not _LIVE_HERE.search(f"{before} {commitment.lead}"):
                 # Rule MY_OWN_TOPIC: "The VPN certificate expires next week. I'll renew it by
                 # Friday.", "Parchment and quart delis, I'll grab them": "it" is what the
                 # speaker's own turn just named.
-                match = rules.pointed(commitment.task)
+                match = references.pointed(commitment.task)
                 own_words = f"{before} {commitment.lead}".strip()
-                task = rules.resolve_pointed(commitment.task, match, [own_words]) if match else commitment.task
+                task = references.resolve_pointed(commitment.task, match, [own_words]) if match else commitment.task
                 if task != commitment.task:
                     self._add_item(speaker, task, line.offset, commitment.due, entry, made)
             # "I'll take it", "I'll submit it tonight" about nothing we can name for sure: no
@@ -973,32 +975,33 @@ class Digester:
     def _resolve_pointed(self, task: str, entry: int, before: str) -> str:
         """POINTED_OBJECT: "put up the PR for it" with the thing "it" stands for, looked for
         in the entry's words before the task, then in the two entries before it."""
-        match = rules.pointed(task)
+        match = references.pointed(task)
         if match is None:
             return task
         texts = [before] if before else []
         texts += [text for text, said in reversed(self._recent_texts) if said != entry and entry - said <= 2]
-        return rules.resolve_pointed(task, match, texts)
+        return references.resolve_pointed(task, match, texts)
 
     def _subject_topic(self, task: str, entry: int) -> str | None:
         """SUBJECT_TOPIC: ``task`` with its "it" or "them" named as the subject the turn just
         before (someone else's) ended on, or None."""
-        match = rules.pointed(task)
+        match = references.pointed(task)
         previous = self._previous_turn
         if match is None or previous is None or previous[1] != entry - 1 or match.group("p").lower() == "both":
             return None
         text = next((text for text, said in reversed(self._recent_texts) if said == entry - 1), None)
-        topic = rules.subject_topic(text, plural=match.group("p").lower() in ("them", "those", "these")) if text else None
+        topic = references.subject_topic(text, plural=match.group("p").lower() in ("them", "those", "these")) \
+            if text else None
         if topic is None or topic.split()[-1].lower() in {word.lower() for word in task.split()}:
             return None
         return f"{task[: match.start()]}the {topic}{task[match.end():]}"
 
     def _name_third_person(self, task: str, entry: int) -> str:
         """THIRD_PERSON_REFERENCE: "call her" with the person "her" is."""
-        if rules.HIM_HER.search(task):  # him, her, he ("make sure he signs"), she
+        if references.HIM_HER.search(task):  # him, her, he ("make sure he signs"), she
             spoken_of = self._spoken_of(entry)
             if spoken_of is not None:
-                return rules.third_person(task, spoken_of)
+                return references.third_person(task, spoken_of)
         return task
 
     def _spoken_of(self, entry: int) -> str | None:
@@ -1006,7 +1009,7 @@ class Digester:
         for text, said in reversed(self._recent_texts):
             if entry - said > REFERENCE_WINDOW:
                 break
-            name = rules.person_mentioned(text, self._is_participant)
+            name = references.person_mentioned(text, self._is_participant)
             if name is not None:
                 return name
         return None
@@ -1102,14 +1105,15 @@ class Digester:
             named = self._recent_proposal(entry, consume=True)
             if named:
                 task = f"{named}{do_that.group('rest')}"
-        if task and (rules.shape(task) != "anaphoric" or rules.POINTED_BOTH.search(task) or rules.handing_those(task)):
+        if task and (rules.shape(task) != "anaphoric" or references.POINTED_BOTH.search(task)
+                     or references.handing_those(task)):
             # "the flaky checkout tests… Could you pair with Mei on those?", "Marcus, the
             # webhook one, can you pair with Ana on it?" (POINTED_OBJECT); "both" only ever
             # stands for two things just named together, so "upgrade both" is resolved too.
             lead = body[: max(0, body.find(raw))] if raw else ""
             task = self._resolve_pointed(task, entry, f"{before} {lead}".strip())
         if self._handed_on is not None and self._handed_on[1] == entry and (
-                not task or rules.shape(task) == "anaphoric" or rules.pointed(task) is not None):
+                not task or rules.shape(task) == "anaphoric" or references.pointed(task) is not None):
             task = self._handed_on[0]  # BROKEN_OFF: "I'll book the back room — actually, Becca, can you book it?"
         if task and rules.shape(task) == "anaphoric":
             # "Then Dana, could you do it?": the request just declined, or what "we should" do.
@@ -1455,8 +1459,9 @@ class Digester:
     # -- items ---------------------------------------------------------------------------
     def _add_item(self, owner: Speaker, task: str, said_at: timedelta, due: date | None, entry: int,
                   made: list[_Item], weak: bool = False) -> None:
-        task = clip(rules.fuller_object(self._name_third_person(task, entry),
-                                        [text for text, said in reversed(self._recent_texts) if entry - said <= 3]),
+        task = clip(references.fuller_object(self._name_third_person(task, entry),
+                                             [text for text, said in reversed(self._recent_texts)
+                                              if entry - said <= 3]),
                     TASK_LIMIT)
         # Whichever way the item came (a promise, an accepted request, an assignment), the
         # same words are never work: the call itself, small talk, a someday intention.
