@@ -1913,5 +1913,5 @@ def test_an_order_to_remove_something_is_an_order() -> None:
 def test_when_an_answer_will_come_dates_what_was_promised() -> None:
     result = digest((BOB, "Can you confirm with accounts payable whether any supplier bank details were changed?"),
                     (ALICE, "Fine, I'll ask them. I'll have an answer for you by lunchtime today."))
-    assert [(task, item.due is not None) for (_, task), item in zip(owned(result), result.action_items)] == [
+    assert [(task, item.due is not None) for (_, task), item in zip(owned(result), result.action_items, strict=True)] == [
         ("confirm with accounts payable whether any supplier bank details were changed", True)]
