@@ -984,14 +984,18 @@ class Digester:
 
     def _subject_topic(self, task: str, entry: int) -> str | None:
         """SUBJECT_TOPIC: ``task`` with its "it" or "them" named as the subject the turn just
-        before (someone else's) ended on, or None."""
+        before (someone else's) ended on, or else as a topic announced on its own just before
+        (TOPIC_FRAGMENT); None when neither."""
         match = references.pointed(task)
         previous = self._previous_turn
         if match is None or previous is None or previous[1] != entry - 1 or match.group("p").lower() == "both":
             return None
+        plural = match.group("p").lower() in ("them", "those", "these")
         text = next((text for text, said in reversed(self._recent_texts) if said == entry - 1), None)
-        topic = references.subject_topic(text, plural=match.group("p").lower() in ("them", "those", "these")) \
-            if text else None
+        topic = references.subject_topic(text, plural) if text else None
+        if topic is None:  # TOPIC_FRAGMENT, in the last three turns
+            topic = references.topic_fragment([text for text, said in reversed(self._recent_texts)
+                                               if said != entry and entry - said <= 3], plural)
         if topic is None or topic.split()[-1].lower() in {word.lower() for word in task.split()}:
             return None
         return f"{task[: match.start()]}the {topic}{task[match.end():]}"

@@ -295,6 +295,28 @@ def subject_topic(text: str, plural: bool) -> str | None:
     return phrases[0]
 
 
+# Rule TOPIC_FRAGMENT: "The travel forms for the Biophysical Society meeting. Aisha and Marco,
+# you submitted them?" … "Okay, then I'll sign them by the end of the week": a sentence that is
+# nothing but a noun phrase announces the topic, and a later "them" (or "it") is that topic.
+_FRAGMENT = re.compile(r"(?:^|[.!?]\s+)(?:(?:so|okay|ok|and|now|right|then|also|next|last|one\s+more)[,]?\s+)*"
+                       r"(?:the|our|your|their|this|these)\s+(?P<np>[\w'-]+(?:\s+[\w'-]+){0,3})"
+                       r"(?P<of>\s+(?:for|of|on|about)\s+(?:the\s+|our\s+|a\s+)?[\w'-]+(?:\s+[\w'-]+){0,2})?\s*[.!]", re.IGNORECASE)
+
+
+def topic_fragment(texts: list[str], plural: bool) -> str | None:
+    """TOPIC_FRAGMENT: the latest topic announced as a sentence of its own in ``texts``
+    (nearest first), in the number the pronoun asks for, with what it is for, or None."""
+    for text in texts:
+        found = None
+        for fragment in _FRAGMENT.finditer(text):
+            phrases = noun_phrases(f"the {fragment.group('np')}")
+            if phrases and phrases[0] == fragment.group("np") and _plural(phrases[0].split()[-1]) == plural:
+                found = phrases[0] + (fragment.group("of") or "")
+        if found is not None:
+            return found
+    return None
+
+
 # -- third-person references -------------------------------------------------------------
 # Rule THIRD_PERSON_REFERENCE: "I'll call her after this", "I'll review him myself": the
 # pronoun points back to the person last spoken *of* (not to): a titled name ("Mr. Adams",

@@ -1915,3 +1915,16 @@ def test_when_an_answer_will_come_dates_what_was_promised() -> None:
                     (ALICE, "Fine, I'll ask them. I'll have an answer for you by lunchtime today."))
     assert [(task, item.due is not None) for (_, task), item in zip(owned(result), result.action_items, strict=True)] == [
         ("confirm with accounts payable whether any supplier bank details were changed", True)]
+
+
+def test_them_is_the_topic_announced_on_its_own_just_before() -> None:
+    result = digest((ALICE, "One more thing from me. The travel forms for the Biophysical Society meeting. Bob and Carol, you submitted them?"),
+                    (BOB, "I already submitted mine last week."), (CAROL, "Me too, on Monday."),
+                    (ALICE, "Okay, then I'll sign them by the end of the week."))
+    assert owned(result) == [("Alice Chen", "sign the travel forms for the Biophysical Society meeting")]
+
+
+def test_a_topic_in_the_other_number_is_not_what_it_was() -> None:
+    result = digest((ALICE, "The travel forms. Bob, you submitted yours?"), (BOB, "Last week."),
+                    (ALICE, "Okay, then I'll sign it by the end of the week."))
+    assert owned(result) == []
