@@ -508,7 +508,7 @@ _CALL_FORMS = [
     r"(?:just\s+)?listen(?:\s+in)?(?:\s+(?:mostly|today|for\s+now|for\s+this\s+one|this\s+time))?\s*[.!]?$",
     r"tell\s+(?:you|us|me|everyone|everybody|the\s+group)\s+(?:what|this|that|about|where|how|why|a\s+bit)",
     r"tell\s+(?:us|everyone|everybody|the\s+group)\b", r"tell\s+you\s*(?:[,:;]|$)", r"pass\s+on\s*(?:that|this)?\s*$", r"wait\b",
-    r"take\s+the\s+(?:blame|credit|hit|point)", r"take\s+(?:your|that|his|her|their)\s+point\b", r"keep\s+an\s+eye\s+out\b", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
+    r"take\s+the\s+(?:blame|credit|hit|point)", r"take\s+(?:that|the|a)\s+bullet\b", r"take\s+one\s+for\s+the\s+team\b", r"take\s+(?:your|that|his|her|their)\s+point\b", r"keep\s+an\s+eye\s+out\b", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
     # steering the call: "I'll go through the slides", "I'll move on", "I'll start with the metrics"
     r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:agenda|slides?|deck|points|chapters|sections|examples"
     r"|topics)\b",
@@ -694,7 +694,9 @@ LEISURE = re.compile(
     r"\b(?:coffee|lunch|dinner|breakfast|drinks?|beers?|cake|pizza|ramen|restaurant|vacation|gym|party|movie|nap|sleep"
     r"|a\s+round\s+of|game\s+night|bathroom|restroom|snacks?|explore\s+the\s+city|sightseeing|museum|hike|hiking"
     r"|beach|concert|festival|dessert|chai|tea|a\s+bite|pints?|wine|cocktails?|brunch|barbecue|bbq|picnic|karaoke"
-    r"|cookies|donuts|doughnuts|cupcakes|muffins|bagels|treats|sweets|chocolates?|recipes?|zoo|photos?\s+of\s+(?:the|my|our)"
+    r"|cookies|donuts|doughnuts|cupcakes|muffins|bagels|treats|sweets|chocolates?|recipes?|zoo|tiramisu|brownies"
+    r"|lasagne|lasagna|pies?|scones|cheesecake|trifle|pavlova|snickerdoodles|biscuits|samosas|dumplings|baklava|strudel"
+    r"|photos?\s+of\s+(?:the|my|our)"
     r"\s+(?:dog|cat|puppy|kitten|baby|kids|trip|holiday|vacation|wedding|garden))\b"
     # …unless it only modifies the noun after it: "set up the lunch bunch", "fix the party
     # invite list" are work. A preposition, a time word, a comma or the end may follow.

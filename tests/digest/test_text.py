@@ -148,3 +148,9 @@ def test_a_vietnamese_name_answers_to_its_given_name_said_last() -> None:
                                                ("grab drinks after work", True), ("have lunch with Sam", True)])
 def test_putting_on_an_event_is_work_going_to_one_is_not(task: str, chatter: bool) -> None:
     assert rules.is_chatter(task) is chatter
+
+
+@pytest.mark.parametrize("task", ["bring the tiramisu again", "bring my famous snickerdoodles", "take that bullet for the team",
+                                  "take one for the team"])
+def test_treats_and_figures_of_speech_are_small_talk(task: str) -> None:
+    assert rules.is_chatter(task)
