@@ -1126,7 +1126,8 @@ class Digester:
             task = earlier or self._recent_proposal(entry, consume=True) or task
         # The nearest name said to someone, but never one the request itself names as its
         # object ("Can you send those to Kim? And Kim, you take over the claim?").
-        named_in_task = {person.participant for _, _, person in self._names.find(body)}
+        named_in_task = {person.participant for _, _, person in self._names.find(body)} \
+            if sentence.named and any(position != index for position, _ in vocatives) else set()
         nearest = [person for position, person in sorted(vocatives, key=lambda pair: abs(pair[0] - index))
                    if position == index or person is None or person.participant not in named_in_task][:1]
         people = addressed_to or nearest
