@@ -849,9 +849,8 @@ class Digester:
                 # one who asked takes their own request back.
                 self._requests.remove(own)
                 self._add_item(speaker, own.task, line.offset, commitment.due or own.due, entry, made)
-            elif not accepted and not commitment.weak and self._subject_topic(commitment.task, entry) is not None:
-                self._add_item(speaker, self._subject_topic(commitment.task, entry) or "", line.offset, commitment.due,
-                               entry, made)
+            elif not accepted and not commitment.weak and (topic := self._subject_topic(commitment.task, entry)):
+                self._add_item(speaker, topic, line.offset, commitment.due, entry, made)
             elif not accepted and not commitment.weak and _HANDED_OVER.match(commitment.task):
                 # "…the SOC 2 report." "I'll email it to you right after this call": a thing
                 # handed to someone, named from what was just said (POINTED_OBJECT).
@@ -1144,7 +1143,7 @@ class Digester:
 
     def _imperative_in(self, sentence: _Sentence, speaker: Speaker, entry: int, before: str) -> bool:
         """PLAIN_IMPERATIVE: an order with no name, to whoever spoke just before; open only
-        for their next turn (a bare "yes" from them takes it)."""
+        for their next turn, and taken only by "will do", "on it" or a promise (not "okay")."""
         ordered = rules.IMPERATIVE.match(sentence.body) if not sentence.question else None
         listener = self._addressee(speaker, entry)
         if ordered is None or listener is None or rules.REACH_ME.match(ordered.group("t")):
