@@ -508,7 +508,8 @@ _CALL_FORMS = [
     r"(?:just\s+)?listen(?:\s+in)?(?:\s+(?:mostly|today|for\s+now|for\s+this\s+one|this\s+time))?\s*[.!]?$",
     r"tell\s+(?:you|us|me|everyone|everybody|the\s+group)\s+(?:what|this|that|about|where|how|why|a\s+bit)",
     r"tell\s+(?:us|everyone|everybody|the\s+group)\b", r"tell\s+you\s*(?:[,:;]|$)", r"pass\s+on\s*(?:that|this)?\s*$", r"wait\b",
-    r"take\s+the\s+(?:blame|credit|hit|point)", r"take\s+(?:that|the|a)\s+bullet\b", r"take\s+one\s+for\s+the\s+team\b", r"take\s+(?:your|that|his|her|their)\s+point\b", r"keep\s+an\s+eye\s+out\b", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
+    r"take\s+the\s+(?:blame|credit|hit|point)", r"take\s+(?:that|the|a)\s+bullet\b", r"take\s+one\s+for\s+the\s+team\b",
+    r"take\s+(?:your|that|his|her|their)\s+point\b", r"keep\s+an\s+eye\s+out\b", r"(?:keep|continue|carry\s+on)\s+(?:working|going|at\s+it|with\s+it)",
     # steering the call: "I'll go through the slides", "I'll move on", "I'll start with the metrics"
     r"(?:go|run|walk)\s+(?:over|through)\s+(?:the\s+|our\s+|these\s+|my\s+)?(?:agenda|slides?|deck|points|chapters|sections|examples"
     r"|topics)\b",
@@ -538,7 +539,8 @@ _CALL_FORMS = [
     r"wrap\s+(?:it\s+|this\s+|things\s+)?up",
     # The meeting's own procedure: "I'll call the meeting to order", "I'll move that we
     # transfer the reserve", "I'll second that", "let me adjourn us".
-    r"call\s+(?:[\w'-]+\s+){1,12}?to\s+order\b", r"move\s+(?:that\s+(?:we|the\s+(?:board|committee|council|minutes|motion|meeting|budget|report|treasurer'?s?))\b"
+    r"call\s+(?:[\w'-]+\s+){1,12}?to\s+order\b",
+    r"move\s+(?:that\s+(?:we|the\s+(?:board|committee|council|minutes|motion|meeting|budget|report|treasurer'?s?))\b"
     r"|to\s+(?:approve|adopt|accept|table|adjourn|amend)\b)",
     r"second\s+(?:that|this|it|the\s+motion)\b", r"adjourn\b",
     r"(?:recap|summari[sz]e)\s*(?:$|quickly|what|where|the\s+(?:action\s+items|discussion|meeting|call|decisions?))",
@@ -1209,10 +1211,10 @@ def is_chatter(task: str) -> bool:
     leisure = LEISURE.search(subject)
     if leisure is None:
         return False
-    # "set up the risers in the gym", "fix the leak at the restaurant": the place where the work
-    # is done, not an outing ("meet the team at the restaurant", "go to the gym" still are).
     if _ORGANISING.match(subject):
         return False  # "host the welcome drinks", "book the team lunch": putting on the event is work
+    # "set up the risers in the gym", "fix the leak at the restaurant": the place where the work
+    # is done, not an outing ("meet the team at the restaurant", "go to the gym" still are).
     place = _WORK_PLACE.search(subject[: leisure.start()]) if leisure.group(0).isalpha() else None
     done_there = subject[: place.start()] if place else ""
     return not (place and len(content_words(done_there)) >= 2 and _OUTING_VERB.match(done_there) is None)
