@@ -41,7 +41,9 @@ _NP_STOP = STOPWORDS | frozenset("first last next whole other same new old one o
                                  "about over after before across like".split()) - frozenset(["whole"])
 # Verbs that end a noun phrase ("the certificate expires", "the link keeps failing").
 _PREDICATES = frozenset("expires needs keeps breaks fails stopped started goes comes looks seems has had is are was were "
-                        "will would should can could doesn't isn't wasn't won't".split())
+                        "will would should can could doesn't isn't wasn't won't "
+                        # …and their plural forms ("the VPN certificates expire next week")
+                        "expire keep fail seem don't aren't weren't".split())
 # "did that come in?", "that makes sense": "that" before a verb is no determiner.
 _NP_VERBS = frozenset("come came comes go goes went make makes made get gets got work works worked happen happens happened "
                       "look looks sound sounds mean means say says said seem seems help helps was were".split())
