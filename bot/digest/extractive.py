@@ -1260,10 +1260,10 @@ class Digester:
                 request.last_activity = entry
                 request.next_speaker_only = False
                 continue
-            other_work = commitment is not None and commitment.shape in ("full", "thin") and not rules.similar(
-                rules.stems(frozenset(content_words(commitment.task)) - rules.GENERIC_VERBS),
-                rules.stems(frozenset(content_words(request.task)) - rules.GENERIC_VERBS))
-            if speaker.participant in request.declined_by and (commitment is None or other_work):
+            refused_before = speaker.participant in request.declined_by
+            # Only a "no" (now or before) asks whether the reply's own work is other work.
+            other_work = (declined or refused_before) and _other_work(commitment, request.task)
+            if refused_before and (commitment is None or other_work):
                 continue  # "No, not in my scope." … "I can look at the wall": other work, not a change of mind
             if declined and (commitment is None or other_work or rules.DECLINE.search(sentences[commitment.index].text)):
                 # (COUNTER_OFFER: "No, sorry, that's not in my scope. I can check the openings
@@ -1733,6 +1733,14 @@ def _promises_something(head: str) -> bool:
     what follows it says what was taken on)."""
     cue = _PROMISE_CUE.search(head)
     return cue is not None and len(content_words(head[cue.end():])) >= 2
+
+
+def _other_work(commitment: _Commitment | None, asked: str) -> bool:
+    """COUNTER_OFFER: whether a reply's own promise is work other than what was asked ("No,
+    not in my scope. I can check the openings in the slab")."""
+    return commitment is not None and commitment.shape in ("full", "thin") and not rules.similar(
+        rules.stems(frozenset(content_words(commitment.task)) - rules.GENERIC_VERBS),
+        rules.stems(frozenset(content_words(asked)) - rules.GENERIC_VERBS))
 
 
 def _split_promises(sentence: str) -> list[tuple[str, bool]]:
