@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from bot.digest.rules import GENERIC_VERBS, NOT_NAMES, stems
+from bot.digest.rules import CONTACT_VERBS, GENERIC_VERBS, NOT_NAMES, stems
 from bot.digest.sentences import STOPWORDS, content_words
 
 
@@ -32,8 +32,8 @@ POINTED = re.compile(
     r"|later|now|and|next|this|properly|again|asap|once|when|so|as|from|across)\b|\s*[,.;!?]?\s*$)",
     re.IGNORECASE,
 )
-_PERSON_VERBS = frozenset("tell ask call email e-mail ping message text remind let reply thank meet contact invite introduce "
-                          "chase nudge pay brief loop cc update follow talk check get join help".split())
+_PERSON_VERBS = CONTACT_VERBS | frozenset("tell remind let reply thank meet invite introduce pay brief loop cc update "
+                                          "follow talk check get join help".split())
 # The phrase is read in a lookahead, so that one phrase never swallows the next ("the photos
 # of the damaged dock leveller": "photos", then "damaged dock leveller").
 _NP = re.compile(r"\b(?i:the|your|our|my|their|that|these|those)\s+(?=((?:[A-Za-z0-9][\w'-]*)(?:\s+[A-Za-z0-9][\w'-]*){0,4}))")

@@ -14,6 +14,12 @@ from bot.digest.names import Names
 from bot.digest.sentences import content_words
 from domain import Speaker
 
+# One word each for getting hold of a person ("ring them", "chase legal", "email me"): whom
+# such a verb takes is a person, never the work itself. Phrases that do the same
+# ("reach out to", "follow up with") are added where a whole act is recognised (CONTACT_ACT).
+CONTACT_VERBS = frozenset("call ring phone email e-mail ping message text contact chase nudge ask".split())
+_CONTACT = "|".join(sorted(CONTACT_VERBS, key=len, reverse=True))
+
 APOSTROPHE = re.compile(r"[’‘`]")
 # Discourse markers that open a sentence without changing its meaning.
 LEAD = re.compile(
@@ -932,7 +938,7 @@ IMPERATIVE_VERBS = frozenset("accrue book call ring email send update fix add wr
                              "publish rename archive".split())
 IMPERATIVE = re.compile(r"^(?:(?:just|please|so|and|then|also)\s+)*(?P<t>(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r")\s+\S.*)",
                         re.IGNORECASE)
-REACH_ME = re.compile(r"(?:call|ring|phone|message|text|ping|email|e-mail|contact)\s+(?:me|us)\b", re.IGNORECASE)
+REACH_ME = re.compile(rf"(?:{_CONTACT})\s+(?:me|us)\b", re.IGNORECASE)
 ADDRESSED_IMPERATIVE = re.compile(r"^(?:[^,]{1,40},\s+){1,2}just\s+(?P<t>[a-z][\w'-]*\s+.+)", re.IGNORECASE)
 OFFER = re.compile(
     r"^(?:should|shall)\s+I\s+(?:also\s+|just\s+|maybe\s+)*(?P<t>.+)"
@@ -1273,7 +1279,7 @@ def substitute(reply: str, asked: str) -> str:
     match = REFERRING.match(reply)
     if match is None:
         return asked
-    if match.group("pron").lower() in ("them", "him", "her") and match.group("verb").lower() in _CONTACT_VERBS:
+    if match.group("pron").lower() in ("them", "him", "her") and match.group("verb").lower() in CONTACT_VERBS:
         # "Can you sort the crane booking?" "I'll ring them this arvo": the people who can,
         # so the work is still what was asked ("ring the crane booking" is no task).
         return asked
@@ -1319,9 +1325,8 @@ WANTED = re.compile(r"^I(?:\s+(?:really|just|also|still|only))?(?:\s+want|\s+nee
 DELIVERY_REPLY = re.compile(r"\b(?:you(?:'ll|\s+will)\s+(?:have|get)\s+(?:it|that|one|them)|I(?:'ll|\s+will)\s+(?:get|send)"
                             r"\s+(?:it|that|one|them|you\s+(?:one|it|that))(?:\s+(?:over|across))?(?:\s+to\s+you)?\b"
                             r"|consider\s+it\s+done|will\s+do\b)", re.IGNORECASE)
-CONTACT_ACT = re.compile(r"^(?:call|ring|phone|email|e-mail|ping|message|text|contact|chase|nudge|ask|follow\s+up\s+with"
-                         r"|reach\s+out\s+to|talk\s+to|speak\s+(?:to|with)|get\s+(?:hold\s+of|in\s+touch\s+with))\b", re.IGNORECASE)
-_CONTACT_VERBS = frozenset("call ring phone email e-mail ping message text contact chase nudge ask".split())
+CONTACT_ACT = re.compile(rf"^(?:{_CONTACT}|follow\s+up\s+with|reach\s+out\s+to|talk\s+to|speak\s+(?:to|with)"
+                         r"|get\s+(?:hold\s+of|in\s+touch\s+with))\b", re.IGNORECASE)
 OBJECT = re.compile(
     _VERB_HEAD + r"(?P<obj>.+?)"
     r"(?=\s+(?:to|into|in|on|for|with|by|from|at|before|after|about|so|because|once|when|while|until|and)\b|,|$)",
