@@ -372,6 +372,10 @@ class Digester:
         presenting = self._presenter == speaker.participant
         if self._live:
             self._live.clear()
+        for sentence in sentences:
+            handed = self._broken_off(sentence)
+            if handed is not None:
+                self._handed_on = (handed, entry) if handed else None
         commitments = [self._commitment(index, sentence, presenting) for index, sentence in enumerate(sentences)]
         role_play = False
         for index, commitment in enumerate(commitments):
@@ -506,16 +510,19 @@ class Digester:
                             delivery_only=True))
         return True
 
-    def _broken_off(self, body: str) -> bool:
+    def _broken_off(self, sentence: _Sentence) -> str | None:
         """BROKEN_OFF: "I'll send the carrier the census — actually, Marco, can you send it?"
-        is no promise; what was to be done is what "it" means in the request that follows."""
-        broken = rules.BROKEN_OFF.search(body)
-        cue = rules.STRONG_CUE.search(body, 0, broken.start()) if broken else None
+        is no promise; what was to be done ("send the carrier the census") is what "it"
+        means in the request that follows. None when the sentence is not broken off; ""
+        when it is, but what it breaks off names nothing ("I'll do it — actually, …")."""
+        if not sentence.may_promise or "actually" not in sentence.wordset:
+            return None
+        broken = rules.BROKEN_OFF.search(sentence.body)
+        cue = rules.STRONG_CUE.search(sentence.body, 0, broken.start()) if broken else None
         if cue is None or broken is None:
-            return False
-        handed = self._task(rules.TASK_LEAD.sub("", body[cue.end(): broken.start()]))[0]
-        self._handed_on = (handed, self._english - 1) if handed and rules.shape(handed) != "anaphoric" else None
-        return True
+            return None
+        handed = self._task(rules.TASK_LEAD.sub("", sentence.body[cue.end(): broken.start()]))[0]
+        return handed if handed and rules.shape(handed) != "anaphoric" else ""
 
     def _plain_present(self, body: str, words: frozenset[str]) -> re.Match[str] | None:
         """Rule PLAIN_PRESENT: "Tomorrow I send you the new mapping file", "I update the
@@ -594,7 +601,7 @@ class Digester:
         ``depth``: 1 when reading the words after an abandoned cue (SELF_REPAIR)."""
         if not sentence.may_promise:
             return None
-        if "actually" in sentence.wordset and depth == 0 and self._broken_off(sentence.body):
+        if depth == 0 and self._broken_off(sentence) is not None:
             return None
         if sentence.question:
             return None
