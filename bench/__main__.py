@@ -208,9 +208,12 @@ DESCRIPTIONS = {
     "digest_due_accuracy": "held-out matched items with a labelled due date whose predicted date is that date",
     "digest_unsupported_language_detected": "non-English meetings (dev and held-out) whose digest said "
                                             "UNSUPPORTED_LANGUAGE, share (goal 1)",
-    "digest_seconds_20k": "extractive summariser over a 20,000-entry transcript, best of 2, s (goal < 2; quick "
-                          "runs time 5,000 entries and scale ×4)",
+    "digest_seconds_20k": "extractive summariser over a 20,000-entry transcript, best of 2, s (this machine's "
+                          "seconds, for capacity planning; quick runs time 5,000 entries and scale ×4)",
     "digest_timed_entries": "entries actually timed for `digest_seconds_20k`",
+    "digest_time_ratio_10x_entries": "time for those entries ÷ 10 × time for a tenth of them, in the same run "
+                                     "(goal ≤ 1.2: the cost of an entry does not grow with the meeting's length)",
+    "digest_microseconds_per_entry": "`digest_seconds_20k` per timed entry, µs (one core)",
     "digest_peak_ratio_10x_entries": "peak memory (tracemalloc) summarising 20,000 streamed entries ÷ 2,000, "
                                      "digest included (1 = flat; quick runs: 5,000 ÷ 500)",
     "digest_peak_ratio_5x_beyond": "peak memory summarising 100,000 streamed entries ÷ 20,000 (quick runs: 25,000 "
