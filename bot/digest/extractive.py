@@ -55,6 +55,7 @@ phrase, which becomes ``due``. Nothing here logs or keeps transcript text.
 from __future__ import annotations
 
 import heapq
+import itertools
 import logging
 import math
 import re
@@ -116,7 +117,7 @@ _DANGLING = re.compile(r"\s(?:(?:in|on|at|by|during|for|until|till|before|after|
 _PREDICTION = re.compile(r"\b(?:probably|maybe|possibly|hopefully|likely|perhaps)\b", re.IGNORECASE)
 _PERFECT = re.compile(r"have\s+(?:\w+ed|been|done|gone|sent|seen|told|said|made|taken|given|written|known|got|gotten)\b",
                       re.IGNORECASE)
-_FILLER_WORDS = frozenset("um umm uh uhh uhm erm er hmm hmmm mm ah know mean like basically kind sort".split())
+_FILLER_WORDS = frozenset("um umm uh uhh uhm erm er hmm hmmm mm ah know mean like basically kind sort say".split())
 # The words an opening discourse marker starts with (see ``rules.LEAD``).
 _LEAD_WORDS = frozenset("ok okay so yeah yes yep yup sure alright all right well and also then great cool perfect fine oh "
                         "good now but plus anyway thanks thank sounds got absolutely definitely no of hmm hmmm honestly "
@@ -1393,6 +1394,16 @@ class Digester:
         # Monday.": the reply names nothing the request did not; the request says what it is.
         return asked, due
 
+    def _assignments_apart(self, body: str) -> list[str]:
+        """``body`` cut before each ", and <name> will/owns…" that assigns work of its own."""
+        cuts = [joined.start() for start, end, _ in self._names.find(body)
+                if (joined := _AND_BEFORE.search(body, 0, start)) is not None and joined.start() > 0
+                and rules.THIRD_PERSON.match(body[end:])]
+        if not cuts:
+            return [body]
+        bounds = [0, *cuts, len(body)]
+        return [_AND_BEFORE_START.sub("", body[a:b]).strip(" ,") for a, b in itertools.pairwise(bounds)]
+
     def _assigns(self, text: str) -> bool:
         return any(rules.THIRD_PERSON.match(text[end:]) for _, end, _ in self._names.find(text))
 
@@ -1402,6 +1413,11 @@ class Digester:
         if not sentence.named or not _ASSIGNMENT_HINT.search(sentence.lower):
             return False
         body = sentence.body
+        parts = self._assignments_apart(body)
+        if len(parts) > 1:
+            # "Chidi will own the staged rollout, and Rahul owns the phased release": two.
+            made = [self._assignment_in(self._sentence(part, sentence.after_so), line, entry) for part in parts]
+            return any(made)
         asking = False
         if sentence.question:
             # "Lukas will do a walkthrough with you on Wednesday, if that works, Lukas?": an
@@ -1542,7 +1558,10 @@ class Digester:
                 # thing and stays part of the words (the date is still the due date)
                 continue
             start = phrase.start
-            if phrase.due is None or _DETERMINER_LEFT.search(main, 0, start):
+            paused = _PAUSED_PREPOSITION.search(main, 0, start)
+            if paused is not None:  # "by, um, end of next week": the hesitation left a comma behind "by"
+                start = paused.start()
+            elif phrase.due is None or _DETERMINER_LEFT.search(main, 0, start):
                 # "migrate the database in the next sprint", "do the deploy on the Friday
                 # morning": a time leaves no "in the", "on the" behind ("by Friday" is cut
                 # whole by the date finder).
@@ -1718,7 +1737,10 @@ _BEFORE_A_CONDITIONAL_ACT = re.compile(
     r"(?P<act>.+?)(?:,\s*|\s+)and\s+(?:then\s+)?(?:I'll\s+)?"
     r"(?:call|ring|phone|text|ping|message|email|tell|let|alert|page|notify|warn|flag|escalate|shout|loop)\b"
     r"(?:(?!\band\b).)*?\bif\b", re.IGNORECASE)  # "…and call you if…", not "the stickers and pins if…"
+_AND_BEFORE = re.compile(r",?\s+and\s+$")
+_AND_BEFORE_START = re.compile(r"^,?\s*and\s+")
 _DETERMINER_LEFT = re.compile(r"\sthe\s*$", re.IGNORECASE)
+_PAUSED_PREPOSITION = re.compile(r"\s(?:by|before|until|till|on|in)\s*,\s*$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|this|that|our|your|their|my)\s+$", re.IGNORECASE)
 _NAMES_A_THING = re.compile(r"\s+(?!(?:and|or|at|by|to|for|with|in|on|morning|afternoon|evening|night)\b)[a-z]")
 _HANDED_OVER = re.compile(r"^(?:send|email|e-mail|forward|mail|post|give|bring|hand|pass|share|show)\s+(?:it|them|those|these|that)"

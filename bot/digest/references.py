@@ -36,7 +36,7 @@ _PERSON_VERBS = CONTACT_VERBS | frozenset("tell remind let reply thank meet invi
                                           "follow talk check get join help".split())
 # The phrase is read in a lookahead, so that one phrase never swallows the next ("the photos
 # of the damaged dock leveller": "photos", then "damaged dock leveller").
-_NP = re.compile(r"\b(?i:the|your|our|my|their|that|these|those)\s+(?=((?:[A-Za-z0-9][\w'-]*)(?:\s+[A-Za-z0-9][\w'-]*){0,4}))")
+_NP = re.compile(r"\b(?i:the|your|our|my|their|that|these|those|a|an)\s+(?=((?:[A-Za-z0-9][\w'-]*)(?:\s+[A-Za-z0-9][\w'-]*){0,4}))")
 _NP_STOP = STOPWORDS | frozenset("first last next whole other same new old one ones for from with into onto at by in on to of "
                                  "about over after before across like".split()) - frozenset(["whole"])
 # Verbs that end a noun phrase ("the certificate expires", "the link keeps failing").
@@ -44,6 +44,12 @@ _PREDICATES = frozenset("expires needs keeps breaks fails stopped started goes c
                         "will would should can could doesn't isn't wasn't won't "
                         # …and their plural forms ("the VPN certificates expire next week")
                         "expire keep fail seem don't aren't weren't".split())
+# What "'s" ("is", "has") says of a thing: "the story's ready", "the build's been green".
+_SAID_OF_IT = frozenset("ready done fine finished gone broken late due out over up down back okay ok good bad wrong right "
+                        "there here not still already been got going a an the just really very too all".split())
+# After "a": an amount or a person ("a hundred", "a couple of", "a friend"), never what "it" was.
+_NOT_A_THING = frozenset("hundred thousand million dozen couple few lot little bit row while half quarter third fair "
+                         "friend guy person colleague contractor customer client bunch number".split())
 # "did that come in?", "that makes sense": "that" before a verb is no determiner.
 _NP_VERBS = frozenset("come came comes go goes went make makes made get gets got work works worked happen happens happened "
                       "look looks sound sounds mean means say says said seem seems help helps was were".split())
@@ -74,7 +80,8 @@ def noun_phrases(text: str) -> list[str]:
     found = []
     for match in _NP.finditer(text):
         kept: list[str] = []
-        if match.group(1).split(None, 1)[0].lower() in _NP_VERBS:
+        first = match.group(1).split(None, 1)[0].lower()
+        if first in _NP_VERBS or match.group(0)[0] in "aA" and first in _NOT_A_THING:
             continue
         for word in match.group(1).split():
             bare = word.lower().strip("'")
@@ -84,6 +91,9 @@ def noun_phrases(text: str) -> list[str]:
             if not kept and bare.endswith("'s") and len(bare) > 3 and bare[:-2].isalpha():
                 kept.append(word)  # "the auditor's management letter": a possessive starts it
                 continue
+            if len(kept) == 1 and kept[0].lower().endswith("'s") and bare in _SAID_OF_IT:
+                kept = []  # "the story's ready": "is", not a possessive
+                break
             if bare in _NP_STOP or (kept and (bare in _NP_VERBS or bare in _PREDICATES or bare.endswith("ed") and len(bare) > 4)) \
                     or "'" in bare:
                 break  # "the VPN certificate expires next week": "VPN certificate"
@@ -109,9 +119,16 @@ def pointed(task: str) -> re.Match[str] | None:
     if not before or before[-1].lower() == "of" or (match.group("p").lower() == "them"
                                                      and before[-1].lower() in _PERSON_VERBS):
         return None  # "all of it" is no object of its own; "chase them" speaks of people
+    if _OWN_CLAUSE.search(task, 0, match.start()) or _NAMED_THEN_AND.search(task, 0, match.start()):
+        # "tell him we're on it": the pronoun is in a clause of its own; "draft the doc and
+        # share it": it is the thing the task itself just named.
+        return None
     return match
 
 
+_NAMED_THEN_AND = re.compile(r"^[a-z][\w'-]*\s+(?:\w+\s+){0,2}(?:the|your|our|my|their|this|these|those)\s+[^,]+?\s+and\s+"
+                             r"(?:then\s+)?[a-z][\w'-]*(?:\s+(?!and\b)[\w'-]+){0,3}\s*$", re.IGNORECASE)
+_OWN_CLAUSE = re.compile(r"\b(?:we|they|he|she|I|we're|they're|I'm|he's|she's)\s", re.IGNORECASE)
 POINTED_BOTH = re.compile(r"\sboth\s*$|\sboth\s+(?=\w)(?!of\b)", re.IGNORECASE)
 # Two names said together ("Ridgeview Estate and the Olive Barn", "the staging cluster and
 # the prod cluster"): what a later "both" stands for.

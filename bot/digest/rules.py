@@ -127,7 +127,7 @@ POINTING = re.compile(r"\b(?:it|them|those|these|that(?:\s+one)?|this(?:\s+one)?
 ANOTHER_TASK = re.compile(r"\b(?:also|too|as\s+well|another|separately|on\s+top\s+of\s+that|plus)\b", re.IGNORECASE)
 # "check if the vendor supports SSO", "ask Dana if she can cover": the "if" of a question
 # being looked into, part of the task (read as "whether", so no clause is cut there).
-WHETHER_IF = re.compile(r"^((?:double[\s-]check|check|ask|see|find\s+out|confirm|verify|figure\s+out|test|look\s+into)\b"
+WHETHER_IF = re.compile(r"((?:^|\band\s+)(?:double[\s-]check|check|ask|see|find\s+out|confirm|verify|figure\s+out|test|look\s+into)\b"
                         r"(?:\s+[\w'-]+){0,3}?)\s+if\b", re.IGNORECASE)
 # "Can you all see it?", "you should see it now": the thing just "shared" is on the screen.
 SHOWN = re.compile(r"\b(?:can\s+(?:you|everyone|everybody|you\s+all|y'all)\s+(?:all\s+)?see|you\s+should\s+(?:be\s+able\s+to\s+)?see"
@@ -800,7 +800,7 @@ CLAUSE = re.compile(
     # a subject left unsaid: "I'll pick that up first thing, should be done by Wednesday"
     r"|\s*[,;]\s*(?=(?:should|shall|would|might|could|must|will|won't|shouldn't)\s+(?:be|take|only)\b)"
     r"|\s+(?=(?:so\s+that|so|because|since|while|whereas|although|unless|if|but|in\s+case|just\s+so"
-    r"|and\s+then\s+(?:we|you|they|he|she)|then\s+we|once\s+(?:you|we|they|he|she|it|I)"
+    r"|and\s+(?:then\s+)?(?:we|they)\s+(?!all\b)|and\s+then\s+(?:you|he|she)|then\s+we|once\s+(?:you|we|they|he|she|it|I)"
     r"|when\s+(?:you|we|they|he|she|it|I)|until\s+(?:you|we|they|he|she|it|then)"
     r"|before\s+(?:you|we|they|he|she|it|I)|after\s+(?:you|we|they|he|she|I)|as\s+soon\s+as)\b)",
     re.IGNORECASE,
@@ -808,7 +808,7 @@ CLAUSE = re.compile(
 # Words that end a task without being part of it ("send the draft by Tuesday then").
 _TRAILING_WORDS = ("then", "too", "also", "anyway", "as well", "though", "for now", "real quick", "right now", "myself", "itself",
                    "for this", "for that", "okay", "ok", "right", "promise", "please", "again", "on that", "on this",
-                   "no problem", "either", "at least", "even")
+                   "no problem", "either", "at least", "even", "and", "or", "but")
 
 
 _TRAILING = re.compile(r"[\s,](?:" + "|".join(word.replace(" ", r"\s+") for word in _TRAILING_WORDS) + r")$",
@@ -951,7 +951,7 @@ PROPOSAL = re.compile(
     re.IGNORECASE,
 )
 ACCEPT = re.compile(
-    r"^(?:sure|yes|yeah|yep|yup|ok|okay|will\s+do|on\s+it|absolutely|definitely|of\s+course|no\s+problem|no\s+worries"
+    r"^(?:sure|yes|yeah|yep|yup|ok|okay|will\s+do|on\s+it|absolutely|definitely|of\s+course|no\s+problem|no\s+worries|no\s+bother|no\s+trouble|not\s+a\s+problem"
     r"|not\s+at\s+all"
     r"|can\s+do|happy\s+to|sounds\s+good|you\s+got\s+it|got\s+it|consider\s+it\s+done|for\s+sure|certainly|alright"
     r"|all\s+right|i\s+can|i\s+will|i'll|i'm\s+on\s+it|i've\s+got\s+it|i\s+got\s+it|i'd\s+be\s+happy\s+to|sure\s+thing"
@@ -968,7 +968,7 @@ DECLINE = re.compile(
     r"|nope|already\s+(?:did|done|sent|have|has)|I\s+already|it's\s+(?:already\s+)?done|not\s+the\s+right\s+person"
     r"|don't\s+think\s+I\s+(?:can|could|will|have)|not\s+sure\s+I\s+(?:can|could|will|have)"
     r"|(?:don't\s+think|not\s+sure)\s+I(?:'ll|'d|\s+would))\b"
-    r"|^no\b(?![,\s]+(?:problem|worries|issue|sweat))"
+    r"|^no\b(?![,\s]+(?:problem|worries|issue|sweat|bother|trouble))"
     # "Yes, it did." answers a question; it takes nothing on.
     r"|^(?:yes|yeah|yep|yup)[,.]?\s+(?:it|that|they|he|she)\s+(?:did|does|was|were|is|are|has|have)\b",
     re.IGNORECASE,

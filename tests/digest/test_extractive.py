@@ -1785,7 +1785,7 @@ def test_a_name_before_a_tail_clause_is_whom_the_offer_speaks_to() -> None:
     result = digest((BOB, "They sent a security questionnaire."), (DANA, "Has anyone done one of those before?"),
                     (CAROL, "I did. I can send you my answers from that one, Bob, if that helps."),
                     (BOB, "Oh yes please, that would save me days."))
-    assert owned(result) == [("Carol Nguyen", "send Bob my answers from that one")]
+    assert owned(result) == [("Carol Nguyen", "send Bob my answers from the security questionnaire")]
 
 
 @pytest.mark.parametrize("said", ["Ha. Okay, I'll let you two finish. Bye!", "Right, I'll leave you to it."])
@@ -1845,7 +1845,9 @@ def test_catching_up_on_this_call_is_no_item() -> None:
 def test_in_the_meantime_is_never_what_it_was() -> None:
     result = digest((ALICE, "Should I draft a holding statement for staff in the meantime?"), (BOB, "Yes please."),
                     (ALICE, "Okay. I'll send it to you and Carol to review first."))
-    assert [task for _, task in owned(result) if task.startswith("send")] == ["send it to Bob and Carol to review first"]
+    # the thing offered, said with "a", not "the meantime"
+    assert [task for _, task in owned(result) if task.startswith("send")] == [
+        "send the holding statement for staff to Bob and Carol to review first"]
 
 
 def test_today_itself_is_today() -> None:
@@ -1928,3 +1930,44 @@ def test_a_topic_in_the_other_number_is_not_what_it_was() -> None:
     result = digest((ALICE, "The travel forms. Bob, you submitted yours?"), (BOB, "Last week."),
                     (ALICE, "Okay, then I'll sign it by the end of the week."))
     assert owned(result) == []
+
+
+def test_see_if_after_and_is_what_is_to_be_found_out() -> None:
+    result = digest((ALICE, "Bob, could you call Servco and see if they'll sponsor the turkey drive again?"),
+                    (BOB, "Sure, I'll call them tomorrow."))
+    assert owned(result) == [("Bob Okafor", "call Servco and see whether they'll sponsor the turkey drive")]
+
+
+def test_a_preposition_left_by_a_hesitation_before_the_date_goes_with_the_date() -> None:
+    result = digest((ALICE, "I'll write up a design doc by, um, end of next week, because Bob should read it first."))
+    assert owned(result) == [("Alice Chen", "write up a design doc")]
+    assert result.action_items[0].due is not None
+
+
+def test_two_assignments_in_one_sentence_are_two_items() -> None:
+    result = digest((ALICE, "Okay, rollout. Bob will own the staged rollout on Google Play, starting at one percent, "
+                            "and Carol owns the phased release on the App Store side."))
+    assert owned(result) == [("Bob Okafor", "own the staged rollout on Google Play, starting at one percent"),
+                             ("Carol Nguyen", "own the phased release on the App Store side")]
+
+
+def test_say_as_an_approximation_is_no_part_of_the_task() -> None:
+    result = digest((ALICE, "Bob, could you transfer, say, twelve of the tents up to Carol?"), (BOB, "Sure, no bother."))
+    assert owned(result) == [("Bob Okafor", "transfer twelve of the tents up to Carol")]
+
+
+def test_and_we_starts_a_clause_of_its_own() -> None:
+    result = digest((ALICE, "I'll mark up the self-assessment and we go through it together."))
+    assert owned(result) == [("Alice Chen", "mark up the self-assessment")]
+
+
+def test_it_can_be_a_thing_said_with_a() -> None:
+    result = digest((BOB, "I've never done a DRT analysis. Carol, have you—"),
+                    (CAROL, "—I've got a Python script for it, based on pyDRTtools. I'll send it to you after this."))
+    assert owned(result) == [("Carol Nguyen", "send the Python script to Bob")]
+
+
+def test_it_after_and_is_what_the_task_itself_just_named() -> None:
+    result = digest((BOB, "The permit checklist is with the city."),
+                    (ALICE, "I'll write the grant letter and send it to the city on Friday."))
+    assert owned(result) == [("Alice Chen", "write the grant letter and send it to the city")]

@@ -12,13 +12,20 @@ from bot.digest import references
     ("the flaky checkout e2e tests, they failed", ["flaky checkout e2e tests"]),
     ("The VPN certificate expires next week.", ["VPN certificate"]),
     ("on the fifteenth, after the call", []),  # a date, and the call itself, are never what "it" was
+    ("I'm not sure the story's ready.", []),  # "'s" is "is" before "ready", no possessive
+    ("the auditor's management letter", ["auditor's management letter"]),
+    ("I've got a Python script for it", ["Python script"]),  # a thing said with "a"
+    ("a hundred of them, from a friend", []),  # an amount or a person after "a" never is
 ])
 def test_noun_phrases_stop_at_a_verb_and_leave_out_non_referents(text: str, phrases: list[str]) -> None:
     assert references.noun_phrases(text) == phrases
 
 
 @pytest.mark.parametrize(("task", "pronoun"), [("renew it by Friday", "it"), ("pair with Mei on those", "those"),
-                                               ("upgrade both", "both"), ("chase them", None), ("all of it", None)])
+                                               ("upgrade both", "both"), ("chase them", None), ("all of it", None),
+                                               ("tell him we're on it", None),  # "it" in a clause of its own
+                                               ("draft the doc and share it", None),  # the doc it just named
+                                               ("put up the PR for it", "it")])
 def test_pointed_finds_the_pronoun_a_task_points_at_its_object_with(task: str, pronoun: str | None) -> None:
     match = references.pointed(task)
     assert (match.group("p") if match else None) == pronoun
