@@ -242,6 +242,7 @@ class Digester:
         # BROKEN_OFF: a promise broken off to hand the work on, and the entry it was said in.
         self._handed_on: tuple[str, int] | None = None
         self._last_asked = -1  # the entry of the latest request or offer made
+        self._assigned: tuple[str, int] | None = None  # who was last given work by name, and when
         self._recapping = False  # the entry being read recaps who does what ("So, recap: …")
         self._recent_texts: deque[tuple[str, int]] = deque(maxlen=REFERENCE_WINDOW + 1)  # THIRD_PERSON_REFERENCE
         # The latest entries' questions (their sentences, entry): WHAT_TO_FIND_OUT.
@@ -570,7 +571,9 @@ class Digester:
         if not rules.DONE_NOW.fullmatch(first.body):
             return
         last = self._last_item.get(speaker.participant)
-        if last is not None and last.entry == entry - 1 and last.due is None and not last.asked:
+        # (An offer the other just took up, "Want me to set up an intro?" "Yes please." "Done.",
+        # is agreed to, not done: "done" is "deal".)
+        if last is not None and last.entry == entry - 1 and last.due is None and not last.asked and not last.offered:
             self._discard(last)
 
     def _shown(self, text: str, speaker: Speaker, entry: int) -> None:
@@ -843,6 +846,13 @@ class Digester:
                 task = clip(f"{draft.group(0)} of {previous.task[3:]}{commitment.task[draft.end():]}", TASK_LIMIT)
                 previous.task, previous.words, previous.signed = task, frozenset(content_words(task)), False
             return
+        if commitment.shape == "anaphoric" and self._acknowledges(speaker, entry):
+            # ASSIGNED_THEN_TAKEN: "Adaeze will own the binder." "Okay. I'll take it.": the
+            # assignment again, in the assignee's words; one item, with any date said now.
+            item = self._last_item.get(speaker.participant)
+            if item is not None and item.due is None:
+                item.due = commitment.due
+            return
         if commitment.shape == "anaphoric":
             antecedent = None if accepted else (self._recent_proposal(entry, consume=True)
                                                  or self._recent_agenda(speaker, entry))
@@ -1073,6 +1083,9 @@ class Digester:
             return False
         body = sentence.body
         offer = rules.OFFER.match(body)
+        if offer is None and sentence.named and (name := _LEADING_NAME.match(body)) is not None \
+                and self._names.resolve(name.group(1)) is not None:
+            offer = rules.OFFER.match(body[name.end():])  # "Zofia, do you want me to do a reference check?"
         if offer:
             raw = offer.group("t") or offer.group("t2") or offer.group("t3") or ""
             if re.search(r"\bor\b", raw, re.IGNORECASE) or _PERFECT.match(raw) or rules.conditional(" " + raw):
@@ -1101,6 +1114,10 @@ class Digester:
         raw = asked if asked is not None else asked_anyone or ""
         if re.match(r"(?:not|never)\b", raw, re.IGNORECASE):
             return False
+        if "if" in sentence.wordset and raw and _IF_FIRST.search(body, 0, max(0, body.find(raw))):
+            # "Nadia, if Aisha says yes, …you'd need to do the loan form": asked only if something
+            # else happens first, like a conditional promise (but "if you can, could you…" asks).
+            return True
         if asked is not None and rules.GROUP_ADDRESS.search(body[: max(0, body.find(raw))] + " " + raw[:12]):
             return True  # "Could you all review the doc?": asked of the group, no one's item
         raw = re.sub(r",?\s+or\s+(?:should|shall|do|can|will)\s+I\b.*$", "", raw, flags=re.IGNORECASE)
@@ -1131,6 +1148,12 @@ class Digester:
             earlier = next((old.task for old in reversed(self._requests)
                             if old.requester == speaker.participant and old.task and old.offer_by is None), None)
             task = earlier or self._recent_proposal(entry, consume=True) or task
+        if task and rules.shape(task) == "anaphoric" and (match := references.pointed(task)) is not None:
+            # SUBJECT_TOPIC in the asker's own turn: "Lucía, your scorecard isn't in Greenhouse
+            # yet. Could you submit it?"
+            topic = references.subject_topic(before, match.group("p").lower() in ("them", "those", "these"))
+            if topic is not None:
+                task = f"{task[: match.start()]}the {topic}{task[match.end():]}"
         # The nearest name said to someone, but never one the request itself names as its
         # object ("Can you send those to Kim? And Kim, you take over the claim?").
         named_in_task = {person.participant for _, _, person in self._names.find(body)} \
@@ -1246,6 +1269,11 @@ class Digester:
                 continue
             if request.offer_by is not None:
                 self._requests.remove(request)
+                if any(other.offer_by is not None and other.offer_by.participant == request.offer_by.participant
+                       and other.entry == request.entry for other in waiting[: waiting.index(request)]):
+                    # "Want me to redo that empty state? I can do something friendlier with the
+                    # illustration." "Yes please.": one offer, then how; the yes takes the first.
+                    continue
                 if rules.AFFIRM.match(first) and not rules.DECLINE.search(first):
                     before = len(made)
                     # "I can send you our reference config." "Yes please.": "you" took it up.
@@ -1297,8 +1325,14 @@ class Digester:
                 bool(request.addressees) and speaker.participant not in request.addressees)
             if volunteer_only and not volunteered:
                 continue
-            if request.ordered and not volunteered and not rules.ANAPHORIC_CUE.match(rules.LEAD.sub("", first)):
-                continue  # an order with no name is taken by "will do", "on it", "I'll…", not "okay"
+            if request.ordered and not volunteered \
+                    and not any(rules.ANAPHORIC_CUE.match(rules.LEAD.sub("", said.body)) for said in sentences):
+                # An order with no name is taken by "will do", "on it", "I'll…", not "okay"
+                # (anywhere in the reply: "Yep, Friday. Will do.").
+                continue
+            if not volunteered and self._acknowledges(speaker, entry) and self._assigned is not None \
+                    and request.entry < self._assigned[1]:
+                continue  # a bare yes to the assignment just made, not to an older request
             if not volunteered and request.entry < latest_asked:
                 # "Could you waive the fee?" "I can't." … "Would you move to net-30?" "Let me
                 # check." "Totally fair.": a bare yes answers the latest request, not an older one.
@@ -1340,6 +1374,11 @@ class Digester:
             if signed and len(made) > before:
                 made[-1].adopted = made[-1].signed = True
         return taken_at is not None
+
+    def _acknowledges(self, speaker: Speaker, entry: int) -> bool:
+        """Whether this turn answers work just given to the speaker by name ("Amara will do
+        Lena's induction by Wednesday." "Yep, no problem.")."""
+        return self._assigned is not None and self._assigned == (speaker.participant, entry - 1)
 
     def _said_in(self, entry: int) -> str | None:
         """The words of a recent entry (a request's whole turn, not only its task)."""
@@ -1474,6 +1513,7 @@ class Digester:
                                     addressees={person.participant}))
                 return True
             self._add_item(person, task, line.offset, due, entry, [])
+            self._assigned = (person.participant, entry)
             # "Ben, can you get the numbers into the template?" "I can't…" "Jamal will fold
             # the numbers into the template then": the assignment settles that open request.
             assigned = frozenset(content_words(task)) - rules.GENERIC_VERBS
@@ -1737,13 +1777,17 @@ _BEFORE_A_CONDITIONAL_ACT = re.compile(
     r"(?P<act>.+?)(?:,\s*|\s+)and\s+(?:then\s+)?(?:I'll\s+)?"
     r"(?:call|ring|phone|text|ping|message|email|tell|let|alert|page|notify|warn|flag|escalate|shout|loop)\b"
     r"(?:(?!\band\b).)*?\bif\b", re.IGNORECASE)  # "…and call you if…", not "the stickers and pins if…"
+_IF_FIRST = re.compile(r"\bif\s+(?!you\s+(?:can|could|don't\s+mind|have\s+(?:a\s+)?(?:time|sec|second|minute|moment|chance)"
+                       r"|get\s+(?:a\s+)?(?:chance|minute|moment|sec))|possible|that's\s+(?:ok|okay|alright|fine)|not\b"
+                       r"|it's\s+not\s+too)\w", re.IGNORECASE)
+_LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+")
 _AND_BEFORE = re.compile(r",?\s+and\s+$")
 _AND_BEFORE_START = re.compile(r"^,?\s*and\s+")
 _DETERMINER_LEFT = re.compile(r"\sthe\s*$", re.IGNORECASE)
 _PAUSED_PREPOSITION = re.compile(r"\s(?:by|before|until|till|on|in)\s*,\s*$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|this|that|our|your|their|my)\s+$", re.IGNORECASE)
 _NAMES_A_THING = re.compile(r"\s+(?!(?:and|or|at|by|to|for|with|in|on|morning|afternoon|evening|night)\b)[a-z]")
-_HANDED_OVER = re.compile(r"^(?:send|email|e-mail|forward|mail|post|give|bring|hand|pass|share|show)\s+(?:it|them|those|these|that)"
+_HANDED_OVER = re.compile(r"^(?:send|email|e-mail|forward|mail|post|give|bring|hand|pass|share|show|get)\s+(?:it|them|those|these|that)"
                           r"(?:\s+(?:over|across|along|on))?\s+to\s+\S", re.IGNORECASE)
 _ADDRESS_TURN = re.compile(r",\s+(?:just|please|can|could|would|will)\s+(?:you\s+)?[a-z]", re.IGNORECASE)
 # Rule HESITANT_COORDINATION: speech puts fillers between the conjunction and the second

@@ -83,7 +83,8 @@ def noun_phrases(text: str) -> list[str]:
         first = match.group(1).split(None, 1)[0].lower()
         if first in _NP_VERBS or match.group(0)[0] in "aA" and first in _NOT_A_THING:
             continue
-        for word in match.group(1).split():
+        said = match.group(1).split()
+        for position, word in enumerate(said):
             bare = word.lower().strip("'")
             if kept and bare == "one":  # "the webhook one": the webhook ticket
                 kept.append(word)
@@ -94,13 +95,25 @@ def noun_phrases(text: str) -> list[str]:
             if len(kept) == 1 and kept[0].lower().endswith("'s") and bare in _SAID_OF_IT:
                 kept = []  # "the story's ready": "is", not a possessive
                 break
-            if bare in _NP_STOP or (kept and (bare in _NP_VERBS or bare in _PREDICATES or bare.endswith("ed") and len(bare) > 4)) \
+            if bare in _NP_STOP or (kept and (bare in _NP_VERBS or bare in _PREDICATES
+                                             or bare.endswith("ed") and len(bare) > 4 and not _modifies(said, position))) \
                     or "'" in bare:
                 break  # "the VPN certificate expires next week": "VPN certificate"
             kept.append(word)
         if kept and kept[-1].lower() not in _NOT_REFERENTS and not _DATE_PHRASE.fullmatch(" ".join(kept)):
             found.append(" ".join(kept))
     return found
+
+
+def _modifies(said: list[str], position: int) -> bool:
+    """Whether the "-ed" word at ``position`` describes the noun after it ("the quarterly
+    controlled substance report") rather than says what happened ("the build failed again")."""
+    following = said[position + 1].lower().strip(",.;:!?") if position + 1 < len(said) else ""
+    return following.isalpha() and following not in _NP_STOP and following not in _AFTER_A_VERB \
+        and not said[position].endswith((",", ".", ";", ":", "!", "?"))
+
+
+_AFTER_A_VERB = frozenset("yesterday today tonight again already earlier twice once last this yet".split())
 
 
 def _plural(head: str) -> bool:
@@ -295,6 +308,7 @@ def resolve_pointed(task: str, match: re.Match[str], texts: list[str]) -> str:
 # to date by Friday": the thing the turn just before ended on, as the subject of its last
 # sentence, is what "it" (or, plural, "them") is.
 _SUBJECT_NP = re.compile(r"^(?:(?:but|and|so|okay|ok|well|also|now|right|plus|oh|yeah|and\s+then)[,]?\s+)*"
+                         r"(?:[A-Z][\w'-]*,\s+)?"  # a name said first: "Lucía, your scorecard isn't in yet"
                          r"(?:the|our|your|their|that|this|these|those)\s+(?P<np>(?:[\w'-]+\s+){0,4}?[\w'-]+)\s+"
                          r"(?:is|are|was|were|has|have|hasn't|haven't|isn't|aren't|wasn't|needs|need|keeps|keep|still|won't"
                          r"|can't|doesn't|don't|looks|seems|went|broke|failed|got|expires|expired|runs|ran)\b", re.IGNORECASE)

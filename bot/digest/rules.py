@@ -638,7 +638,9 @@ _CALL_FORMS = [
     r"|background|context|details|questions)\s*(?:first|quickly|now|briefly)?\s*$",
     # One's own devices are the call itself: "I'm going to turn my camera off".
     r"(?:turn|switch|put|get|fix|restart|plug\s+in|reset|keep|leave)\s+(?:on\s+|off\s+)?(?:my|the)\s+(?:camera|cam|mic|microphone|video|audio"
-    r"|headset|headphones|connection|wi-?fi|internet|laptop\s+charger)\b",
+    r"|headset|headphones|connection|wi-?fi|internet|laptop\s+charger)\b"
+    # …but "get the camera repositioned", "fix the camera in the stockroom" are work on the premises.
+    r"(?!\s+(?:moved|repositioned|replaced|installed|mounted|in\s+the|at\s+the|on\s+the|by\s+the|over\s+the|above\s+the)\b)",
     # Idioms: "I'll level with you", "I'm going to go out on a limb and say…".
     r"level\s+with\b", r"go\s+out\s+on\s+a\s+limb\b", r"save\s+(?:you|him|her|them|\w+)\s+a\s+(?:seat|spot|place|slice|plate)\b",
     r"(?:get|buy)\s+(?:the\s+)?(?:next|first)\s+round\s*$",
@@ -793,7 +795,7 @@ LET_ME_CHATTER = re.compile(
 # already"), or a subordinate clause ("…so we can start at one percent").
 SUBJECTS = (r"I|I'm|I've|I'd|I'll|we|we're|we've|we'll|you|you're|he|she|they|he's|she's|they're|it|it's|that's|there"
              r"|there's|this\s+is|that\s+is|which|who|because|since|so|but|though|although|while|as|honestly|anyway"
-             r"|otherwise|just\s+so|not|no|thanks|promise|then|if|once|when|after|unless|until|whereas|even|like|where|please"
+             r"|otherwise|just\s+so|everybody\s+else|everyone\s+else|not|no|thanks|promise|then|if|once|when|after|unless|until|whereas|even|like|where|please"
              r"|the\s+\w+\s+(?:is|are|was|were|moved|has|have|goes|go|needs|need|will|went)")
 CLAUSE = re.compile(
     r"\s*(?:[,;]\s*|\s+-+\s+|\s*—\s*)(?:and\s+)?(?=(?:" + SUBJECTS + r")\b)"
@@ -890,7 +892,7 @@ _OPEN_REQUEST_FORMS: list[tuple[frozenset[str], re.Pattern[str]]] = [(frozenset(
                                                                      for gate, pattern in [
     ("someone somebody anyone anybody one everyone everybody",
      r"\b(?:can|could|would|will)\s+(?:someone|somebody|anyone|anybody|one\s+of\s+you|everyone|everybody)\s+(?P<t>.+)"),
-    ("someone somebody", r"\b(?:someone|somebody)\s+(?:needs?\s+to|should|has\s+to|must)\s+(?P<t>.+)"),
+    ("someone somebody", r"\b(?:someone|somebody)\s+(?:needs?\s+to|should|has\s+to|must|could)\s+(?P<t>.+)"),
     ("who", r"\bwho\s+(?:can|could|wants\s+to|will|would\s+like\s+to|has\s+(?:time|bandwidth|capacity)\s+to)\s+(?P<t>.+)"),
     ("who", r"\bwho\s+has\s+(?:time|bandwidth|capacity)\b(?P<t>)"),
     ("who who's who'll", r"\bwho(?:(?:'s|\s+is)\s+(?:going\s+to|gonna)|'ll)\s+(?P<t>.+)"),
@@ -955,7 +957,7 @@ ACCEPT = re.compile(
     r"|not\s+at\s+all"
     r"|can\s+do|happy\s+to|sounds\s+good|you\s+got\s+it|got\s+it|consider\s+it\s+done|for\s+sure|certainly|alright"
     r"|all\s+right|i\s+can|i\s+will|i'll|i'm\s+on\s+it|i've\s+got\s+it|i\s+got\s+it|i'd\s+be\s+happy\s+to|sure\s+thing"
-    r"|roger|done|totally|course|i'm\s+going\s+to|i\s+am\s+going\s+to|let\s+me|then\s+yes|fine|perfect"
+    r"|roger|done|totally|course|i'm\s+going\s+to|i\s+am\s+going\s+to|let\s+me(?!\s+(?:see|think))|then\s+yes|fine|perfect"
     r"|that(?:'s|\s+is)\s+(?:fine|ok|okay|no\s+problem)|sounds\s+fine"
     # "Wednesday works.", "That works for me.": agreeing to the proposed slot is agreeing.
     r"|(?:(?:that|this|it|\w+day|tomorrow|today)\s+)?works(?:\s+for\s+me)?(?=\s*[.!,]|\s*$))\b",

@@ -58,6 +58,7 @@ def split_sentences(text: str) -> list[str]:
 # "I'll, um, send the deck" reads "I'll send the deck".
 _FILLER = re.compile(
     r"(?:(?<=\s)|^)(?:u+m+|u+h+|uhm|erm|er|hmm+|mm+|ah)\b[,.]?\s*"
+    r"|(?<=[a-z]),\s*(?:like|basically|kind of|sort of),(?=\s)"  # "do, like, a call": a pause, no clause
     r"|,\s*(?:you know|I mean|like|basically|kind of|sort of)\s*(?=,)"
     r"|(?<=\w),\s*say,(?=\s)",  # "transfer, say, twelve of those": about twelve
     re.IGNORECASE,

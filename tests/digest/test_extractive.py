@@ -1971,3 +1971,69 @@ def test_it_after_and_is_what_the_task_itself_just_named() -> None:
     result = digest((BOB, "The permit checklist is with the city."),
                     (ALICE, "I'll write the grant letter and send it to the city on Friday."))
     assert owned(result) == [("Alice Chen", "write the grant letter and send it to the city")]
+
+
+def test_an_order_is_taken_by_will_do_after_the_date() -> None:
+    result = digest((BOB, "If the XPS is inconclusive, I'd cut chapter five down."),
+                    (ALICE, "That's fine. Send me chapter four by Friday."), (BOB, "Yep, Friday. Will do."))
+    assert owned(result) == [("Bob Okafor", "send Alice chapter four")]
+
+
+def test_someone_could_is_an_open_request() -> None:
+    result = digest((ALICE, "He's fine. But maybe someone could do, like, a check-in call with him halfway through?"),
+                    (BOB, "I can do that, I covered that store two summers ago."))
+    assert owned(result) == [("Bob Okafor", "do a check-in call with him halfway through")]
+
+
+def test_a_camera_on_the_premises_is_work_not_the_call() -> None:
+    result = digest((ALICE, "Bob, can you get the camera repositioned?"), (BOB, "Yep. I'll get the camera moved this week."))
+    assert owned(result) == [("Bob Okafor", "get the camera repositioned")]
+    assert owned(digest((ALICE, "Hang on, I'll fix the camera."))) == []  # one's own, in the call
+
+
+def test_getting_it_to_someone_names_the_thing_with_its_modifiers() -> None:
+    result = digest((ALICE, "And the diversion committee, that's on me, they want the quarterly controlled substance "
+                            "report. I'll get that to the committee by the end of the month."))
+    assert owned(result) == [("Alice Chen", "get the quarterly controlled substance report to the diversion committee")]
+
+
+def test_it_in_a_request_is_the_subject_the_askers_own_turn_just_named() -> None:
+    result = digest((ALICE, "Quick process thing. Bob, your scorecard isn't in Greenhouse yet. Could you submit it?"),
+                    (BOB, "Oh, shoot, yes. I'll do it right after this."))
+    assert owned(result) == [("Bob Okafor", "submit the scorecard")]
+
+
+def test_done_after_an_offer_taken_up_is_a_deal_not_the_work_done() -> None:
+    result = digest((ALICE, "Want me to set up an intro with Renata from FP and A?"), (BOB, "Oh, yes please."),
+                    (ALICE, "Done. Okay, next thing."))
+    assert owned(result) == [("Alice Chen", "set up an intro with Renata from FP and A")]
+
+
+def test_an_offer_after_a_name_is_an_offer() -> None:
+    result = digest((ALICE, "Bob, do you want me to call his references tomorrow?"), (BOB, "Yes please, that would help."))
+    assert owned(result) == [("Alice Chen", "call his references")]
+
+
+def test_a_request_made_only_if_something_happens_first_is_no_item() -> None:
+    said = "Bob, if Carol says yes, the paperwork's on the portal, you'd need to do the loan form."
+    assert owned(digest((ALICE, said), (BOB, "Okay."))) == []
+    result = digest((ALICE, "Bob, if you can, could you do the loan form?"), (BOB, "Okay."))
+    assert owned(result) == [("Bob Okafor", "do the loan form")]  # "if you can" is politeness
+
+
+def test_taking_on_an_assignment_is_the_assignment_again() -> None:
+    result = digest((ALICE, "So this year Bob will own the medication management binder, and everybody else feeds "
+                            "him their sections."), (BOB, "Oh, great. Okay. I'll take it."))
+    assert owned(result) == [("Bob Okafor", "own the medication management binder")]
+
+
+def test_a_yes_to_an_assignment_takes_no_older_request() -> None:
+    result = digest((ALICE, "Bob, can you train Dana on the coin cells?"), (BOB, "Let me see how the week goes."),
+                    (ALICE, "Okay. And Bob will do Dana's glovebox induction by Wednesday."), (BOB, "Yep, no problem."))
+    assert owned(result) == [("Bob Okafor", "do Dana's glovebox induction")]
+
+
+def test_one_yes_to_an_offer_and_how_it_would_be_done_is_one_item() -> None:
+    result = digest((ALICE, "Oh, that's bad. Want me to redo that empty state? I can do something friendlier with the "
+                            "illustration we already have."), (BOB, "Yes please."))
+    assert owned(result) == [("Alice Chen", "redo that empty state")]

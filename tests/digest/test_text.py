@@ -28,6 +28,8 @@ def test_hesitations_are_removed() -> None:
     assert remove_filler("I'll, um, send the deck, uh, to Acme") == "I'll, send the deck, to Acme"
     assert remove_filler("Um, I can't this week") == "I can't this week"
     assert remove_filler("so, you know, the umbrella policy") == "so, the umbrella policy"
+    assert remove_filler("someone could do, like, a check-in call") == "someone could do a check-in call"
+    assert remove_filler("transfer, say, twelve of those") == "transfer twelve of those"
 
 
 def test_clip_cuts_at_a_word_boundary() -> None:
