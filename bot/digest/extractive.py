@@ -1590,6 +1590,12 @@ class Digester:
         text = rules.WHETHER_IF.sub(r"\1 whether", raw.strip(" ,:;"))
         clause = rules.CLAUSE.search(text)
         main, rest = (text[: clause.start()], text[clause.start():]) if clause else (text, "")
+        purpose = _PURPOSE_KEPT.match(rest) if rest else None
+        if purpose is not None:
+            following = rules.CLAUSE.search(rest, purpose.end())
+            kept = rest[: following.start()] if following else rest
+            if len(kept.split()) <= 10:
+                main, rest = main + kept, rest[len(kept):]
         found = self._dates.find(main)
         for phrase in reversed(found):  # cut from the end, so earlier spans stay valid
             if main[phrase.end: phrase.end + 2] == "'s" or _NAMES_A_THING.match(main, phrase.end) \
@@ -1780,6 +1786,7 @@ _BEFORE_A_CONDITIONAL_ACT = re.compile(
 _IF_FIRST = re.compile(r"\bif\s+(?!you\s+(?:can|could|don't\s+mind|have\s+(?:a\s+)?(?:time|sec|second|minute|moment|chance)"
                        r"|get\s+(?:a\s+)?(?:chance|minute|moment|sec))|possible|that's\s+(?:ok|okay|alright|fine)|not\b"
                        r"|it's\s+not\s+too)\w", re.IGNORECASE)
+_PURPOSE_KEPT = re.compile(r"\s+so(?:\s+that)?\s+(?=(?:the|our|your|their)\s|(?-i:[A-Z])\w+\s)", re.IGNORECASE)
 _LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+")
 _AND_BEFORE = re.compile(r",?\s+and\s+$")
 _AND_BEFORE_START = re.compile(r"^,?\s*and\s+")

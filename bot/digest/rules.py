@@ -642,7 +642,9 @@ _CALL_FORMS = [
     # …but "get the camera repositioned", "fix the camera in the stockroom" are work on the premises.
     r"(?!\s+(?:moved|repositioned|replaced|installed|mounted|in\s+the|at\s+the|on\s+the|by\s+the|over\s+the|above\s+the)\b)",
     # Idioms: "I'll level with you", "I'm going to go out on a limb and say…".
-    r"level\s+with\b", r"go\s+out\s+on\s+a\s+limb\b", r"save\s+(?:you|him|her|them|\w+)\s+a\s+(?:seat|spot|place|slice|plate)\b",
+    r"level\s+with\b", r"go\s+out\s+on\s+a\s+limb\b",
+    # Copying someone in on a message is how another task is sent, no task of its own: "I'll cc you".
+    r"(?:cc|copy)\s+[\w'-]+(?:\s+[A-Z][\w'-]*)?(?:\s+in)?\s*$", r"save\s+(?:you|him|her|them|\w+)\s+a\s+(?:seat|spot|place|slice|plate)\b",
     r"(?:get|buy)\s+(?:the\s+)?(?:next|first)\s+round\s*$",
     # Time off and where one works are personal plans: "Bob is taking the day off", "I'll be
     # working from home tomorrow".
@@ -860,7 +862,8 @@ NO_OBJECT = re.compile(
 # Verbs that carry no task of their own ("I'll take it", "I'll do that").
 GENERIC_VERBS = frozenset("do take handle own grab cover tackle get pick deal sort action manage have run "
                            "make drive care follow work check look".split())
-VAGUE_WORDS = frozenset("it that this them those these one both everything something anything all rest stuff".split())
+VAGUE_WORDS = frozenset("it that this them those these one both everything something anything all rest stuff "
+                        "mine yours ours theirs hers".split())  # "I'll finish mine": one's own share of what was said
 # Rule SAID_HOW: "I'll do it in Thursday's run": a reply that only points at the request
 # ("do it", "handle that") but says where, when or with what it will be done.
 ADJUNCT_OF_IT = re.compile(r"^[a-z]+\s+(?:it|that|this)\s+(?P<adjunct>(?:in|on|with|during|through|via|as\s+part\s+of|at)\s+\S.*)$",

@@ -2037,3 +2037,15 @@ def test_one_yes_to_an_offer_and_how_it_would_be_done_is_one_item() -> None:
     result = digest((ALICE, "Oh, that's bad. Want me to redo that empty state? I can do something friendlier with the "
                             "illustration we already have."), (BOB, "Yes please."))
     assert owned(result) == [("Alice Chen", "redo that empty state")]
+
+
+def test_copying_someone_in_is_no_task_of_its_own() -> None:
+    result = digest((BOB, "Sure, I'll send him a short email about the on-call setup tomorrow. Alice, I'll cc you."))
+    assert owned(result) == [("Bob Okafor", "send him a short email about the on-call setup")]
+
+
+def test_a_purpose_said_of_a_thing_or_person_by_name_stays_with_the_task() -> None:
+    result = digest((ALICE, "And Bob will own updating the escalation policy so the comms lead gets paged automatically."))
+    assert owned(result) == [("Bob Okafor", "own updating the escalation policy so the comms lead gets paged automatically")]
+    # …but "so she has it", "so it's on record" say nothing a reader needs
+    assert owned(digest((ALICE, "I'll send Bob the brief so he has it."))) == [("Alice Chen", "send Bob the brief")]
