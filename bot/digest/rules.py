@@ -361,6 +361,9 @@ _UI_NARRATION = re.compile(
 # let me look", "…real quick": the act fills the pause, in the call.
 _IMMEDIATE_LEAD = re.compile(r"\b(?:(?:one|a|just\s+a)\s+(?:sec|second|moment|minute|min)|hang\s+on|hold\s+on|bear\s+with\s+me"
                              r"|give\s+me\s+a\s+(?:sec|second|moment|minute))\b", re.IGNORECASE)
+# …or after it: "let me find the photo from last year, hold on".
+_PAUSE_AFTER = re.compile(r"[,;-]\s*(?:hold\s+on|hang\s+on|one\s+(?:sec|second|moment)|bear\s+with\s+me)\s*[.!…]*\s*$",
+                          re.IGNORECASE)
 _PAUSE_WORDS = frozenset("sec second moment minute min hang hold bear give".split())
 # Rule DURING_THE_CALL: whatever the verb, an act said to happen now, while everyone watches
 # ("I'll mark it amber now", "let me create the connection while we talk", "let me create a
@@ -369,7 +372,7 @@ _DURING_THE_CALL = re.compile(
     r"(?<!\bfor\s)(?<!\bby\s)(?<!\bfrom\s)(?<!\buntil\s)(?<!\bas\sof\s)(?<!\bis\s)(?<!'s\s)(?<!\bare\s)\b(?:right\s+)?now\b"
     # …closing its clause ("mark it amber now, actually"), not one step of several ("I'll
     # review it now and approve it")
-    r"(?=\s*(?:[,.;:!?]|$)|\s+(?:so|while|for\s+(?:you|everyone))\b)"
+    r"(?=\s*(?:[,.;:!?]|$)|\s+(?:so|while|for\s+(?:you|everyone)|actually)\b)"
     r"|\b(?:while\s+(?:we(?:'re|\s+are)?\s+(?:talk|talking|wait|waiting|here|on\s+(?:the|this)\s+call)|you\s+(?:watch|wait))"
     r"|during\s+(?:the|this)\s+call|on\s+this\s+call|in\s+real\s+time|as\s+we\s+speak"
     r"|live"
@@ -483,7 +486,8 @@ def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting
             return not outside_the_call(after_cue)
     if not (showing is not None
             or ((talk or presenting) and _HERE_AND_NOW_LEAD.search(before_cue) is not None)
-            or ((words is None or not words.isdisjoint(_PAUSE_WORDS)) and _IMMEDIATE_LEAD.search(before_cue) is not None)
+            or ((words is None or not words.isdisjoint(_PAUSE_WORDS))
+                and (_IMMEDIATE_LEAD.search(before_cue) is not None or _PAUSE_AFTER.search(after_cue) is not None))
             or (live and _HERE_AND_NOW.search(after_cue) is not None)
             or ((words is None or not words.isdisjoint(NOW_WORDS))
                 and (_during(after_cue, task) or _DEMO_PROP.search(after_cue) is not None))):
@@ -1047,7 +1051,9 @@ WITHDRAWN = re.compile(r"\b(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|wh
                        r"|more|issue|question|thanks|matter|way|pressure|big\s+deal)\b)"
                        r"|no[\s,]+(?:wait|hang\s+on)\b)"
                        # "I'll pull the message trace for the — no, sorry, I already pulled it"
-                       r"|(?:—|–|-|,)\s*no,?\s+sorry\b",
+                       r"|(?:—|–|-|,)\s*no,?\s+sorry\b"
+                       # "I'll get it to you. Actually, it's already in the shared drive": nothing left to do
+                       r"|^(?:oh,?\s+)?actually,?\s+(?:it's|it\s+is|that's|they're|they\s+are|I've|I\s+have|I)\s+already\b",
                        re.IGNORECASE)
 # "I'll send the carrier the census — actually, Marco, can you send it?": the promise broken
 # off to hand the work to someone (the name and the question are a sentence of their own).

@@ -2049,3 +2049,19 @@ def test_a_purpose_said_of_a_thing_or_person_by_name_stays_with_the_task() -> No
     assert owned(result) == [("Bob Okafor", "own updating the escalation policy so the comms lead gets paged automatically")]
     # …but "so she has it", "so it's on record" say nothing a reader needs
     assert owned(digest((ALICE, "I'll send Bob the brief so he has it."))) == [("Alice Chen", "send Bob the brief")]
+
+
+def test_a_pause_said_after_the_act_puts_it_in_the_call() -> None:
+    assert owned(digest((ALICE, "Wait, let me find the photo from last year, hold on."))) == []
+    assert owned(digest((ALICE, "Let me find the contract from last year and send it to Bob."))) == [
+        ("Alice Chen", "find the contract from last year and send it to Bob")]
+
+
+def test_already_done_after_taking_a_request_takes_it_back() -> None:
+    result = digest((BOB, "Alice, can you send me the song list?"),
+                    (ALICE, "I'll get it to you. Actually, it's already in the shared drive, I put it there on Monday."))
+    assert owned(result) == []
+
+
+def test_now_actually_is_now() -> None:
+    assert owned(digest((ALICE, "I'll mark the Atlas launch amber now actually."))) == []
