@@ -1088,6 +1088,8 @@ class Digester:
             offer = rules.OFFER.match(body[name.end():])  # "Zofia, do you want me to do a reference check?"
         if offer:
             raw = offer.group("t") or offer.group("t2") or offer.group("t3") or ""
+            if "if" in sentence.wordset:
+                raw = rules.WHETHER_IF.sub(r"\1 whether", raw)  # "should I ask her if we can…?" asks, on no condition
             if re.search(r"\bor\b", raw, re.IGNORECASE) or _PERFECT.match(raw) or rules.conditional(" " + raw):
                 # "should I send it or does that go through you?": a choice, not an offer;
                 # "should I have escalated earlier?": about the past; "want me to join that
@@ -1107,7 +1109,7 @@ class Digester:
             addressed = rules.ADDRESSED_REQUEST.search(body)  # "Amara, you'll own…?", "Gabriel, you'd present?"
             if addressed is None:
                 addressed = rules.ADDRESSED_IMPERATIVE.search(body)  # "Sofia, just send me the file."
-            asked = addressed.group("t") if addressed else None
+            asked = (addressed.group("t") or addressed.groupdict().get("t2")) if addressed else None
         asked_anyone = rules.open_request_task(body, sentence.wordset) if asked is None else None
         if asked is None and asked_anyone is None:
             return self._imperative_in(sentence, speaker, entry, before)
@@ -1273,6 +1275,14 @@ class Digester:
                        and other.entry == request.entry for other in waiting[: waiting.index(request)]):
                     # "Want me to redo that empty state? I can do something friendlier with the
                     # illustration." "Yes please.": one offer, then how; the yes takes the first.
+                    continue
+                mine = next((c for c in commitments if c is not None), None)
+                if rules.NO.match(whole.strip()) and mine is not None and mine.shape == "anaphoric" \
+                        and request.offer_by.participant != speaker.participant:
+                    # Rule DO_IT_MYSELF for offers: "Should I also ask the program officer?" "No,
+                    # let me do that one, I have the relationship": the one asked takes it on.
+                    self._add_item(speaker, request.task, line.offset, mine.due or request.due, entry, made)
+                    consumed.add(mine.index)
                     continue
                 if rules.AFFIRM.match(first) and not rules.DECLINE.search(first):
                     before = len(made)
@@ -1787,6 +1797,7 @@ _IF_FIRST = re.compile(r"\bif\s+(?!you\s+(?:can|could|don't\s+mind|have\s+(?:a\s
                        r"|get\s+(?:a\s+)?(?:chance|minute|moment|sec))|possible|that's\s+(?:ok|okay|alright|fine)|not\b"
                        r"|it's\s+not\s+too)\w", re.IGNORECASE)
 _PURPOSE_KEPT = re.compile(r"\s+so(?:\s+that)?\s+(?=(?:the|our|your|their)\s|(?-i:[A-Z])\w+\s)", re.IGNORECASE)
+_THEM = re.compile(r"(?<=\s)'em\b")
 _LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+")
 _AND_BEFORE = re.compile(r",?\s+and\s+$")
 _AND_BEFORE_START = re.compile(r"^,?\s*and\s+")
@@ -1845,6 +1856,8 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
     """A sentence made ready for the rules; the regular expressions that tidy it run only
     when its words say they have something to do."""
     text = raw.strip()
+    if "'em" in text:
+        text = _THEM.sub("them", text)  # "book 'em": them, as a pronoun like any other
     found = words(text)
     # "Bob's going to…", "Carol'll…": the name before the apostrophe counts as a word too.
     ws = frozenset(found)
@@ -1863,7 +1876,8 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
         may_promise=not ws.isdisjoint(_PROMISE_WORDS) or ("i" in ws and not ws.isdisjoint(_I_VERBS))
         or ("it" in ws and ("on" in ws or "leave" in ws)) or ("do" in ws and ("will" in ws or "can" in ws)),
         may_ask=not ws.isdisjoint(_REQUEST_WORDS) or lower.startswith(_OFFER_STARTS)
-        or (", just " in text and not ws.isdisjoint(names))  # "Sofia, just send me the file."
+        or (", " in text and not ws.isdisjoint(names)
+            and (", just " in text or not ws.isdisjoint(rules.IMPERATIVE_VERBS)))  # "Sofia, (just) send me the file."
         or (not question and first_word in _IMPERATIVE_STARTS),  # PLAIN_IMPERATIVE: "Just send her a replacement."
         may_decide=not ws.isdisjoint(_DECISION_WORDS) or ("with" in ws and not ws.isdisjoint(_DECISION_VERBS))
         or ("plan" in ws and "let's" in ws),

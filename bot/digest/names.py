@@ -80,6 +80,9 @@ def _keys(display_name: str) -> list[tuple[str, bool]]:
     if len(tokens) >= 3 and all(token.isalpha() for token in tokens[-2:]):
         # "Tan Wei Ling" is called "Wei Ling": family name first, given names last.
         keys.append((" ".join(tokens[-2:]), True))
+    if len(tokens) >= 3 and all(token.isalpha() for token in tokens[:2]):
+        # "Mei Lin Tan", "Mary Ann Hughes": two given names first, said together.
+        keys.append((" ".join(tokens[:2]), True))
     if len(tokens) >= 2 and tokens[-1].isalpha() and len(tokens[-1]) > 1 and (
             tokens[0] in _VIETNAMESE_FAMILY_NAMES or (len(tokens) >= 3 and tokens[0] in _SHORT_VIETNAMESE_FAMILY_NAMES)):
         # "Nguyen Thi Mai" is called "Mai": a Vietnamese name puts the given name last.
@@ -94,3 +97,28 @@ def _keys(display_name: str) -> list[tuple[str, bool]]:
 # three words or more ("Le Van Thanh"), as "Ho" or "Do" may be a given name elsewhere.
 _VIETNAMESE_FAMILY_NAMES = frozenset("nguyen tran pham hoang huynh phan dang bui ngo duong truong trinh luong dinh".split())
 _SHORT_VIETNAMESE_FAMILY_NAMES = frozenset("le vu vo do ho ly ha".split())
+
+
+# Common Chinese, Korean and Singaporean family names, folded: "Tan Wei Ling" is called Wei Ling.
+_FAMILY_FIRST_NAMES = frozenset("tan lim lee ng ong wong goh chua chan koh teo ang yeo tay toh chen wang zhang liu yang "
+                                "huang zhao zhou xu sun zhu guo luo kim park choi jung kang cho yoon jang".split())
+
+
+def called(display_name: str) -> str:
+    """The name a participant is called by in a sentence: the first name ("Alice" for Alice
+    Chen), two short given names said together ("Mei Ling" for Mei Ling Goh), the given names
+    after a family name said first ("Wei Ling" for Tan Wei Ling, "Mai" for Nguyen Thi Mai);
+    the whole name when it has no alphabetic first word (a phone number)."""
+    name = re.sub(r"\s*[(\[].*?[)\]]", "", display_name).strip()
+    tokens = name.split()
+    if not tokens or not tokens[0].isalpha():
+        return name or display_name
+    folded = [fold(token) for token in tokens]
+    if len(tokens) >= 2 and tokens[-1].isalpha() and (
+            folded[0] in _VIETNAMESE_FAMILY_NAMES or (len(tokens) >= 3 and folded[0] in _SHORT_VIETNAMESE_FAMILY_NAMES)):
+        return tokens[-1]
+    if len(tokens) == 3 and folded[0] in _FAMILY_FIRST_NAMES and all(token.isalpha() for token in tokens[1:]):
+        return " ".join(tokens[1:])
+    if len(tokens) >= 3 and all(token.isalpha() and len(token) <= 4 for token in tokens[:2]):
+        return " ".join(tokens[:2])
+    return tokens[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from bot.digest.names import Names
+from bot.digest.names import Names, called
 from bot.digest.sentences import content_words
 from domain import Speaker
 
@@ -948,7 +948,10 @@ IMPERATIVE_VERBS = frozenset("accrue book call ring email send update fix add wr
 IMPERATIVE = re.compile(r"^(?:(?:just|please|so|and|then|also)\s+)*(?P<t>(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r")\s+\S.*)",
                         re.IGNORECASE)
 REACH_ME = re.compile(rf"(?:{_CONTACT})\s+(?:me|us)\b", re.IGNORECASE)
-ADDRESSED_IMPERATIVE = re.compile(r"^(?:[^,]{1,40},\s+){1,2}just\s+(?P<t>[a-z][\w'-]*\s+.+)", re.IGNORECASE)
+ADDRESSED_IMPERATIVE = re.compile(r"^(?:[^,]{1,40},\s+){1,2}(?:just\s+(?P<t>[a-z][\w'-]*\s+.+)"
+                                  # "Jenny, send her the notice then.", "Leanne, book 'em.": a work verb, said to a name
+                                  r"|(?:please\s+)?(?P<t2>(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r")\s+\S.*))",
+                                  re.IGNORECASE)
 OFFER = re.compile(
     r"^(?:should|shall)\s+I\s+(?:also\s+|just\s+|maybe\s+)*(?P<t>.+)"
     r"|^(?:do\s+you\s+want|would\s+you\s+like|want)\s+me\s+to\s+(?:also\s+)?(?P<t2>.+)"
@@ -970,6 +973,9 @@ ACCEPT = re.compile(
     r"|(?:(?:that|this|it|\w+day|tomorrow|today)\s+)?works(?:\s+for\s+me)?(?=\s*[.!,]|\s*$))\b",
     re.IGNORECASE,
 )
+# A reply that starts by saying no ("No, let me do that one", "Hmm. No, I'll ask her myself").
+NO = re.compile(r"^(?:(?:hmm+|um+|uh+|oh|actually|ah)[,.]?\s+)*(?:no|nah|nope)\b(?![,\s]+(?:problem|worries|rush|sweat|bother))",
+                re.IGNORECASE)
 DECLINE = re.compile(
     r"\b(?:can't|cannot|can\s+not|won't\s+be\s+able|will\s+not\s+be\s+able|not\s+able\s+to|unable\s+to"
     r"|don't\s+have\s+(?:the\s+)?(?:time|bandwidth|capacity|cycles)|no\s+bandwidth|(?:too|really|pretty)\s+(?:busy|swamped|slammed)"
@@ -1351,9 +1357,7 @@ def object_of(task: str) -> str:
 
 
 def first_name(person: Speaker) -> str:
-    name = re.sub(r"\s*[(\[].*?[)\]]", "", person.display_name).strip()
-    first = name.split()[0] if name.split() else ""
-    return first if first.isalpha() else (name or person.display_name)
+    return called(person.display_name)
 
 
 ME = re.compile(r"\bme\b")

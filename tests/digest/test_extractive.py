@@ -2065,3 +2065,15 @@ def test_already_done_after_taking_a_request_takes_it_back() -> None:
 
 def test_now_actually_is_now() -> None:
     assert owned(digest((ALICE, "I'll mark the Atlas launch amber now actually."))) == []
+
+
+def test_an_order_said_to_a_name_is_a_request_to_them() -> None:
+    result = digest((ALICE, "Wonderful, thank you. Bob, send Carol the notice then."), (BOB, "Will do."))
+    assert owned(result) == [("Bob Okafor", "send Carol the notice")]
+    assert owned(digest((ALICE, "Right, so St John it is. Bob, book 'em."), (BOB, "Will do."))) == []  # "'em" is "them"
+
+
+def test_an_offer_turned_down_by_one_who_will_do_it_is_theirs() -> None:
+    result = digest((ALICE, "And should I also ask the program officer if we can move the leftover to the stipends?"),
+                    (BOB, "Hmm. No, let me do that one. I have the relationship with her."))
+    assert owned(result) == [("Bob Okafor", "ask the program officer whether we can move the leftover to the stipends")]

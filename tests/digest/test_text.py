@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.digest import rules
-from bot.digest.names import Names
+from bot.digest.names import Names, called
 from bot.digest.rules import shape, similar, strip_trailing
 from bot.digest.sentences import clip, content_words, remove_filler, split_sentences
 from domain import AttendeeKind, Speaker
@@ -93,6 +93,20 @@ def test_guests_by_display_name_and_given_names_last() -> None:
     assert names.resolve("derek") == guest and names.resolve("Derek Howell") == guest
     assert names.resolve("Wei Ling") == wei_ling
     assert names.find("Call +44 20 7946 0321 please") == []
+
+
+def test_two_short_given_names_said_first_are_a_name() -> None:
+    mei_lin = speaker("m", "Mei Lin Tan")
+    names = Names((mei_lin,))
+    assert [(start, end) for start, end, _ in names.find("So Mei Lin will own it")] == [(3, 10)]
+
+
+@pytest.mark.parametrize(("display_name", "name"), [
+    ("Alice Chen", "Alice"), ("Mei Ling Goh", "Mei Ling"), ("Tan Wei Ling", "Wei Ling"), ("Nguyen Thi Mai", "Mai"),
+    ("Jonah (Hollis Architects)", "Jonah"), ("+65 6123 4471", "+65 6123 4471"), ("Mary Ann Hughes", "Mary Ann"),
+])
+def test_called_is_the_name_said_in_a_sentence(display_name: str, name: str) -> None:
+    assert called(display_name) == name
 
 
 @pytest.mark.parametrize("task", [
