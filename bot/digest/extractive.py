@@ -552,10 +552,11 @@ class Digester:
         spelled = rules.SPELLED_OUT.match(sentence.body)
         if spelled is None or sentence.question:
             return False
-        detail = spelled.group("t").rstrip(" .!")
-        if len(content_words(detail)) < 2:
+        detail = (spelled.group("t") or spelled.group("t2")).rstrip(" .!,")
+        if len(content_words(detail)) < 2 and not spelled.group("t2"):
             return False
-        joint = ", " if re.match(r"(?:with|including|for)\b", detail, re.IGNORECASE) else ": "
+        joint = ", " if re.match(r"(?:with|including|for)\b", detail, re.IGNORECASE) else \
+            " " if spelled.group("t2") else ": "
         request.task = clip(f"{request.task}{joint}{detail}", TASK_LIMIT)
         return True
 
@@ -1635,7 +1636,7 @@ class Digester:
             main = _REPEATED.sub(r"\g<w>", main)  # "off the, the Toast menu": a word said twice while thinking
         main = rules.REPORT_BACK_TAIL.sub("", main)  # REPORT_BACK: "look into it and get back to you"
         main = rules.strip_trailing(rules.strip_vocative(main, self._names))
-        main = re.sub(r"\s{2,}", " ", re.sub(r"\s+,", ",", main)).strip(" ,").strip()  # \x1f is a space too
+        main = re.sub(r"\s{2,}", " ", re.sub(r",(?:\s*,)+", ",", re.sub(r"\s+,", ",", main))).strip(" ,").strip()  # \x1f is a space too
         return main, concrete.due if concrete else None
 
     # -- decisions -----------------------------------------------------------------------
@@ -1797,6 +1798,7 @@ _IF_FIRST = re.compile(r"\bif\s+(?!you\s+(?:can|could|don't\s+mind|have\s+(?:a\s
                        r"|get\s+(?:a\s+)?(?:chance|minute|moment|sec))|possible|that's\s+(?:ok|okay|alright|fine)|not\b"
                        r"|it's\s+not\s+too)\w", re.IGNORECASE)
 _PURPOSE_KEPT = re.compile(r"\s+so(?:\s+that)?\s+(?=(?:the|our|your|their)\s|(?-i:[A-Z])\w+\s)", re.IGNORECASE)
+_WHAT_I_DO = re.compile(r"\b[Ww]hat\s+I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\s+do\s+is\b")
 _THEM = re.compile(r"(?<=\s)'em\b")
 _LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+")
 _AND_BEFORE = re.compile(r",?\s+and\s+$")
@@ -1856,6 +1858,8 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
     """A sentence made ready for the rules; the regular expressions that tidy it run only
     when its words say they have something to do."""
     text = raw.strip()
+    if "what" in text.lower() and " do is " in text:
+        text = _WHAT_I_DO.sub("I'll", text)  # "So what I'll do is pull the numbers": a promise
     if "'em" in text:
         text = _THEM.sub("them", text)  # "book 'em": them, as a pronoun like any other
     found = words(text)

@@ -88,7 +88,7 @@ def _keys(display_name: str) -> list[tuple[str, bool]]:
         # "Nguyen Thi Mai" is called "Mai": a Vietnamese name puts the given name last.
         keys.append((tokens[-1], False))
     first = tokens[0]
-    if first and first.isalpha() and len(first) > 1 and (first, True) not in keys:
+    if first and _wordy(first) and len(first) > 1 and (first, True) not in keys:
         keys.append((first, False))
     return keys
 
@@ -111,7 +111,7 @@ def called(display_name: str) -> str:
     the whole name when it has no alphabetic first word (a phone number)."""
     name = re.sub(r"\s*[(\[].*?[)\]]", "", display_name).strip()
     tokens = name.split()
-    if not tokens or not tokens[0].isalpha():
+    if not tokens or not _wordy(tokens[0]):
         return name or display_name
     folded = [fold(token) for token in tokens]
     if len(tokens) >= 2 and tokens[-1].isalpha() and (
@@ -122,3 +122,8 @@ def called(display_name: str) -> str:
     if len(tokens) >= 3 and all(token.isalpha() and len(token) <= 4 for token in tokens[:2]):
         return " ".join(tokens[:2])
     return tokens[0]
+
+
+def _wordy(token: str) -> bool:
+    """A word of a name, hyphens and apostrophes within it allowed ("Mei-Ling", "D'Arcy")."""
+    return token.replace("-", "").replace("'", "").isalpha() and token[0].isalpha()

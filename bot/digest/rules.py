@@ -175,9 +175,19 @@ def conditional(after_cue: str) -> bool:
         return False
     for match in CONDITIONAL_TAIL.finditer(after_cue):
         said_before = after_cue[: match.start()]
-        if not _WHETHER.search(said_before) and not _PURPOSE_CLAUSE.search(said_before):
-            return True
+        if _WHETHER.search(said_before) or _PURPOSE_CLAUSE.search(said_before):
+            continue
+        if _JOINED.search(said_before) and _OWN_CONSEQUENCE.match(after_cue, match.end()):
+            continue  # "…and copy in the registrar, and if she doesn't comply we go for an order": its own sentence
+        return True
     return False
+
+
+# "…, and if she doesn't comply we go for an unless order": an "if" after "and" or "but" whose
+# clause has a main clause of its own conditions that, not the promise before it.
+_JOINED = re.compile(r"[,;]\s*(?:and|but|or)?\s*$", re.IGNORECASE)
+_OWN_CONSEQUENCE = re.compile(r"[^,.;]{3,60}?,?\s+(?:we|they|I|you|he|she|it)(?:'ll|'d|'re)?\s+(?!if\b)[a-z]+",
+                              re.IGNORECASE)
 
 
 # A clause of purpose, result or reason that an "if" then belongs to: "I'll add an alert, so we
@@ -646,7 +656,9 @@ _CALL_FORMS = [
     # …but "get the camera repositioned", "fix the camera in the stockroom" are work on the premises.
     r"(?!\s+(?:moved|repositioned|replaced|installed|mounted|in\s+the|at\s+the|on\s+the|by\s+the|over\s+the|above\s+the)\b)",
     # Idioms: "I'll level with you", "I'm going to go out on a limb and say…".
-    r"level\s+with\b", r"go\s+out\s+on\s+a\s+limb\b",
+    r"level\s+with\b", r"go\s+out\s+on\s+a\s+limb\b", r"murder\b",
+    # Who hears the call: "let me just put you on the big speaker".
+    r"put\s+(?:you|him|her|them|\w+)\s+on\s+(?:the\s+)?(?:big\s+|loud\s+)?speaker(?:phone)?\b",
     # Copying someone in on a message is how another task is sent, no task of its own: "I'll cc you".
     r"(?:cc|copy)\s+[\w'-]+(?:\s+[A-Z][\w'-]*)?(?:\s+in)?\s*$", r"save\s+(?:you|him|her|them|\w+)\s+a\s+(?:seat|spot|place|slice|plate)\b",
     r"(?:get|buy)\s+(?:the\s+)?(?:next|first)\s+round\s*$",
@@ -875,7 +887,10 @@ ADJUNCT_OF_IT = re.compile(r"^[a-z]+\s+(?:it|that|this)\s+(?P<adjunct>(?:in|on|w
 # Rule SPELLED_OUT: "Like move the nightly job onto workload identity", "I mean with catering
 # for sixty": what a request just made means, said right after it.
 SPELLED_OUT = re.compile(r"^(?:like|i\s+mean|basically|so\s+like)\s*,?\s+(?P<t>(?:(?:just\s+)?[a-z]+\s+(?:the|a|an|our|your|all)\s"
-                         r"|with\s|including\s|for\s)\S.*)$", re.IGNORECASE)
+                         r"|with\s|including\s|for\s)\S.*)$"
+                         # "Could you get a second quote? Maybe from Charnwood Mechanical": from whom
+                         r"|^(?:maybe|perhaps|ideally|preferably)\s*,?\s+(?P<t2>from\s+(?-i:[A-Z])[\w'-]*(?:\s+(?-i:[A-Z])[\w'-]*){0,3})",
+                         re.IGNORECASE)
 # Words of an adjunct that only place the work after the meeting ("right after the call").
 THE_CALL_ITSELF = frozenset("call meeting this sync standup chat".split())
 

@@ -64,6 +64,9 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s{2,}")
+# A word that never ends a phrase, left before a comma where a hesitation was taken out.
+_WORD_THEN_COMMA = re.compile(r"\b(the|a|an|to|from|with|for|of|at|on|in|by|into|about|and|or|is|are|was|were|my|our|your|their)"
+                              r"\s*,\s+(?=\w)", re.IGNORECASE)
 _COMMAS = re.compile(r"\s*,(?:\s*,)+")
 _SPACE_COMMA = re.compile(r"\s+([,.!?])")
 
@@ -71,6 +74,7 @@ _SPACE_COMMA = re.compile(r"\s+([,.!?])")
 def remove_filler(text: str) -> str:
     """``text`` without hesitations ("um", "uh", ", you know,"), tidied."""
     cleaned = _FILLER.sub("", text)
+    cleaned = _WORD_THEN_COMMA.sub(r"\1 ", cleaned)  # "from, um, Charnwood": "from Charnwood"
     cleaned = _COMMAS.sub(",", cleaned)
     cleaned = _SPACE_COMMA.sub(r"\1", cleaned)
     cleaned = _SPACES.sub(" ", cleaned)

@@ -2077,3 +2077,27 @@ def test_an_offer_turned_down_by_one_who_will_do_it_is_theirs() -> None:
     result = digest((ALICE, "And should I also ask the program officer if we can move the leftover to the stipends?"),
                     (BOB, "Hmm. No, let me do that one. I have the relationship with her."))
     assert owned(result) == [("Bob Okafor", "ask the program officer whether we can move the leftover to the stipends")]
+
+
+def test_what_ill_do_is_a_promise() -> None:
+    result = digest((ALICE, "So what I'll do is pull the Nielsen sell-out numbers for the test regions by Friday."))
+    assert owned(result) == [("Alice Chen", "pull the Nielsen sell-out numbers for the test regions")]
+    assert owned(digest((ALICE, "So what I can do is drop the February trade show."))) == []  # an option, not a promise
+
+
+def test_an_if_with_a_main_clause_of_its_own_conditions_that_clause() -> None:
+    result = digest((ALICE, "So I'll write to her tomorrow asking for their list of documents, and copy in the registrar, "
+                            "and if she doesn't comply we go for an unless order."))
+    assert owned(result) == [("Alice Chen", "write to her asking for their list of documents, and copy in the registrar")]
+    assert owned(digest((ALICE, "I'll send the deck, but only if Carol approves it."))) == []
+
+
+def test_maybe_from_after_a_request_says_from_whom() -> None:
+    result = digest((ALICE, "Bob, could you get a second quote? Maybe from, um, Charnwood Mechanical, they did the hall."),
+                    (BOB, "On it. I'll ring them tomorrow morning."))
+    assert owned(result) == [("Bob Okafor", "get a second quote from Charnwood Mechanical")]
+
+
+@pytest.mark.parametrize("said", ["No problem. Let me just put you on the big speaker.", "I'm going to murder that fireplace."])
+def test_the_speakerphone_and_murdering_a_fireplace_are_no_work(said: str) -> None:
+    assert owned(digest((ALICE, said))) == []

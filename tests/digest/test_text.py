@@ -30,6 +30,12 @@ def test_hesitations_are_removed() -> None:
     assert remove_filler("so, you know, the umbrella policy") == "so, the umbrella policy"
     assert remove_filler("someone could do, like, a check-in call") == "someone could do a check-in call"
     assert remove_filler("transfer, say, twelve of those") == "transfer twelve of those"
+    assert remove_filler("Maybe from, um, Charnwood Mechanical") == "Maybe from Charnwood Mechanical"
+
+
+def test_a_hyphenated_first_name_is_a_name() -> None:
+    mei_ling = speaker("m", "Mei-Ling Tan")
+    assert Names((mei_ling,)).resolve("Mei-Ling") == mei_ling
 
 
 def test_clip_cuts_at_a_word_boundary() -> None:
@@ -104,6 +110,7 @@ def test_two_short_given_names_said_first_are_a_name() -> None:
 @pytest.mark.parametrize(("display_name", "name"), [
     ("Alice Chen", "Alice"), ("Mei Ling Goh", "Mei Ling"), ("Tan Wei Ling", "Wei Ling"), ("Nguyen Thi Mai", "Mai"),
     ("Jonah (Hollis Architects)", "Jonah"), ("+65 6123 4471", "+65 6123 4471"), ("Mary Ann Hughes", "Mary Ann"),
+    ("Mei-Ling Tan", "Mei-Ling"),
 ])
 def test_called_is_the_name_said_in_a_sentence(display_name: str, name: str) -> None:
     assert called(display_name) == name
