@@ -782,6 +782,12 @@ class Digester:
         if (previous is not None and previous.asked and not commitment.after_so and not commitment.further
                 and ((commitment.shape == "referring" and not rules.DELIVERY.match(commitment.task))
                      or (commitment.shape == "full" and self._restates(previous, commitment.task)))):
+            if commitment.task.startswith("have "):
+                # "I can do that. I'll have a short paper for the June session": when, and in
+                # what form, it will be ready; what was asked stays.
+                previous.asked = False
+                previous.due = previous.due or commitment.due
+                return
             # Rule REQUEST_ELABORATION: "Can you look at tuning those?" "Yeah, I'll do it. I'll
             # tune the webhook alert thresholds.": the reply's own words say what was taken
             # on; one item, in those words ("I'll run it against staging": the request's object).
@@ -1136,8 +1142,15 @@ class Digester:
             named = self._recent_proposal(entry, consume=True)
             if named:
                 task = f"{named}{do_that.group('rest')}"
-        if task and (rules.shape(task) != "anaphoric" or references.POINTED_BOTH.search(task)
-                     or references.handing_those(task)):
+        referring = rules.REFERRING.match(task) if task and rules.shape(task) == "referring" else None
+        if referring is not None and referring.group("pron").lower() in ("that", "it", "this") \
+                and task.split()[0].lower() not in rules.GENERIC_VERBS and (named := self._recent_proposal(entry)):
+            # "We should do a seniors' rate." … "Tariq, set that up on Eventbrite?": the request's
+            # verb and place, the proposal's object.
+            self._recent_proposal(entry, consume=True)
+            task = rules.substitute(task, named)
+        elif task and (rules.shape(task) != "anaphoric" or references.POINTED_BOTH.search(task)
+                       or references.handing_those(task)):
             # "the flaky checkout tests… Could you pair with Mei on those?", "Marcus, the
             # webhook one, can you pair with Ana on it?" (POINTED_OBJECT); "both" only ever
             # stands for two things just named together, so "upgrade both" is resolved too.
@@ -1424,7 +1437,10 @@ class Digester:
             # not "have the truck there at eight", which says when, not what.
             said, wanted = set(content_words(reply)), set(content_words(asked))
             extra = said - wanted - rules.GENERIC_VERBS
-            if commitment.shape == "full" and reply_verb != "have" and len(extra) >= 2 \
+            # ("I'll send them our standard DPA": "them" is whom it goes to; the reply still names it.)
+            names_it = commitment.shape == "full" or (commitment.shape == "referring"
+                                                      and _POINTING_WORD.search(reply) is None)
+            if names_it and reply_verb != "have" and len(extra) >= 2 \
                     and not (said & wanted).issubset(rules.GENERIC_VERBS):
                 return reply, due
             adjunct = rules.ADJUNCT_OF_IT.match(reply) if reply_verb in rules.GENERIC_VERBS else None
@@ -1799,6 +1815,7 @@ _IF_FIRST = re.compile(r"\bif\s+(?!you\s+(?:can|could|don't\s+mind|have\s+(?:a\s
                        r"|it's\s+not\s+too)\w", re.IGNORECASE)
 _PURPOSE_KEPT = re.compile(r"\s+so(?:\s+that)?\s+(?=(?:the|our|your|their)\s|(?-i:[A-Z])\w+\s)", re.IGNORECASE)
 _WHAT_I_DO = re.compile(r"\b[Ww]hat\s+I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\s+do\s+is\b")
+_POINTING_WORD = re.compile(r"\b(?:it|that|this|those|these)\b", re.IGNORECASE)
 _THEM = re.compile(r"(?<=\s)'em\b")
 _LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+")
 _AND_BEFORE = re.compile(r",?\s+and\s+$")

@@ -261,6 +261,8 @@ def topic_of(lead: str) -> str | None:
     topic = _TOPIC_LEAD.search(lead)
     if topic is None or not content_words(topic.group("t")) or set(topic.group("t").lower().split()) & _NOT_TOPICS:
         return None
+    if re.fullmatch(r"[A-Z][\w'-]*", topic.group("t").strip()):
+        return None  # "Tariq, set that up": a name said to someone, no topic
     words = topic.group("t")
     return words if len(words.split()) > 2 else f"the {words}"
 

@@ -959,7 +959,7 @@ IMPERATIVE_VERBS = frozenset("accrue book call ring email send update fix add wr
                              "order schedule post upload submit chase confirm print cancel raise log circulate pull ping "
                              "invite loop reschedule rebook renew reorder restock escalate approve sign finish reconcile "
                              "translate contact remind notify reply respond remove delete drop tag move merge close deploy "
-                             "publish rename archive".split())
+                             "publish rename archive set sort arrange organise organize check".split())
 IMPERATIVE = re.compile(r"^(?:(?:just|please|so|and|then|also)\s+)*(?P<t>(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r")\s+\S.*)",
                         re.IGNORECASE)
 REACH_ME = re.compile(rf"(?:{_CONTACT})\s+(?:me|us)\b", re.IGNORECASE)

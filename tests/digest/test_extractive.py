@@ -2101,3 +2101,22 @@ def test_maybe_from_after_a_request_says_from_whom() -> None:
 @pytest.mark.parametrize("said", ["No problem. Let me just put you on the big speaker.", "I'm going to murder that fireplace."])
 def test_the_speakerphone_and_murdering_a_fireplace_are_no_work(said: str) -> None:
     assert owned(digest((ALICE, said))) == []
+
+
+def test_a_reply_naming_the_thing_for_a_recipient_wins_over_a_thin_order() -> None:
+    result = digest((BOB, "The DPA. Should I just send our standard one or wait for theirs?"),
+                    (ALICE, "Send ours. Always send ours first, it saves us weeks of redlines."),
+                    (BOB, "Okay, makes sense. I'll send them our standard DPA today then."))
+    assert owned(result) == [("Bob Okafor", "send them our standard DPA")]
+
+
+def test_that_in_a_request_after_a_proposal_is_the_proposal_under_the_requests_verb() -> None:
+    result = digest((BOB, "Ha! Okay, we should probably do a seniors' rate for the matinee anyway."),
+                    (ALICE, "Let's do it. Seniors fifteen dollars. Bob, set that up on Eventbrite?"), (BOB, "On it."))
+    assert owned(result) == [("Bob Okafor", "set up a seniors' rate for the matinee on Eventbrite")]
+
+
+def test_when_and_in_what_form_after_taking_a_request_keeps_the_request() -> None:
+    result = digest((ALICE, "Bob, could you bring back an option for time-limited loading on the quay, for the next session?"),
+                    (BOB, "Yes, I can do that. I'll have a short paper for the June session."))
+    assert owned(result) == [("Bob Okafor", "bring back an option for time-limited loading on the quay, for the next session")]

@@ -80,3 +80,8 @@ def test_person_mentioned_is_someone_spoken_of_not_to() -> None:
 
     assert references.person_mentioned("I'll check with Fiona, Pieter?", in_the_call) == "Fiona"
     assert references.person_mentioned("Can you call the landlord about the awning?", in_the_call) == "the landlord"
+
+
+def test_a_name_said_to_someone_is_no_topic() -> None:
+    assert references.topic_of("So, call sheet:") == "the call sheet"
+    assert references.topic_of("Let's do it. Tariq,") is None
