@@ -1302,6 +1302,15 @@ class Digester:
                     before = len(made)
                     # "I can send you our reference config." "Yes please.": "you" took it up.
                     task = rules.personal(request.task, me=None, you=speaker)
+                    how = next((later.task for later in waiting[waiting.index(request) + 1:]
+                                if later.offer_by is not None and later.entry == request.entry
+                                and later.offer_by.participant == request.offer_by.participant
+                                and (pointing := rules.REFERRING.match(later.task)) is not None
+                                and pointing.group("pron").lower() in ("it", "them", "that", "those", "these")), None)
+                    if how is not None:
+                        # "Want me to write up a comparison doc? I can put it under PLAT-2304, with
+                        # the cost numbers." "Yes please.": the offer, and where "it" will go.
+                        task = clip(f"{task} and {rules.personal(how, me=None, you=speaker)}", TASK_LIMIT)
                     self._add_item(request.offer_by, task, line.offset, request.due, entry, made)
                     if len(made) > before and made[-1].sequence == self._sequence:
                         made[-1].offered = True
@@ -1442,6 +1451,11 @@ class Digester:
                                                       and _POINTING_WORD.search(reply) is None)
             if names_it and reply_verb != "have" and len(extra) >= 2 \
                     and not (said & wanted).issubset(rules.GENERIC_VERBS):
+                more = _AND_MORE.search(asked)
+                if more is not None and said.isdisjoint(content_words(more.group("more"))):
+                    # "Can you call the client and get instructions on the counter-offer?" "I'll
+                    # call Mele at Tasman this afternoon": whom, from the reply; the rest, asked.
+                    return clip(f"{reply} and {more.group('more')}", TASK_LIMIT), due
                 return reply, due
             adjunct = rules.ADJUNCT_OF_IT.match(reply) if reply_verb in rules.GENERIC_VERBS else None
             if adjunct is not None and extra - rules.THE_CALL_ITSELF:
@@ -1815,6 +1829,7 @@ _IF_FIRST = re.compile(r"\bif\s+(?!you\s+(?:can|could|don't\s+mind|have\s+(?:a\s
                        r"|it's\s+not\s+too)\w", re.IGNORECASE)
 _PURPOSE_KEPT = re.compile(r"\s+so(?:\s+that)?\s+(?=(?:the|our|your|their)\s|(?-i:[A-Z])\w+\s)", re.IGNORECASE)
 _WHAT_I_DO = re.compile(r"\b[Ww]hat\s+I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\s+do\s+is\b")
+_AND_MORE = re.compile(r"\sand\s+(?P<more>[a-z][\w'-]*\s+\S.*)$")
 _POINTING_WORD = re.compile(r"\b(?:it|that|this|those|these)\b", re.IGNORECASE)
 _THEM = re.compile(r"(?<=\s)'em\b")
 _LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+")

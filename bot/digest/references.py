@@ -189,7 +189,7 @@ _NOT_TOPICS = frozenset("okay ok yes yeah yep sure right so well fine great perf
 # the plan on Monday": a short definite object ("the plan") said more fully just before
 # ("the plan for the certificate rotation", "the body corporate approval form") is named so.
 _SHORT_OBJECT = re.compile(r"\b(?P<det>the|your|our|their|my)\s+(?P<np>(?:[\w-]+\s+)?(?P<head>[a-z][\w-]{2,}))"
-                           r"(?=\s*$|\s+(?:to|for|by|with|in|on|at|from|into|before|after|tonight|today|tomorrow|and|over|out"
+                           r"(?=\s*$|\s+(?:to|for|by|with|in|on|at|from|into|before|after|tonight|today|tomorrow|and|over|out|again"
                            r"|up|back|first|next|this|once|when|so|as)\b|\s*[,.;])")
 _WHEN = re.compile(r"\d|\b(?:first|second|third|fourth|fifth|\w+teenth|\w+tieth|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
                    r"|morning|afternoon|evening|night|week|month|year|january|february|march|april|may|june|july|august"

@@ -1376,7 +1376,8 @@ def first_name(person: Speaker) -> str:
 
 
 ME = re.compile(r"\bme\b")
-YOU = re.compile(r"\byou\b(?!['’]|\s+(?:are|were|can|could|will|would|have|had|know|need|want|should|do|did|guys|all)\b)")
+YOU = re.compile(r"\byou\b(?!['’]|\s+(?:are|were|can|could|will|would|have|had|know|need|want|should|do|did|guys|all)\b)"
+                 r"|(?<=\blet\s)you(?=\s+know\b)")  # "let you know" is whom to tell ("you know" alone is a filler)
 
 
 def personal(task: str, me: Speaker | None, you: Speaker | None) -> str:

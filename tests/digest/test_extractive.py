@@ -2120,3 +2120,21 @@ def test_when_and_in_what_form_after_taking_a_request_keeps_the_request() -> Non
     result = digest((ALICE, "Bob, could you bring back an option for time-limited loading on the quay, for the next session?"),
                     (BOB, "Yes, I can do that. I'll have a short paper for the June session."))
     assert owned(result) == [("Bob Okafor", "bring back an option for time-limited loading on the quay, for the next session")]
+
+
+def test_let_you_know_names_whom_to_tell() -> None:
+    result = digest((BOB, "I could stay till four if they can't find anyone."),
+                    (ALICE, "Thank you, Bob, hopefully it won't come to that. I'll chase the staff bank again and let you know."))
+    assert owned(result) == [("Alice Chen", "chase the staff bank again and let Bob know")]
+
+
+def test_an_offer_and_where_it_will_go_are_one_item() -> None:
+    result = digest((ALICE, "Want me to write up a proper comparison doc? I can put it under PLAT-2304, with the cost numbers."),
+                    (BOB, "Yes please. Before we commit either way."))
+    assert owned(result) == [("Alice Chen", "write up a proper comparison doc and put it under PLAT-2304, with the cost numbers")]
+
+
+def test_a_reply_naming_whom_keeps_the_rest_of_the_request() -> None:
+    result = digest((ALICE, "Bob, can you call the client and get instructions on the counter-offer?"),
+                    (BOB, "Yep, I'll call Mele at Tasman this afternoon."))
+    assert owned(result) == [("Bob Okafor", "call Mele at Tasman and get instructions on the counter-offer")]
