@@ -110,7 +110,7 @@ _ASSIGNMENT_HINT = re.compile(r"will|'ll|going to|gonna|shall|owns|takes|taking|
                               r"|next step")
 _DIGIT = re.compile(r"\d")
 # ("check that that test passes", "had had" are grammar, not a stumble)
-_REPEATED = re.compile(r"\b(?!(?:that|had)\b)(?P<w>[A-Za-z']+)(?:,?\s+(?P=w)\b)+", re.IGNORECASE)
+_REPEATED = re.compile(r"\b(?!(?:that|had)\b)(?P<w>[A-Za-z']+)(?:,?\s+(?P=w)\b(?!['’]))+", re.IGNORECASE)
 _DANGLING = re.compile(r"\s(?:(?:in|on|at|by|during|for|until|till|before|after|within|over|from)(?:\s+(?:the|this|that))?"
                        r"|the|this|that)\s*$", re.IGNORECASE)
 # "Carol will probably…", "Bob's likely going to…": what someone is expected to do.
@@ -1629,6 +1629,8 @@ class Digester:
         and the date (from the clause, or else from ``before``, the words before the cue
         ("Tomorrow I'll send…"), or else from the rest of the sentence)."""
         text = rules.WHETHER_IF.sub(r"\1 whether", raw.strip(" ,:;"))
+        if _REPEATED.search(text):
+            text = _REPEATED.sub(r"\g<w>", text)  # "off the, the Toast menu", "by, um, by Monday": said twice while thinking
         clause = rules.CLAUSE.search(text)
         main, rest = (text[: clause.start()], text[clause.start():]) if clause else (text, "")
         purpose = _PURPOSE_KEPT.match(rest) if rest else None
@@ -1662,8 +1664,6 @@ class Digester:
         if concrete is None:
             concrete = self._dates.first(rest) if rest else None
         main = re.sub(r"\s+though,", ",", main)
-        if _REPEATED.search(main):
-            main = _REPEATED.sub(r"\g<w>", main)  # "off the, the Toast menu": a word said twice while thinking
         main = rules.REPORT_BACK_TAIL.sub("", main)  # REPORT_BACK: "look into it and get back to you"
         main = rules.strip_trailing(rules.strip_vocative(main, self._names))
         main = re.sub(r"\s{2,}", " ", re.sub(r",(?:\s*,)+", ",", re.sub(r"\s+,", ",", main))).strip(" ,").strip()  # \x1f is a space too

@@ -86,6 +86,7 @@ TASK_LEAD = re.compile(
     r"^(?:(?:also|just|definitely|certainly|actually|quickly|briefly|then|now|first|still|personally|happily|gladly|probably"
     r"|basically|totally|absolutely|really|honestly|go\s+ahead\s+and|make\s+sure\s+to|be\s+sure\s+to|try\s+to"
     r"|try\s+and|go\s+and|get\s+around\s+to|take\s+care\s+to|make\s+sure\s+I|be\s+the\s+one\s+to|be\s+able\s+to"
+    r"|be\s+(?:happy|okay|ok|fine|alright)\s+to"
     r"|have\s+to|need\s+to|want\s+to"
     r"|be(?=\s+\w+ing\b))\b[,]?\s*)+",
     re.IGNORECASE,
@@ -947,9 +948,6 @@ def open_request_task(body: str, words: frozenset[str]) -> str | None:
     return _first_form(_OPEN_REQUEST_FORMS, body, words)
 
 
-# "You'll…" / "you can…": a request only when said to someone by name.
-ADDRESSED_REQUEST = re.compile(
-    r"\byou(?:'ll|\s+will|'d|\s+would|'re\s+going\s+to|\s+are\s+going\s+to|\s+can|\s+could|\s+should)\s+(?P<t>.+)", re.IGNORECASE)
 # "Sofia, just send me the file.": an imperative softened by "just", said to someone by name.
 # Rule PLAIN_IMPERATIVE: "Okay, don't wait for it this time. Just accrue it based on the cost
 # dashboard estimate." "Yep, will do.": an order, with no name, to the one just spoken with;
@@ -960,6 +958,13 @@ IMPERATIVE_VERBS = frozenset("accrue book call ring email send update fix add wr
                              "invite loop reschedule rebook renew reorder restock escalate approve sign finish reconcile "
                              "translate contact remind notify reply respond remove delete drop tag move merge close deploy "
                              "publish rename archive set sort arrange organise organize check".split())
+# "You'll…" / "you can…": a request only when said to someone by name.
+ADDRESSED_REQUEST = re.compile(
+    r"\byou(?:'ll|\s+will|'d|\s+would|'re\s+going\s+to|\s+are\s+going\s+to|\s+can|\s+could|\s+should"
+    # "Fatima, you're happy to present it?"; "Rahul, you draft the Northway one": the plain
+    # present, said to a name, with a work verb
+    r"|(?:'re|\s+are)\s+(?:happy|okay|ok|fine|good)\s+to|(?=\s+(?:just\s+|then\s+)?(?:" + "|".join(sorted(IMPERATIVE_VERBS | {"do", "take"}))
+    + r")\s))\s+(?:just\s+|then\s+)?(?P<t>.+)", re.IGNORECASE)
 IMPERATIVE = re.compile(r"^(?:(?:just|please|so|and|then|also)\s+)*(?P<t>(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r")\s+\S.*)",
                         re.IGNORECASE)
 REACH_ME = re.compile(rf"(?:{_CONTACT})\s+(?:me|us)\b", re.IGNORECASE)

@@ -2138,3 +2138,16 @@ def test_a_reply_naming_whom_keeps_the_rest_of_the_request() -> None:
     result = digest((ALICE, "Bob, can you call the client and get instructions on the counter-offer?"),
                     (BOB, "Yep, I'll call Mele at Tasman this afternoon."))
     assert owned(result) == [("Bob Okafor", "call Mele at Tasman and get instructions on the counter-offer")]
+
+
+def test_the_plain_present_said_to_a_name_asks() -> None:
+    result = digest((ALICE, "Then, Bob, you draft the Northway one off that and get it to me by, um, by Monday for review."),
+                    (BOB, "Yep, Monday works."))
+    assert owned(result) == [("Bob Okafor", "draft the Northway one off that and get it to Alice for review")]
+    result = digest((ALICE, "Okay. Bob, you're happy to present the stage two design at committee?"), (BOB, "Happy to."))
+    assert owned(result) == [("Bob Okafor", "present the stage two design at committee")]
+
+
+def test_would_you_be_happy_to_asks() -> None:
+    result = digest((ALICE, "Would you be happy to run the tech due diligence call, Bob?"), (BOB, "Yeah, sure."))
+    assert owned(result) == [("Bob Okafor", "run the tech due diligence call")]
