@@ -1567,10 +1567,11 @@ class Digester:
     # -- items ---------------------------------------------------------------------------
     def _add_item(self, owner: Speaker, task: str, said_at: timedelta, due: date | None, entry: int,
                   made: list[_Item], weak: bool = False) -> None:
-        task = clip(references.fuller_object(self._name_third_person(task, entry),
-                                             [text for text, said in reversed(self._recent_texts)
-                                              if entry - said <= 3]),
-                    TASK_LIMIT)
+        recent = [text for text, said in reversed(self._recent_texts) if entry - said <= 3]
+        task = self._name_third_person(task, entry)
+        if " one" in task:
+            task = references.one_named(task, [text for text in recent[1:]])
+        task = clip(references.fuller_object(task, recent), TASK_LIMIT)
         # Whichever way the item came (a promise, an accepted request, an assignment), the
         # same words are never work: the call itself, small talk, a someday intention.
         if not task or rules.is_chatter(task) or rules.is_vague(task):

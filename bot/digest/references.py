@@ -416,3 +416,29 @@ def third_person(task: str, name: str) -> str:
             return f"{name}'s {following}"
         return name + (" " + following if following else "")
     return HIM_HER.sub(replace, task, count=1)
+
+
+# Rule ONE_OF_THEM: "And a post-mortem for the customer?" … "I'll do the customer-facing one":
+# "one" stands for the head of the thing just asked about, named by what tells it apart.
+_THE_ONE = re.compile(r"\bthe\s+(?P<mod>(?!(?:first|second|third|last|next|other|same|right|wrong|big|new|old|only)\b)"
+                      r"[\w-]+(?:\s+[\w-]+)?)\s+one\b", re.IGNORECASE)
+
+
+def one_named(task: str, texts: list[str]) -> str:
+    """``task`` with "the <modifier> one" named by the head noun of the first thing said in
+    the nearest of ``texts`` that names things (ONE_OF_THEM); unchanged otherwise."""
+    one = _THE_ONE.search(task)
+    if one is None or task[: one.start()].rstrip().endswith((",", "—", "-")):
+        return task  # "our roster template, the Excel one": the thing the task just named
+    modifier = {word.lower() for word in one.group("mod").split()}
+    if modifier & _NP_STOP:
+        return task  # "the logs from one of the scanners"
+    for text in texts:
+        phrases = noun_phrases(text)
+        if not phrases:
+            continue
+        head = phrases[0].split()[-1]
+        if head.lower() in modifier or head.lower() in _NOT_REFERENTS or head.lower() == "one":
+            return task
+        return f"{task[: one.end() - 3]}{head}{task[one.end():]}"
+    return task

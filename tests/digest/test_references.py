@@ -85,3 +85,12 @@ def test_person_mentioned_is_someone_spoken_of_not_to() -> None:
 def test_a_name_said_to_someone_is_no_topic() -> None:
     assert references.topic_of("So, call sheet:") == "the call sheet"
     assert references.topic_of("Let's do it. Tariq,") is None
+
+
+@pytest.mark.parametrize(("task", "named"), [
+    ("do the customer-facing one", "do the customer-facing post-mortem"),
+    ("send the roster template, the Excel one", "send the roster template, the Excel one"),  # named already
+    ("send the logs from one of the scanners", "send the logs from one of the scanners"),  # an amount
+])
+def test_the_one_told_apart_is_the_thing_just_asked_about(task: str, named: str) -> None:
+    assert references.one_named(task, ["Good. And a post-mortem for the customer?"]) == named
