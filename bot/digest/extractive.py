@@ -111,7 +111,7 @@ _ASSIGNMENT_HINT = re.compile(r"will|'ll|going to|gonna|shall|owns|takes|taking|
 _DIGIT = re.compile(r"\d")
 # ("check that that test passes", "had had" are grammar, not a stumble)
 _REPEATED = re.compile(r"\b(?!(?:that|had)\b)(?P<w>[A-Za-z']+)(?:,?\s+(?P=w)\b(?!['’]))+", re.IGNORECASE)
-_DANGLING = re.compile(r"\s(?:(?:in|on|at|by|during|for|until|till|before|after|within|over|from)(?:\s+(?:the|this|that))?"
+_DANGLING = re.compile(r"\s(?:(?:in|on|at|by|during|for|until|till|before|after|within|over|from|out\s+of|to|into)(?:\s+(?:the|this|that))?"
                        r"|the|this|that)\s*$", re.IGNORECASE)
 # "Carol will probably…", "Bob's likely going to…": what someone is expected to do.
 _PREDICTION = re.compile(r"\b(?:probably|maybe|possibly|hopefully|likely|perhaps)\b", re.IGNORECASE)
@@ -465,6 +465,8 @@ class Digester:
                 used.add(index)
                 if not personal_plans:  # a plan answering "any plans for the weekend?" is no item
                     commitment.task = rules.personal(commitment.task, me=None, you=listener)
+                    if index + 1 < len(sentences):
+                        commitment.task = references.named_after(commitment.task, sentences[index + 1].text)
                     before = " ".join(earlier.text for earlier in sentences[:index])
                     self._place_commitment(commitment, line, entry, made, accepted, before)
                 continue

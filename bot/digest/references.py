@@ -49,7 +49,8 @@ _SAID_OF_IT = frozenset("ready done fine finished gone broken late due out over 
                         "there here not still already been got going a an the just really very too all".split())
 # After "a": an amount or a person ("a hundred", "a couple of", "a friend"), never what "it" was.
 _NOT_A_THING = frozenset("hundred thousand million dozen couple few lot little bit row while half quarter third fair "
-                         "friend guy person colleague contractor customer client bunch number".split())
+                         "friend guy person colleague contractor customer client bunch number competitor company firm agency "
+                         "vendor supplier partner".split())
 # "did that come in?", "that makes sense": "that" before a verb is no determiner.
 _NP_VERBS = frozenset("come came comes go goes went make makes made get gets got work works worked happen happens happened "
                       "look looks sound sounds mean means say says said seem seems help helps was were".split())
@@ -350,6 +351,18 @@ def topic_fragment(texts: list[str], plural: bool) -> str | None:
         if found is not None:
             return found
     return None
+
+
+def named_after(task: str, following: str) -> str:
+    """NAMED_AFTER: "I'll raise it at the annual plan workshop. The Newtown School crossing.":
+    ``task`` with its "it" or "them" named by a noun phrase said as the very next sentence."""
+    match = pointed(task)
+    if match is None or match.group("p").lower() not in ("it", "them"):
+        return task
+    topic = topic_fragment([following], match.group("p").lower() == "them")
+    if topic is None or _FRAGMENT.fullmatch(following.strip()) is None:
+        return task
+    return f"{task[: match.start()]}the {topic}{task[match.end():]}"
 
 
 # -- third-person references -------------------------------------------------------------

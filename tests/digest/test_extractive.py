@@ -2151,3 +2151,18 @@ def test_the_plain_present_said_to_a_name_asks() -> None:
 def test_would_you_be_happy_to_asks() -> None:
     result = digest((ALICE, "Would you be happy to run the tech due diligence call, Bob?"), (BOB, "Yeah, sure."))
     assert owned(result) == [("Bob Okafor", "run the tech due diligence call")]
+
+
+def test_it_named_by_the_very_next_sentence() -> None:
+    result = digest((ALICE, "I'll raise it at the annual plan workshop on the twenty-eighth. The Newtown School crossing. "
+                            "Put it on my list."))
+    assert owned(result) == [("Alice Chen", "raise the Newtown School crossing at the annual plan workshop")]
+
+
+def test_a_period_leaves_no_out_of_behind() -> None:
+    result = digest((BOB, "Atlantico is long-range now."), (ALICE, "Move the Atlantico deal out of this quarter then, please."),
+                    (BOB, "Will do."))
+    assert owned(result) == [("Bob Okafor", "move the Atlantico deal")]
+    result = digest((BOB, "Atlantico is long-range now."), (ALICE, "Move the Atlantico deal to next quarter then."),
+                    (BOB, "Will do."))
+    assert owned(result) == [("Bob Okafor", "move the Atlantico deal")]
