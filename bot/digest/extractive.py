@@ -117,7 +117,7 @@ _DANGLING = re.compile(r"\s(?:(?:in|on|at|by|during|for|until|till|before|after|
 _PREDICTION = re.compile(r"\b(?:probably|maybe|possibly|hopefully|likely|perhaps)\b", re.IGNORECASE)
 _PERFECT = re.compile(r"have\s+(?:\w+ed|been|done|gone|sent|seen|told|said|made|taken|given|written|known|got|gotten)\b",
                       re.IGNORECASE)
-_FILLER_WORDS = frozenset("um umm uh uhh uhm erm er hmm hmmm mm ah know mean like basically kind sort say".split())
+_FILLER_WORDS = frozenset("um umm uh uhh uhm erm er hmm hmmm mm ah know mean like basically kind sort".split())
 # The words an opening discourse marker starts with (see ``rules.LEAD``).
 _LEAD_WORDS = frozenset("ok okay so yeah yes yep yup sure alright all right well and also then great cool perfect fine oh "
                         "good now but plus anyway thanks thank sounds got absolutely definitely no of hmm hmmm honestly "
@@ -1478,6 +1478,8 @@ class Digester:
 
     def _assignments_apart(self, body: str) -> list[str]:
         """``body`` cut before each ", and <name> will/owns…" that assigns work of its own."""
+        if " and " not in body:
+            return [body]
         cuts = [joined.start() for start, end, _ in self._names.find(body)
                 if (joined := _AND_BEFORE.search(body, 0, start)) is not None and joined.start() > 0
                 and rules.THIRD_PERSON.match(body[end:])]
@@ -1902,7 +1904,7 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
     ws = frozenset(found)
     if "'" in text:
         ws = ws.union(word.split("'")[0] for word in found if "'" in word)
-    if not ws.isdisjoint(_FILLER_WORDS):
+    if not ws.isdisjoint(_FILLER_WORDS) or ", say," in text:  # "transfer, say, twelve of those"
         text = remove_filler(text)
     body = rules.LEAD.sub("", text) if found and found[0] in _LEAD_WORDS else text
     lower = body.lower()

@@ -9,6 +9,7 @@ address Will.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bot.digest.sentences import fold
@@ -104,6 +105,7 @@ _FAMILY_FIRST_NAMES = frozenset("tan lim lee ng ong wong goh chua chan koh teo a
                                 "huang zhao zhou xu sun zhu guo luo kim park choi jung kang cho yoon jang".split())
 
 
+@functools.lru_cache(maxsize=1024)
 def called(display_name: str) -> str:
     """The name a participant is called by in a sentence: the first name ("Alice" for Alice
     Chen), two short given names said together ("Mei Ling" for Mei Ling Goh), the given names

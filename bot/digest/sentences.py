@@ -74,7 +74,8 @@ _SPACE_COMMA = re.compile(r"\s+([,.!?])")
 def remove_filler(text: str) -> str:
     """``text`` without hesitations ("um", "uh", ", you know,"), tidied."""
     cleaned = _FILLER.sub("", text)
-    cleaned = _WORD_THEN_COMMA.sub(r"\1 ", cleaned)  # "from, um, Charnwood": "from Charnwood"
+    if ", " in cleaned:
+        cleaned = _WORD_THEN_COMMA.sub(r"\1 ", cleaned)  # "from, um, Charnwood": "from Charnwood"
     cleaned = _COMMAS.sub(",", cleaned)
     cleaned = _SPACE_COMMA.sub(r"\1", cleaned)
     cleaned = _SPACES.sub(" ", cleaned)
