@@ -1829,15 +1829,23 @@ _BEFORE_A_CONDITIONAL_ACT = re.compile(
     r"(?P<act>.+?)(?:,\s*|\s+)and\s+(?:then\s+)?(?:I'll\s+)?"
     r"(?:call|ring|phone|text|ping|message|email|tell|let|alert|page|notify|warn|flag|escalate|shout|loop)\b"
     r"(?:(?!\band\b).)*?\bif\b", re.IGNORECASE)  # "…and call you if…", not "the stickers and pins if…"
+# "Nadia, if Aisha says yes, … you'd need to do the loan form": a condition before the request
+# (politeness, "if you can", is none).
 _IF_FIRST = re.compile(r"\bif\s+(?!you\s+(?:can|could|don't\s+mind|have\s+(?:a\s+)?(?:time|sec|second|minute|moment|chance)"
                        r"|get\s+(?:a\s+)?(?:chance|minute|moment|sec))|possible|that's\s+(?:ok|okay|alright|fine)|not\b"
                        r"|it's\s+not\s+too)\w", re.IGNORECASE)
+# "…so the comms lead gets paged automatically": a purpose said of a thing or a person by name
+# says what the task is for; one said with a pronoun ("so she has it") only why.
 _PURPOSE_KEPT = re.compile(r"\s+so(?:\s+that)?\s+(?=(?:the|our|your|their)\s|(?-i:[A-Z])\w+\s)", re.IGNORECASE)
+# "So what I'll do is pull the numbers": a promise said as a cleft ("what I can do is" offers).
 _WHAT_I_DO = re.compile(r"\b[Ww]hat\s+I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\s+do\s+is\b")
+# The second half of a request ("call the client and get instructions on the counter-offer").
 _AND_MORE = re.compile(r"\sand\s+(?P<more>[a-z][\w'-]*\s+\S.*)$")
 _POINTING_WORD = re.compile(r"\b(?:it|that|this|those|these)\b", re.IGNORECASE)
 _THEM = re.compile(r"(?<=\s)'em\b")
+# A name said first, to someone ("Zofia, do you want me to…").
 _LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+")
+# ", and" before a second assignment in the same sentence (ASSIGNMENTS_APART).
 _AND_BEFORE = re.compile(r",?\s+and\s+$")
 _AND_BEFORE_START = re.compile(r"^,?\s*and\s+")
 _DETERMINER_LEFT = re.compile(r"\sthe\s*$", re.IGNORECASE)
