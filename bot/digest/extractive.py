@@ -107,7 +107,7 @@ _DECISION_WORDS = frozenset("agreed decided decision settled consensus aligned f
 _DECISION_VERBS = frozenset("go stick going".split())  # "let's go with", "we're going with"
 _PROPOSAL_WORDS = frozenset("should need have must ought someone somebody".split())
 _ASSIGNMENT_HINT = re.compile(r"will|'ll|going to|gonna|shall|owns|takes|taking|owning|handling|action item|to-?do"
-                              r"|next step")
+                              r"|next step|you've got|you have got")
 _DIGIT = re.compile(r"\d")
 # ("check that that test passes", "had had" are grammar, not a stumble)
 _REPEATED = re.compile(r"\b(?!(?:that|had)\b)(?P<w>[A-Za-z']+)(?:,?\s+(?P=w)\b(?!['’]))+", re.IGNORECASE)
@@ -1092,11 +1092,16 @@ class Digester:
             return False
         body = sentence.body
         offer = rules.OFFER.match(body)
+        topic = None
         if offer is None and sentence.named and (name := _LEADING_NAME.match(body)) is not None \
                 and self._names.resolve(name.group(1)) is not None:
             offer = rules.OFFER.match(body[name.end():])  # "Zofia, do you want me to do a reference check?"
+            topic = name.group("topic")  # "Helen, on the forecast, do you want me to look it over?"
         if offer:
             raw = offer.group("t") or offer.group("t2") or offer.group("t3") or ""
+            pointing = references.pointed(raw) if topic else None
+            if pointing is not None and topic is not None:
+                raw = f"{raw[: pointing.start()]}{topic}{raw[pointing.end():]}"
             if "if" in sentence.wordset:
                 raw = rules.WHETHER_IF.sub(r"\1 whether", raw)  # "should I ask her if we can…?" asks, on no condition
             if re.search(r"\bor\b", raw, re.IGNORECASE) or _PERFECT.match(raw) or rules.conditional(" " + raw):
@@ -1548,6 +1553,8 @@ class Digester:
             verb = match.groupdict().get("ing") or match.groupdict().get("s")
             if verb:
                 raw = f"{rules.ASSIGNED_VERB[verb.lower()]} {raw}"  # "Tane owns the cleanup": own the cleanup
+            elif match.groupdict().get("got"):
+                raw = f"do {raw}"  # "Chris, you've got the casting call": do the casting call
             if rules.NOT_A_TASK.match(raw) or rules.conditional(" " + raw):
                 return False  # "Carol will only do it if we freeze the schema": a contingency
             task, due = self._task(raw)
@@ -1844,7 +1851,7 @@ _AND_MORE = re.compile(r"\sand\s+(?P<more>[a-z][\w'-]*\s+\S.*)$")
 _POINTING_WORD = re.compile(r"\b(?:it|that|this|those|these)\b", re.IGNORECASE)
 _THEM = re.compile(r"(?<=\s)'em\b")
 # A name said first, to someone ("Zofia, do you want me to…").
-_LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+")
+_LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+(?:(?:on|about|for|re|regarding)\s+(?P<topic>[^,]{1,40}),\s+)?")
 # ", and" before a second assignment in the same sentence (ASSIGNMENTS_APART).
 _AND_BEFORE = re.compile(r",?\s+and\s+$")
 _AND_BEFORE_START = re.compile(r"^,?\s*and\s+")

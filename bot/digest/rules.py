@@ -960,11 +960,13 @@ IMPERATIVE_VERBS = frozenset("accrue book call ring email send update fix add wr
                              "publish rename archive set sort arrange organise organize check".split())
 # "You'll…" / "you can…": a request only when said to someone by name.
 ADDRESSED_REQUEST = re.compile(
+    # "Wei, your team will replace the two cracked panels?": asked of the one named, for their side
+    r"(?:\byour\s+(?:team|side|folks|people|crew|office|guys)(?:'ll|\s+will)(?=\s)|"
     r"\byou(?:'ll|\s+will|'d|\s+would|'re\s+going\s+to|\s+are\s+going\s+to|\s+can|\s+could|\s+should"
     # "Fatima, you're happy to present it?"; "Rahul, you draft the Northway one": the plain
     # present, said to a name, with a work verb
     r"|(?:'re|\s+are)\s+(?:happy|okay|ok|fine|good)\s+to|(?=\s+(?:just\s+|then\s+)?(?:" + "|".join(sorted(IMPERATIVE_VERBS | {"do", "take"}))
-    + r")\s))\s+(?:just\s+|then\s+)?(?P<t>.+)", re.IGNORECASE)
+    + r")\s)))\s+(?:just\s+|then\s+)?(?P<t>.+)", re.IGNORECASE)
 IMPERATIVE = re.compile(r"^(?:(?:just|please|so|and|then|also)\s+)*(?P<t>(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r")\s+\S.*)",
                         re.IGNORECASE)
 REACH_ME = re.compile(rf"(?:{_CONTACT})\s+(?:me|us)\b", re.IGNORECASE)
@@ -987,7 +989,7 @@ ACCEPT = re.compile(
     r"|not\s+at\s+all"
     r"|can\s+do|happy\s+to|sounds\s+good|you\s+got\s+it|got\s+it|consider\s+it\s+done|for\s+sure|certainly|alright"
     r"|all\s+right|i\s+can|i\s+will|i'll|i'm\s+on\s+it|i've\s+got\s+it|i\s+got\s+it|i'd\s+be\s+happy\s+to|sure\s+thing"
-    r"|roger|done|totally|course|i'm\s+going\s+to|i\s+am\s+going\s+to|let\s+me(?!\s+(?:see|think))|then\s+yes|fine|perfect"
+    r"|roger|done|totally|course|i'm\s+going\s+to|i\s+am\s+going\s+to|let\s+me(?!\s+(?:see|think))|then\s+yes|fine|perfect|agreed|deal"
     r"|that(?:'s|\s+is)\s+(?:fine|ok|okay|no\s+problem)|sounds\s+fine"
     # "Wednesday works.", "That works for me.": agreeing to the proposed slot is agreeing.
     r"|(?:(?:that|this|it|\w+day|tomorrow|today)\s+)?works(?:\s+for\s+me)?(?=\s*[.!,]|\s*$))\b",
@@ -1035,7 +1037,12 @@ DECISION = re.compile(
 DECISION_BAD = re.compile(r"\b(?:didn't|did\s+not|never|haven't|have\s+not|not\s+yet|undecided)\b|\?\s*$", re.IGNORECASE)
 THIRD_PERSON = re.compile(
     r"^(?:'ll|\s+will|\s+is\s+going\s+to|'s\s+going\s+to|\s+is\s+gonna|'s\s+gonna|\s+shall"
-    r"|\s+(?:is|'s)\s+(?P<ing>taking|owning|handling)(?=\s)|\s+(?P<s>owns|takes))" + ADVERBS + r"\s+(?P<t>.+)",
+    r"|\s+(?:is|'s)\s+(?P<ing>taking|owning|handling)(?=\s)|\s+(?P<s>owns|takes)"
+    # "Chris, you've got the casting call", "Tom, you've got the spike on quiet hours": given to
+    # the one named (not "you've got a point", "you've got the relationship with them")
+    r"|,\s+you(?:'ve|\s+have)\s+(?P<got>got)(?=\s+(?:the|a|an)\s+(?!(?:point|floor|mic|microphone|relationship|access|time"
+    r"|minute|second|sec|moment|question|right|idea|numbers?|list|login|keys?|details|context|background)\b)))"
+    + ADVERBS + r"\s+(?P<t>.+)",
     re.IGNORECASE,
 )
 # "Tane owns the dead-letter cleanup", "Sophie is taking the renewal": the verb is part of

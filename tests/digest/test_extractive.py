@@ -2166,3 +2166,22 @@ def test_a_period_leaves_no_out_of_behind() -> None:
     result = digest((BOB, "Atlantico is long-range now."), (ALICE, "Move the Atlantico deal to next quarter then."),
                     (BOB, "Will do."))
     assert owned(result) == [("Bob Okafor", "move the Atlantico deal")]
+
+
+def test_you_have_got_the_work_gives_it_to_the_one_named() -> None:
+    assert owned(digest((ALICE, "Bob, you've got the casting call. You were great at the last one."))) == [
+        ("Bob Okafor", "do the casting call")]
+    assert owned(digest((ALICE, "Bob, you've got a point there."))) == []
+    assert owned(digest((ALICE, "Bob, you've got the relationship with them."))) == []
+
+
+def test_your_team_will_asks_the_one_named_and_agreed_says_yes() -> None:
+    result = digest((ALICE, "Bob, your team will replace the two cracked panels at no cost to us. Agreed?"),
+                    (BOB, "Agreed. Yes."))
+    assert owned(result) == [("Bob Okafor", "replace the two cracked panels at no cost to us")]
+
+
+def test_an_offer_after_a_name_and_a_topic_names_it_by_the_topic() -> None:
+    result = digest((BOB, "Alice, on the forecast, do you want me to, um, look it over before the bank sees it? "
+                          "I'm happy to."), (ALICE, "Yes please."))
+    assert owned(result) == [("Bob Okafor", "look the forecast over before the bank sees it")]
