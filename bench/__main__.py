@@ -232,14 +232,15 @@ DESCRIPTIONS = {
 # Prose under a run's heading (the tables are generated, so notes live here to survive a run).
 NOTES = {
     "digest": (
-        "The rules are those of 0e6a6a7 (round five: assignments answered by their assignee, offers turned down or "
+        "The rules are those of 46ed201 (round five: assignments answered by their assignee, offers turned down or "
         "explained, orders said to a name, \"it\" said with \"a\" or named by the next sentence; "
         "bench/digest_eval/README.md, \"Held-out runs\"). Dev grew 171 -> 191 meetings (`dev14a/b`, `dev15a/b`, "
         "written blind; before study 0.647 / 0.695 and 0.649 / 0.663); held-out is the same 65 meetings, where the "
         "round's start (eacfe88) scored 0.796 / 0.761. `digest_seconds_20k` is this machine's figure, for capacity "
         "planning (the last stop's code took 5.09 s on its machine, about three times slower than this one); the goal is "
         "`digest_time_ratio_10x_entries`, two timings in one run. Timed back to back on the same 191 dev meetings, the "
-        "round's start took 1.70-1.77 s and this code 1.82-1.84 s: the new rules cost about 5%. "
+        "round's start and this code differ by 3-8% (1.70-1.89 s against 1.82-2.06 s: this machine's timings drift by "
+        "about 10% over minutes, so only runs side by side compare). "
         "`digest_peak_ratio_10x_entries` is above 1 because the transcript is cycled from the dev meetings, so the "
         "summariser's bounded tables fill later; past 20,000 entries the peak stays flat (`digest_peak_ratio_5x_beyond`)."
     ),

@@ -1910,7 +1910,7 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
     """A sentence made ready for the rules; the regular expressions that tidy it run only
     when its words say they have something to do."""
     text = raw.strip()
-    if "what" in text.lower() and " do is " in text:
+    if " do is " in text:
         text = _WHAT_I_DO.sub("I'll", text)  # "So what I'll do is pull the numbers": a promise
     if "'em" in text:
         text = _THEM.sub("them", text)  # "book 'em": them, as a pronoun like any other
