@@ -1151,10 +1151,10 @@ class Digester:
                 task = f"{named}{do_that.group('rest')}"
         referring = rules.REFERRING.match(task) if task and rules.shape(task) == "referring" else None
         if referring is not None and referring.group("pron").lower() in ("that", "it", "this") \
-                and task.split()[0].lower() not in rules.GENERIC_VERBS and (named := self._recent_proposal(entry)):
+                and task.split()[0].lower() not in rules.GENERIC_VERBS \
+                and (named := self._recent_proposal(entry, consume=True)):
             # "We should do a seniors' rate." … "Tariq, set that up on Eventbrite?": the request's
             # verb and place, the proposal's object.
-            self._recent_proposal(entry, consume=True)
             task = rules.substitute(task, named)
         elif task and (rules.shape(task) != "anaphoric" or references.POINTED_BOTH.search(task)
                        or references.handing_those(task)):
@@ -1370,8 +1370,7 @@ class Digester:
                 # An order with no name is taken by "will do", "on it", "I'll…", not "okay"
                 # (anywhere in the reply: "Yep, Friday. Will do.").
                 continue
-            if not volunteered and self._acknowledges(speaker, entry) and self._assigned is not None \
-                    and request.entry < self._assigned[1]:
+            if not volunteered and self._acknowledges(speaker, entry) and request.entry < entry - 1:
                 continue  # a bare yes to the assignment just made, not to an older request
             if not volunteered and request.entry < latest_asked:
                 # "Could you waive the fee?" "I can't." … "Would you move to net-30?" "Let me
@@ -1581,7 +1580,7 @@ class Digester:
         recent = [text for text, said in reversed(self._recent_texts) if entry - said <= 3]
         task = self._name_third_person(task, entry)
         if " one" in task:
-            task = references.one_named(task, [text for text in recent[1:]])
+            task = references.one_named(task, recent[1:])  # the turns before this one
         task = clip(references.fuller_object(task, recent), TASK_LIMIT)
         # Whichever way the item came (a promise, an accepted request, an assignment), the
         # same words are never work: the call itself, small talk, a someday intention.

@@ -84,14 +84,20 @@ def _keys(display_name: str) -> list[tuple[str, bool]]:
     if len(tokens) >= 3 and all(token.isalpha() for token in tokens[:2]):
         # "Mei Lin Tan", "Mary Ann Hughes": two given names first, said together.
         keys.append((" ".join(tokens[:2]), True))
-    if len(tokens) >= 2 and tokens[-1].isalpha() and len(tokens[-1]) > 1 and (
-            tokens[0] in _VIETNAMESE_FAMILY_NAMES or (len(tokens) >= 3 and tokens[0] in _SHORT_VIETNAMESE_FAMILY_NAMES)):
+    if len(tokens[-1]) > 1 and _given_name_last(tokens):
         # "Nguyen Thi Mai" is called "Mai": a Vietnamese name puts the given name last.
         keys.append((tokens[-1], False))
     first = tokens[0]
     if first and _wordy(first) and len(first) > 1 and (first, True) not in keys:
         keys.append((first, False))
     return keys
+
+
+def _given_name_last(folded: list[str]) -> bool:
+    """Whether a name's folded words put a Vietnamese family name first, so the given name
+    is the last word."""
+    return len(folded) >= 2 and folded[-1].isalpha() and (
+        folded[0] in _VIETNAMESE_FAMILY_NAMES or (len(folded) >= 3 and folded[0] in _SHORT_VIETNAMESE_FAMILY_NAMES))
 
 
 # The commonest Vietnamese family names, folded; the two-letter ones only count in a name of
@@ -116,8 +122,7 @@ def called(display_name: str) -> str:
     if not tokens or not _wordy(tokens[0]):
         return name or display_name
     folded = [fold(token) for token in tokens]
-    if len(tokens) >= 2 and tokens[-1].isalpha() and (
-            folded[0] in _VIETNAMESE_FAMILY_NAMES or (len(tokens) >= 3 and folded[0] in _SHORT_VIETNAMESE_FAMILY_NAMES)):
+    if _given_name_last(folded):
         return tokens[-1]
     if len(tokens) == 3 and folded[0] in _FAMILY_FIRST_NAMES and all(token.isalpha() for token in tokens[1:]):
         return " ".join(tokens[1:])

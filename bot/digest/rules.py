@@ -958,6 +958,7 @@ IMPERATIVE_VERBS = frozenset("accrue book call ring email send update fix add wr
                              "invite loop reschedule rebook renew reorder restock escalate approve sign finish reconcile "
                              "translate contact remind notify reply respond remove delete drop tag move merge close deploy "
                              "publish rename archive set sort arrange organise organize check".split())
+_IMPERATIVE_VERB = "|".join(sorted(IMPERATIVE_VERBS))
 # "You'll…" / "you can…": a request only when said to someone by name.
 ADDRESSED_REQUEST = re.compile(
     # "Wei, your team will replace the two cracked panels?": asked of the one named, for their side
@@ -965,14 +966,14 @@ ADDRESSED_REQUEST = re.compile(
     r"\byou(?:'ll|\s+will|'d|\s+would|'re\s+going\s+to|\s+are\s+going\s+to|\s+can|\s+could|\s+should"
     # "Fatima, you're happy to present it?"; "Rahul, you draft the Northway one": the plain
     # present, said to a name, with a work verb
-    r"|(?:'re|\s+are)\s+(?:happy|okay|ok|fine|good)\s+to|(?=\s+(?:just\s+|then\s+)?(?:" + "|".join(sorted(IMPERATIVE_VERBS | {"do", "take"}))
+    r"|(?:'re|\s+are)\s+(?:happy|okay|ok|fine|good)\s+to|(?=\s+(?:just\s+|then\s+)?(?:" + _IMPERATIVE_VERB + "|do|take"
     + r")\s)))\s+(?:just\s+|then\s+)?(?P<t>.+)", re.IGNORECASE)
-IMPERATIVE = re.compile(r"^(?:(?:just|please|so|and|then|also)\s+)*(?P<t>(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r")\s+\S.*)",
+IMPERATIVE = re.compile(r"^(?:(?:just|please|so|and|then|also)\s+)*(?P<t>(?:" + _IMPERATIVE_VERB + r")\s+\S.*)",
                         re.IGNORECASE)
 REACH_ME = re.compile(rf"(?:{_CONTACT})\s+(?:me|us)\b", re.IGNORECASE)
 ADDRESSED_IMPERATIVE = re.compile(r"^(?:[^,]{1,40},\s+){1,2}(?:just\s+(?P<t>[a-z][\w'-]*\s+.+)"
                                   # "Jenny, send her the notice then.", "Leanne, book 'em.": a work verb, said to a name
-                                  r"|(?:please\s+)?(?P<t2>(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r")\s+\S.*))",
+                                  r"|(?:please\s+)?(?P<t2>(?:" + _IMPERATIVE_VERB + r")\s+\S.*))",
                                   re.IGNORECASE)
 OFFER = re.compile(
     r"^(?:should|shall)\s+I\s+(?:also\s+|just\s+|maybe\s+)*(?P<t>.+)"
