@@ -105,7 +105,7 @@ _OFFER_STARTS = ("should i ", "shall i ", "want me to ", "would it help if i ", 
 _INTENTION_WORDS = frozenset("going want wanted need needed should meant like planning planned".split())
 _DECISION_WORDS = frozenset("agreed decided decision settled consensus aligned final".split())
 _DECISION_VERBS = frozenset("go stick going".split())  # "let's go with", "we're going with"
-_PROPOSAL_WORDS = frozenset("should need have must ought someone somebody".split())
+_PROPOSAL_WORDS = frozenset("should shall need have must ought someone somebody".split())
 _ASSIGNMENT_HINT = re.compile(r"will|'ll|going to|gonna|shall|owns|takes|taking|owning|handling|action item|to-?do"
                               r"|next step|you've got|you have got")
 _DIGIT = re.compile(r"\d")
@@ -237,6 +237,7 @@ class Digester:
         self._last_item: dict[str, _Item] = {}  # participant -> their latest item (follow-up dates)
         self._requests: list[_Request] = []
         self._proposals: list[tuple[str, int]] = []  # (task, entry): the last few "we should…"
+        self._focus: tuple[str, bool, int] | None = None  # (antecedent, plural, entry): the last "it" named
         self._last_speaker: str | None = None
         self._previous_turn: tuple[Speaker, int] | None = None  # who spoke last, and in which entry
         # BROKEN_OFF: a promise broken off to hand the work on, and the entry it was said in.
@@ -1006,7 +1007,18 @@ class Digester:
             return task
         texts = [before] if before else []
         texts += [text for text, said in reversed(self._recent_texts) if said != entry and entry - said <= 2]
-        return references.resolve_pointed(task, match, texts)
+        plural = match.group("p").lower() in ("them", "those", "these")
+        fragment = references.topic_fragment([text for text, said in reversed(self._recent_texts)
+                                              if said != entry and entry - said <= 3], plural)
+        resolved = references.resolve_pointed(task, match, texts, fragment)
+        if resolved != task:
+            # FOCUS: what "it" was, for an "it" a turn or two later that the words since no
+            # longer name ("I'll draft it with those dates" … "Can I see it before it goes?"
+            # "I'll flick it to you Wednesday").
+            self._focus = (resolved[match.start(): len(resolved) - (len(task) - match.end())], plural, entry)
+        elif self._focus is not None and self._focus[1] == plural and 0 < entry - self._focus[2] <= 2:
+            resolved = f"{task[: match.start()]}{self._focus[0]}{task[match.end():]}"
+        return resolved
 
     def _subject_topic(self, task: str, entry: int) -> str | None:
         """SUBJECT_TOPIC: ``task`` with its "it" or "them" named as the subject the turn just
@@ -1193,6 +1205,11 @@ class Digester:
             self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker))
         elif sentence.question and task:
             self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, next_speaker_only=True))
+        elif task and (listener := self._addressee(speaker, entry)) is not None:
+            # "Please put it in the facility's issue log.": a request said to no name and not
+            # asked is an order to whoever spoke just before, like PLAIN_IMPERATIVE.
+            self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker,
+                                addressees={listener.participant}, next_speaker_only=True, ordered=True))
         return True
 
     def _imperative_in(self, sentence: _Sentence, speaker: Speaker, entry: int, before: str) -> bool:
@@ -1215,7 +1232,7 @@ class Digester:
         that" or "could you take that one?" refers to."""
         raw = None
         if sentence.may_propose:
-            proposal = None if sentence.question else rules.PROPOSAL.search(sentence.body)
+            proposal = rules.PROPOSAL_ASKED.match(sentence.body) if sentence.question else rules.PROPOSAL.search(sentence.body)
             raw = proposal.group("t") if proposal else rules.open_request_task(sentence.body, sentence.wordset)
         if raw is None and sentence.may_decide:
             decision = rules.DECISION.search(sentence.body)
@@ -1849,6 +1866,12 @@ _WHAT_I_DO = re.compile(r"\b[Ww]hat\s+I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+go
 _AND_MORE = re.compile(r"\sand\s+(?P<more>[a-z][\w'-]*\s+\S.*)$")
 _POINTING_WORD = re.compile(r"\b(?:it|that|this|those|these)\b", re.IGNORECASE)
 _THEM = re.compile(r"(?<=\s)'em\b")
+# "Yes, of course, this I will do also": the object said first, for emphasis.
+_FRONTED_OBJECT = re.compile(r"(?:^|(?<=,\s))(?P<obj>[Tt]his|[Tt]hat)\s+(?P<cue>I(?:'ll|\s+will|\s+can|'m\s+going\s+to))\s+do\b")
+
+
+def _object_after(match: re.Match[str]) -> str:
+    return f"{match.group('cue')} do {match.group('obj').lower()}"
 # A name said first, to someone ("Zofia, do you want me to…").
 _LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+(?:(?:on|about|for|re|regarding)\s+(?P<topic>[^,]{1,40}),\s+)?")
 # ", and" before a second assignment in the same sentence (ASSIGNMENTS_APART).
@@ -1858,7 +1881,7 @@ _DETERMINER_LEFT = re.compile(r"\sthe\s*$", re.IGNORECASE)
 _PAUSED_PREPOSITION = re.compile(r"\s(?:by|before|until|till|on|in)\s*,\s*$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|this|that|our|your|their|my)\s+$", re.IGNORECASE)
 _NAMES_A_THING = re.compile(r"\s+(?!(?:and|or|at|by|to|for|with|in|on|morning|afternoon|evening|night)\b)[a-z]")
-_HANDED_OVER = re.compile(r"^(?:send|email|e-mail|forward|mail|post|give|bring|hand|pass|share|show|get)\s+(?:it|them|those|these|that)"
+_HANDED_OVER = re.compile(r"^(?:send|email|e-mail|forward|mail|post|give|bring|hand|pass|share|show|get|flick|ping|drop|text)\s+(?:it|them|those|these|that)"
                           r"(?:\s+(?:over|across|along|on))?\s+to\s+\S", re.IGNORECASE)
 _ADDRESS_TURN = re.compile(r",\s+(?:just|please|can|could|would|will)\s+(?:you\s+)?[a-z]", re.IGNORECASE)
 # Rule HESITANT_COORDINATION: speech puts fillers between the conjunction and the second
@@ -1913,6 +1936,8 @@ def _prepare(raw: str, names: frozenset[str], after_so: bool = False) -> _Senten
         text = _WHAT_I_DO.sub("I'll", text)  # "So what I'll do is pull the numbers": a promise
     if "'em" in text:
         text = _THEM.sub("them", text)  # "book 'em": them, as a pronoun like any other
+    if " do" in text:
+        text = _FRONTED_OBJECT.sub(_object_after, text)  # "this I will do also": "I will do this also"
     found = words(text)
     # "Bob's going to…", "Carol'll…": the name before the apostrophe counts as a word too.
     ws = frozenset(found)

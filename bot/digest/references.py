@@ -29,7 +29,7 @@ from bot.digest.sentences import STOPWORDS, content_words
 POINTED = re.compile(
     r"(?<=\s)(?P<p>it|them|those|these|that\s+one|this\s+one|that|both)"
     r"(?=\s+(?:to|for|in|into|on|with|by|at|up|over|out|back|down|off|through|tonight|today|tomorrow|after|before|first"
-    r"|later|now|and|next|this|properly|again|asap|once|when|so|as|from|across)\b|\s*[,.;!?]?\s*$)",
+    r"|later|now|and|next|this|properly|again|asap|once|when|so|as|from|across|[a-z]+ly)\b|\s*[,.;!?]?\s*$)",
     re.IGNORECASE,
 )
 _PERSON_VERBS = CONTACT_VERBS | frozenset("tell remind let reply thank meet invite introduce pay brief loop cc update "
@@ -268,9 +268,11 @@ def topic_of(lead: str) -> str | None:
     return words if len(words.split()) > 2 else f"the {words}"
 
 
-def resolve_pointed(task: str, match: re.Match[str], texts: list[str]) -> str:
+def resolve_pointed(task: str, match: re.Match[str], texts: list[str], fragment: str | None = None) -> str:
     """``task`` with its pronoun replaced by the antecedent found in ``texts`` (nearest
-    first), or unchanged when none agrees."""
+    first), or unchanged when none agrees. ``fragment``: a topic announced on its own a
+    little earlier (TOPIC_FRAGMENT), which beats a thing said only after a preposition
+    ("The Christmas cutoff email." … "Depends on the courier." "I'll draft it")."""
     if match.group("p").lower() == "both":
         # "Ridgeview Estate and the Olive Barn. Could you get quotes from both?": the two
         # things just named together, or nothing ("both" of anything else stays as said).
@@ -287,7 +289,8 @@ def resolve_pointed(task: str, match: re.Match[str], texts: list[str]) -> str:
         # "So, call sheet: I'll send it out by eight", "Parchment and quart delis, I'll grab
         # them": the topic set before the promise is what it points at.
         return f"{task[: match.start()]}{thing}{task[match.end():]}"
-    task_words = {word.lower() for word in task.split()}
+    # "in the facility's issue log" names the facility too: never "put the facility in the facility's…".
+    task_words = {word.lower().removesuffix("'s").strip(",.;:") for word in task.split()}
     # The same verb said with an object just before names it ("Can you walk the whole level
     # five perimeter…?" … "I'll walk it with their foreman"): that object, whatever came between.
     verb = task.split()[0].lower()
@@ -303,8 +306,20 @@ def resolve_pointed(task: str, match: re.Match[str], texts: list[str]) -> str:
             head = phrase.split()[-1]
             if _plural(head) != plural or head.lower() in task_words:
                 continue  # "put up the PR for it" is not "the PR"
+            if fragment is not None and _after_preposition(text, phrase):
+                phrase = fragment
             return f"{task[: match.start()]}the {phrase}{task[match.end():]}"
     return task
+
+
+_PREPOSITION_BEFORE = re.compile(r"\b(?:on|at|in|with|from|about|by|of|to|for|into|onto|under|over)\s+"
+                                 r"(?:the|your|our|my|their|that|these|those|a|an)\s+$", re.IGNORECASE)
+
+
+def _after_preposition(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` is said in ``text`` only after a preposition ("depends on the courier")."""
+    at = text.rfind(phrase)
+    return at > 0 and _PREPOSITION_BEFORE.search(text, max(0, at - 24), at) is not None
 
 
 # Rule SUBJECT_TOPIC: "But the Xero reconciliation is like six weeks behind." "I'll get it up

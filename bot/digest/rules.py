@@ -180,6 +180,8 @@ def conditional(after_cue: str) -> bool:
             continue
         if _JOINED.search(said_before) and _OWN_CONSEQUENCE.match(after_cue, match.end()):
             continue  # "…and copy in the registrar, and if she doesn't comply we go for an order": its own sentence
+        if _SUBJECT_JOINED.search(said_before):
+            continue  # "I'll draft it with those dates, and we can change it if the quote changes": that clause's condition
         return True
     return False
 
@@ -187,6 +189,9 @@ def conditional(after_cue: str) -> bool:
 # "…, and if she doesn't comply we go for an unless order": an "if" after "and" or "but" whose
 # clause has a main clause of its own conditions that, not the promise before it.
 _JOINED = re.compile(r"[,;]\s*(?:and|but|or)?\s*$", re.IGNORECASE)
+# …and an "if" inside a clause joined after the promise with a subject of its own conditions that clause.
+_SUBJECT_JOINED = re.compile(r"[,;]\s*(?:and|but|or|so)\s+(?:then\s+)?(?:we|they|you|he|she)(?:'ll|'d|'re|'ve)?\s+[^,;]*$",
+                             re.IGNORECASE)
 _OWN_CONSEQUENCE = re.compile(r"[^,.;]{3,60}?,?\s+(?:we|they|I|you|he|she|it)(?:'ll|'d|'re)?\s+(?!if\b)[a-z]+",
                               re.IGNORECASE)
 
@@ -805,7 +810,7 @@ LET_ME_CHATTER = re.compile(
     r"\s*[.!]?\s*$|stop\s*(?:$|there|here|you|sharing|presenting|the\s+recording)"
     r"|present\s*(?:$|my|the\s+(?:slides|deck|screen))"
     r"|go\s+(?:back|ahead)|go\s+(?:through|over)\s+(?:it|this|that|the\s+(?:slides?|deck|agenda|numbers|list))"
-    r"|look\s*$|check\s*$|double[\s-]check\s*$|confirm\s*$|dig\s*$|see\s+if|just\s+check\s*$"
+    r"|look\s*$|check\s*$|double[\s-]check\s*$|confirm\s*$|dig\s*$|see\s+if|just\s+check\s*$|remember\s*(?:$|,)|recall\s*(?:$|,)"
     r"|(?:bring|pull|open)\s+up\b|get\s+back\s+to\s+(?:the\s+)?(?:agenda|topic|point|question|list|slides?))",
     re.IGNORECASE,
 )
@@ -815,7 +820,9 @@ LET_ME_CHATTER = re.compile(
 SUBJECTS = (r"I|I'm|I've|I'd|I'll|we|we're|we've|we'll|you|you're|he|she|they|he's|she's|they're|it|it's|that's|there"
              r"|there's|this\s+is|that\s+is|which|who|because|since|so|but|though|although|while|as|honestly|anyway"
              r"|otherwise|just\s+so|everybody\s+else|everyone\s+else|not|no|thanks|promise|then|if|once|when|after|unless|until|whereas|even|like|where|please"
-             r"|the\s+\w+\s+(?:is|are|was|were|moved|has|have|goes|go|needs|need|will|went)")
+             r"|the\s+\w+\s+(?:is|are|was|were|moved|has|have|goes|go|needs|need|will|went)"
+             # "…to you by Friday, that gives you plenty of room": "that" and a verb is a clause
+             r"|that\s+(?:should|will|would|could|might|\w+(?<![su])s)")
 CLAUSE = re.compile(
     r"\s*(?:[,;]\s*|\s+-+\s+|\s*—\s*)(?:and\s+)?(?=(?:" + SUBJECTS + r")\b)"
     # a subject left unsaid: "I'll pick that up first thing, should be done by Wednesday"
@@ -983,6 +990,12 @@ OFFER = re.compile(
 )
 PROPOSAL = re.compile(
     r"\bwe\s+(?:really\s+|probably\s+|definitely\s+|also\s+)*(?:should|need\s+to|have\s+to|must|ought\s+to)\s+(?:really\s+|also\s+|probably\s+)*(?P<t>.+)",
+    re.IGNORECASE,
+)
+# "Should we not also turn off auto update while we're in there?": a proposal asked, which a
+# following "I'll do that" takes on like one said outright.
+PROPOSAL_ASKED = re.compile(
+    r"^(?:(?:and|so|but|also|then),?\s+)?(?:should|shall)\s+we\s+(?:not\s+)?(?:also\s+|just\s+)*(?P<t>[a-z].+?)\s*\?$",
     re.IGNORECASE,
 )
 ACCEPT = re.compile(
@@ -1299,11 +1312,17 @@ def is_vague(task: str) -> bool:
     return VAGUE_TASK.match(task) is not None or SOMEDAY.search(task) is not None
 
 
+# "…the last day I can do, good timing": "do" with no object says what is done by no word.
+# ("do, um, the community centre board" has one after the pause).
+_DO_NOTHING = re.compile(r"do\s*(?:[;.!?]|$|,(?!\s*(?:the|a|an|my|our|your|their|this|that|these|those|some)\s))",
+                         re.IGNORECASE)
+
+
 def shape(task: str) -> str:
     """How much a task says on its own: "full" ("send the deck to Acme"), "referring"
     ("post it in the team channel"), "thin" ("confirm by email") or "anaphoric"
     ("take that", "do it")."""
-    if not task:
+    if not task or _DO_NOTHING.match(task):
         return "anaphoric"
     if DELIVERY.match(task):
         return "referring"

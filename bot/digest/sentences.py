@@ -58,14 +58,16 @@ def split_sentences(text: str) -> list[str]:
 # "I'll, um, send the deck" reads "I'll send the deck".
 _FILLER = re.compile(
     r"(?:(?<=\s)|^)(?:u+m+|u+h+|uhm|erm|er|hmm+|mm+|ah)\b[,.]?\s*"
-    r"|(?<=[a-z]),\s*(?:like|basically|kind of|sort of),(?=\s)"  # "do, like, a call": a pause, no clause
+    # "do, like, a call": a pause, no clause; but "push those manually, like, that's the easy
+    # part" keeps its comma before the clause that follows.
+    r"|(?<=[a-z]),\s*(?:like|basically|kind of|sort of),(?=\s)(?!\s+(?:that's|it's|that|it|this|I|we|they|he|she|you)\b)"
     r"|,\s*(?:you know|I mean|like|basically|kind of|sort of)\s*(?=,)"
     r"|(?<=\w),\s*say,(?=\s)",  # "transfer, say, twelve of those": about twelve
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s{2,}")
 # A word that never ends a phrase, left before a comma where a hesitation was taken out.
-_WORD_THEN_COMMA = re.compile(r"\b(the|a|an|to|from|with|for|of|at|on|in|by|into|about|and|or|is|are|was|were|my|our|your|their)"
+_WORD_THEN_COMMA = re.compile(r"\b(the|a|an|to|from|with|for|of|at|on|in|by|into|about|and|or|is|are|was|were|my|our|your|their|do)"
                               r"\s*,\s+(?=\w)", re.IGNORECASE)
 _COMMAS = re.compile(r"\s*,(?:\s*,)+")
 _SPACE_COMMA = re.compile(r"\s+([,.!?])")

@@ -2185,3 +2185,56 @@ def test_an_offer_after_a_name_and_a_topic_names_it_by_the_topic() -> None:
     result = digest((BOB, "Alice, on the forecast, do you want me to, um, look it over before the bank sees it? "
                           "I'm happy to."), (ALICE, "Yes please."))
     assert owned(result) == [("Bob Okafor", "look the forecast over before the bank sees it")]
+
+
+# -- round six --------------------------------------------------------------------------
+def test_a_request_said_to_no_name_is_an_order_to_whoever_spoke_before() -> None:
+    result = digest((ALICE, "Did you report it formally?"),
+                    (BOB, "Not yet. I told Tanaka at the facility, but not in writing."),
+                    (ALICE, "Please put it in the facility's issue log, so there is a record. Could you do that today?"),
+                    (BOB, "Sure, I'll do it this evening."))
+    # …and "it" is never "the facility" the task itself already names.
+    assert owned(result) == [("Bob Okafor", "put it in the facility's issue log")]
+
+
+def test_that_and_a_verb_after_a_comma_is_a_clause_of_its_own() -> None:
+    result = digest((ALICE, "We need your side of the detention loads."),
+                    (BOB, "I'll have the ELD timestamps to you by Friday, that gives you plenty of room."))
+    assert owned(result) == [("Bob Okafor", "have the ELD timestamps to Alice")]
+
+
+def test_let_me_remember_is_thinking_aloud() -> None:
+    assert owned(digest((ALICE, "Emily asked something, let me remember, yes, the export, they wanted our shift data."))) == []
+
+
+def test_a_like_between_clauses_keeps_them_apart_and_an_adverb_follows_a_pronoun() -> None:
+    result = digest((ALICE, "So what do we tell her?"),
+                    (BOB, "So the missed ones, I can push those manually, like, that's the easy part."), (ALICE, "Great."))
+    assert owned(result) == [("Bob Okafor", "push the missed ones manually")]
+
+
+def test_a_proposal_asked_is_taken_by_this_i_will_do() -> None:
+    result = digest((ALICE, "Should we not also turn off auto update while we're in there?"),
+                    (BOB, "Yes, of course, this I will do also, same time."))
+    assert owned(result) == [("Bob Okafor", "turn off auto update")]
+
+
+def test_do_with_no_object_is_no_task() -> None:
+    assert owned(digest((BOB, "I'm flying home on the nineteenth, so the eighteenth is the last day I can do, good timing."))) == []
+    result = digest((ALICE, "Bob, can you do, um, the community centre board too?"), (BOB, "Yep."))
+    assert owned(result) == [("Bob Okafor", "do the community centre board")]
+
+
+def test_an_if_in_a_clause_joined_with_its_own_subject_is_that_clauses() -> None:
+    result = digest((BOB, "Okay, I'll draft the cutoff email with those dates, and we can change it if the quote changes stuff."))
+    assert owned(result) == [("Bob Okafor", "draft the cutoff email with those dates")]
+    assert owned(digest((BOB, "I'll draft the cutoff email if the quote changes."))) == []
+
+
+def test_a_topic_said_on_its_own_beats_a_thing_after_a_preposition_and_stays_in_focus() -> None:
+    result = digest((BOB, "Oh, one more from me. The Christmas cutoff email. I want it out Thursday."),
+                    (ALICE, "What date are we saying?"), (CAROL, "Depends on the courier."),
+                    (BOB, "Okay, I'll draft it with those dates."), (ALICE, "Can I see it before it goes?"),
+                    (BOB, "Yeah, I'll flick it to you Wednesday."))
+    assert owned(result) == [("Bob Okafor", "draft the Christmas cutoff email with those dates"),
+                             ("Bob Okafor", "flick the Christmas cutoff email to Alice")]
