@@ -67,7 +67,7 @@ from typing import Iterable
 from bot.digest import references, rules
 from bot.digest.dates import DueDates
 from bot.digest.names import Names
-from bot.digest.sentences import STOPWORDS, clip, content_words, remove_filler, split_sentences, words
+from bot.digest.sentences import STOPWORDS, clip, content_words, fold, remove_filler, split_sentences, words
 from domain import (
     MAX_KEY_POINTS, ActionItem, Digest, DigestContext, DigestOutcome, Note, Speaker, TranscriptLine,
 )
@@ -794,7 +794,7 @@ class Digester:
             # Rule REQUEST_ELABORATION: "Can you look at tuning those?" "Yeah, I'll do it. I'll
             # tune the webhook alert thresholds.": the reply's own words say what was taken
             # on; one item, in those words ("I'll run it against staging": the request's object).
-            task = self._name_third_person(commitment.task, entry)
+            task = self._name_third_person(commitment.task, entry, speaker)
             if commitment.shape == "referring":
                 task = rules.substitute(task, previous.task)
             said = frozenset(content_words(task)) - rules.GENERIC_VERBS - frozenset(task.split()[:1])
@@ -908,7 +908,7 @@ class Digester:
             asked = self._question_before(speaker, entry, context)
             if asked is not None:
                 commitment.task = clip(f"{find_out.group('ask')} {asked}{find_out.group('tell') or ''}", TASK_LIMIT)
-        commitment.task = self._name_third_person(commitment.task, entry)  # "I'll ring him" is a task
+        commitment.task = self._name_third_person(commitment.task, entry, speaker)  # "I'll ring him" is a task
         if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
             return
         ask_who = rules.ASK_SOMEONE.fullmatch(commitment.task)
@@ -1030,7 +1030,7 @@ class Digester:
             return None
         plural = match.group("p").lower() in ("them", "those", "these")
         text = next((text for text, said in reversed(self._recent_texts) if said == entry - 1), None)
-        topic = references.subject_topic(text, plural) if text else None
+        topic = (references.subject_topic(text, plural) or references.turn_topic(text, plural)) if text else None
         if topic is None:  # TOPIC_FRAGMENT, in the last three turns
             topic = references.topic_fragment([text for text, said in reversed(self._recent_texts)
                                                if said != entry and entry - said <= 3], plural)
@@ -1038,23 +1038,32 @@ class Digester:
             return None
         return f"{task[: match.start()]}the {topic}{task[match.end():]}"
 
-    def _name_third_person(self, task: str, entry: int) -> str:
-        """THIRD_PERSON_REFERENCE: "call her" with the person "her" is."""
+    def _name_third_person(self, task: str, entry: int, owner: Speaker) -> str:
+        """THIRD_PERSON_REFERENCE: "call her" with the person "her" is (never the one who
+        does it: "Mr Osei, anything we can do?" … "I'll move him in the seating plan")."""
         if references.HIM_HER.search(task):  # him, her, he ("make sure he signs"), she
-            spoken_of = self._spoken_of(entry)
+            spoken_of = self._spoken_of(entry, owner)
             if spoken_of is not None:
                 return references.third_person(task, spoken_of)
         return task
 
-    def _spoken_of(self, entry: int) -> str | None:
+    def _spoken_of(self, entry: int, owner: Speaker) -> str | None:
         """THIRD_PERSON_REFERENCE: the person the last few entries spoke of by name."""
         for text, said in reversed(self._recent_texts):
             if entry - said > REFERENCE_WINDOW:
                 break
             name = references.person_mentioned(text, self._is_participant)
             if name is not None:
-                return name
+                return None if self._names_owner(name, owner) else name
         return None
+
+    def _names_owner(self, name: str, owner: Speaker) -> bool:
+        """Whether ``name`` is the owner's: their name, or their family name after a title ("Mr Osei")."""
+        named = self._names.resolve(name)
+        if named is not None:
+            return named.participant == owner.participant
+        titled = references.HONORIFIC_NAME.fullmatch(name)
+        return titled is not None and fold(name.split()[-1]) == fold(owner.display_name.split()[-1])
 
     def _recent_agenda(self, speaker: Speaker, entry: int) -> str | None:
         """AGENDA_ITEM: the ticket just announced by someone else, taken at most once."""
@@ -1186,7 +1195,12 @@ class Digester:
         if task and rules.shape(task) == "anaphoric" and (match := references.pointed(task)) is not None:
             # SUBJECT_TOPIC in the asker's own turn: "Lucía, your scorecard isn't in Greenhouse
             # yet. Could you submit it?"
-            topic = references.subject_topic(before, match.group("p").lower() in ("them", "those", "these"))
+            plural = match.group("p").lower() in ("them", "those", "these")
+            topic = references.subject_topic(before, plural)
+            if topic is None and (previous := self._said_in(entry - 1)) is not None:
+                # TURN_TOPIC: "The signup link on the website is broken, it goes to the old
+                # form. We've lost signups for a week." "Oh no. Can you fix it?"
+                topic = references.turn_topic(previous, plural)
             if topic is not None:
                 task = f"{task[: match.start()]}the {topic}{task[match.end():]}"
         # The nearest name said to someone, but never one the request itself names as its
@@ -1574,6 +1588,11 @@ class Digester:
             if rules.NOT_A_TASK.match(raw) or rules.conditional(" " + raw):
                 return False  # "Carol will only do it if we freeze the schema": a contingency
             task, due = self._task(raw)
+            if task and rules.shape(task) == "anaphoric" and references.pointed(task) is not None:
+                # "I'm leaning towards the extra round. … And Kevin will run it": what "it"
+                # is, looked for as in a promise (POINTED_OBJECT).
+                said_before = line.text[: max(0, line.text.find(sentence.text))]
+                task = self._resolve_pointed(task, entry, f"{said_before} {before}".strip())
             if not task or rules.is_chatter(task) or rules.shape(task) == "anaphoric" or rules.NOT_A_VERB.match(task):
                 return False
             if asking:
@@ -1595,7 +1614,7 @@ class Digester:
     def _add_item(self, owner: Speaker, task: str, said_at: timedelta, due: date | None, entry: int,
                   made: list[_Item], weak: bool = False) -> None:
         recent = [text for text, said in reversed(self._recent_texts) if entry - said <= 3]
-        task = self._name_third_person(task, entry)
+        task = self._name_third_person(task, entry, owner)
         if " one" in task:
             task = references.one_named(task, recent[1:])  # the turns before this one
         task = clip(references.fuller_object(task, recent), TASK_LIMIT)

@@ -337,12 +337,36 @@ def subject_topic(text: str, plural: bool) -> str | None:
     """SUBJECT_TOPIC: the subject of ``text``'s last sentence, when it is a thing (in the
     number the pronoun asks for), or None."""
     last = _LAST_SENTENCE.search(text.strip())
-    subject = _SUBJECT_NP.match(last.group(1).strip()) if last else None
+    return _subject_of(last.group(1).strip(), plural) if last else None
+
+
+def turn_topic(text: str, plural: bool) -> str | None:
+    """TURN_TOPIC: the subject of the latest sentence of ``text`` that has a thing as its
+    subject ("One problem. The signup link on the website is broken, it goes to the old form.
+    We've probably lost signups for a week." → "signup link on the website"), or None."""
+    for sentence in reversed(_SENTENCE.findall(text)):
+        topic = _subject_of(sentence.strip(), plural)
+        if topic is not None:
+            return topic
+    return None
+
+
+_SENTENCE = re.compile(r"[^.!?]+[.!?]?")
+# "the signup link on the website": a noun phrase and where the thing is.
+_PLACED = re.compile(r"\s+(?:on|in|at|for|from)\s+(?:the|our|your|their)\s+[\w'-]+(?:\s+[\w'-]+)?$", re.IGNORECASE)
+
+
+def _subject_of(sentence: str, plural: bool) -> str | None:
+    subject = _SUBJECT_NP.match(sentence)
     if subject is None:
         return None
-    phrases = noun_phrases(f"the {subject.group('np')}")
-    if not phrases or phrases[0] != subject.group("np") or _plural(phrases[0].split()[-1]) != plural:
+    said = subject.group("np")
+    phrases = noun_phrases(f"the {said}")
+    if not phrases or _plural(phrases[0].split()[-1]) != plural:
         return None
+    if phrases[0] != said:
+        placed = _PLACED.fullmatch(said, len(phrases[0]))
+        return said if said.startswith(phrases[0]) and placed is not None else None
     return phrases[0]
 
 

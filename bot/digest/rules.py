@@ -835,7 +835,7 @@ CLAUSE = re.compile(
 )
 # Words that end a task without being part of it ("send the draft by Tuesday then").
 _TRAILING_WORDS = ("then", "too", "also", "anyway", "as well", "though", "for now", "real quick", "right now", "myself", "itself",
-                   "for this", "for that", "okay", "ok", "right", "promise", "please", "again", "on that", "on this",
+                   "for this", "for that", "from", "okay", "ok", "right", "promise", "please", "again", "on that", "on this",
                    "no problem", "either", "at least", "even", "and", "or", "but")
 
 

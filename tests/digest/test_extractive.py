@@ -2238,3 +2238,29 @@ def test_a_topic_said_on_its_own_beats_a_thing_after_a_preposition_and_stays_in_
                     (BOB, "Yeah, I'll flick it to you Wednesday."))
     assert owned(result) == [("Bob Okafor", "draft the Christmas cutoff email with those dates"),
                              ("Bob Okafor", "flick the Christmas cutoff email to Alice")]
+
+
+def test_it_in_a_request_is_the_thing_the_turn_before_was_about() -> None:
+    result = digest((BOB, "One problem. The signup link on the website is broken, it goes to the old form. "
+                          "We've probably lost signups for a week."),
+                    (ALICE, "Oh no. Can you fix it?"), (BOB, "Yep, I'll fix it straight after this."))
+    assert owned(result) == [("Bob Okafor", "fix the signup link on the website")]
+
+
+def test_it_in_a_promise_is_the_thing_the_turn_before_was_about() -> None:
+    result = digest((ALICE, "The Xero reconciliation is six weeks behind. We have the audit in March."),
+                    (BOB, "That's me. I'll get it up to date by Friday."))
+    assert owned(result) == [("Bob Okafor", "get the Xero reconciliation up to date")]
+
+
+def test_it_in_an_assignment_is_named_like_in_a_promise() -> None:
+    result = digest((ALICE, "Okay, so I'm leaning towards the extra round. One hour, focused on the staff behaviours. "
+                            "And Carol will run it, she's the bar raiser."))
+    assert owned(result) == [("Carol Nguyen", "run the extra round")]
+
+
+def test_him_is_never_the_one_who_does_it() -> None:
+    result = digest((ALICE, "In the meantime, Mr Okafor, is there anything we can do in lessons?"),
+                    (BOB, "Well, one thing would be moving him nearer the front."), (CAROL, "He'll hate that. But yes."),
+                    (BOB, "Ha, he will. Okay, I'll move him in the new seating plan from Monday."))
+    assert owned(result) == [("Bob Okafor", "move him in the new seating plan")]
