@@ -1494,6 +1494,11 @@ class Digester:
                     # call Mele at Tasman this afternoon": whom, from the reply; the rest, asked.
                     return clip(f"{reply} and {more.group('more')}", TASK_LIMIT), due
                 return reply, due
+            if reply_verb == asked_verb and commitment.shape == "referring" and len(extra) >= 2 \
+                    and rules.REFERRING.match(reply):
+                # "Hannah, could you write the variance explanation?" "I'll write it up and drop it
+                # in the shared draft": the request's object, with where the reply puts it.
+                return clip(rules.substitute(reply, asked), TASK_LIMIT), due
             adjunct = rules.ADJUNCT_OF_IT.match(reply) if reply_verb in rules.GENERIC_VERBS else None
             if adjunct is not None and extra - rules.THE_CALL_ITSELF:
                 # Rule SAID_HOW: "Can you release the advance by Friday?" "Friday is difficult…
@@ -1906,7 +1911,10 @@ _ADDRESS_TURN = re.compile(r",\s+(?:just|please|can|could|would|will)\s+(?:you\s
 # Rule HESITANT_COORDINATION: speech puts fillers between the conjunction and the second
 # promise ("I'll update the board, and, um, I'll send the numbers to Jorge"): still two.
 _SECOND_PROMISE = re.compile(r"(?:,?\s+(?P<conj>and|so|then|and\s+then),?|,)\s+(?:(?:um+|uh+|erm|er|uhm),?\s+)*"
-                             r"(?=I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\b)")
+                             r"(?=I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\b"
+                             # "…for the fourteen strings, and Claire will re-test them after": an
+                             # assignment of its own (read as one if the name is a participant's)
+                             r"|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?(?:'ll|\s+will|'s\s+going\s+to|\s+is\s+going\s+to)\s+[a-z])")
 # A comma alone joins two promises only after a promise ("I'm going to book a photographer,
 # I'll send you the dates by Monday"), not after a condition or a topic ("the CSP changes
 # you asked about, I'll send you those").

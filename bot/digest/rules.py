@@ -821,6 +821,7 @@ SUBJECTS = (r"I|I'm|I've|I'd|I'll|we|we're|we've|we'll|you|you're|he|she|they|he
              r"|there's|this\s+is|that\s+is|which|who|because|since|so|but|though|although|while|as|honestly|anyway"
              r"|otherwise|just\s+so|everybody\s+else|everyone\s+else|not|no|thanks|promise|then|if|once|when|after|unless|until|whereas|even|like|where|please"
              r"|the\s+\w+\s+(?:is|are|was|were|moved|has|have|goes|go|needs|need|will|went)"
+             r"|people\s+(?:can|could|will|would|should|need|have)"
              # "…to you by Friday, that gives you plenty of room": "that" and a verb is a clause
              r"|that\s+(?:should|will|would|could|might|\w+(?<![su])s)")
 CLAUSE = re.compile(
@@ -835,11 +836,12 @@ CLAUSE = re.compile(
 )
 # Words that end a task without being part of it ("send the draft by Tuesday then").
 _TRAILING_WORDS = ("then", "too", "also", "anyway", "as well", "though", "for now", "real quick", "right now", "myself", "itself",
-                   "for this", "for that", "from", "okay", "ok", "right", "promise", "please", "again", "on that", "on this",
+                   "for this", "for that", "from", "afterwards", "okay", "ok", "right", "promise", "please", "again", "on that", "on this",
                    "no problem", "either", "at least", "even", "and", "or", "but")
 
 
-_TRAILING = re.compile(r"[\s,](?:" + "|".join(word.replace(" ", r"\s+") for word in _TRAILING_WORDS) + r")$",
+_TRAILING = re.compile(r"[\s,](?:" + "|".join(word.replace(" ", r"\s+") for word in _TRAILING_WORDS) + r")$"
+                       r"|(?<!day)(?<!week)(?<!month)(?<!year)\safter$",  # "re-test them after", not "the Monday after"
                        re.IGNORECASE)
 
 
@@ -1337,6 +1339,9 @@ def shape(task: str) -> str:
     return "full"
 
 
+_LOOSE_PARTICLE = re.compile(r"(up|out|over|down|off|back|together)\b\s*(?=and\b|,|$)", re.IGNORECASE)
+
+
 def substitute(reply: str, asked: str) -> str:
     """"write it up" answering "please put your written feedback into the system" →
     "write up your written feedback": the reply's verb with the request's object."""
@@ -1359,6 +1364,9 @@ def substitute(reply: str, asked: str) -> str:
         if re.match(r"to\s", after, re.IGNORECASE) and re.search(r"\sto\s+\S+$", obj, re.IGNORECASE):
             after = ""  # "…send them to me?" "I'll flick them to you": one recipient, said twice
     particle = match.group("p1") or match.group("p2")
+    loose = _LOOSE_PARTICLE.match(after) if particle is None else None
+    if loose is not None:  # "write it up and drop it in the draft": "write up the explanation and…"
+        particle, after = loose.group(1), after[loose.end():]
     parts = [match.group("verb")] + ([particle] if particle else []) + [obj] + ([after] if after else [])
     return " ".join(parts)
 

@@ -2264,3 +2264,22 @@ def test_him_is_never_the_one_who_does_it() -> None:
                     (BOB, "Well, one thing would be moving him nearer the front."), (CAROL, "He'll hate that. But yes."),
                     (BOB, "Ha, he will. Okay, I'll move him in the new seating plan from Monday."))
     assert owned(result) == [("Bob Okafor", "move him in the new seating plan")]
+
+
+def test_a_reply_that_says_where_keeps_the_requests_object() -> None:
+    result = digest((ALICE, "Okay. Bob, could you write the variance explanation? Just a paragraph."),
+                    (BOB, "Yeah, sure. I'll write it up and drop it in the shared draft."))
+    assert owned(result) == [("Bob Okafor", "write up the variance explanation and drop it in the shared draft")]
+
+
+def test_a_name_that_will_do_something_after_a_promise_is_an_assignment_of_its_own() -> None:
+    result = digest((ALICE, "For this release, can the translators shorten where possible?"),
+                    (BOB, "Yes, we can do. I will ask the German team to propose shorter versions for the fourteen strings, "
+                          "and Carol will re-test them after."))
+    assert owned(result) == [("Bob Okafor", "ask the German team to propose shorter versions for the fourteen strings"),
+                             ("Carol Nguyen", "re-test the fourteen strings")]
+
+
+def test_what_people_can_do_meanwhile_is_not_part_of_the_task() -> None:
+    result = digest((BOB, "I'll have a draft seating plan out by the fifth, and people can comment on it until the Monday after."))
+    assert owned(result) == [("Bob Okafor", "have a draft seating plan out")]
