@@ -189,6 +189,9 @@ class _Request:
     # a question asked after it in the same turn replaces as what the reply answers.
     ordered: bool = False
     declined_by: set[str] = field(default_factory=set)  # who said no: only the same work, said again, is a yes
+    # Answered with a hedge ("Yeah, I'll maybe put something in an email"): a later promise
+    # may still take it, never a bare "yeah" (which by then opens something else: "Yeah, so…").
+    hedged: bool = False
 
 
 @dataclass(slots=True)
@@ -737,7 +740,8 @@ class Digester:
         the act is the screen or the talk, now. A time said for it ("tomorrow", "after the
         call") puts it after the call. ``asked``: the words are a request's, not a
         promise's; ``presenting``: the speaker is showing their screen."""
-        return rules.in_the_call(before_cue, after_cue, asked, presenting, words) and not self._dates.find(after_cue)
+        return rules.in_the_call(before_cue, after_cue, asked, presenting, words) \
+            and all(found.phrase.lower() == "today" for found in self._dates.find(after_cue))  # "how it's done today"
 
     def _place_commitment(self, commitment: _Commitment, line: TranscriptLine, entry: int, made: list[_Item],
                           accepted: bool, before: str = "") -> None:
@@ -1407,10 +1411,13 @@ class Digester:
                 # "Could you waive the fee?" "I can't." … "Would you move to net-30?" "Let me
                 # check." "Totally fair.": a bare yes answers the latest request, not an older one.
                 continue
+            if not volunteered and request.hedged:
+                continue
             if not volunteered and (rules.HEDGED.search(first) or rules.HEDGE_TAIL.search(first)
                                     or rules.conditional(" " + first)):
                 # "I'll try to…", "I can try, but no promises", "Sure, if Carol sends me the
                 # numbers": neither yes nor no; the request stays open.
+                request.hedged = True
                 continue
             delivered = rules.DELIVERY_REPLY.search(whole) if request.delivery_only else None
             if request.delivery_only and delivered is None:

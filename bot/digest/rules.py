@@ -469,6 +469,10 @@ _SCREEN_VERBS = frozenset(
     "illustrate expand collapse minimise minimize maximise maximize hide unhide grab rerun submit".split())
 
 
+# A request to explain to the one asking, which the answer does in the call.
+_EXPLAIN_TO_ME = re.compile(r"(?:walk|talk|take|run)\s+(?:me|us)\s+through\b", re.IGNORECASE)
+
+
 def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting: bool = False,
                 words: frozenset[str] | None = None) -> bool:
     """Whether a promise's act is the screen or the talk, now: ON_SCREEN_NOW, PRESENTING_NOW,
@@ -484,6 +488,10 @@ def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting
     first = task.split(None, 1)[0].lower().rstrip(",.;:!?") if task else ""
     showing: re.Match[str] | None = None
     talk = live = False
+    if asked and _EXPLAIN_TO_ME.match(task) is not None:
+        # "Can you just walk me through how a week's schedule gets made today?": answered there
+        # and then ("today" is how it is done now, not when), unless put later.
+        return _LATER.search(after_cue) is None
     if first in _SCREEN_VERBS:  # the patterns that read the verb run only for these verbs
         if _BOARD_EDIT.match(task) is not None:
             # The board's "for proposals", "to the parking lot" stay on the board.

@@ -2283,3 +2283,20 @@ def test_a_name_that_will_do_something_after_a_promise_is_an_assignment_of_its_o
 def test_what_people_can_do_meanwhile_is_not_part_of_the_task() -> None:
     result = digest((BOB, "I'll have a draft seating plan out by the fifth, and people can comment on it until the Monday after."))
     assert owned(result) == [("Bob Okafor", "have a draft seating plan out")]
+
+
+def test_walk_me_through_is_answered_in_the_call() -> None:
+    result = digest((ALICE, "So Bob, maybe to start, can you just walk me through how a week's schedule gets made today, "
+                            "from start to finish?"),
+                    (BOB, "Sure. So, see, we have four sites, and every Thursday the shift leads make the roster in Excel."))
+    assert owned(result) == []
+    result = digest((ALICE, "Bob, can you walk me through the rota after the call?"), (BOB, "Sure."))
+    assert owned(result) == [("Bob Okafor", "walk Alice through the rota")]
+
+
+def test_a_request_answered_with_a_hedge_is_not_taken_by_a_later_yeah() -> None:
+    result = digest((ALICE, "Can you confirm that in writing, Bob? Just so we've got something on file."),
+                    (BOB, "Yeah, I'll maybe put something in an email, I'll see what the client says first."),
+                    (ALICE, "Okay. And the defects on three."),
+                    (BOB, "Yeah, so, I walked level three on Monday with the client. There's about thirty items."))
+    assert owned(result) == []
