@@ -853,7 +853,7 @@ class Digester:
                 if obj:
                     task = clip(f"{talk.group('verb')} {obj}{talk.group('rest')}", TASK_LIMIT)
                     previous.task, previous.words = task, frozenset(content_words(task))
-            draft = rules.DRAFT_OF.match(commitment.task) if previous.signed and commitment.shape == "full" else None
+            draft = rules.DRAFT_OF.match(commitment.task) if commitment.shape in ("full", "referring") else None
             if draft is not None and previous.task.startswith("do "):
                 # PUT_ME_DOWN: "…the slides. I'll have a draft by Monday and share in the
                 # channel": "have a draft of the slides and share in the channel".
@@ -1928,12 +1928,18 @@ _SECOND_PROMISE = re.compile(r"(?:,?\s+(?P<conj>and|so|then|and\s+then),?|,)\s+(
 _PROMISE_CUE = re.compile(r"\bI(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)\b|\blet\s+me\b", re.IGNORECASE)
 
 
+_DOING_THAT = re.compile(r"\s+(?!leave\b)[a-z]+\s+(?:that|it|this)[\s.,]*")
+
+
 def _promises_something(head: str) -> bool:
     """Whether a clause is a promise of some work of its own ("I'm going to book a
     photographer"), not a false start ("And I'll, um") or a taking-on ("leave it with me":
     what follows it says what was taken on)."""
     cue = _PROMISE_CUE.search(head)
-    return cue is not None and len(content_words(head[cue.end():])) >= 2
+    # ("I'll fix that, I'll make the slot hold idempotent": the second says what the first is,
+    # as when said as two sentences.)
+    return cue is not None and (len(content_words(head[cue.end():])) >= 2
+                                or _DOING_THAT.fullmatch(head, cue.end()) is not None and cue.group(0).startswith("I"))
 
 
 def _other_work(commitment: _Commitment | None, asked: str) -> bool:
@@ -1955,7 +1961,10 @@ def _split_promises(sentence: str) -> list[tuple[str, bool]]:
     for match in _SECOND_PROMISE.finditer(sentence):
         head = sentence[start: match.start()]
         conj = match.group("conj")
-        if head.strip() and not rules.BAD_PREFIX.search(head) and (conj or _promises_something(head)):
+        cue = _PROMISE_CUE.search(head)
+        # (a condition before the head's own cue stays with it; "I'll fix that" ends with no relative "that")
+        if head.strip() and not rules.BAD_PREFIX.search(head[: cue.start()] if cue else head) \
+                and (conj or _promises_something(head)):
             parts.append((head.strip() + ".", after_so))
             start, after_so = match.end(), (conj or "").lower() == "so"
     parts.append((sentence[start:], after_so))

@@ -180,8 +180,10 @@ def specific_act(task: str) -> bool:
 _NOT_SPECIFIC = frozenset("try see think know say mention leave let keep put give make send share forward show".split())
 
 
-_TOPIC_LEAD = re.compile(r"(?:^|[.!?]\s+)(?:(?:so|okay|ok|and|now|right|alright|then),?\s+)?"
-                         r"(?P<t>[A-Za-z][\w'-]*(?:\s+(?:and\s+)?[\w'-]+){0,3})\s*[:,]\s*$", re.IGNORECASE)
+_TOPIC_LEAD = re.compile(r"(?:^|[.!?]\s+|\s[—–]\s*|,\s+(?=(?:on|about|re|regarding)\s))(?:(?:so|okay|ok|and|now|right|alright|then),?\s+)?"
+                         r"(?:(?:on|about|re|regarding)\s+)?"  # "…going back a bit — on the manager email, yes, I'll do it"
+                         r"(?P<t>[A-Za-z][\w'-]*(?:\s+(?:and\s+)?[\w'-]+){0,3})\s*[:,]\s*(?:(?:yes|yeah|yep|sure|okay|ok),?\s*)?$",
+                         re.IGNORECASE)
 _NOT_TOPICS = frozenset("okay ok yes yeah yep sure right so well fine great perfect alright thanks thank good cool "
                         "honestly actually look listen anyway um uh oh hmm no".split())
 

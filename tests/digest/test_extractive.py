@@ -2300,3 +2300,16 @@ def test_a_request_answered_with_a_hedge_is_not_taken_by_a_later_yeah() -> None:
                     (ALICE, "Okay. And the defects on three."),
                     (BOB, "Yeah, so, I walked level three on Monday with the client. There's about thirty items."))
     assert owned(result) == []
+
+
+def test_a_promise_to_do_that_then_what_it_means_is_what_it_means() -> None:
+    result = digest((ALICE, "So that's a bug for this sprint, Bob?"),
+                    (BOB, "Yeah. I'll fix that, I'll make the slot hold idempotent on the order ID. Small change."))
+    assert owned(result) == [("Bob Okafor", "make the slot hold idempotent on the order ID")]
+
+
+def test_a_topic_after_on_then_a_draft_says_what_doing_it_is() -> None:
+    result = digest((ALICE, "Do we need legal to look at the HSA language?"),
+                    (BOB, "Sorry, going back a bit — on the manager email, yes, I'll do it, I'll have a draft to you by "
+                          "end of the week."))
+    assert owned(result) == [("Bob Okafor", "have a draft of the manager email to Alice")]
