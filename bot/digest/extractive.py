@@ -761,6 +761,18 @@ class Digester:
             self._add_item(speaker, f"{previous.task} and {commitment.task}", previous.said_at,
                            commitment.due or previous.due, entry, made)
             return
+        ready = _HAVE_READY.fullmatch(commitment.task) if previous is not None and not commitment.further else None
+        if ready is not None and previous is not None:
+            obj = ready.group("obj")
+            named = frozenset(content_words(previous.task)) - frozenset(previous.task.split()[:1])
+            if named and named <= frozenset(content_words(obj)):
+                # Rule HAVE_IT_READY: "I'll update the model. I'll have the model with January
+                # actuals in by Wednesday.": when the same thing will be ready, said more fully;
+                # one item, in the fuller words.
+                task = clip(f"{previous.task.split()[0]} {obj}", TASK_LIMIT)
+                previous.task, previous.words = task, frozenset(content_words(task))
+                previous.due = previous.due or commitment.due
+                return
         if previous is not None and rules.REPORT_BACK.match(commitment.task):
             # Rule REPORT_BACK (see ``rules``): "Let me follow up on the leave question and I'll
             # come back with the answer by the eleventh": one item, with the report's date.
@@ -1928,6 +1940,8 @@ _SECOND_PROMISE = re.compile(r"(?:,?\s+(?P<conj>and|so|then|and\s+then),?|,)\s+(
 _PROMISE_CUE = re.compile(r"\bI(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'m\s+gonna)\b|\blet\s+me\b", re.IGNORECASE)
 
 
+_HAVE_READY = re.compile(r"have\s+(?P<obj>(?:the|my|our|a|an|your)\s+.+?)(?:\s+(?:in|ready|done|up|over|out|back|sorted|finished))?",
+                         re.IGNORECASE)
 _DOING_THAT = re.compile(r"\s+(?!leave\b)[a-z]+\s+(?:that|it|this)[\s.,]*")
 
 

@@ -2313,3 +2313,9 @@ def test_a_topic_after_on_then_a_draft_says_what_doing_it_is() -> None:
                     (BOB, "Sorry, going back a bit — on the manager email, yes, I'll do it, I'll have a draft to you by "
                           "end of the week."))
     assert owned(result) == [("Bob Okafor", "have a draft of the manager email to Alice")]
+
+
+def test_when_the_same_thing_will_be_ready_said_more_fully_is_one_item() -> None:
+    result = digest((ALICE, "The financial model's out of date and the cap table's a mess."),
+                    (BOB, "I'll update the model. I'll have the, uh, the model with January actuals in by Wednesday."))
+    assert owned(result) == [("Bob Okafor", "update the model with January actuals")]
