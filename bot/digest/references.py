@@ -61,7 +61,7 @@ _NOT_REFERENTS = frozenset("fault mistake call meeting meetings week weeks day d
                            "afternoon evening night weekend rest bit lot kind sort part start beginning middle side guys folks "
                            "floor room people everyone team teams stuff sense record same deal problem issue case fact today "
                            "tomorrow month quarter year sprint standup sync list top bottom front back page beginning "
-                           "meantime interim".split())
+                           "meantime interim deadline deadlines".split())
 
 
 _VERB_BEFORE_NP = re.compile(r"\b([a-z][\w'-]*)\s+(?:(?:up|out|over|through|back|down|off)\s+)?(?=(?:the|your|our|my|their)\s)",

@@ -2319,3 +2319,9 @@ def test_when_the_same_thing_will_be_ready_said_more_fully_is_one_item() -> None
     result = digest((ALICE, "The financial model's out of date and the cap table's a mess."),
                     (BOB, "I'll update the model. I'll have the, uh, the model with January actuals in by Wednesday."))
     assert owned(result) == [("Bob Okafor", "update the model with January actuals")]
+
+
+def test_a_deadline_is_never_what_it_was() -> None:
+    result = digest((BOB, "Then, um, the Georgia Straight listing, the deadline for the February arts listings is, uh, Friday, "
+                          "so I'll submit that tomorrow."))
+    assert owned(result) == [("Bob Okafor", "submit the Georgia Straight listing")]
