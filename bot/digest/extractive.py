@@ -626,7 +626,7 @@ class Digester:
             rest = body[accepted.end():].strip(" ,;:-\u2013\u2014")
             if depth < 2 and _OWN_SENTENCE.match(rest):
                 full = self._commitment(index, self._sentence(rest, sentence.after_so), presenting, depth=depth + 1)
-                if full is not None and full.shape == "full" and not full.weak:
+                if full is not None and full.shape in ("full", "thin") and not full.weak:
                     return full
             return _Commitment(index, "", None, weak=False, shape="anaphoric")
         signed = rules.PUT_ME_DOWN.match(body) if "me" in sentence.wordset else None
@@ -924,7 +924,7 @@ class Digester:
             asked = self._question_before(speaker, entry, context)
             if asked is not None:
                 commitment.task = clip(f"{find_out.group('ask')} {asked}{find_out.group('tell') or ''}", TASK_LIMIT)
-        commitment.task = self._name_third_person(commitment.task, entry, speaker)  # "I'll ring him" is a task
+        commitment.task = self._name_third_person(commitment.task, entry, speaker, context)  # "I'll ring him" is a task
         if commitment.shape == "thin" and len(content_words(commitment.task)) < 2:
             return
         ask_who = rules.ASK_SOMEONE.fullmatch(commitment.task)
@@ -1054,20 +1054,22 @@ class Digester:
             return None
         return f"{task[: match.start()]}the {topic}{task[match.end():]}"
 
-    def _name_third_person(self, task: str, entry: int, owner: Speaker) -> str:
+    def _name_third_person(self, task: str, entry: int, owner: Speaker, before: str = "") -> str:
         """THIRD_PERSON_REFERENCE: "call her" with the person "her" is (never the one who
-        does it: "Mr Osei, anything we can do?" … "I'll move him in the seating plan")."""
+        does it: "Mr Osei, anything we can do?" … "I'll move him in the seating plan").
+        ``before``: the words of this entry before the task ("the awning thing with the
+        landlord… Leave it with me, I'll talk to him on Thursday")."""
         if references.HIM_HER.search(task):  # him, her, he ("make sure he signs"), she
-            spoken_of = self._spoken_of(entry, owner)
+            spoken_of = self._spoken_of(entry, owner, before)
             if spoken_of is not None:
                 return references.third_person(task, spoken_of)
         return task
 
-    def _spoken_of(self, entry: int, owner: Speaker) -> str | None:
+    def _spoken_of(self, entry: int, owner: Speaker, before: str = "") -> str | None:
         """THIRD_PERSON_REFERENCE: the person the last few entries spoke of by name."""
-        for text, said in reversed(self._recent_texts):
-            if entry - said > REFERENCE_WINDOW:
-                break
+        texts = [before] if before else []
+        texts += [text for text, said in reversed(self._recent_texts) if entry - said <= REFERENCE_WINDOW]
+        for text in texts:
             name = references.person_mentioned(text, self._is_participant)
             if name is not None:
                 return None if self._names_owner(name, owner) else name

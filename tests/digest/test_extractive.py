@@ -2325,3 +2325,10 @@ def test_a_deadline_is_never_what_it_was() -> None:
     result = digest((BOB, "Then, um, the Georgia Straight listing, the deadline for the February arts listings is, uh, Friday, "
                           "so I'll submit that tomorrow."))
     assert owned(result) == [("Bob Okafor", "submit the Georgia Straight listing")]
+
+
+def test_him_named_earlier_in_the_same_turn_after_leave_it_with_me() -> None:
+    result = digest((ALICE, "Also while we're on St Kilda, the awning thing with the landlord, the one that leaks onto the "
+                            "outdoor tables. Leave it with me, I'll talk to him on Thursday when I go down for the lease stuff."),
+                    (BOB, "Thanks."))
+    assert owned(result) == [("Alice Chen", "talk to the landlord")]
