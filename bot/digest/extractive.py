@@ -1441,6 +1441,11 @@ class Digester:
                 if request.next_speaker_only:
                     self._requests.remove(request)
                 continue
+            if commitment is not None and commitment.index > 0 and _BARE_YES.fullmatch(first) \
+                    and _ALSO_START.match(sentences[commitment.index].text) and _other_work(commitment, request.task):
+                # Rule YES_AND_MORE: "Aisha, can you merge the Safari tickets?" "Sure. And I'll put a
+                # macro together.": the yes takes the request as asked; the rest is an item of its own.
+                commitment = None
             # "Sure, by Thursday."; "Understood. You'll have it by Wednesday."
             reply_date = self._dates.first(whole[delivered.start():] if delivered else sentences[0].text)
             task, due = self._accepted_task(request, commitment, reply_date.due if reply_date else None)
@@ -1944,6 +1949,10 @@ _PROMISE_CUE = re.compile(r"\bI(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to
 
 _HAVE_READY = re.compile(r"have\s+(?P<obj>(?:the|my|our|a|an|your)\s+.+?)(?:\s+(?:in|ready|done|up|over|out|back|sorted|finished))?",
                          re.IGNORECASE)
+_BARE_YES = re.compile(r"(?:sure|yes|yeah|yep|yup|ok|okay|of\s+course|absolutely|definitely|will\s+do|on\s+it|can\s+do"
+                       r"|no\s+problem|no\s+worries|sure\s+thing)(?:[\s,]+(?:sure|yes|yeah|will\s+do|on\s+it|no\s+problem))*[\s.!]*",
+                       re.IGNORECASE)
+_ALSO_START = re.compile(r"(?:and|also|plus|oh\s+and|and\s+also)\b", re.IGNORECASE)
 _DOING_THAT = re.compile(r"\s+(?!leave\b)[a-z]+\s+(?:that|it|this)[\s.,]*")
 
 

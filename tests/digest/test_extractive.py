@@ -2332,3 +2332,10 @@ def test_him_named_earlier_in_the_same_turn_after_leave_it_with_me() -> None:
                             "outdoor tables. Leave it with me, I'll talk to him on Thursday when I go down for the lease stuff."),
                     (BOB, "Thanks."))
     assert owned(result) == [("Alice Chen", "talk to the landlord")]
+
+
+def test_a_bare_yes_then_and_more_takes_the_request_and_the_more() -> None:
+    result = digest((ALICE, "Okay, so, Bob, can you merge all the Safari ones into one parent ticket and link the bug?"),
+                    (BOB, "Sure. And I'll put a macro together so we can answer them all at once."))
+    assert owned(result) == [("Bob Okafor", "merge all the Safari ones into one parent ticket and link the bug"),
+                             ("Bob Okafor", "put a macro together")]
