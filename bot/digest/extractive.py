@@ -1219,6 +1219,9 @@ class Digester:
                 # TURN_TOPIC: "The signup link on the website is broken, it goes to the old
                 # form. We've lost signups for a week." "Oh no. Can you fix it?"
                 topic = references.turn_topic(previous, plural)
+            if topic is None:  # TOPIC_FRAGMENT: "And sixth, the game day." … "Who wants it?"
+                topic = references.topic_fragment([text for text, said in reversed(self._recent_texts)
+                                                   if said != entry and entry - said <= 3], plural)
             if topic is not None:
                 task = f"{task[: match.start()]}the {topic}{task[match.end():]}"
         # The nearest name said to someone, but never one the request itself names as its

@@ -375,7 +375,8 @@ def _subject_of(sentence: str, plural: bool) -> str | None:
 # Rule TOPIC_FRAGMENT: "The travel forms for the Biophysical Society meeting. Aisha and Marco,
 # you submitted them?" … "Okay, then I'll sign them by the end of the week": a sentence that is
 # nothing but a noun phrase announces the topic, and a later "them" (or "it") is that topic.
-_FRAGMENT = re.compile(r"(?:^|[.!?]\s+)(?:(?:so|okay|ok|and|now|right|then|also|next|last|one\s+more)[,]?\s+)*"
+_FRAGMENT = re.compile(r"(?:^|[.!?]\s+)(?:(?:so|okay|ok|and|now|right|then|also|next|last|one\s+more|finally|lastly"
+                       r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)[,]?\s+)*"  # "And sixth, the game day."
                        r"(?:the|our|your|their|this|these)\s+(?P<np>[\w'-]+(?:\s+[\w'-]+){0,3})"
                        r"(?P<of>\s+(?:for|of|on|about)\s+(?:the\s+|our\s+|a\s+)?[\w'-]+(?:\s+[\w'-]+){0,2})?\s*[.!]", re.IGNORECASE)
 

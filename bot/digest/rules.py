@@ -940,6 +940,8 @@ _OPEN_REQUEST_FORMS: list[tuple[frozenset[str], re.Pattern[str]]] = [(frozenset(
     ("who who's", r"\bwho(?:'s|\s+is)\s+(?P<t>(?!going\b|gonna\b|doing\s+(?:what|okay|ok|well)\b)[a-z]+ing\s+(?:the|a|an|our|this|that)\s.+)"),
     ("someone somebody volunteer", r"\b(?:we|I)\s+need\s+(?:someone|somebody|a\s+volunteer)\s+to\s+(?P<t>.+)"),
     ("volunteer volunteers", r"\bany\s+volunteers?\s+(?:to|for)\s+(?P<t>.+)"),
+    # "Who wants it?", "Who's taking that one?": the thing just announced, to take
+    ("who who's", r"\bwho(?:\s+wants|'s\s+taking|\s+is\s+taking|\s+will\s+take)\s+(?P<t>(?:it|that|this|them|those|these)(?:\s+one)?)\s*[?.!]?$"),
 ]]
 
 
@@ -961,8 +963,9 @@ def request_task(body: str, words: frozenset[str]) -> str | None:
 
 
 def open_request_task(body: str, words: frozenset[str]) -> str | None:
-    """What "can someone…", "who can…", "we need someone to…" asks for."""
-    return _first_form(_OPEN_REQUEST_FORMS, body, words)
+    """What "can someone…", "who can…", "we need someone to…" asks for ("who wants it?": "take it")."""
+    asked = _first_form(_OPEN_REQUEST_FORMS, body, words)
+    return f"take {asked}" if asked and asked.split()[0].lower() in VAGUE_WORDS else asked
 
 
 # "Sofia, just send me the file.": an imperative softened by "just", said to someone by name.

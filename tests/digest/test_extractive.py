@@ -2339,3 +2339,18 @@ def test_a_bare_yes_then_and_more_takes_the_request_and_the_more() -> None:
                     (BOB, "Sure. And I'll put a macro together so we can answer them all at once."))
     assert owned(result) == [("Bob Okafor", "merge all the Safari ones into one parent ticket and link the bug"),
                              ("Bob Okafor", "put a macro together")]
+
+
+def test_who_wants_it_asks_anyone_to_take_the_topic_just_announced() -> None:
+    result = digest((ALICE, "And sixth, the expiry drill. Test what happens when a cert expires, on purpose."),
+                    (BOB, "That's, um, that's nobody's. It was unassigned."), (ALICE, "Right. Who wants it?"),
+                    (CAROL, "I can take it."))
+    assert owned(result) == [("Carol Nguyen", "take the expiry drill")]
+
+
+def test_it_in_a_request_may_be_a_topic_announced_a_few_turns_before() -> None:
+    result = digest((CAROL, "Then the risk assessment. That has to go to the Operations Officer. I've started it."),
+                    (ALICE, "When does it need to be in?"), (CAROL, "Ten days before, so the second."),
+                    (ALICE, "Can you get it in by Monday? Just so there's some slack."),
+                    (CAROL, "Monday's fine. I'll have it to the OO by Monday."))
+    assert owned(result) == [("Carol Nguyen", "get the risk assessment in")]
