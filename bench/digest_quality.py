@@ -22,7 +22,9 @@ The metric, exactly:
   is a false positive.
 
 ``python -m bench.digest_quality [--split dev|heldout|all] [--verbose]`` prints the
-figures; ``run(quick)`` is the ``digest`` benchmark of ``python -m bench``, which also times
+figures; ``--second-reading`` prints how far a second note-taker, reading some dev meetings
+blind to the labels, agrees with them by the same metric (``digest_eval/second_reading``);
+``run(quick)`` is the ``digest`` benchmark of ``python -m bench``, which also times
 the extractive summariser on a 20,000-entry transcript and checks that its peak memory
 does not grow with the number of entries.
 """
@@ -357,6 +359,35 @@ def score_split(summarizer: Summarizer, split: str, meetings: Iterable[Meeting] 
     return SplitScore(split=split, meetings=tuple(score_meeting(summarizer, m) for m in chosen))
 
 
+# -- a second reading --------------------------------------------------------------------
+SECOND_READING_DIR = EVAL_DIR / "second_reading"
+
+
+def second_reading(directory: Path = SECOND_READING_DIR, split: str = "dev") -> SplitScore:
+    """The action items a second note-taker listed, reading the same meetings blind to the
+    labels (``{directory}/{meeting file name}``: ``{"id", "action_items"}`` in the labels'
+    own format), scored against the labels as a summariser's would be: how far two careful
+    readers agree, by the same metric the summariser is held to."""
+    scores = []
+    for path in sorted(Path(directory).glob("*.json")):
+        lines, _, labels = load_meeting(EVAL_DIR / split / path.name)
+        with path.open(encoding="utf-8") as handle:
+            data = json.load(handle)
+        if data["id"] != labels.meeting_id:
+            raise ValueError(f"{path.name}: id {data['id']!r} is not the meeting's {labels.meeting_id!r}")
+        items = []
+        for item in data["action_items"]:
+            speaker = labels.speakers.get(str(item["owner"]))
+            if speaker is None or not 0 <= int(item["entry"]) < len(lines):
+                raise ValueError(f"{path.name}: item {item!r} names no participant or entry of the meeting")
+            items.append(ActionItem(owner=speaker, task=str(item["task"]), said_at=lines[int(item["entry"])].offset,
+                                    due=date.fromisoformat(item["due"]) if item.get("due") else None))
+        digest = Digest(outcome=DigestOutcome.READY, action_items=tuple(items), summarizer="second reading")
+        scores.append(MeetingScore(meeting_id=labels.meeting_id, labels=labels, digest=digest,
+                                   pairs=tuple(match_items(labels.action_items, digest.action_items))))
+    return SplitScore(split=f"second reading of {split}", meetings=tuple(scores))
+
+
 def default_summarizer() -> Summarizer:
     """The offline extractive summariser (imported late: it may be absent while being written)."""
     from bot.digest.extractive import ExtractiveSummarizer
@@ -556,8 +587,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="per-meeting counts; misses and false positives for dev meetings")
     parser.add_argument("--summarizer", metavar="MODULE:ATTR",
                         help="a summariser class or factory to score (default: the extractive one)")
+    parser.add_argument("--second-reading", action="store_true",
+                        help="how far a second note-taker's items agree with the labels, and the summariser's on the same meetings")
     args = parser.parse_args(argv)
     summarizer = summarizer_from_spec(args.summarizer)
+    if args.second_reading:
+        second = second_reading()
+        print(describe(second, details=False))
+        chosen = [load_meeting(EVAL_DIR / "dev" / path.name) for path in sorted(SECOND_READING_DIR.glob("*.json"))]
+        print(describe(score_split(summarizer, "dev", chosen), details=False).replace("dev:", "the summariser, same meetings:", 1))
+        return 0
     for split in SPLITS if args.split == "all" else (args.split,):
         print(describe(score_split(summarizer, split), details=args.verbose))
         print()

@@ -297,3 +297,37 @@ def test_timing_reads_the_whole_generated_transcript() -> None:
 
     assert dq.time_summarizer(Counting(), 1_000, repeats=2) >= 0
     assert seen == [200, 1_000, 1_000]  # the warm-up, then each timed run
+
+
+# -- a second reading ----------------------------------------------------------------------
+def _second_reading_of(path: Path, directory: Path, items: list[dict[str, object]]) -> None:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    (directory / path.name).write_text(json.dumps({"id": raw["id"], "action_items": items}), encoding="utf-8")
+
+
+def test_a_second_reading_that_lists_the_labels_agrees_fully_and_a_wrong_owner_does_not(tmp_path: Path) -> None:
+    path = next(path for path in dq.split_paths("dev") if json.loads(path.read_text(encoding="utf-8"))["action_items"])
+    labels = json.loads(path.read_text(encoding="utf-8"))["action_items"]
+    _second_reading_of(path, tmp_path, labels)
+    same = dq.second_reading(tmp_path)
+    assert (same.recall, same.precision) == (1.0, 1.0)
+    others = [p["id"] for p in json.loads(path.read_text(encoding="utf-8"))["participants"]]
+    moved = [dict(item, owner=next(pid for pid in others if pid != item["owner"])) for item in labels]
+    _second_reading_of(path, tmp_path, moved)
+    assert dq.second_reading(tmp_path).matched == 0
+
+
+def test_a_second_reading_of_another_meeting_or_no_participant_is_refused(tmp_path: Path) -> None:
+    first, second = dq.split_paths("dev")[:2]
+    raw = json.loads(second.read_text(encoding="utf-8"))
+    (tmp_path / first.name).write_text(json.dumps({"id": raw["id"], "action_items": []}), encoding="utf-8")
+    with pytest.raises(ValueError, match="is not the meeting's"):
+        dq.second_reading(tmp_path)
+    _second_reading_of(first, tmp_path, [{"owner": "nobody", "task": "do a thing", "due": None, "entry": 0}])
+    with pytest.raises(ValueError, match="names no participant"):
+        dq.second_reading(tmp_path)
+
+
+def test_the_committed_second_reading_reads_meetings_of_dev() -> None:
+    second = dq.second_reading()
+    assert len(second.meetings) >= 20 and second.labels > 0 and second.predictions > 0
