@@ -240,7 +240,7 @@ class Digester:
         self._last_item: dict[str, _Item] = {}  # participant -> their latest item (follow-up dates)
         self._requests: list[_Request] = []
         self._proposals: list[tuple[str, int]] = []  # (task, entry): the last few "we should…"
-        self._focus: tuple[str, bool, int] | None = None  # (antecedent, plural, entry): the last "it" named
+        self._focus: tuple[str, bool, int] | None = None  # (antecedent, plural, entry): what "it" or "them" last named
         self._last_speaker: str | None = None
         self._previous_turn: tuple[Speaker, int] | None = None  # who spoke last, and in which entry
         # BROKEN_OFF: a promise broken off to hand the work on, and the entry it was said in.
@@ -313,6 +313,8 @@ class Digester:
             self._read_entry(line, sentences, entry, used)
         elif any(sentence.question for sentence in sentences):
             self._note_plans_question(sentences, entry, speaker)
+        if self._focus is not None and self._focus[2] != entry and _POINTING_WORD.search(text) is None:
+            self._focus = None  # FOCUS lasts only while every turn since goes on pointing at it
         self._consider_key_points(sentences, used, line.offset)
         self._last_speaker = speaker
         self._previous_turn = (line.speaker, entry)
@@ -738,10 +740,16 @@ class Digester:
                      words: frozenset[str] | None = None) -> bool:
         """ON_SCREEN_NOW, PRESENTING_NOW, DURING_THE_CALL and MEETING_BOARD (see ``rules``):
         the act is the screen or the talk, now. A time said for it ("tomorrow", "after the
-        call") puts it after the call. ``asked``: the words are a request's, not a
-        promise's; ``presenting``: the speaker is showing their screen."""
-        return rules.in_the_call(before_cue, after_cue, asked, presenting, words) \
-            and all(found.phrase.lower() == "today" for found in self._dates.find(after_cue))  # "how it's done today"
+        call") puts it after the call, except "today" in a request to walk the asker through
+        something ("…how a week's schedule gets made today": how, not when). ``asked``: the
+        words are a request's, not a promise's; ``presenting``: the speaker is showing their
+        screen."""
+        if not rules.in_the_call(before_cue, after_cue, asked, presenting, words):
+            return False
+        found = self._dates.find(after_cue)
+        if found and asked and rules.EXPLAIN_TO_ME.match(rules.TASK_LEAD.sub("", after_cue.lstrip(" ,"))):
+            return all(phrase.phrase.lower() == "today" for phrase in found)  # "walk me through how it's done today"
+        return not found
 
     def _place_commitment(self, commitment: _Commitment, line: TranscriptLine, entry: int, made: list[_Item],
                           accepted: bool, before: str = "") -> None:
@@ -762,10 +770,12 @@ class Digester:
                            commitment.due or previous.due, entry, made)
             return
         ready = _HAVE_READY.fullmatch(commitment.task) if previous is not None and not commitment.further else None
-        if ready is not None and previous is not None:
+        if ready is not None and previous is not None and " " in previous.task:
             obj = ready.group("obj")
-            named = frozenset(content_words(previous.task)) - frozenset(previous.task.split()[:1])
-            if named and named <= frozenset(content_words(obj)):
+            thing = previous.task.split(None, 1)[1]
+            # the same thing, then only what it comes with ("the model" → "the model with January
+            # actuals"), not another thing ("the contract team sign it", "the doc back to you")
+            if obj.lower().startswith(thing.lower()) and _MORE_OF_IT.fullmatch(obj, len(thing)) is not None:
                 # Rule HAVE_IT_READY: "I'll update the model. I'll have the model with January
                 # actuals in by Wednesday.": when the same thing will be ready, said more fully;
                 # one item, in the fuller words.
@@ -866,6 +876,8 @@ class Digester:
                     task = clip(f"{talk.group('verb')} {obj}{talk.group('rest')}", TASK_LIMIT)
                     previous.task, previous.words = task, frozenset(content_words(task))
             draft = rules.DRAFT_OF.match(commitment.task) if commitment.shape in ("full", "referring") else None
+            if draft is not None and not previous.signed and _OWN_OBJECT.match(commitment.task, draft.end()):
+                draft = None  # "I'll do the intro. I'll have a draft of the outro by Monday.": a draft of something else
             if draft is not None and previous.task.startswith("do "):
                 # PUT_ME_DOWN: "…the slides. I'll have a draft by Monday and share in the
                 # channel": "have a draft of the slides and share in the channel".
@@ -894,7 +906,13 @@ class Digester:
                 self._requests.remove(own)
                 self._add_item(speaker, own.task, line.offset, commitment.due or own.due, entry, made)
             elif not accepted and not commitment.weak and (topic := self._subject_topic(commitment.task, entry)):
+                before_count = len(made)
                 self._add_item(speaker, topic, line.offset, commitment.due, entry, made)
+                if len(made) > before_count and made[-1].task == topic:
+                    # named from what another said: a promise in the speaker's own words next is
+                    # what was taken on ("The slot hold is flaky." "I'll fix that, I'll make the
+                    # slot hold idempotent."), as after a request (REQUEST_ELABORATION)
+                    made[-1].asked = True
             elif not accepted and not commitment.weak and _HANDED_OVER.match(commitment.task):
                 # "…the SOC 2 report." "I'll email it to you right after this call": a thing
                 # handed to someone, named from what was just said (POINTED_OBJECT).
@@ -1046,7 +1064,7 @@ class Digester:
             return None
         plural = match.group("p").lower() in ("them", "those", "these")
         text = next((text for text, said in reversed(self._recent_texts) if said == entry - 1), None)
-        topic = (references.subject_topic(text, plural) or references.turn_topic(text, plural)) if text else None
+        topic = references.subject_topic(text, plural) if text else None
         if topic is None:  # TOPIC_FRAGMENT, in the last three turns
             topic = references.topic_fragment([text for text, said in reversed(self._recent_texts)
                                                if said != entry and entry - said <= 3], plural)
@@ -1071,8 +1089,8 @@ class Digester:
         texts += [text for text, said in reversed(self._recent_texts) if entry - said <= REFERENCE_WINDOW]
         for text in texts:
             name = references.person_mentioned(text, self._is_participant)
-            if name is not None:
-                return None if self._names_owner(name, owner) else name
+            if name is not None and not self._names_owner(name, owner):
+                return name  # (the owner named is no one "him" could be: look further back)
         return None
 
     def _names_owner(self, name: str, owner: Speaker) -> bool:
@@ -1129,6 +1147,10 @@ class Digester:
         ``before``: the entry's words before the sentence."""
         if not sentence.may_ask:
             return False
+        if sentence.question or "please" in sentence.wordset:
+            for pressed in self._requests:  # asked again after a hedge ("Please, it matters. Can you?"): open to a yes
+                if pressed.requester == speaker.participant:
+                    pressed.hedged = False
         body = sentence.body
         offer = rules.OFFER.match(body)
         topic = None
@@ -1219,7 +1241,7 @@ class Digester:
                 # TURN_TOPIC: "The signup link on the website is broken, it goes to the old
                 # form. We've lost signups for a week." "Oh no. Can you fix it?"
                 topic = references.turn_topic(previous, plural)
-            if topic is None:  # TOPIC_FRAGMENT: "And sixth, the game day." … "Who wants it?"
+            if topic is None:  # TOPIC_FRAGMENT: "And sixth, the expiry drill." … "Who wants it?"
                 topic = references.topic_fragment([text for text, said in reversed(self._recent_texts)
                                                    if said != entry and entry - said <= 3], plural)
             if topic is not None:
@@ -1240,9 +1262,10 @@ class Digester:
             self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker))
         elif sentence.question and task:
             self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, next_speaker_only=True))
-        elif task and (listener := self._addressee(speaker, entry)) is not None:
-            # "Please put it in the facility's issue log.": a request said to no name and not
-            # asked is an order to whoever spoke just before, like PLAIN_IMPERATIVE.
+        elif task and task.split()[0].lower() in _ORDER_VERBS and (listener := self._addressee(speaker, entry)) is not None:
+            # "Please put it in the facility's issue log.": a request of work said to no name and
+            # not asked is an order to whoever spoke just before, like PLAIN_IMPERATIVE ("Please
+            # remember to submit your timesheets" is a reminder to all).
             self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker,
                                 addressees={listener.participant}, next_speaker_only=True, ordered=True))
         return True
@@ -1444,10 +1467,12 @@ class Digester:
                 if request.next_speaker_only:
                     self._requests.remove(request)
                 continue
-            if commitment is not None and commitment.index > 0 and _BARE_YES.fullmatch(first) \
-                    and _ALSO_START.match(sentences[commitment.index].text) and _other_work(commitment, request.task):
+            more = commitment is not None and commitment.index > 0 and _BARE_YES.fullmatch(first) is not None \
+                and _ALSO_START.match(sentences[commitment.index].text) is not None and _other_work(commitment, request.task)
+            if more:
                 # Rule YES_AND_MORE: "Aisha, can you merge the Safari tickets?" "Sure. And I'll put a
-                # macro together.": the yes takes the request as asked; the rest is an item of its own.
+                # macro together.": the yes takes the request as asked; the rest is an item of its
+                # own, never a rewording of it ("Sure. And I'll book the caterer").
                 commitment = None
             # "Sure, by Thursday."; "Understood. You'll have it by Wednesday."
             reply_date = self._dates.first(whole[delivered.start():] if delivered else sentences[0].text)
@@ -1462,7 +1487,7 @@ class Digester:
                 # Taken on with no words of its own ("Sure.", "I'll do it"): the request's words.
                 bare = commitment is None or commitment.shape == "anaphoric"
                 taken.append((waiting.index(request), rules.personal(task, me=request.asker, you=request.asker), due,
-                              bare and task == request.task, commitment is not None and commitment.signed))
+                              bare and task == request.task and not more, commitment is not None and commitment.signed))
                 taken_at = request.entry
                 commitments = [None] * len(commitments)  # the reply's own words went to this one
         for _, task, due, asked, signed in sorted(taken, key=lambda found: found[0]):  # in the order they were asked
@@ -1729,8 +1754,11 @@ class Digester:
                 continue
             start = phrase.start
             paused = _PAUSED_PREPOSITION.search(main, 0, start)
+            starting = _STARTING.search(main, 0, start)
             if paused is not None:  # "by, um, end of next week": the hesitation left a comma behind "by"
                 start = paused.start()
+            elif starting is not None:  # "Ola takes it from today": no "from" left behind
+                start = starting.start()
             elif phrase.due is None or _DETERMINER_LEFT.search(main, 0, start):
                 # "migrate the database in the next sprint", "do the deploy on the Friday
                 # morning": a time leaves no "in the", "on the" behind ("by Friday" is cut
@@ -1931,6 +1959,7 @@ _LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+(?:(?:on|abou
 _AND_BEFORE = re.compile(r",?\s+and\s+$")
 _AND_BEFORE_START = re.compile(r"^,?\s*and\s+")
 _DETERMINER_LEFT = re.compile(r"\sthe\s*$", re.IGNORECASE)
+_STARTING = re.compile(r"\s(?:from|starting|as\s+of)\s*$", re.IGNORECASE)
 _PAUSED_PREPOSITION = re.compile(r"\s(?:by|before|until|till|on|in)\s*,\s*$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|this|that|our|your|their|my)\s+$", re.IGNORECASE)
 _NAMES_A_THING = re.compile(r"\s+(?!(?:and|or|at|by|to|for|with|in|on|morning|afternoon|evening|night)\b)[a-z]")
@@ -1941,8 +1970,8 @@ _ADDRESS_TURN = re.compile(r",\s+(?:just|please|can|could|would|will)\s+(?:you\s
 # promise ("I'll update the board, and, um, I'll send the numbers to Jorge"): still two.
 _SECOND_PROMISE = re.compile(r"(?:,?\s+(?P<conj>and|so|then|and\s+then),?|,)\s+(?:(?:um+|uh+|erm|er|uhm),?\s+)*"
                              r"(?=I(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\b"
-                             # "…for the fourteen strings, and Claire will re-test them after": an
-                             # assignment of its own (read as one if the name is a participant's)
+                             # "…for the fourteen strings, and Claire will re-test them after": a clause
+                             # of its own after "and" (an assignment when the name is a participant's)
                              r"|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?(?:'ll|\s+will|'s\s+going\s+to|\s+is\s+going\s+to)\s+[a-z])")
 # A comma alone joins two promises only after a promise ("I'm going to book a photographer,
 # I'll send you the dates by Monday"), not after a condition or a topic ("the CSP changes
@@ -1956,7 +1985,12 @@ _BARE_YES = re.compile(r"(?:sure|yes|yeah|yep|yup|ok|okay|of\s+course|absolutely
                        r"|no\s+problem|no\s+worries|sure\s+thing)(?:[\s,]+(?:sure|yes|yeah|will\s+do|on\s+it|no\s+problem))*[\s.!]*",
                        re.IGNORECASE)
 _ALSO_START = re.compile(r"(?:and|also|plus|oh\s+and|and\s+also)\b", re.IGNORECASE)
-_DOING_THAT = re.compile(r"\s+(?!leave\b)[a-z]+\s+(?:that|it|this)[\s.,]*")
+# After "a draft": what it is a draft of, or a noun of its own ("a draft agenda"), not where it goes.
+_OWN_OBJECT = re.compile(r"\s+(?!(?:to|for|by|in|on|over|out|back|ready|done|up|across|through)\b)\S")
+_MORE_OF_IT = re.compile(r"\s+(?:with|for|of|on|including|covering)\s+[^,;]+", re.IGNORECASE)
+# "I'll fix that, …": a promise to do what was just spoken of, which the next clause may say in full.
+_ORDER_VERBS = rules.IMPERATIVE_VERBS | frozenset(["put"])
+_DOING_THAT = re.compile(r"\s+(?:do|fix|sort|handle|take|own|grab|tackle|cover|chase|action)\s+(?:that|it|this)[\s.,]*")
 
 
 def _promises_something(head: str) -> bool:
@@ -1989,6 +2023,8 @@ def _split_promises(sentence: str) -> list[tuple[str, bool]]:
     for match in _SECOND_PROMISE.finditer(sentence):
         head = sentence[start: match.start()]
         conj = match.group("conj")
+        if not conj and _PROMISE_CUE.match(sentence, match.end()) is None:
+            continue  # "I'll tell Dana, Carol will cover Friday": what is told, not a second promise
         cue = _PROMISE_CUE.search(head)
         # (a condition before the head's own cue stays with it; "I'll fix that" ends with no relative "that")
         if head.strip() and not rules.BAD_PREFIX.search(head[: cue.start()] if cue else head) \

@@ -29,7 +29,8 @@ from bot.digest.sentences import STOPWORDS, content_words
 POINTED = re.compile(
     r"(?<=\s)(?P<p>it|them|those|these|that\s+one|this\s+one|that|both)"
     r"(?=\s+(?:to|for|in|into|on|with|by|at|up|over|out|back|down|off|through|tonight|today|tomorrow|after|before|first"
-    r"|later|now|and|next|this|properly|again|asap|once|when|so|as|from|across|[a-z]+ly)\b|\s*[,.;!?]?\s*$)",
+    r"|later|now|and|next|this|properly|again|asap|once|when|so|as|from|across)\b|\s*[,.;!?]?\s*$"
+    r"|\s+[a-z]+ly\s*[,.;!?]?\s*$)",  # "push those manually" (but "that weekly summary" is no pronoun)
     re.IGNORECASE,
 )
 _PERSON_VERBS = CONTACT_VERBS | frozenset("tell remind let reply thank meet invite introduce pay brief loop cc update "
@@ -267,6 +268,8 @@ def topic_of(lead: str) -> str | None:
     if re.fullmatch(r"[A-Z][\w'-]*", topic.group("t").strip()):
         return None  # "Tariq, set that up": a name said to someone, no topic
     words = topic.group("t")
+    if words.split()[-1].lower() in _NOT_REFERENTS:
+        return None  # "I know, about time, I'll fix it": no topic
     return words if len(words.split()) > 2 else f"the {words}"
 
 
@@ -319,7 +322,7 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:on|at|in|with|from|about|by|of|to|for|in
 
 
 def _after_preposition(text: str, phrase: str) -> bool:
-    """Whether ``phrase`` is said in ``text`` only after a preposition ("depends on the courier")."""
+    """Whether ``phrase``, where ``text`` says it last, follows a preposition ("depends on the courier")."""
     at = text.rfind(phrase)
     return at > 0 and _PREPOSITION_BEFORE.search(text, max(0, at - 24), at) is not None
 
@@ -345,11 +348,12 @@ def subject_topic(text: str, plural: bool) -> str | None:
 def turn_topic(text: str, plural: bool) -> str | None:
     """TURN_TOPIC: the subject of the latest sentence of ``text`` that has a thing as its
     subject ("One problem. The signup link on the website is broken, it goes to the old form.
-    We've probably lost signups for a week." → "signup link on the website"), or None."""
+    We've probably lost signups for a week." → "signup link on the website"), or None. A
+    person is never "it" ("The manager was out all week. So nothing moved.")."""
     for sentence in reversed(_SENTENCE.findall(text)):
         topic = _subject_of(sentence.strip(), plural)
         if topic is not None:
-            return topic
+            return None if ROLE_PERSON.fullmatch(f"the {topic}") else topic
     return None
 
 

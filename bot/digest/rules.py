@@ -469,8 +469,10 @@ _SCREEN_VERBS = frozenset(
     "illustrate expand collapse minimise minimize maximise maximize hide unhide grab rerun submit".split())
 
 
-# A request to explain to the one asking, which the answer does in the call.
-_EXPLAIN_TO_ME = re.compile(r"(?:walk|talk|take|run)\s+(?:me|us)\s+through\b", re.IGNORECASE)
+# A request to explain to the one asking, which the answer does in the call ("today" in it
+# says how things are done now, not when: "walk me through how it's done today").
+EXPLAIN_TO_ME = re.compile(r"(?:just\s+)?(?:walk|talk|take|run)\s+(?:me|us)\s+through\b", re.IGNORECASE)
+_ELSEWHEN = re.compile(r"\b(?:at|in|during)\s+(?:the|our|your|next|tomorrow's|monday's|friday's)\s+[\w'-]+", re.IGNORECASE)
 
 
 def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting: bool = False,
@@ -488,10 +490,10 @@ def in_the_call(before_cue: str, after_cue: str, asked: bool = False, presenting
     first = task.split(None, 1)[0].lower().rstrip(",.;:!?") if task else ""
     showing: re.Match[str] | None = None
     talk = live = False
-    if asked and _EXPLAIN_TO_ME.match(task) is not None:
+    if asked and EXPLAIN_TO_ME.match(task) is not None:
         # "Can you just walk me through how a week's schedule gets made today?": answered there
-        # and then ("today" is how it is done now, not when), unless put later.
-        return _LATER.search(after_cue) is None
+        # and then, unless put elsewhere or later ("…at the retro", "…after the call").
+        return _LATER.search(after_cue) is None and _ELSEWHEN.search(after_cue) is None
     if first in _SCREEN_VERBS:  # the patterns that read the verb run only for these verbs
         if _BOARD_EDIT.match(task) is not None:
             # The board's "for proposals", "to the parking lot" stay on the board.
@@ -566,6 +568,7 @@ _CALL_FORMS = [
     r"(?:keep|make)\s+(?:it|this|that|my\s+\w+|things|the\s+\w+)\s+(?:short|brief|quick)",
     r"(?:hand|pass|turn)\s+(?:it\s+|this\s+|things\s+|the\s+floor\s+)?(?:over|back)",
     r"(?:hand|pass|turn)\s+(?:it|this|things|the\s+floor)\s+to", r"hand\s+over\s+to",
+    r"take\s+(?:a\s+)?(?:quick\s+|short\s+|five[\s-]minute\s+|ten[\s-]minute\s+)?break\b", r"take\s+five\b",
     r"(?:share|present|show)\s+(?:my|the|your|our)\s+screen", r"(?:stop|start)\s+(?:sharing|presenting|recording)",
     r"share\s*$", r"share\s+(?:my|your)\s+(?:screen|tab|window)",
     r"(?:start|begin)\s*(?:$|with|by|off|us\s+off|things\s+off|the\s+(?:meeting|call|recording|session))",
@@ -844,12 +847,13 @@ CLAUSE = re.compile(
 )
 # Words that end a task without being part of it ("send the draft by Tuesday then").
 _TRAILING_WORDS = ("then", "too", "also", "anyway", "as well", "though", "for now", "real quick", "right now", "myself", "itself",
-                   "for this", "for that", "from", "afterwards", "okay", "ok", "right", "promise", "please", "again", "on that", "on this",
+                   "for this", "for that", "okay", "ok", "right", "promise", "please", "again", "on that", "on this",
                    "no problem", "either", "at least", "even", "and", "or", "but")
 
 
 _TRAILING = re.compile(r"[\s,](?:" + "|".join(word.replace(" ", r"\s+") for word in _TRAILING_WORDS) + r")$"
-                       r"|(?<!day)(?<!week)(?<!month)(?<!year)\safter$",  # "re-test them after", not "the Monday after"
+                       # "re-test them after": after the pronoun, not "the sprint after" or "where it's coming from"
+                       r"|(?:(?<=\bit)|(?<=\bthem)|(?<=\bthat)|(?<=\bthis)|(?<=\bthose)|(?<=\bthese))\s+after(?:wards)?$",
                        re.IGNORECASE)
 
 
@@ -936,12 +940,12 @@ _OPEN_REQUEST_FORMS: list[tuple[frozenset[str], re.Pattern[str]]] = [(frozenset(
     ("who", r"\bwho\s+(?:can|could|wants\s+to|will|would\s+like\s+to|has\s+(?:time|bandwidth|capacity)\s+to)\s+(?P<t>.+)"),
     ("who", r"\bwho\s+has\s+(?:time|bandwidth|capacity)\b(?P<t>)"),
     ("who who's who'll", r"\bwho(?:(?:'s|\s+is)\s+(?:going\s+to|gonna)|'ll)\s+(?P<t>.+)"),
+    # "Who wants it?", "Who's taking that one?": the thing just announced, to take (before the -ing form below: ties go to the first)
+    ("who who's", r"\bwho(?:\s+wants|'s\s+taking|\s+is\s+taking|\s+will\s+take)\s+(?P<t>(?:it|that|this|them|those|these)(?:\s+one)?)\s*[?.!]?$"),
     # "Who's sending the recap?": the work named by its -ing form (a reply's "I'll send it" names it).
     ("who who's", r"\bwho(?:'s|\s+is)\s+(?P<t>(?!going\b|gonna\b|doing\s+(?:what|okay|ok|well)\b)[a-z]+ing\s+(?:the|a|an|our|this|that)\s.+)"),
     ("someone somebody volunteer", r"\b(?:we|I)\s+need\s+(?:someone|somebody|a\s+volunteer)\s+to\s+(?P<t>.+)"),
     ("volunteer volunteers", r"\bany\s+volunteers?\s+(?:to|for)\s+(?P<t>.+)"),
-    # "Who wants it?", "Who's taking that one?": the thing just announced, to take
-    ("who who's", r"\bwho(?:\s+wants|'s\s+taking|\s+is\s+taking|\s+will\s+take)\s+(?P<t>(?:it|that|this|them|those|these)(?:\s+one)?)\s*[?.!]?$"),
 ]]
 
 
@@ -1325,8 +1329,8 @@ def is_vague(task: str) -> bool:
     return VAGUE_TASK.match(task) is not None or SOMEDAY.search(task) is not None
 
 
-# "…the last day I can do, good timing": "do" with no object says what is done by no word.
-# ("do, um, the community centre board" has one after the pause).
+# "…the last day I can do, good timing": "do" with no object says what is done by no word
+# ("do, the community centre board", a pause with no filler word, still has one).
 _DO_NOTHING = re.compile(r"do\s*(?:[;.!?]|$|,(?!\s*(?:the|a|an|my|our|your|their|this|that|these|those|some)\s))",
                          re.IGNORECASE)
 

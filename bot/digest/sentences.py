@@ -60,7 +60,9 @@ _FILLER = re.compile(
     r"(?:(?<=\s)|^)(?:u+m+|u+h+|uhm|erm|er|hmm+|mm+|ah)\b[,.]?\s*"
     # "do, like, a call": a pause, no clause; but "push those manually, like, that's the easy
     # part" keeps its comma before the clause that follows.
-    r"|(?<=[a-z]),\s*(?:like|basically|kind of|sort of),(?=\s)(?!\s+(?:that's|it's|that|it|this|I|we|they|he|she|you)\b)"
+    r"|(?<=[a-z]),\s*(?:like|basically|kind of|sort of),(?=\s)"
+    r"(?!\s+(?:that's|it's|there's|that\s+(?:is|was|will|would)|it\s+(?:is|was|will|would)|I'm|I'll|I've|we're|we'll|they're"
+    r"|he's|she's|you're)(?=\s))"
     r"|,\s*(?:you know|I mean|like|basically|kind of|sort of)\s*(?=,)"
     r"|(?<=\w),\s*say,(?=\s)",  # "transfer, say, twelve of those": about twelve
     re.IGNORECASE,
