@@ -192,6 +192,10 @@ class _Request:
     # Answered with a hedge ("Yeah, I'll maybe put something in an email"): a later promise
     # may still take it, never a bare "yeah" (which by then opens something else: "Yeah, so…").
     hedged: bool = False
+    # Asked of several people by name at once ("Nadia, Callum, can you each…?"): each who says
+    # yes takes it on for themselves (EACH_OF_YOU), and it stays open for the rest.
+    each: bool = False
+    taken_by: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -330,9 +334,15 @@ class Digester:
         for start, end, _ in self._names.find(sentence):
             if sentence[:start].rstrip().endswith(",") and _ADDRESS_TURN.match(sentence, end):
                 head = sentence[:start].rstrip(" ,")
-                if head:
+                if head and not self._only_names(head):  # "Bob, Carol, can you both…": one utterance to both
                     return [head + ".", sentence[start:]]
         return [sentence]
+
+    def _only_names(self, text: str) -> bool:
+        rest = text
+        for start, end, _ in reversed(self._names.find(text)):
+            rest = rest[:start] + rest[end:]
+        return re.fullmatch(r"[\s,]*(?:(?:and|so|okay|ok|right)[\s,]+)*", rest, re.IGNORECASE) is not None
 
     def _sentence(self, raw: str, after_so: bool) -> _Sentence:
         """A prepared sentence. Short ones ("Yeah.", "Sounds good.", "Thanks.") come back
@@ -1195,8 +1205,16 @@ class Digester:
             # "Nadia, if Aisha says yes, …you'd need to do the loan form": asked only if something
             # else happens first, like a conditional promise (but "if you can, could you…" asks).
             return True
-        if asked is not None and rules.GROUP_ADDRESS.search(body[: max(0, body.find(raw))] + " " + raw[:12]):
-            return True  # "Could you all review the doc?": asked of the group, no one's item
+        said_to = body[: max(0, body.find(raw))]
+        listed = {person.participant for _, _, person in self._names.find(said_to)
+                  if person.participant != speaker.participant} if sentence.named and asked is not None else set()
+        addressed_group = rules.GROUP_ADDRESS.search(f"{said_to} {raw[:12]}") if asked is not None else None
+        if addressed_group is not None and len(listed) < 2 \
+                and f"your {addressed_group.group(0).lower()}" not in body.lower():
+            # "Could you all review the doc?": asked of the group, no one's item ("can your guys
+            # do the temp log?" asks the one named, for their team)
+            return True
+        raw = _EACH.sub("", raw)  # "Bob, Carol, can you each send me your rota": each sends theirs
         raw = re.sub(r",?\s+or\s+(?:should|shall|do|can|will)\s+I\b.*$", "", raw, flags=re.IGNORECASE)
         raw = rules.TASK_LEAD.sub("", raw)  # "would you be able to review…"
         task, due = self._task(rules.strip_vocative(raw, self._names))
@@ -1253,7 +1271,11 @@ class Digester:
         nearest = [person for position, person in sorted(vocatives, key=lambda pair: abs(pair[0] - index))
                    if position == index or person is None or person.participant not in named_in_task][:1]
         people = addressed_to or nearest
-        if asked is None:
+        if len(listed) > 1 and task:
+            # EACH_OF_YOU: "Bob, Carol, can you both review the draft?" "Sure." "Yes.": asked of
+            # the people named, an item for each of them who says yes.
+            self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, addressees=listed, each=True))
+        elif asked is None:
             self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker, volunteers_only=True))
         elif people and people[0] is not None:
             self._open(_Request(speaker.participant, task, due, entry, entry, asker=speaker,
@@ -1340,7 +1362,7 @@ class Digester:
 
     @staticmethod
     def _may_answer(request: _Request, speaker: Speaker) -> bool:
-        if speaker.participant == request.requester:
+        if speaker.participant == request.requester or speaker.participant in request.taken_by:
             return False
         return not request.addressees or speaker.participant in request.addressees or request.open_to_volunteers
 
@@ -1477,7 +1499,11 @@ class Digester:
             # "Sure, by Thursday."; "Understood. You'll have it by Wednesday."
             reply_date = self._dates.first(whole[delivered.start():] if delivered else sentences[0].text)
             task, due = self._accepted_task(request, commitment, reply_date.due if reply_date else None)
-            self._requests.remove(request)
+            if request.each:  # EACH_OF_YOU: still open for the others asked
+                request.taken_by.add(speaker.participant)
+                request.last_activity = entry
+            else:
+                self._requests.remove(request)
             self._proposals = [proposal for proposal in self._proposals if proposal[0] != request.task]
             if commitment is not None:
                 consumed.add(commitment.index)
@@ -1990,6 +2016,7 @@ _OWN_OBJECT = re.compile(r"\s+(?!(?:to|for|by|in|on|over|out|back|ready|done|up|
 _MORE_OF_IT = re.compile(r"\s+(?:with|for|of|on|including|covering)\s+[^,;]+", re.IGNORECASE)
 # "I'll fix that, …": a promise to do what was just spoken of, which the next clause may say in full.
 _ORDER_VERBS = rules.IMPERATIVE_VERBS | frozenset(["put"])
+_EACH = re.compile(r"^(?:each|both|all|guys|folks|two|lot|people)\s+(?=[a-z])", re.IGNORECASE)
 _DOING_THAT = re.compile(r"\s+(?:do|fix|sort|handle|take|own|grab|tackle|cover|chase|action)\s+(?:that|it|this)[\s.,]*")
 
 

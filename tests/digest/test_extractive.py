@@ -2405,3 +2405,14 @@ def test_it_in_a_request_may_be_a_topic_announced_a_few_turns_before() -> None:
 ])
 def test_round_six_stays_within_its_mechanisms(said: list[tuple], expected: list[tuple[str, str]]) -> None:
     assert owned(digest(*said)) == expected
+
+
+def test_asked_of_several_each_who_says_yes_takes_it() -> None:
+    result = digest((ALICE, "Bob, Carol, can you both review the draft by Friday?"), (BOB, "Sure."), (CAROL, "Yes."))
+    assert owned(result) == [("Bob Okafor", "review the draft"), ("Carol Nguyen", "review the draft")]
+    result = digest((ALICE, "Bob and Carol, can you each send me your rota by Friday?"), (BOB, "Yep."), (DANA, "Sure."),
+                    (CAROL, "Will do."))
+    assert owned(result) == [("Bob Okafor", "send Alice your rota"), ("Carol Nguyen", "send Alice your rota")]
+    # "your guys" is the team of the one named, not the group.
+    assert owned(digest((ALICE, "Bob, can your guys do the temp log tonight?"), (BOB, "Yeah, I can swing that."))) == [
+        ("Bob Okafor", "swing the temp log")]
