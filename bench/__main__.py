@@ -232,10 +232,10 @@ DESCRIPTIONS = {
 # Prose under a run's heading (the tables are generated, so notes live here to survive a run).
 NOTES = {
     "digest": (
-        "The rules are those of 1d48a4d (round six: orders said to no name, \"this I will do\", what \"it\" is from the "
+        "The rules are those of 6b3e130 (round six: orders said to no name, \"this I will do\", what \"it\" is from the "
         "turn before or a topic said on its own, \"Claire will re-test them\" after a promise, YES_AND_MORE, "
         "HAVE_IT_READY; bench/digest_eval/README.md, \"Held-out runs\"). Held-out is the same 65 meetings, where the "
-        "round's start (c8e73ce) scored 0.811 / 0.770; dev (191 meetings) went 0.812 / 0.839 -> 0.824 / 0.846. A second "
+        "round's start (c8e73ce) scored 0.811 / 0.770; dev (191 meetings) went 0.812 / 0.839 -> 0.825 / 0.846. A second "
         "note-taker, labelling twenty dev meetings blind to the labels, agrees with them at 0.964 / 0.940, where these "
         "rules reach 0.786 / 0.802 (`python -m bench.digest_quality --second-reading`). `digest_seconds_20k` is this "
         "machine's figure, for capacity planning; the goal is `digest_time_ratio_10x_entries`, two timings in one run. "
