@@ -339,6 +339,7 @@ class Digester:
         return [sentence]
 
     def _only_names(self, text: str) -> bool:
+        """Whether ``text`` is nothing but participants' names ("Bob, Carol", "Bob and Carol")."""
         rest = text
         for start, end, _ in reversed(self._names.find(text)):
             rest = rest[:start] + rest[end:]
@@ -1049,12 +1050,9 @@ class Digester:
         match = references.pointed(task)
         if match is None:
             return task
-        texts = [before] if before else []
-        texts += [text for text, said in reversed(self._recent_texts) if said != entry and entry - said <= 2]
-        plural = match.group("p").lower() in ("them", "those", "these")
-        fragment = references.topic_fragment([text for text, said in reversed(self._recent_texts)
-                                              if said != entry and entry - said <= 3], plural)
-        resolved = references.resolve_pointed(task, match, texts, fragment)
+        texts = ([before] if before else []) + self._earlier(entry, 2)
+        plural = references.many(match)
+        resolved = references.resolve_pointed(task, match, texts, self._topic_fragment(entry, plural))
         if resolved != task:
             # FOCUS: what "it" was, for an "it" a turn or two later that the words since no
             # longer name ("I'll draft it with those dates" … "Can I see it before it goes?"
@@ -1064,6 +1062,14 @@ class Digester:
             resolved = f"{task[: match.start()]}{self._focus[0]}{task[match.end():]}"
         return resolved
 
+    def _earlier(self, entry: int, within: int) -> list[str]:
+        """The words of the entries up to ``within`` before ``entry``, nearest first."""
+        return [text for text, said in reversed(self._recent_texts) if said != entry and entry - said <= within]
+
+    def _topic_fragment(self, entry: int, plural: bool) -> str | None:
+        """TOPIC_FRAGMENT: a topic announced on its own in the three entries before ``entry``."""
+        return references.topic_fragment(self._earlier(entry, 3), plural)
+
     def _subject_topic(self, task: str, entry: int) -> str | None:
         """SUBJECT_TOPIC: ``task`` with its "it" or "them" named as the subject the turn just
         before (someone else's) ended on, or else as a topic announced on its own just before
@@ -1072,12 +1078,11 @@ class Digester:
         previous = self._previous_turn
         if match is None or previous is None or previous[1] != entry - 1 or match.group("p").lower() == "both":
             return None
-        plural = match.group("p").lower() in ("them", "those", "these")
-        text = next((text for text, said in reversed(self._recent_texts) if said == entry - 1), None)
+        plural = references.many(match)
+        text = self._said_in(entry - 1)
         topic = references.subject_topic(text, plural) if text else None
-        if topic is None:  # TOPIC_FRAGMENT, in the last three turns
-            topic = references.topic_fragment([text for text, said in reversed(self._recent_texts)
-                                               if said != entry and entry - said <= 3], plural)
+        if topic is None:
+            topic = self._topic_fragment(entry, plural)
         if topic is None or topic.split()[-1].lower() in {word.lower() for word in task.split()}:
             return None
         return f"{task[: match.start()]}the {topic}{task[match.end():]}"
@@ -1253,15 +1258,14 @@ class Digester:
         if task and rules.shape(task) == "anaphoric" and (match := references.pointed(task)) is not None:
             # SUBJECT_TOPIC in the asker's own turn: "Lucía, your scorecard isn't in Greenhouse
             # yet. Could you submit it?"
-            plural = match.group("p").lower() in ("them", "those", "these")
+            plural = references.many(match)
             topic = references.subject_topic(before, plural)
             if topic is None and (previous := self._said_in(entry - 1)) is not None:
                 # TURN_TOPIC: "The signup link on the website is broken, it goes to the old
                 # form. We've lost signups for a week." "Oh no. Can you fix it?"
                 topic = references.turn_topic(previous, plural)
-            if topic is None:  # TOPIC_FRAGMENT: "And sixth, the expiry drill." … "Who wants it?"
-                topic = references.topic_fragment([text for text, said in reversed(self._recent_texts)
-                                                   if said != entry and entry - said <= 3], plural)
+            if topic is None:  # "And sixth, the expiry drill." … "Who wants it?"
+                topic = self._topic_fragment(entry, plural)
             if topic is not None:
                 task = f"{task[: match.start()]}the {topic}{task[match.end():]}"
         # The nearest name said to someone, but never one the request itself names as its
@@ -1975,10 +1979,6 @@ _POINTING_WORD = re.compile(r"\b(?:it|that|this|those|these)\b", re.IGNORECASE)
 _THEM = re.compile(r"(?<=\s)'em\b")
 # "Yes, of course, this I will do also": the object said first, for emphasis.
 _FRONTED_OBJECT = re.compile(r"(?:^|(?<=,\s))(?P<obj>[Tt]his|[Tt]hat)\s+(?P<cue>I(?:'ll|\s+will|\s+can|'m\s+going\s+to))\s+do\b")
-
-
-def _object_after(match: re.Match[str]) -> str:
-    return f"{match.group('cue')} do {match.group('obj').lower()}"
 # A name said first, to someone ("Zofia, do you want me to…").
 _LEADING_NAME = re.compile(r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?),\s+(?:(?:on|about|for|re|regarding)\s+(?P<topic>[^,]{1,40}),\s+)?")
 # ", and" before a second assignment in the same sentence (ASSIGNMENTS_APART).
@@ -2014,10 +2014,17 @@ _ALSO_START = re.compile(r"(?:and|also|plus|oh\s+and|and\s+also)\b", re.IGNORECA
 # After "a draft": what it is a draft of, or a noun of its own ("a draft agenda"), not where it goes.
 _OWN_OBJECT = re.compile(r"\s+(?!(?:to|for|by|in|on|over|out|back|ready|done|up|across|through)\b)\S")
 _MORE_OF_IT = re.compile(r"\s+(?:with|for|of|on|including|covering)\s+[^,;]+", re.IGNORECASE)
-# "I'll fix that, …": a promise to do what was just spoken of, which the next clause may say in full.
+# The work a "please…" said to no name can order (PLAIN_IMPERATIVE's verbs, and "put it in…").
 _ORDER_VERBS = rules.IMPERATIVE_VERBS | frozenset(["put"])
+# "can you each/both/all…": the people asked, not the work (EACH_OF_YOU).
 _EACH = re.compile(r"^(?:each|both|all|guys|folks|two|lot|people)\s+(?=[a-z])", re.IGNORECASE)
+# "I'll fix that, …": a promise to do what was just spoken of, which the next clause may say in full.
 _DOING_THAT = re.compile(r"\s+(?:do|fix|sort|handle|take|own|grab|tackle|cover|chase|action)\s+(?:that|it|this)[\s.,]*")
+
+
+def _object_after(match: re.Match[str]) -> str:
+    """_FRONTED_OBJECT's replacement: "this I will do" → "I will do this"."""
+    return f"{match.group('cue')} do {match.group('obj').lower()}"
 
 
 def _promises_something(head: str) -> bool:

@@ -14,7 +14,7 @@ import re
 from typing import Callable
 
 from bot.digest.rules import CONTACT_VERBS, GENERIC_VERBS, NOT_NAMES, stems
-from bot.digest.sentences import STOPWORDS, content_words
+from bot.digest.sentences import STOPWORDS, content_words, split_sentences
 
 
 # -- pointed objects ---------------------------------------------------------------------
@@ -123,6 +123,11 @@ def _plural(head: str) -> bool:
     return head.endswith("s") and not head.endswith(("ss", "us", "is", "ics"))
 
 
+def many(pointer: re.Match[str]) -> bool:
+    """Whether a pronoun ``pointed`` found stands for more than one thing ("them", "those")."""
+    return pointer.group("p").lower() in ("them", "those", "these")
+
+
 def pointed(task: str) -> re.Match[str] | None:
     """The pronoun a task points at its object with, if it has one worth resolving."""
     if " " not in task:
@@ -160,7 +165,7 @@ def handing_those(task: str) -> bool:
     can be looked for among the plural things said; "do it" or "send it" could be anything."""
     pointer = pointed(task)
     return (task.split() or [""])[0].lower() in _HANDING_VERBS and pointer is not None \
-        and pointer.group("p").lower() in ("them", "those", "these")
+        and many(pointer)
 
 
 def same_act(task: str, other: str) -> bool:
@@ -288,7 +293,7 @@ def resolve_pointed(task: str, match: re.Match[str], texts: list[str], fragment:
                               pairs[-1].group(0), flags=re.IGNORECASE)
                 return f"{task[: match.start()]}{pair}{task[match.end():]}"
         return task
-    plural = match.group("p").lower() in ("them", "those", "these")
+    plural = many(match)
     thing = topic_of(texts[0]) if texts else None
     if thing is not None:
         # "So, call sheet: I'll send it out by eight", "Parchment and quart delis, I'll grab
@@ -350,14 +355,13 @@ def turn_topic(text: str, plural: bool) -> str | None:
     subject ("One problem. The signup link on the website is broken, it goes to the old form.
     We've probably lost signups for a week." → "signup link on the website"), or None. A
     person is never "it" ("The manager was out all week. So nothing moved.")."""
-    for sentence in reversed(_SENTENCE.findall(text)):
-        topic = _subject_of(sentence.strip(), plural)
+    for sentence in reversed(split_sentences(text)):
+        topic = _subject_of(sentence, plural)
         if topic is not None:
             return None if ROLE_PERSON.fullmatch(f"the {topic}") else topic
     return None
 
 
-_SENTENCE = re.compile(r"[^.!?]+[.!?]?")
 # "the signup link on the website": a noun phrase and where the thing is.
 _PLACED = re.compile(r"\s+(?:on|in|at|for|from)\s+(?:the|our|your|their)\s+[\w'-]+(?:\s+[\w'-]+)?$", re.IGNORECASE)
 
