@@ -22,8 +22,11 @@ The metric, exactly:
   is a false positive.
 
 ``python -m bench.digest_quality [--split dev|heldout|all] [--verbose]`` prints the
-figures; ``--second-reading`` prints how far a second note-taker, reading some dev meetings
-blind to the labels, agrees with them by the same metric (``digest_eval/second_reading``);
+figures, each with a 95% interval from resampling the meetings; ``--summarizer gemini``
+scores Gemini on Vertex AI as the app would build it from the environment, and counts the
+meetings where its extractive fallback answered instead; ``--second-reading`` prints how
+far a second note-taker, reading some dev meetings blind to the labels, agrees with them
+by the same metric (``digest_eval/second_reading``);
 ``run(quick)`` is the ``digest`` benchmark of ``python -m bench``, which also times
 the extractive summariser on a 20,000-entry transcript and checks that its peak memory
 does not grow with the number of entries.
@@ -32,9 +35,13 @@ does not grow with the number of entries.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import gc
 import importlib
 import json
+import logging
+import os
+import random
 import re
 import sys
 import time
@@ -42,7 +49,8 @@ import tracemalloc
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from bot.digest import Summarizer
 from domain import ActionItem, AttendeeKind, Digest, DigestContext, DigestOutcome, Speaker, TranscriptLine
@@ -291,6 +299,7 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 class SplitScore:
     split: str
     meetings: tuple[MeetingScore, ...]
+    summarizer: str = ""  # the scored summariser's name ("" when not said)
 
     @property
     def labels(self) -> int:
@@ -337,6 +346,12 @@ class SplitScore:
         """English meetings the summariser refused as unsupported (their labels all missed)."""
         return sum(1 for m in self.meetings if not m.labels.expect_unsupported_language and m.reported_unsupported)
 
+    @property
+    def fallbacks(self) -> int:
+        """Meetings whose digest another summariser made: Gemini's extractive fallback answered
+        for it, so those items are not the scored summariser's own."""
+        return sum(1 for m in self.meetings if self.summarizer and m.digest.summarizer != self.summarizer)
+
     def counts(self) -> dict[str, int]:
         return {"meetings": len(self.meetings), "labels": self.labels, "predictions": self.predictions,
                 "matched": self.matched, "due_labelled": self.due_labelled, "due_correct": self.due_correct,
@@ -356,7 +371,44 @@ def score_meeting(summarizer: Summarizer, meeting: Meeting) -> MeetingScore:
 
 def score_split(summarizer: Summarizer, split: str, meetings: Iterable[Meeting] | None = None) -> SplitScore:
     chosen = load_split(split) if meetings is None else list(meetings)
-    return SplitScore(split=split, meetings=tuple(score_meeting(summarizer, m) for m in chosen))
+    return SplitScore(split=split, meetings=tuple(score_meeting(summarizer, m) for m in chosen),
+                      summarizer=summarizer.name)
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+
+
+def intervals(score: SplitScore, resamples: int = 2000, seed: int = 12) -> tuple[Interval, Interval] | None:
+    """95% intervals for (recall, precision) by the percentile bootstrap over meetings.
+
+    Meetings, not items, are resampled: items of one meeting stand or fall together (the
+    same speakers, the same way of talking), so an interval over items would be too narrow.
+    The seed is fixed, so the same scores give the same interval. None for fewer than two
+    meetings, or when no resample has both labels and predictions."""
+    rows = [(m.matched, m.label_count, m.prediction_count) for m in score.meetings]
+    if len(rows) < 2:
+        return None
+    draw = random.Random(seed).choices
+    recalls: list[float] = []
+    precisions: list[float] = []
+    for _ in range(resamples):
+        sample = draw(rows, k=len(rows))
+        matched, labels, predicted = (sum(column) for column in zip(*sample, strict=True))
+        if labels and predicted:
+            recalls.append(matched / labels)
+            precisions.append(matched / predicted)
+    if not recalls:
+        return None
+
+    def percentiles(values: list[float]) -> Interval:
+        ordered = sorted(values)
+        return Interval(round(ordered[int(0.025 * (len(ordered) - 1))], 3),
+                        round(ordered[int(0.975 * (len(ordered) - 1))], 3))
+
+    return percentiles(recalls), percentiles(precisions)
 
 
 # -- a second reading --------------------------------------------------------------------
@@ -395,11 +447,44 @@ def default_summarizer() -> Summarizer:
     return ExtractiveSummarizer()
 
 
-def summarizer_from_spec(spec: str | None) -> Summarizer:
-    """``module:attribute`` naming a summariser class or factory; the extractive one when None."""
-    if not spec:
+def gemini_from_environment(environ: Mapping[str, str]) -> Summarizer:
+    """Gemini on Vertex AI as the app builds it for ``SUMMARIZER=gemini``: ``VERTEX_PROJECT``
+    (or ``GOOGLE_CLOUD_PROJECT``), ``GEMINI_MODEL``, ``VERTEX_LOCATION``,
+    ``SUMMARIZER_BUDGET_SECONDS``, and the app's service account (``CHAT_CREDENTIALS_FILE``,
+    else Application Default Credentials). ValueError names what is missing or wrong."""
+    from google.auth.exceptions import DefaultCredentialsError
+
+    from bot.config import Config, ConfigError, summarizer_problems
+    from bot.digest.factory import build_summarizer
+
+    try:
+        config = Config.from_env({**environ, "SUMMARIZER": "gemini"})
+    except ConfigError as error:
+        raise ValueError(str(error)) from None
+    problems = summarizer_problems(config)
+    if problems:
+        raise ValueError("; ".join(problems))
+    try:
+        return build_summarizer(config)
+    except OSError as error:  # the key file named cannot be read
+        raise ValueError(f"CHAT_CREDENTIALS_FILE: {error.strerror or error}") from None
+    except (DefaultCredentialsError, ValueError):  # the error's text is not repeated: a key may be in it
+        if config.chat_credentials_file:
+            raise ValueError("CHAT_CREDENTIALS_FILE is not a service account key file") from None
+        raise ValueError("no credentials for Vertex AI: set CHAT_CREDENTIALS_FILE to the app's service account "
+                         "key file, or set up Application Default Credentials") from None
+
+
+def summarizer_from_spec(spec: str | None, environ: Mapping[str, str] | None = None) -> Summarizer:
+    """``extractive`` (the default, also when None), ``gemini`` (see :func:`gemini_from_environment`)
+    or ``module:attribute`` naming a summariser class or factory."""
+    if not spec or spec == "extractive":
         return default_summarizer()
+    if spec == "gemini":
+        return gemini_from_environment(os.environ if environ is None else environ)
     module_name, _, attribute = spec.partition(":")
+    if not attribute:
+        raise ValueError(f"unknown summariser {spec!r}: extractive, gemini or MODULE:ATTR")
     factory: Callable[[], Summarizer] = getattr(importlib.import_module(module_name), attribute)
     return factory()
 
@@ -554,6 +639,14 @@ def describe(score: SplitScore, details: bool) -> str:
             f"({score.due_correct}/{score.due_labelled})"),
            (f"  unsupported language detected {score.unsupported_detected}/{score.unsupported_expected}, "
             f"English meetings refused {score.wrongly_unsupported}")]
+    spread = intervals(score)
+    if spread is not None:
+        recall, precision = spread
+        out.append(f"  95% interval, meetings resampled: recall {recall.low}-{recall.high}  "
+                   f"precision {precision.low}-{precision.high}")
+    if score.fallbacks:
+        out.append(f"  {score.fallbacks} of {len(score.meetings)} digests are not {score.summarizer}'s: "
+                   "its fallback answered for those meetings")
     if not details:
         return "\n".join(out)
     for meeting in score.meetings:
@@ -579,27 +672,62 @@ def describe(score: SplitScore, details: bool) -> str:
     return "\n".join(out)
 
 
+class FallbackReasons(logging.Handler):
+    """Counts why a summariser fell back, from its warnings' reason kinds (never their text)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.reasons: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict) and "reason" in fields:
+            self.reasons[str(fields["reason"])] += 1
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit status 0; 1 when a summariser's fallback answered for some meetings (the figures
+    are then not the chosen summariser's alone); 2 for a bad command line or setting."""
     parser = argparse.ArgumentParser(prog="python -m bench.digest_quality",
                                      description="Score a summariser's action items on the labelled meetings.")
     parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     parser.add_argument("--verbose", action="store_true",
                         help="per-meeting counts; misses and false positives for dev meetings")
-    parser.add_argument("--summarizer", metavar="MODULE:ATTR",
-                        help="a summariser class or factory to score (default: the extractive one)")
+    parser.add_argument("--summarizer", metavar="NAME",
+                        help="extractive (the default), gemini (Vertex AI as the app builds it from the "
+                             "environment: VERTEX_PROJECT, GEMINI_MODEL, VERTEX_LOCATION, the app's service "
+                             "account), or MODULE:ATTR naming a summariser class or factory")
+    parser.add_argument("--meetings", metavar="PATTERN",
+                        help="only the meetings whose file name matches this shell pattern (\"dev15*\")")
     parser.add_argument("--second-reading", action="store_true",
                         help="how far a second note-taker's items agree with the labels, and the summariser's on the same meetings")
     args = parser.parse_args(argv)
-    summarizer = summarizer_from_spec(args.summarizer)
+    try:
+        summarizer = summarizer_from_spec(args.summarizer)
+    except ValueError as error:
+        parser.error(str(error))
     if args.second_reading:
         second = second_reading()
         print(describe(second, details=False))
         chosen = [load_meeting(EVAL_DIR / "dev" / path.name) for path in sorted(SECOND_READING_DIR.glob("*.json"))]
         print(describe(score_split(summarizer, "dev", chosen), details=False).replace("dev:", "the summariser, same meetings:", 1))
         return 0
-    for split in SPLITS if args.split == "all" else (args.split,):
-        print(describe(score_split(summarizer, split), details=args.verbose))
-        print()
+    reasons = FallbackReasons()
+    logging.getLogger("bot.digest").addHandler(reasons)
+    fell_back = scored = 0
+    try:
+        for split in SPLITS if args.split == "all" else (args.split,):
+            paths = [path for path in split_paths(split) if not args.meetings or fnmatch.fnmatch(path.name, args.meetings)]
+            score = score_split(summarizer, split, [load_meeting(path) for path in paths])
+            fell_back, scored = fell_back + score.fallbacks, scored + len(score.meetings)
+            print(describe(score, details=args.verbose))
+            print()
+    finally:
+        logging.getLogger("bot.digest").removeHandler(reasons)
+    if fell_back:
+        why = ", ".join(f"{reason} {count}" for reason, count in reasons.reasons.most_common())
+        print(f"{summarizer.name} fell back on {fell_back} of {scored} meetings" + (f" ({why})" if why else ""))
+        return 1
     return 0
 
 

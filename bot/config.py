@@ -398,7 +398,8 @@ def _lifecycle_problems(config: Config) -> list[str]:
     return problems
 
 
-def _summarizer_problems(config: Config) -> list[str]:
+def summarizer_problems(config: Config) -> list[str]:
+    """What the chosen summariser lacks: also all a tool that builds only the summariser checks."""
     if config.summarizer not in SUMMARIZERS:
         return [f"SUMMARIZER must be one of {', '.join(SUMMARIZERS)}, got {config.summarizer!r}"]
     problems: list[str] = []
@@ -414,7 +415,7 @@ def _summarizer_problems(config: Config) -> list[str]:
 # Every check ``Config.problems`` makes, in the order its message lists them.
 _RULES: tuple[Callable[[Config], list[str]], ...] = (
     _chat_problems, _auth_problems, _database_problems, _google_url_problems, _plain_problems,
-    _lifecycle_problems, _summarizer_problems,
+    _lifecycle_problems, summarizer_problems,
 )
 
 

@@ -8,6 +8,7 @@ they test the scorer, never the quality of a real summariser.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ import pytest
 from bench import digest_quality as dq
 from bot.digest import Summarizer
 from domain import ActionItem, Digest, DigestContext, DigestOutcome, Speaker, TranscriptLine
+from tests.support import Emulator
 
 ALL_PATHS = [path for split in dq.SPLITS for path in dq.split_paths(split)]
 
@@ -36,10 +38,10 @@ class OracleSummarizer:
         labels = self._by_context[id(context)]
         list(lines)  # read the input once, as a real summariser must
         if labels.expect_unsupported_language:
-            return Digest(outcome=DigestOutcome.UNSUPPORTED_LANGUAGE)
+            return Digest(outcome=DigestOutcome.UNSUPPORTED_LANGUAGE, summarizer=self.name)
         items = tuple(ActionItem(owner=labels.speakers[item.owner], task=item.task, said_at=item.said_at,
                                  due=item.due) for item in labels.action_items)
-        return Digest(outcome=DigestOutcome.READY, action_items=items)
+        return Digest(outcome=DigestOutcome.READY, action_items=items, summarizer=self.name)
 
 
 class EmptySummarizer:
@@ -48,7 +50,7 @@ class EmptySummarizer:
     def summarize(self, lines: Iterable[TranscriptLine], context: DigestContext) -> Digest:
         for _ in lines:
             pass
-        return Digest(outcome=DigestOutcome.READY)
+        return Digest(outcome=DigestOutcome.READY, summarizer=self.name)
 
 
 class FixedSummarizer:
@@ -331,3 +333,133 @@ def test_a_second_reading_of_another_meeting_or_no_participant_is_refused(tmp_pa
 def test_the_committed_second_reading_reads_meetings_of_dev() -> None:
     second = dq.second_reading()
     assert len(second.meetings) >= 20 and second.labels > 0 and second.predictions > 0
+
+
+# -- intervals -------------------------------------------------------------------------------
+class EveryOtherMeeting:
+    """The labels of every other meeting (by the order asked) and nothing for the rest, plus
+    one item no label has for each meeting it answers: recall and precision both in between."""
+
+    name = "every other"
+
+    def __init__(self, meetings: Iterable[dq.Meeting]) -> None:
+        self.oracle = OracleSummarizer(meetings)
+        self.asked = 0
+
+    def summarize(self, lines: Iterable[TranscriptLine], context: DigestContext) -> Digest:
+        self.asked += 1
+        if self.asked % 2:
+            return dataclasses.replace(EmptySummarizer().summarize(lines, context), summarizer=self.name)
+        digest = self.oracle.summarize(lines, context)
+        invented = ActionItem(owner=context.participants[0], task="polish the brass doorknobs", said_at=timedelta(0))
+        return Digest(outcome=digest.outcome, action_items=(*digest.action_items, invented), summarizer=self.name)
+
+
+def test_intervals_resample_meetings_around_the_figure(splits: dict[str, list[dq.Meeting]]) -> None:
+    meetings = [m for m in splits["dev"] if m[2].action_items][:30]
+    perfect = dq.intervals(dq.score_split(OracleSummarizer(meetings), "dev", meetings))
+    assert perfect == (dq.Interval(1.0, 1.0), dq.Interval(1.0, 1.0))
+
+    score = dq.score_split(EveryOtherMeeting(meetings), "dev", meetings)
+    spread = dq.intervals(score)
+    assert spread is not None and spread == dq.intervals(score)  # a fixed seed: the same interval again
+    for interval, figure in zip(spread, (score.recall, score.precision), strict=True):
+        assert figure is not None and 0 < interval.low < figure < interval.high < 1
+    wider = dq.intervals(dq.SplitScore("dev", score.meetings[:6]))
+    assert wider is not None and wider[0].high - wider[0].low > spread[0].high - spread[0].low
+
+
+def test_no_interval_without_two_meetings_or_without_predictions(splits: dict[str, list[dq.Meeting]]) -> None:
+    meetings = [m for m in splits["dev"] if m[2].action_items][:5]
+    assert dq.intervals(dq.score_split(OracleSummarizer(meetings), "dev", meetings[:1])) is None
+    assert dq.intervals(dq.score_split(EmptySummarizer(), "dev", meetings)) is None
+    described = dq.describe(dq.score_split(OracleSummarizer(meetings), "dev", meetings), details=False)
+    assert "95% interval, meetings resampled: recall 1.0-1.0  precision 1.0-1.0" in described
+    assert "are not oracle's" not in described  # its own digests: no fallback answered
+
+
+# -- scoring Gemini, as the app builds it, through the emulator ----------------------------------
+def _gemini_answer(meeting: dq.Meeting) -> dict[str, object]:
+    """A meeting's labels as Gemini's structured answer: participants are p1, p2, … in the
+    order the context lists them, as the summariser numbers them."""
+    _, context, labels = meeting
+    ids = {speaker.participant: f"p{number}" for number, speaker in enumerate(context.participants, start=1)}
+    items = [{"owner_participant": ids[labels.speakers[item.owner].participant], "task": item.task,
+              "due": item.due.isoformat() if item.due else None, "entry_index": item.entry}
+             for item in labels.action_items]
+    return {"action_items": items, "decisions": [], "key_points": []}
+
+
+@pytest.fixture
+def gemini_environment(emulator: Emulator, tmp_path: Path) -> dict[str, str]:
+    key = tmp_path / "app-key.json"
+    key.write_text(json.dumps(emulator.service_account_info(emulator.state.config.app_service_account)))
+    return {"GOOGLE_API_ENDPOINT": emulator.url, "VERTEX_PROJECT": "eval-project", "CHAT_CREDENTIALS_FILE": str(key),
+            "SUMMARIZER_BUDGET_SECONDS": "20"}
+
+
+def _english_with_items(split: list[dq.Meeting], count: int) -> list[dq.Meeting]:
+    return [m for m in split if m[2].action_items and not m[2].expect_unsupported_language][:count]
+
+
+def test_gemini_is_scored_as_the_app_builds_it_and_its_fallbacks_are_counted(
+        emulator: Emulator, gemini_environment: dict[str, str], splits: dict[str, list[dq.Meeting]]) -> None:
+    first, second = _english_with_items(splits["dev"], 2)
+    # The first meeting's answer is its labels; the second's is not JSON, so its fallback answers.
+    emulator.control("POST", "vertex/responses", {"responses": [{"json": _gemini_answer(first)},
+                                                                {"text": "Sure! Here are the action items:"}]})
+    summarizer = dq.summarizer_from_spec("gemini", gemini_environment)
+    score = dq.score_split(summarizer, "dev", [first, second])
+
+    right, fell_back = score.meetings
+    assert right.digest.summarizer == "gemini" and right.matched == right.label_count == right.prediction_count
+    assert fell_back.digest.summarizer == "extractive"
+    assert score.summarizer == "gemini" and score.fallbacks == 1
+    assert "1 of 2 digests are not gemini's" in dq.describe(score, details=False)
+    calls = emulator.calls("aiplatform")
+    assert len(calls) == 2 and all(call["path"].startswith("/v1beta1/projects/eval-project/") for call in calls)
+
+
+def test_the_command_line_scores_gemini_on_chosen_meetings_and_says_why_it_fell_back(
+        emulator: Emulator, gemini_environment: dict[str, str], splits: dict[str, list[dq.Meeting]],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, value in gemini_environment.items():
+        monkeypatch.setenv(name, value)
+    [meeting] = _english_with_items(splits["dev"], 1)
+    pattern = meeting[2].path.name
+    emulator.control("POST", "vertex/responses", {"responses": [{"json": _gemini_answer(meeting)}]})
+    assert dq.main(["--split", "dev", "--summarizer", "gemini", "--meetings", pattern]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("dev: 1 meetings, ") and "recall 1.0  precision 1.0" in out
+
+    emulator.control("POST", "vertex/responses", {"responses": [{"finishReason": "MAX_TOKENS", "text": "{\"action"}]})
+    assert dq.main(["--split", "dev", "--summarizer", "gemini", "--meetings", pattern]) == 1
+    assert "gemini fell back on 1 of 1 meetings (truncated 1)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("environment, message", [
+    ({}, "VERTEX_PROJECT (or GOOGLE_CLOUD_PROJECT) is required"),
+    ({"VERTEX_PROJECT": "p", "CHAT_CREDENTIALS_FILE": "/nonexistent/key.json"}, "CHAT_CREDENTIALS_FILE: No such file"),
+    ({"VERTEX_PROJECT": "p", "CHAT_CREDENTIALS_FILE": "{path}"}, "CHAT_CREDENTIALS_FILE is not a service account key"),
+    ({"VERTEX_PROJECT": "p", "SUMMARIZER_BUDGET_SECONDS": "soon"}, "SUMMARIZER_BUDGET_SECONDS"),
+])
+def test_gemini_that_cannot_be_built_is_a_clear_command_line_error(
+        environment: dict[str, str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    not_a_key = tmp_path / "key.json"
+    not_a_key.write_text('{"private_key": "-----BEGIN PRIVATE KEY-----\\nsecret-material\\n"}')
+    for name in ("VERTEX_PROJECT", "GOOGLE_CLOUD_PROJECT", "CHAT_CREDENTIALS_FILE", "GOOGLE_APPLICATION_CREDENTIALS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value.format(path=not_a_key))
+    with pytest.raises(SystemExit) as exit_:
+        dq.main(["--summarizer", "gemini"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "secret-material" not in err
+
+
+def test_an_unknown_summariser_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="extractive, gemini or MODULE:ATTR"):
+        dq.summarizer_from_spec("gpt")
+    assert dq.summarizer_from_spec("extractive").name == "extractive"
