@@ -330,9 +330,12 @@ def test_a_second_reading_of_another_meeting_or_no_participant_is_refused(tmp_pa
         dq.second_reading(tmp_path)
 
 
-def test_the_committed_second_reading_reads_meetings_of_dev() -> None:
-    second = dq.second_reading()
+@pytest.mark.parametrize("split", sorted(dq.SECOND_READINGS))
+def test_the_committed_second_readings_read_meetings_of_their_split(split: str) -> None:
+    second = dq.second_reading(dq.SECOND_READINGS[split], split)
     assert len(second.meetings) >= 20 and second.labels > 0 and second.predictions > 0
+    named = {path.name for path in dq.SECOND_READINGS[split].glob("*.json")}
+    assert named <= {path.name for path in dq.split_paths(split)}
 
 
 # -- intervals -------------------------------------------------------------------------------
