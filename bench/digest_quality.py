@@ -25,8 +25,8 @@ The metric, exactly:
 figures, each with a 95% interval from resampling the meetings; ``--summarizer gemini``
 scores Gemini on Vertex AI as the app would build it from the environment, and counts the
 meetings where its extractive fallback answered instead; ``--second-reading`` prints how
-far a second note-taker, reading some dev meetings blind to the labels, agrees with them
-by the same metric (``digest_eval/second_reading``);
+far second note-takers, reading meetings blind to the labels (twenty of dev, all of
+held-out), agree with them by the same metric (``digest_eval/second_reading``);
 ``run(quick)`` is the ``digest`` benchmark of ``python -m bench``, which also times
 the extractive summariser on a 20,000-entry transcript and checks that its peak memory
 does not grow with the number of entries.
@@ -46,10 +46,10 @@ import re
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from collections import Counter
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from bot.digest import Summarizer
