@@ -35,7 +35,6 @@ does not grow with the number of entries.
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import gc
 import importlib
 import json
@@ -155,15 +154,16 @@ def load_meeting(path: str | Path) -> tuple[tuple[TranscriptLine, ...], DigestCo
 Meeting = tuple[tuple[TranscriptLine, ...], DigestContext, MeetingLabels]
 
 
-def split_paths(split: str) -> list[Path]:
+def split_paths(split: str, pattern: str = "*.json") -> list[Path]:
+    """The meeting files of ``dev`` or ``heldout`` whose names match ``pattern``, in name order."""
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r} (one of {', '.join(SPLITS)})")
-    return sorted((EVAL_DIR / split).glob("*.json"))
+    return sorted((EVAL_DIR / split).glob(pattern))
 
 
-def load_split(split: str) -> list[Meeting]:
-    """Every meeting of ``dev`` or ``heldout``, in file-name order."""
-    return [load_meeting(path) for path in split_paths(split)]
+def load_split(split: str, pattern: str = "*.json") -> list[Meeting]:
+    """Every meeting of ``dev`` or ``heldout`` (those whose file names match ``pattern``), in file-name order."""
+    return [load_meeting(path) for path in split_paths(split, pattern)]
 
 
 # -- task matching -----------------------------------------------------------------------
@@ -730,8 +730,7 @@ def main(argv: list[str] | None = None) -> int:
     fell_back = scored = 0
     try:
         for split in SPLITS if args.split == "all" else (args.split,):
-            paths = [path for path in split_paths(split) if not args.meetings or fnmatch.fnmatch(path.name, args.meetings)]
-            score = score_split(summarizer, split, [load_meeting(path) for path in paths])
+            score = score_split(summarizer, split, load_split(split, args.meetings or "*.json"))
             fell_back, scored = fell_back + score.fallbacks, scored + len(score.meetings)
             print(describe(score, details=args.verbose))
             print()
