@@ -145,11 +145,12 @@ def test_a_kind_of_file_absent_after_the_end_is_not_asked_for_again(events_stack
     wait_until(lambda: events_stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
     run_whole_meeting(meeting, meeting.flush)  # a recording and a transcript; nobody took smart notes
     assert_final_state(meeting)
-    # The summary was read twice (at the end, and once the files were ready): smart notes
-    # were asked for once, the files being prepared each time.
+    # The summary was read at the end and once the files were ready (at the end maybe twice:
+    # Pub/Sub's push workers run in parallel, so the call's last events may land in two syncs):
+    # smart notes were asked for once, the files being prepared at every read.
+    reads = len(events_stack.calls("conferenceRecords.recordings.list"))
+    assert reads >= 2 and len(events_stack.calls("conferenceRecords.transcripts.list")) == reads
     assert len(events_stack.calls("conferenceRecords.smartNotes.list")) == 1
-    assert len(events_stack.calls("conferenceRecords.recordings.list")) == 2
-    assert len(events_stack.calls("conferenceRecords.transcripts.list")) == 2
 
 
 def test_smart_notes_taken_are_read_until_their_file_is_ready(events_stack: Stack) -> None:
@@ -188,13 +189,18 @@ def test_the_files_events_sync_reads_only_their_conference(events_stack: Stack) 
     wait_until(meeting.summaries, what="the summary")
     wait_until(lambda: events_stack.storage.sync_queue.meetings_needing_sync() == 0, what="the end's syncs over")
     listed = len(events_stack.calls("conferenceRecords.list"))
+    # Read at the end, once or twice: Pub/Sub's push workers run in parallel, so the call's
+    # last events may land in one sync or two.
+    read_at_end = len(events_stack.calls("conferenceRecords.recordings.list"))
+    assert read_at_end >= 1
     events_stack.control("POST", "clock", {"advanceSeconds": 600})  # transcript and recording files generated
     meeting.flush()
     wait_until(lambda: "being prepared" not in json.dumps(meeting.summaries()), what="artifact links")
     wait_until(lambda: events_stack.storage.sync_queue.meetings_needing_sync() == 0, what="the files' syncs over")
     assert_final_state(meeting)
     assert len(events_stack.calls("conferenceRecords.list")) == listed
-    assert len(events_stack.calls("conferenceRecords.recordings.list")) == 2  # the end, then the file's link
+    # The two files' events: one read that completes the summary (a second sync finds it complete).
+    assert len(events_stack.calls("conferenceRecords.recordings.list")) == read_at_end + 1
 
 
 def test_a_file_event_of_a_conference_whose_end_the_app_missed_brings_card_and_summary(events_stack: Stack) -> None:
