@@ -2,9 +2,19 @@
 
 Production waits 8 s for one Google call, spends at most 25 s before answering Chat,
 and Chat gives up at 30 s. Here the same proportions are kept at a fraction of the
-size (0.5 s, 2 s, 3 s), so a stalled API is "past the timeout" in well under a second
-and a test that would outlive Chat's deadline shows up as Chat's own refusal: the
-emulator answers the control-plane call with 504 instead of recording the reply.
+size (1 s, 4 s, 6 s), so a stalled API is "past the timeout" in a second and a test
+that would outlive Chat's deadline shows up as Chat's own refusal: the emulator
+answers the control-plane call with 504 instead of recording the reply.
+
+What does not shrink with the scale is the fixed cost of each call (real HTTP through
+Google's client libraries, a database write, two busy cores shared with other tests'
+background syncs) and the retries' backoff (up to 0.25 s). At half this size (0.5 s,
+2 s, 3 s) it failed two CI runs. A stalled card post's retry once missed the 2 s budget.
+And a token refresh gets a third of the budget and half of that per attempt, so after
+one stalled attempt 0.33 s was left for a backoff of up to 0.25 s and the retry's start:
+the likeliest reading of a brief token stall in OAuth mode that ended with no card (the
+answer was not recorded). Here 0.67 s is left, and a stall still costs a whole timeout
+of a budget four times as long.
 """
 
 from __future__ import annotations
@@ -21,10 +31,10 @@ from emulator.state import Faults
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
 
-MEET_TIMEOUT = 0.5  # MEET_TIMEOUT_SECONDS: one Google call
-SYNC_BUDGET = 2.0  # SYNC_BUDGET_SECONDS: everything before Chat's answer
-CHAT_DEADLINE = 3.0  # the emulator's Chat drops answers after this (Chat: 30 s)
-STALL_MS = 1500  # a stall: three times one call's timeout
+MEET_TIMEOUT = 1.0  # MEET_TIMEOUT_SECONDS: one Google call
+SYNC_BUDGET = 4.0  # SYNC_BUDGET_SECONDS: everything before Chat's answer
+CHAT_DEADLINE = 6.0  # the emulator's Chat drops answers after this (Chat: 30 s)
+STALL_MS = 3000  # a stall: three times one call's timeout
 RECONCILE_SECRET = "faults-reconcile-secret-7Qm2xZ9pL4vB8nK3"
 
 # The four failures every Google call is put through.
@@ -43,7 +53,7 @@ def start_stack(*, auth_mode: str, pubsub: bool = True, database_url: str | None
     local = LocalStack(directory=directory, auto_consent=True, auth_mode=auth_mode, pubsub=pubsub,
                        reconcile_interval=0, database_url=database_url,
                        extra_env={"MEET_TIMEOUT_SECONDS": str(MEET_TIMEOUT), "SYNC_BUDGET_SECONDS": str(SYNC_BUDGET),
-                                  "SYNC_DEBOUNCE_SECONDS": "0.05", "SYNC_LEASE_SECONDS": "3",
+                                  "SYNC_DEBOUNCE_SECONDS": "0.05", "SYNC_LEASE_SECONDS": "6",
                                   "RECONCILE_SECRET": RECONCILE_SECRET, "LOG_LEVEL": "ERROR",
                                   **(extra_env or {})}).start()
     state = local.emulator_state

@@ -118,7 +118,7 @@ def pause_over(stack: Stack) -> None:
 
     from bot.storage.tables import meetings
 
-    # Only syncs held back after a failure (30 s), not a worker's running lease (3 s here).
+    # Only syncs held back after a failure (30 s), not a worker's running lease (6 s here).
     held_back = stack.local.app.extensions["meetbot"].services.clock() + timedelta(seconds=10)
     with stack.storage.engine.begin() as connection:
         connection.execute(sa.update(meetings).where(meetings.c.sync_claimed_until > held_back)

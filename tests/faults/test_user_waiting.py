@@ -55,9 +55,9 @@ def allowance(api: str, fault: str) -> float:
 def quiet(stack: Stack) -> None:
     """Wait until no earlier test's meeting waits for a sync. The stack is shared and each
     test's reset takes those meetings' organizers away, so their syncs run (and are refused)
-    while the next test starts; on two busy cores that work delayed a timed /meet past its
-    scaled-down 2 s budget once (the card post's retry did not fit, so the answer said the
-    card was on its way). What these tests time is the request alone."""
+    while the next test starts; on two busy cores that work once delayed a timed /meet past
+    the 2 s budget this stack then had (the card post's retry did not fit, so the answer
+    said the card was on its way). What these tests time is the request alone."""
     wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, timeout=30,
                what="earlier tests' syncs over")
 
@@ -237,19 +237,21 @@ def test_a_revoke_outage_still_deletes_and_says_google_did_not_confirm(oauth_sta
 # -- OAuth mode: refreshing a linked person's token ---------------------------------------
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_brief_token_fault_in_oauth_mode_keeps_the_grant_and_posts_once(oauth_stack: Stack, fault: str) -> None:
+    quiet(oauth_stack)
     alice = oauth_stack.linked_person("Alice Anders")
     space = oauth_stack.space(alice)
     oauth_stack.authorization.credentials.forget_cached(alice["name"])  # must refresh
     arm(oauth_stack, "oauth2", "token", fault)
-    oauth_stack.say(space, alice, "/meet")
+    reply = oauth_stack.say(space, alice, "/meet")["reply"]
     if fault == "stall":
         after_stalls(oauth_stack)
-    assert len(cards(oauth_stack, space)) == 1
+    assert len(cards(oauth_stack, space)) == 1, (reply, statuses(oauth_stack, "oauth2", "token"))
     assert oauth_stack.storage.grants.get_grant(alice["name"]) is not None  # a hiccup is not a revocation
 
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_token_outage_in_oauth_mode_answers_honestly_and_keeps_the_grant(oauth_stack: Stack, fault: str) -> None:
+    quiet(oauth_stack)
     alice = oauth_stack.linked_person("Alice Anders")
     space = oauth_stack.space(alice)
     oauth_stack.authorization.credentials.forget_cached(alice["name"])
