@@ -23,6 +23,7 @@ import requests
 
 from domain import Person
 from local.stack import LocalStack
+from tests.support import wait_until
 
 UNKNOWN_COMMAND = ("meetpoll", 42)  # registered in Chat, unknown to the app
 _ids = itertools.count(1)
@@ -65,6 +66,10 @@ class Stack:
 
     def fault(self, api: str, method: str, **fields: Any) -> None:
         self.control("POST", "faults", {"api": api, "method": method, **fields})
+
+    def wait_for_syncs(self, what: str, timeout: float = 20.0) -> None:
+        """Wait until no meeting waits for a sync: the app's work on what happened is done."""
+        wait_until(lambda: self.storage.sync_queue.meetings_needing_sync() == 0, timeout=timeout, what=what)
 
     # -- user authorization -------------------------------------------------------------
     @property

@@ -189,7 +189,7 @@ def test_refresh_clicks_share_one_read_of_meet_and_say_when_nothing_changed(slow
     meeting = alice_in_the_call(stack)
     stack.control("POST", "pubsub", {"paused": True})  # only Refresh reads Meet from now on
     # Every event of the join has been synced (a pending one makes Refresh read Meet).
-    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="no sync pending")
+    stack.wait_for_syncs("no sync pending")
     try:
         # The sync just read Meet: Carol's and Bob's clicks read nothing more.
         reads = meet_reads(stack)

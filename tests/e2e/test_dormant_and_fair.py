@@ -35,7 +35,7 @@ def reconcile(stack: Stack) -> dict[str, Any]:
     worker may have taken some of them, and the tests move the emulator's clock next (a
     sync still running across a jump of days would read the clock on both sides of it)."""
     report = reconcile_once(stack)
-    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="the pass's syncs done")
+    stack.wait_for_syncs("the pass's syncs done")
     return report
 
 

@@ -22,7 +22,6 @@ from emulator.state import Faults
 from local.stack import LocalStack
 from tests.e2e.conftest import Stack
 from tests.security.conftest import signed_post
-from tests.support import wait_until
 
 RECONCILE_SECRET = "test-reconcile-secret-0123456789-abcdefghij"
 PER_MINUTE = 2
@@ -66,7 +65,7 @@ def reconcile(stack: Stack) -> None:
     response = requests.get(stack.local.app_url + "/tasks/reconcile",
                             headers={"Authorization": f"Bearer {RECONCILE_SECRET}"}, timeout=60)
     assert response.status_code == 200, response.text
-    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="the pass's syncs done")
+    stack.wait_for_syncs("the pass's syncs done")
 
 
 class EndedCall:
@@ -82,7 +81,7 @@ class EndedCall:
         # Whatever /meet asked the worker to do is done now, so that from here on only the
         # test makes the app act (nothing else would: no Pub/Sub, no reconciler timer).
         stack.local.app.extensions["meetbot"].worker.drain(budget_seconds=10)
-        wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="the app to finish /meet's work")
+        stack.wait_for_syncs("the app to finish /meet's work")
         code = self.card["clientAssignedMessageId"][len("client-meet-"):]
         stack.control("POST", "meet/join", {"space": code, "user": self.alice["name"]})
         stack.control("POST", "meet/end", {"space": code, **({"recording": True} if recording else {})})

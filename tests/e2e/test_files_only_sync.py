@@ -87,7 +87,7 @@ def ended(oauth_stack: Stack) -> Iterator[Ended]:
     linked.end(recording=True)
     linked.flush()
     wait_until(linked.summaries, what="the summary")
-    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="the end's syncs over")
+    stack.wait_for_syncs("the end's syncs over")
     stack.control("POST", "pubsub", {"paused": True})
     try:
         stack.control("POST", "clock", {"advanceSeconds": 600})  # the recording's file is generated
@@ -157,7 +157,7 @@ def test_a_conference_the_app_knows_too_little_of_gets_the_full_look(ended: Ende
 def test_a_conference_of_another_meeting_gets_the_full_look_not_a_summary_here(ended: Ended) -> None:
     stack, linked = ended.stack, ended.linked
     stack.say(linked.space, linked.alice, "/meet Another")
-    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="its first sync over")
+    stack.wait_for_syncs("its first sync over")
     [other] = [m for m in stack.storage.meetings.recent_meetings(linked.space["name"]) if m.id != ended.meeting_id]
     before, posted = ended.full_looks(), len(stack.calls("spaces.messages.create"))
     ended.sync(other)  # asked to look at the first meeting's conference: not its own

@@ -187,7 +187,7 @@ def test_the_files_events_sync_reads_only_their_conference(events_stack: Stack) 
     meeting.end(recording=True, transcript=[{"user": meeting.alice["name"], "text": "Hello"}])
     meeting.flush()
     wait_until(meeting.summaries, what="the summary")
-    wait_until(lambda: events_stack.storage.sync_queue.meetings_needing_sync() == 0, what="the end's syncs over")
+    events_stack.wait_for_syncs("the end's syncs over")
     listed = len(events_stack.calls("conferenceRecords.list"))
     # Read at the end, once or twice: Pub/Sub's push workers run in parallel, so the call's
     # last events may land in one sync or two.
@@ -196,7 +196,7 @@ def test_the_files_events_sync_reads_only_their_conference(events_stack: Stack) 
     events_stack.control("POST", "clock", {"advanceSeconds": 600})  # transcript and recording files generated
     meeting.flush()
     wait_until(lambda: "being prepared" not in json.dumps(meeting.summaries()), what="artifact links")
-    wait_until(lambda: events_stack.storage.sync_queue.meetings_needing_sync() == 0, what="the files' syncs over")
+    events_stack.wait_for_syncs("the files' syncs over")
     assert_final_state(meeting)
     assert len(events_stack.calls("conferenceRecords.list")) == listed
     # The two files' events: one read that completes the summary (a second sync finds it complete).
@@ -264,7 +264,7 @@ def pubsub_paused(stack: Stack) -> Iterator[Meeting]:
     stack.control("POST", "reset")
     meeting = Meeting(stack)
     wait_until(lambda: stack.control("GET", "events/subscriptions")["subscriptions"], what="a subscription")
-    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, what="its first sync over")
+    stack.wait_for_syncs("its first sync over")
     stack.control("POST", "pubsub", {"paused": True})
     try:
         yield meeting

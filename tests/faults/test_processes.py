@@ -248,7 +248,7 @@ def test_postgres_restarted_mid_meeting_refuses_cleanly_and_the_meeting_still_en
         wait_until(lambda: meeting.summaries() and "Ended" in meeting.card_text(), timeout=30,
                    what="the card Ended and the summary after the restart")
         meeting.flush()
-        wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, timeout=20, what="no sync left to do")
+        stack.wait_for_syncs("no sync left to do")
         assert_final_state_without_artifacts(meeting)
         deliveries = stack.control("GET", "pubsub")["deliveries"]
         for ce_id in {d["ceId"] for d in deliveries}:

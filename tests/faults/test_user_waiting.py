@@ -22,7 +22,6 @@ import pytest
 
 from domain import Person
 from tests.e2e.conftest import Stack
-from tests.support import wait_until
 
 from .conftest import CHAT_DEADLINE, FAULTS, OUTAGE, STALL_MS, after_stalls, arm, clear_faults, statuses
 
@@ -58,8 +57,7 @@ def quiet(stack: Stack) -> None:
     while the next test starts; on two busy cores that work once delayed a timed /meet past
     the 2 s budget this stack then had (the card post's retry did not fit, so the answer
     said the card was on its way). What these tests time is the request alone."""
-    wait_until(lambda: stack.storage.sync_queue.meetings_needing_sync() == 0, timeout=30,
-               what="earlier tests' syncs over")
+    stack.wait_for_syncs("earlier tests' syncs over", timeout=30)
 
 
 def new_organizer(stack: Stack) -> dict[str, Any]:
